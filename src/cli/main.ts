@@ -1,0 +1,46 @@
+import { Command, CommanderError } from "commander";
+import { UsageError } from "./common.js";
+import { registerLineCommands } from "./lines.js";
+import { registerMessageCommands } from "./messages.js";
+import { EXIT, reportError } from "./output.js";
+import { registerStationCommands } from "./station.js";
+import { registerVerifyCommand } from "./verify.js";
+
+/**
+ * Builds the `hotline` command.
+ *
+ * @returns the root command, not yet parsed
+ */
+export function buildProgram(): Command {
+  const program = new Command("hotline")
+    .description("hotline: standing, tested, tamper-evident deconfliction lines")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`error USAGE: ${text.replace(/^error: /, "")}`),
+    });
+  registerStationCommands(program);
+  registerLineCommands(program);
+  registerMessageCommands(program);
+  registerVerifyCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/**
+ * Runs the CLI with process arguments and sets the exit code: 0 ok, 1 failure, 2 bad usage.
+ *
+ * @param argv process.argv
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    const code = reportError(error);
+    process.exitCode = error instanceof UsageError ? EXIT.usage : code;
+  }
+}

@@ -1,0 +1,135 @@
+import { openSync, readSync, closeSync, fstatSync } from "node:fs";
+import type { Command } from "commander";
+import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
+import type { LogEntry } from "../station/mod.js";
+import {
+  asOption,
+  type CommonOptions,
+  precedenceOption,
+  usageError,
+  withCommon,
+  withStation,
+} from "./common.js";
+import { printJson, printLines } from "./output.js";
+
+/**
+ * `hotline send` and `hotline log`.
+ *
+ * @param program the root command
+ */
+export function registerMessageCommands(program: Command): void {
+  withCommon(
+    program
+      .command("send")
+      .description("write a message on a line")
+      .argument("[text...]", "the message (or --file)")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .addOption(precedenceOption().default("ROUTINE"))
+      .option("--lang <tag>", "the message's language (default the station's)")
+      .option("--file <file>", "read the message from a file ('-' for standard input)")
+      .addOption(asOption()),
+  ).action(
+    async (
+      words: string[],
+      options: CommonOptions & {
+        line: string;
+        precedence: Precedence;
+        lang?: string;
+        file?: string;
+        as: string;
+      },
+    ) => {
+      if (words.length > 0 && options.file !== undefined)
+        throw usageError("Cannot send: give the text or --file, not both");
+      if (words.length === 0 && options.file === undefined)
+        throw usageError("Cannot send: give the text, or --file F");
+      const text = options.file === undefined ? words.join(" ") : readText(options.file);
+      await withStation(options, (station) => {
+        station.operator(options.as);
+        const sent = station.send({
+          line: options.line,
+          text,
+          precedence: options.precedence,
+          lang: options.lang,
+          operator: options.as,
+        });
+        if (options.json) return printJson(sent);
+        printLines(`Sent: seq ${sent.seq}, ${sent.hash}`);
+      });
+    },
+  );
+
+  withCommon(
+    program
+      .command("log")
+      .description("show a line's record as a transcript")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name"),
+  ).action(async (options: CommonOptions & { line: string }) => {
+    await withStation(options, (station) => {
+      const entries = station.log(options.line);
+      if (options.json) return printJson(entries);
+      printLines(...entries.map(transcriptLine));
+    });
+  });
+}
+
+/**
+ * One entry as a person reads it in a transcript.
+ *
+ * @param e a log entry
+ * @returns a few lines of text
+ */
+export function transcriptLine(e: LogEntry): string {
+  const when = e.time.replace("T", " ");
+  const who = `${e.authorName} #${e.seq}`;
+  const b = e.body;
+  switch (e.kind) {
+    case "line.genesis":
+      return `${when}  ${who}  opened line "${String(b.name)}" (${String(b.operator)})`;
+    case "member.add": {
+      const member = b.member as { name: string };
+      return `${when}  ${who}  added ${member.name} to the line (${String(b.operator)})`;
+    }
+    case "text":
+      return `${when}  ${who}  [${String(b.precedence)}] ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
+    default:
+      return `${when}  ${who}  ${e.kind} ${JSON.stringify(b)}`;
+  }
+}
+
+function readText(path: string): string {
+  // Read at most one byte past the limit, so a huge file is refused without being read whole.
+  let fd: number;
+  try {
+    fd = path === "-" ? 0 : openSync(path, "r");
+  } catch (cause) {
+    throw new HotlineError("BAD_INPUT", `Cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    if (path !== "-" && !fstatSync(fd).isFile())
+      throw new HotlineError("BAD_INPUT", `Cannot read ${path}: it is not a file`);
+    const buffer = Buffer.alloc(MAX_ENTRY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buffer, length, buffer.length - length, null);
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        if ((cause as NodeJS.ErrnoException).code === "EOF") break;
+        throw cause;
+      }
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_ENTRY_BYTES) {
+        throw new HotlineError(
+          "TOO_LARGE",
+          `Cannot send ${path}: it is larger than an entry may be (64 KiB)`,
+        );
+      }
+    }
+    return buffer.subarray(0, length).toString("utf8");
+  } finally {
+    if (path !== "-") closeSync(fd);
+  }
+}

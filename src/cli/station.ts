@@ -1,0 +1,77 @@
+import type { Command } from "commander";
+import { initStation } from "../station/mod.js";
+import { type CommonOptions, withCommon, withStation } from "./common.js";
+import { printJson, printLines, twoColumns } from "./output.js";
+
+/**
+ * `hotline init` and `hotline whoami`.
+ *
+ * @param program the root command
+ */
+export function registerStationCommands(program: Command): void {
+  withCommon(
+    program
+      .command("init")
+      .description("create a station: identity key, TLS certificate, database and an admin operator")
+      .requiredOption("--name <name>", "the station's name, e.g. Washington")
+      .option("--listen <host:port>", "peer endpoint (mutual TLS)", "127.0.0.1:7443")
+      .option("--api <host:port>", "operator API and console", "127.0.0.1:7080")
+      .option("--url <url>", "the URL peers reach this station at (default https:// + --listen)")
+      .option("--lang <tag>", "the station's working language", "en"),
+  ).action(
+    async (
+      options: CommonOptions & { name: string; listen: string; api: string; url?: string; lang: string },
+    ) => {
+      const result = await initStation({
+        dir: options.dir,
+        name: options.name,
+        listen: options.listen,
+        api: options.api,
+        url: options.url,
+        lang: options.lang,
+      });
+      if (options.json) {
+        printJson({
+          id: result.id,
+          name: result.name,
+          fingerprint: result.fingerprint,
+          cert: result.cert,
+          url: result.url,
+          dir: result.dir,
+          admin: result.admin,
+        });
+        return;
+      }
+      printLines(
+        `Station ${result.name} created in ${result.dir}`,
+        ...twoColumns([
+          ["id", result.id],
+          ["fingerprint", result.fingerprint],
+          ["certificate", result.cert],
+          ["peer URL", result.url],
+        ]),
+        "",
+        `Operator '${result.admin.user}' (admin), password: ${result.admin.password}`,
+        "This password is shown once and stored only as a hash: write it down now.",
+      );
+    },
+  );
+
+  withCommon(program.command("whoami").description("show this station's id, fingerprint and URL")).action(
+    async (options: CommonOptions) => {
+      await withStation(options, (station) => {
+        const me = station.whoami();
+        if (options.json) return printJson(me);
+        printLines(
+          `Station ${me.name}`,
+          ...twoColumns([
+            ["id", me.id],
+            ["fingerprint", me.fingerprint],
+            ["certificate", me.cert],
+            ["peer URL", me.url],
+          ]),
+        );
+      });
+    },
+  );
+}

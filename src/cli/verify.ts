@@ -1,0 +1,46 @@
+import type { Command } from "commander";
+import { usageError, type CommonOptions, withCommon, withStation } from "./common.js";
+import { EXIT, printJson, printLines } from "./output.js";
+
+/**
+ * `hotline verify`.
+ *
+ * @param program the root command
+ */
+export function registerVerifyCommand(program: Command): void {
+  withCommon(
+    program
+      .command("verify")
+      .description("check every chain of every line: bytes, hashes, signatures, links")
+      .option("--bundle <file>", "verify an exported bundle instead of this station's record")
+      .option(
+        "--workers <n>",
+        "worker threads for signatures (default: one per core for large records)",
+        (v) => Number.parseInt(v, 10),
+      ),
+  ).action(async (options: CommonOptions & { bundle?: string; workers?: number }) => {
+    if (options.bundle !== undefined)
+      throw usageError("Cannot verify a bundle yet: export arrives in a later release");
+    const report = await withStation(options, (station) => station.verify({ workers: options.workers }));
+    if (options.json) {
+      printJson(
+        report.ok
+          ? { ok: true, lines: report.lines, entries: report.entries }
+          : { ok: false, problems: report.problems },
+      );
+    } else if (report.ok) {
+      printLines(
+        `Record intact: ${report.lines} lines, ${report.entries} entries, every hash, link and signature valid.`,
+      );
+    } else {
+      printLines(
+        `Record NOT intact: ${report.problems.length} problem(s) in ${report.entries} entries.`,
+        ...report.problems.map(
+          (p) =>
+            `  ${p.code}  line ${p.line?.slice(0, 12) ?? "-"}  author ${p.author?.slice(0, 10) ?? "-"}  seq ${p.seq ?? "-"}: ${p.detail}`,
+        ),
+      );
+    }
+    if (!report.ok) process.exitCode = EXIT.failure;
+  });
+}

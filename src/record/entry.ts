@@ -1,0 +1,161 @@
+import { createHash, sign, verify } from "node:crypto";
+import canonicalize from "canonicalize";
+import { HotlineError } from "./errors.js";
+import { ENTRY_SCHEMA } from "./kinds.js";
+import type { Entry, UnsignedEntry } from "./kinds.js";
+import { publicKeyOf } from "./keys.js";
+import type { Identity } from "./keys.js";
+import { describeZodError } from "./schema-error.js";
+
+/** Largest canonical entry, signature included: 64 KiB. */
+export const MAX_ENTRY_BYTES = 64 * 1024;
+
+/** An entry with its exact canonical bytes and its hash (its id). */
+export interface SealedEntry {
+  entry: Entry;
+  /** RFC 8785 canonical JSON of the entry with `sig`, UTF-8 */
+  bytes: Buffer;
+  /** SHA-256 of `bytes`, lowercase hex */
+  hash: string;
+}
+
+/**
+ * RFC 8785 canonical JSON.
+ *
+ * @param value a JSON value
+ * @returns its canonical text
+ */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new HotlineError("SCHEMA", "Cannot canonicalise a value that is not JSON");
+  return text;
+}
+
+/**
+ * @param bytes any bytes
+ * @returns SHA-256, lowercase hex
+ */
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * @param entry an entry, signed or not
+ * @returns the bytes its author signs: canonical JSON of the entry without `sig`
+ */
+export function signingBytes(entry: UnsignedEntry | Entry): Buffer {
+  const { sig: _sig, ...unsigned } = entry as Entry;
+  return Buffer.from(canonicalJson(unsigned), "utf8");
+}
+
+/**
+ * Signs an entry with the station's key and seals it. The entry is checked against its kind's
+ * schema first, so nothing malformed is ever signed.
+ *
+ * @param unsigned the entry without `sig`; its `author` must be the identity's id
+ * @param identity the author's identity
+ * @returns the sealed entry
+ */
+export function signEntry(unsigned: UnsignedEntry, identity: Identity): SealedEntry {
+  if (unsigned.author !== identity.id) {
+    throw new HotlineError("UNKNOWN_AUTHOR", "Cannot sign an entry for another station's chain");
+  }
+  const sig = sign(null, signingBytes(unsigned), identity.privateKey).toString("base64url");
+  const entry = parseEntry({ ...unsigned, sig });
+  return seal(entry);
+}
+
+/**
+ * @param entry a schema-valid entry
+ * @returns the entry with its canonical bytes and hash
+ */
+export function seal(entry: Entry): SealedEntry {
+  const bytes = Buffer.from(canonicalJson(entry), "utf8");
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new HotlineError(
+      "TOO_LARGE",
+      `Cannot accept an entry of ${bytes.length} bytes: the limit is ${MAX_ENTRY_BYTES} bytes (64 KiB)`,
+      { place: placeOf(entry) },
+    );
+  }
+  return { entry, bytes, hash: sha256Hex(bytes) };
+}
+
+/**
+ * Checks a value against the entry schema of its kind.
+ *
+ * @param value anything, e.g. parsed JSON from a peer
+ * @returns the typed entry
+ * @throws HotlineError SCHEMA naming the first field that is wrong
+ */
+export function parseEntry(value: unknown): Entry {
+  const result = ENTRY_SCHEMA.safeParse(value);
+  if (!result.success) {
+    throw new HotlineError("SCHEMA", `Cannot accept the entry: ${describeZodError(result.error)}`, {
+      place: placeOf(value),
+    });
+  }
+  return result.data;
+}
+
+/**
+ * Reads stored or received bytes back into a sealed entry: size, JSON, schema, and that the bytes
+ * are exactly canonical (so the hash of what was signed is the hash of what is kept).
+ *
+ * @param bytes UTF-8 canonical JSON of one entry
+ * @returns the sealed entry (its hash computed from these bytes)
+ */
+export function openEntry(bytes: Buffer): SealedEntry {
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new HotlineError(
+      "TOO_LARGE",
+      `Cannot accept an entry of ${bytes.length} bytes: the limit is 64 KiB`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch (cause) {
+    throw new HotlineError("SCHEMA", "Cannot read the entry: its bytes are not JSON", { cause });
+  }
+  const entry = parseEntry(value);
+  const canonical = Buffer.from(canonicalJson(entry), "utf8");
+  if (!canonical.equals(bytes)) {
+    throw new HotlineError(
+      "NOT_CANONICAL",
+      "Cannot accept the entry: its bytes are not RFC 8785 canonical JSON",
+      {
+        place: placeOf(entry),
+      },
+    );
+  }
+  return { entry, bytes, hash: sha256Hex(bytes) };
+}
+
+/**
+ * Checks an entry's signature against its author's key.
+ *
+ * @param entry a schema-valid entry
+ * @returns true when the author signed exactly this entry
+ */
+export function hasValidSignature(entry: Entry): boolean {
+  try {
+    return verify(null, signingBytes(entry), publicKeyOf(entry.author), Buffer.from(entry.sig, "base64url"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * @param value an entry, or something that might be one
+ * @returns the line, author and seq it claims, for error messages
+ */
+export function placeOf(value: unknown): { line?: string; author?: string; seq?: number } {
+  if (typeof value !== "object" || value === null) return {};
+  const { line, author, seq } = value as Record<string, unknown>;
+  return {
+    ...(typeof line === "string" ? { line } : {}),
+    ...(typeof author === "string" ? { author } : {}),
+    ...(typeof seq === "number" ? { seq } : {}),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Every failure in hotline is a value with a stable `code`. The code is what scripts and tests
+ * match on; the message is for a person and says what to do.
+ */
+export type ErrorCode =
+  // record
+  | "SCHEMA"
+  | "TOO_LARGE"
+  | "BAD_SIGNATURE"
+  | "BAD_HASH"
+  | "NOT_CANONICAL"
+  | "CHAIN_GAP"
+  | "BAD_PREV"
+  | "BAD_LINE"
+  | "BAD_GENESIS"
+  | "UNKNOWN_AUTHOR"
+  | "UNKNOWN_SEEN"
+  | "EQUIVOCATION"
+  | "FUTURE_TIME"
+  | "MISMATCH"
+  // station
+  | "NO_STATION"
+  | "STATION_EXISTS"
+  | "STATION_RUNNING"
+  | "UNKNOWN_LINE"
+  | "AMBIGUOUS_LINE"
+  | "UNKNOWN_ENTRY"
+  | "UNKNOWN_OPERATOR"
+  | "BAD_INPUT"
+  | "USAGE"
+  | "BAD_BUNDLE"
+  // peers and pairing
+  | "UNKNOWN_PEER"
+  | "PEER_UNREACHABLE"
+  | "PEER_REJECTED"
+  | "BAD_INVITE"
+  | "INVITE_EXPIRED"
+  | "INVITE_USED"
+  | "NOT_PARTICIPANT"
+  // operator API
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "INTERNAL";
+
+/** Where in the record a problem sits, when it sits in the record. */
+export interface RecordPlace {
+  line?: string | undefined;
+  author?: string | undefined;
+  seq?: number | undefined;
+  hash?: string | undefined;
+}
+
+/**
+ * The one error type of hotline: a stable `code`, a message a person can act on, and, for record
+ * problems, the place (line, author, seq, hash).
+ *
+ * @example
+ * ```ts
+ * throw new HotlineError("UNKNOWN_LINE", "Cannot send on line 'x': no line has that id or name");
+ * ```
+ */
+export class HotlineError extends Error {
+  readonly code: ErrorCode;
+  readonly place: RecordPlace;
+
+  /**
+   * @param code the stable code
+   * @param message what went wrong and what to do, in one voice: "Cannot X: reason"
+   * @param options the record place and the underlying cause, if any
+   */
+  constructor(code: ErrorCode, message: string, options: { place?: RecordPlace; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "HotlineError";
+    this.code = code;
+    this.place = options.place ?? {};
+  }
+}
+
+/**
+ * Tells whether a value is a {@link HotlineError}, optionally with a given code.
+ *
+ * @param value anything caught
+ * @param code the code to match, if any
+ * @returns true when `value` is a HotlineError (with that code)
+ */
+export function isHotlineError(value: unknown, code?: ErrorCode): value is HotlineError {
+  return value instanceof HotlineError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/** Precedence of a message, highest first; it sets the acknowledgement deadline. */
+export const PRECEDENCES = ["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"] as const;
+export type Precedence = (typeof PRECEDENCES)[number];
+
+export const HASH = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters (a SHA-256)");
+export const STATION_ID = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a station id (43 base64url characters)");
+export const SIGNATURE = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{86}$/, "must be an Ed25519 signature (86 base64url characters)");
+export const TIME = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be UTC ISO 8601 with milliseconds")
+  .refine((t) => !Number.isNaN(Date.parse(t)), "must be a real date and time");
+export const LANG = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, "must be a BCP 47 language tag such as 'en' or 'ru'");
+export const OPERATOR = z.string().min(1).max(64);
+/** A certificate fingerprint: "sha256:" and 64 hex characters. */
+export const CERT_FINGERPRINT = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, "must be 'sha256:' and 64 hex characters");
+export const URL_SCHEMA = z.url({ protocol: /^https$/ }).max(300);
+export const NAME = z.string().trim().min(1, "must not be empty").max(100);
+
+/** What a line knows of a participant station: enough to reach it and to pin it. */
+export const PARTICIPANT = z.strictObject({
+  station: STATION_ID,
+  name: NAME,
+  url: URL_SCHEMA,
+  cert: CERT_FINGERPRINT,
+});
+
+/**
+ * One schema per entry kind: the single place that says what a body may hold. Types come from
+ * here (`z.infer`), and so does validation of every entry, written or received.
+ */
+export const BODY_SCHEMAS = {
+  /** First entry of a line, by its creator; the line id is its hash. */
+  "line.genesis": z.strictObject({
+    name: NAME,
+    creator: PARTICIPANT,
+    operator: OPERATOR,
+  }),
+  /** A station joins the line (written by the participant who invited it). */
+  "member.add": z.strictObject({
+    member: PARTICIPANT,
+    operator: OPERATOR,
+  }),
+  /** A message written by an operator. */
+  text: z.strictObject({
+    text: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
+    lang: LANG,
+    precedence: z.enum(PRECEDENCES),
+    operator: OPERATOR,
+    replyTo: HASH.optional(),
+  }),
+} as const;
+
+export type Kind = keyof typeof BODY_SCHEMAS;
+export const KINDS = Object.keys(BODY_SCHEMAS) as Kind[];
+export type BodyOf<K extends Kind> = z.infer<(typeof BODY_SCHEMAS)[K]>;
+
+const ENVELOPE = {
+  v: z.literal(1),
+  line: HASH.nullable(),
+  author: STATION_ID,
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  prev: HASH.nullable(),
+  seen: z.record(STATION_ID, HASH),
+  time: TIME,
+};
+
+function variant<K extends Kind>(kind: K) {
+  return z.strictObject({ ...ENVELOPE, kind: z.literal(kind), body: BODY_SCHEMAS[kind], sig: SIGNATURE });
+}
+
+/** The schema of a whole signed entry, every kind. */
+export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
+  variant("line.genesis"),
+  variant("member.add"),
+  variant("text"),
+]);
+
+/** A signed entry, as it stands in the record. */
+export type Entry = z.infer<typeof ENTRY_SCHEMA>;
+/** An entry of one kind. */
+export type EntryOf<K extends Kind> = Extract<Entry, { kind: K }>;
+/** An entry before it is signed. */
+export type UnsignedEntry = Entry extends infer E ? (E extends Entry ? Omit<E, "sig"> : never) : never;

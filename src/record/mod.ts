@@ -1,0 +1,12 @@
+/**
+ * The record: pure functions over signed, hash-chained entries. No I/O; the same code checks a
+ * live station and an export bundle offline.
+ *
+ * @module
+ */
+export * from "./errors.js";
+export * from "./keys.js";
+export * from "./kinds.js";
+export * from "./entry.js";
+export * from "./check.js";
+export { describeZodError } from "./schema-error.js";

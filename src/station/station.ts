@@ -1,0 +1,333 @@
+import { readFileSync } from "node:fs";
+import {
+  HotlineError,
+  fingerprintOf,
+  identityFromPem,
+  signEntry,
+  type BodyOf,
+  type Identity,
+  type Kind,
+  type Precedence,
+  type SealedEntry,
+  type UnsignedEntry,
+} from "../record/mod.js";
+import {
+  openSqliteStore,
+  type LineRow,
+  type OperatorRow,
+  type Store,
+  type StoredEntry,
+} from "../store/mod.js";
+import { isoNow, systemClock, type Clock } from "./clock.js";
+import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
+import { causalOrder } from "./order.js";
+import { certFingerprint } from "./tls.js";
+import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
+
+export interface OpenOptions {
+  dir?: string | undefined;
+  clock?: Clock | undefined;
+}
+
+/** Who a station is, as `whoami` shows it. */
+export interface WhoAmI {
+  id: string;
+  name: string;
+  fingerprint: string;
+  cert: string;
+  url: string;
+}
+
+/** A line with its participants, as `lines` shows it. */
+export interface LineSummary {
+  id: string;
+  name: string;
+  participants: { id: string; name: string }[];
+  entries: number;
+}
+
+/** One entry as a transcript shows it. */
+export interface LogEntry {
+  hash: string;
+  line: string;
+  author: string;
+  authorName: string;
+  seq: number;
+  time: string;
+  kind: string;
+  body: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  line: string;
+  text: string;
+  precedence?: Precedence | undefined;
+  lang?: string | undefined;
+  operator: string;
+  replyTo?: string | undefined;
+}
+
+/** An entry this station is about to write: its kind and body. */
+export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
+
+/**
+ * One party's station: its identity, settings and store, and the domain operations on its lines.
+ * Knows nothing of HTTP; takes its clock as an option so tests need not wait.
+ */
+export class Station {
+  readonly paths: StationPaths;
+  readonly config: StationConfig;
+  readonly identity: Identity;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly certFingerprint: string;
+
+  private constructor(
+    paths: StationPaths,
+    config: StationConfig,
+    identity: Identity,
+    store: Store,
+    clock: Clock,
+  ) {
+    this.paths = paths;
+    this.config = config;
+    this.identity = identity;
+    this.store = store;
+    this.clock = clock;
+    this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
+  }
+
+  /**
+   * Opens the station in a data directory.
+   *
+   * @param options directory (see `stationPaths`) and clock
+   * @returns the open station; close it when done
+   */
+  static open(options: OpenOptions = {}): Station {
+    const paths = stationPaths(options.dir);
+    const config = readConfig(paths);
+    const identity = identityFromPem(readFileSync(paths.identityKey, "utf8"));
+    const store = openSqliteStore(paths.database);
+    return new Station(paths, config, identity, store, options.clock ?? systemClock);
+  }
+
+  get id(): string {
+    return this.identity.id;
+  }
+
+  whoami(): WhoAmI {
+    return {
+      id: this.id,
+      name: this.config.name,
+      fingerprint: fingerprintOf(this.id),
+      cert: this.certFingerprint,
+      url: this.config.url,
+    };
+  }
+
+  /**
+   * Opens a new line with this station as its only participant, by writing its genesis entry.
+   *
+   * @param options the line's name and the operator who opened it
+   * @returns the new line's id and name
+   */
+  createLine(options: { name: string; operator: string }): { id: string; name: string } {
+    const sealed = this.write(null, {
+      kind: "line.genesis",
+      body: {
+        name: options.name,
+        creator: {
+          station: this.id,
+          name: this.config.name,
+          url: this.config.url,
+          cert: this.certFingerprint,
+        },
+        operator: options.operator,
+      },
+    });
+    return { id: sealed.hash, name: options.name.trim() };
+  }
+
+  /**
+   * Finds a line by its id, a unique prefix of its id, or its name.
+   *
+   * @param ref what the operator typed
+   * @returns the line
+   * @throws HotlineError UNKNOWN_LINE or AMBIGUOUS_LINE
+   */
+  resolveLine(ref: string): LineRow {
+    const lines = this.store.lines();
+    const exact = lines.find((l) => l.id === ref);
+    if (exact !== undefined) return exact;
+    const wanted = ref.trim().toLowerCase();
+    const byName = lines.filter((l) => l.name.toLowerCase() === wanted);
+    if (byName.length === 1 && byName[0] !== undefined) return byName[0];
+    const byPrefix = /^[0-9a-f]{4,}$/.test(ref) ? lines.filter((l) => l.id.startsWith(ref)) : [];
+    const found = byName.length > 1 ? byName : byPrefix;
+    if (found.length === 1 && found[0] !== undefined) return found[0];
+    if (found.length > 1) {
+      throw new HotlineError(
+        "AMBIGUOUS_LINE",
+        `Cannot choose line '${ref}': it could be ${found.map((l) => `${l.name} (${l.id.slice(0, 12)})`).join(" or ")}; give more of the id`,
+      );
+    }
+    throw new HotlineError(
+      "UNKNOWN_LINE",
+      `Cannot find line '${ref}': no line has that id, id prefix or name (see 'hotline lines')`,
+    );
+  }
+
+  /** @returns every line with its participants and entry count */
+  lines(): LineSummary[] {
+    return this.store.lines().map((line) => ({
+      id: line.id,
+      name: line.name,
+      participants: this.store.participants(line.id).map((p) => ({ id: p.station, name: p.name })),
+      entries: line.entries,
+    }));
+  }
+
+  /**
+   * Writes a text message on a line.
+   *
+   * @param options line (id, prefix or name), text, precedence (default ROUTINE), language
+   *   (default the station's), operator
+   * @returns the new entry's hash and seq
+   */
+  send(options: SendOptions): { hash: string; seq: number } {
+    const line = this.resolveLine(options.line);
+    const sealed = this.write(line.id, {
+      kind: "text",
+      body: {
+        text: options.text,
+        lang: options.lang ?? this.config.lang,
+        precedence: options.precedence ?? "ROUTINE",
+        operator: options.operator,
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      },
+    });
+    return { hash: sealed.hash, seq: sealed.entry.seq };
+  }
+
+  /**
+   * Writes entries of this station's own chain on a line, signed, in one durable transaction. The
+   * chain head is read inside the same write transaction, so two writers (the running station and
+   * a CLI) can never fork the chain.
+   *
+   * @param line the line id; null only for a genesis
+   * @param drafts the kinds and bodies to write, in order
+   * @returns the sealed entries as stored
+   */
+  writeMany(line: string | null, drafts: readonly Draft[]): SealedEntry[] {
+    return this.store.withWriteLock(() => {
+      const now = isoNow(this.clock);
+      const sealed: SealedEntry[] = [];
+      let head = line === null ? null : this.store.head(line, this.id);
+      const seen: Record<string, string> = {};
+      if (line !== null) {
+        for (const h of this.store.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
+      }
+      for (const draft of drafts) {
+        const unsigned = {
+          v: 1,
+          line: line ?? sealed[0]?.hash ?? null,
+          author: this.id,
+          seq: (head?.seq ?? 0) + 1,
+          prev: head?.hash ?? null,
+          seen,
+          time: now,
+          ...draft,
+        } as UnsignedEntry;
+        const entry = signEntry(unsigned, this.identity);
+        sealed.push(entry);
+        head = { author: this.id, seq: entry.entry.seq, hash: entry.hash };
+      }
+      this.store.appendEntries(sealed, now);
+      return sealed;
+    });
+  }
+
+  /**
+   * Writes one entry of this station's own chain.
+   *
+   * @param line the line id; null only for a genesis
+   * @param draft kind and body
+   * @returns the sealed entry as stored
+   */
+  write(line: string | null, draft: Draft): SealedEntry {
+    const [sealed] = this.writeMany(line, [draft]);
+    if (sealed === undefined)
+      throw new HotlineError("INTERNAL", "Cannot write the entry: nothing was written");
+    return sealed;
+  }
+
+  /**
+   * The transcript of a line.
+   *
+   * @param ref line id, prefix or name
+   * @returns its entries in causal, then time, order
+   */
+  log(ref: string): LogEntry[] {
+    const line = this.resolveLine(ref);
+    const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
+    const entries = this.store.entries(line.id).map((stored) => toLogEntry(stored, names));
+    return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => entry);
+  }
+
+  /**
+   * Verifies this station's whole record: every entry's bytes, hash and signature (over worker
+   * threads when the record is large), every chain and every line.
+   *
+   * @param options worker threads
+   * @returns ok, counts and problems
+   */
+  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyRecord(this.store.allEntries(), this.store.countEntries(), {
+      lines: this.store.lines().map((l) => l.id),
+      ...options,
+    });
+  }
+
+  /**
+   * @param name an operator's name
+   * @returns the operator, if it exists and is not disabled
+   * @throws HotlineError UNKNOWN_OPERATOR
+   */
+  operator(name: string): OperatorRow {
+    const op = this.store.operator(name);
+    if (op === null || op.disabled) {
+      throw new HotlineError(
+        "UNKNOWN_OPERATOR",
+        `Cannot act as operator '${name}': there is no such operator here`,
+      );
+    }
+    return op;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+function toLogEntry(
+  stored: StoredEntry,
+  names: Map<string, string>,
+): LogEntry & { prev: string | null; seen: Record<string, string> } {
+  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+    prev: string | null;
+    seen: Record<string, string>;
+    body: Record<string, unknown>;
+  };
+  return {
+    hash: stored.hash,
+    line: stored.line,
+    author: stored.author,
+    authorName: names.get(stored.author) ?? stored.author.slice(0, 8),
+    seq: stored.seq,
+    time: stored.time,
+    kind: stored.kind,
+    body: entry.body,
+    prev: entry.prev,
+    seen: entry.seen,
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * The store: everything a station keeps, behind the {@link Store} interface. One implementation
+ * now, SQLite through better-sqlite3; all SQL lives in this folder.
+ *
+ * @module
+ */
+export type { Head, LineRow, OperatorRow, ParticipantRow, Role, Store, StoredEntry } from "./store.js";
+export { openSqliteStore } from "./sqlite.js";
