@@ -97,7 +97,7 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
         `but is signed as line ${short(claimedLine ?? "none")} author ${short(entry.author)} seq ${entry.seq}`,
     );
   }
-  if (!hasValidSignature(entry)) {
+  if (!hasValidSignature(entry, held.bytes)) {
     problem("BAD_SIGNATURE", `The signature does not match the entry's content and its author's key`);
   }
   if (entry.kind === "line.genesis") {
@@ -143,7 +143,8 @@ export function checkLine(lineId: string, facts: readonly EntryFacts[]): Problem
     chains.set(f.author, chain);
   }
 
-  const genesis = facts.find((f) => f.kind === "line.genesis");
+  const geneses = facts.filter((f) => f.kind === "line.genesis");
+  const genesis = geneses.find((f) => f.hash === lineId) ?? geneses[0];
   if (genesis === undefined) {
     at("BAD_GENESIS", null, "The line has no genesis entry", null);
   } else if (genesis.hash !== null && genesis.hash !== lineId && genesis.storedHash !== lineId) {
@@ -188,7 +189,8 @@ export function checkLine(lineId: string, facts: readonly EntryFacts[]): Problem
     let before: EntryFacts | null = null;
     for (const f of chain) {
       if (f.seq === before?.seq) {
-        at("EQUIVOCATION", f, `Two different entries are held for seq ${f.seq}`);
+        if (f.hash === before.hash) at("MISMATCH", f, `The same entry is held twice at seq ${f.seq}`);
+        else at("EQUIVOCATION", f, `Two different entries are held for seq ${f.seq}`);
         continue;
       }
       if (f.seq !== expected) {

@@ -26,7 +26,13 @@ export interface SealedEntry {
  * @returns its canonical text
  */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch (cause) {
+    // e.g. a lone UTF-16 surrogate, which RFC 8785 cannot represent
+    throw new HotlineError("SCHEMA", `Cannot canonicalise the value: ${(cause as Error).message}`, { cause });
+  }
   if (text === undefined) throw new HotlineError("SCHEMA", "Cannot canonicalise a value that is not JSON");
   return text;
 }
@@ -60,9 +66,48 @@ export function signEntry(unsigned: UnsignedEntry, identity: Identity): SealedEn
   if (unsigned.author !== identity.id) {
     throw new HotlineError("UNKNOWN_AUTHOR", "Cannot sign an entry for another station's chain");
   }
-  const sig = sign(null, signingBytes(unsigned), identity.privateKey).toString("base64url");
-  const entry = parseEntry({ ...unsigned, sig });
-  return seal(entry);
+  // Check first, then sign exactly the checked value, canonicalised once.
+  const { sig: _placeholder, ...checked } = parseEntry({ ...unsigned, sig: PLACEHOLDER_SIG });
+  const text = canonicalJson(checked);
+  const sig = sign(null, Buffer.from(text, "utf8"), identity.privateKey).toString("base64url");
+  const entry = { ...checked, sig } as Entry;
+  const bytes = Buffer.from(withSignature(text, sig), "utf8");
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new HotlineError(
+      "TOO_LARGE",
+      `Cannot accept an entry of ${bytes.length} bytes: the limit is ${MAX_ENTRY_BYTES} bytes (64 KiB)`,
+      { place: placeOf(entry) },
+    );
+  }
+  return { entry, bytes, hash: sha256Hex(bytes) };
+}
+
+const PLACEHOLDER_SIG = "A".repeat(86);
+const TIME_MEMBER = ',"time":"';
+const SIG_MEMBER = ',"sig":"';
+
+/**
+ * Puts `sig` into the canonical text of an unsigned entry. In canonical order "sig" sits just
+ * before "time", and the top-level "time" is the last such member (only "v" follows it), so this
+ * gives exactly the canonical text of the signed entry without canonicalising again.
+ */
+function withSignature(unsignedText: string, sig: string): string {
+  const at = unsignedText.lastIndexOf(TIME_MEMBER);
+  return `${unsignedText.slice(0, at)}${SIG_MEMBER}${sig}"${unsignedText.slice(at)}`;
+}
+
+/**
+ * The bytes an author signed, cut from an entry's canonical bytes: the same bytes less the
+ * `"sig"` member (86 characters, the last such member, just before "time").
+ *
+ * @param bytes canonical bytes of a signed entry (as checked by {@link openEntry})
+ * @returns the signing bytes
+ */
+export function signingBytesOf(bytes: Buffer): Buffer {
+  const at = bytes.lastIndexOf(SIG_MEMBER);
+  if (at < 0) return bytes;
+  const end = at + SIG_MEMBER.length + 86 + 1;
+  return Buffer.concat([bytes.subarray(0, at), bytes.subarray(end)]);
 }
 
 /**
@@ -136,11 +181,13 @@ export function openEntry(bytes: Buffer): SealedEntry {
  * Checks an entry's signature against its author's key.
  *
  * @param entry a schema-valid entry
+ * @param bytes its canonical bytes, if at hand (saves canonicalising again)
  * @returns true when the author signed exactly this entry
  */
-export function hasValidSignature(entry: Entry): boolean {
+export function hasValidSignature(entry: Entry, bytes?: Buffer): boolean {
   try {
-    return verify(null, signingBytes(entry), publicKeyOf(entry.author), Buffer.from(entry.sig, "base64url"));
+    const signed = bytes === undefined ? signingBytes(entry) : signingBytesOf(bytes);
+    return verify(null, signed, publicKeyOf(entry.author), Buffer.from(entry.sig, "base64url"));
   } catch {
     return false;
   }

@@ -10,7 +10,9 @@ export interface Identity {
   publicKey: KeyObject;
 }
 
-const STATION_ID = /^[A-Za-z0-9_-]{43}$/;
+// 43 base64url characters carry 258 bits; the last character's 2 spare bits must be zero, so that
+// one key has exactly one station id.
+const STATION_ID = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 /**
  * Makes a new Ed25519 identity.

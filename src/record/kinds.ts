@@ -11,17 +11,22 @@ export const STATION_ID = z
 export const SIGNATURE = z
   .string()
   .regex(/^[A-Za-z0-9_-]{86}$/, "must be an Ed25519 signature (86 base64url characters)");
-export const TIME = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be UTC ISO 8601 with milliseconds")
-  .refine((t) => !Number.isNaN(Date.parse(t)), "must be a real date and time");
+export const TIME = z.string().refine((t) => {
+  // The same instant has exactly one such text: the one toISOString() gives.
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t) ? Date.parse(t) : Number.NaN;
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === t;
+}, "must be a real UTC ISO 8601 time with milliseconds, e.g. 2026-11-23T05:45:00.123Z");
+const validTags = new Set<string>();
 export const LANG = z
   .string()
   .min(2)
   .max(35)
   .refine((tag) => {
+    if (validTags.has(tag)) return true;
     try {
-      return Intl.getCanonicalLocales(tag).length === 1;
+      const ok = Intl.getCanonicalLocales(tag).length === 1;
+      if (ok && validTags.size < 1000) validTags.add(tag);
+      return ok;
     } catch {
       return false;
     }
@@ -32,7 +37,12 @@ export const CERT_FINGERPRINT = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, "must be 'sha256:' and 64 hex characters");
 export const URL_SCHEMA = z.url({ protocol: /^https$/ }).max(300);
-export const NAME = z.string().trim().min(1, "must not be empty").max(100);
+// Schemas check and never change a value: what is signed must be exactly what is stored.
+export const NAME = z
+  .string()
+  .min(1, "must not be empty")
+  .max(100)
+  .refine((s) => s.trim() === s, "must not start or end with spaces");
 
 /** What a line knows of a participant station: enough to reach it and to pin it. */
 export const PARTICIPANT = z.strictObject({

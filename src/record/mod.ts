@@ -10,3 +10,5 @@ export * from "./kinds.js";
 export * from "./entry.js";
 export * from "./check.js";
 export { describeZodError } from "./schema-error.js";
+export * from "./statement.js";
+export * from "./safety-code.js";

@@ -13,7 +13,7 @@ import {
 } from "../record/mod.js";
 import {
   openSqliteStore,
-  type LineRow,
+  type LineInfo,
   type OperatorRow,
   type Store,
   type StoredEntry,
@@ -155,10 +155,10 @@ export class Station {
    * @returns the line
    * @throws HotlineError UNKNOWN_LINE or AMBIGUOUS_LINE
    */
-  resolveLine(ref: string): LineRow {
+  resolveLine(ref: string): LineInfo {
+    const exact = /^[0-9a-f]{64}$/.test(ref) ? this.store.line(ref) : null;
+    if (exact !== null) return exact;
     const lines = this.store.lines();
-    const exact = lines.find((l) => l.id === ref);
-    if (exact !== undefined) return exact;
     const wanted = ref.trim().toLowerCase();
     const byName = lines.filter((l) => l.name.toLowerCase() === wanted);
     if (byName.length === 1 && byName[0] !== undefined) return byName[0];

@@ -4,5 +4,21 @@
  *
  * @module
  */
-export type { Head, LineRow, OperatorRow, ParticipantRow, Role, Store, StoredEntry } from "./store.js";
+export type {
+  AlarmRow,
+  CoverageRow,
+  EvidenceRow,
+  Head,
+  InviteRow,
+  LineInfo,
+  LineRow,
+  OperatorRow,
+  ParticipantRow,
+  PeerContactRow,
+  Role,
+  Severity,
+  StatementRow,
+  Store,
+  StoredEntry,
+} from "./store.js";
 export { openSqliteStore } from "./sqlite.js";

@@ -3,7 +3,22 @@ import type { Statement } from "better-sqlite3";
 import { HotlineError } from "../record/mod.js";
 import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
-import type { Head, LineRow, OperatorRow, ParticipantRow, Role, Store, StoredEntry } from "./store.js";
+import type {
+  AlarmRow,
+  CoverageRow,
+  EvidenceRow,
+  Head,
+  InviteRow,
+  LineInfo,
+  LineRow,
+  OperatorRow,
+  ParticipantRow,
+  PeerContactRow,
+  Role,
+  StatementRow,
+  Store,
+  StoredEntry,
+} from "./store.js";
 
 interface EntryRecord {
   line: string;
@@ -63,6 +78,8 @@ class SqliteStore implements Store {
   readonly #insertLine: Statement;
   readonly #insertParticipant: Statement;
   readonly #head: Statement;
+  readonly #participantIds: Statement;
+  readonly #line: Statement;
   readonly #append: (entries: readonly SealedEntry[], receivedAt: string) => void;
 
   constructor(db: Database.Database) {
@@ -77,6 +94,10 @@ class SqliteStore implements Store {
     this.#head = db.prepare(
       "SELECT author, seq, hash FROM entries WHERE line = ? AND author = ? ORDER BY seq DESC LIMIT 1",
     );
+    this.#participantIds = db
+      .prepare("SELECT station FROM participants WHERE line = ? ORDER BY rowid")
+      .pluck();
+    this.#line = db.prepare("SELECT id, name, created_at AS createdAt FROM lines WHERE id = ?");
     this.#append = db.transaction((entries: readonly SealedEntry[], receivedAt: string) => {
       for (const { entry, bytes, hash } of entries) {
         const line = entry.kind === "line.genesis" ? hash : entry.line;
@@ -117,11 +138,13 @@ class SqliteStore implements Store {
   }
 
   heads(line: string): Head[] {
-    return this.#db
-      .prepare(
-        "SELECT author, MAX(seq) AS seq, hash FROM entries WHERE line = ? GROUP BY author ORDER BY MIN(n)",
-      )
-      .all(line) as Head[];
+    // One index lookup per participant, however long the line.
+    const heads: Head[] = [];
+    for (const station of this.#participantIds.all(line) as string[]) {
+      const head = this.head(line, station);
+      if (head !== null) heads.push(head);
+    }
+    return heads;
   }
 
   entryByHash(hash: string): StoredEntry | null {
@@ -135,6 +158,10 @@ class SqliteStore implements Store {
       .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq = ?`)
       .get(line, author, seq) as EntryRecord | undefined;
     return row === undefined ? null : toStoredEntry(row);
+  }
+
+  line(id: string): LineInfo | null {
+    return (this.#line.get(id) as LineInfo | undefined) ?? null;
   }
 
   lines(): LineRow[] {
@@ -170,6 +197,190 @@ class SqliteStore implements Store {
 
   countEntries(): number {
     return (this.#db.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n;
+  }
+
+  chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .all(line, author, after, limit) as EntryRecord[];
+    return rows.map(toStoredEntry);
+  }
+
+  linesOf(station: string): string[] {
+    return (
+      this.#db.prepare("SELECT line FROM participants WHERE station = ? ORDER BY rowid").all(station) as {
+        line: string;
+      }[]
+    ).map((r) => r.line);
+  }
+
+  stationsWithCert(cert: string): ParticipantRow[] {
+    return this.#db
+      .prepare(
+        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE cert = ? GROUP BY station",
+      )
+      .all(cert) as ParticipantRow[];
+  }
+
+  peer(station: string): ParticipantRow | null {
+    return (
+      (this.#db
+        .prepare(
+          "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? ORDER BY rowid DESC LIMIT 1",
+        )
+        .get(station) as ParticipantRow | undefined) ?? null
+    );
+  }
+
+  addStatement(statement: StatementRow, receivedAt: string): void {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          "INSERT OR IGNORE INTO statements (line, station, time, heads, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(statement.line, statement.station, statement.time, statement.heads, statement.bytes, receivedAt);
+      const heads = JSON.parse(statement.heads) as Record<string, { seq: number }>;
+      const step = this.#db.prepare(
+        `INSERT OR IGNORE INTO coverage (line, peer, author, seq, time)
+         SELECT ?, ?, ?, ?, ? WHERE ? > COALESCE((SELECT MAX(seq) FROM coverage WHERE line = ? AND peer = ? AND author = ?), 0)`,
+      );
+      for (const [author, head] of Object.entries(heads)) {
+        step.run(
+          statement.line,
+          statement.station,
+          author,
+          head.seq,
+          statement.time,
+          head.seq,
+          statement.line,
+          statement.station,
+          author,
+        );
+      }
+    })();
+  }
+
+  coveredSeq(line: string, peer: string, author: string): number {
+    const row = this.#db
+      .prepare("SELECT MAX(seq) AS seq FROM coverage WHERE line = ? AND peer = ? AND author = ?")
+      .get(line, peer, author) as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  coverage(line: string): CoverageRow[] {
+    return this.#db
+      .prepare("SELECT peer, author, seq, time FROM coverage WHERE line = ? ORDER BY peer, author, seq")
+      .all(line) as CoverageRow[];
+  }
+
+  latestStatements(line: string): StatementRow[] {
+    return this.#db
+      .prepare(
+        `SELECT line, station, time, heads, bytes FROM statements s
+         WHERE line = ? AND n = (SELECT MAX(n) FROM statements t WHERE t.line = s.line AND t.station = s.station)
+         ORDER BY station`,
+      )
+      .all(line) as StatementRow[];
+  }
+
+  addInvite(invite: InviteRow): void {
+    this.#db
+      .prepare(
+        `INSERT INTO invites (id, line, secret_hash, created_at, expires_at, created_by, used_at, used_by)
+         VALUES (@id, @line, @secretHash, @createdAt, @expiresAt, @createdBy, @usedAt, @usedBy)`,
+      )
+      .run(invite);
+  }
+
+  invite(id: string): InviteRow | null {
+    return (
+      (this.#db
+        .prepare(
+          `SELECT id, line, secret_hash AS secretHash, created_at AS createdAt, expires_at AS expiresAt,
+                  created_by AS createdBy, used_at AS usedAt, used_by AS usedBy FROM invites WHERE id = ?`,
+        )
+        .get(id) as InviteRow | undefined) ?? null
+    );
+  }
+
+  useInvite(id: string, by: string, at: string): boolean {
+    return (
+      this.#db
+        .prepare("UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL")
+        .run(at, by, id).changes === 1
+    );
+  }
+
+  contactSucceeded(station: string, at: string): void {
+    this.#db
+      .prepare(
+        `INSERT INTO peer_contact (station, last_contact, failures) VALUES (?, ?, 0)
+         ON CONFLICT (station) DO UPDATE SET last_contact = excluded.last_contact, failures = 0`,
+      )
+      .run(station, at);
+  }
+
+  contactFailed(station: string, error: string, at: string): void {
+    this.#db
+      .prepare(
+        `INSERT INTO peer_contact (station, last_failure, last_error, failures) VALUES (?, ?, ?, 1)
+         ON CONFLICT (station) DO UPDATE SET last_failure = excluded.last_failure, last_error = excluded.last_error,
+           failures = failures + 1`,
+      )
+      .run(station, at, error);
+  }
+
+  contact(station: string): PeerContactRow | null {
+    return (
+      (this.#db
+        .prepare(
+          `SELECT station, last_contact AS lastContact, last_failure AS lastFailure, last_error AS lastError, failures
+           FROM peer_contact WHERE station = ?`,
+        )
+        .get(station) as PeerContactRow | undefined) ?? null
+    );
+  }
+
+  addEvidence(e: EvidenceRow): void {
+    this.#db
+      .prepare(
+        `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
+         VALUES (@code, @line, @author, @seq, @heldHash, @otherHash, @otherBytes, @reportedBy, @detectedAt)`,
+      )
+      .run(e);
+  }
+
+  evidence(line?: string): EvidenceRow[] {
+    return this.#db
+      .prepare(
+        `SELECT code, line, author, seq, held_hash AS heldHash, other_hash AS otherHash, other_bytes AS otherBytes,
+                reported_by AS reportedBy, detected_at AS detectedAt
+         FROM evidence WHERE (? IS NULL OR line = ?) ORDER BY n`,
+      )
+      .all(line ?? null, line ?? null) as EvidenceRow[];
+  }
+
+  raiseAlarm(a: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number {
+    return Number(
+      this.#db
+        .prepare(
+          `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at)
+           VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt)`,
+        )
+        .run(a).lastInsertRowid,
+    );
+  }
+
+  alarms(options: { all?: boolean } = {}): AlarmRow[] {
+    return this.#db
+      .prepare(
+        `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
+                acked_by AS ackedBy, acked_at AS ackedAt
+         FROM alarms WHERE ? OR (cleared_at IS NULL AND acked_at IS NULL) ORDER BY id DESC`,
+      )
+      .all(options.all ? 1 : 0) as AlarmRow[];
   }
 
   addOperator(op: OperatorRow): void {

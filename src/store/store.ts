@@ -7,11 +7,15 @@ export interface Head {
   hash: string;
 }
 
-/** A line as the store lists it. */
-export interface LineRow {
+/** A line: its id (the hash of its genesis), name and when it was opened. */
+export interface LineInfo {
   id: string;
   name: string;
   createdAt: string;
+}
+
+/** A line as the store lists it, with its entry count. */
+export interface LineRow extends LineInfo {
   entries: number;
 }
 
@@ -41,6 +45,71 @@ export interface OperatorRow {
   createdAt: string;
 }
 
+/** A peer's signed head statement, as kept. */
+export interface StatementRow {
+  line: string;
+  station: string;
+  time: string;
+  /** canonical JSON of the heads */
+  heads: string;
+  bytes: Buffer;
+}
+
+/** One step of a peer's coverage of a chain: from `time` on, it held `author`'s chain up to `seq`. */
+export interface CoverageRow {
+  peer: string;
+  author: string;
+  seq: number;
+  time: string;
+}
+
+export interface InviteRow {
+  id: string;
+  line: string;
+  secretHash: string;
+  createdAt: string;
+  expiresAt: string;
+  createdBy: string;
+  usedAt: string | null;
+  usedBy: string | null;
+}
+
+export interface PeerContactRow {
+  station: string;
+  lastContact: string | null;
+  lastFailure: string | null;
+  lastError: string | null;
+  failures: number;
+}
+
+export interface EvidenceRow {
+  code: string;
+  line: string;
+  author: string;
+  seq: number;
+  heldHash: string | null;
+  otherHash: string | null;
+  otherBytes: Buffer | null;
+  reportedBy: string | null;
+  detectedAt: string;
+}
+
+export type Severity = "info" | "warning" | "critical";
+
+export interface AlarmRow {
+  id: number;
+  code: string;
+  severity: Severity;
+  line: string | null;
+  peer: string | null;
+  entry: string | null;
+  detail: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  ackedBy: string | null;
+  ackedAt: string | null;
+}
+
 /**
  * Everything a station keeps. All SQL lives behind this interface, so a second implementation
  * (PostgreSQL, for high availability) can stand beside the SQLite one.
@@ -62,6 +131,8 @@ export interface Store {
   entryByHash(hash: string): StoredEntry | null;
   /** @returns the entry at (line, author, seq), or null */
   entryAt(line: string, author: string, seq: number): StoredEntry | null;
+  /** @returns the line with that id, or null */
+  line(id: string): LineInfo | null;
   /** @returns every line, oldest first */
   lines(): LineRow[];
   /** @returns the participants of a line, in the order they joined */
@@ -81,6 +152,54 @@ export interface Store {
    * @returns what fn returns
    */
   withWriteLock<T>(fn: () => T): T;
+
+  /** @returns entries of one chain with seq > after, oldest first, at most limit */
+  chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[];
+  /** @returns every line a station takes part in */
+  linesOf(station: string): string[];
+  /** @returns the stations whose certificate has this fingerprint, on any line */
+  stationsWithCert(cert: string): ParticipantRow[];
+  /** @returns where a station is reached: its newest URL and certificate on any line */
+  peer(station: string): ParticipantRow | null;
+
+  /**
+   * Keeps a peer's head statement (once per distinct heads) and the coverage steps it implies, in
+   * one transaction.
+   *
+   * @param statement the checked statement
+   * @param receivedAt when this station got it
+   */
+  addStatement(statement: StatementRow, receivedAt: string): void;
+  /** @returns the highest seq of author's chain that peer has said it holds, 0 if none */
+  coveredSeq(line: string, peer: string, author: string): number;
+  /** @returns every coverage step on a line */
+  coverage(line: string): CoverageRow[];
+  /** @returns the newest statement each station made on a line */
+  latestStatements(line: string): StatementRow[];
+
+  addInvite(invite: InviteRow): void;
+  invite(id: string): InviteRow | null;
+  /**
+   * Marks an invite used, once.
+   *
+   * @returns true if this call used it; false if it was used already
+   */
+  useInvite(id: string, by: string, at: string): boolean;
+
+  /** Notes a successful contact with a peer (failures reset). */
+  contactSucceeded(station: string, at: string): void;
+  /** Notes a failed contact with a peer. */
+  contactFailed(station: string, error: string, at: string): void;
+  /** @returns what is known of contact with a peer */
+  contact(station: string): PeerContactRow | null;
+
+  addEvidence(evidence: EvidenceRow): void;
+  evidence(line?: string): EvidenceRow[];
+
+  /** @returns the new alarm's id */
+  raiseAlarm(alarm: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number;
+  /** @returns alarms, newest first; open ones only unless all */
+  alarms(options?: { all?: boolean }): AlarmRow[];
 
   addOperator(operator: OperatorRow): void;
   operator(name: string): OperatorRow | null;

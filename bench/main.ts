@@ -1,0 +1,182 @@
+/**
+ * The benchmark: writing and verifying the record, each figure printed beside its ceiling measured
+ * in the same run (raw Ed25519 with parsed keys, a bare durable SQLite insert) and the ratio.
+ *
+ * `--quick` verifies a 10k-entry record instead of 100k; `--json` prints the results as JSON.
+ * Progress goes to stderr, the table (or the JSON) to stdout.
+ */
+import { mkdirSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Station } from "../src/station/mod.js";
+import { ceilingSample, durableInsertRate, rawSignRate, rawVerifyRate } from "./_ceilings.js";
+import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_fixture.js";
+import { bestOf, opsPerSecond, seconds } from "./_measure.js";
+import { compared, plain, renderTable, type Row } from "./_table.js";
+import { verifyRate } from "./_verify.js";
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+  strict: true,
+});
+const quick = values.quick;
+const size = {
+  /** single-entry writes per round */
+  sends: quick ? 200 : 600,
+  /** batches of 100 per round */
+  batches: quick ? 10 : 20,
+  /** entries in the record that is verified */
+  record: quick ? 10_000 : 100_000,
+  /** operations per raw-crypto ceiling */
+  rawOps: 3_000,
+  /** rounds of each verify run (the best counts) */
+  verifyRounds: 2,
+  /** single-entry writes on the line holding the verified record */
+  bigLineSends: 50,
+  /** rounds of the write measurements; the best round counts, for measured and ceiling alike */
+  rounds: quick ? 2 : 3,
+};
+const cores = availableParallelism();
+const MB = 1024 * 1024;
+const loadAtStart = loadavg()[0] ?? 0;
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+const root = tempRoot();
+process.once("SIGINT", () => {
+  root.remove();
+  process.exit(130);
+});
+const rows: Row[] = [];
+const notes: Record<string, number> = {};
+const opened: Station[] = [];
+try {
+  // Writing, on a fresh station with one line.
+  const a = await benchStation(join(root.path, "alpha"), "Alpha");
+  opened.push(a.station);
+  const sample = ceilingSample(a.station.identity, a.station.write(a.line, textDraft(0)));
+  let next = 1;
+  let signRate = 0;
+  const rawSign = () =>
+    (signRate = Math.max(signRate, rawSignRate(sample.bytes, sample.privateKey, size.rawOps)));
+
+  progress(`sign+append, one transaction each: ${size.rounds} rounds of ${size.sends}`);
+  let insertRate = 0;
+  let oneCeiling = 0;
+  const oneEach = bestOf(size.rounds, (round) => {
+    const dir = join(root.path, `ceiling-${round}`);
+    mkdirSync(dir);
+    const inserts = durableInsertRate(dir, sample.stored, size.sends);
+    const signs = rawSign();
+    insertRate = Math.max(insertRate, inserts);
+    oneCeiling = Math.max(oneCeiling, 1 / (1 / inserts + 1 / signs));
+    const send = () => a.station.send({ line: a.line, text: messageText(next++), operator: "admin" });
+    return opsPerSecond(size.sends, send, 20);
+  });
+  rows.push(compared("sign+append, one transaction each", oneEach, oneCeiling, 0.7));
+
+  progress(`sign+append, batches of 100: ${size.rounds} rounds of ${size.batches} batches`);
+  const batched = bestOf(size.rounds, () => {
+    rawSign();
+    const batch = () => {
+      a.station.writeMany(a.line, textDrafts(100, next));
+      next += 100;
+    };
+    return opsPerSecond(size.batches, batch, 2) * 100;
+  });
+  rawSign();
+  rows.push(compared("sign+append, batches of 100", batched, signRate, 0.8));
+
+  // Verifying, on a second station that holds only the record to verify.
+  const b = await benchStation(join(root.path, "bravo"), "Bravo");
+  opened.push(b.station);
+  progress(`building a ${size.record.toLocaleString("en-US")}-entry record`);
+  notes.recordBuildSeconds = seconds(() => {
+    // The genesis, then texts in batches of 1000; the last entry is the sample written below.
+    for (let held = 1; held < size.record - 1;) {
+      const k = Math.min(1000, size.record - 1 - held);
+      b.station.writeMany(b.line, textDrafts(k, held));
+      held += k;
+    }
+  });
+  const signed = ceilingSample(b.station.identity, b.station.write(b.line, textDraft(size.record)));
+  const rawVerify = () => rawVerifyRate(signed.bytes, signed.signature, signed.publicKey, size.rawOps);
+
+  progress("warming up verify on the first station's record");
+  const warm = a.station.store.countEntries();
+  await verifyRate(a.station, 0, warm);
+  await verifyRate(a.station, cores, warm);
+
+  let verifyCeiling = rawVerify();
+  let single = 0;
+  let parallel = 0;
+  for (let round = 1; round <= size.verifyRounds; round++) {
+    progress(`verify, 1 core: ${size.record.toLocaleString("en-US")} entries (round ${round})`);
+    single = Math.max(single, await verifyRate(b.station, 0, size.record));
+    progress(`verify, ${cores} worker threads (round ${round})`);
+    parallel = Math.max(parallel, await verifyRate(b.station, cores, size.record));
+    verifyCeiling = Math.max(verifyCeiling, rawVerify());
+  }
+
+  const record = quick ? "10k" : "100k";
+  rows.push(compared(`verify ${record}-entry record, 1 core`, single, verifyCeiling, 0.85));
+  rows.push(
+    compared(
+      `verify ${record}-entry record, worker threads (${cores} cores)`,
+      parallel,
+      verifyCeiling,
+      1.7,
+      "times",
+    ),
+  );
+  rows.push(plain("RSS after the verify runs", process.memoryUsage().rss / MB, "MB"));
+  rows.push(plain("peak RSS (maxRSS)", (process.resourceUsage().maxRSS * 1024) / MB, "MB"));
+
+  // Not a required row: the same single writes, on the line that now holds the whole record, to
+  // show what a write costs once a standing line has grown.
+  progress(`sign+append, one transaction each, on the ${record}-entry line: ${size.bigLineSends}`);
+  const send = () => b.station.send({ line: b.line, text: messageText(next++), operator: "admin" });
+  const onBigLine = opsPerSecond(size.bigLineSends, send, 5);
+  rows.splice(1, 0, compared(`sign+append, one each, on a ${record}-entry line`, onBigLine, oneCeiling, 0.7));
+  Object.assign(notes, {
+    rawSignsPerSecond: signRate,
+    durableInsertsPerSecond: insertRate,
+    rawVerifiesPerSecond: verifyCeiling,
+    signingBytes: sample.bytes.length,
+    entryBytes: sample.stored,
+  });
+} finally {
+  for (const station of opened) station.close();
+  root.remove();
+}
+
+const header = {
+  node: process.version,
+  cores,
+  cpu: cpus()[0]?.model ?? "unknown",
+  date: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+};
+const count = (value: number | undefined) =>
+  (value ?? 0).toLocaleString("en-US", { maximumFractionDigits: 0 });
+if (values.json) {
+  console.log(JSON.stringify({ ...header, rows, notes }, null, 2));
+} else {
+  console.log(
+    `hotline bench — node ${header.node}, ${cores} cores (${header.cpu}), ${header.date}, ${header.mode} run, ` +
+      `load ${header.load.start.toFixed(2)} → ${header.load.end.toFixed(2)}`,
+  );
+  console.log(
+    `ceilings, measured in this run: raw crypto.sign / crypto.verify with parsed KeyObjects on the same ` +
+      `${notes.signingBytes} bytes; a bare durable one-row insert (WAL, synchronous=FULL) of ${notes.entryBytes} bytes\n`,
+  );
+  console.log(renderTable(rows));
+  console.log(
+    `\nceiling parts: raw sign ${count(notes.rawSignsPerSecond)}/s, durable insert ${count(notes.durableInsertsPerSecond)}/s, ` +
+      `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
+  );
+}

@@ -1,0 +1,68 @@
+import { sign, verify } from "node:crypto";
+import { z } from "zod";
+import { canonicalJson } from "./entry.js";
+import { HotlineError } from "./errors.js";
+import { publicKeyOf, type Identity } from "./keys.js";
+import { HASH, SIGNATURE, STATION_ID, TIME } from "./kinds.js";
+import { describeZodError } from "./schema-error.js";
+
+/**
+ * A head statement: a station's signed word that, on one line, at one time, it held these chain
+ * heads. It is the delivery receipt (it covers every entry up to each head) and the witness that
+ * catches a station showing different histories to different peers.
+ */
+export const HEAD_STATEMENT = z.strictObject({
+  v: z.literal(1),
+  type: z.literal("heads"),
+  line: HASH,
+  station: STATION_ID,
+  time: TIME,
+  heads: z.record(STATION_ID, z.strictObject({ seq: z.number().int().min(1), hash: HASH })),
+  sig: SIGNATURE,
+});
+export type HeadStatement = z.infer<typeof HEAD_STATEMENT>;
+export type UnsignedHeadStatement = Omit<HeadStatement, "sig">;
+
+/**
+ * Signs a head statement.
+ *
+ * @param unsigned the statement without `sig`; `station` must be the identity's id
+ * @param identity the signing station
+ * @returns the signed statement
+ */
+export function signStatement(unsigned: UnsignedHeadStatement, identity: Identity): HeadStatement {
+  const sig = sign(null, Buffer.from(canonicalJson(unsigned)), identity.privateKey).toString("base64url");
+  return { ...unsigned, sig };
+}
+
+/**
+ * Checks a received head statement: schema, and the named station's signature.
+ *
+ * @param value anything received
+ * @returns the statement
+ * @throws HotlineError SCHEMA or BAD_SIGNATURE
+ */
+export function parseStatement(value: unknown): HeadStatement {
+  const result = HEAD_STATEMENT.safeParse(value);
+  if (!result.success) {
+    throw new HotlineError("SCHEMA", `Cannot accept the head statement: ${describeZodError(result.error)}`);
+  }
+  const { sig, ...unsigned } = result.data;
+  let valid = false;
+  try {
+    valid = verify(
+      null,
+      Buffer.from(canonicalJson(unsigned)),
+      publicKeyOf(unsigned.station),
+      Buffer.from(sig, "base64url"),
+    );
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new HotlineError("BAD_SIGNATURE", "Cannot accept the head statement: its signature is not valid", {
+      place: { line: unsigned.line, author: unsigned.station },
+    });
+  }
+  return result.data;
+}
