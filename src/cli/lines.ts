@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { runningStation } from "../api/mod.js";
+import { stationPaths } from "../station/mod.js";
 import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
 
@@ -16,12 +18,16 @@ export function registerLineCommands(program: Command): void {
       .requiredOption("--name <name>", "the line's name, e.g. moscow-washington")
       .addOption(asOption()),
   ).action(async (options: CommonOptions & { name: string; as: string }) => {
-    await withStation(options, (station) => {
-      station.operator(options.as);
-      const created = station.createLine({ name: options.name, operator: options.as });
-      if (options.json) return printJson(created);
-      printLines(`Line ${created.name} opened: ${created.id}`);
-    });
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const created =
+      api === null
+        ? await withStation(options, (station) => {
+            station.operator(options.as);
+            return station.createLine({ name: options.name, operator: options.as });
+          })
+        : await api.post<{ id: string; name: string }>("/api/lines", { name: options.name });
+    if (options.json) return printJson(created);
+    printLines(`Line ${created.name} opened: ${created.id}`);
   });
 
   withCommon(program.command("lines").description("list this station's lines and their participants")).action(

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { UsageError } from "./common.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMessageCommands } from "./messages.js";
+import { registerPeerCommands } from "./peers.js";
 import { EXIT, reportError } from "./output.js";
 import { registerStationCommands } from "./station.js";
 import { registerVerifyCommand } from "./verify.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerLineCommands(program);
   registerMessageCommands(program);
   registerVerifyCommand(program);
+  registerPeerCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

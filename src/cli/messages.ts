@@ -1,7 +1,8 @@
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import type { Command } from "commander";
 import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
-import type { LogEntry } from "../station/mod.js";
+import { runningStation } from "../api/mod.js";
+import { stationPaths, type LogEntry } from "../station/mod.js";
 import {
   asOption,
   type CommonOptions,
@@ -44,18 +45,31 @@ export function registerMessageCommands(program: Command): void {
       if (words.length === 0 && options.file === undefined)
         throw usageError("Cannot send: give the text, or --file F");
       const text = options.file === undefined ? words.join(" ") : readText(options.file);
-      await withStation(options, (station) => {
-        station.operator(options.as);
-        const sent = station.send({
-          line: options.line,
-          text,
-          precedence: options.precedence,
-          lang: options.lang,
-          operator: options.as,
-        });
-        if (options.json) return printJson(sent);
-        printLines(`Sent: seq ${sent.seq}, ${sent.hash}`);
-      });
+      const api = runningStation(stationPaths(options.dir), options.as);
+      const sent =
+        api === null
+          ? await withStation(options, (station) => {
+              station.operator(options.as);
+              return station.send({
+                line: options.line,
+                text,
+                precedence: options.precedence,
+                lang: options.lang,
+                operator: options.as,
+              });
+            })
+          : await api.post<{ hash: string; seq: number }>(
+              `/api/lines/${encodeURIComponent(options.line)}/messages`,
+              {
+                text,
+                precedence: options.precedence,
+                ...(options.lang === undefined ? {} : { lang: options.lang }),
+              },
+            );
+      if (options.json) return printJson(sent);
+      printLines(
+        `Sent: seq ${sent.seq}, ${sent.hash}${api === null ? " (stored; delivered when the station runs)" : ""}`,
+      );
     },
   );
 

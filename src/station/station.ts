@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import {
   HotlineError,
@@ -10,6 +11,11 @@ import {
   type Precedence,
   type SealedEntry,
   type UnsignedEntry,
+  type HeadStatement,
+  canonicalJson,
+  parseStatement,
+  safetyCode,
+  signStatement,
 } from "../record/mod.js";
 import {
   openSqliteStore,
@@ -23,6 +29,19 @@ import { readConfig, stationPaths, type StationConfig, type StationPaths } from 
 import { causalOrder } from "./order.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
+import { applyIncoming, type ApplyResult } from "./apply.js";
+
+/** What a station tells those who listen (the outbox, the operator API's event stream). */
+export interface StationEvents {
+  /** entries were stored: written here (local) or received */
+  entries: [entries: SealedEntry[], origin: "local" | "remote"];
+  /** a peer was heard from (a push, a heads exchange): its outbox may drain at once */
+  contact: [station: string];
+  /** a peer's head statement was stored */
+  statement: [statement: HeadStatement];
+  /** an alarm was raised */
+  alarm: [id: number];
+}
 
 export interface OpenOptions {
   dir?: string | undefined;
@@ -42,7 +61,8 @@ export interface WhoAmI {
 export interface LineSummary {
   id: string;
   name: string;
-  participants: { id: string; name: string }[];
+  /** safetyCode: what this station and that participant compare by voice (none for this station) */
+  participants: { id: string; name: string; safetyCode: string | null }[];
   entries: number;
 }
 
@@ -56,6 +76,8 @@ export interface LogEntry {
   time: string;
   kind: string;
   body: Record<string, unknown>;
+  /** when each other participant's signed heads first covered this entry */
+  receipts: Record<string, string>;
 }
 
 export interface SendOptions {
@@ -81,6 +103,7 @@ export class Station {
   readonly store: Store;
   readonly clock: Clock;
   readonly certFingerprint: string;
+  readonly events = new EventEmitter<StationEvents>();
 
   private constructor(
     paths: StationPaths,
@@ -182,7 +205,11 @@ export class Station {
     return this.store.lines().map((line) => ({
       id: line.id,
       name: line.name,
-      participants: this.store.participants(line.id).map((p) => ({ id: p.station, name: p.name })),
+      participants: this.store.participants(line.id).map((p) => ({
+        id: p.station,
+        name: p.name,
+        safetyCode: p.station === this.id ? null : this.safetyCodeWith(p.station),
+      })),
       entries: line.entries,
     }));
   }
@@ -219,7 +246,7 @@ export class Station {
    * @returns the sealed entries as stored
    */
   writeMany(line: string | null, drafts: readonly Draft[]): SealedEntry[] {
-    return this.store.withWriteLock(() => {
+    const written = this.store.withWriteLock(() => {
       const now = isoNow(this.clock);
       const sealed: SealedEntry[] = [];
       let head = line === null ? null : this.store.head(line, this.id);
@@ -245,6 +272,8 @@ export class Station {
       this.store.appendEntries(sealed, now);
       return sealed;
     });
+    this.events.emit("entries", written, "local");
+    return written;
   }
 
   /**
@@ -270,8 +299,26 @@ export class Station {
   log(ref: string): LogEntry[] {
     const line = this.resolveLine(ref);
     const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
+    const coverage = this.store.coverage(line.id); // ordered by peer, author, seq
+    const receiptsOf = (author: string, seq: number): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const step of coverage) {
+        if (
+          step.author === author &&
+          step.seq >= seq &&
+          step.peer !== author &&
+          out[step.peer] === undefined
+        ) {
+          out[step.peer] = step.time;
+        }
+      }
+      return out;
+    };
     const entries = this.store.entries(line.id).map((stored) => toLogEntry(stored, names));
-    return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => entry);
+    return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => ({
+      ...entry,
+      receipts: receiptsOf(entry.author, entry.seq),
+    }));
   }
 
   /**
@@ -304,6 +351,103 @@ export class Station {
     return op;
   }
 
+  /**
+   * Applies entries received from a peer (see applyIncoming), and raises an alarm on equivocation.
+   *
+   * @param values entries as received
+   * @param options a line being joined, if any
+   * @returns what was stored and what was refused
+   */
+  receive(values: readonly unknown[], options: { joining?: string } = {}): ApplyResult {
+    const result = applyIncoming(values, {
+      store: this.store,
+      now: this.clock.now(),
+      joining: options.joining,
+      onEquivocation: (error) =>
+        this.raiseAlarm({
+          code: "EQUIVOCATION",
+          severity: "critical",
+          line: error.place.line ?? null,
+          peer: error.place.author ?? null,
+          entry: error.place.hash ?? null,
+          detail: error.message,
+        }),
+    });
+    if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
+    return result;
+  }
+
+  /**
+   * @param line a line id
+   * @returns this station's signed statement of the heads it holds on the line
+   */
+  headStatement(line: string): HeadStatement {
+    const heads: HeadStatement["heads"] = {};
+    for (const h of this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+    return signStatement(
+      { v: 1, type: "heads", line, station: this.id, time: isoNow(this.clock), heads },
+      this.identity,
+    );
+  }
+
+  /**
+   * Checks and keeps a peer's head statement: the delivery receipt and the witness.
+   *
+   * @param value the statement as received
+   * @param from the peer it is expected from
+   * @returns the statement
+   */
+  acceptStatement(value: unknown, from: string): HeadStatement {
+    const statement = parseStatement(value);
+    if (statement.station !== from) {
+      throw new HotlineError(
+        "BAD_SIGNATURE",
+        "Cannot accept a head statement signed by another station than the peer",
+      );
+    }
+    this.store.addStatement(
+      {
+        line: statement.line,
+        station: statement.station,
+        time: statement.time,
+        heads: canonicalJson(statement.heads),
+        bytes: Buffer.from(canonicalJson(statement)),
+      },
+      isoNow(this.clock),
+    );
+    this.events.emit("statement", statement);
+    return statement;
+  }
+
+  /**
+   * @param peer a station id
+   * @returns the safety code this station and that one compare by voice
+   */
+  safetyCodeWith(peer: string): string | null {
+    const other = this.store.peer(peer);
+    return other === null
+      ? null
+      : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: other.station, cert: other.cert });
+  }
+
+  /**
+   * Raises an alarm and tells listeners.
+   *
+   * @returns the alarm's id
+   */
+  raiseAlarm(alarm: {
+    code: string;
+    severity: "info" | "warning" | "critical";
+    line: string | null;
+    peer: string | null;
+    entry: string | null;
+    detail: string;
+  }): number {
+    const id = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
+    this.events.emit("alarm", id);
+    return id;
+  }
+
   close(): void {
     this.store.close();
   }
@@ -312,7 +456,7 @@ export class Station {
 function toLogEntry(
   stored: StoredEntry,
   names: Map<string, string>,
-): LogEntry & { prev: string | null; seen: Record<string, string> } {
+): Omit<LogEntry, "receipts"> & { prev: string | null; seen: Record<string, string> } {
   const entry = JSON.parse(stored.bytes.toString("utf8")) as {
     prev: string | null;
     seen: Record<string, string>;

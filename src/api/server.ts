@@ -1,0 +1,142 @@
+import { timingSafeEqual } from "node:crypto";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { z } from "zod";
+import { answerErrors } from "../http/mod.js";
+import { HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
+import {
+  acceptInvite,
+  createInvite,
+  statusOf,
+  type Outbox,
+  type PeerTransport,
+  type Station,
+} from "../station/mod.js";
+
+/** Header naming the operator a token-holding client (the CLI) acts for. */
+export const OPERATOR_HEADER = "x-hotline-operator";
+
+const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
+
+export const SEND_REQUEST = z.strictObject({
+  text: z.string().max(64 * 1024),
+  precedence: z.enum(PRECEDENCES).default("ROUTINE"),
+  lang: LANG.optional(),
+});
+export const CREATE_LINE_REQUEST = z.strictObject({ name: NAME });
+export const INVITE_REQUEST = z.strictObject({
+  line: z.string().min(1).max(200),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+});
+export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(4096) });
+
+/**
+ * The operator API: what the CLI and the console use. Loopback by default; every request carries
+ * the station's API token (kept 0600 in the data directory) and names the operator it acts for,
+ * who must exist and not be disabled. Documented with OpenAPI at /api/docs.
+ *
+ * @param station the station
+ * @param options token, outbox, transport, logger
+ * @returns the Fastify app, not yet listening
+ */
+export async function buildApiServer(
+  station: Station,
+  options: { token: string; outbox: Outbox; transport: PeerTransport; logger: FastifyBaseLogger },
+) {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  answerErrors(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "hotline operator API",
+        version: "1",
+        description: "What the hotline CLI and console use.",
+      },
+      components: { securitySchemes: { token: { type: "http", scheme: "bearer" } } },
+      security: [{ token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+
+  const expected = Buffer.from(`Bearer ${options.token}`);
+  app.addHook("onRequest", async (request) => {
+    if (!request.url.startsWith("/api/") || request.url.startsWith("/api/docs")) return;
+    const given = Buffer.from(request.headers.authorization ?? "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: it lacks the station's API token");
+    }
+  });
+  const operatorOf = (headers: Record<string, unknown>): string => {
+    const name = typeof headers[OPERATOR_HEADER] === "string" ? headers[OPERATOR_HEADER] : "admin";
+    return station.operator(name).name;
+  };
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
+  api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
+    statusOf(station, options.outbox),
+  );
+  api.get("/api/lines", { schema: { summary: "Lines and participants with safety codes" } }, async () =>
+    station.lines(),
+  );
+  api.post("/api/lines", { schema: { summary: "Open a line", body: CREATE_LINE_REQUEST } }, async (request) =>
+    station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
+  );
+  api.post(
+    "/api/lines/:line/messages",
+    { schema: { summary: "Write a message on a line", params: LINE_PARAM, body: SEND_REQUEST } },
+    async (request) =>
+      station.send({
+        line: request.params.line,
+        text: request.body.text,
+        precedence: request.body.precedence,
+        lang: request.body.lang,
+        operator: operatorOf(request.headers),
+      }),
+  );
+  api.get(
+    "/api/lines/:line/log",
+    { schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM } },
+    async (request) => station.log(request.params.line),
+  );
+  api.post(
+    "/api/invites",
+    { schema: { summary: "Invite a station to a line", body: INVITE_REQUEST } },
+    async (request) =>
+      createInvite(station, {
+        line: request.body.line,
+        expiresInMs: request.body.expiresInSeconds * 1000,
+        operator: operatorOf(request.headers),
+      }),
+  );
+  api.post(
+    "/api/accept",
+    { schema: { summary: "Join a line with an invite", body: ACCEPT_REQUEST } },
+    async (request) => {
+      operatorOf(request.headers);
+      const accepted = await acceptInvite(station, options.transport, request.body.invite);
+      options.outbox.refresh();
+      return accepted;
+    },
+  );
+  return app;
+}

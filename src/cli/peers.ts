@@ -1,0 +1,121 @@
+import type { Command } from "commander";
+import pino from "pino";
+import { runningStation } from "../api/mod.js";
+import { HotlineError } from "../record/mod.js";
+import { createInvite, stationPaths, statusOf, type Accepted, type StationStatus } from "../station/mod.js";
+import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
+import { printJson, printLines } from "./output.js";
+import { startStation } from "./runtime.js";
+
+/**
+ * `hotline start`, `invite`, `accept` and `status`.
+ *
+ * @param program the root command
+ */
+export function registerPeerCommands(program: Command): void {
+  withCommon(
+    program.command("start").description("run the station: peer endpoint, operator API, outbox"),
+  ).action(async (options: CommonOptions) => {
+    const logger = pino(
+      process.stdout.isTTY
+        ? { transport: { target: "pino-pretty", options: { translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l'Z'" } } }
+        : {},
+    );
+    const running = await startStation({ dir: options.dir, logger });
+    process.stdout.write(
+      `Station ${running.station.config.name} running: peer ${running.peerUrl}, operator API ${running.apiUrl} (Ctrl-C stops)\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info({ signal }, "stopping");
+        void running.stop().then(resolve);
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+  });
+
+  withCommon(
+    program
+      .command("invite")
+      .description("make a one-time invite to a line, to pass to the other station's operator")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .option("--expires <duration>", "how long the invite stays good, e.g. 30m, 24h, 7d", "24h")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { line: string; expires: string; as: string }) => {
+    const expiresInMs = parseDuration(options.expires);
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const made =
+      api === null
+        ? await withStation(options, (station) => {
+            station.operator(options.as);
+            return createInvite(station, { line: options.line, expiresInMs, operator: options.as });
+          })
+        : await api.post<{ invite: string; expires: string }>("/api/invites", {
+            line: options.line,
+            expiresInSeconds: Math.round(expiresInMs / 1000),
+          });
+    if (options.json) return printJson(made);
+    printLines(
+      "Pass this invite to the other station's operator by a channel you trust; it works once, until",
+      `${made.expires}:`,
+      "",
+      made.invite,
+    );
+  });
+
+  withCommon(
+    program
+      .command("accept")
+      .description("join a line with an invite (this station must be running)")
+      .argument("<invite>", "the invite string")
+      .addOption(asOption()),
+  ).action(async (invite: string, options: CommonOptions & { as: string }) => {
+    const api = runningStation(stationPaths(options.dir), options.as);
+    if (api === null) {
+      throw new HotlineError(
+        "STATION_RUNNING",
+        "Cannot accept an invite: start this station first ('hotline start')",
+      );
+    }
+    const accepted = await api.post<Accepted>("/api/accept", { invite });
+    if (options.json) return printJson(accepted);
+    printLines(
+      `Joined line ${accepted.line.slice(0, 12)} with ${accepted.peer.name}.`,
+      `Safety code: ${accepted.safetyCode}`,
+      `Read it aloud with ${accepted.peer.name}'s operator: both consoles must show the same digits.`,
+    );
+  });
+
+  withCommon(program.command("status").description("lines, participants, contact and outbox")).action(
+    async (options: CommonOptions) => {
+      const api = runningStation(stationPaths(options.dir));
+      const status =
+        api === null
+          ? await withStation(options, (station) => statusOf(station, null))
+          : await api.get<StationStatus>("/api/status");
+      if (options.json) return printJson(status);
+      printLines(
+        `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
+        ...status.lines.flatMap((line) => [
+          `  ${line.name}  ${line.entries} entries`,
+          ...line.participants.map(
+            (p) =>
+              `    ${p.name.padEnd(14)} ${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
+          ),
+        ]),
+      );
+    },
+  );
+}
+
+/**
+ * @param text e.g. "90s", "30m", "24h", "7d"
+ * @returns milliseconds
+ */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  if (match === null) throw usageError(`Cannot read duration '${text}': write e.g. 90s, 30m, 24h or 7d`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "s" | "m" | "h" | "d"];
+  return Number(match[1]) * unit;
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, openSync, readFileSync, unlinkSync, writeFileSync, closeSync } from "node:fs";
+import pino, { type Logger } from "pino";
+import { buildApiServer } from "../api/mod.js";
+import { runtimeFiles, type LockInfo } from "../api/client.js";
+import { buildPeerServer, PeerClient } from "../peer/mod.js";
+import { HotlineError } from "../record/mod.js";
+import { Outbox, Station, parseHostPort, type OutboxOptions } from "../station/mod.js";
+
+/** A running station: its servers and outbox. */
+export interface RunningStation {
+  station: Station;
+  outbox: Outbox;
+  peerUrl: string;
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  dir?: string | undefined;
+  logger?: Logger | undefined;
+  outbox?: Omit<OutboxOptions, "transport" | "logger"> | undefined;
+}
+
+/**
+ * Starts a station: takes the data directory's lock (one running station per directory), serves
+ * the peer API (mutual TLS) and the operator API, and runs the outbox.
+ *
+ * @param options directory, logger, outbox timings
+ * @returns the running station; `stop()` ends it cleanly
+ */
+export async function startStation(options: StartOptions = {}): Promise<RunningStation> {
+  const station = Station.open({ dir: options.dir });
+  const files = runtimeFiles(station.paths);
+  const logger = options.logger ?? pino({ level: "silent" });
+  try {
+    takeLock(files.lock, station.config.api);
+  } catch (error) {
+    station.close();
+    throw error;
+  }
+  const token = ensureToken(files.token);
+  const tls = {
+    cert: readFileSync(station.paths.tlsCert, "utf8"),
+    key: readFileSync(station.paths.tlsKey, "utf8"),
+  };
+  const client = new PeerClient(tls);
+  const outbox = new Outbox(station, {
+    transport: client,
+    logger: logger.child({ part: "outbox" }),
+    ...options.outbox,
+  });
+  const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
+  const api = await buildApiServer(station, {
+    token,
+    outbox,
+    transport: client,
+    logger: logger.child({ part: "api" }),
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await outbox.stop();
+    await Promise.allSettled([peer.close(), api.close()]);
+    client.close();
+    station.close();
+    releaseLock(files.lock);
+  };
+  try {
+    const listen = parseHostPort(station.config.listen);
+    const apiAddress = parseHostPort(station.config.api);
+    await peer.listen({ host: listen.host, port: listen.port });
+    await api.listen({ host: apiAddress.host, port: apiAddress.port });
+  } catch (cause) {
+    await stop();
+    throw new HotlineError("BAD_INPUT", `Cannot start the station: ${(cause as Error).message}`, { cause });
+  }
+  outbox.start();
+  logger.info(
+    { station: station.config.name, peer: station.config.listen, api: station.config.api },
+    "station started",
+  );
+  return { station, outbox, peerUrl: station.config.url, apiUrl: `http://${station.config.api}`, stop };
+}
+
+function takeLock(path: string, api: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      const info: LockInfo = { pid: process.pid, api, startedAt: new Date().toISOString() };
+      writeFileSync(fd, JSON.stringify(info));
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      let pid = 0;
+      try {
+        pid = (JSON.parse(readFileSync(path, "utf8")) as LockInfo).pid;
+        process.kill(pid, 0);
+      } catch {
+        unlinkSync(path); // stale: its process is gone
+        continue;
+      }
+      throw new HotlineError(
+        "STATION_RUNNING",
+        `Cannot start the station: it is running already (pid ${pid})`,
+      );
+    }
+  }
+}
+
+function releaseLock(path: string): void {
+  try {
+    const info = JSON.parse(readFileSync(path, "utf8")) as LockInfo;
+    if (info.pid === process.pid) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function ensureToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const token = randomBytes(32).toString("base64url");
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}

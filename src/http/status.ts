@@ -1,0 +1,102 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { HotlineError, type ErrorCode } from "../record/mod.js";
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  SCHEMA: 400,
+  USAGE: 400,
+  BAD_INPUT: 400,
+  BAD_SIGNATURE: 400,
+  BAD_GENESIS: 400,
+  BAD_LINE: 400,
+  NOT_CANONICAL: 400,
+  FUTURE_TIME: 400,
+  BAD_INVITE: 400,
+  UNAUTHORIZED: 401,
+  UNKNOWN_PEER: 403,
+  NOT_PARTICIPANT: 403,
+  UNKNOWN_AUTHOR: 403,
+  FORBIDDEN: 403,
+  UNKNOWN_OPERATOR: 403,
+  UNKNOWN_LINE: 404,
+  UNKNOWN_ENTRY: 404,
+  NOT_FOUND: 404,
+  CHAIN_GAP: 409,
+  BAD_PREV: 409,
+  EQUIVOCATION: 409,
+  AMBIGUOUS_LINE: 409,
+  INVITE_USED: 410,
+  INVITE_EXPIRED: 410,
+  TOO_LARGE: 413,
+  PEER_UNREACHABLE: 502,
+  PEER_REJECTED: 502,
+};
+
+/**
+ * @param code a hotline error code
+ * @returns the HTTP status it is answered with at an API edge
+ */
+export function httpStatusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 500;
+}
+
+/**
+ * Turns every error into `{ error: { code, message } }` with its status — the one place where
+ * errors become HTTP. Fastify's own errors (body too large, not JSON, schema) get hotline codes.
+ *
+ * @param app a Fastify instance
+ * @param extra more fields for the answer to an error (e.g. a head statement)
+ */
+export function answerErrors(
+  app: FastifyInstance,
+  extra?: (error: HotlineError, url: string) => object,
+): void {
+  app.setErrorHandler((error: FastifyError | HotlineError, request, reply) => {
+    const hotline = toHotlineError(error);
+    if (httpStatusOf(hotline.code) >= 500) request.log.error({ err: error }, "request failed");
+    void reply.status(httpStatusOf(hotline.code)).send({
+      error: { code: hotline.code, message: hotline.message },
+      ...(extra?.(hotline, request.url) ?? {}),
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { code: "NOT_FOUND", message: `Cannot ${request.method} ${request.url}: no such route` },
+    });
+  });
+}
+
+/**
+ * @param error anything thrown in a request
+ * @returns it as a HotlineError
+ */
+export function toHotlineError(error: unknown): HotlineError {
+  if (error instanceof HotlineError) return error;
+  const fastify = error as Partial<FastifyError>;
+  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return new HotlineError("TOO_LARGE", "Cannot accept the request: its body is larger than the limit");
+  }
+  if (
+    fastify.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+    fastify.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ||
+    error instanceof SyntaxError
+  ) {
+    return new HotlineError("SCHEMA", "Cannot accept the request: its body is not JSON");
+  }
+  if (fastify.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    return new HotlineError("SCHEMA", "Cannot accept the request: send application/json");
+  }
+  if (fastify.validation !== undefined || fastify.code === "FST_ERR_VALIDATION") {
+    return new HotlineError(
+      "SCHEMA",
+      `Cannot accept the request: ${fastify.message ?? "it does not match its schema"}`,
+    );
+  }
+  if (fastify.statusCode === 404) return new HotlineError("NOT_FOUND", fastify.message ?? "Not found");
+  return new HotlineError(
+    "INTERNAL",
+    "Cannot complete the request: an internal error (see the station's log)",
+    {
+      cause: error,
+    },
+  );
+}

@@ -1,0 +1,8 @@
+/**
+ * Station to station: the mutual-TLS peer API and the client that talks to it.
+ *
+ * @module
+ */
+export { buildPeerServer, MAX_BATCH, MAX_REQUEST_BYTES } from "./server.js";
+export { PeerClient, PeerRejection } from "./client.js";
+export { PinnedAgent } from "./pinned-agent.js";

@@ -1,0 +1,67 @@
+import { Agent, type AgentOptions } from "node:https";
+import type { Duplex } from "node:stream";
+import { connect, type TLSSocket } from "node:tls";
+import { HotlineError } from "../record/mod.js";
+import { fingerprintOfDer } from "../station/mod.js";
+
+/**
+ * An HTTPS agent that keeps connections to one peer alive and pins the peer's certificate by its
+ * fingerprint: the TLS handshake completes, the fingerprint is compared, and only then is the
+ * socket handed to a request — so not one byte goes to a station that is not the pinned one.
+ * Certificates are self-signed, so no CA chain is checked: the pin is the trust.
+ */
+export class PinnedAgent extends Agent {
+  readonly #pin: string;
+  readonly #tls: { cert: string; key: string };
+
+  /**
+   * @param pin the peer certificate's fingerprint, "sha256:…"
+   * @param tls this station's certificate and key, presented as the client certificate
+   * @param options agent options (keep-alive is on by default)
+   */
+  constructor(pin: string, tls: { cert: string; key: string }, options: AgentOptions = {}) {
+    super({ keepAlive: true, maxSockets: 4, ...options });
+    this.#pin = pin;
+    this.#tls = tls;
+  }
+
+  override createConnection(
+    options: { host?: string | null; port?: number | string | null; servername?: string },
+    callback: (error: Error | null, socket?: Duplex) => void,
+  ): undefined {
+    const socket: TLSSocket = connect({
+      host: options.host ?? "localhost",
+      port: Number(options.port ?? 443),
+      cert: this.#tls.cert,
+      key: this.#tls.key,
+      minVersion: "TLSv1.3",
+      rejectUnauthorized: false,
+      ...(options.servername === undefined || /^[\d.:]+$/.test(options.servername)
+        ? {}
+        : { servername: options.servername }),
+    });
+    const fail = (error: Error) => {
+      socket.removeListener("secureConnect", secured);
+      callback(error);
+    };
+    const secured = () => {
+      socket.removeListener("error", fail);
+      const cert = socket.getPeerCertificate();
+      const seen = cert.raw === undefined ? null : fingerprintOfDer(cert.raw);
+      if (seen !== this.#pin) {
+        socket.destroy();
+        callback(
+          new HotlineError(
+            "UNKNOWN_PEER",
+            `Cannot talk to ${String(options.host)}:${String(options.port)}: its certificate ${seen ?? "(none)"} is not the pinned ${this.#pin}`,
+          ),
+        );
+        return;
+      }
+      callback(null, socket);
+    };
+    socket.once("secureConnect", secured);
+    socket.once("error", fail);
+    return undefined;
+  }
+}

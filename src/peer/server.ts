@@ -1,0 +1,135 @@
+import type { TLSSocket } from "node:tls";
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import { HASH, HotlineError, STATION_ID, describeZodError } from "../record/mod.js";
+import { answerErrors } from "../http/mod.js";
+import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
+
+/** Largest request body: a batch of entries (each at most 64 KiB). */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** Most entries in one push, and in one page of catch-up. */
+export const MAX_BATCH = 500;
+
+const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+const HEADS = z.strictObject({ statement: z.unknown() });
+const ENTRIES_QUERY = z.strictObject({
+  line: HASH,
+  author: STATION_ID,
+  after: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
+});
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** fingerprint of the client's TLS certificate, if it sent one */
+    peerCert: string | null;
+    /** the station that certificate is pinned to, if any */
+    peerStation: string | null;
+  }
+}
+
+/**
+ * The peer API: HTTPS, TLS 1.3, mutual TLS. Every request but pairing must come with a client
+ * certificate pinned to a participant of some line here, or it is refused with UNKNOWN_PEER.
+ *
+ * @param station the station
+ * @param options TLS credentials and logger
+ * @returns the Fastify app, not yet listening
+ */
+export function buildPeerServer(
+  station: Station,
+  options: { tls: { cert: string; key: string }; logger: FastifyBaseLogger },
+) {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: MAX_REQUEST_BYTES,
+    disableRequestLogging: true,
+    https: {
+      cert: options.tls.cert,
+      key: options.tls.key,
+      minVersion: "TLSv1.3",
+      requestCert: true,
+      // Certificates are self-signed; trust is the pin, checked below per request.
+      rejectUnauthorized: false,
+    },
+  });
+  app.decorateRequest("peerCert", null);
+  app.decorateRequest("peerStation", null);
+  answerErrors(app, (error, url) => {
+    const line = error.place.line;
+    // A refused push carries this station's heads, so the sender can backfill from where it stands.
+    return url.startsWith("/peer/v1/push") && line !== undefined && station.store.line(line) !== null
+      ? { statement: station.headStatement(line) }
+      : {};
+  });
+
+  app.addHook("onRequest", async (request) => {
+    const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
+    request.peerCert = cert?.raw === undefined ? null : fingerprintOfDer(cert.raw);
+    if (request.peerCert === null) {
+      throw new HotlineError("UNKNOWN_PEER", "Cannot serve a request without a client certificate");
+    }
+    request.peerStation = station.store.stationsWithCert(request.peerCert)[0]?.station ?? null;
+    if (request.peerStation === null && request.routeOptions.url !== "/peer/v1/pair") {
+      throw new HotlineError(
+        "UNKNOWN_PEER",
+        "Cannot serve this certificate: it is pinned to no participant here",
+      );
+    }
+  });
+
+  app.post("/peer/v1/pair", async (request) => answerPairRequest(station, request.body, request.peerCert));
+
+  app.post("/peer/v1/push", async (request) => {
+    const { line, entries } = parse(PUSH, request.body, "push");
+    const peer = participantOf(request, line);
+    station.events.emit("contact", peer);
+    const result = station.receive(entries);
+    if (result.refused !== null) {
+      request.log.warn({ peer, code: result.refused.code, place: result.refused.place }, "refused an entry");
+      throw result.refused;
+    }
+    return { statement: station.headStatement(line) };
+  });
+
+  app.post("/peer/v1/heads", async (request) => {
+    const { statement } = parse(HEADS, request.body, "heads");
+    const from = request.peerStation as string;
+    const theirs = station.acceptStatement(statement, from);
+    participantOf(request, theirs.line);
+    station.events.emit("contact", from);
+    return { statement: station.headStatement(theirs.line) };
+  });
+
+  app.get("/peer/v1/entries", async (request) => {
+    const query = parse(ENTRIES_QUERY, request.query, "entries");
+    participantOf(request, query.line);
+    const page = station.store.chainAfter(query.line, query.author, query.after, query.limit);
+    return { entries: page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown) };
+  });
+
+  function participantOf(request: FastifyRequest, line: string): string {
+    const peer = request.peerStation as string;
+    if (station.store.line(line) === null) {
+      throw new HotlineError("UNKNOWN_LINE", `Cannot serve line ${line}: this station is not on it`, {
+        place: { line },
+      });
+    }
+    if (!station.store.participants(line).some((p) => p.station === peer)) {
+      throw new HotlineError(
+        "NOT_PARTICIPANT",
+        `Cannot serve line ${line}: the peer is not one of its participants`,
+      );
+    }
+    return peer;
+  }
+
+  return app;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new HotlineError("SCHEMA", `Cannot accept the ${what} request: ${describeZodError(result.error)}`);
+  return result.data;
+}

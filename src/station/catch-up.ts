@@ -1,0 +1,85 @@
+import { HotlineError } from "../record/mod.js";
+import type { Station } from "./station.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
+
+/** Entries asked for per page when catching up. */
+export const CATCH_UP_PAGE = 500;
+
+/** What one catch-up with one peer on one line did. */
+export interface CatchUpResult {
+  pulled: number;
+  /** chains on which the peer holds a different entry at a seq this station holds too */
+  diverged: string[];
+}
+
+/**
+ * Compares heads with a peer on a line and pulls, page by page, every entry the peer holds that
+ * this station lacks — of any chain, this station's own included (a station restored from an
+ * older backup gets its own entries back). Finds divergence: the peer's head hash differs from
+ * the entry this station holds at that seq.
+ *
+ * @param station this station
+ * @param transport how to reach the peer
+ * @param target the peer
+ * @param line the line
+ * @returns how much was pulled, and which chains diverged
+ */
+export async function catchUp(
+  station: Station,
+  transport: PeerTransport,
+  target: PeerTarget,
+  line: string,
+): Promise<CatchUpResult> {
+  const theirs = station.acceptStatement(
+    await transport.heads(target, station.headStatement(line)),
+    target.station,
+  );
+  let pulled = 0;
+  const diverged: string[] = [];
+  for (const [author, head] of Object.entries(theirs.heads)) {
+    const mine = station.store.head(line, author);
+    if (mine !== null && head.seq <= mine.seq) {
+      const held = station.store.entryAt(line, author, head.seq);
+      if (held !== null && held.hash !== head.hash) {
+        diverged.push(author);
+        station.store.addEvidence({
+          code: "DIVERGENCE",
+          line,
+          author,
+          seq: head.seq,
+          heldHash: held.hash,
+          otherHash: head.hash,
+          otherBytes: null,
+          reportedBy: target.station,
+          detectedAt: new Date(station.clock.now()).toISOString(),
+        });
+        station.raiseAlarm({
+          code: "DIVERGENCE",
+          severity: "critical",
+          line,
+          peer: target.station,
+          entry: held.hash,
+          detail: `${target.station} holds a different entry at seq ${head.seq} of ${author}'s chain`,
+        });
+      }
+      continue;
+    }
+    let after = mine?.seq ?? 0;
+    while (after < head.seq) {
+      const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
+      if (page.length === 0) break;
+      const result = station.receive(page);
+      pulled += result.applied.length;
+      if (result.refused !== null) throw result.refused;
+      const last = station.store.head(line, author)?.seq ?? after;
+      if (last <= after) {
+        throw new HotlineError(
+          "CHAIN_GAP",
+          `Cannot catch up ${author}'s chain: the peer's page did not continue it`,
+        );
+      }
+      after = last;
+    }
+  }
+  return { pulled, diverged };
+}

@@ -1,0 +1,268 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import {
+  CERT_FINGERPRINT,
+  HASH,
+  HotlineError,
+  NAME,
+  PARTICIPANT,
+  STATION_ID,
+  TIME,
+  URL_SCHEMA,
+  canonicalJson,
+  describeZodError,
+} from "../record/mod.js";
+import { isoNow } from "./clock.js";
+import { catchUp } from "./catch-up.js";
+import type { Station } from "./station.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
+
+const PREFIX = "hotline-invite:";
+
+/** What an invite string carries: how to reach and pin the inviter, the line, a one-time secret. */
+export const INVITE = z.strictObject({
+  v: z.literal(1),
+  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  url: URL_SCHEMA,
+  station: STATION_ID,
+  name: NAME,
+  cert: CERT_FINGERPRINT,
+  line: HASH,
+  lineName: NAME,
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  expires: TIME,
+});
+export type Invite = z.infer<typeof INVITE>;
+
+/** What a joiner sends the inviter. */
+export const PAIR_REQUEST = z.strictObject({
+  invite: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  joiner: PARTICIPANT,
+  proof: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type PairRequest = z.infer<typeof PAIR_REQUEST>;
+
+/** What the inviter answers: the line's genesis, so the joiner can take the line up. */
+export interface PairResponse {
+  line: string;
+  genesis: unknown;
+}
+
+/**
+ * Makes an invite to a line: one copy-pasteable string that carries this station's URL, key and
+ * certificate fingerprint, the line, a one-time secret and an expiry. Only a hash of the secret is
+ * kept here.
+ *
+ * @param station the inviting station (a participant of the line)
+ * @param options line (id, prefix or name), lifetime in ms, the operator inviting
+ * @returns the invite string and its expiry
+ */
+export function createInvite(
+  station: Station,
+  options: { line: string; expiresInMs: number; operator: string },
+): { invite: string; expires: string } {
+  const line = station.resolveLine(options.line);
+  const invite: Invite = {
+    v: 1,
+    id: randomBytes(16).toString("base64url"),
+    url: station.config.url,
+    station: station.id,
+    name: station.config.name,
+    cert: station.certFingerprint,
+    line: line.id,
+    lineName: line.name,
+    secret: randomBytes(32).toString("base64url"),
+    expires: new Date(station.clock.now() + options.expiresInMs).toISOString(),
+  };
+  station.store.addInvite({
+    id: invite.id,
+    line: line.id,
+    secretHash: createHash("sha256").update(invite.secret).digest("hex"),
+    createdAt: isoNow(station.clock),
+    expiresAt: invite.expires,
+    createdBy: options.operator,
+    usedAt: null,
+    usedBy: null,
+  });
+  return {
+    invite: PREFIX + Buffer.from(canonicalJson(invite)).toString("base64url"),
+    expires: invite.expires,
+  };
+}
+
+/**
+ * Reads an invite string.
+ *
+ * @param text what the operator pasted
+ * @returns the invite
+ * @throws HotlineError BAD_INVITE
+ */
+export function parseInvite(text: string): Invite {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(PREFIX)) {
+    throw new HotlineError("BAD_INVITE", `Cannot read the invite: it must start with '${PREFIX}'`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(trimmed.slice(PREFIX.length), "base64url").toString("utf8"));
+  } catch (cause) {
+    throw new HotlineError("BAD_INVITE", "Cannot read the invite: it is damaged (was it copied whole?)", {
+      cause,
+    });
+  }
+  const result = INVITE.safeParse(value);
+  if (!result.success) {
+    throw new HotlineError("BAD_INVITE", `Cannot read the invite: ${describeZodError(result.error)}`);
+  }
+  return result.data;
+}
+
+/**
+ * The joiner's proof that it holds the invite's secret, bound to its own key and certificate so
+ * the proof cannot be replayed by another station.
+ *
+ * @param secretHash SHA-256 (hex) of the invite's secret: the joiner computes it, the inviter keeps only it
+ * @param request what the proof binds: invite id and the joiner
+ * @returns base64url HMAC-SHA-256
+ */
+export function pairingProof(secretHash: string, request: Omit<PairRequest, "proof">): string {
+  return createHmac("sha256", Buffer.from(secretHash, "hex"))
+    .update(
+      canonicalJson({ invite: request.invite, station: request.joiner.station, cert: request.joiner.cert }),
+    )
+    .digest("base64url");
+}
+
+/**
+ * @param invite an invite
+ * @returns the hash of its secret, which both sides key the proof with
+ */
+export function secretHashOf(invite: Invite): string {
+  return createHash("sha256").update(invite.secret).digest("hex");
+}
+
+/**
+ * The inviter's side of pairing: checks the invite (known, not expired, not used, proof right),
+ * that the joiner presented the certificate it names, uses the invite up, and adds the joiner to
+ * the line with a signed `member.add`.
+ *
+ * @param station the inviting station
+ * @param value the pair request as received
+ * @param clientCert fingerprint of the TLS client certificate the request came with
+ * @returns the line and its genesis
+ */
+export function answerPairRequest(station: Station, value: unknown, clientCert: string | null): PairResponse {
+  const parsed = PAIR_REQUEST.safeParse(value);
+  if (!parsed.success) throw new HotlineError("SCHEMA", `Cannot pair: ${describeZodError(parsed.error)}`);
+  const request = parsed.data;
+  if (clientCert !== request.joiner.cert) {
+    throw new HotlineError(
+      "UNKNOWN_PEER",
+      "Cannot pair: the TLS certificate presented is not the one the request names",
+    );
+  }
+  const invite = station.store.invite(request.invite);
+  const expected = invite === null ? null : Buffer.from(pairingProof(invite.secretHash, request));
+  const given = Buffer.from(request.proof);
+  if (
+    invite === null ||
+    expected === null ||
+    expected.length !== given.length ||
+    !timingSafeEqual(expected, given)
+  ) {
+    throw new HotlineError(
+      "BAD_INVITE",
+      "Cannot pair: this station made no such invite, or the proof is wrong",
+    );
+  }
+  if (Date.parse(invite.expiresAt) <= station.clock.now()) {
+    throw new HotlineError(
+      "INVITE_EXPIRED",
+      `Cannot pair: the invite expired at ${invite.expiresAt}; ask for a new one`,
+    );
+  }
+  if (station.store.participants(invite.line).some((p) => p.station === request.joiner.station)) {
+    throw new HotlineError("INVITE_USED", "Cannot pair: that station is a participant of the line already");
+  }
+  if (!station.store.useInvite(invite.id, request.joiner.station, isoNow(station.clock))) {
+    throw new HotlineError("INVITE_USED", "Cannot pair: the invite was used already; ask for a new one");
+  }
+  station.write(invite.line, {
+    kind: "member.add",
+    body: { member: request.joiner, operator: invite.createdBy },
+  });
+  const genesis = station.store.entryAt(
+    invite.line,
+    station.store.participants(invite.line)[0]?.station ?? "",
+    1,
+  );
+  if (genesis === null) throw new HotlineError("INTERNAL", "Cannot pair: the line has no genesis entry");
+  return { line: invite.line, genesis: JSON.parse(genesis.bytes.toString("utf8")) };
+}
+
+/** What accepting an invite gives the joiner's operator. */
+export interface Accepted {
+  line: string;
+  peer: { id: string; name: string };
+  safetyCode: string;
+}
+
+/**
+ * The joiner's side of pairing: reads the invite, connects to the inviter pinning the certificate
+ * the invite names, proves the secret, takes the line up from its genesis and catches up on the
+ * whole record.
+ *
+ * @param station the joining station
+ * @param transport how to reach the inviter
+ * @param text the invite string
+ * @returns the line, the inviter, and the safety code both consoles now show
+ */
+export async function acceptInvite(
+  station: Station,
+  transport: PeerTransport,
+  text: string,
+): Promise<Accepted> {
+  const invite = parseInvite(text);
+  if (Date.parse(invite.expires) <= station.clock.now()) {
+    throw new HotlineError(
+      "INVITE_EXPIRED",
+      `Cannot accept the invite: it expired at ${invite.expires}; ask for a new one`,
+    );
+  }
+  if (invite.station === station.id) {
+    throw new HotlineError("BAD_INVITE", "Cannot accept an invite this station made itself");
+  }
+  if (station.store.participants(invite.line).some((p) => p.station === station.id)) {
+    throw new HotlineError(
+      "INVITE_USED",
+      `Cannot accept the invite: this station is on line ${invite.lineName} already`,
+    );
+  }
+  const target: PeerTarget = { station: invite.station, url: invite.url, cert: invite.cert };
+  const request = {
+    invite: invite.id,
+    joiner: {
+      station: station.id,
+      name: station.config.name,
+      url: station.config.url,
+      cert: station.certFingerprint,
+    },
+  };
+  const answer = await transport.pair(target, {
+    ...request,
+    proof: pairingProof(secretHashOf(invite), request),
+  });
+  if (answer.line !== invite.line) {
+    throw new HotlineError("BAD_INVITE", "Cannot accept the invite: the inviter answered for another line");
+  }
+  if (station.store.line(invite.line) === null) {
+    const taken = station.receive([answer.genesis], { joining: invite.line });
+    if (taken.refused !== null) throw taken.refused;
+  }
+  await catchUp(station, transport, target, invite.line);
+  return {
+    line: invite.line,
+    peer: { id: invite.station, name: invite.name },
+    safetyCode: station.safetyCodeWith(invite.station) ?? "",
+  };
+}

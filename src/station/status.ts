@@ -1,0 +1,61 @@
+import type { Outbox } from "./outbox.js";
+import type { Station } from "./station.js";
+
+/** One participant of a line, as `status` shows it. */
+export interface ParticipantStatus {
+  id: string;
+  name: string;
+  url: string;
+  connected: boolean;
+  lastContact: string | null;
+  outbox: number;
+}
+
+/** What `hotline status` shows. */
+export interface StationStatus {
+  station: { id: string; name: string; url: string };
+  running: boolean;
+  lines: { id: string; name: string; entries: number; participants: ParticipantStatus[] }[];
+}
+
+/**
+ * The station's state: its lines, and for each other participant whether it is reached and how
+ * much of this station's chain it has not receipted.
+ *
+ * @param station the station
+ * @param outbox the running outbox, or null when the station is not running
+ * @returns the status
+ */
+export function statusOf(station: Station, outbox: Outbox | null): StationStatus {
+  const me = station.id;
+  return {
+    station: { id: me, name: station.config.name, url: station.config.url },
+    running: outbox !== null,
+    lines: station.store.lines().map((line) => {
+      const mine = station.store.head(line.id, me)?.seq ?? 0;
+      return {
+        id: line.id,
+        name: line.name,
+        entries: line.entries,
+        participants: station.store
+          .participants(line.id)
+          .filter((p) => p.station !== me)
+          .map((p) => {
+            const contact = station.store.contact(p.station);
+            const state = outbox?.state(p.station) ?? null;
+            return {
+              id: p.station,
+              name: p.name,
+              url: p.url,
+              connected: state?.connected ?? false,
+              lastContact: contact?.lastContact ?? null,
+              outbox:
+                outbox === null
+                  ? Math.max(0, mine - station.store.coveredSeq(line.id, p.station, me))
+                  : outbox.pending(line.id, p.station),
+            };
+          }),
+      };
+    }),
+  };
+}
