@@ -77,13 +77,43 @@ export function registerMessageCommands(program: Command): void {
     program
       .command("log")
       .description("show a line's record as a transcript")
-      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name"),
-  ).action(async (options: CommonOptions & { line: string }) => {
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .option("--follow", "keep running and show entries as they arrive (with --json: one JSON line each)"),
+  ).action(async (options: CommonOptions & { line: string; follow?: boolean }) => {
+    if (options.follow === true) return follow(options);
     await withStation(options, (station) => {
       const entries = station.log(options.line);
       if (options.json) return printJson(entries);
       printLines(...entries.map(transcriptLine));
     });
+  });
+}
+
+/** How often `log --follow` looks for new entries. */
+const FOLLOW_POLL_MS = 200;
+
+/**
+ * `hotline log --follow`: the line's entries in arrival order, then each new one as it arrives,
+ * until interrupted. Reads the database (WAL lets it read beside a running station), so it works
+ * whether or not the station runs.
+ */
+async function follow(options: CommonOptions & { line: string }): Promise<void> {
+  await withStation(options, async (station) => {
+    const line = station.resolveLine(options.line).id;
+    let cursor = 0;
+    let stopped = false;
+    const stop = () => (stopped = true);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    process.stdout.on("error", stop); // the reader went away (e.g. piped into head)
+    while (!stopped) {
+      const batch = station.arrivals(line, cursor);
+      cursor = batch.cursor;
+      for (const entry of batch.entries) {
+        process.stdout.write(options.json ? `${JSON.stringify(entry)}\n` : `${transcriptLine(entry)}\n`);
+      }
+      if (batch.entries.length === 0) await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    }
   });
 }
 

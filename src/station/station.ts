@@ -19,6 +19,7 @@ import {
 } from "../record/mod.js";
 import {
   openSqliteStore,
+  type CoverageRow,
   type LineInfo,
   type OperatorRow,
   type Store,
@@ -299,26 +300,35 @@ export class Station {
   log(ref: string): LogEntry[] {
     const line = this.resolveLine(ref);
     const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
-    const coverage = this.store.coverage(line.id); // ordered by peer, author, seq
-    const receiptsOf = (author: string, seq: number): Record<string, string> => {
-      const out: Record<string, string> = {};
-      for (const step of coverage) {
-        if (
-          step.author === author &&
-          step.seq >= seq &&
-          step.peer !== author &&
-          out[step.peer] === undefined
-        ) {
-          out[step.peer] = step.time;
-        }
-      }
-      return out;
-    };
+    const receiptsOf = receiptFinder(this.store.coverage(line.id));
     const entries = this.store.entries(line.id).map((stored) => toLogEntry(stored, names));
     return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => ({
       ...entry,
       receipts: receiptsOf(entry.author, entry.seq),
     }));
+  }
+
+  /**
+   * What arrived on a line after a point, in arrival order: for following a line as it grows.
+   *
+   * @param ref line id, prefix or name
+   * @param after the cursor returned by the previous call (0: from the start)
+   * @param limit most entries to return
+   * @returns the entries, and the cursor to pass next time
+   */
+  arrivals(ref: string, after: number, limit = 500): { entries: LogEntry[]; cursor: number } {
+    const line = this.resolveLine(ref);
+    const stored = this.store.entriesAfter(line.id, after, limit);
+    if (stored.length === 0) return { entries: [], cursor: after };
+    const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
+    const receiptsOf = receiptFinder(this.store.coverage(line.id));
+    return {
+      entries: stored.map((e) => {
+        const { prev: _prev, seen: _seen, ...entry } = toLogEntry(e, names);
+        return { ...entry, receipts: receiptsOf(entry.author, entry.seq) };
+      }),
+      cursor: stored[stored.length - 1]?.n ?? after,
+    };
   }
 
   /**
@@ -451,6 +461,41 @@ export class Station {
   close(): void {
     this.store.close();
   }
+}
+
+/**
+ * @param coverage a line's coverage steps, ordered by peer, author, seq
+ * @returns for an entry (author, seq), when each other participant's signed heads first covered it
+ */
+function receiptFinder(
+  coverage: readonly CoverageRow[],
+): (author: string, seq: number) => Record<string, string> {
+  // Per author: per peer, the steps in seq order. A step (seq s, time t) says the peer's heads
+  // covered the author's chain up to s from time t on; the first step with s >= seq is the receipt.
+  const byAuthor = new Map<string, Map<string, CoverageRow[]>>();
+  for (const step of coverage) {
+    if (step.peer === step.author) continue;
+    let peers = byAuthor.get(step.author);
+    if (peers === undefined) byAuthor.set(step.author, (peers = new Map()));
+    let steps = peers.get(step.peer);
+    if (steps === undefined) peers.set(step.peer, (steps = []));
+    steps.push(step);
+  }
+  return (author, seq) => {
+    const out: Record<string, string> = {};
+    for (const [peer, steps] of byAuthor.get(author) ?? []) {
+      let low = 0;
+      let high = steps.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if ((steps[mid] as CoverageRow).seq < seq) low = mid + 1;
+        else high = mid;
+      }
+      const step = steps[low];
+      if (step !== undefined) out[peer] = step.time;
+    }
+    return out;
+  };
 }
 
 function toLogEntry(

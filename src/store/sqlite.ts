@@ -21,6 +21,7 @@ import type {
 } from "./store.js";
 
 interface EntryRecord {
+  n: number;
   line: string;
   author: string;
   seq: number;
@@ -39,7 +40,7 @@ interface OperatorRecord {
   created_at: string;
 }
 
-const ENTRY_COLUMNS = "line, author, seq, hash, kind, time, bytes, received_at";
+const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at";
 
 /**
  * Opens (creating if need be) the SQLite store at a path: WAL, `synchronous=FULL` so a commit
@@ -85,7 +86,7 @@ class SqliteStore implements Store {
   constructor(db: Database.Database) {
     this.#db = db;
     this.#insertEntry = db.prepare(
-      `INSERT INTO entries (${ENTRY_COLUMNS}) VALUES (@line, @author, @seq, @hash, @kind, @time, @bytes, @received_at)`,
+      `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at) VALUES (@line, @author, @seq, @hash, @kind, @time, @bytes, @received_at)`,
     );
     this.#insertLine = db.prepare("INSERT INTO lines (id, name, created_at) VALUES (?, ?, ?)");
     this.#insertParticipant = db.prepare(
@@ -193,6 +194,13 @@ class SqliteStore implements Store {
       .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY n`)
       .iterate() as IterableIterator<EntryRecord>;
     for (const row of rows) yield toStoredEntry(row);
+  }
+
+  entriesAfter(line: string, after: number, limit: number): StoredEntry[] {
+    const rows = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND n > ? ORDER BY n LIMIT ?`)
+      .all(line, after, limit) as EntryRecord[];
+    return rows.map(toStoredEntry);
   }
 
   countEntries(): number {
@@ -414,6 +422,7 @@ class SqliteStore implements Store {
 
 function toStoredEntry(row: EntryRecord): StoredEntry {
   return {
+    n: row.n,
     line: row.line,
     author: row.author,
     seq: row.seq,

@@ -30,6 +30,8 @@ export interface ParticipantRow {
 
 /** An entry as stored: its place, bytes and when this station received it. */
 export interface StoredEntry extends HeldEntry {
+  /** arrival order at this station (1, 2, …); not part of the record */
+  n: number;
   kind: string;
   time: string;
   receivedAt: string;
@@ -141,6 +143,8 @@ export interface Store {
   entries(line: string): StoredEntry[];
   /** @returns every entry of every line, streamed in storage order */
   allEntries(): IterableIterator<StoredEntry>;
+  /** @returns a line's entries that arrived after arrival number `after`, in arrival order, at most limit */
+  entriesAfter(line: string, after: number, limit: number): StoredEntry[];
   /** @returns how many entries the store holds */
   countEntries(): number;
 
