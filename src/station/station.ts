@@ -476,7 +476,7 @@ function receiptFinder(
   for (const step of coverage) {
     if (step.peer === step.author) continue;
     let peers = byAuthor.get(step.author);
-    if (peers === undefined) byAuthor.set(step.author, (peers = new Map()));
+    if (peers === undefined) byAuthor.set(step.author, (peers = new Map<string, CoverageRow[]>()));
     let steps = peers.get(step.peer);
     if (steps === undefined) peers.set(step.peer, (steps = []));
     steps.push(step);

@@ -119,16 +119,17 @@ export async function waitFor(
   options: { what: string; timeoutMs?: number; everyMs?: number },
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let last: unknown = null;
+  let last: Error | null = null;
   for (;;) {
     try {
       if (await check()) return;
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.includes("exited")) last = error;
-      else throw error;
+      if (!(error instanceof Error)) throw error;
+      if (error.message.includes("exited")) throw error;
+      last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.what}${last === null ? "" : `: ${String(last)}`}`);
+      throw new Error(`Timed out waiting for ${options.what}${last === null ? "" : `: ${last.message}`}`);
     }
     await new Promise((r) => setTimeout(r, options.everyMs ?? 100));
   }
