@@ -2,7 +2,7 @@ import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import type { Command } from "commander";
 import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
 import { runningStation } from "../api/mod.js";
-import { stationPaths, type LogEntry } from "../station/mod.js";
+import { stationPaths, type LogEntry, type Station } from "../station/mod.js";
 import {
   asOption,
   type CommonOptions,
@@ -84,7 +84,8 @@ export function registerMessageCommands(program: Command): void {
     await withStation(options, (station) => {
       const entries = station.log(options.line);
       if (options.json) return printJson(entries);
-      printLines(...entries.map(transcriptLine));
+      const names = participantNames(station, options.line);
+      printLines(...entries.map((e) => transcriptLine(e, names)));
     });
   });
 }
@@ -100,6 +101,7 @@ const FOLLOW_POLL_MS = 200;
 async function follow(options: CommonOptions & { line: string }): Promise<void> {
   await withStation(options, async (station) => {
     const line = station.resolveLine(options.line).id;
+    let names = participantNames(station, line);
     let cursor = 0;
     let stopped = false;
     const stop = () => (stopped = true);
@@ -109,8 +111,11 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
     while (!stopped) {
       const batch = station.arrivals(line, cursor);
       cursor = batch.cursor;
+      if (batch.entries.some((e) => e.kind === "member.add")) names = participantNames(station, line);
       for (const entry of batch.entries) {
-        process.stdout.write(options.json ? `${JSON.stringify(entry)}\n` : `${transcriptLine(entry)}\n`);
+        process.stdout.write(
+          options.json ? `${JSON.stringify(entry)}\n` : `${transcriptLine(entry, names)}\n`,
+        );
       }
       if (batch.entries.length === 0) await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
     }
@@ -118,12 +123,30 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
 }
 
 /**
- * One entry as a person reads it in a transcript.
+ * @param station the station
+ * @param line a line reference
+ * @returns the names of the line's participants, by station id
+ */
+export function participantNames(station: Station, line: string): Map<string, string> {
+  return new Map(station.store.participants(station.resolveLine(line).id).map((p) => [p.station, p.name]));
+}
+
+/**
+ * One entry as a person reads it in a transcript, with who has receipted it and when.
  *
  * @param e a log entry
+ * @param names participants' names by station id, for the receipts
  * @returns a few lines of text
  */
-export function transcriptLine(e: LogEntry): string {
+export function transcriptLine(e: LogEntry, names: ReadonlyMap<string, string> = new Map()): string {
+  const receipts = Object.entries(e.receipts)
+    .map(([id, time]) => `${names.get(id) ?? id.slice(0, 8)} ${time.slice(11, 19)}`)
+    .join(", ");
+  const text = describe(e);
+  return receipts === "" ? text : `${text}\n    ✓ received: ${receipts}`;
+}
+
+function describe(e: LogEntry): string {
   const when = e.time.replace("T", " ");
   const who = `${e.authorName} #${e.seq}`;
   const b = e.body;
