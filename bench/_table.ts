@@ -14,6 +14,8 @@ export interface Row {
   target: number | null;
   /** how the ratio is shown: a percentage or a multiple */
   ratioStyle: "percent" | "times";
+  /** how the target reads when it is not "ratio ≥ target" (a time: lower is better) */
+  targetText?: string;
   ok: boolean | null;
 }
 
@@ -46,6 +48,39 @@ export function plain(what: string, measured: number, unit: string): Row {
   return { what, measured, unit, ceiling: null, ratio: null, target: null, ratioStyle: "percent", ok: null };
 }
 
+/**
+ * A time (lower is better) beside its ceiling (the least it could take), with its target either
+ * absolute ("≤ 5 ms") or as a multiple of the ceiling ("≤ 1.5×").
+ *
+ * @param what the row's name
+ * @param measured the time
+ * @param unit "ms" or "s"
+ * @param ceiling the floor it is compared with
+ * @param target the most wanted: an absolute time, or a multiple of the ceiling
+ * @returns the row
+ */
+export function timed(
+  what: string,
+  measured: number,
+  unit: string,
+  ceiling: number,
+  target: { atMost: number; of: "value" | "ratio" },
+): Row {
+  const ratio = measured / ceiling;
+  const ok = (target.of === "value" ? measured : ratio) <= target.atMost;
+  return {
+    what,
+    measured,
+    unit,
+    ceiling,
+    ratio,
+    target: target.atMost,
+    ratioStyle: "times",
+    targetText: target.of === "value" ? `≤ ${amount(target.atMost, unit)}` : `≤ ${target.atMost.toFixed(2)}×`,
+    ok,
+  };
+}
+
 function amount(value: number, unit: string): string {
   const digits = value >= 100 ? 0 : 1;
   return `${value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
@@ -67,7 +102,7 @@ export function renderTable(rows: readonly Row[]): string {
     amount(r.measured, r.unit),
     r.ceiling === null ? "—" : amount(r.ceiling, r.unit),
     ratioText(r.ratio, r.ratioStyle),
-    r.target === null ? "—" : `≥ ${ratioText(r.target, r.ratioStyle)}`,
+    r.targetText ?? (r.target === null ? "—" : `≥ ${ratioText(r.target, r.ratioStyle)}`),
     r.ok === null ? "—" : r.ok ? "yes" : "NO",
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => (row[c] ?? "").length)));

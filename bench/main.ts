@@ -13,6 +13,7 @@ import type { Station } from "../src/station/mod.js";
 import { ceilingSample, durableInsertRate, rawSignRate, rawVerifyRate } from "./_ceilings.js";
 import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_fixture.js";
 import { bestOf, opsPerSecond, seconds } from "./_measure.js";
+import { peerBench } from "./_peers.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
 import { verifyRate } from "./_verify.js";
 
@@ -36,6 +37,8 @@ const size = {
   bigLineSends: 50,
   /** rounds of the write measurements; the best round counts, for measured and ceiling alike */
   rounds: quick ? 2 : 3,
+  /** station to station: messages timed, entries of the throughput run, entries caught up */
+  peers: { latency: quick ? 500 : 2_000, throughput: quick ? 5_000 : 20_000, catchUp: 10_000 },
 };
 const cores = availableParallelism();
 const MB = 1024 * 1024;
@@ -141,6 +144,11 @@ try {
   const send = () => b.station.send({ line: b.line, text: messageText(next++), operator: "admin" });
   const onBigLine = opsPerSecond(size.bigLineSends, send, 5);
   rows.splice(1, 0, compared(`sign+append, one each, on a ${record}-entry line`, onBigLine, oneCeiling, 0.7));
+  // Station to station: two stations (one a child process), mutual TLS on loopback.
+  const peers = await peerBench(join(root.path, "peers"), size.peers, verifyCeiling, progress);
+  rows.push(...peers.rows);
+  Object.assign(notes, peers.notes);
+
   Object.assign(notes, {
     rawSignsPerSecond: signRate,
     durableInsertsPerSecond: insertRate,

@@ -1,7 +1,7 @@
 import type { TLSSocket } from "node:tls";
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import { HASH, HotlineError, STATION_ID, describeZodError } from "../record/mod.js";
+import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
 import { answerErrors } from "../http/mod.js";
 import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
 
@@ -43,7 +43,7 @@ export function buildPeerServer(
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MAX_REQUEST_BYTES,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     https: {
       cert: options.tls.cert,
       key: options.tls.key,
@@ -83,6 +83,15 @@ export function buildPeerServer(
   app.post("/peer/v1/push", async (request) => {
     const { line, entries } = parse(PUSH, request.body, "push");
     const peer = participantOf(request, line);
+    // The peer is checked for this line only: an entry of another line would be taken from a
+    // station that may not be on it, and its refusal answered with that line's heads.
+    const stray = entries.map(placeOf).find((place) => place.line !== undefined && place.line !== line);
+    if (stray !== undefined) {
+      throw new HotlineError(
+        "BAD_LINE",
+        `Cannot accept the push for line ${line}: it carries an entry of line ${stray.line}`,
+      );
+    }
     station.events.emit("contact", peer);
     const result = station.receive(entries);
     if (result.refused !== null) {

@@ -1,0 +1,265 @@
+/**
+ * Station-to-station figures: Washington runs in this process (so the bench sees the moment a
+ * receipt is stored), Moscow as a real `hotline start` child process; both on loopback, mutual TLS.
+ *
+ *  - latency: send through Washington's operator API → Moscow's signed receipt stored at Washington,
+ *    beside a bare mutual-TLS HTTPS round trip on a kept-alive connection to another process;
+ *  - throughput: entries written at Washington, delivered, applied durably and receipted;
+ *  - catch-up: Moscow down while Washington writes, then started: time until all is receipted,
+ *    beside the time to verify as many entries on one core.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+import { createServer as createNetServer } from "node:net";
+import { join, resolve } from "node:path";
+import { runningStation } from "../src/api/mod.js";
+import { startStation, type RunningStation } from "../src/cli/runtime.js";
+import { PinnedAgent } from "../src/peer/mod.js";
+import type { HeadStatement } from "../src/record/mod.js";
+import { createInvite, initStation, stationPaths, certFingerprint } from "../src/station/mod.js";
+import { textDrafts } from "./_fixture.js";
+import { compared, timed, type Row } from "./_table.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/hotline.js");
+
+export interface PeerBenchSizes {
+  /** messages whose latency is measured */
+  latency: number;
+  /** entries of the throughput run */
+  throughput: number;
+  /** entries caught up after the outage */
+  catchUp: number;
+}
+
+/**
+ * @param root a directory for the two stations
+ * @param sizes how much to send
+ * @param rawVerify the single-core Ed25519 verify rate measured in this run
+ * @param progress where to say what runs
+ * @returns rows and notes
+ */
+export async function peerBench(
+  root: string,
+  sizes: PeerBenchSizes,
+  rawVerify: number,
+  progress: (message: string) => void,
+): Promise<{ rows: Row[]; notes: Record<string, number> }> {
+  const rows: Row[] = [];
+  const notes: Record<string, number> = {};
+  const wDir = join(root, "washington");
+  const mDir = join(root, "moscow");
+  await initStation({ dir: wDir, name: "Washington", listen: await loopback(), api: await loopback() });
+  await initStation({ dir: mDir, name: "Moscow", listen: await loopback(), api: await loopback() });
+  const washington = await startStation({ dir: wDir });
+  let moscow: ChildProcess | null = null;
+  try {
+    moscow = await startChild(mDir);
+    const w = washington.station;
+    const line = w.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    const { invite } = createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
+    const mApi = runningStation(stationPaths(mDir));
+    if (mApi === null) throw new Error("Moscow is not running");
+    const accepted = await mApi.post<{ peer: { id: string } }>("/api/accept", { invite });
+    const moscowId = (await mApi.get<{ id: string }>("/api/whoami")).id;
+    if (accepted.peer.id !== w.id) throw new Error("paired with the wrong station");
+    await receiptFor(washington, line, moscowId, w.store.head(line, w.id)?.seq ?? 0);
+
+    // Latency, and its ceiling: a bare mutual-TLS round trip to another process.
+    progress(`latency: ${sizes.latency} messages, one at a time, API → receipt stored`);
+    const wApi = runningStation(stationPaths(wDir));
+    if (wApi === null) throw new Error("Washington's API is not reachable");
+    const latencies: number[] = [];
+    for (let i = 0; i < sizes.latency + 50; i++) {
+      const start = process.hrtime.bigint();
+      const sent = await wApi.post<{ seq: number }>(`/api/lines/${line}/messages`, { text: `latency ${i}` });
+      await receiptFor(washington, line, moscowId, sent.seq);
+      if (i >= 50) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    progress(`bare mutual-TLS round trips: ${sizes.latency}, kept alive`);
+    const bare = await bareRoundTrips(wDir, sizes.latency);
+    const [p50, p99] = [percentile(latencies, 0.5), percentile(latencies, 0.99)];
+    rows.push(
+      timed("latency p50: API send → receipt stored", p50, "ms", percentile(bare, 0.5), {
+        atMost: 5,
+        of: "value",
+      }),
+    );
+    rows.push(
+      timed("latency p99: API send → receipt stored", p99, "ms", percentile(bare, 0.99), {
+        atMost: 25,
+        of: "value",
+      }),
+    );
+
+    // Throughput: write as fast as the station signs, in batches of 100, until all are receipted.
+    progress(`throughput: ${sizes.throughput.toLocaleString("en-US")} entries delivered and receipted`);
+    const throughputSeconds = await timeToReceipt(washington, line, moscowId, sizes.throughput);
+    rows.push(
+      compared(
+        "one line: delivered, durable, receipted",
+        sizes.throughput / throughputSeconds,
+        rawVerify,
+        0.7,
+      ),
+    );
+
+    // Catch-up: Moscow down while Washington writes, then started.
+    progress(`catch-up: ${sizes.catchUp.toLocaleString("en-US")} entries after an outage`);
+    await stopChild(moscow);
+    moscow = null;
+    for (let held = 0; held < sizes.catchUp; held += 1000) {
+      w.writeMany(line, textDrafts(Math.min(1000, sizes.catchUp - held), held));
+    }
+    const last = w.store.head(line, w.id)?.seq ?? 0;
+    const start = process.hrtime.bigint();
+    moscow = await startChild(mDir);
+    const started = Number(process.hrtime.bigint() - start) / 1e9;
+    await receiptFor(washington, line, moscowId, last, 300_000);
+    const caughtUp = Number(process.hrtime.bigint() - start) / 1e9 - started;
+    rows.push(
+      timed(
+        `catch-up of ${sizes.catchUp.toLocaleString("en-US")} entries after an outage`,
+        caughtUp,
+        "s",
+        sizes.catchUp / rawVerify,
+        {
+          atMost: 1.5,
+          of: "ratio",
+        },
+      ),
+    );
+    Object.assign(notes, { peerStartSeconds: started, bareRoundTripP50Ms: percentile(bare, 0.5) });
+  } finally {
+    if (moscow !== null) await stopChild(moscow);
+    await washington.stop();
+  }
+  return { rows, notes };
+}
+
+/** Writes `count` entries in batches of 100 and waits for the receipt of the last: seconds taken. */
+async function timeToReceipt(running: RunningStation, line: string, peer: string, count: number) {
+  const w = running.station;
+  const start = process.hrtime.bigint();
+  for (let held = 0; held < count; held += 100) {
+    w.writeMany(line, textDrafts(Math.min(100, count - held), held));
+    await new Promise((r) => setImmediate(r)); // let the outbox push while writing goes on
+  }
+  await receiptFor(running, line, peer, w.store.head(line, w.id)?.seq ?? 0, 300_000);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** Resolves when the peer's signed heads stored here cover this station's chain up to `seq`. */
+function receiptFor(running: RunningStation, line: string, peer: string, seq: number, timeoutMs = 30_000) {
+  const me = running.station.id;
+  if (running.station.store.coveredSeq(line, peer, me) >= seq) return Promise.resolve();
+  return new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => {
+      running.station.events.off("statement", check);
+      fail(new Error(`no receipt for seq ${seq} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    function check(statement: HeadStatement) {
+      if (statement.line !== line || statement.station !== peer) return;
+      if ((statement.heads[me]?.seq ?? 0) < seq) return;
+      clearTimeout(timer);
+      running.station.events.off("statement", check);
+      done();
+    }
+    running.station.events.on("statement", check);
+  });
+}
+
+/**
+ * Round trips to a bare mutual-TLS HTTPS server in another process (it answers `{}` to anything),
+ * on one kept-alive connection, through the same pinned agent the stations use.
+ */
+async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
+  const tls = {
+    cert: readFileSync(join(dir, "tls.crt"), "utf8"),
+    key: readFileSync(join(dir, "tls.key"), "utf8"),
+  };
+  const port = Number((await loopback()).split(":")[1]);
+  const script = `
+    const https = require("node:https");
+    const { cert, key } = JSON.parse(process.env.BARE_TLS);
+    https.createServer({ cert, key, minVersion: "TLSv1.3", requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 60000 },
+      (req, res) => { req.resume(); req.on("end", () => { res.setHeader("content-type", "application/json"); res.end("{}"); }); })
+      .listen(${port}, "127.0.0.1", () => process.stdout.write("ready\\n"));`;
+  const child = spawn(process.execPath, ["-e", script], {
+    env: { ...process.env, BARE_TLS: JSON.stringify(tls) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    await new Promise<void>((done, fail) => {
+      child.stdout?.once("data", () => done());
+      child.once("exit", (code) => fail(new Error(`bare server exited ${String(code)}`)));
+    });
+    const agent = new PinnedAgent(certFingerprint(tls.cert), tls, { maxSockets: 1 });
+    const once = () =>
+      new Promise<void>((done, fail) => {
+        const req = request(`https://127.0.0.1:${port}/`, { method: "POST", agent }, (res) => {
+          res.resume();
+          res.on("end", () => done());
+        });
+        req.on("error", fail);
+        req.end('{"ping":1}');
+      });
+    const times: number[] = [];
+    for (let i = 0; i < count + 50; i++) {
+      const start = process.hrtime.bigint();
+      await once();
+      if (i >= 50) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    agent.destroy();
+    return times;
+  } finally {
+    child.kill();
+  }
+}
+
+async function startChild(dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the station in ${dir} did not start`);
+    const api = runningStation(stationPaths(dir));
+    try {
+      if (api !== null) {
+        await api.get("/api/whoami");
+        return child;
+      }
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`the station in ${dir} did not start within 20 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once("exit", () => done());
+    child.kill("SIGTERM");
+  });
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+function loopback(): Promise<string> {
+  return new Promise((done, fail) => {
+    const server = createNetServer();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        done(`127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`),
+      );
+    });
+  });
+}
