@@ -9,6 +9,7 @@ import { PinnedAgent } from "./pinned-agent.js";
  */
 export class PeerRejection extends HotlineError {
   readonly remoteCode: string;
+  readonly remoteMessage: string;
   readonly status: number;
   readonly statement: unknown;
 
@@ -16,6 +17,7 @@ export class PeerRejection extends HotlineError {
     super("PEER_REJECTED", `The peer refused: ${remoteCode}: ${message}`);
     this.name = "PeerRejection";
     this.remoteCode = remoteCode;
+    this.remoteMessage = message;
     this.status = status;
     this.statement = statement;
   }

@@ -44,6 +44,9 @@ export interface CourierState {
   failures: number;
 }
 
+/** How often, at most, the time of last contact with a peer is written to the store. */
+const CONTACT_SAVE_MS = 5_000;
+
 const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
 /**
@@ -128,8 +131,8 @@ export class Outbox {
   }
 
   /** Wakes the courier of a peer, e.g. after it was heard from. */
-  wake(peer: string, reset = false): void {
-    this.#couriers.get(peer)?.wake(reset);
+  wake(peer: string, heard = false): void {
+    this.#couriers.get(peer)?.wake(heard);
   }
 
   readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
@@ -158,6 +161,9 @@ class Courier {
   #connected = false;
   #lastError: string | null = null;
   #nextSync = 0;
+  /** when the peer was last reached or heard from, and when that was last written to the store */
+  #lastContact: string | null = null;
+  #contactSaved = 0;
   #stopped = false;
   #wakeUp: (() => void) | null = null;
   #running: Promise<void> | null = null;
@@ -183,10 +189,17 @@ class Courier {
     await this.#running;
   }
 
-  wake(reset: boolean): void {
-    if (reset) {
-      this.#failures = 0;
-      this.#nextSync = 0;
+  /**
+   * @param heard the peer was just heard from: if it was not reached before, stop backing off and
+   *   compare heads at once (it may have been away a while); if it was, nothing more is needed
+   */
+  wake(heard: boolean): void {
+    if (heard) {
+      if (this.#failures > 0 || !this.#connected) {
+        this.#failures = 0;
+        this.#nextSync = 0;
+      }
+      this.#contact();
     }
     this.#wakeUp?.();
   }
@@ -203,7 +216,7 @@ class Courier {
     return {
       station: this.#peer,
       connected: this.#connected,
-      lastContact: this.#station.store.contact(this.#peer)?.lastContact ?? null,
+      lastContact: this.#lastContact ?? this.#station.store.contact(this.#peer)?.lastContact ?? null,
       lastError: this.#lastError,
       failures: this.#failures,
     };
@@ -265,10 +278,24 @@ class Courier {
     if (!this.#connected || this.#failures > 0) {
       this.#options.logger.info({ peer: this.#peer }, "peer reached");
     }
+    const reconnected = !this.#connected;
     this.#connected = true;
     this.#failures = 0;
     this.#lastError = null;
-    this.#station.store.contactSucceeded(this.#peer, new Date().toISOString());
+    this.#contact(reconnected);
+  }
+
+  /**
+   * Notes contact with the peer: in memory each time, in the store (one durable write) when the
+   * peer was just reached again or at most every few seconds — not on every delivery.
+   */
+  #contact(force = false): void {
+    const now = Date.now();
+    this.#lastContact = new Date(now).toISOString();
+    if (force || now - this.#contactSaved >= CONTACT_SAVE_MS) {
+      this.#contactSaved = now;
+      this.#station.store.contactSucceeded(this.#peer, this.#lastContact);
+    }
   }
 
   async #failed(error: unknown): Promise<void> {

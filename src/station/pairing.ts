@@ -248,10 +248,19 @@ export async function acceptInvite(
       cert: station.certFingerprint,
     },
   };
-  const answer = await transport.pair(target, {
-    ...request,
-    proof: pairingProof(secretHashOf(invite), request),
-  });
+  let answer: PairResponse;
+  try {
+    answer = await transport.pair(target, { ...request, proof: pairingProof(secretHashOf(invite), request) });
+  } catch (error) {
+    // The inviter's verdict on the invite itself is the operator's answer: say it in its own code.
+    const { remoteCode, remoteMessage } = error as { remoteCode?: unknown; remoteMessage?: unknown };
+    if (remoteCode === "INVITE_USED" || remoteCode === "INVITE_EXPIRED" || remoteCode === "BAD_INVITE") {
+      throw new HotlineError(remoteCode, `${invite.name} refused the invite: ${String(remoteMessage)}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   if (answer.line !== invite.line) {
     throw new HotlineError("BAD_INVITE", "Cannot accept the invite: the inviter answered for another line");
   }

@@ -48,7 +48,7 @@ export function statusOf(station: Station, outbox: Outbox | null): StationStatus
               name: p.name,
               url: p.url,
               connected: state?.connected ?? false,
-              lastContact: contact?.lastContact ?? null,
+              lastContact: state?.lastContact ?? contact?.lastContact ?? null,
               outbox:
                 outbox === null
                   ? Math.max(0, mine - station.store.coveredSeq(line.id, p.station, me))
