@@ -93,7 +93,7 @@ export function buildPeerServer(
       );
     }
     station.events.emit("contact", peer);
-    const result = station.receive(entries);
+    const result = await station.receiveBatch(entries);
     if (result.refused !== null) {
       request.log.warn({ peer, code: result.refused.code, place: result.refused.place }, "refused an entry");
       throw result.refused;

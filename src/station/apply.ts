@@ -5,6 +5,7 @@ import {
   parseEntry,
   placeOf,
   seal,
+  signingBytesOf,
   type SealedEntry,
 } from "../record/mod.js";
 import type { Head, Store } from "../store/mod.js";
@@ -22,8 +23,18 @@ export interface ApplyResult {
   refused: HotlineError | null;
 }
 
+/** An incoming entry read and sealed ahead of applying, its signature checked (perhaps on another thread). */
+export interface PreparedEntry {
+  sealed: SealedEntry | null;
+  /** why it could not be read, if it could not */
+  error: HotlineError | null;
+  signatureOk: boolean;
+}
+
 export interface ApplyOptions {
   store: Store;
+  /** the same values, read and signature-checked already (see prepareIncoming) */
+  prepared?: readonly PreparedEntry[] | undefined;
   now: number;
   /** a line this station is joining: its genesis may be accepted though the line is not yet known */
   joining?: string | undefined;
@@ -60,9 +71,9 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
   };
 
   store.withWriteLock(() => {
-    for (const value of values) {
+    for (const [index, value] of values.entries()) {
       try {
-        const sealed = checkOne(value);
+        const sealed = checkOne(value, options.prepared?.[index]);
         if (sealed === null) {
           duplicates++;
           continue;
@@ -85,14 +96,9 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
   });
   return { applied, duplicates, refused };
 
-  function checkOne(value: unknown): SealedEntry | null {
-    // size: a cheap bound before any parsing work; the exact limit is checked on canonical bytes
-    if (JSON.stringify(value).length > MAX_ENTRY_BYTES * 2) {
-      throw new HotlineError("TOO_LARGE", "Cannot accept the entry: it is larger than 64 KiB", {
-        place: placeOf(value),
-      });
-    }
-    const sealed = seal(parseEntry(value));
+  function checkOne(value: unknown, prepared: PreparedEntry | undefined): SealedEntry | null {
+    if (prepared?.error) throw prepared.error;
+    const sealed = prepared?.sealed ?? readIncoming(value);
     const { entry, hash } = sealed;
     const place = { line: entry.line ?? hash, author: entry.author, seq: entry.seq, hash };
 
@@ -117,7 +123,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
       }
     } else {
       line = entry.line as string;
-      if (store.line(line) === null && !participants.has(line)) {
+      if (!participants.has(line) && store.line(line) === null) {
         throw new HotlineError(
           "UNKNOWN_LINE",
           `Cannot accept an entry for line ${line}: this station is not on it`,
@@ -136,7 +142,13 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         );
       }
     }
-    if (!hasValidSignature(entry, sealed.bytes)) {
+    // The very entry held already (same hash, so the same bytes, verified when stored): nothing to do.
+    const known = pendingHeads.get(`${line} ${entry.author}`) ?? store.head(line, entry.author);
+    if (known !== null && entry.seq <= known.seq) {
+      const held = store.entryAt(line, entry.author, entry.seq);
+      if (held?.hash === hash) return null;
+    }
+    if (!(prepared === undefined ? hasValidSignature(entry, sealed.bytes) : prepared.signatureOk)) {
       throw new HotlineError("BAD_SIGNATURE", "Cannot accept the entry: its signature is not its author's", {
         place,
       });
@@ -192,4 +204,57 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
     }
     return sealed;
   }
+}
+
+/**
+ * Reads one incoming entry: a cheap size bound before any parsing work, the schema, then its
+ * canonical bytes (whose exact size is checked) and hash.
+ *
+ * @param value an entry as received
+ * @returns it sealed
+ */
+function readIncoming(value: unknown): SealedEntry {
+  if (JSON.stringify(value).length > MAX_ENTRY_BYTES * 2) {
+    throw new HotlineError("TOO_LARGE", "Cannot accept the entry: it is larger than 64 KiB", {
+      place: placeOf(value),
+    });
+  }
+  return seal(parseEntry(value));
+}
+
+/**
+ * Reads a batch of incoming entries ahead of applying them, and says which signatures to check:
+ * so that the checks can run on other threads before the batch is applied in order.
+ *
+ * @param values entries as received
+ * @returns one prepared entry per value (signatureOk still false), and the jobs for the signatures
+ */
+export function prepareIncoming(values: readonly unknown[]): {
+  prepared: PreparedEntry[];
+  jobs: { index: number; signed: Buffer; sig: string; author: string }[];
+} {
+  const prepared: PreparedEntry[] = [];
+  const jobs: { index: number; signed: Buffer; sig: string; author: string }[] = [];
+  for (const [index, value] of values.entries()) {
+    try {
+      const sealed = readIncoming(value);
+      prepared.push({ sealed, error: null, signatureOk: false });
+      jobs.push({
+        index,
+        signed: signingBytesOf(sealed.bytes),
+        sig: sealed.entry.sig,
+        author: sealed.entry.author,
+      });
+    } catch (error) {
+      prepared.push({
+        sealed: null,
+        error:
+          error instanceof HotlineError
+            ? error
+            : new HotlineError("INTERNAL", `Cannot read the entry: ${String(error)}`, { cause: error }),
+        signatureOk: false,
+      });
+    }
+  }
+  return { prepared, jobs };
 }

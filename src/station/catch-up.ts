@@ -14,8 +14,9 @@ export interface CatchUpResult {
 
 /**
  * Compares heads with a peer on a line and pulls, page by page, every entry the peer holds that
- * this station lacks — of any chain, this station's own included (a station restored from an
- * older backup gets its own entries back). Finds divergence: the peer's head hash differs from
+ * this station lacks — of any chain but the peer's own (which the peer pushes, from where the
+ * heads just sent say this station stands), this station's own included (a station restored from
+ * an older backup gets its own entries back). Finds divergence: the peer's head hash differs from
  * the entry this station holds at that seq.
  *
  * @param station this station
@@ -38,6 +39,8 @@ export async function catchUp(
   const diverged: string[] = [];
   for (const [author, head] of Object.entries(theirs.heads)) {
     const mine = station.store.head(line, author);
+    // The peer's own chain comes by its push: our heads, just sent, told it where we stand.
+    if (author === target.station && (mine === null || head.seq > mine.seq)) continue;
     if (mine !== null && head.seq <= mine.seq) {
       const held = station.store.entryAt(line, author, head.seq);
       if (held !== null && held.hash !== head.hash) {
@@ -68,7 +71,7 @@ export async function catchUp(
     while (after < head.seq) {
       const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
       if (page.length === 0) break;
-      const result = station.receive(page);
+      const result = await station.receiveBatch(page);
       pulled += result.applied.length;
       if (result.refused !== null) throw result.refused;
       const last = station.store.head(line, author)?.seq ?? after;

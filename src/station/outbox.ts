@@ -12,7 +12,7 @@ export interface OutboxLogger {
 export interface OutboxOptions {
   transport: PeerTransport;
   logger?: OutboxLogger | undefined;
-  /** entries per push (default 100) */
+  /** most entries per push (default 500: a backlog drains in few round trips; one new entry goes alone) */
   batch?: number | undefined;
   /** quick retries before backing off (default 3, 200 ms apart) */
   quickRetries?: number | undefined;
@@ -67,7 +67,7 @@ export class Outbox {
     this.#options = {
       transport: options.transport,
       logger: options.logger ?? silent,
-      batch: options.batch ?? 100,
+      batch: options.batch ?? 500,
       quickRetries: options.quickRetries ?? 3,
       quickDelayMs: options.quickDelayMs ?? 200,
       baseDelayMs: options.baseDelayMs ?? 1_000,

@@ -30,7 +30,11 @@ import { readConfig, stationPaths, type StationConfig, type StationPaths } from 
 import { causalOrder } from "./order.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
-import { applyIncoming, type ApplyResult } from "./apply.js";
+import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
+import { SignaturePool } from "./signature-pool.js";
+
+/** From this many entries on, an incoming batch has its signatures checked over worker threads. */
+const PARALLEL_RECEIVE_FROM = 64;
 
 /** What a station tells those who listen (the outbox, the operator API's event stream). */
 export interface StationEvents {
@@ -105,6 +109,7 @@ export class Station {
   readonly clock: Clock;
   readonly certFingerprint: string;
   readonly events = new EventEmitter<StationEvents>();
+  readonly #signatures = new SignaturePool();
 
   private constructor(
     paths: StationPaths,
@@ -368,11 +373,15 @@ export class Station {
    * @param options a line being joined, if any
    * @returns what was stored and what was refused
    */
-  receive(values: readonly unknown[], options: { joining?: string } = {}): ApplyResult {
+  receive(
+    values: readonly unknown[],
+    options: { joining?: string; prepared?: readonly PreparedEntry[] } = {},
+  ): ApplyResult {
     const result = applyIncoming(values, {
       store: this.store,
       now: this.clock.now(),
       joining: options.joining,
+      prepared: options.prepared,
       onEquivocation: (error) =>
         this.raiseAlarm({
           code: "EQUIVOCATION",
@@ -385,6 +394,22 @@ export class Station {
     });
     if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
     return result;
+  }
+
+  /**
+   * As {@link receive}, but a large batch (a backlog after an outage, a page of catch-up) has its
+   * signatures checked over worker threads first, then is applied in order as one.
+   *
+   * @param values entries as received
+   * @returns what was stored and what was refused
+   */
+  async receiveBatch(values: readonly unknown[]): Promise<ApplyResult> {
+    if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values);
+    const { prepared, jobs } = prepareIncoming(values);
+    const ok = await this.#signatures.check(jobs);
+    for (const [i, job] of jobs.entries())
+      (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
+    return this.receive(values, { prepared });
   }
 
   /**
@@ -459,6 +484,7 @@ export class Station {
   }
 
   close(): void {
+    void this.#signatures.close();
     this.store.close();
   }
 }

@@ -82,6 +82,17 @@ class SqliteStore implements Store {
   readonly #participantIds: Statement;
   readonly #line: Statement;
   readonly #append: (entries: readonly SealedEntry[], receivedAt: string) => void;
+  /** prepared once, by their SQL text: preparing costs more than running most of these queries */
+  readonly #statements = new Map<string, Statement>();
+
+  #sql(source: string): Statement {
+    let statement = this.#statements.get(source);
+    if (statement === undefined) {
+      statement = this.#db.prepare(source);
+      this.#statements.set(source, statement);
+    }
+    return statement;
+  }
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -149,15 +160,15 @@ class SqliteStore implements Store {
   }
 
   entryByHash(hash: string): StoredEntry | null {
-    const row = this.#db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash = ?`).get(hash) as
+    const row = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash = ?`).get(hash) as
       EntryRecord | undefined;
     return row === undefined ? null : toStoredEntry(row);
   }
 
   entryAt(line: string, author: string, seq: number): StoredEntry | null {
-    const row = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq = ?`)
-      .get(line, author, seq) as EntryRecord | undefined;
+    const row = this.#sql(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq = ?`,
+    ).get(line, author, seq) as EntryRecord | undefined;
     return row === undefined ? null : toStoredEntry(row);
   }
 
@@ -166,26 +177,22 @@ class SqliteStore implements Store {
   }
 
   lines(): LineRow[] {
-    return this.#db
-      .prepare(
-        `SELECT l.id, l.name, l.created_at AS createdAt, (SELECT COUNT(*) FROM entries e WHERE e.line = l.id) AS entries
+    return this.#sql(
+      `SELECT l.id, l.name, l.created_at AS createdAt, (SELECT COUNT(*) FROM entries e WHERE e.line = l.id) AS entries
          FROM lines l ORDER BY l.created_at, l.id`,
-      )
-      .all() as LineRow[];
+    ).all() as LineRow[];
   }
 
   participants(line: string): ParticipantRow[] {
-    return this.#db
-      .prepare(
-        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? ORDER BY rowid",
-      )
-      .all(line) as ParticipantRow[];
+    return this.#sql(
+      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? ORDER BY rowid",
+    ).all(line) as ParticipantRow[];
   }
 
   entries(line: string): StoredEntry[] {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? ORDER BY n`)
-      .all(line) as EntryRecord[];
+    const rows = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? ORDER BY n`).all(
+      line,
+    ) as EntryRecord[];
     return rows.map(toStoredEntry);
   }
 
@@ -197,60 +204,52 @@ class SqliteStore implements Store {
   }
 
   entriesAfter(line: string, after: number, limit: number): StoredEntry[] {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND n > ? ORDER BY n LIMIT ?`)
-      .all(line, after, limit) as EntryRecord[];
+    const rows = this.#sql(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND n > ? ORDER BY n LIMIT ?`,
+    ).all(line, after, limit) as EntryRecord[];
     return rows.map(toStoredEntry);
   }
 
   countEntries(): number {
-    return (this.#db.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n;
+    return (this.#sql("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n;
   }
 
   chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      )
-      .all(line, author, after, limit) as EntryRecord[];
+    const rows = this.#sql(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ).all(line, author, after, limit) as EntryRecord[];
     return rows.map(toStoredEntry);
   }
 
   linesOf(station: string): string[] {
     return (
-      this.#db.prepare("SELECT line FROM participants WHERE station = ? ORDER BY rowid").all(station) as {
+      this.#sql("SELECT line FROM participants WHERE station = ? ORDER BY rowid").all(station) as {
         line: string;
       }[]
     ).map((r) => r.line);
   }
 
   stationsWithCert(cert: string): ParticipantRow[] {
-    return this.#db
-      .prepare(
-        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE cert = ? GROUP BY station",
-      )
-      .all(cert) as ParticipantRow[];
+    return this.#sql(
+      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE cert = ? GROUP BY station",
+    ).all(cert) as ParticipantRow[];
   }
 
   peer(station: string): ParticipantRow | null {
     return (
-      (this.#db
-        .prepare(
-          "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? ORDER BY rowid DESC LIMIT 1",
-        )
-        .get(station) as ParticipantRow | undefined) ?? null
+      (this.#sql(
+        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? ORDER BY rowid DESC LIMIT 1",
+      ).get(station) as ParticipantRow | undefined) ?? null
     );
   }
 
   addStatement(statement: StatementRow, receivedAt: string): void {
     this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          "INSERT OR IGNORE INTO statements (line, station, time, heads, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(statement.line, statement.station, statement.time, statement.heads, statement.bytes, receivedAt);
+      this.#sql(
+        "INSERT OR IGNORE INTO statements (line, station, time, heads, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(statement.line, statement.station, statement.time, statement.heads, statement.bytes, receivedAt);
       const heads = JSON.parse(statement.heads) as Record<string, { seq: number }>;
-      const step = this.#db.prepare(
+      const step = this.#sql(
         `INSERT OR IGNORE INTO coverage (line, peer, author, seq, time)
          SELECT ?, ?, ?, ?, ? WHERE ? > COALESCE((SELECT MAX(seq) FROM coverage WHERE line = ? AND peer = ? AND author = ?), 0)`,
       );
@@ -271,148 +270,127 @@ class SqliteStore implements Store {
   }
 
   coveredSeq(line: string, peer: string, author: string): number {
-    const row = this.#db
-      .prepare("SELECT MAX(seq) AS seq FROM coverage WHERE line = ? AND peer = ? AND author = ?")
-      .get(line, peer, author) as { seq: number | null };
+    const row = this.#sql(
+      "SELECT MAX(seq) AS seq FROM coverage WHERE line = ? AND peer = ? AND author = ?",
+    ).get(line, peer, author) as { seq: number | null };
     return row.seq ?? 0;
   }
 
   coverage(line: string): CoverageRow[] {
-    return this.#db
-      .prepare("SELECT peer, author, seq, time FROM coverage WHERE line = ? ORDER BY peer, author, seq")
-      .all(line) as CoverageRow[];
+    return this.#sql(
+      "SELECT peer, author, seq, time FROM coverage WHERE line = ? ORDER BY peer, author, seq",
+    ).all(line) as CoverageRow[];
   }
 
   latestStatements(line: string): StatementRow[] {
-    return this.#db
-      .prepare(
-        `SELECT line, station, time, heads, bytes FROM statements s
+    return this.#sql(
+      `SELECT line, station, time, heads, bytes FROM statements s
          WHERE line = ? AND n = (SELECT MAX(n) FROM statements t WHERE t.line = s.line AND t.station = s.station)
          ORDER BY station`,
-      )
-      .all(line) as StatementRow[];
+    ).all(line) as StatementRow[];
   }
 
   addInvite(invite: InviteRow): void {
-    this.#db
-      .prepare(
-        `INSERT INTO invites (id, line, secret_hash, created_at, expires_at, created_by, used_at, used_by)
+    this.#sql(
+      `INSERT INTO invites (id, line, secret_hash, created_at, expires_at, created_by, used_at, used_by)
          VALUES (@id, @line, @secretHash, @createdAt, @expiresAt, @createdBy, @usedAt, @usedBy)`,
-      )
-      .run(invite);
+    ).run(invite);
   }
 
   invite(id: string): InviteRow | null {
     return (
-      (this.#db
-        .prepare(
-          `SELECT id, line, secret_hash AS secretHash, created_at AS createdAt, expires_at AS expiresAt,
+      (this.#sql(
+        `SELECT id, line, secret_hash AS secretHash, created_at AS createdAt, expires_at AS expiresAt,
                   created_by AS createdBy, used_at AS usedAt, used_by AS usedBy FROM invites WHERE id = ?`,
-        )
-        .get(id) as InviteRow | undefined) ?? null
+      ).get(id) as InviteRow | undefined) ?? null
     );
   }
 
   useInvite(id: string, by: string, at: string): boolean {
     return (
-      this.#db
-        .prepare("UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL")
-        .run(at, by, id).changes === 1
+      this.#sql("UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL").run(
+        at,
+        by,
+        id,
+      ).changes === 1
     );
   }
 
   contactSucceeded(station: string, at: string): void {
-    this.#db
-      .prepare(
-        `INSERT INTO peer_contact (station, last_contact, failures) VALUES (?, ?, 0)
+    this.#sql(
+      `INSERT INTO peer_contact (station, last_contact, failures) VALUES (?, ?, 0)
          ON CONFLICT (station) DO UPDATE SET last_contact = excluded.last_contact, failures = 0`,
-      )
-      .run(station, at);
+    ).run(station, at);
   }
 
   contactFailed(station: string, error: string, at: string): void {
-    this.#db
-      .prepare(
-        `INSERT INTO peer_contact (station, last_failure, last_error, failures) VALUES (?, ?, ?, 1)
+    this.#sql(
+      `INSERT INTO peer_contact (station, last_failure, last_error, failures) VALUES (?, ?, ?, 1)
          ON CONFLICT (station) DO UPDATE SET last_failure = excluded.last_failure, last_error = excluded.last_error,
            failures = failures + 1`,
-      )
-      .run(station, at, error);
+    ).run(station, at, error);
   }
 
   contact(station: string): PeerContactRow | null {
     return (
-      (this.#db
-        .prepare(
-          `SELECT station, last_contact AS lastContact, last_failure AS lastFailure, last_error AS lastError, failures
+      (this.#sql(
+        `SELECT station, last_contact AS lastContact, last_failure AS lastFailure, last_error AS lastError, failures
            FROM peer_contact WHERE station = ?`,
-        )
-        .get(station) as PeerContactRow | undefined) ?? null
+      ).get(station) as PeerContactRow | undefined) ?? null
     );
   }
 
   addEvidence(e: EvidenceRow): void {
-    this.#db
-      .prepare(
-        `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
+    this.#sql(
+      `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
          VALUES (@code, @line, @author, @seq, @heldHash, @otherHash, @otherBytes, @reportedBy, @detectedAt)`,
-      )
-      .run(e);
+    ).run(e);
   }
 
   evidence(line?: string): EvidenceRow[] {
-    return this.#db
-      .prepare(
-        `SELECT code, line, author, seq, held_hash AS heldHash, other_hash AS otherHash, other_bytes AS otherBytes,
+    return this.#sql(
+      `SELECT code, line, author, seq, held_hash AS heldHash, other_hash AS otherHash, other_bytes AS otherBytes,
                 reported_by AS reportedBy, detected_at AS detectedAt
          FROM evidence WHERE (? IS NULL OR line = ?) ORDER BY n`,
-      )
-      .all(line ?? null, line ?? null) as EvidenceRow[];
+    ).all(line ?? null, line ?? null) as EvidenceRow[];
   }
 
   raiseAlarm(a: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number {
     return Number(
-      this.#db
-        .prepare(
-          `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at)
+      this.#sql(
+        `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at)
            VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt)`,
-        )
-        .run(a).lastInsertRowid,
+      ).run(a).lastInsertRowid,
     );
   }
 
   alarms(options: { all?: boolean } = {}): AlarmRow[] {
-    return this.#db
-      .prepare(
-        `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
+    return this.#sql(
+      `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
                 acked_by AS ackedBy, acked_at AS ackedAt
          FROM alarms WHERE ? OR (cleared_at IS NULL AND acked_at IS NULL) ORDER BY id DESC`,
-      )
-      .all(options.all ? 1 : 0) as AlarmRow[];
+    ).all(options.all ? 1 : 0) as AlarmRow[];
   }
 
   addOperator(op: OperatorRow): void {
     try {
-      this.#db
-        .prepare(
-          "INSERT INTO operators (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(op.name, op.role, op.passwordHash, op.disabled ? 1 : 0, op.createdAt);
+      this.#sql(
+        "INSERT INTO operators (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
+      ).run(op.name, op.role, op.passwordHash, op.disabled ? 1 : 0, op.createdAt);
     } catch (cause) {
       throw new HotlineError("BAD_INPUT", `Cannot add operator '${op.name}': that name is taken`, { cause });
     }
   }
 
   operator(name: string): OperatorRow | null {
-    const row = this.#db.prepare("SELECT * FROM operators WHERE name = ?").get(name) as
-      OperatorRecord | undefined;
+    const row = this.#sql("SELECT * FROM operators WHERE name = ?").get(name) as OperatorRecord | undefined;
     return row === undefined ? null : toOperator(row);
   }
 
   operators(): OperatorRow[] {
-    return (
-      this.#db.prepare("SELECT * FROM operators ORDER BY created_at, name").all() as OperatorRecord[]
-    ).map(toOperator);
+    return (this.#sql("SELECT * FROM operators ORDER BY created_at, name").all() as OperatorRecord[]).map(
+      toOperator,
+    );
   }
 
   close(): void {

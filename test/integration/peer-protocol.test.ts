@@ -437,6 +437,43 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       await expectWashingtonServes();
     });
 
+    it("in a backlog of 100 (checked over worker threads), a bad signature at the 60th stops the batch there: the 59 before it are stored, nothing after", async () => {
+      const first = await moscowSays("Backlog 1");
+      const chain: SealedEntry[] = [first];
+      for (let i = 2; i <= 100; i++) {
+        const before = chain[chain.length - 1] as SealedEntry;
+        chain.push(
+          signEntry(
+            {
+              v: 1,
+              line,
+              author: moscowKey.id,
+              seq: before.entry.seq + 1,
+              prev: before.hash,
+              seen: before.entry.seen,
+              time: before.entry.time,
+              kind: "text",
+              body: { text: `Backlog ${i}`, lang: "ru", precedence: "ROUTINE", operator: "duty-officer" },
+            },
+            moscowKey,
+          ),
+        );
+      }
+      const wire = chain.map((e) => JSON.parse(e.bytes.toString("utf8")) as { sig: string; seq: number });
+      const bad = wire[59] as { sig: string; seq: number };
+      const damaged = { ...bad, sig: `${bad.sig[0] === "A" ? "B" : "A"}${bad.sig.slice(1)}` };
+      const answer = await push({ line, entries: [...wire.slice(0, 59), damaged, ...wire.slice(60)] });
+      expectRefusal(answer, 400, "BAD_SIGNATURE");
+      expect((answer.body as { error: { message: string } }).error.message).toMatch(/signature/);
+      expect(statementIn(answer).heads[moscowKey.id]?.seq).toBe(bad.seq - 1);
+      await expectStored(59);
+
+      expect((await push({ line, entries: wire.slice(59) })).status).toBe(200);
+      expect((await chainAtWashington(moscowKey.id)).at(-1)?.hash).toBe(chain[99]?.hash);
+      await expectStored(41);
+      await expectWashingtonServes();
+    });
+
     it("an entry by a station that is not a participant of the line is refused with UNKNOWN_AUTHOR", async () => {
       const entry = await moscowSays("Havana writes on a line it is not on.", {}, havanaKey);
       expectRefusal(await push({ line, entries: [entry.entry] }), 403, "UNKNOWN_AUTHOR");
