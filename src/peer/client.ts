@@ -23,6 +23,8 @@ export class PeerRejection extends HotlineError {
   }
 }
 
+const COMMA = Buffer.from(",");
+
 /** Largest answer accepted from a peer (a page of entries). */
 const MAX_RESPONSE_BYTES = 48 * 1024 * 1024;
 
@@ -50,8 +52,14 @@ export class PeerClient implements PeerTransport {
   }
 
   /** Sends entries; the answer is the peer's signed head statement (the receipt). */
-  async push(target: PeerTarget, line: string, entries: readonly unknown[]): Promise<unknown> {
-    const answer = (await this.call(target, "POST", "/peer/v1/push", { line, entries })) as {
+  async push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown> {
+    // The stored canonical bytes go as they are: no parsing and serialising again per entry.
+    const body = Buffer.concat([
+      Buffer.from(`{"line":${JSON.stringify(line)},"entries":[`),
+      ...entries.flatMap((e, i) => (i === 0 ? [e] : [COMMA, e])),
+      Buffer.from("]}"),
+    ]);
+    const answer = (await this.call(target, "POST", "/peer/v1/push", body)) as {
       statement: unknown;
     };
     return answer.statement;
@@ -100,12 +108,13 @@ export class PeerClient implements PeerTransport {
    * @param target the peer
    * @param method GET or POST
    * @param path path and query
-   * @param body JSON body, for POST
+   * @param body for POST: a value to send as JSON, or JSON already serialised
    * @returns the parsed JSON answer
    */
   call(target: PeerTarget, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
     const url = new URL(path, target.url);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const payload =
+      body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = request(
         url,

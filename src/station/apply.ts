@@ -1,9 +1,7 @@
 import {
   HotlineError,
-  MAX_ENTRY_BYTES,
   hasValidSignature,
   parseEntry,
-  placeOf,
   seal,
   signingBytesOf,
   type SealedEntry,
@@ -207,18 +205,13 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
 }
 
 /**
- * Reads one incoming entry: a cheap size bound before any parsing work, the schema, then its
- * canonical bytes (whose exact size is checked) and hash.
+ * Reads one incoming entry: the schema, then its canonical bytes (whose exact size is checked) and hash.
  *
  * @param value an entry as received
  * @returns it sealed
  */
 function readIncoming(value: unknown): SealedEntry {
-  if (JSON.stringify(value).length > MAX_ENTRY_BYTES * 2) {
-    throw new HotlineError("TOO_LARGE", "Cannot accept the entry: it is larger than 64 KiB", {
-      place: placeOf(value),
-    });
-  }
+  // The request as a whole is bounded (8 MiB); the entry's own limit is checked on its canonical bytes.
   return seal(parseEntry(value));
 }
 

@@ -254,7 +254,7 @@ class Courier {
       const statement = await this.#options.transport.push(
         target,
         line,
-        page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown),
+        page.map((e) => e.bytes),
       );
       this.#station.acceptStatement(statement, this.#peer);
     } catch (error) {

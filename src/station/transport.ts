@@ -15,7 +15,8 @@ export interface PeerTarget {
  */
 export interface PeerTransport {
   pair(target: PeerTarget, request: PairRequest): Promise<PairResponse>;
-  push(target: PeerTarget, line: string, entries: readonly unknown[]): Promise<unknown>;
+  /** sends entries (each its canonical bytes, sent as they are); the answer is the peer's head statement */
+  push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown>;
   heads(target: PeerTarget, statement: HeadStatement): Promise<unknown>;
   entries(target: PeerTarget, line: string, author: string, after: number, limit: number): Promise<unknown[]>;
 }
