@@ -38,10 +38,14 @@ export function registerLineCommands(program: Command): void {
         if (lines.length === 0)
           return printLines("No lines yet: open one with 'hotline line create --name NAME'.");
         printLines(
-          ...lines.map(
-            (l) =>
-              `${l.name}  ${l.id.slice(0, 12)}  ${l.entries} entries  participants: ${l.participants.map((p) => p.name).join(", ")}`,
-          ),
+          ...lines.flatMap((l) => [
+            `${l.name}  ${l.id.slice(0, 12)}  ${l.entries} entries`,
+            ...l.participants.map((p) =>
+              p.safetyCode === null
+                ? `  ${p.name} (this station)`
+                : `  ${p.name.padEnd(14)} safety code ${p.safetyCode}`,
+            ),
+          ]),
         );
       });
     },
