@@ -6,7 +6,8 @@
  *    beside a bare mutual-TLS HTTPS round trip on a kept-alive connection to another process;
  *  - throughput: entries written at Washington, delivered, applied durably and receipted;
  *  - catch-up: Moscow down while Washington writes, then started: time until all is receipted,
- *    beside the time to verify as many entries on one core.
+ *    beside the time to verify as many entries on one core;
+ *  - time to detect a dead peer (kill -9) by the link tests, as a multiple of the test interval.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -30,6 +31,8 @@ export interface PeerBenchSizes {
   throughput: number;
   /** entries caught up after the outage */
   catchUp: number;
+  /** kill -9 trials for the time to detect a dead peer */
+  detectTrials: number;
 }
 
 /**
@@ -129,12 +132,47 @@ export async function peerBench(
         },
       ),
     );
+    // Time to detect a dead peer: link tests every second; kill -9 Moscow, time until `down`.
+    progress(`time to detect a dead peer: ${sizes.detectTrials} kill -9 trials, link test every 1 s`);
+    w.setLine({ line, testInterval: 1, operator: "admin" });
+    const detect: number[] = [];
+    for (let trial = 0; trial < sizes.detectTrials; trial++) {
+      await waitHealth(washington, line, moscowId, "up");
+      await new Promise((r) => setTimeout(r, Math.random() * 1_000)); // die at any point of the cadence
+      const killedAt = process.hrtime.bigint();
+      moscow.kill("SIGKILL");
+      await new Promise((r) => moscow?.once("exit", r));
+      await waitHealth(washington, line, moscowId, "down");
+      detect.push(Number(process.hrtime.bigint() - killedAt) / 1e9);
+      moscow = await startChild(mDir);
+    }
+    rows.push(
+      timed("time to detect a dead peer (median), interval 1 s", percentile(detect, 0.5), "s", 1, {
+        atMost: 2,
+        of: "ratio",
+      }),
+    );
+    rows.push(
+      timed("time to detect a dead peer (max), interval 1 s", Math.max(...detect), "s", 1, {
+        atMost: 2,
+        of: "ratio",
+      }),
+    );
     Object.assign(notes, { peerStartSeconds: started, bareRoundTripP50Ms: percentile(bare, 0.5) });
   } finally {
     if (moscow !== null) await stopChild(moscow);
     await washington.stop();
   }
   return { rows, notes };
+}
+
+/** Resolves when the link test of a line to a peer says the link has that health (polled every 5 ms). */
+async function waitHealth(running: RunningStation, line: string, peer: string, health: string) {
+  const deadline = Date.now() + 30_000;
+  while (running.monitor.state(line, peer)?.health !== health) {
+    if (Date.now() > deadline) throw new Error(`the link did not become ${health} within 30 s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 /** Writes `count` entries in batches of 100 and waits for the receipt of the last: seconds taken. */

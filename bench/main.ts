@@ -38,7 +38,12 @@ const size = {
   /** rounds of the write measurements; the best round counts, for measured and ceiling alike */
   rounds: quick ? 2 : 3,
   /** station to station: messages timed, entries of the throughput run, entries caught up */
-  peers: { latency: quick ? 500 : 2_000, throughput: quick ? 5_000 : 20_000, catchUp: 10_000 },
+  peers: {
+    latency: quick ? 500 : 2_000,
+    throughput: quick ? 5_000 : 20_000,
+    catchUp: 10_000,
+    detectTrials: quick ? 5 : 20,
+  },
 };
 const cores = availableParallelism();
 const MB = 1024 * 1024;

@@ -10,18 +10,23 @@ import {
 } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { answerErrors } from "../http/mod.js";
+import { enforceRoles, OPERATOR_HEADER } from "./access.js";
+import { operatorRoutes } from "./operators.js";
 import { HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
+  ackAlarm,
+  alarmsOf,
   createInvite,
+  PERMISSIONS,
   statusOf,
+  type LinkMonitor,
   type Outbox,
   type PeerTransport,
   type Station,
 } from "../station/mod.js";
 
-/** Header naming the operator a token-holding client (the CLI) acts for. */
-export const OPERATOR_HEADER = "x-hotline-operator";
+export { OPERATOR_HEADER };
 
 const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
 
@@ -40,6 +45,22 @@ export const INVITE_REQUEST = z.strictObject({
     .max(30 * 24 * 3600)
     .default(24 * 3600),
 });
+export const SETTINGS_REQUEST = z.strictObject({
+  testInterval: z.number().int().min(1).max(3600).optional(),
+  presenceSchedule: z.string().min(9).max(100).optional(),
+  ackDeadlines: z
+    .partialRecord(
+      z.enum(PRECEDENCES),
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 86_400),
+    )
+    .optional(),
+});
+const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() });
+const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
 export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(4096) });
 
 /**
@@ -53,7 +74,13 @@ export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(409
  */
 export async function buildApiServer(
   station: Station,
-  options: { token: string; outbox: Outbox; transport: PeerTransport; logger: FastifyBaseLogger },
+  options: {
+    token: string;
+    outbox: Outbox;
+    monitor: LinkMonitor;
+    transport: PeerTransport;
+    logger: FastifyBaseLogger;
+  },
 ) {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -85,25 +112,35 @@ export async function buildApiServer(
       throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: it lacks the station's API token");
     }
   });
+  enforceRoles(app, station);
   const operatorOf = (headers: Record<string, unknown>): string => {
     const name = typeof headers[OPERATOR_HEADER] === "string" ? headers[OPERATOR_HEADER] : "admin";
     return station.operator(name).name;
   };
 
   const api = app.withTypeProvider<ZodTypeProvider>();
+  await api.register(operatorRoutes, { station });
   api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
   api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
-    statusOf(station, options.outbox),
+    statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
   );
   api.get("/api/lines", { schema: { summary: "Lines and participants with safety codes" } }, async () =>
     station.lines(),
   );
-  api.post("/api/lines", { schema: { summary: "Open a line", body: CREATE_LINE_REQUEST } }, async (request) =>
-    station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
+  api.post(
+    "/api/lines",
+    {
+      config: { access: PERMISSIONS.openLine },
+      schema: { summary: "Open a line", body: CREATE_LINE_REQUEST },
+    },
+    async (request) => station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
   );
   api.post(
     "/api/lines/:line/messages",
-    { schema: { summary: "Write a message on a line", params: LINE_PARAM, body: SEND_REQUEST } },
+    {
+      config: { access: PERMISSIONS.send },
+      schema: { summary: "Write a message on a line", params: LINE_PARAM, body: SEND_REQUEST },
+    },
     async (request) =>
       station.send({
         line: request.params.line,
@@ -120,7 +157,10 @@ export async function buildApiServer(
   );
   api.post(
     "/api/invites",
-    { schema: { summary: "Invite a station to a line", body: INVITE_REQUEST } },
+    {
+      config: { access: PERMISSIONS.invite },
+      schema: { summary: "Invite a station to a line", body: INVITE_REQUEST },
+    },
     async (request) =>
       createInvite(station, {
         line: request.body.line,
@@ -130,13 +170,42 @@ export async function buildApiServer(
   );
   api.post(
     "/api/accept",
-    { schema: { summary: "Join a line with an invite", body: ACCEPT_REQUEST } },
+    {
+      config: { access: PERMISSIONS.accept },
+      schema: { summary: "Join a line with an invite", body: ACCEPT_REQUEST },
+    },
     async (request) => {
       operatorOf(request.headers);
       const accepted = await acceptInvite(station, options.transport, request.body.invite);
       options.outbox.refresh();
       return accepted;
     },
+  );
+  api.post(
+    "/api/lines/:line/settings",
+    {
+      config: { access: PERMISSIONS.changeSettings },
+      schema: {
+        summary: "Change a line's settings (a signed entry)",
+        params: LINE_PARAM,
+        body: SETTINGS_REQUEST,
+      },
+    },
+    async (request) =>
+      station.setLine({ line: request.params.line, ...request.body, operator: operatorOf(request.headers) }),
+  );
+  api.get(
+    "/api/alarms",
+    { schema: { summary: "Alarms: active and unacknowledged ones, or all", querystring: ALARMS_QUERY } },
+    async (request) => alarmsOf(station, { all: request.query.all === "true" }),
+  );
+  api.post(
+    "/api/alarms/:id/ack",
+    {
+      config: { access: PERMISSIONS.ackAlarm },
+      schema: { summary: "Acknowledge an alarm", params: ALARM_PARAM },
+    },
+    async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
   );
   return app;
 }

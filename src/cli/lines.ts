@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { runningStation } from "../api/mod.js";
-import { stationPaths } from "../station/mod.js";
-import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
+import { PRECEDENCES, type Precedence } from "../record/mod.js";
+import { PERMISSIONS, requireRole, stationPaths, type LineSettings } from "../station/mod.js";
+import { parseDuration } from "./peers.js";
+import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
 
 /**
- * `hotline line create` and `hotline lines`.
+ * `hotline line create`, `hotline line set` and `hotline lines`.
  *
  * @param program the root command
  */
@@ -22,13 +24,65 @@ export function registerLineCommands(program: Command): void {
     const created =
       api === null
         ? await withStation(options, (station) => {
-            station.operator(options.as);
+            requireRole(station, options.as, PERMISSIONS.openLine);
             return station.createLine({ name: options.name, operator: options.as });
           })
         : await api.post<{ id: string; name: string }>("/api/lines", { name: options.name });
     if (options.json) return printJson(created);
     printLines(`Line ${created.name} opened: ${created.id}`);
   });
+
+  withCommon(
+    line
+      .command("set")
+      .description("change a line's settings (a signed entry both ends apply)")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .option("--test-interval <seconds>", "seconds between automatic link tests (1–3600)")
+      .option("--presence-schedule <cron>", "when presence tests are due, cron in UTC, e.g. '0 6,18 * * *'")
+      .option(
+        "--ack-deadline <precedence=duration...>",
+        "acknowledgement deadline per precedence, e.g. FLASH=2m ROUTINE=4h",
+      )
+      .addOption(asOption()),
+  ).action(
+    async (
+      options: CommonOptions & {
+        line: string;
+        testInterval?: string;
+        presenceSchedule?: string;
+        ackDeadline?: string[];
+        as: string;
+      },
+    ) => {
+      const changes = {
+        ...(options.testInterval === undefined ? {} : { testInterval: seconds(options.testInterval) }),
+        ...(options.presenceSchedule === undefined ? {} : { presenceSchedule: options.presenceSchedule }),
+        ...(options.ackDeadline === undefined ? {} : { ackDeadlines: deadlines(options.ackDeadline) }),
+      };
+      if (Object.keys(changes).length === 0) {
+        throw usageError(
+          "Cannot change the line's settings: give --test-interval, --presence-schedule or --ack-deadline",
+        );
+      }
+      const api = runningStation(stationPaths(options.dir), options.as);
+      const set =
+        api === null
+          ? await withStation(options, (station) => {
+              requireRole(station, options.as, PERMISSIONS.changeSettings);
+              return station.setLine({ line: options.line, ...changes, operator: options.as });
+            })
+          : await api.post<{ hash: string; seq: number; settings: LineSettings }>(
+              `/api/lines/${encodeURIComponent(options.line)}/settings`,
+              changes,
+            );
+      if (options.json) return printJson(set);
+      const s = set.settings;
+      printLines(
+        `Settings changed (seq ${set.seq}). Now: link test every ${s.testInterval} s; presence tests '${s.presenceSchedule}' UTC;`,
+        `  acknowledge within ${PRECEDENCES.map((p) => `${p} ${s.ackDeadlines[p]} s`).join(", ")}`,
+      );
+    },
+  );
 
   withCommon(program.command("lines").description("list this station's lines and their participants")).action(
     async (options: CommonOptions) => {
@@ -50,4 +104,25 @@ export function registerLineCommands(program: Command): void {
       });
     },
   );
+}
+
+function seconds(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Math.round(parseDuration(text) / 1000);
+  if (!Number.isInteger(value) || value < 1 || value > 3600) {
+    throw usageError(`Cannot use test interval '${text}': give 1 to 3600 seconds, e.g. 5 or 30s`);
+  }
+  return value;
+}
+
+function deadlines(items: readonly string[]): Partial<Record<Precedence, number>> {
+  const out: Partial<Record<Precedence, number>> = {};
+  for (const item of items) {
+    const [name, duration] = item.split("=");
+    const precedence = name?.toUpperCase() as Precedence;
+    if (!PRECEDENCES.includes(precedence) || duration === undefined) {
+      throw usageError(`Cannot read '${item}': write PRECEDENCE=DURATION, e.g. FLASH=2m`);
+    }
+    out[precedence] = Math.round(parseDuration(duration) / 1000);
+  }
+  return out;
 }

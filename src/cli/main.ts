@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { registerAlarmCommands } from "./alarms.js";
 import { UsageError } from "./common.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMessageCommands } from "./messages.js";
+import { registerOperatorCommands } from "./operators.js";
 import { registerPeerCommands } from "./peers.js";
 import { EXIT, reportError } from "./output.js";
 import { registerStationCommands } from "./station.js";
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerMessageCommands(program);
   registerVerifyCommand(program);
   registerPeerCommands(program);
+  registerOperatorCommands(program);
+  registerAlarmCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -2,7 +2,7 @@ import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import type { Command } from "commander";
 import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
 import { runningStation } from "../api/mod.js";
-import { stationPaths, type LogEntry, type Station } from "../station/mod.js";
+import { PERMISSIONS, requireRole, stationPaths, type LogEntry, type Station } from "../station/mod.js";
 import {
   asOption,
   type CommonOptions,
@@ -49,7 +49,7 @@ export function registerMessageCommands(program: Command): void {
       const sent =
         api === null
           ? await withStation(options, (station) => {
-              station.operator(options.as);
+              requireRole(station, options.as, PERMISSIONS.send);
               return station.send({
                 line: options.line,
                 text,
@@ -159,6 +159,16 @@ function describe(e: LogEntry): string {
     }
     case "text":
       return `${when}  ${who}  [${String(b.precedence)}] ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
+    case "line.settings": {
+      const changes = [
+        ...(b.testInterval === undefined ? [] : [`link test every ${Number(b.testInterval)} s`]),
+        ...(b.presenceSchedule === undefined ? [] : [`presence tests '${b.presenceSchedule as string}' UTC`]),
+        ...Object.entries((b.ackDeadlines ?? {}) as Record<string, number>).map(
+          ([precedence, seconds]) => `${precedence} acknowledged within ${seconds} s`,
+        ),
+      ];
+      return `${when}  ${who}  changed the line's settings: ${changes.join(", ")} (${String(b.operator)})`;
+    }
     default:
       return `${when}  ${who}  ${e.kind} ${JSON.stringify(b)}`;
   }

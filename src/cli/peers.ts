@@ -2,7 +2,15 @@ import type { Command } from "commander";
 import pino from "pino";
 import { runningStation } from "../api/mod.js";
 import { HotlineError } from "../record/mod.js";
-import { createInvite, stationPaths, statusOf, type Accepted, type StationStatus } from "../station/mod.js";
+import {
+  createInvite,
+  PERMISSIONS,
+  requireRole,
+  stationPaths,
+  statusOf,
+  type Accepted,
+  type StationStatus,
+} from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
 import { startStation } from "./runtime.js";
@@ -48,7 +56,7 @@ export function registerPeerCommands(program: Command): void {
     const made =
       api === null
         ? await withStation(options, (station) => {
-            station.operator(options.as);
+            requireRole(station, options.as, PERMISSIONS.invite);
             return createInvite(station, { line: options.line, expiresInMs, operator: options.as });
           })
         : await api.post<{ invite: string; expires: string }>("/api/invites", {
@@ -101,7 +109,7 @@ export function registerPeerCommands(program: Command): void {
           `  ${line.name}  ${line.entries} entries`,
           ...line.participants.map(
             (p) =>
-              `    ${p.name.padEnd(14)} ${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
+              `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
           ),
         ]),
       );

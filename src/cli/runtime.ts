@@ -5,12 +5,20 @@ import { buildApiServer } from "../api/mod.js";
 import { runtimeFiles, type LockInfo } from "../api/client.js";
 import { buildPeerServer, PeerClient } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
-import { Outbox, Station, parseHostPort, type OutboxOptions } from "../station/mod.js";
+import {
+  LinkMonitor,
+  Outbox,
+  Station,
+  parseHostPort,
+  type LinkMonitorOptions,
+  type OutboxOptions,
+} from "../station/mod.js";
 
 /** A running station: its servers and outbox. */
 export interface RunningStation {
   station: Station;
   outbox: Outbox;
+  monitor: LinkMonitor;
   peerUrl: string;
   apiUrl: string;
   stop(): Promise<void>;
@@ -20,6 +28,7 @@ export interface StartOptions {
   dir?: string | undefined;
   logger?: Logger | undefined;
   outbox?: Omit<OutboxOptions, "transport" | "logger"> | undefined;
+  links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind"> | undefined;
 }
 
 /**
@@ -50,10 +59,17 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     logger: logger.child({ part: "outbox" }),
     ...options.outbox,
   });
+  const monitor = new LinkMonitor(station, {
+    transport: client,
+    logger: logger.child({ part: "links" }),
+    onBehind: (peerId) => outbox.syncNow(peerId),
+    ...options.links,
+  });
   const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
   const api = await buildApiServer(station, {
     token,
     outbox,
+    monitor,
     transport: client,
     logger: logger.child({ part: "api" }),
   });
@@ -61,7 +77,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await outbox.stop();
+    await Promise.all([outbox.stop(), monitor.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
     station.close();
@@ -77,11 +93,19 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     throw new HotlineError("BAD_INPUT", `Cannot start the station: ${(cause as Error).message}`, { cause });
   }
   outbox.start();
+  monitor.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },
     "station started",
   );
-  return { station, outbox, peerUrl: station.config.url, apiUrl: `http://${station.config.api}`, stop };
+  return {
+    station,
+    outbox,
+    monitor,
+    peerUrl: station.config.url,
+    apiUrl: `http://${station.config.api}`,
+    stop,
+  };
 }
 
 function takeLock(path: string, api: string): void {

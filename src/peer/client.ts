@@ -66,8 +66,12 @@ export class PeerClient implements PeerTransport {
   }
 
   /** Exchanges signed head statements. */
-  async heads(target: PeerTarget, statement: HeadStatement): Promise<unknown> {
-    const answer = (await this.call(target, "POST", "/peer/v1/heads", { statement })) as {
+  async heads(
+    target: PeerTarget,
+    statement: HeadStatement,
+    options: { timeoutMs?: number } = {},
+  ): Promise<unknown> {
+    const answer = (await this.call(target, "POST", "/peer/v1/heads", { statement }, options.timeoutMs)) as {
       statement: unknown;
     };
     return answer.statement;
@@ -109,9 +113,16 @@ export class PeerClient implements PeerTransport {
    * @param method GET or POST
    * @param path path and query
    * @param body for POST: a value to send as JSON, or JSON already serialised
+   * @param timeoutMs longest wait for the answer
    * @returns the parsed JSON answer
    */
-  call(target: PeerTarget, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
+  call(
+    target: PeerTarget,
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<unknown> {
     const url = new URL(path, target.url);
     const payload =
       body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -121,7 +132,7 @@ export class PeerClient implements PeerTransport {
         {
           method,
           agent: this.#agent(target),
-          timeout: this.#timeoutMs,
+          timeout: timeoutMs,
           headers: {
             accept: "application/json",
             ...(payload === undefined
@@ -170,7 +181,7 @@ export class PeerClient implements PeerTransport {
           });
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on("error", (error) => reject(error instanceof HotlineError ? error : unreachable(target, error)));
       req.end(payload);
     });

@@ -26,6 +26,8 @@ export type ErrorCode =
   | "AMBIGUOUS_LINE"
   | "UNKNOWN_ENTRY"
   | "UNKNOWN_OPERATOR"
+  | "OPERATOR_EXISTS"
+  | "LAST_ADMIN"
   | "BAD_INPUT"
   | "USAGE"
   | "BAD_BUNDLE"

@@ -76,6 +76,28 @@ export const BODY_SCHEMAS = {
     operator: OPERATOR,
     replyTo: HASH.optional(),
   }),
+  /**
+   * Changes a line's settings (the fields given; the others stay). Signed like any entry, so both
+   * ends apply the same settings and the record says who changed them, and when.
+   */
+  "line.settings": z.strictObject({
+    /** seconds between automatic link tests */
+    testInterval: z.number().int().min(1).max(3600).optional(),
+    /** when presence tests are due: a cron expression, evaluated in UTC */
+    presenceSchedule: z.string().min(9).max(100).optional(),
+    /** acknowledgement deadline per precedence, in seconds */
+    ackDeadlines: z
+      .partialRecord(
+        z.enum(PRECEDENCES),
+        z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 86_400),
+      )
+      .optional(),
+    operator: OPERATOR,
+  }),
 } as const;
 
 export type Kind = keyof typeof BODY_SCHEMAS;
@@ -101,6 +123,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("line.genesis"),
   variant("member.add"),
   variant("text"),
+  variant("line.settings"),
 ]);
 
 /** A signed entry, as it stands in the record. */

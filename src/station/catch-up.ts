@@ -14,15 +14,16 @@ export interface CatchUpResult {
 
 /**
  * Compares heads with a peer on a line and pulls, page by page, every entry the peer holds that
- * this station lacks — of any chain but the peer's own (which the peer pushes, from where the
- * heads just sent say this station stands), this station's own included (a station restored from
- * an older backup gets its own entries back). Finds divergence: the peer's head hash differs from
+ * this station lacks — of any chain, this station's own included (a station restored from an
+ * older backup gets its own entries back); the peer's own only when asked (when joining: it names
+ * the other participants), as the peer pushes it anyway. Finds divergence: the peer's head hash differs from
  * the entry this station holds at that seq.
  *
  * @param station this station
  * @param transport how to reach the peer
  * @param target the peer
  * @param line the line
+ * @param options peerChain: pull the peer's own chain too, first
  * @returns how much was pulled, and which chains diverged
  */
 export async function catchUp(
@@ -30,6 +31,7 @@ export async function catchUp(
   transport: PeerTransport,
   target: PeerTarget,
   line: string,
+  options: { peerChain?: boolean } = {},
 ): Promise<CatchUpResult> {
   const theirs = station.acceptStatement(
     await transport.heads(target, station.headStatement(line)),
@@ -37,10 +39,14 @@ export async function catchUp(
   );
   let pulled = 0;
   const diverged: string[] = [];
-  for (const [author, head] of Object.entries(theirs.heads)) {
+  // The peer's own chain first: it names who joined the line through the peer, and so whose
+  // entries the other chains hold. Unless asked (when joining), it is left to the peer's push —
+  // our heads, just sent, told it where we stand — so nothing travels twice.
+  const chains = Object.entries(theirs.heads).sort(([a], [b]) =>
+    a === target.station ? -1 : b === target.station ? 1 : 0,
+  );
+  for (const [author, head] of chains) {
     const mine = station.store.head(line, author);
-    // The peer's own chain comes by its push: our heads, just sent, told it where we stand.
-    if (author === target.station && (mine === null || head.seq > mine.seq)) continue;
     if (mine !== null && head.seq <= mine.seq) {
       const held = station.store.entryAt(line, author, head.seq);
       if (held !== null && held.hash !== head.hash) {
@@ -67,6 +73,10 @@ export async function catchUp(
       }
       continue;
     }
+    if (author === target.station && options.peerChain !== true) continue;
+    // A chain by a station this one does not yet know as a participant waits for the entry that
+    // adds it (it comes by push); the next comparison of heads pulls it.
+    if (!station.store.participants(line).some((p) => p.station === author)) continue;
     let after = mine?.seq ?? 0;
     while (after < head.seq) {
       const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);

@@ -16,6 +16,19 @@ export type { VerifyOptions, VerifyReport } from "./verify.js";
 export { causalOrder } from "./order.js";
 export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
 export { checkPassword, generatePassword, hashPassword } from "./password.js";
+export {
+  addOperator,
+  disableOperator,
+  listOperators,
+  MIN_PASSWORD_LENGTH,
+  OPERATOR_NAME,
+  PASSWORD,
+  PERMISSIONS,
+  requireRole,
+  ROLES,
+  setPassword,
+} from "./operators.js";
+export type { AddedOperator, OperatorSummary, Permission } from "./operators.js";
 export { applyIncoming, MAX_CLOCK_AHEAD_MS } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
 export { catchUp } from "./catch-up.js";
@@ -27,3 +40,11 @@ export type { PeerTarget, PeerTransport } from "./transport.js";
 export type { StationEvents } from "./station.js";
 export { statusOf } from "./status.js";
 export type { ParticipantStatus, StationStatus } from "./status.js";
+export { LinkMonitor } from "./link-monitor.js";
+export type { LinkMonitorOptions } from "./link-monitor.js";
+export { DEFAULT_LINK_RULES, afterTest, quantile, untestedLink } from "./health.js";
+export type { Health, LinkRules, LinkState, TestResult } from "./health.js";
+export { DEFAULT_SETTINGS, settingsOf } from "./settings.js";
+export type { LineSettings } from "./settings.js";
+export { ackAlarm, alarmsOf } from "./alarms.js";
+export type { AlarmView } from "./alarms.js";

@@ -130,6 +130,11 @@ export class Outbox {
     );
   }
 
+  /** Has the courier of a peer compare heads and catch up now (e.g. a link test saw it is ahead). */
+  syncNow(peer: string): void {
+    this.#couriers.get(peer)?.syncNow();
+  }
+
   /** Wakes the courier of a peer, e.g. after it was heard from. */
   wake(peer: string, heard = false): void {
     this.#couriers.get(peer)?.wake(heard);
@@ -201,6 +206,11 @@ class Courier {
       }
       this.#contact();
     }
+    this.#wakeUp?.();
+  }
+
+  syncNow(): void {
+    this.#nextSync = 0;
     this.#wakeUp?.();
   }
 

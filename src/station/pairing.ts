@@ -268,7 +268,7 @@ export async function acceptInvite(
     const taken = station.receive([answer.genesis], { joining: invite.line });
     if (taken.refused !== null) throw taken.refused;
   }
-  await catchUp(station, transport, target, invite.line);
+  await catchUp(station, transport, target, invite.line, { peerChain: true });
   return {
     line: invite.line,
     peer: { id: invite.station, name: invite.name },

@@ -32,6 +32,7 @@ import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
+import { settingsOf, type LineSettings } from "./settings.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -69,6 +70,7 @@ export interface LineSummary {
   /** safetyCode: what this station and that participant compare by voice (none for this station) */
   participants: { id: string; name: string; safetyCode: string | null }[];
   entries: number;
+  settings: LineSettings;
 }
 
 /** One entry as a transcript shows it. */
@@ -110,6 +112,8 @@ export class Station {
   readonly certFingerprint: string;
   readonly events = new EventEmitter<StationEvents>();
   readonly #signatures = new SignaturePool();
+  /** settings per line, computed from the record; dropped when a settings entry is stored */
+  readonly #settings = new Map<string, LineSettings>();
 
   private constructor(
     paths: StationPaths,
@@ -124,6 +128,50 @@ export class Station {
     this.store = store;
     this.clock = clock;
     this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
+    this.events.on("entries", (entries) => {
+      for (const e of entries)
+        if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
+    });
+  }
+
+  /**
+   * @param line a line id
+   * @returns the settings in force on the line
+   */
+  settings(line: string): LineSettings {
+    let settings = this.#settings.get(line);
+    if (settings === undefined) {
+      settings = settingsOf(this.store, line);
+      this.#settings.set(line, settings);
+    }
+    return settings;
+  }
+
+  /**
+   * Changes a line's settings by writing a signed `line.settings` entry (only the fields given).
+   *
+   * @param options the line (id, prefix or name), the changes, the operator
+   * @returns the entry's hash and seq, and the settings now in force
+   */
+  setLine(options: {
+    line: string;
+    testInterval?: number | undefined;
+    presenceSchedule?: string | undefined;
+    ackDeadlines?: Partial<Record<Precedence, number>> | undefined;
+    operator: string;
+  }): { hash: string; seq: number; settings: LineSettings } {
+    const line = this.resolveLine(options.line);
+    const body = {
+      ...(options.testInterval === undefined ? {} : { testInterval: options.testInterval }),
+      ...(options.presenceSchedule === undefined ? {} : { presenceSchedule: options.presenceSchedule }),
+      ...(options.ackDeadlines === undefined ? {} : { ackDeadlines: options.ackDeadlines }),
+      operator: options.operator,
+    };
+    if (Object.keys(body).length === 1) {
+      throw new HotlineError("USAGE", "Cannot change the line's settings: give at least one setting");
+    }
+    const sealed = this.write(line.id, { kind: "line.settings", body });
+    return { hash: sealed.hash, seq: sealed.entry.seq, settings: this.settings(line.id) };
   }
 
   /**
@@ -217,6 +265,7 @@ export class Station {
         safetyCode: p.station === this.id ? null : this.safetyCodeWith(p.station),
       })),
       entries: line.entries,
+      settings: this.settings(line.id),
     }));
   }
 
@@ -353,15 +402,18 @@ export class Station {
   /**
    * @param name an operator's name
    * @returns the operator, if it exists and is not disabled
-   * @throws HotlineError UNKNOWN_OPERATOR
+   * @throws HotlineError UNKNOWN_OPERATOR, or FORBIDDEN when the operator is disabled
    */
   operator(name: string): OperatorRow {
     const op = this.store.operator(name);
-    if (op === null || op.disabled) {
+    if (op === null) {
       throw new HotlineError(
         "UNKNOWN_OPERATOR",
-        `Cannot act as operator '${name}': there is no such operator here`,
+        `Cannot act as operator '${name}': there is no such operator here (see 'hotline operator list')`,
       );
+    }
+    if (op.disabled) {
+      throw new HotlineError("FORBIDDEN", `Cannot act as operator '${name}': the operator is disabled`);
     }
     return op;
   }

@@ -1,3 +1,5 @@
+import type { Health } from "./health.js";
+import type { LinkMonitor } from "./link-monitor.js";
 import type { Outbox } from "./outbox.js";
 import type { Station } from "./station.js";
 
@@ -9,6 +11,11 @@ export interface ParticipantStatus {
   connected: boolean;
   lastContact: string | null;
   outbox: number;
+  /** the link's health by the automatic link tests ("unknown" when the station is not running) */
+  health: Health;
+  lastTestAt: string | null;
+  /** round trip of the last good link test */
+  rttMs: number | null;
 }
 
 /** What `hotline status` shows. */
@@ -23,14 +30,18 @@ export interface StationStatus {
  * much of this station's chain it has not receipted.
  *
  * @param station the station
- * @param outbox the running outbox, or null when the station is not running
+ * @param running the running outbox and link monitor, or null when the station is not running
  * @returns the status
  */
-export function statusOf(station: Station, outbox: Outbox | null): StationStatus {
+export function statusOf(
+  station: Station,
+  running: { outbox: Outbox; monitor: LinkMonitor } | null,
+): StationStatus {
+  const outbox = running?.outbox ?? null;
   const me = station.id;
   return {
     station: { id: me, name: station.config.name, url: station.config.url },
-    running: outbox !== null,
+    running: running !== null,
     lines: station.store.lines().map((line) => {
       const mine = station.store.head(line.id, me)?.seq ?? 0;
       return {
@@ -43,6 +54,7 @@ export function statusOf(station: Station, outbox: Outbox | null): StationStatus
           .map((p) => {
             const contact = station.store.contact(p.station);
             const state = outbox?.state(p.station) ?? null;
+            const link = running?.monitor.state(line.id, p.station) ?? null;
             return {
               id: p.station,
               name: p.name,
@@ -53,6 +65,9 @@ export function statusOf(station: Station, outbox: Outbox | null): StationStatus
                 outbox === null
                   ? Math.max(0, mine - station.store.coveredSeq(line.id, p.station, me))
                   : outbox.pending(line.id, p.station),
+              health: link?.health ?? "unknown",
+              lastTestAt: link?.lastTestAt ?? null,
+              rttMs: link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10,
             };
           }),
       };

@@ -17,6 +17,6 @@ export interface PeerTransport {
   pair(target: PeerTarget, request: PairRequest): Promise<PairResponse>;
   /** sends entries (each its canonical bytes, sent as they are); the answer is the peer's head statement */
   push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown>;
-  heads(target: PeerTarget, statement: HeadStatement): Promise<unknown>;
+  heads(target: PeerTarget, statement: HeadStatement, options?: { timeoutMs?: number }): Promise<unknown>;
   entries(target: PeerTarget, line: string, author: string, after: number, limit: number): Promise<unknown[]>;
 }

@@ -6,6 +6,7 @@
  */
 export type {
   AlarmRow,
+  HealthChangeRow,
   CoverageRow,
   EvidenceRow,
   Head,

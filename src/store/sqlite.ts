@@ -5,6 +5,7 @@ import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
 import type {
   AlarmRow,
+  HealthChangeRow,
   CoverageRow,
   EvidenceRow,
   Head,
@@ -203,6 +204,14 @@ class SqliteStore implements Store {
     for (const row of rows) yield toStoredEntry(row);
   }
 
+  entriesOfKind(line: string, kind: string): StoredEntry[] {
+    const rows = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND kind = ? ORDER BY n`).all(
+      line,
+      kind,
+    ) as EntryRecord[];
+    return rows.map(toStoredEntry);
+  }
+
   entriesAfter(line: string, after: number, limit: number): StoredEntry[] {
     const rows = this.#sql(
       `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND n > ? ORDER BY n LIMIT ?`,
@@ -368,8 +377,52 @@ class SqliteStore implements Store {
     return this.#sql(
       `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
                 acked_by AS ackedBy, acked_at AS ackedAt
-         FROM alarms WHERE ? OR (cleared_at IS NULL AND acked_at IS NULL) ORDER BY id DESC`,
+         FROM alarms WHERE ? OR cleared_at IS NULL OR (acked_at IS NULL AND severity != 'info')
+         ORDER BY id DESC`,
     ).all(options.all ? 1 : 0) as AlarmRow[];
+  }
+
+  alarm(id: number): AlarmRow | null {
+    return (
+      (this.#sql(
+        `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
+                acked_by AS ackedBy, acked_at AS ackedAt FROM alarms WHERE id = ?`,
+      ).get(id) as AlarmRow | undefined) ?? null
+    );
+  }
+
+  clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number {
+    let cleared = 0;
+    for (const code of where.codes) {
+      cleared += this.#sql(
+        "UPDATE alarms SET cleared_at = ? WHERE line = ? AND peer = ? AND code = ? AND cleared_at IS NULL",
+      ).run(at, where.line, where.peer, code).changes;
+    }
+    return cleared;
+  }
+
+  ackAlarm(id: number, by: string, at: string): boolean {
+    return (
+      this.#sql("UPDATE alarms SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_at IS NULL").run(
+        by,
+        at,
+        id,
+      ).changes > 0 || this.alarm(id) !== null
+    );
+  }
+
+  addHealthChange(c: HealthChangeRow): void {
+    this.#sql(
+      `INSERT INTO health_history (line, peer, from_state, to_state, at, last_ok_at, detail)
+       VALUES (@line, @peer, @from, @to, @at, @lastOkAt, @detail)`,
+    ).run(c);
+  }
+
+  healthHistory(where: { line?: string; peer?: string } = {}): HealthChangeRow[] {
+    return this.#sql(
+      `SELECT line, peer, from_state AS "from", to_state AS "to", at, last_ok_at AS lastOkAt, detail
+       FROM health_history WHERE (@line IS NULL OR line = @line) AND (@peer IS NULL OR peer = @peer) ORDER BY n`,
+    ).all({ line: where.line ?? null, peer: where.peer ?? null }) as HealthChangeRow[];
   }
 
   addOperator(op: OperatorRow): void {
@@ -378,7 +431,12 @@ class SqliteStore implements Store {
         "INSERT INTO operators (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
       ).run(op.name, op.role, op.passwordHash, op.disabled ? 1 : 0, op.createdAt);
     } catch (cause) {
-      throw new HotlineError("BAD_INPUT", `Cannot add operator '${op.name}': that name is taken`, { cause });
+      const taken = (cause as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+      throw new HotlineError(
+        taken ? "OPERATOR_EXISTS" : "BAD_INPUT",
+        `Cannot add operator '${op.name}': ${taken ? "that name is taken" : (cause as Error).message}`,
+        { cause },
+      );
     }
   }
 
@@ -390,6 +448,18 @@ class SqliteStore implements Store {
   operators(): OperatorRow[] {
     return (this.#sql("SELECT * FROM operators ORDER BY created_at, name").all() as OperatorRecord[]).map(
       toOperator,
+    );
+  }
+
+  setOperatorPassword(name: string, passwordHash: string): boolean {
+    return (
+      this.#sql("UPDATE operators SET password_hash = ? WHERE name = ?").run(passwordHash, name).changes === 1
+    );
+  }
+
+  setOperatorDisabled(name: string, disabled: boolean): boolean {
+    return (
+      this.#sql("UPDATE operators SET disabled = ? WHERE name = ?").run(disabled ? 1 : 0, name).changes === 1
     );
   }
 

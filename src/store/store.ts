@@ -98,6 +98,16 @@ export interface EvidenceRow {
 
 export type Severity = "info" | "warning" | "critical";
 
+export interface HealthChangeRow {
+  line: string;
+  peer: string;
+  from: string;
+  to: string;
+  at: string;
+  lastOkAt: string | null;
+  detail: string;
+}
+
 export interface AlarmRow {
   id: number;
   code: string;
@@ -143,6 +153,8 @@ export interface Store {
   entries(line: string): StoredEntry[];
   /** @returns every entry of every line, streamed in storage order */
   allEntries(): IterableIterator<StoredEntry>;
+  /** @returns a line's entries of one kind, in arrival order */
+  entriesOfKind(line: string, kind: string): StoredEntry[];
   /** @returns a line's entries that arrived after arrival number `after`, in arrival order, at most limit */
   entriesAfter(line: string, after: number, limit: number): StoredEntry[];
   /** @returns how many entries the store holds */
@@ -202,12 +214,28 @@ export interface Store {
 
   /** @returns the new alarm's id */
   raiseAlarm(alarm: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number;
-  /** @returns alarms, newest first; open ones only unless all */
+  /**
+   * @returns alarms, newest first: unless all, those still active, and warnings and critical ones
+   *   not yet acknowledged
+   */
   alarms(options?: { all?: boolean }): AlarmRow[];
+  alarm(id: number): AlarmRow | null;
+  /** Marks the open alarms of some codes on a line and peer cleared. @returns how many */
+  clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number;
+  /** @returns false if there is no such alarm */
+  ackAlarm(id: number, by: string, at: string): boolean;
+
+  addHealthChange(change: HealthChangeRow): void;
+  /** @returns changes of health, oldest first, of one line (and peer) or all */
+  healthHistory(where?: { line?: string; peer?: string }): HealthChangeRow[];
 
   addOperator(operator: OperatorRow): void;
   operator(name: string): OperatorRow | null;
   operators(): OperatorRow[];
+  /** @returns false if there is no such operator */
+  setOperatorPassword(name: string, passwordHash: string): boolean;
+  /** @returns false if there is no such operator */
+  setOperatorDisabled(name: string, disabled: boolean): boolean;
 
   /** Closes the store; the WAL is checkpointed into the main file. */
   close(): void;

@@ -68,6 +68,7 @@ describe("hotline CLI on one station", () => {
         name: "moscow-washington",
         participants: [expect.objectContaining({ name: "Washington" })],
         entries: 21,
+        settings: expect.objectContaining({ testInterval: 5 }) as unknown,
       },
     ]);
 

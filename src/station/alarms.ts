@@ -1,0 +1,44 @@
+import { HotlineError } from "../record/mod.js";
+import { isoNow } from "./clock.js";
+import { PERMISSIONS, requireRole } from "./operators.js";
+import type { Station } from "./station.js";
+
+/** An alarm, as `hotline alarms` shows it. */
+export interface AlarmView {
+  id: number;
+  code: string;
+  severity: "info" | "warning" | "critical";
+  line: string | null;
+  peer: string | null;
+  entry: string | null;
+  detail: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  ackedBy: string | null;
+  ackedAt: string | null;
+}
+
+/**
+ * @param station the station
+ * @param options all alarms, or only those still active and the warnings and critical ones not yet acknowledged
+ * @returns the alarms, newest first
+ */
+export function alarmsOf(station: Station, options: { all?: boolean } = {}): AlarmView[] {
+  return station.store.alarms(options);
+}
+
+/**
+ * An operator acknowledges an alarm: it has been seen (it stays active until its cause clears).
+ *
+ * @param station the station
+ * @param id the alarm
+ * @param operator who acknowledges it
+ * @returns the alarm after
+ */
+export function ackAlarm(station: Station, id: number, operator: string): AlarmView {
+  requireRole(station, operator, PERMISSIONS.ackAlarm);
+  if (!station.store.ackAlarm(id, operator, isoNow(station.clock))) {
+    throw new HotlineError("NOT_FOUND", `Cannot acknowledge alarm ${id}: there is no such alarm`);
+  }
+  return station.store.alarm(id) as AlarmView;
+}

@@ -1,0 +1,229 @@
+import { HotlineError, type HeadStatement } from "../record/mod.js";
+import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
+import { isoNow } from "./clock.js";
+import type { OutboxLogger } from "./outbox.js";
+import type { Station } from "./station.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
+
+export interface LinkMonitorOptions {
+  transport: PeerTransport;
+  logger?: OutboxLogger | undefined;
+  rules?: Partial<LinkRules> | undefined;
+  /** longest wait for a test's answer (default 5 s; never more than the test interval, never under 1 s) */
+  timeoutMs?: number | undefined;
+  /** the peer holds entries this station lacks: catch up now */
+  onBehind?: ((peer: string) => void) | undefined;
+}
+
+const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
+
+/** Alarm codes a link raises; each change of health clears the ones before it. */
+const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
+
+/**
+ * Automatic link tests: for every line and every other participant, every `testInterval` seconds
+ * (a line setting), this station sends its signed heads and takes the peer's — measuring the round
+ * trip, noticing when the peer holds more (→ catch up) — and keeps each link's health. Every change
+ * of health is kept in the health history and raised as an alarm (LINK_DOWN critical,
+ * LINK_DEGRADED warning; back up clears them and is noted as LINK_UP).
+ *
+ * A test runs on a fixed cadence whatever the last one took, so a dead peer is `down` within
+ * 2 × interval + timeout with the default rules.
+ */
+export class LinkMonitor {
+  readonly #station: Station;
+  readonly #transport: PeerTransport;
+  readonly #logger: OutboxLogger;
+  readonly #rules: LinkRules;
+  readonly #timeoutMs: number;
+  readonly #onBehind: (peer: string) => void;
+  readonly #links = new Map<string, Link>();
+  #stopped = false;
+
+  constructor(station: Station, options: LinkMonitorOptions) {
+    this.#station = station;
+    this.#transport = options.transport;
+    this.#logger = options.logger ?? silent;
+    this.#rules = { ...DEFAULT_LINK_RULES, ...options.rules };
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#onBehind = options.onBehind ?? (() => undefined);
+  }
+
+  /** Starts testing every link, and links that appear later (a new participant, a new line). */
+  start(): void {
+    this.#station.events.on("entries", this.#onEntries);
+    this.refresh();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#station.events.off("entries", this.#onEntries);
+    await Promise.all([...this.#links.values()].map((link) => link.stop()));
+  }
+
+  /** Starts tests of links that appeared since. */
+  refresh(): void {
+    if (this.#stopped) return;
+    const me = this.#station.id;
+    for (const line of this.#station.store.lines()) {
+      for (const p of this.#station.store.participants(line.id)) {
+        const key = `${line.id} ${p.station}`;
+        if (p.station === me || this.#links.has(key)) continue;
+        const link = new Link(this, line.id, p.station);
+        this.#links.set(key, link);
+        link.start();
+      }
+    }
+  }
+
+  /**
+   * @param line a line id
+   * @param peer a participant
+   * @returns the link's state, or null if it is not tested (not running, or no such link)
+   */
+  state(line: string, peer: string): LinkState | null {
+    return this.#links.get(`${line} ${peer}`)?.state ?? null;
+  }
+
+  readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
+    if (entries.some((e) => e.entry.kind === "member.add" || e.entry.kind === "line.genesis")) this.refresh();
+  };
+
+  /** One link test. @internal */
+  async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
+    const p = this.#station.store.peer(peer);
+    if (p === null) return { ok: false, error: "UNKNOWN_PEER: no address known" };
+    const target: PeerTarget = { station: p.station, url: p.url, cert: p.cert };
+    const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
+    const start = process.hrtime.bigint();
+    try {
+      const answer = await this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs });
+      const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const theirs = this.#station.acceptStatement(answer, peer);
+      if (this.#isBehind(line, theirs)) this.#onBehind(peer);
+      return { ok: true, rttMs };
+    } catch (error) {
+      return {
+        ok: false,
+        error: error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error),
+      };
+    }
+  }
+
+  /** Keeps a change of health: history, alarms, log. @internal */
+  changed(line: string, peer: string, before: LinkState, after: LinkState): void {
+    const station = this.#station;
+    const at = isoNow(station.clock);
+    const name = station.store.participants(line).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
+    const lineName = station.store.line(line)?.name ?? line.slice(0, 12);
+    const detail =
+      after.health === "down"
+        ? `${name} has not answered ${after.failures} link tests in a row on ${lineName}: ${after.lastError ?? ""}`
+        : after.health === "degraded"
+          ? after.failures > 0
+            ? `A link test to ${name} on ${lineName} failed: ${after.lastError ?? ""}`
+            : `${name} answers slowly on ${lineName}: ${Math.round(after.rttMs ?? 0)} ms`
+          : `${name} answers again on ${lineName} (${Math.round(after.rttMs ?? 0)} ms)`;
+    station.store.addHealthChange({
+      line,
+      peer,
+      from: before.health,
+      to: after.health,
+      at,
+      lastOkAt: before.lastOkAt,
+      detail,
+    });
+    const fields = { line, peer, from: before.health, to: after.health };
+    if (after.health === "up") this.#logger.info(fields, detail);
+    else this.#logger.warn(fields, detail);
+    if (before.health === "unknown" && after.health === "up") return; // a first good test: nothing to say
+    station.store.clearAlarms({ line, peer, codes: LINK_ALARMS }, at);
+    const alarm = {
+      line,
+      peer,
+      entry: null,
+      detail,
+    };
+    if (after.health === "down") station.raiseAlarm({ ...alarm, code: "LINK_DOWN", severity: "critical" });
+    else if (after.health === "degraded") {
+      station.raiseAlarm({ ...alarm, code: "LINK_DEGRADED", severity: "warning" });
+    } else {
+      station.raiseAlarm({ ...alarm, code: "LINK_UP", severity: "info" });
+      station.store.clearAlarms({ line, peer, codes: ["LINK_UP"] }, at);
+    }
+  }
+
+  get rules(): LinkRules {
+    return this.#rules;
+  }
+
+  get station(): Station {
+    return this.#station;
+  }
+
+  #isBehind(line: string, theirs: HeadStatement): boolean {
+    return Object.entries(theirs.heads).some(
+      ([author, head]) => head.seq > (this.#station.store.head(line, author)?.seq ?? 0),
+    );
+  }
+}
+
+type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
+
+/** The tests of one link, on a fixed cadence. */
+class Link {
+  readonly #monitor: LinkMonitor;
+  readonly #line: string;
+  readonly #peer: string;
+  state: LinkState = untestedLink();
+  #stopped = false;
+  #timer: NodeJS.Timeout | null = null;
+  #wake: (() => void) | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(monitor: LinkMonitor, line: string, peer: string) {
+    this.#monitor = monitor;
+    this.#line = line;
+    this.#peer = peer;
+  }
+
+  start(): void {
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#wake?.();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    let next = Date.now();
+    while (!this.#stopped) {
+      const intervalMs = this.#monitor.station.settings(this.#line).testInterval * 1000;
+      const outcome = await this.#monitor.test(this.#line, this.#peer, intervalMs);
+      if (this.#stopped) break;
+      const before = this.state;
+      const at = isoNow(this.#monitor.station.clock);
+      this.state = afterTest(before, { at, ...outcome }, this.#monitor.rules);
+      if (this.state.health !== before.health) {
+        try {
+          this.#monitor.changed(this.#line, this.#peer, before, this.state);
+        } catch {
+          // the store is closing: the station is stopping
+        }
+      }
+      next = Math.max(next + intervalMs, Date.now());
+      await this.#sleep(next - Date.now());
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#timer = setTimeout(resolve, ms);
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import type { BodyOf, Precedence } from "../record/mod.js";
+import type { Store } from "../store/mod.js";
+
+/** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
+export interface LineSettings {
+  /** seconds between automatic link tests */
+  testInterval: number;
+  /** when presence tests are due (cron, UTC) */
+  presenceSchedule: string;
+  /** acknowledgement deadline per precedence, in seconds */
+  ackDeadlines: Record<Precedence, number>;
+}
+
+/** Defaults: a link test every 5 s; presence tests 06:00 and 18:00 UTC; FLASH 2 min … ROUTINE 4 h. */
+export const DEFAULT_SETTINGS: LineSettings = {
+  testInterval: 5,
+  presenceSchedule: "0 6,18 * * *",
+  ackDeadlines: { FLASH: 120, IMMEDIATE: 600, PRIORITY: 1800, ROUTINE: 14_400 },
+};
+
+/**
+ * The settings in force on a line. Changes apply in a fixed order every station computes alike
+ * (entry time, then author, then seq), so both ends always agree whatever order they arrived in.
+ *
+ * @param store the store
+ * @param line a line id
+ * @returns the settings
+ */
+export function settingsOf(store: Store, line: string): LineSettings {
+  const changes = store
+    .entriesOfKind(line, "line.settings")
+    .map((stored) => ({
+      stored,
+      body: (JSON.parse(stored.bytes.toString("utf8")) as { body: SettingsBody }).body,
+    }))
+    .sort(
+      (a, b) =>
+        compare(a.stored.time, b.stored.time) ||
+        compare(a.stored.author, b.stored.author) ||
+        a.stored.seq - b.stored.seq,
+    );
+  const settings: LineSettings = { ...DEFAULT_SETTINGS, ackDeadlines: { ...DEFAULT_SETTINGS.ackDeadlines } };
+  for (const { body } of changes) {
+    if (body.testInterval !== undefined) settings.testInterval = body.testInterval;
+    if (body.presenceSchedule !== undefined) settings.presenceSchedule = body.presenceSchedule;
+    Object.assign(settings.ackDeadlines, body.ackDeadlines ?? {});
+  }
+  return settings;
+}
+
+type SettingsBody = BodyOf<"line.settings">;
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

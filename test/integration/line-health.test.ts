@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import {
+  initStation,
+  pairOnLine,
+  startStation,
+  stopStation,
+  waitFor,
+  type TestStation,
+} from "../helpers/stations.js";
+
+interface Participant {
+  id: string;
+  health: string;
+  lastTestAt: string | null;
+  rttMs: number | null;
+}
+interface Status {
+  lines: { id: string; participants: Participant[] }[];
+}
+interface Alarm {
+  id: number;
+  code: string;
+  severity: string;
+  line: string | null;
+  peer: string | null;
+  raisedAt: string;
+  clearedAt: string | null;
+  ackedBy: string | null;
+}
+
+describe("line health: automatic link tests, alarms, settings", () => {
+  let tmp: TempDir;
+  let washington: TestStation;
+  let moscow: TestStation;
+  let line: string;
+
+  const linkTo = async (here: TestStation, there: TestStation): Promise<Participant | undefined> =>
+    (await hotlineJson<Status>(["status", "--dir", here.dir])).lines
+      .find((l) => l.id === line)
+      ?.participants.find((p) => p.id === there.id);
+  const alarms = (station: TestStation, all = false) =>
+    hotlineJson<Alarm[]>(["alarms", "--dir", station.dir, ...(all ? ["--all"] : [])]);
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    [washington, moscow] = await Promise.all([
+      initStation(tmp.join("washington"), "Washington"),
+      initStation(tmp.join("moscow"), "Moscow"),
+    ]);
+    await Promise.all([startStation(washington), startStation(moscow)]);
+    line = (await pairOnLine(washington, [moscow])).line;
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([stopStation(washington), stopStation(moscow)]);
+    tmp.remove();
+  });
+
+  it("`line set --test-interval 1` is a signed entry: both ends then show the same settings", async () => {
+    const set = await hotlineJson<{ settings: { testInterval: number } }>([
+      "line",
+      "set",
+      "--line",
+      line,
+      "--test-interval",
+      "1",
+      "--ack-deadline",
+      "FLASH=3s",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(set.settings.testInterval).toBe(1);
+    const settingsAt = async (station: TestStation) =>
+      (
+        await hotlineJson<
+          { id: string; settings: { testInterval: number; ackDeadlines: { FLASH: number } } }[]
+        >(["lines", "--dir", station.dir])
+      ).find((l) => l.id === line)?.settings;
+    await waitFor(async () => (await settingsAt(moscow))?.testInterval === 1, {
+      what: "Moscow to take the settings",
+    });
+    expect(await settingsAt(moscow)).toEqual(await settingsAt(washington));
+    expect((await settingsAt(moscow))?.ackDeadlines.FLASH).toBe(3);
+    const atMoscow = await hotline(["log", "--line", line, "--dir", moscow.dir]);
+    expect(atMoscow.stdout).toMatch(
+      /changed the line's settings: link test every 1 s, FLASH acknowledged within 3 s \(admin\)/,
+    );
+  }, 30_000);
+
+  it("both ends test the link and show it up, with a round trip and the time of the last test", async () => {
+    await waitFor(async () => (await linkTo(washington, moscow))?.health === "up", {
+      what: "Washington to see up",
+    });
+    await waitFor(async () => (await linkTo(moscow, washington))?.health === "up", {
+      what: "Moscow to see up",
+    });
+    const link = await linkTo(washington, moscow);
+    expect(link?.rttMs).toBeGreaterThan(0);
+    expect(Date.now() - Date.parse(link?.lastTestAt ?? "")).toBeLessThan(5_000);
+    expect(await alarms(washington)).toEqual([]);
+  }, 30_000);
+
+  it("kill -9 of Moscow: Washington raises LINK_DOWN within 2 × interval + timeout (3 s); back up after restart, the alarm cleared", async () => {
+    const killedAt = Date.now();
+    await stopStation(moscow, "SIGKILL");
+    await waitFor(async () => (await linkTo(washington, moscow))?.health === "down", {
+      what: "Washington to see Moscow down",
+      timeoutMs: 10_000,
+    });
+    const down = (await alarms(washington)).find((a) => a.code === "LINK_DOWN");
+    expect(down).toMatchObject({ severity: "critical", line, peer: moscow.id, clearedAt: null });
+    expect(Date.parse(down?.raisedAt ?? "") - killedAt).toBeLessThanOrEqual(3_000);
+
+    await startStation(moscow);
+    await waitFor(async () => (await linkTo(washington, moscow))?.health === "up", {
+      what: "Washington to see Moscow up again",
+      timeoutMs: 15_000,
+    });
+    const all = await alarms(washington, true);
+    const cleared = all.find((a) => a.id === down?.id);
+    expect(cleared?.clearedAt).not.toBeNull();
+    expect(all.some((a) => a.code === "LINK_UP" && a.peer === moscow.id)).toBe(true);
+
+    // Cleared but not yet acknowledged: still listed, until an operator acknowledges it.
+    expect((await alarms(washington)).map((a) => a.id)).toContain(down?.id);
+    const acked = await hotlineJson<Alarm>(["alarm", "ack", String(down?.id), "--dir", washington.dir]);
+    expect(acked.ackedBy).toBe("admin");
+    expect((await alarms(washington)).map((a) => a.id)).not.toContain(down?.id);
+  }, 60_000);
+
+  it("refuses bad settings and unknown alarms with clear errors, changing nothing", async () => {
+    const before = await hotlineJson<{ id: string; entries: number }[]>(["lines", "--dir", washington.dir]);
+    const none = await hotline(["line", "set", "--line", line, "--dir", washington.dir]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error USAGE: .*--test-interval/);
+    const zero = await hotline([
+      "line",
+      "set",
+      "--line",
+      line,
+      "--test-interval",
+      "0",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(zero.code).toBe(2);
+    const badDeadline = await hotline([
+      "line",
+      "set",
+      "--line",
+      line,
+      "--ack-deadline",
+      "SOON=3s",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(badDeadline.code).toBe(2);
+    expect(badDeadline.stderr).toMatch(/PRECEDENCE=DURATION/);
+    await hotlineJson(["operator", "add", "kim", "--role", "officer", "--dir", washington.dir]);
+    const officer = await hotline([
+      "line",
+      "set",
+      "--line",
+      line,
+      "--test-interval",
+      "9",
+      "--as",
+      "kim",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(officer.code).toBe(1);
+    expect(officer.stderr).toMatch(
+      /^error FORBIDDEN: Cannot change a line's settings: operator 'kim' is an officer/,
+    );
+    const missing = await hotline(["alarm", "ack", "9999", "--dir", washington.dir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error NOT_FOUND: /);
+    const garbled = await hotline(["alarm", "ack", "x1", "--dir", washington.dir]);
+    expect(garbled.code).toBe(2);
+    const after = await hotlineJson<{ id: string; entries: number }[]>(["lines", "--dir", washington.dir]);
+    expect(after.map((l) => l.entries)).toEqual(before.map((l) => l.entries));
+  }, 30_000);
+});
