@@ -16,6 +16,7 @@ import { HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
   ackAlarm,
+  ackEntry,
   alarmsOf,
   createInvite,
   PERMISSIONS,
@@ -58,6 +59,10 @@ export const SETTINGS_REQUEST = z.strictObject({
         .max(7 * 86_400),
     )
     .optional(),
+});
+export const ACK_REQUEST = z.strictObject({
+  entry: z.string().min(1).max(64),
+  note: z.string().max(1000).optional(),
 });
 const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() });
 const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
@@ -206,6 +211,16 @@ export async function buildApiServer(
       schema: { summary: "Acknowledge an alarm", params: ALARM_PARAM },
     },
     async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
+  );
+  api.post(
+    "/api/acks",
+    { config: { access: PERMISSIONS.ack }, schema: { summary: "Acknowledge a message", body: ACK_REQUEST } },
+    async (request) =>
+      ackEntry(station, {
+        entry: request.body.entry,
+        note: request.body.note,
+        operator: operatorOf(request.headers),
+      }),
   );
   return app;
 }

@@ -2,7 +2,14 @@ import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import type { Command } from "commander";
 import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
 import { runningStation } from "../api/mod.js";
-import { PERMISSIONS, requireRole, stationPaths, type LogEntry, type Station } from "../station/mod.js";
+import {
+  PERMISSIONS,
+  ackEntry,
+  requireRole,
+  stationPaths,
+  type LogEntry,
+  type Station,
+} from "../station/mod.js";
 import {
   asOption,
   type CommonOptions,
@@ -72,6 +79,31 @@ export function registerMessageCommands(program: Command): void {
       );
     },
   );
+
+  withCommon(
+    program
+      .command("ack")
+      .description("acknowledge a message from another station: read and understood")
+      .argument("<entry>", "the message's hash, or its first 8 or more hex digits")
+      .option("--note <text>", "a word to go with the acknowledgement")
+      .addOption(asOption()),
+  ).action(async (entry: string, options: CommonOptions & { note?: string; as: string }) => {
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const acked =
+      api === null
+        ? await withStation(options, (station) => {
+            requireRole(station, options.as, PERMISSIONS.ack);
+            return ackEntry(station, { entry, note: options.note, operator: options.as });
+          })
+        : await api.post<{ hash: string; seq: number; entry: string }>("/api/acks", {
+            entry,
+            ...(options.note === undefined ? {} : { note: options.note }),
+          });
+    if (options.json) return printJson(acked);
+    printLines(
+      `Acknowledged ${acked.entry.slice(0, 12)} (seq ${acked.seq}${api === null ? "; delivered when the station runs" : ""}).`,
+    );
+  });
 
   withCommon(
     program
@@ -159,6 +191,8 @@ function describe(e: LogEntry): string {
     }
     case "text":
       return `${when}  ${who}  [${String(b.precedence)}] ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
+    case "ack":
+      return `${when}  ${who}  acknowledged ${String(b.entry).slice(0, 12)} (${String(b.operator)})${b.note === undefined ? "" : `: ${b.note as string}`}`;
     case "line.settings": {
       const changes = [
         ...(b.testInterval === undefined ? [] : [`link test every ${Number(b.testInterval)} s`]),

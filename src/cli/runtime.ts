@@ -6,6 +6,7 @@ import { runtimeFiles, type LockInfo } from "../api/client.js";
 import { buildPeerServer, PeerClient } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
+  DeadlineWatch,
   LinkMonitor,
   Outbox,
   Station,
@@ -65,6 +66,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     onBehind: (peerId) => outbox.syncNow(peerId),
     ...options.links,
   });
+  const deadlines = new DeadlineWatch(station);
   const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
   const api = await buildApiServer(station, {
     token,
@@ -77,6 +79,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    deadlines.stop();
     await Promise.all([outbox.stop(), monitor.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
@@ -94,6 +97,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   }
   outbox.start();
   monitor.start();
+  deadlines.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },
     "station started",

@@ -76,6 +76,12 @@ export const BODY_SCHEMAS = {
     operator: OPERATOR,
     replyTo: HASH.optional(),
   }),
+  /** An operator acknowledges a message: read and understood. */
+  ack: z.strictObject({
+    entry: HASH,
+    note: z.string().max(1000).optional(),
+    operator: OPERATOR,
+  }),
   /**
    * Changes a line's settings (the fields given; the others stay). Signed like any entry, so both
    * ends apply the same settings and the record says who changed them, and when.
@@ -124,6 +130,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("member.add"),
   variant("text"),
   variant("line.settings"),
+  variant("ack"),
 ]);
 
 /** A signed entry, as it stands in the record. */

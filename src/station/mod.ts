@@ -48,3 +48,5 @@ export { DEFAULT_SETTINGS, settingsOf } from "./settings.js";
 export type { LineSettings } from "./settings.js";
 export { ackAlarm, alarmsOf } from "./alarms.js";
 export type { AlarmView } from "./alarms.js";
+export { DeadlineWatch, ackEntry, acksOf, deadlineOf, raiseOverdue, resolveEntry } from "./acks.js";
+export type { AckMark } from "./acks.js";

@@ -50,6 +50,7 @@ export const PERMISSIONS = {
   manageOperators: { roles: ADMIN, action: "manage operators" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },
+  ack: { roles: OFFICER_UP, action: "acknowledge a message" },
 } as const satisfies Record<string, Permission>;
 
 /** An operator as listed: never its password hash. */

@@ -33,6 +33,7 @@ import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js
 import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
 import { settingsOf, type LineSettings } from "./settings.js";
+import { acksOf, deadlineOf } from "./acks.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -85,6 +86,10 @@ export interface LogEntry {
   body: Record<string, unknown>;
   /** when each other participant's signed heads first covered this entry */
   receipts: Record<string, string>;
+  /** for a message: each station's acknowledgement (operator and time) */
+  acks: Record<string, { by: string; time: string }>;
+  /** for a message: when it must be acknowledged by (its time plus the line's deadline for its precedence) */
+  deadline: string | null;
 }
 
 export interface SendOptions {
@@ -355,11 +360,30 @@ export class Station {
     const line = this.resolveLine(ref);
     const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
     const receiptsOf = receiptFinder(this.store.coverage(line.id));
+    const extras = this.#extras(line.id);
     const entries = this.store.entries(line.id).map((stored) => toLogEntry(stored, names));
     return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => ({
       ...entry,
       receipts: receiptsOf(entry.author, entry.seq),
+      ...extras(entry),
     }));
+  }
+
+  /** @returns for a log entry of a line: its acknowledgements and deadline */
+  #extras(line: string): (e: { hash: string; kind: string; time: string; body: Record<string, unknown> }) => {
+    acks: Record<string, { by: string; time: string }>;
+    deadline: string | null;
+  } {
+    const acks = acksOf(this, line);
+    const { ackDeadlines } = this.settings(line);
+    return (e) => {
+      if (e.kind !== "text") return { acks: {}, deadline: null };
+      const marks: Record<string, { by: string; time: string }> = {};
+      for (const [station, mark] of Object.entries(acks.get(e.hash) ?? {})) {
+        marks[station] = { by: mark.by, time: mark.time };
+      }
+      return { acks: marks, deadline: deadlineOf(e.time, e.body.precedence as Precedence, ackDeadlines) };
+    };
   }
 
   /**
@@ -376,10 +400,11 @@ export class Station {
     if (stored.length === 0) return { entries: [], cursor: after };
     const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
     const receiptsOf = receiptFinder(this.store.coverage(line.id));
+    const extras = this.#extras(line.id);
     return {
       entries: stored.map((e) => {
         const { prev: _prev, seen: _seen, ...entry } = toLogEntry(e, names);
-        return { ...entry, receipts: receiptsOf(entry.author, entry.seq) };
+        return { ...entry, receipts: receiptsOf(entry.author, entry.seq), ...extras(entry) };
       }),
       cursor: stored[stored.length - 1]?.n ?? after,
     };
@@ -579,7 +604,7 @@ function receiptFinder(
 function toLogEntry(
   stored: StoredEntry,
   names: Map<string, string>,
-): Omit<LogEntry, "receipts"> & { prev: string | null; seen: Record<string, string> } {
+): Omit<LogEntry, "receipts" | "acks" | "deadline"> & { prev: string | null; seen: Record<string, string> } {
   const entry = JSON.parse(stored.bytes.toString("utf8")) as {
     prev: string | null;
     seen: Record<string, string>;

@@ -166,6 +166,23 @@ class SqliteStore implements Store {
     return row === undefined ? null : toStoredEntry(row);
   }
 
+  entriesByHashPrefix(prefix: string, limit: number): StoredEntry[] {
+    const rows = this.#sql(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?`,
+    ).all(prefix, `${prefix}g`, limit) as EntryRecord[];
+    return rows.map(toStoredEntry);
+  }
+
+  alarmRaised(code: string, entry: string, peer: string | null): boolean {
+    return (
+      this.#sql("SELECT 1 FROM alarms WHERE code = ? AND entry = ? AND peer IS ? LIMIT 1").get(
+        code,
+        entry,
+        peer,
+      ) !== undefined
+    );
+  }
+
   entryAt(line: string, author: string, seq: number): StoredEntry | null {
     const row = this.#sql(
       `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq = ?`,
@@ -399,6 +416,12 @@ class SqliteStore implements Store {
       ).run(at, where.line, where.peer, code).changes;
     }
     return cleared;
+  }
+
+  clearAlarmsOfEntry(where: { entry: string; peer: string | null; code: string }, at: string): number {
+    return this.#sql(
+      `UPDATE alarms SET cleared_at = ? WHERE entry = ? AND code = ? AND cleared_at IS NULL AND (? IS NULL OR peer = ?)`,
+    ).run(at, where.entry, where.code, where.peer, where.peer).changes;
   }
 
   ackAlarm(id: number, by: string, at: string): boolean {

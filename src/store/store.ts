@@ -141,6 +141,10 @@ export interface Store {
   heads(line: string): Head[];
   /** @returns the entry with that hash, or null */
   entryByHash(hash: string): StoredEntry | null;
+  /** @returns entries whose hash starts with a prefix, at most limit */
+  entriesByHashPrefix(prefix: string, limit: number): StoredEntry[];
+  /** @returns whether an alarm of a code about an entry and a peer was ever raised */
+  alarmRaised(code: string, entry: string, peer: string | null): boolean;
   /** @returns the entry at (line, author, seq), or null */
   entryAt(line: string, author: string, seq: number): StoredEntry | null;
   /** @returns the line with that id, or null */
@@ -222,6 +226,8 @@ export interface Store {
   alarm(id: number): AlarmRow | null;
   /** Marks the open alarms of some codes on a line and peer cleared. @returns how many */
   clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number;
+  /** Clears open alarms of a code about an entry (and a peer, unless null: any peer). */
+  clearAlarmsOfEntry(where: { entry: string; peer: string | null; code: string }, at: string): number;
   /** @returns false if there is no such alarm */
   ackAlarm(id: number, by: string, at: string): boolean;
 

@@ -182,4 +182,91 @@ describe("line health: automatic link tests, alarms, settings", () => {
     const after = await hotlineJson<{ id: string; entries: number }[]>(["lines", "--dir", washington.dir]);
     expect(after.map((l) => l.entries)).toEqual(before.map((l) => l.entries));
   }, 30_000);
+
+  it("a FLASH (deadline 3 s) left unanswered raises ACK_OVERDUE at the sender and a reminder at the receiver; one acknowledged in time raises nothing, and the sender sees who acknowledged", async () => {
+    const send = (text: string) =>
+      hotlineJson<{ hash: string }>([
+        "send",
+        "--line",
+        line,
+        "--precedence",
+        "FLASH",
+        text,
+        "--dir",
+        washington.dir,
+      ]);
+    const unanswered = await send("FLASH: unidentified aircraft heading 270, confirm it is not yours");
+    const sentAt = Date.now();
+    const answered = await send("FLASH: second contact, confirm");
+    await waitFor(
+      async () =>
+        (await hotline(["log", "--line", line, "--dir", moscow.dir])).stdout.includes("second contact"),
+      {
+        what: "Moscow to receive the FLASH",
+      },
+    );
+    const acked = await hotlineJson<{ entry: string }>([
+      "ack",
+      answered.hash.slice(0, 12),
+      "--note",
+      "Not ours. Understood.",
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(acked.entry).toBe(answered.hash);
+
+    await waitFor(async () => (await alarms(washington)).some((a) => a.code === "ACK_OVERDUE"), {
+      what: "ACK_OVERDUE at Washington",
+      timeoutMs: 15_000,
+    });
+    const overdue = (await alarms(washington)).filter((a) => a.code === "ACK_OVERDUE");
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0]).toMatchObject({ severity: "critical", peer: moscow.id, line });
+    expect((overdue[0] as Alarm & { entry: string }).entry).toBe(unanswered.hash);
+    expect(Date.parse(overdue[0]?.raisedAt ?? "") - sentAt).toBeGreaterThanOrEqual(2_500);
+    await waitFor(async () => (await alarms(moscow)).some((a) => a.code === "ACK_REMINDER"), {
+      what: "ACK_REMINDER at Moscow",
+    });
+
+    const log = await hotlineJson<
+      { hash: string; acks: Record<string, { by: string }>; deadline: string | null }[]
+    >(["log", "--line", line, "--dir", washington.dir]);
+    await waitFor(
+      async () =>
+        (
+          await hotlineJson<{ hash: string; acks: Record<string, { by: string }> }[]>([
+            "log",
+            "--line",
+            line,
+            "--dir",
+            washington.dir,
+          ])
+        ).find((e) => e.hash === answered.hash)?.acks[moscow.id]?.by === "admin",
+      { what: "Washington to see Moscow's acknowledgement" },
+    );
+    const entry = log.find((e) => e.hash === unanswered.hash);
+    expect(entry?.acks).toEqual({});
+    expect(Date.parse(entry?.deadline ?? "") - Date.parse((entry as unknown as { time: string }).time)).toBe(
+      3_000,
+    );
+
+    // Acknowledged late: the sender's alarm clears itself, and so does the reminder.
+    await hotlineJson(["ack", unanswered.hash, "--dir", moscow.dir]);
+    await waitFor(
+      async () => (await alarms(washington, true)).find((a) => a.code === "ACK_OVERDUE")?.clearedAt !== null,
+      { what: "ACK_OVERDUE to clear" },
+    );
+    expect((await alarms(moscow, true)).find((a) => a.code === "ACK_REMINDER")?.clearedAt).not.toBeNull();
+
+    // Bad acknowledgements: refused, nothing written.
+    const own = await hotline(["ack", unanswered.hash, "--dir", washington.dir]);
+    expect(own.stderr).toMatch(/^error BAD_INPUT: Cannot acknowledge a message this station sent/);
+    const twice = await hotline(["ack", unanswered.hash, "--dir", moscow.dir]);
+    expect(twice.stderr).toMatch(/^error ALREADY_ACKED: /);
+    const unknown = await hotline(["ack", "00000000", "--dir", moscow.dir]);
+    expect(unknown.stderr).toMatch(/^error UNKNOWN_ENTRY: /);
+    const garbled = await hotline(["ack", "not-a-hash", "--dir", moscow.dir]);
+    expect(garbled.stderr).toMatch(/^error BAD_INPUT: /);
+    expect([own.code, twice.code, unknown.code, garbled.code]).toEqual([1, 1, 1, 1]);
+  }, 60_000);
 });
