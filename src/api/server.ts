@@ -64,6 +64,12 @@ export const ACK_REQUEST = z.strictObject({
   entry: z.string().min(1).max(64),
   note: z.string().max(1000).optional(),
 });
+export const SUSPEND_REQUEST = z.strictObject({
+  reason: z
+    .string()
+    .max(1000)
+    .refine((t) => t.trim().length > 0, "must say why"),
+});
 const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() });
 const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
 export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(4096) });
@@ -219,6 +225,37 @@ export async function buildApiServer(
       ackEntry(station, {
         entry: request.body.entry,
         note: request.body.note,
+        operator: operatorOf(request.headers),
+      }),
+  );
+  api.post(
+    "/api/lines/:line/suspend",
+    {
+      config: { access: PERMISSIONS.suspend },
+      schema: {
+        summary: "Suspend a line, saying why (a signed entry)",
+        params: LINE_PARAM,
+        body: SUSPEND_REQUEST,
+      },
+    },
+    async (request) =>
+      station.suspendLine({
+        line: request.params.line,
+        suspend: true,
+        reason: request.body.reason,
+        operator: operatorOf(request.headers),
+      }),
+  );
+  api.post(
+    "/api/lines/:line/resume",
+    {
+      config: { access: PERMISSIONS.suspend },
+      schema: { summary: "Put a suspended line back in service (a signed entry)", params: LINE_PARAM },
+    },
+    async (request) =>
+      station.suspendLine({
+        line: request.params.line,
+        suspend: false,
         operator: operatorOf(request.headers),
       }),
   );

@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import { runningStation } from "../api/mod.js";
 import { PRECEDENCES, type Precedence } from "../record/mod.js";
-import { PERMISSIONS, requireRole, stationPaths, type LineSettings } from "../station/mod.js";
+import {
+  PERMISSIONS,
+  requireRole,
+  stationPaths,
+  type LineSettings,
+  type Suspension,
+} from "../station/mod.js";
 import { parseDuration } from "./peers.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
@@ -84,6 +90,45 @@ export function registerLineCommands(program: Command): void {
     },
   );
 
+  for (const suspend of [true, false]) {
+    const command = line
+      .command(suspend ? "suspend" : "resume")
+      .description(
+        suspend
+          ? "suspend a line, saying why: a signed entry both ends show (link tests go on)"
+          : "put a suspended line back in service (a signed entry)",
+      )
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name");
+    if (suspend) command.requiredOption("--reason <text>", "why, for the other side and the record");
+    withCommon(command.addOption(asOption())).action(
+      async (options: CommonOptions & { line: string; reason?: string; as: string }) => {
+        const api = runningStation(stationPaths(options.dir), options.as);
+        const path = `/api/lines/${encodeURIComponent(options.line)}/${suspend ? "suspend" : "resume"}`;
+        const done =
+          api === null
+            ? await withStation(options, (station) => {
+                requireRole(station, options.as, PERMISSIONS.suspend);
+                return station.suspendLine({
+                  line: options.line,
+                  suspend,
+                  reason: options.reason,
+                  operator: options.as,
+                });
+              })
+            : await api.post<{ hash: string; seq: number; suspended: Suspension | null }>(
+                path,
+                suspend ? { reason: options.reason } : {},
+              );
+        if (options.json) return printJson(done);
+        printLines(
+          done.suspended === null
+            ? `Line back in service (seq ${done.seq}).`
+            : `Line suspended (seq ${done.seq}): ${done.suspended.reason}`,
+        );
+      },
+    );
+  }
+
   withCommon(program.command("lines").description("list this station's lines and their participants")).action(
     async (options: CommonOptions) => {
       await withStation(options, (station) => {
@@ -93,7 +138,7 @@ export function registerLineCommands(program: Command): void {
           return printLines("No lines yet: open one with 'hotline line create --name NAME'.");
         printLines(
           ...lines.flatMap((l) => [
-            `${l.name}  ${l.id.slice(0, 12)}  ${l.entries} entries`,
+            `${l.name}  ${l.id.slice(0, 12)}  ${l.entries} entries${l.suspended === null ? "" : `  SUSPENDED since ${l.suspended.since} by ${l.suspended.by}: ${l.suspended.reason}`}`,
             ...l.participants.map((p) =>
               p.safetyCode === null
                 ? `  ${p.name} (this station)`

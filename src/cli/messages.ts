@@ -191,6 +191,10 @@ function describe(e: LogEntry): string {
     }
     case "text":
       return `${when}  ${who}  [${String(b.precedence)}] ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
+    case "line.suspend":
+      return `${when}  ${who}  SUSPENDED the line (${String(b.operator)}): ${b.reason as string}`;
+    case "line.resume":
+      return `${when}  ${who}  put the line back in service (${String(b.operator)})`;
     case "ack":
       return `${when}  ${who}  acknowledged ${String(b.entry).slice(0, 12)} (${String(b.operator)})${b.note === undefined ? "" : `: ${b.note as string}`}`;
     case "line.settings": {

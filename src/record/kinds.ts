@@ -76,6 +76,16 @@ export const BODY_SCHEMAS = {
     operator: OPERATOR,
     replyTo: HASH.optional(),
   }),
+  /** The line is suspended, said out loud (link tests go on; silence is never taken for this). */
+  "line.suspend": z.strictObject({
+    reason: z
+      .string()
+      .refine((t) => t.trim().length > 0, "must not be empty")
+      .max(1000),
+    operator: OPERATOR,
+  }),
+  /** The line is back in service. */
+  "line.resume": z.strictObject({ operator: OPERATOR }),
   /** An operator acknowledges a message: read and understood. */
   ack: z.strictObject({
     entry: HASH,
@@ -131,6 +141,8 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("text"),
   variant("line.settings"),
   variant("ack"),
+  variant("line.suspend"),
+  variant("line.resume"),
 ]);
 
 /** A signed entry, as it stands in the record. */

@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   accept: { roles: ADMIN, action: "accept an invite" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },
+  suspend: { roles: SUPERVISOR_UP, action: "suspend or resume a line" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },
   ack: { roles: OFFICER_UP, action: "acknowledge a message" },
 } as const satisfies Record<string, Permission>;

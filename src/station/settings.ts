@@ -53,3 +53,30 @@ type SettingsBody = BodyOf<"line.settings">;
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A line's suspension, as its record says. */
+export interface Suspension {
+  since: string;
+  /** the station and operator that suspended it */
+  station: string;
+  by: string;
+  reason: string;
+}
+
+/**
+ * @param store the store
+ * @param line a line id
+ * @returns the suspension in force, or null when the line is in service (the latest of
+ *   `line.suspend` and `line.resume` decides, in time, author, seq order)
+ */
+export function suspensionOf(store: Store, line: string): Suspension | null {
+  const changes = [
+    ...store.entriesOfKind(line, "line.suspend"),
+    ...store.entriesOfKind(line, "line.resume"),
+  ].sort((a, b) => compare(a.time, b.time) || compare(a.author, b.author) || a.seq - b.seq);
+  const last = changes.at(-1);
+  if (last === undefined || last.kind === "line.resume") return null;
+  const body = (JSON.parse(last.bytes.toString("utf8")) as { body: { reason: string; operator: string } })
+    .body;
+  return { since: last.time, station: last.author, by: body.operator, reason: body.reason };
+}

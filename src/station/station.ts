@@ -32,7 +32,7 @@ import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
-import { settingsOf, type LineSettings } from "./settings.js";
+import { settingsOf, suspensionOf, type LineSettings, type Suspension } from "./settings.js";
 import { acksOf, deadlineOf } from "./acks.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
@@ -72,6 +72,8 @@ export interface LineSummary {
   participants: { id: string; name: string; safetyCode: string | null }[];
   entries: number;
   settings: LineSettings;
+  /** the suspension in force, or null when the line is in service */
+  suspended: Suspension | null;
 }
 
 /** One entry as a transcript shows it. */
@@ -150,6 +152,37 @@ export class Station {
       this.#settings.set(line, settings);
     }
     return settings;
+  }
+
+  /**
+   * Suspends a line, or puts it back in service, by a signed entry.
+   *
+   * @param options the line (id, prefix or name), suspend (with a reason) or resume, the operator
+   * @returns the entry's hash and seq, and the suspension now in force
+   */
+  suspendLine(options: { line: string; suspend: boolean; reason?: string | undefined; operator: string }): {
+    hash: string;
+    seq: number;
+    suspended: Suspension | null;
+  } {
+    const line = this.resolveLine(options.line);
+    const now = suspensionOf(this.store, line.id);
+    if (options.suspend && now !== null) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot suspend ${line.name}: it is suspended already, since ${now.since}`,
+      );
+    }
+    if (!options.suspend && now === null) {
+      throw new HotlineError("BAD_INPUT", `Cannot resume ${line.name}: it is not suspended`);
+    }
+    const sealed = options.suspend
+      ? this.write(line.id, {
+          kind: "line.suspend",
+          body: { reason: options.reason ?? "", operator: options.operator },
+        })
+      : this.write(line.id, { kind: "line.resume", body: { operator: options.operator } });
+    return { hash: sealed.hash, seq: sealed.entry.seq, suspended: suspensionOf(this.store, line.id) };
   }
 
   /**
@@ -271,6 +304,7 @@ export class Station {
       })),
       entries: line.entries,
       settings: this.settings(line.id),
+      suspended: suspensionOf(this.store, line.id),
     }));
   }
 

@@ -1,4 +1,5 @@
 import type { Health } from "./health.js";
+import { suspensionOf, type Suspension } from "./settings.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import type { Outbox } from "./outbox.js";
 import type { Station } from "./station.js";
@@ -22,7 +23,14 @@ export interface ParticipantStatus {
 export interface StationStatus {
   station: { id: string; name: string; url: string };
   running: boolean;
-  lines: { id: string; name: string; entries: number; participants: ParticipantStatus[] }[];
+  lines: {
+    id: string;
+    name: string;
+    entries: number;
+    /** the suspension in force (said by a signed entry), or null when in service */
+    suspended: Suspension | null;
+    participants: ParticipantStatus[];
+  }[];
 }
 
 /**
@@ -48,6 +56,7 @@ export function statusOf(
         id: line.id,
         name: line.name,
         entries: line.entries,
+        suspended: suspensionOf(station.store, line.id),
         participants: station.store
           .participants(line.id)
           .filter((p) => p.station !== me)

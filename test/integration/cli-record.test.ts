@@ -69,6 +69,7 @@ describe("hotline CLI on one station", () => {
         participants: [expect.objectContaining({ name: "Washington" })],
         entries: 21,
         settings: expect.objectContaining({ testInterval: 5 }) as unknown,
+        suspended: null,
       },
     ]);
 

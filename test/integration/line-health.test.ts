@@ -269,4 +269,70 @@ describe("line health: automatic link tests, alarms, settings", () => {
     expect(garbled.stderr).toMatch(/^error BAD_INPUT: /);
     expect([own.code, twice.code, unknown.code, garbled.code]).toEqual([1, 1, 1, 1]);
   }, 60_000);
+
+  it("a line is suspended and resumed only by a signed entry, with a reason both ends show; link tests go on", async () => {
+    const suspendedAt = async (station: TestStation) =>
+      (
+        await hotlineJson<{
+          lines: { id: string; suspended: { reason: string; by: string; station: string } | null }[];
+        }>(["status", "--dir", station.dir])
+      ).lines.find((l) => l.id === line)?.suspended;
+    const officer = await hotline([
+      "line",
+      "suspend",
+      "--line",
+      line,
+      "--reason",
+      "x",
+      "--as",
+      "kim",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(officer.stderr).toMatch(/^error FORBIDDEN: /);
+    const noReason = await hotline(["line", "suspend", "--line", line, "--dir", washington.dir]);
+    expect(noReason.code).toBe(2);
+
+    await hotlineJson([
+      "line",
+      "suspend",
+      "--line",
+      line,
+      "--reason",
+      "Talks suspended by the ministry",
+      "--dir",
+      washington.dir,
+    ]);
+    await waitFor(async () => (await suspendedAt(moscow)) !== null, { what: "Moscow to see the suspension" });
+    expect(await suspendedAt(moscow)).toMatchObject({
+      reason: "Talks suspended by the ministry",
+      by: "admin",
+      station: washington.id,
+    });
+    const again = await hotline([
+      "line",
+      "suspend",
+      "--line",
+      line,
+      "--reason",
+      "again",
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(again.stderr).toMatch(/^error BAD_INPUT: .*suspended already/);
+    // Suspended is not silent: the link is still tested, and up.
+    const before = (await linkTo(washington, moscow))?.lastTestAt ?? "";
+    await waitFor(async () => ((await linkTo(washington, moscow))?.lastTestAt ?? "") > before, {
+      what: "a further link test",
+    });
+    expect((await linkTo(washington, moscow))?.health).toBe("up");
+
+    await hotlineJson(["line", "resume", "--line", line, "--dir", moscow.dir]);
+    await waitFor(async () => (await suspendedAt(washington)) === null, {
+      what: "Washington to see the line resumed",
+    });
+    const transcript = (await hotline(["log", "--line", line, "--dir", washington.dir])).stdout;
+    expect(transcript).toMatch(/SUSPENDED the line \(admin\): Talks suspended by the ministry/);
+    expect(transcript).toMatch(/Moscow #\d+ +put the line back in service \(admin\)/);
+  }, 60_000);
 });
