@@ -12,7 +12,7 @@ import { z } from "zod";
 import { answerErrors } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
 import { operatorRoutes } from "./operators.js";
-import { HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
+import { BODY_SCHEMAS, HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
   ackAlarm,
@@ -46,20 +46,7 @@ export const INVITE_REQUEST = z.strictObject({
     .max(30 * 24 * 3600)
     .default(24 * 3600),
 });
-export const SETTINGS_REQUEST = z.strictObject({
-  testInterval: z.number().int().min(1).max(3600).optional(),
-  presenceSchedule: z.string().min(9).max(100).optional(),
-  ackDeadlines: z
-    .partialRecord(
-      z.enum(PRECEDENCES),
-      z
-        .number()
-        .int()
-        .min(1)
-        .max(7 * 86_400),
-    )
-    .optional(),
-});
+export const SETTINGS_REQUEST = BODY_SCHEMAS["line.settings"].omit({ operator: true });
 export const ACK_REQUEST = z.strictObject({
   entry: z.string().min(1).max(64),
   note: z.string().max(1000).optional(),

@@ -1,22 +1,11 @@
 import { HotlineError } from "../record/mod.js";
 import { isoNow } from "./clock.js";
 import { PERMISSIONS, requireRole } from "./operators.js";
+import type { AlarmRow } from "../store/mod.js";
 import type { Station } from "./station.js";
 
-/** An alarm, as `hotline alarms` shows it. */
-export interface AlarmView {
-  id: number;
-  code: string;
-  severity: "info" | "warning" | "critical";
-  line: string | null;
-  peer: string | null;
-  entry: string | null;
-  detail: string;
-  raisedAt: string;
-  clearedAt: string | null;
-  ackedBy: string | null;
-  ackedAt: string | null;
-}
+/** An alarm, as `hotline alarms` shows it: the stored row. */
+export type AlarmView = AlarmRow;
 
 /**
  * @param station the station

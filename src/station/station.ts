@@ -19,6 +19,7 @@ import {
 } from "../record/mod.js";
 import {
   openSqliteStore,
+  type AlarmRow,
   type CoverageRow,
   type LineInfo,
   type OperatorRow,
@@ -581,14 +582,7 @@ export class Station {
    *
    * @returns the alarm's id
    */
-  raiseAlarm(alarm: {
-    code: string;
-    severity: "info" | "warning" | "critical";
-    line: string | null;
-    peer: string | null;
-    entry: string | null;
-    detail: string;
-  }): number {
+  raiseAlarm(alarm: Omit<AlarmRow, "id" | "raisedAt" | "clearedAt" | "ackedBy" | "ackedAt">): number {
     const id = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
     this.events.emit("alarm", id);
     return id;
