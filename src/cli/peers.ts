@@ -109,7 +109,7 @@ export function registerPeerCommands(program: Command): void {
           `  ${line.name}  ${line.entries} entries${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
           ...line.participants.map(
             (p) =>
-              `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
+              `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null || p.health === "down" ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
           ),
         ]),
       );

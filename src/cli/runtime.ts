@@ -29,7 +29,7 @@ export interface StartOptions {
   dir?: string | undefined;
   logger?: Logger | undefined;
   outbox?: Omit<OutboxOptions, "transport" | "logger"> | undefined;
-  links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind"> | undefined;
+  links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind" | "onReached"> | undefined;
 }
 
 /**
@@ -64,6 +64,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     transport: client,
     logger: logger.child({ part: "links" }),
     onBehind: (peerId) => outbox.syncNow(peerId),
+    // A link test answered: the outbox stops backing off and delivers at once (DESIGN: retry in two layers).
+    onReached: (peerId) => outbox.wake(peerId, true),
     ...options.links,
   });
   const deadlines = new DeadlineWatch(station);

@@ -13,6 +13,8 @@ export interface LinkMonitorOptions {
   timeoutMs?: number | undefined;
   /** the peer holds entries this station lacks: catch up now */
   onBehind?: ((peer: string) => void) | undefined;
+  /** the peer answered: what waits for it may go now */
+  onReached?: ((peer: string) => void) | undefined;
 }
 
 const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
@@ -37,6 +39,7 @@ export class LinkMonitor {
   readonly #rules: LinkRules;
   readonly #timeoutMs: number;
   readonly #onBehind: (peer: string) => void;
+  readonly #onReached: (peer: string) => void;
   readonly #links = new Map<string, Link>();
   #stopped = false;
 
@@ -47,6 +50,7 @@ export class LinkMonitor {
     this.#rules = { ...DEFAULT_LINK_RULES, ...options.rules };
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#onBehind = options.onBehind ?? (() => undefined);
+    this.#onReached = options.onReached ?? (() => undefined);
   }
 
   /** Starts testing every link, and links that appear later (a new participant, a new line). */
@@ -100,6 +104,7 @@ export class LinkMonitor {
       const answer = await this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs });
       const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
       const theirs = this.#station.acceptStatement(answer, peer);
+      this.#onReached(peer);
       if (this.#isBehind(line, theirs)) this.#onBehind(peer);
       return { ok: true, rttMs };
     } catch (error) {
