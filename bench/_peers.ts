@@ -12,13 +12,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { runningStation } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/runtime.js";
 import { PinnedAgent } from "../src/peer/mod.js";
 import type { HeadStatement } from "../src/record/mod.js";
-import { createInvite, initStation, stationPaths, certFingerprint } from "../src/station/mod.js";
+import {
+  certFingerprint,
+  createInvite,
+  freeLoopbackPort,
+  initStation,
+  stationPaths,
+} from "../src/station/mod.js";
 import { textDrafts } from "./_fixture.js";
 import { compared, timed, type Row } from "./_table.js";
 
@@ -52,6 +57,7 @@ export async function peerBench(
   const notes: Record<string, number> = {};
   const wDir = join(root, "washington");
   const mDir = join(root, "moscow");
+  const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
   await initStation({ dir: wDir, name: "Washington", listen: await loopback(), api: await loopback() });
   await initStation({ dir: mDir, name: "Moscow", listen: await loopback(), api: await loopback() });
   const washington = await startStation({ dir: wDir });
@@ -216,7 +222,7 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
     cert: readFileSync(join(dir, "tls.crt"), "utf8"),
     key: readFileSync(join(dir, "tls.key"), "utf8"),
   };
-  const port = Number((await loopback()).split(":")[1]);
+  const port = await freeLoopbackPort();
   const script = `
     const https = require("node:https");
     const { cert, key } = JSON.parse(process.env.BARE_TLS);
@@ -287,17 +293,4 @@ function stopChild(child: ChildProcess): Promise<void> {
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-}
-
-function loopback(): Promise<string> {
-  return new Promise((done, fail) => {
-    const server = createNetServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        done(`127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`),
-      );
-    });
-  });
 }

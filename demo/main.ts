@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +15,7 @@ import { runningStation, type ApiClient } from "../src/api/mod.js";
 import { transcriptLine } from "../src/cli/messages.js";
 import {
   Station,
+  freeLoopbackPort,
   initStation,
   stationPaths,
   type Accepted,
@@ -191,8 +191,8 @@ async function makeStation(name: string): Promise<DemoStation> {
   const made = await initStation({
     dir,
     name,
-    listen: `127.0.0.1:${await freePort()}`,
-    api: `127.0.0.1:${await freePort()}`,
+    listen: `127.0.0.1:${await freeLoopbackPort()}`,
+    api: `127.0.0.1:${await freeLoopbackPort()}`,
   });
   console.log(`Station ${name}: ${dir}`);
   console.log(`  fingerprint ${made.fingerprint}, peer endpoint ${made.url}`);
@@ -234,17 +234,6 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
 }
 
 function step(text: string): void {

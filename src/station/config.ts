@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { HotlineError, LANG, NAME, URL_SCHEMA, describeZodError } from "../record/mod.js";
@@ -89,4 +90,21 @@ export function parseHostPort(value: string): { host: string; port: number } {
     );
   }
   return { host: match[1] ?? match[2] ?? "", port };
+}
+
+/**
+ * For the demo, the benchmark and tests, which run several stations on one machine.
+ *
+ * @returns a TCP port on 127.0.0.1 that was free a moment ago
+ */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
 }

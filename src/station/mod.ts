@@ -7,7 +7,14 @@ export { Station } from "./station.js";
 export type { Draft, LineSummary, LogEntry, OpenOptions, SendOptions, WhoAmI } from "./station.js";
 export { initStation } from "./init.js";
 export type { InitOptions, InitResult } from "./init.js";
-export { DEFAULT_API, DEFAULT_LISTEN, parseHostPort, readConfig, stationPaths } from "./config.js";
+export {
+  DEFAULT_API,
+  DEFAULT_LISTEN,
+  freeLoopbackPort,
+  parseHostPort,
+  readConfig,
+  stationPaths,
+} from "./config.js";
 export type { StationConfig, StationPaths } from "./config.js";
 export { systemClock, isoNow } from "./clock.js";
 export type { Clock } from "./clock.js";

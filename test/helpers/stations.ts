@@ -1,24 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freeLoopbackPort } from "../../src/station/mod.js";
 import { HOTLINE_BIN, hotline, hotlineJson } from "./cli.js";
 
-/**
- * @returns a TCP port on 127.0.0.1 that was free a moment ago
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export const freePort = freeLoopbackPort;
 
 /** A station's data directory, and the process running it when it runs. */
 export interface TestStation {
