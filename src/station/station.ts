@@ -19,7 +19,7 @@ import {
 } from "../record/mod.js";
 import {
   openSqliteStore,
-  type AlarmRow,
+  type NewAlarm,
   type CoverageRow,
   type LineInfo,
   type OperatorRow,
@@ -582,7 +582,7 @@ export class Station {
    *
    * @returns the alarm's id
    */
-  raiseAlarm(alarm: Omit<AlarmRow, "id" | "raisedAt" | "clearedAt" | "ackedBy" | "ackedAt">): number {
+  raiseAlarm(alarm: NewAlarm): number {
     const id = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
     this.events.emit("alarm", id);
     return id;

@@ -6,6 +6,7 @@
  */
 export type {
   AlarmRow,
+  NewAlarm,
   HealthChangeRow,
   CoverageRow,
   EvidenceRow,

@@ -5,6 +5,7 @@ import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
 import type {
   AlarmRow,
+  NewAlarm,
   HealthChangeRow,
   CoverageRow,
   EvidenceRow,
@@ -381,19 +382,28 @@ class SqliteStore implements Store {
     ).all(line ?? null, line ?? null) as EvidenceRow[];
   }
 
-  raiseAlarm(a: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number {
+  raiseAlarm(a: NewAlarm & { raisedAt: string }): number {
     return Number(
       this.#sql(
-        `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at)
-           VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt)`,
-      ).run(a).lastInsertRowid,
+        `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at, audience)
+           VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt, @audience)`,
+      ).run({ ...a, audience: a.audience ?? null }).lastInsertRowid,
+    );
+  }
+
+  escalateAlarm(id: number, audience: string, at: string): boolean {
+    return (
+      this.#sql(
+        `UPDATE alarms SET audience = ?, escalation = escalation + 1, escalated_at = ?
+           WHERE id = ? AND cleared_at IS NULL`,
+      ).run(audience, at, id).changes > 0
     );
   }
 
   alarms(options: { all?: boolean } = {}): AlarmRow[] {
     return this.#sql(
       `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
-                acked_by AS ackedBy, acked_at AS ackedAt
+                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt
          FROM alarms WHERE ? OR cleared_at IS NULL OR (acked_at IS NULL AND severity != 'info')
          ORDER BY id DESC`,
     ).all(options.all ? 1 : 0) as AlarmRow[];
@@ -403,7 +413,7 @@ class SqliteStore implements Store {
     return (
       (this.#sql(
         `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
-                acked_by AS ackedBy, acked_at AS ackedAt FROM alarms WHERE id = ?`,
+                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt FROM alarms WHERE id = ?`,
       ).get(id) as AlarmRow | undefined) ?? null
     );
   }

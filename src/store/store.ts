@@ -120,7 +120,18 @@ export interface AlarmRow {
   clearedAt: string | null;
   ackedBy: string | null;
   ackedAt: string | null;
+  /** the role it is addressed to now (escalation moves it along the line's chain), or null: anyone on watch */
+  audience: string | null;
+  /** how many times it was escalated */
+  escalation: number;
+  escalatedAt: string | null;
 }
+
+/** The part of an alarm its raiser gives. */
+export type NewAlarm = Omit<
+  AlarmRow,
+  "id" | "raisedAt" | "clearedAt" | "ackedBy" | "ackedAt" | "audience" | "escalation" | "escalatedAt"
+> & { audience?: string | null };
 
 /**
  * Everything a station keeps. All SQL lives behind this interface, so a second implementation
@@ -217,7 +228,7 @@ export interface Store {
   evidence(line?: string): EvidenceRow[];
 
   /** @returns the new alarm's id */
-  raiseAlarm(alarm: Omit<AlarmRow, "id" | "clearedAt" | "ackedBy" | "ackedAt">): number;
+  raiseAlarm(alarm: NewAlarm & { raisedAt: string }): number;
   /**
    * @returns alarms, newest first: unless all, those still active, and warnings and critical ones
    *   not yet acknowledged
@@ -228,6 +239,8 @@ export interface Store {
   clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number;
   /** Clears open alarms of a code about an entry (and a peer, unless null: any peer). */
   clearAlarmsOfEntry(where: { entry: string; peer: string | null; code: string }, at: string): number;
+  /** Addresses an open alarm to the next role of its chain. @returns false if it is not open */
+  escalateAlarm(id: number, audience: string, at: string): boolean;
   /** @returns false if there is no such alarm */
   ackAlarm(id: number, by: string, at: string): boolean;
 
