@@ -1,14 +1,6 @@
 import type { Command } from "commander";
-import { runningStation } from "../api/mod.js";
-import {
-  PERMISSIONS,
-  ackAlarm,
-  alarmsOf,
-  requireRole,
-  stationPaths,
-  type AlarmView,
-} from "../station/mod.js";
-import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
+import { PERMISSIONS, ackAlarm, alarmsOf, type AlarmView } from "../station/mod.js";
+import { asOption, type CommonOptions, usageError, viaStation, withCommon } from "./common.js";
 import { printJson, printLines } from "./output.js";
 
 /**
@@ -25,14 +17,12 @@ export function registerAlarmCommands(program: Command): void {
       .addOption(asOption()),
   ).action(async (options: CommonOptions & { all?: boolean; as: string }) => {
     const all = options.all === true;
-    const api = runningStation(stationPaths(options.dir), options.as);
-    const alarms =
-      api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.read);
-            return alarmsOf(station, { all });
-          })
-        : await api.get<AlarmView[]>(`/api/alarms${all ? "?all=true" : ""}`);
+    const alarms = await viaStation(
+      options,
+      PERMISSIONS.read,
+      (api) => api.get<AlarmView[]>(`/api/alarms${all ? "?all=true" : ""}`),
+      (station) => alarmsOf(station, { all }),
+    );
     if (options.json) return printJson(alarms);
     if (alarms.length === 0) return printLines(all ? "No alarms, ever." : "No alarms.");
     printLines(...alarms.map(describe));
@@ -48,11 +38,12 @@ export function registerAlarmCommands(program: Command): void {
   ).action(async (idText: string, options: CommonOptions & { as: string }) => {
     const id = Number(idText);
     if (!Number.isInteger(id) || id < 1) throw usageError(`Cannot read alarm number '${idText}'`);
-    const api = runningStation(stationPaths(options.dir), options.as);
-    const acked =
-      api === null
-        ? await withStation(options, (station) => ackAlarm(station, id, options.as))
-        : await api.post<AlarmView>(`/api/alarms/${id}/ack`, {});
+    const acked = await viaStation(
+      options,
+      PERMISSIONS.ackAlarm,
+      (api) => api.post<AlarmView>(`/api/alarms/${id}/ack`, {}),
+      (station) => ackAlarm(station, id, options.as),
+    );
     if (options.json) return printJson(acked);
     printLines(`Alarm ${acked.id} (${acked.code}) acknowledged by ${acked.ackedBy ?? options.as}.`);
   });

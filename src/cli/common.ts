@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { runningStation, type ApiClient } from "../api/mod.js";
 import { HotlineError, PRECEDENCES, type Precedence } from "../record/mod.js";
-import { Station } from "../station/mod.js";
+import { Station, requireRole, stationPaths, type Permission } from "../station/mod.js";
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -37,6 +38,31 @@ export async function withStation<T>(
   } finally {
     station.close();
   }
+}
+
+/**
+ * Runs a command through the running station's operator API when it runs (so the station that
+ * holds the lock does the work), else on the station opened here, as the operator `--as` names,
+ * after checking that operator's role.
+ *
+ * @param options the command's options, with `--as`
+ * @param permission who may do this (a `PERMISSIONS` entry)
+ * @param remote what to ask the running station
+ * @param local what to do on the opened station
+ * @returns what either gives
+ */
+export async function viaStation<T>(
+  options: CommonOptions & { as: string },
+  permission: Permission,
+  remote: (api: ApiClient) => Promise<T>,
+  local: (station: Station) => T | Promise<T>,
+): Promise<T> {
+  const api = runningStation(stationPaths(options.dir), options.as);
+  if (api !== null) return remote(api);
+  return withStation(options, (station) => {
+    requireRole(station, options.as, permission);
+    return local(station);
+  });
 }
 
 /** `--precedence`, case-insensitive. */
