@@ -54,6 +54,10 @@ export class ApiClient {
     return this.#call<T>("POST", path, body);
   }
 
+  delete<T>(path: string): Promise<T> {
+    return this.#call<T>("DELETE", path);
+  }
+
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {

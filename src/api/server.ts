@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { LogController, type FastifyBaseLogger } from "fastify";
@@ -11,7 +12,10 @@ import {
 import { z } from "zod";
 import { answerErrors } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
+import { hookRoutes } from "./hooks.js";
+import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
+import { SESSION_COOKIE, Sessions } from "./sessions.js";
 import { BODY_SCHEMAS, HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
@@ -19,6 +23,7 @@ import {
   ackEntry,
   alarmsOf,
   createInvite,
+  healthReport,
   PERMISSIONS,
   statusOf,
   type LinkMonitor,
@@ -87,7 +92,7 @@ export async function buildApiServer(
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  answerErrors(app);
+  answerErrors(app, undefined, consolePage);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -102,13 +107,32 @@ export async function buildApiServer(
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 
+  await app.register(fastifyCookie);
+  const sessions = new Sessions(station);
   const expected = Buffer.from(`Bearer ${options.token}`);
+  // Two ways in: the CLI's bearer token (naming the operator it acts for in a header), or a
+  // console session's cookie (the session names the operator; writes echo its CSRF token).
   app.addHook("onRequest", async (request) => {
     if (!request.url.startsWith("/api/") || request.url.startsWith("/api/docs")) return;
-    const given = Buffer.from(request.headers.authorization ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: it lacks the station's API token");
+    if (request.headers.authorization !== undefined) {
+      const given = Buffer.from(request.headers.authorization);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: its API token is wrong");
+      }
+      return;
     }
+    delete request.headers[OPERATOR_HEADER]; // only the session names the operator
+    const route = `${request.method} ${request.routeOptions.url ?? ""}`;
+    if (route === "POST /api/session" || route === "GET /api/session") return;
+    const session = sessions.find(request.cookies[SESSION_COOKIE]);
+    if (session === null) {
+      throw new HotlineError(
+        "UNAUTHORIZED",
+        "Cannot serve the request: sign in to the console, or give the station's API token",
+      );
+    }
+    request.headers[OPERATOR_HEADER] = session.operator;
+    if (request.method !== "GET" && request.method !== "HEAD") sessions.checkCsrf(request, session);
   });
   enforceRoles(app, station);
   const operatorOf = (headers: Record<string, unknown>): string => {
@@ -118,6 +142,8 @@ export async function buildApiServer(
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   await api.register(operatorRoutes, { station });
+  await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
+  await api.register(hookRoutes, { station });
   api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
   api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
     statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
@@ -152,6 +178,17 @@ export async function buildApiServer(
     "/api/lines/:line/log",
     { schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM } },
     async (request) => station.log(request.params.line),
+  );
+  api.get(
+    "/api/lines/:line/health",
+    {
+      config: { access: PERMISSIONS.read },
+      schema: {
+        summary: "A line's health report: per participant state, round trips, uptime and incidents",
+        params: LINE_PARAM,
+      },
+    },
+    async (request) => healthReport(station, request.params.line, { monitor: options.monitor }),
   );
   api.post(
     "/api/invites",

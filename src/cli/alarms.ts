@@ -52,5 +52,11 @@ export function registerAlarmCommands(program: Command): void {
 function describe(a: AlarmView): string {
   const state = a.clearedAt === null ? "ACTIVE" : `cleared ${a.clearedAt}`;
   const acked = a.ackedBy === null ? "not acknowledged" : `acknowledged by ${a.ackedBy}`;
-  return `#${a.id}  ${a.severity.toUpperCase().padEnd(8)} ${a.code.padEnd(14)} ${a.raisedAt}  ${state}, ${acked}\n    ${a.detail}`;
+  const to =
+    a.audience === null
+      ? ""
+      : a.escalation === 0
+        ? ` → ${a.audience}`
+        : ` → ${a.audience} (escalated ${a.escalatedAt ?? ""})`;
+  return `#${a.id}  ${a.severity.toUpperCase().padEnd(8)} ${a.code.padEnd(14)} ${a.raisedAt}  ${state}, ${acked}${to}\n    ${a.detail}`;
 }

@@ -6,6 +6,7 @@ import {
   requireRole,
   stationPaths,
   type LineSettings,
+  type SettingsChanges,
   type Suspension,
 } from "../station/mod.js";
 import { parseDuration } from "./peers.js";
@@ -45,6 +46,11 @@ export function registerLineCommands(program: Command): void {
       .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
       .option("--test-interval <seconds>", "seconds between automatic link tests (1–3600)")
       .option("--presence-schedule <cron>", "when presence tests are due, cron in UTC, e.g. '0 6,18 * * *'")
+      .option("--presence-deadline <duration>", "time to acknowledge a presence test, e.g. 10m")
+      .option(
+        "--escalation <roles>",
+        "who an unanswered message's alarm goes to, at 1×, 2×, 3× its deadline, e.g. officer,supervisor,admin",
+      )
       .option(
         "--ack-deadline <precedence=duration...>",
         "acknowledgement deadline per precedence, e.g. FLASH=2m ROUTINE=4h",
@@ -56,6 +62,8 @@ export function registerLineCommands(program: Command): void {
         line: string;
         testInterval?: string;
         presenceSchedule?: string;
+        presenceDeadline?: string;
+        escalation?: string;
         ackDeadline?: string[];
         as: string;
       },
@@ -63,11 +71,22 @@ export function registerLineCommands(program: Command): void {
       const changes = {
         ...(options.testInterval === undefined ? {} : { testInterval: seconds(options.testInterval) }),
         ...(options.presenceSchedule === undefined ? {} : { presenceSchedule: options.presenceSchedule }),
+        ...(options.presenceDeadline === undefined
+          ? {}
+          : { presenceDeadline: Math.round(parseDuration(options.presenceDeadline) / 1000) }),
+        ...(options.escalation === undefined
+          ? {}
+          : {
+              // checked by the entry's schema when written
+              escalation: options.escalation
+                .split(",")
+                .map((role) => role.trim().toLowerCase()) as SettingsChanges["escalation"],
+            }),
         ...(options.ackDeadline === undefined ? {} : { ackDeadlines: deadlines(options.ackDeadline) }),
       };
       if (Object.keys(changes).length === 0) {
         throw usageError(
-          "Cannot change the line's settings: give --test-interval, --presence-schedule or --ack-deadline",
+          "Cannot change the line's settings: give --test-interval, --presence-schedule, --presence-deadline, --escalation or --ack-deadline",
         );
       }
       const api = runningStation(stationPaths(options.dir), options.as);
@@ -84,8 +103,10 @@ export function registerLineCommands(program: Command): void {
       if (options.json) return printJson(set);
       const s = set.settings;
       printLines(
-        `Settings changed (seq ${set.seq}). Now: link test every ${s.testInterval} s; presence tests '${s.presenceSchedule}' UTC;`,
-        `  acknowledge within ${PRECEDENCES.map((p) => `${p} ${s.ackDeadlines[p]} s`).join(", ")}`,
+        `Settings changed (seq ${set.seq}). Now: link test every ${s.testInterval} s;`,
+        `  presence tests '${s.presenceSchedule}' UTC, answered within ${s.presenceDeadline} s;`,
+        `  acknowledge within ${PRECEDENCES.map((p) => `${p} ${s.ackDeadlines[p]} s`).join(", ")};`,
+        `  unanswered, alarm ${s.escalation.join(" → ")}`,
       );
     },
   );

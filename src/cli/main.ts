@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerAlarmCommands } from "./alarms.js";
 import { UsageError } from "./common.js";
+import { registerHookCommands } from "./hooks.js";
+import { registerHealthCommand } from "./health.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMessageCommands } from "./messages.js";
 import { registerOperatorCommands } from "./operators.js";
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerPeerCommands(program);
   registerOperatorCommands(program);
   registerAlarmCommands(program);
+  registerHookCommands(program);
+  registerHealthCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

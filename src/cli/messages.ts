@@ -174,8 +174,20 @@ export function transcriptLine(e: LogEntry, names: ReadonlyMap<string, string> =
   const receipts = Object.entries(e.receipts)
     .map(([id, time]) => `${names.get(id) ?? id.slice(0, 8)} ${time.slice(11, 19)}`)
     .join(", ");
-  const text = describe(e);
-  return receipts === "" ? text : `${text}\n    ✓ received: ${receipts}`;
+  const states = Object.entries(e.ackStates)
+    .map(([id, state]) => {
+      const name = names.get(id) ?? id.slice(0, 8);
+      const mark = e.acks[id];
+      return mark === undefined
+        ? `${name} ${state}`
+        : `${name} acked by ${mark.by} ${mark.time.slice(11, 19)}`;
+    })
+    .join(", ");
+  return [
+    describe(e),
+    ...(receipts === "" ? [] : [`    ✓ received: ${receipts}`]),
+    ...(states === "" ? [] : [`    acknowledgement due ${(e.deadline ?? "").slice(11, 19)}: ${states}`]),
+  ].join("\n");
 }
 
 function describe(e: LogEntry): string {
@@ -195,12 +207,18 @@ function describe(e: LogEntry): string {
       return `${when}  ${who}  SUSPENDED the line (${String(b.operator)}): ${b.reason as string}`;
     case "line.resume":
       return `${when}  ${who}  put the line back in service (${String(b.operator)})`;
+    case "test":
+      return `${when}  ${who}  PRESENCE TEST (automatic) for ${String(b.slot).replace("T", " ")}: acknowledge to show you are on watch`;
     case "ack":
       return `${when}  ${who}  acknowledged ${String(b.entry).slice(0, 12)} (${String(b.operator)})${b.note === undefined ? "" : `: ${b.note as string}`}`;
     case "line.settings": {
       const changes = [
         ...(b.testInterval === undefined ? [] : [`link test every ${Number(b.testInterval)} s`]),
         ...(b.presenceSchedule === undefined ? [] : [`presence tests '${b.presenceSchedule as string}' UTC`]),
+        ...(b.presenceDeadline === undefined
+          ? []
+          : [`presence tests acknowledged within ${Number(b.presenceDeadline)} s`]),
+        ...(b.escalation === undefined ? [] : [`escalation ${(b.escalation as string[]).join(" → ")}`]),
         ...Object.entries((b.ackDeadlines ?? {}) as Record<string, number>).map(
           ([precedence, seconds]) => `${precedence} acknowledged within ${seconds} s`,
         ),

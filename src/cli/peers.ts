@@ -106,7 +106,7 @@ export function registerPeerCommands(program: Command): void {
       printLines(
         `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
         ...status.lines.flatMap((line) => [
-          `  ${line.name}  ${line.entries} entries${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
+          `  ${line.name}  ${line.entries} entries  to acknowledge ${line.unacked}  awaiting acks ${line.awaitingAcks}${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
           ...line.participants.map(
             (p) =>
               `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null || p.health === "down" ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,

@@ -7,8 +7,10 @@ import { buildPeerServer, PeerClient } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
   DeadlineWatch,
+  HookRunner,
   LinkMonitor,
   Outbox,
+  PresenceTests,
   Station,
   parseHostPort,
   type LinkMonitorOptions,
@@ -69,6 +71,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     ...options.links,
   });
   const deadlines = new DeadlineWatch(station);
+  const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
+  const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
   const api = await buildApiServer(station, {
     token,
@@ -82,7 +86,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     if (stopped) return;
     stopped = true;
     deadlines.stop();
-    await Promise.all([outbox.stop(), monitor.stop()]);
+    presence.stop();
+    await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
     station.close();
@@ -97,9 +102,12 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await stop();
     throw new HotlineError("BAD_INPUT", `Cannot start the station: ${(cause as Error).message}`, { cause });
   }
+  // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
+  hooks.start();
   outbox.start();
   monitor.start();
   deadlines.start();
+  presence.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },
     "station started",

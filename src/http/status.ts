@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError, type ErrorCode } from "../record/mod.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -12,6 +12,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FUTURE_TIME: 400,
   BAD_INVITE: 400,
   UNAUTHORIZED: 401,
+  BAD_CREDENTIALS: 401,
+  BAD_CSRF: 403,
   UNKNOWN_PEER: 403,
   NOT_PARTICIPANT: 403,
   UNKNOWN_AUTHOR: 403,
@@ -20,6 +22,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_LINE: 404,
   UNKNOWN_ENTRY: 404,
   NOT_FOUND: 404,
+  UNKNOWN_HOOK: 404,
   CHAIN_GAP: 409,
   BAD_PREV: 409,
   EQUIVOCATION: 409,
@@ -31,6 +34,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INVITE_USED: 410,
   INVITE_EXPIRED: 410,
   TOO_LARGE: 413,
+  THROTTLED: 429,
   PEER_UNREACHABLE: 502,
   PEER_REJECTED: 502,
 };
@@ -49,10 +53,12 @@ export function httpStatusOf(code: ErrorCode): number {
  *
  * @param app a Fastify instance
  * @param extra more fields for the answer to an error (e.g. a head statement)
+ * @param pages answers a GET outside /api/ that no route took (the console's pages)
  */
 export function answerErrors(
   app: FastifyInstance,
   extra?: (error: HotlineError, url: string) => object,
+  pages?: (request: FastifyRequest, reply: FastifyReply) => unknown,
 ): void {
   app.setErrorHandler((error: FastifyError | HotlineError, request, reply) => {
     const hotline = toHotlineError(error);
@@ -63,7 +69,10 @@ export function answerErrors(
     });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
+    if (pages !== undefined && request.method === "GET" && !request.url.startsWith("/api/")) {
+      return pages(request, reply);
+    }
+    return reply.status(404).send({
       error: { code: "NOT_FOUND", message: `Cannot ${request.method} ${request.url}: no such route` },
     });
   });

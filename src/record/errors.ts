@@ -30,6 +30,7 @@ export type ErrorCode =
   | "UNKNOWN_OPERATOR"
   | "OPERATOR_EXISTS"
   | "LAST_ADMIN"
+  | "UNKNOWN_HOOK"
   | "BAD_INPUT"
   | "USAGE"
   | "BAD_BUNDLE"
@@ -43,6 +44,9 @@ export type ErrorCode =
   | "NOT_PARTICIPANT"
   // operator API
   | "UNAUTHORIZED"
+  | "BAD_CREDENTIALS"
+  | "THROTTLED"
+  | "BAD_CSRF"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "INTERNAL";

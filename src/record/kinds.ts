@@ -1,3 +1,4 @@
+import { Cron } from "croner";
 import { z } from "zod";
 
 /** Precedence of a message, highest first; it sets the acknowledgement deadline. */
@@ -44,6 +45,25 @@ export const NAME = z
   .max(100)
   .refine((s) => s.trim() === s, "must not start or end with spaces");
 
+/** A cron expression (five fields, or six with seconds first), evaluated in UTC. */
+export const CRON = z
+  .string()
+  .min(9)
+  .max(100)
+  .superRefine((pattern, ctx) => {
+    try {
+      new Cron(pattern, { timezone: "UTC" });
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a cron expression such as '0 6,18 * * *' (${(error as Error).message})`,
+      });
+    }
+  });
+
+/** Roles an escalation chain may name, lowest first. */
+export const ESCALATION_ROLES = ["officer", "supervisor", "admin"] as const;
+
 /** What a line knows of a participant station: enough to reach it and to pin it. */
 export const PARTICIPANT = z.strictObject({
   station: STATION_ID,
@@ -86,7 +106,15 @@ export const BODY_SCHEMAS = {
   }),
   /** The line is back in service. */
   "line.resume": z.strictObject({ operator: OPERATOR }),
-  /** An operator acknowledges a message: read and understood. */
+  /**
+   * A presence test, written by the station on its line's schedule (no person writes it): the
+   * other participants' operators must acknowledge it, to show someone is on watch.
+   */
+  test: z.strictObject({
+    /** the scheduled time it answers to */
+    slot: TIME,
+  }),
+  /** An operator acknowledges a message or a presence test: read and understood. */
   ack: z.strictObject({
     entry: HASH,
     note: z.string().max(1000).optional(),
@@ -100,7 +128,19 @@ export const BODY_SCHEMAS = {
     /** seconds between automatic link tests */
     testInterval: z.number().int().min(1).max(3600).optional(),
     /** when presence tests are due: a cron expression, evaluated in UTC */
-    presenceSchedule: z.string().min(9).max(100).optional(),
+    presenceSchedule: CRON.optional(),
+    /** seconds the other participants have to acknowledge a presence test */
+    presenceDeadline: z.number().int().min(1).max(86_400).optional(),
+    /**
+     * who an unanswered message's alarm goes to: the first role at its deadline, the next at twice
+     * the deadline, and so on
+     */
+    escalation: z
+      .array(z.enum(ESCALATION_ROLES))
+      .min(1)
+      .max(3)
+      .refine((roles) => new Set(roles).size === roles.length, "must not name a role twice")
+      .optional(),
     /** acknowledgement deadline per precedence, in seconds */
     ackDeadlines: z
       .partialRecord(
@@ -140,6 +180,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("member.add"),
   variant("text"),
   variant("line.settings"),
+  variant("test"),
   variant("ack"),
   variant("line.suspend"),
   variant("line.resume"),

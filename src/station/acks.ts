@@ -1,7 +1,28 @@
 import { HotlineError, type Precedence } from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
 import { isoNow } from "./clock.js";
+import type { LineSettings } from "./settings.js";
 import type { Station } from "./station.js";
+
+/** Entry kinds a person must acknowledge: messages, and presence tests. */
+export const ACKABLE_KINDS = ["text", "test"] as const;
+export type AckableKind = (typeof ACKABLE_KINDS)[number];
+
+/** Alarms that move along the line's escalation chain while nobody attends to them. */
+export const ESCALATING_CODES = ["ACK_OVERDUE", "ACK_REMINDER", "NO_ANSWER"] as const;
+
+/**
+ * The alarm of an entry not acknowledged in time, at its author (about each participant that has
+ * not answered) and at a participant that owes the answer. A presence test unanswered is
+ * NO_ANSWER at both ends: one side knows nobody answered, the other that it did not.
+ */
+const OVERDUE_CODE = {
+  text: { atAuthor: "ACK_OVERDUE", atOwer: "ACK_REMINDER" },
+  test: { atAuthor: "NO_ANSWER", atOwer: "NO_ANSWER" },
+} as const;
+
+/** Raised at a station when a presence test for it arrives; cleared by its answer or by NO_ANSWER. */
+const PRESENCE_TEST = "PRESENCE_TEST";
 
 /** Who acknowledged an entry for a participant, and when (the ack entry's time). */
 export interface AckMark {
@@ -9,6 +30,9 @@ export interface AckMark {
   time: string;
   hash: string;
 }
+
+/** Where a participant stands with an entry that needs its acknowledgement. */
+export type AckState = "acked" | "pending" | "overdue";
 
 /**
  * Finds an entry by its hash or a unique prefix of it (at least 8 hex characters).
@@ -35,27 +59,28 @@ export function resolveEntry(station: Station, ref: string): StoredEntry {
 }
 
 /**
- * An operator acknowledges a message from another station: a signed `ack` entry on its line.
+ * An operator acknowledges a message or a presence test from another station: a signed `ack`
+ * entry on its line.
  *
  * @param station this station
- * @param options the message (hash or unique prefix), an optional note, the operator
- * @returns the ack entry's hash and seq, and the message's
+ * @param options the entry (hash or unique prefix), an optional note, the operator
+ * @returns the ack entry's hash and seq, and the acknowledged entry's
  */
 export function ackEntry(
   station: Station,
   options: { entry: string; note?: string | undefined; operator: string },
 ): { hash: string; seq: number; entry: string } {
   const target = resolveEntry(station, options.entry);
-  if (target.kind !== "text") {
+  if (!isAckable(target.kind)) {
     throw new HotlineError(
       "BAD_INPUT",
-      `Cannot acknowledge entry ${target.hash.slice(0, 12)}: it is a ${target.kind}, not a message`,
+      `Cannot acknowledge entry ${target.hash.slice(0, 12)}: it is a ${target.kind}, not a message or a presence test`,
     );
   }
   if (target.author === station.id) {
     throw new HotlineError(
       "BAD_INPUT",
-      "Cannot acknowledge a message this station sent: the other side acknowledges it",
+      `Cannot acknowledge ${target.kind === "test" ? "a presence test" : "a message"} this station sent: the other side acknowledges it`,
     );
   }
   if (acksOf(station, target.line).get(target.hash)?.[station.id] !== undefined) {
@@ -83,8 +108,7 @@ export function ackEntry(
 export function acksOf(station: Station, line: string): Map<string, Record<string, AckMark>> {
   const out = new Map<string, Record<string, AckMark>>();
   for (const stored of station.store.entriesOfKind(line, "ack")) {
-    const body = (JSON.parse(stored.bytes.toString("utf8")) as { body: { entry: string; operator: string } })
-      .body;
+    const body = bodyOf<{ entry: string; operator: string }>(stored);
     const marks = out.get(body.entry) ?? {};
     marks[stored.author] ??= { by: body.operator, time: stored.time, hash: stored.hash };
     out.set(body.entry, marks);
@@ -92,112 +116,99 @@ export function acksOf(station: Station, line: string): Map<string, Record<strin
   return out;
 }
 
+/** @returns whether entries of a kind must be acknowledged */
+export function isAckable(kind: string): kind is AckableKind {
+  return (ACKABLE_KINDS as readonly string[]).includes(kind);
+}
+
 /**
- * @param time the message's time
- * @param precedence its precedence
- * @param deadlines seconds per precedence (the line's settings)
- * @returns when it must be acknowledged by
+ * @param entry an entry that needs acknowledging: its kind and body
+ * @param settings its line's settings
+ * @returns the seconds the other participants have to acknowledge it
+ */
+export function ackWindowOf(entry: { kind: AckableKind; body: unknown }, settings: LineSettings): number {
+  return entry.kind === "test"
+    ? settings.presenceDeadline
+    : settings.ackDeadlines[(entry.body as { precedence: Precedence }).precedence];
+}
+
+/**
+ * @param entry an entry: kind, time, body
+ * @param settings its line's settings
+ * @returns when it must be acknowledged by, or null if nobody needs to
  */
 export function deadlineOf(
-  time: string,
-  precedence: Precedence,
-  deadlines: Record<Precedence, number>,
-): string {
-  return new Date(Date.parse(time) + deadlines[precedence] * 1000).toISOString();
+  entry: { kind: string; time: string; body: unknown },
+  settings: LineSettings,
+): string | null {
+  if (!isAckable(entry.kind)) return null;
+  const window = ackWindowOf({ kind: entry.kind, body: entry.body }, settings);
+  return new Date(Date.parse(entry.time) + window * 1000).toISOString();
 }
 
 /**
- * Raises the alarms of messages whose acknowledgement deadline passed in (since, now]: at the
- * sender ACK_OVERDUE for each participant that has not acknowledged (critical for FLASH), at a
- * receiver that has not, ACK_REMINDER. Each is raised once per message and participant.
- *
- * @param station the station
- * @param sinceMs deadlines after this were not yet looked at
- * @returns how many alarms were raised
+ * @param deadline when the entry must be acknowledged by
+ * @param owers the participants that owe an acknowledgement (all but the author)
+ * @param marks the acknowledgements so far
+ * @param nowMs now
+ * @returns each ower's state: acked, pending (deadline not passed) or overdue
  */
-export function raiseOverdue(station: Station, sinceMs: number): number {
-  const now = station.clock.now();
-  let raised = 0;
-  for (const line of station.store.lines()) {
-    const { ackDeadlines } = station.settings(line.id);
-    const longest = Math.max(...Object.values(ackDeadlines)) * 1000;
-    const participants = station.store.participants(line.id);
-    let acks: Map<string, Record<string, AckMark>> | null = null;
-    for (const message of station.store.entriesOfKind(line.id, "text")) {
-      const sent = Date.parse(message.time);
-      if (sent + longest <= sinceMs) continue;
-      const body = (
-        JSON.parse(message.bytes.toString("utf8")) as { body: { precedence: Precedence; text: string } }
-      ).body;
-      const due = sent + ackDeadlines[body.precedence] * 1000;
-      if (due <= sinceMs || due > now) continue;
-      acks ??= acksOf(station, line.id);
-      const marks = acks.get(message.hash) ?? {};
-      const excerpt = body.text.length > 60 ? `${body.text.slice(0, 57)}…` : body.text;
-      if (message.author === station.id) {
-        for (const p of participants) {
-          if (p.station === station.id || marks[p.station] !== undefined) continue;
-          if (station.store.alarmRaised("ACK_OVERDUE", message.hash, p.station)) continue;
-          station.raiseAlarm({
-            code: "ACK_OVERDUE",
-            severity: body.precedence === "FLASH" ? "critical" : "warning",
-            line: line.id,
-            peer: p.station,
-            entry: message.hash,
-            detail: `${p.name} has not acknowledged the ${body.precedence} message of ${message.time} by its deadline: "${excerpt}"`,
-          });
-          raised++;
-        }
-      } else if (
-        marks[station.id] === undefined &&
-        !station.store.alarmRaised("ACK_REMINDER", message.hash, message.author)
-      ) {
-        const from =
-          participants.find((p) => p.station === message.author)?.name ?? message.author.slice(0, 8);
-        station.raiseAlarm({
-          code: "ACK_REMINDER",
-          severity: body.precedence === "FLASH" ? "critical" : "warning",
-          line: line.id,
-          peer: message.author,
-          entry: message.hash,
-          detail: `The ${body.precedence} message from ${from} of ${message.time} is past its deadline and not acknowledged here: "${excerpt}" (hotline ack ${message.hash.slice(0, 12)})`,
-        });
-        raised++;
-      }
-    }
-  }
-  return raised;
+export function ackStatesOf(
+  deadline: string,
+  owers: readonly string[],
+  marks: Record<string, unknown>,
+  nowMs: number,
+): Record<string, AckState> {
+  const late = Date.parse(deadline) <= nowMs;
+  return Object.fromEntries(
+    owers.map((p) => [p, marks[p] !== undefined ? "acked" : late ? "overdue" : "pending"] as const),
+  );
 }
 
 /**
- * Clears the alarms an acknowledgement answers: ACK_OVERDUE at the sender (for the station that
- * acknowledged), ACK_REMINDER at the station that acknowledged.
+ * Clears the alarms an acknowledgement answers: at the author, ACK_OVERDUE / NO_ANSWER about the
+ * station that acknowledged; at the station that acknowledged, ACK_REMINDER / NO_ANSWER /
+ * PRESENCE_TEST.
  *
  * @param station the station
- * @param ack the ack entry, as stored
+ * @param ack the ack entry's author and the entry it acknowledges
  */
-export function clearAnswered(
-  station: Station,
-  ack: { line: string | null; author: string; entry: string },
-): void {
+export function clearAnswered(station: Station, ack: { author: string; entry: string }): void {
   const at = isoNow(station.clock);
-  station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: ack.author, code: "ACK_OVERDUE" }, at);
-  if (ack.author === station.id)
-    station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: null, code: "ACK_REMINDER" }, at);
+  for (const code of ["ACK_OVERDUE", "NO_ANSWER"]) {
+    station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: ack.author, code }, at);
+  }
+  if (ack.author !== station.id) return;
+  for (const code of ["ACK_REMINDER", "NO_ANSWER", PRESENCE_TEST]) {
+    station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: null, code }, at);
+  }
 }
 
 /** How far back, at start, deadlines that passed while the station was stopped are looked for. */
 const LOOK_BACK_MS = 7 * 86_400_000;
 
+/** An entry whose deadline has not been dealt with yet. */
+interface Awaiting {
+  line: string;
+  hash: string;
+  author: string;
+  kind: AckableKind;
+  time: string;
+  body: unknown;
+}
+
 /**
- * Watches acknowledgement deadlines while the station runs: every second, raises the alarms of
- * deadlines just passed (and, at start, of those that passed while it was stopped); clears them
- * when the acknowledgement arrives.
+ * Watches acknowledgement deadlines while the station runs. Entries that need an answer are held
+ * in memory from their arrival (and, at start, from the last 7 days of the record) until their
+ * deadline: then the alarms of whoever has not answered are raised (once each). Open, unattended
+ * alarms escalate along the line's chain — the first role at the deadline, the next at twice the
+ * deadline, and so on — until acknowledged or cleared by the answer. A presence test arriving
+ * raises PRESENCE_TEST here, so the person on watch is asked at once.
  */
 export class DeadlineWatch {
   readonly #station: Station;
   readonly #everyMs: number;
-  #since = 0;
+  readonly #awaiting = new Map<string, Awaiting>();
   #timer: NodeJS.Timeout | null = null;
 
   /**
@@ -210,10 +221,18 @@ export class DeadlineWatch {
   }
 
   start(): void {
-    this.#since = this.#station.clock.now() - LOOK_BACK_MS;
+    const since = this.#station.clock.now() - LOOK_BACK_MS;
+    for (const line of this.#station.store.lines()) {
+      for (const kind of ACKABLE_KINDS) {
+        for (const stored of this.#station.store.entriesOfKind(line.id, kind)) {
+          if (Date.parse(stored.time) < since) continue;
+          this.#await({ ...stored, line: line.id, kind, body: bodyOf(stored) });
+        }
+      }
+    }
     this.#station.events.on("entries", this.#onEntries);
-    this.#tick();
-    this.#timer = setInterval(this.#tick, this.#everyMs);
+    this.check();
+    this.#timer = setInterval(() => this.check(), this.#everyMs);
     this.#timer.unref();
   }
 
@@ -222,22 +241,135 @@ export class DeadlineWatch {
     this.#station.events.off("entries", this.#onEntries);
   }
 
-  readonly #tick = (): void => {
+  /** Raises the alarms of deadlines passed, and escalates those nobody attended to. */
+  check(): void {
     const now = this.#station.clock.now();
-    raiseOverdue(this.#station, this.#since);
-    this.#since = now;
-  };
+    const acks = new Map<string, Map<string, Record<string, AckMark>>>();
+    for (const awaiting of this.#awaiting.values()) {
+      const settings = this.#station.settings(awaiting.line);
+      if (Date.parse(awaiting.time) + ackWindowOf(awaiting, settings) * 1000 > now) continue;
+      if (!acks.has(awaiting.line)) acks.set(awaiting.line, acksOf(this.#station, awaiting.line));
+      this.#overdue(awaiting, acks.get(awaiting.line)?.get(awaiting.hash) ?? {}, settings);
+      this.#awaiting.delete(awaiting.hash);
+    }
+    this.#escalate(now);
+  }
+
+  /** @returns how many entries are waiting for their deadline */
+  get waiting(): number {
+    return this.#awaiting.size;
+  }
+
+  #await(entry: Awaiting): void {
+    this.#awaiting.set(entry.hash, entry);
+    const station = this.#station;
+    if (entry.kind !== "test" || entry.author === station.id) return;
+    if (station.store.alarmRaised(PRESENCE_TEST, entry.hash, entry.author)) return;
+    const settings = station.settings(entry.line);
+    if (Date.parse(entry.time) + ackWindowOf(entry, settings) * 1000 <= station.clock.now()) return;
+    if (acksOf(station, entry.line).get(entry.hash)?.[station.id] !== undefined) return;
+    station.raiseAlarm({
+      code: PRESENCE_TEST,
+      severity: "warning",
+      line: entry.line,
+      peer: entry.author,
+      entry: entry.hash,
+      audience: settings.escalation[0] ?? null,
+      detail: `Presence test from ${this.#nameOf(entry.line, entry.author)}: acknowledge it by ${deadlineOf(entry, settings) ?? ""} to show someone is on watch (hotline ack ${entry.hash.slice(0, 12)})`,
+    });
+  }
+
+  /** Raises the alarms of an entry whose deadline passed, for each participant that did not answer. */
+  #overdue(entry: Awaiting, marks: Record<string, AckMark>, settings: LineSettings): void {
+    const station = this.#station;
+    const codes = OVERDUE_CODE[entry.kind];
+    const what = this.#describe(entry);
+    const severity =
+      entry.kind === "test" || (entry.body as { precedence?: string }).precedence === "FLASH"
+        ? ("critical" as const)
+        : ("warning" as const);
+    const alarm = { severity, line: entry.line, entry: entry.hash, audience: settings.escalation[0] ?? null };
+    if (entry.author === station.id) {
+      for (const p of station.store.participants(entry.line)) {
+        if (p.station === station.id || marks[p.station] !== undefined) continue;
+        if (station.store.alarmRaised(codes.atAuthor, entry.hash, p.station)) continue;
+        station.raiseAlarm({
+          ...alarm,
+          code: codes.atAuthor,
+          peer: p.station,
+          detail: `${p.name} has not acknowledged ${what} by its deadline`,
+        });
+      }
+      return;
+    }
+    if (marks[station.id] !== undefined) return;
+    station.store.clearAlarmsOfEntry(
+      { entry: entry.hash, peer: null, code: PRESENCE_TEST },
+      isoNow(station.clock),
+    );
+    if (station.store.alarmRaised(codes.atOwer, entry.hash, entry.author)) return;
+    station.raiseAlarm({
+      ...alarm,
+      code: codes.atOwer,
+      peer: entry.author,
+      detail: `${what} from ${this.#nameOf(entry.line, entry.author)} is past its deadline and not acknowledged here (hotline ack ${entry.hash.slice(0, 12)})`,
+    });
+  }
+
+  /** Readdresses each unattended alarm to the role its age calls for: chain[k] from (k + 1) × the deadline. */
+  #escalate(now: number): void {
+    const station = this.#station;
+    for (const alarm of station.store.unattendedAlarms(ESCALATING_CODES)) {
+      if (alarm.entry === null || alarm.line === null) continue;
+      const entry = station.store.entryByHash(alarm.entry);
+      if (entry === null || !isAckable(entry.kind)) continue;
+      const settings = station.settings(alarm.line);
+      const windowMs = ackWindowOf({ kind: entry.kind, body: bodyOf(entry) }, settings) * 1000;
+      const level = Math.min(
+        settings.escalation.length - 1,
+        Math.floor((now - Date.parse(entry.time)) / windowMs) - 1,
+      );
+      const role = settings.escalation[level];
+      if (level <= alarm.escalation || role === undefined) continue;
+      if (station.store.escalateAlarm(alarm.id, level, role, isoNow(station.clock))) {
+        station.events.emit("alarm", alarm.id);
+      }
+    }
+  }
+
+  #describe(entry: Awaiting): string {
+    if (entry.kind === "test") return `The presence test of ${entry.time}`;
+    const body = entry.body as { precedence: Precedence; text: string };
+    const excerpt = body.text.length > 60 ? `${body.text.slice(0, 57)}…` : body.text;
+    return `The ${body.precedence} message of ${entry.time} ("${excerpt}")`;
+  }
+
+  #nameOf(line: string, station: string): string {
+    return (
+      this.#station.store.participants(line).find((p) => p.station === station)?.name ?? station.slice(0, 8)
+    );
+  }
 
   readonly #onEntries = (
-    entries: readonly { entry: { kind: string; line: string | null; author: string; body: unknown } }[],
+    entries: readonly {
+      hash: string;
+      entry: { kind: string; line: string | null; author: string; time: string; body: unknown };
+    }[],
   ): void => {
-    for (const { entry } of entries) {
-      if (entry.kind !== "ack") continue;
-      clearAnswered(this.#station, {
-        line: entry.line,
-        author: entry.author,
-        entry: (entry.body as { entry: string }).entry,
-      });
+    for (const { hash, entry } of entries) {
+      if (entry.line === null) continue;
+      if (entry.kind === "ack") {
+        clearAnswered(this.#station, {
+          author: entry.author,
+          entry: (entry.body as { entry: string }).entry,
+        });
+      } else if (isAckable(entry.kind)) {
+        this.#await({ ...entry, line: entry.line, kind: entry.kind, hash });
+      }
     }
   };
+}
+
+function bodyOf<T = unknown>(stored: StoredEntry): T {
+  return (JSON.parse(stored.bytes.toString("utf8")) as { body: T }).body;
 }

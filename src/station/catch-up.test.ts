@@ -2,54 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { HeadStatement } from "../record/mod.js";
 import { catchUp } from "./catch-up.js";
 import { initStation } from "./init.js";
-import { acceptInvite, answerPairRequest, createInvite } from "./pairing.js";
+import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { acceptInvite, createInvite } from "./pairing.js";
 import { Station } from "./station.js";
-import type { PairRequest } from "./pairing.js";
-import type { PeerTarget, PeerTransport } from "./transport.js";
-
-/**
- * Stations in one process, talking through a transport that calls the other station directly
- * (the peer protocol's meaning without HTTP): the catch-up logic, tested exactly.
- */
-class DirectTransport implements PeerTransport {
-  readonly #stations = new Map<string, Station>();
-  pulls: string[] = [];
-
-  add(...stations: Station[]): void {
-    for (const s of stations) this.#stations.set(s.id, s);
-  }
-
-  #at(target: PeerTarget): Station {
-    const station = this.#stations.get(target.station);
-    if (station === undefined) throw new Error("no such station");
-    return station;
-  }
-
-  pair(target: PeerTarget, request: PairRequest) {
-    return Promise.resolve(answerPairRequest(this.#at(target), request, request.joiner.cert));
-  }
-
-  async push(target: PeerTarget, _line: string, entries: readonly Buffer[]) {
-    const station = this.#at(target);
-    const result = await station.receiveBatch(entries.map((e) => JSON.parse(e.toString("utf8")) as unknown));
-    if (result.refused !== null) throw result.refused;
-    return station.headStatement(_line);
-  }
-
-  heads(target: PeerTarget, statement: HeadStatement) {
-    const station = this.#at(target);
-    return Promise.resolve(station.headStatement(statement.line));
-  }
-
-  entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
-    this.pulls.push(author);
-    const page = this.#at(target).store.chainAfter(line, author, after, limit);
-    return Promise.resolve(page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown));
-  }
-}
 
 describe("catch-up", () => {
   const roots: string[] = [];

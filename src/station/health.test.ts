@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterTest, quantile, untestedLink, type LinkState, type TestResult } from "./health.js";
+import { afterTest, quantile, recentRtts, untestedLink, type LinkState, type TestResult } from "./health.js";
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, s)).toISOString();
 const ok = (s: number, rttMs = 2): TestResult => ({ at: at(s), ok: true, rttMs });
@@ -55,13 +55,21 @@ describe("link health", () => {
     expect(seen).toEqual(["degraded", "degraded", "down", "degraded"]);
   });
 
-  it("keeps the last 100 round trips for percentiles", () => {
-    const states = run(Array.from({ length: 150 }, (_, i) => ok(i, i)));
+  it("keeps the round trips of the last hour, at most 1,000, for percentiles", () => {
+    const states = run(Array.from({ length: 1_150 }, (_, i) => ok(i, i)));
     const last = states.at(-1) as LinkState;
-    expect(last.rtts).toHaveLength(100);
-    expect(last.rtts[0]).toBe(50);
-    expect(quantile(last.rtts, 0.5)).toBe(99);
-    expect(quantile(last.rtts, 0.95)).toBe(144);
+    expect(last.rtts).toHaveLength(1_000);
+    expect(last.rtts[0]).toEqual({ at: Date.parse(at(150)), ms: 150 });
+    const ms = last.rtts.map((s) => s.ms);
+    expect(quantile(ms, 0.5)).toBe(649);
+    expect(quantile(ms, 0.95)).toBe(1_099);
     expect(quantile([], 0.5)).toBeNull();
+
+    // A test every 10 s for 2 hours: only the last hour's 361 are kept (the newest and 360 before it).
+    let state = untestedLink();
+    for (let i = 0; i <= 720; i++) state = afterTest(state, ok(i * 10, i));
+    expect(state.rtts).toHaveLength(361);
+    expect(state.rtts[0]?.ms).toBe(360);
+    expect(recentRtts(state.rtts, Date.parse(at(7_200 + 1_800))).map((s) => s.ms)[0]).toBe(540);
   });
 });

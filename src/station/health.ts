@@ -15,8 +15,17 @@ export interface LinkRules {
 
 export const DEFAULT_LINK_RULES: LinkRules = { downAfter: 2, degradedRttMs: 1_000 };
 
-/** How many recent round-trip times are kept, for the median and 95th percentile. */
-const RTT_SAMPLES = 100;
+/** Round trips kept for the median and 95th percentile: those of the last hour, at most this many. */
+export const RTT_SAMPLES = 1_000;
+/** How far back round trips are kept (ms): an hour, so the percentiles describe the link as it is now. */
+export const RTT_WINDOW_MS = 3_600_000;
+
+/** One good test's round trip. */
+export interface RttSample {
+  /** when the test ran, ms since the epoch */
+  at: number;
+  ms: number;
+}
 
 export interface LinkState {
   health: Health;
@@ -28,8 +37,8 @@ export interface LinkState {
   /** round trip of the last good test */
   rttMs: number | null;
   lastError: string | null;
-  /** recent round trips, oldest first */
-  rtts: number[];
+  /** round trips of the last hour (at most {@link RTT_SAMPLES}), oldest first */
+  rtts: RttSample[];
 }
 
 export type TestResult = { at: string; ok: true; rttMs: number } | { at: string; ok: false; error: string };
@@ -66,7 +75,7 @@ export function afterTest(
       lastOkAt: result.at,
       rttMs: result.rttMs,
       lastError: null,
-      rtts: [...state.rtts, result.rttMs].slice(-RTT_SAMPLES),
+      rtts: recentRtts([...state.rtts, { at: Date.parse(result.at), ms: result.rttMs }]),
     };
   }
   const failures = state.failures + 1;
@@ -77,6 +86,18 @@ export function afterTest(
     lastTestAt: result.at,
     lastError: result.error,
   };
+}
+
+/**
+ * @param samples round trips, oldest first
+ * @param now ms since the epoch (default: the newest sample's time)
+ * @returns those of the hour before now, at most the newest {@link RTT_SAMPLES}
+ */
+export function recentRtts(samples: readonly RttSample[], now?: number): RttSample[] {
+  const newest = now ?? samples.at(-1)?.at ?? 0;
+  let from = Math.max(0, samples.length - RTT_SAMPLES);
+  while (from < samples.length && (samples[from] as RttSample).at < newest - RTT_WINDOW_MS) from++;
+  return samples.slice(from);
 }
 
 /**

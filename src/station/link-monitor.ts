@@ -63,6 +63,33 @@ export class LinkMonitor {
     this.#stopped = true;
     this.#station.events.off("entries", this.#onEntries);
     await Promise.all([...this.#links.values()].map((link) => link.stop()));
+    this.#keepStop();
+  }
+
+  /**
+   * Keeps in the health history that each tested link's health is unknown from now on (nobody
+   * tests it while this station is stopped), so uptime leaves the stop out. No alarm: the
+   * operator stopped it. A crash keeps nothing; the health report reads the next start for it.
+   */
+  #keepStop(): void {
+    const at = isoNow(this.#station.clock);
+    for (const [key, link] of this.#links) {
+      if (link.state.health === "unknown") continue;
+      const [line = "", peer = ""] = key.split(" ");
+      try {
+        this.#station.store.addHealthChange({
+          line,
+          peer,
+          from: link.state.health,
+          to: "unknown",
+          at,
+          lastOkAt: link.state.lastOkAt,
+          detail: "This station stopped: the link is not tested until it runs again",
+        });
+      } catch {
+        // the store is closed already: nothing more to keep
+      }
+    }
   }
 
   /** Starts tests of links that appeared since. */

@@ -4,7 +4,15 @@
  * @module
  */
 export { Station } from "./station.js";
-export type { Draft, LineSummary, LogEntry, OpenOptions, SendOptions, WhoAmI } from "./station.js";
+export type {
+  Draft,
+  LineSummary,
+  LogEntry,
+  OpenOptions,
+  SendOptions,
+  SettingsChanges,
+  WhoAmI,
+} from "./station.js";
 export { initStation } from "./init.js";
 export type { InitOptions, InitResult } from "./init.js";
 export {
@@ -49,11 +57,36 @@ export { statusOf } from "./status.js";
 export type { ParticipantStatus, StationStatus } from "./status.js";
 export { LinkMonitor } from "./link-monitor.js";
 export type { LinkMonitorOptions } from "./link-monitor.js";
-export { DEFAULT_LINK_RULES, afterTest, quantile, untestedLink } from "./health.js";
-export type { Health, LinkRules, LinkState, TestResult } from "./health.js";
+export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
+export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
+export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
+export type { HealthReport, Incident, LinkStates, ParticipantHealth, UptimeWindow } from "./health-report.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
 export type { LineSettings, Suspension } from "./settings.js";
 export { ackAlarm, alarmsOf } from "./alarms.js";
+export {
+  addHook,
+  HOOK_REQUEST,
+  listHooks,
+  parseHookRequest,
+  removeHook,
+  SEVERITIES,
+  severityReaches,
+} from "./hooks.js";
+export type { HookRequest, HookView } from "./hooks.js";
+export { HookRunner } from "./hook-runner.js";
+export type { AlarmNotice, HookRunnerOptions } from "./hook-runner.js";
 export type { AlarmView } from "./alarms.js";
-export { DeadlineWatch, ackEntry, acksOf, deadlineOf, raiseOverdue, resolveEntry } from "./acks.js";
+export {
+  ACKABLE_KINDS,
+  DeadlineWatch,
+  ackEntry,
+  ackStatesOf,
+  acksOf,
+  deadlineOf,
+  isAckable,
+  resolveEntry,
+} from "./acks.js";
+export type { AckState } from "./acks.js";
+export { PresenceTests } from "./presence.js";
 export type { AckMark } from "./acks.js";

@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   invite: { roles: ADMIN, action: "make an invite" },
   accept: { roles: ADMIN, action: "accept an invite" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
+  manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },
   suspend: { roles: SUPERVISOR_UP, action: "suspend or resume a line" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },
@@ -171,6 +172,7 @@ export async function setPassword(
   const password = chosen ?? generatePassword();
   const hash = await hashPassword(password);
   if (!station.store.setOperatorPassword(name, hash)) throw unknownOperator(name);
+  station.store.deleteSessionsOf(name); // a new password ends the console sessions of the old one
   return chosen === undefined ? { name, password } : { name };
 }
 
@@ -200,6 +202,7 @@ export function disableOperator(station: Station, name: string, options: { by: s
       }
     }
     station.store.setOperatorDisabled(name, true);
+    station.store.deleteSessionsOf(name);
     return summaryOf({ ...operator, disabled: true });
   });
 }

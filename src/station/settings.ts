@@ -1,4 +1,4 @@
-import type { BodyOf, Precedence } from "../record/mod.js";
+import type { BodyOf, ESCALATION_ROLES, Precedence } from "../record/mod.js";
 import type { Store } from "../store/mod.js";
 
 /** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
@@ -7,15 +7,24 @@ export interface LineSettings {
   testInterval: number;
   /** when presence tests are due (cron, UTC) */
   presenceSchedule: string;
+  /** seconds the other participants have to acknowledge a presence test */
+  presenceDeadline: number;
   /** acknowledgement deadline per precedence, in seconds */
   ackDeadlines: Record<Precedence, number>;
+  /** who an unanswered message's alarm is addressed to: the first role at its deadline, the next at twice it… */
+  escalation: (typeof ESCALATION_ROLES)[number][];
 }
 
-/** Defaults: a link test every 5 s; presence tests 06:00 and 18:00 UTC; FLASH 2 min … ROUTINE 4 h. */
+/**
+ * Defaults: a link test every 5 s; presence tests 06:00 and 18:00 UTC, answered within 10 min;
+ * FLASH 2 min … ROUTINE 4 h; escalation officer → supervisor → admin.
+ */
 export const DEFAULT_SETTINGS: LineSettings = {
   testInterval: 5,
   presenceSchedule: "0 6,18 * * *",
+  presenceDeadline: 600,
   ackDeadlines: { FLASH: 120, IMMEDIATE: 600, PRIORITY: 1800, ROUTINE: 14_400 },
+  escalation: ["officer", "supervisor", "admin"],
 };
 
 /**
@@ -39,11 +48,17 @@ export function settingsOf(store: Store, line: string): LineSettings {
         compare(a.stored.author, b.stored.author) ||
         a.stored.seq - b.stored.seq,
     );
-  const settings: LineSettings = { ...DEFAULT_SETTINGS, ackDeadlines: { ...DEFAULT_SETTINGS.ackDeadlines } };
+  const settings: LineSettings = {
+    ...DEFAULT_SETTINGS,
+    ackDeadlines: { ...DEFAULT_SETTINGS.ackDeadlines },
+    escalation: [...DEFAULT_SETTINGS.escalation],
+  };
   for (const { body } of changes) {
-    if (body.testInterval !== undefined) settings.testInterval = body.testInterval;
-    if (body.presenceSchedule !== undefined) settings.presenceSchedule = body.presenceSchedule;
-    Object.assign(settings.ackDeadlines, body.ackDeadlines ?? {});
+    const { ackDeadlines, operator: _operator, ...rest } = body;
+    for (const [key, value] of Object.entries(rest)) {
+      if (value !== undefined) Object.assign(settings, { [key]: value });
+    }
+    Object.assign(settings.ackDeadlines, ackDeadlines ?? {});
   }
   return settings;
 }

@@ -34,7 +34,7 @@ import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js
 import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
 import { settingsOf, suspensionOf, type LineSettings, type Suspension } from "./settings.js";
-import { acksOf, deadlineOf } from "./acks.js";
+import { ackStatesOf, acksOf, deadlineOf, type AckState } from "./acks.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -91,8 +91,13 @@ export interface LogEntry {
   receipts: Record<string, string>;
   /** for a message: each station's acknowledgement (operator and time) */
   acks: Record<string, { by: string; time: string }>;
-  /** for a message: when it must be acknowledged by (its time plus the line's deadline for its precedence) */
+  /**
+   * for a message or presence test: when it must be acknowledged by (its time plus the line's
+   * deadline for its precedence, or for presence tests)
+   */
   deadline: string | null;
+  /** for a message or presence test: each other participant's state, acked, pending or overdue */
+  ackStates: Record<string, AckState>;
 }
 
 export interface SendOptions {
@@ -103,6 +108,11 @@ export interface SendOptions {
   operator: string;
   replyTo?: string | undefined;
 }
+
+/** Changes to a line's settings: the fields of a `line.settings` entry but its operator. */
+export type SettingsChanges = {
+  [K in keyof Omit<BodyOf<"line.settings">, "operator">]?: BodyOf<"line.settings">[K] | undefined;
+};
 
 /** An entry this station is about to write: its kind and body. */
 export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
@@ -192,20 +202,17 @@ export class Station {
    * @param options the line (id, prefix or name), the changes, the operator
    * @returns the entry's hash and seq, and the settings now in force
    */
-  setLine(options: {
-    line: string;
-    testInterval?: number | undefined;
-    presenceSchedule?: string | undefined;
-    ackDeadlines?: Partial<Record<Precedence, number>> | undefined;
-    operator: string;
-  }): { hash: string; seq: number; settings: LineSettings } {
+  setLine(options: { line: string; operator: string } & SettingsChanges): {
+    hash: string;
+    seq: number;
+    settings: LineSettings;
+  } {
     const line = this.resolveLine(options.line);
+    const { line: _line, operator, ...changes } = options;
     const body = {
-      ...(options.testInterval === undefined ? {} : { testInterval: options.testInterval }),
-      ...(options.presenceSchedule === undefined ? {} : { presenceSchedule: options.presenceSchedule }),
-      ...(options.ackDeadlines === undefined ? {} : { ackDeadlines: options.ackDeadlines }),
-      operator: options.operator,
-    };
+      ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+      operator,
+    } as BodyOf<"line.settings">;
     if (Object.keys(body).length === 1) {
       throw new HotlineError("USAGE", "Cannot change the line's settings: give at least one setting");
     }
@@ -404,20 +411,29 @@ export class Station {
     }));
   }
 
-  /** @returns for a log entry of a line: its acknowledgements and deadline */
-  #extras(line: string): (e: { hash: string; kind: string; time: string; body: Record<string, unknown> }) => {
-    acks: Record<string, { by: string; time: string }>;
-    deadline: string | null;
-  } {
+  /** @returns for a log entry of a line: its acknowledgements, deadline and who still owes one */
+  #extras(
+    line: string,
+  ): (e: {
+    hash: string;
+    author: string;
+    kind: string;
+    time: string;
+    body: Record<string, unknown>;
+  }) => Pick<LogEntry, "acks" | "deadline" | "ackStates"> {
     const acks = acksOf(this, line);
-    const { ackDeadlines } = this.settings(line);
+    const settings = this.settings(line);
+    const participants = this.store.participants(line).map((p) => p.station);
+    const now = this.clock.now();
     return (e) => {
-      if (e.kind !== "text") return { acks: {}, deadline: null };
+      const deadline = deadlineOf(e, settings);
+      if (deadline === null) return { acks: {}, deadline, ackStates: {} };
       const marks: Record<string, { by: string; time: string }> = {};
       for (const [station, mark] of Object.entries(acks.get(e.hash) ?? {})) {
         marks[station] = { by: mark.by, time: mark.time };
       }
-      return { acks: marks, deadline: deadlineOf(e.time, e.body.precedence as Precedence, ackDeadlines) };
+      const owers = participants.filter((p) => p !== e.author);
+      return { acks: marks, deadline, ackStates: ackStatesOf(deadline, owers, marks, now) };
     };
   }
 
@@ -632,7 +648,10 @@ function receiptFinder(
 function toLogEntry(
   stored: StoredEntry,
   names: Map<string, string>,
-): Omit<LogEntry, "receipts" | "acks" | "deadline"> & { prev: string | null; seen: Record<string, string> } {
+): Omit<LogEntry, "receipts" | "acks" | "deadline" | "ackStates"> & {
+  prev: string | null;
+  seen: Record<string, string>;
+} {
   const entry = JSON.parse(stored.bytes.toString("utf8")) as {
     prev: string | null;
     seen: Record<string, string>;

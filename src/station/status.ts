@@ -1,3 +1,4 @@
+import { ACKABLE_KINDS, acksOf } from "./acks.js";
 import type { Health } from "./health.js";
 import { suspensionOf, type Suspension } from "./settings.js";
 import type { LinkMonitor } from "./link-monitor.js";
@@ -29,6 +30,10 @@ export interface StationStatus {
     entries: number;
     /** the suspension in force (said by a signed entry), or null when in service */
     suspended: Suspension | null;
+    /** messages and presence tests from other stations that this station has not acknowledged */
+    unacked: number;
+    /** this station's messages and presence tests that some other participant has not acknowledged */
+    awaitingAcks: number;
     participants: ParticipantStatus[];
   }[];
 }
@@ -57,6 +62,7 @@ export function statusOf(
         name: line.name,
         entries: line.entries,
         suspended: suspensionOf(station.store, line.id),
+        ...ackCounts(station, line.id),
         participants: station.store
           .participants(line.id)
           .filter((p) => p.station !== me)
@@ -82,4 +88,29 @@ export function statusOf(
       };
     }),
   };
+}
+
+/**
+ * @param station the station
+ * @param line a line id
+ * @returns how many messages from others this station has not acknowledged, and how many of its
+ *   own some other participant has not
+ */
+function ackCounts(station: Station, line: string): { unacked: number; awaitingAcks: number } {
+  const me = station.id;
+  const others = station.store
+    .participants(line)
+    .map((p) => p.station)
+    .filter((id) => id !== me);
+  const acks = acksOf(station, line);
+  let unacked = 0;
+  let awaitingAcks = 0;
+  const ackable = ACKABLE_KINDS.flatMap((kind) => station.store.entriesOfKind(line, kind));
+  for (const message of ackable) {
+    const marks = acks.get(message.hash) ?? {};
+    if (message.author !== me) {
+      if (marks[me] === undefined) unacked++;
+    } else if (others.some((id) => marks[id] === undefined)) awaitingAcks++;
+  }
+  return { unacked, awaitingAcks };
 }

@@ -7,7 +7,9 @@
 export type {
   AlarmRow,
   NewAlarm,
+  SessionRow,
   HealthChangeRow,
+  HookRow,
   CoverageRow,
   EvidenceRow,
   Head,

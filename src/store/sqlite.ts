@@ -6,7 +6,9 @@ import { migrate } from "./migrate.js";
 import type {
   AlarmRow,
   NewAlarm,
+  SessionRow,
   HealthChangeRow,
+  HookRow,
   CoverageRow,
   EvidenceRow,
   Head,
@@ -391,13 +393,22 @@ class SqliteStore implements Store {
     );
   }
 
-  escalateAlarm(id: number, audience: string, at: string): boolean {
+  escalateAlarm(id: number, level: number, audience: string, at: string): boolean {
     return (
       this.#sql(
-        `UPDATE alarms SET audience = ?, escalation = escalation + 1, escalated_at = ?
+        `UPDATE alarms SET audience = ?, escalation = ?, escalated_at = ?
            WHERE id = ? AND cleared_at IS NULL`,
-      ).run(audience, at, id).changes > 0
+      ).run(audience, level, at, id).changes > 0
     );
+  }
+
+  unattendedAlarms(codes: readonly string[]): AlarmRow[] {
+    return this.#sql(
+      `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
+                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt
+         FROM alarms WHERE cleared_at IS NULL AND acked_at IS NULL AND code IN (SELECT value FROM json_each(?))
+         ORDER BY id`,
+    ).all(JSON.stringify(codes)) as AlarmRow[];
   }
 
   alarms(options: { all?: boolean } = {}): AlarmRow[] {
@@ -444,6 +455,31 @@ class SqliteStore implements Store {
     );
   }
 
+  addHook(hook: Omit<HookRow, "id">): number {
+    const command = hook.command === null ? null : JSON.stringify(hook.command);
+    return Number(
+      this.#sql(
+        `INSERT INTO hooks (severity, command, webhook, created_by, created_at)
+           VALUES (@severity, @command, @webhook, @createdBy, @createdAt)`,
+      ).run({ ...hook, command }).lastInsertRowid,
+    );
+  }
+
+  hooks(): HookRow[] {
+    const rows = this.#sql(
+      `SELECT id, severity, command, webhook, created_by AS createdBy, created_at AS createdAt
+         FROM hooks ORDER BY id`,
+    ).all() as (Omit<HookRow, "command"> & { command: string | null })[];
+    return rows.map((row) => ({
+      ...row,
+      command: row.command === null ? null : (JSON.parse(row.command) as string[]),
+    }));
+  }
+
+  removeHook(id: number): boolean {
+    return this.#sql("DELETE FROM hooks WHERE id = ?").run(id).changes > 0;
+  }
+
   addHealthChange(c: HealthChangeRow): void {
     this.#sql(
       `INSERT INTO health_history (line, peer, from_state, to_state, at, last_ok_at, detail)
@@ -482,6 +518,41 @@ class SqliteStore implements Store {
     return (this.#sql("SELECT * FROM operators ORDER BY created_at, name").all() as OperatorRecord[]).map(
       toOperator,
     );
+  }
+
+  operatorLang(name: string): string | null {
+    const row = this.#sql("SELECT lang FROM operators WHERE name = ?").get(name) as
+      { lang: string | null } | undefined;
+    return row?.lang ?? null;
+  }
+
+  setOperatorLang(name: string, lang: string): boolean {
+    return this.#sql("UPDATE operators SET lang = ? WHERE name = ?").run(lang, name).changes === 1;
+  }
+
+  addSession(s: SessionRow): void {
+    this.#sql("DELETE FROM sessions WHERE expires_at <= ?").run(s.createdAt);
+    this.#sql(
+      `INSERT INTO sessions (id_hash, operator, csrf, created_at, expires_at)
+         VALUES (@idHash, @operator, @csrf, @createdAt, @expiresAt)`,
+    ).run(s);
+  }
+
+  session(idHash: string, now: string): SessionRow | null {
+    return (
+      (this.#sql(
+        `SELECT id_hash AS idHash, operator, csrf, created_at AS createdAt, expires_at AS expiresAt
+           FROM sessions WHERE id_hash = ? AND expires_at > ?`,
+      ).get(idHash, now) as SessionRow | undefined) ?? null
+    );
+  }
+
+  deleteSession(idHash: string): void {
+    this.#sql("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
+  }
+
+  deleteSessionsOf(operator: string): number {
+    return this.#sql("DELETE FROM sessions WHERE operator = ?").run(operator).changes;
   }
 
   setOperatorPassword(name: string, passwordHash: string): boolean {

@@ -47,6 +47,16 @@ export interface OperatorRow {
   createdAt: string;
 }
 
+/** A signed-in operator's console session. */
+export interface SessionRow {
+  /** SHA-256 (hex) of the session's secret id */
+  idHash: string;
+  operator: string;
+  csrf: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /** A peer's signed head statement, as kept. */
 export interface StatementRow {
   line: string;
@@ -125,6 +135,19 @@ export interface AlarmRow {
   /** how many times it was escalated */
   escalation: number;
   escalatedAt: string | null;
+}
+
+/** A hook: what reaches people outside the console when an alarm of at least a severity is raised or escalated. */
+export interface HookRow {
+  id: number;
+  /** the least severity it fires for (info < warning < critical) */
+  severity: Severity;
+  /** the program and its arguments, run without a shell; null for a webhook */
+  command: string[] | null;
+  /** the http(s) URL the alarm is POSTed to as JSON; null for a command */
+  webhook: string | null;
+  createdBy: string;
+  createdAt: string;
 }
 
 /** The part of an alarm its raiser gives. */
@@ -239,16 +262,35 @@ export interface Store {
   clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number;
   /** Clears open alarms of a code about an entry (and a peer, unless null: any peer). */
   clearAlarmsOfEntry(where: { entry: string; peer: string | null; code: string }, at: string): number;
-  /** Addresses an open alarm to the next role of its chain. @returns false if it is not open */
-  escalateAlarm(id: number, audience: string, at: string): boolean;
+  /** Addresses an open alarm to a role further along its chain. @returns false if it is not open */
+  escalateAlarm(id: number, level: number, audience: string, at: string): boolean;
+  /** @returns the alarms of some codes neither cleared nor acknowledged, oldest first */
+  unattendedAlarms(codes: readonly string[]): AlarmRow[];
   /** @returns false if there is no such alarm */
   ackAlarm(id: number, by: string, at: string): boolean;
+
+  /** Adds a hook (exactly one of command and webhook). @returns its id */
+  addHook(hook: Omit<HookRow, "id">): number;
+  /** @returns every hook, oldest first */
+  hooks(): HookRow[];
+  /** @returns false if there is no such hook */
+  removeHook(id: number): boolean;
 
   addHealthChange(change: HealthChangeRow): void;
   /** @returns changes of health, oldest first, of one line (and peer) or all */
   healthHistory(where?: { line?: string; peer?: string }): HealthChangeRow[];
 
   addOperator(operator: OperatorRow): void;
+  /** @returns the language an operator chose for the console, or null */
+  operatorLang(name: string): string | null;
+  setOperatorLang(name: string, lang: string): boolean;
+
+  addSession(session: SessionRow): void;
+  /** @returns the session, if it exists and has not expired at `now` */
+  session(idHash: string, now: string): SessionRow | null;
+  deleteSession(idHash: string): void;
+  /** Ends every session of an operator (disabled, or a new password). @returns how many */
+  deleteSessionsOf(operator: string): number;
   operator(name: string): OperatorRow | null;
   operators(): OperatorRow[];
   /** @returns false if there is no such operator */

@@ -17,6 +17,8 @@ export interface TestStation {
   process: ChildProcess | null;
   /** everything the running process wrote (logs), for diagnosing a failed test */
   output: string;
+  /** the password `init` gave the station's first operator, admin */
+  adminPassword: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface TestStation {
 export async function initStation(dir: string, name: string): Promise<TestStation> {
   const peerPort = await freePort();
   const apiPort = await freePort();
-  const made = await hotlineJson<{ id: string }>([
+  const made = await hotlineJson<{ id: string; admin: { password: string } }>([
     "init",
     "--name",
     name,
@@ -40,7 +42,16 @@ export async function initStation(dir: string, name: string): Promise<TestStatio
     "--api",
     `127.0.0.1:${apiPort}`,
   ]);
-  return { name, dir, id: made.id, peerPort, apiPort, process: null, output: "" };
+  return {
+    name,
+    dir,
+    id: made.id,
+    peerPort,
+    apiPort,
+    process: null,
+    output: "",
+    adminPassword: made.admin.password,
+  };
 }
 
 /**

@@ -273,6 +273,79 @@ describe("line health: automatic link tests, alarms, settings", () => {
     expect([own.code, twice.code, unknown.code, garbled.code]).toEqual([1, 1, 1, 1]);
   }, 60_000);
 
+  it("presence tests appear on the line's schedule, labelled apart from messages; one not answered is NO_ANSWER at both ends, cleared by a late answer", async () => {
+    const set = (...args: string[]) =>
+      hotlineJson(["line", "set", "--line", line, ...args, "--dir", washington.dir]);
+    await set("--presence-schedule", "*/2 * * * * *", "--presence-deadline", "2s");
+    interface Logged {
+      hash: string;
+      author: string;
+      kind: string;
+      ackStates: Record<string, string>;
+    }
+    const testsAt = async (station: TestStation) =>
+      (await hotlineJson<Logged[]>(["log", "--line", line, "--dir", station.dir])).filter(
+        (e) => e.kind === "test",
+      );
+    await waitFor(async () => (await testsAt(moscow)).some((e) => e.author === washington.id), {
+      what: "a presence test from Washington at Moscow",
+      timeoutMs: 10_000,
+    });
+    const open = async (station: TestStation, peer: string) =>
+      (await alarms(station)).filter(
+        (a) => a.code === "NO_ANSWER" && a.peer === peer && a.clearedAt === null,
+      );
+    await waitFor(async () => (await open(washington, moscow.id)).length > 0, {
+      what: "NO_ANSWER at Washington",
+      timeoutMs: 10_000,
+    });
+    await waitFor(async () => (await open(moscow, washington.id)).length > 0, {
+      what: "NO_ANSWER at Moscow",
+    });
+    await set("--presence-schedule", "0 6,18 * * *");
+    // At Moscow, NO_ANSWER about Washington: a test of Washington's that Moscow missed (and one of
+    // Moscow's own that Washington missed). Take the first kind.
+    const fromWashington = new Set(
+      (await testsAt(moscow)).filter((e) => e.author === washington.id).map((e) => e.hash),
+    );
+    const missed = (await open(moscow, washington.id)).find((a) =>
+      fromWashington.has((a as Alarm & { entry: string }).entry),
+    ) as Alarm & { entry: string };
+    expect(missed.severity).toBe("critical");
+    const shown = await hotline(["log", "--line", line, "--dir", washington.dir]);
+    expect(shown.stdout).toMatch(/PRESENCE TEST \(automatic\)/);
+    expect(shown.stdout).toMatch(/Moscow overdue/);
+    expect((await testsAt(washington)).find((e) => e.hash === missed.entry)?.ackStates).toEqual({
+      [moscow.id]: "overdue",
+    });
+
+    // Answered late: Moscow's NO_ANSWER for that test clears, then Washington's.
+    await hotlineJson(["ack", missed.entry, "--dir", moscow.dir]);
+    expect((await alarms(moscow, true)).find((a) => a.id === missed.id)?.clearedAt).not.toBeNull();
+    await waitFor(
+      async () =>
+        (await alarms(washington, true)).some(
+          (a) =>
+            a.code === "NO_ANSWER" &&
+            (a as Alarm & { entry: string }).entry === missed.entry &&
+            a.clearedAt !== null,
+        ),
+      { what: "Washington's NO_ANSWER for that test to clear" },
+    );
+    const bad = await hotline([
+      "line",
+      "set",
+      "--line",
+      line,
+      "--presence-schedule",
+      "61 * * * *",
+      "--dir",
+      washington.dir,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error SCHEMA: .*presenceSchedule.*cron/);
+  }, 60_000);
+
   it("a line is suspended and resumed only by a signed entry, with a reason both ends show; link tests go on", async () => {
     const suspendedAt = async (station: TestStation) =>
       (

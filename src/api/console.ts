@@ -1,0 +1,275 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { HotlineError, LANG, type HeadStatement } from "../record/mod.js";
+import {
+  PERMISSIONS,
+  statusOf,
+  verifyRecord,
+  type LinkMonitor,
+  type Outbox,
+  type Station,
+  type StationStatus,
+} from "../station/mod.js";
+import { SESSION_COOKIE, Sessions, ThrottledError } from "./sessions.js";
+
+const SIGN_IN = z.strictObject({
+  operator: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+const LANG_REQUEST = z.strictObject({ lang: LANG });
+const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
+/** How often the event stream sends the status, whatever happens. */
+const STATUS_EVERY_MS = 2_000;
+/** Most console event streams open at once. */
+const MAX_STREAMS = 64;
+
+/** What a line's record panel shows. */
+export interface RecordSummary {
+  line: string;
+  entries: number;
+  valid: boolean;
+  problems: { code: string; detail: string }[];
+  /** for each other participant: whether its latest signed heads match this station's, and as of when */
+  peers: { id: string; name: string; match: boolean; asOf: string | null; missing: number; extra: number }[];
+  checkedAt: string;
+}
+
+/**
+ * The console's routes: sign-in and sessions, the event stream, the record panel, and the app's
+ * files at `/`.
+ *
+ * @param app the operator API (its auth hook knows sessions)
+ * @param station the station
+ * @param options the session keeper, the running outbox and link monitor
+ */
+export async function consoleRoutes(
+  app: FastifyInstance,
+  station: Station,
+  options: { sessions: Sessions; outbox: Outbox; monitor: LinkMonitor },
+): Promise<void> {
+  const { sessions } = options;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const cookieOf = (request: { cookies: Record<string, string | undefined> }) =>
+    request.cookies[SESSION_COOKIE];
+
+  api.get(
+    "/api/session",
+    { schema: { summary: "The console session: operator, CSRF token" } },
+    async (request) => {
+      const session = sessions.find(cookieOf(request));
+      if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
+      return sessions.view(session);
+    },
+  );
+  api.post(
+    "/api/session",
+    { schema: { summary: "Sign in to the console with an operator's name and password", body: SIGN_IN } },
+    async (request, reply) => {
+      try {
+        const { secret, row } = await sessions.signIn(
+          request.body.operator,
+          request.body.password,
+          request.ip,
+        );
+        Sessions.setCookie(reply, secret);
+        request.log.info({ operator: row.operator }, "operator signed in");
+        return sessions.view(row);
+      } catch (error) {
+        if (error instanceof ThrottledError)
+          void reply.header("retry-after", String(error.retryAfterSeconds));
+        if (error instanceof HotlineError) request.log.warn({ code: error.code }, "sign-in refused");
+        throw error;
+      }
+    },
+  );
+  api.delete(
+    "/api/session",
+    { config: { access: PERMISSIONS.read }, schema: { summary: "Sign out" } },
+    async (request, reply) => {
+      sessions.signOut(cookieOf(request));
+      Sessions.setCookie(reply, null);
+      return reply.status(204).send();
+    },
+  );
+  api.put(
+    "/api/session/lang",
+    {
+      config: { access: PERMISSIONS.read },
+      schema: { summary: "The signed-in operator's console language", body: LANG_REQUEST },
+    },
+    async (request) => {
+      const session = sessions.find(cookieOf(request));
+      if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
+      station.store.setOperatorLang(session.operator, request.body.lang);
+      return sessions.view(session);
+    },
+  );
+
+  api.get(
+    "/api/lines/:line/record",
+    {
+      schema: {
+        summary: "A line's record: verified, and compared with each peer's signed heads",
+        params: LINE_PARAM,
+      },
+    },
+    async (request) => recordSummary(station, request.params.line),
+  );
+
+  let streams = 0;
+  app.get(
+    "/api/events",
+    { schema: { summary: "Server-sent events: status, entries, alarm" } },
+    (request, reply) => {
+      if (streams >= MAX_STREAMS)
+        throw new HotlineError("THROTTLED", "Cannot open another event stream: too many");
+      streams++;
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      const send = (event: string, data: unknown) => {
+        if (!out.writableEnded) out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      let lastStatus = "";
+      const sendStatus = () => {
+        let status: StationStatus;
+        try {
+          status = statusOf(station, { outbox: options.outbox, monitor: options.monitor });
+        } catch {
+          return; // the station is stopping
+        }
+        const text = JSON.stringify(status);
+        if (text !== lastStatus) send("status", status);
+        lastStatus = text;
+      };
+      const heads = new Map<string, string>();
+      const onEntries = (entries: readonly { entry: { line: string | null } }[]) => {
+        for (const line of new Set(entries.map((e) => e.entry.line)))
+          if (line !== null) send("entries", { line });
+        sendStatus();
+      };
+      const onStatement = (statement: HeadStatement) => {
+        // A receipt moved: the line's transcript shows it. Link tests repeat the same heads: not news.
+        const key = `${statement.line} ${statement.station}`;
+        const now = JSON.stringify(statement.heads);
+        if (heads.get(key) === now) return;
+        const first = !heads.has(key);
+        heads.set(key, now);
+        if (!first) send("entries", { line: statement.line });
+      };
+      const onAlarm = (id: number) => {
+        send("alarm", station.store.alarm(id));
+        sendStatus();
+      };
+      station.events.on("entries", onEntries);
+      station.events.on("statement", onStatement);
+      station.events.on("alarm", onAlarm);
+      const timer = setInterval(() => {
+        sendStatus();
+        if (!out.writableEnded) out.write(": keep-alive\n\n");
+      }, STATUS_EVERY_MS);
+      out.write("retry: 2000\n\n");
+      sendStatus();
+      const close = () => {
+        clearInterval(timer);
+        station.events.off("entries", onEntries);
+        station.events.off("statement", onStatement);
+        station.events.off("alarm", onAlarm);
+        streams--;
+      };
+      request.raw.once("close", close);
+    },
+  );
+
+  if (root !== null) {
+    await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+  }
+}
+
+/** The built console's folder, or null when it is not built. */
+const root = consoleRoot();
+
+/**
+ * Answers a page no route took: any path is the app's (a deep link such as /lines/… routes in
+ * the browser), so it gets index.html.
+ *
+ * @param _request the request
+ * @param reply its reply
+ * @returns the reply
+ */
+export function consolePage(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (root === null) {
+    return reply
+      .status(503)
+      .type("text/plain")
+      .send("The console is not built: run 'npm run build' in the hotline folder.");
+  }
+  return reply.sendFile("index.html");
+}
+
+/**
+ * @param station the station
+ * @param ref a line id, prefix or name
+ * @returns the line's record verified by the same code as `hotline verify`, and whether each
+ *   peer's latest signed heads match this station's
+ */
+export async function recordSummary(station: Station, ref: string): Promise<RecordSummary> {
+  const line = station.resolveLine(ref);
+  const entries = station.store.entries(line.id);
+  const report = await verifyRecord(entries, entries.length, { lines: [line.id], workers: 0 });
+  const mine = new Map(station.store.heads(line.id).map((h) => [h.author, h.seq]));
+  const statements = new Map(station.store.latestStatements(line.id).map((s) => [s.station, s]));
+  return {
+    line: line.id,
+    entries: report.entries,
+    valid: report.ok,
+    problems: report.problems.map((p) => ({ code: p.code, detail: p.detail })),
+    peers: station.store
+      .participants(line.id)
+      .filter((p) => p.station !== station.id)
+      .map((p) => {
+        const statement = statements.get(p.station);
+        const theirs = new Map<string, number>(
+          Object.entries(
+            statement === undefined ? {} : (JSON.parse(statement.heads) as Record<string, { seq: number }>),
+          ).map(([author, head]) => [author, head.seq]),
+        );
+        let missing = 0;
+        let extra = 0;
+        for (const [author, seq] of mine) missing += Math.max(0, seq - (theirs.get(author) ?? 0));
+        for (const [author, seq] of theirs) extra += Math.max(0, seq - (mine.get(author) ?? 0));
+        return {
+          id: p.station,
+          name: p.name,
+          match: statement !== undefined && missing === 0 && extra === 0,
+          asOf: statement?.time ?? null,
+          missing,
+          extra,
+        };
+      }),
+    checkedAt: new Date(station.clock.now()).toISOString(),
+  };
+}
+
+/** @returns the built console's folder (`dist/console` of this package), or null if not built */
+function consoleRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "package.json"))) {
+      const built = join(dir, "dist", "console");
+      return existsSync(join(built, "index.html")) ? built : null;
+    }
+    dir = dirname(dir);
+  }
+  return null;
+}

@@ -1,0 +1,210 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { HotlineError } from "../record/mod.js";
+import { checkPassword, isoNow, type Station } from "../station/mod.js";
+import type { SessionRow } from "../store/mod.js";
+
+/** The cookie that carries a console session's secret. */
+export const SESSION_COOKIE = "hotline_session";
+/** The header every console write must carry, echoing the session's CSRF token. */
+export const CSRF_HEADER = "x-csrf-token";
+/** How long a session lasts: a long watch, then sign in again. */
+const SESSION_MS = 12 * 3_600_000;
+
+/**
+ * Failed sign-ins allowed before each further attempt must wait: per operator name, and — looser,
+ * as an operations room's consoles may share one address — per client address.
+ */
+const FREE_FAILURES = { operator: 3, client: 20 };
+/** The wait after the first failure beyond the free ones; it doubles with each, up to the cap. */
+const FIRST_WAIT_MS = 5_000;
+const MAX_WAIT_MS = 15 * 60_000;
+/** Failures older than this are forgotten. */
+const FORGET_MS = 60 * 60_000;
+
+/**
+ * Throttles failed sign-ins, per operator name and per client address (whichever is worse): a
+ * few free tries, then a wait that doubles with each failure — slow for a guesser, a short pause
+ * for an officer who mistyped.
+ */
+export class SignInThrottle {
+  readonly #failures = new Map<string, { count: number; last: number }>();
+
+  /**
+   * @param keys "operator:NAME" and "client:ADDRESS"
+   * @param now now, in ms
+   * @returns ms to wait before another attempt, 0 if none
+   */
+  waitMs(keys: readonly string[], now: number): number {
+    let wait = 0;
+    for (const key of keys) {
+      const f = this.#failures.get(key);
+      const free = key.startsWith("client:") ? FREE_FAILURES.client : FREE_FAILURES.operator;
+      if (f === undefined || now - f.last > FORGET_MS || f.count < free) continue;
+      const span = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (f.count - free));
+      wait = Math.max(wait, f.last + span - now);
+    }
+    return Math.max(0, wait);
+  }
+
+  failed(keys: readonly string[], now: number): void {
+    for (const key of keys) {
+      const f = this.#failures.get(key);
+      this.#failures.set(key, {
+        count: f === undefined || now - f.last > FORGET_MS ? 1 : f.count + 1,
+        last: now,
+      });
+    }
+    if (this.#failures.size > 10_000) {
+      for (const [key, f] of this.#failures) if (now - f.last > FORGET_MS) this.#failures.delete(key);
+    }
+  }
+
+  succeeded(keys: readonly string[]): void {
+    for (const key of keys) this.#failures.delete(key);
+  }
+}
+
+/** What the console learns of its session. */
+export interface SessionView {
+  operator: { name: string; role: string; lang: string | null };
+  csrf: string;
+  station: { id: string; name: string; fingerprint: string; url: string };
+}
+
+/** Console sessions: sign-in with an operator's password, cookies, CSRF tokens. */
+export class Sessions {
+  readonly #station: Station;
+  readonly #throttle = new SignInThrottle();
+
+  constructor(station: Station) {
+    this.#station = station;
+  }
+
+  /**
+   * Checks an operator's password and opens a session.
+   *
+   * @param operator the name typed
+   * @param password the password typed
+   * @param client the client's address (for throttling)
+   * @returns the session's secret (for the cookie) and its row
+   * @throws HotlineError THROTTLED (wait), BAD_CREDENTIALS (wrong name or password, or disabled)
+   */
+  async signIn(
+    operator: string,
+    password: string,
+    client: string,
+  ): Promise<{ secret: string; row: SessionRow }> {
+    const keys = [`operator:${operator.toLowerCase()}`, `client:${client}`];
+    const clock = this.#station.clock;
+    const wait = this.#throttle.waitMs(keys, clock.now());
+    if (wait > 0) {
+      throw new ThrottledError(Math.ceil(wait / 1000));
+    }
+    const row = this.#station.store.operator(operator);
+    // The same work whether or not the operator exists, so timing does not tell which names do.
+    const ok = await checkPassword(password, row?.passwordHash ?? DUMMY_HASH);
+    if (row === null || !ok || row.disabled) {
+      this.#throttle.failed(keys, clock.now());
+      throw new HotlineError(
+        "BAD_CREDENTIALS",
+        "Cannot sign in: the operator name or the password is wrong, or the operator is disabled",
+      );
+    }
+    this.#throttle.succeeded(keys);
+    const secret = randomBytes(32).toString("base64url");
+    const now = clock.now();
+    const session: SessionRow = {
+      idHash: hashOf(secret),
+      operator: row.name,
+      csrf: randomBytes(24).toString("base64url"),
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + SESSION_MS).toISOString(),
+    };
+    this.#station.store.addSession(session);
+    return { secret, row: session };
+  }
+
+  /**
+   * @param secret the cookie's value
+   * @returns the session, if it is live and its operator still enabled
+   */
+  find(secret: string | undefined): SessionRow | null {
+    if (secret === undefined || secret.length === 0 || secret.length > 100) return null;
+    const session = this.#station.store.session(hashOf(secret), isoNow(this.#station.clock));
+    if (session === null) return null;
+    const operator = this.#station.store.operator(session.operator);
+    return operator === null || operator.disabled ? null : session;
+  }
+
+  signOut(secret: string | undefined): void {
+    if (secret !== undefined) this.#station.store.deleteSession(hashOf(secret));
+  }
+
+  /**
+   * @param session a live session
+   * @returns what the console is told of it
+   */
+  view(session: SessionRow): SessionView {
+    const operator = this.#station.operator(session.operator);
+    const me = this.#station.whoami();
+    return {
+      operator: {
+        name: operator.name,
+        role: operator.role,
+        lang: this.#station.store.operatorLang(operator.name),
+      },
+      csrf: session.csrf,
+      station: { id: me.id, name: me.name, fingerprint: me.fingerprint, url: me.url },
+    };
+  }
+
+  /**
+   * Refuses a console write that does not echo its session's CSRF token.
+   *
+   * @param request the request
+   * @param session its session
+   */
+  checkCsrf(request: FastifyRequest, session: SessionRow): void {
+    const given = Buffer.from(String(request.headers[CSRF_HEADER] ?? ""));
+    const expected = Buffer.from(session.csrf);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new HotlineError(
+        "BAD_CSRF",
+        "Cannot accept the request: it lacks the session's CSRF token (reload the console)",
+      );
+    }
+  }
+
+  /**
+   * Sets the session cookie: httpOnly (no script reads it), SameSite=Strict (no other site sends it).
+   *
+   * @param reply the reply
+   * @param secret the session's secret, or null to clear it
+   */
+  static setCookie(reply: FastifyReply, secret: string | null): void {
+    void reply.setCookie(SESSION_COOKIE, secret ?? "", {
+      httpOnly: true,
+      sameSite: "strict",
+      path: "/",
+      ...(secret === null ? { maxAge: 0 } : { maxAge: SESSION_MS / 1000 }),
+    });
+  }
+}
+
+/** Too many failed sign-ins: wait. */
+export class ThrottledError extends HotlineError {
+  readonly retryAfterSeconds: number;
+
+  constructor(seconds: number) {
+    super("THROTTLED", `Cannot sign in yet: too many failed attempts; try again in ${seconds} s`);
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+function hashOf(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** A valid scrypt hash of a random password: checked against when the operator does not exist. */
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -1,0 +1,236 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { HotlineError } from "../record/mod.js";
+import { DeadlineWatch, ackEntry } from "./acks.js";
+import { initStation } from "./init.js";
+import { acceptInvite, createInvite } from "./pairing.js";
+import { PresenceTests } from "./presence.js";
+import { Station } from "./station.js";
+
+/**
+ * Human attention with a fake clock: presence tests on schedule, acknowledgement deadlines,
+ * NO_ANSWER at both ends, escalation along the line's chain — exact to the millisecond, no waiting.
+ */
+describe("presence tests, deadlines and escalation", () => {
+  const roots: string[] = [];
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+  });
+
+  const clock = { t: Date.parse("2026-11-23T05:59:58.000Z"), now: () => clock.t };
+  const at = (iso: string) => (clock.t = Date.parse(iso));
+
+  async function station(name: string, port: number): Promise<Station> {
+    const root = mkdtempSync(join(tmpdir(), "hotline-attention-"));
+    roots.push(root);
+    await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
+    const s = Station.open({ dir: join(root, name), clock });
+    cleanups.push(() => s.close());
+    return s;
+  }
+
+  /** Washington and Moscow on one line, each with its deadline watch; `deliver` copies what is new. */
+  async function pair() {
+    at("2026-11-23T05:59:58.000Z");
+    const washington = await station("Washington", 17101);
+    const moscow = await station("Moscow", 17102);
+    const transport = new DirectTransport();
+    transport.add(washington, moscow);
+    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    await acceptInvite(
+      moscow,
+      transport,
+      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+    );
+    const deliver = (from: Station, to: Station) => {
+      const missing = from.store
+        .entries(line)
+        .filter((e) => to.store.entryByHash(e.hash) === null)
+        .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+      if (missing.length > 0) to.receive(missing);
+    };
+    deliver(moscow, washington);
+    deliver(washington, moscow);
+    const watches = [washington, moscow].map((s) => new DeadlineWatch(s, { everyMs: 3_600_000 }));
+    for (const w of watches) {
+      w.start();
+      cleanups.push(() => w.stop());
+    }
+    const check = () => watches.forEach((w) => w.check());
+    const open = (s: Station, code: string) =>
+      s.store.alarms().filter((a) => a.code === code && a.clearedAt === null);
+    return { washington, moscow, line, deliver, check, open };
+  }
+
+  it("sends a presence test at each slot of the line's schedule, once, and none on a suspended line", async () => {
+    const { washington, line } = await pair();
+    const presence = new PresenceTests(washington, { everyMs: 3_600_000 });
+    presence.start();
+    cleanups.push(() => presence.stop());
+    expect(presence.check()).toEqual([]);
+    at("2026-11-23T06:00:00.400Z");
+    const sent = presence.check();
+    expect(sent.map((s) => s.slot)).toEqual(["2026-11-23T06:00:00.000Z"]);
+    expect(presence.check()).toEqual([]);
+
+    // A restart just before the slot, looking again: the test of 06:00 is not sent twice.
+    const again = new PresenceTests(washington);
+    at("2026-11-23T05:59:59.000Z");
+    again.start();
+    again.stop();
+    at("2026-11-23T06:00:01.000Z");
+    expect(again.check()).toEqual([]);
+
+    const tests = washington.store.entriesOfKind(line, "test");
+    expect(tests).toHaveLength(1);
+    expect((JSON.parse(tests[0]?.bytes.toString("utf8") ?? "") as { body: unknown }).body).toEqual({
+      slot: "2026-11-23T06:00:00.000Z",
+    });
+
+    washington.setLine({ line, presenceSchedule: "*/10 * * * * *", operator: "admin" });
+    at("2026-11-23T06:00:10.100Z");
+    expect(presence.check().map((s) => s.slot)).toEqual(["2026-11-23T06:00:10.000Z"]);
+    washington.suspendLine({ line, suspend: true, reason: "maintenance", operator: "admin" });
+    at("2026-11-23T06:00:20.100Z");
+    expect(presence.check()).toEqual([]);
+  });
+
+  it("a presence test asks the other side at once; unanswered at its deadline it is NO_ANSWER at both ends", async () => {
+    const { washington, moscow, line, deliver, check, open } = await pair();
+    const presence = new PresenceTests(washington);
+    presence.start();
+    presence.stop();
+    at("2026-11-23T06:00:00.000Z");
+    const [sent] = presence.check();
+    deliver(washington, moscow);
+    expect(open(moscow, "PRESENCE_TEST")).toMatchObject([
+      { severity: "warning", peer: washington.id, entry: sent?.hash, audience: "officer" },
+    ]);
+
+    at("2026-11-23T06:09:59.999Z");
+    check();
+    expect(open(moscow, "NO_ANSWER")).toEqual([]);
+    expect(open(washington, "NO_ANSWER")).toEqual([]);
+    expect(washington.log(line).find((e) => e.kind === "test")?.ackStates).toEqual({
+      [moscow.id]: "pending",
+    });
+
+    at("2026-11-23T06:10:00.000Z");
+    check();
+    expect(open(washington, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: moscow.id }]);
+    expect(open(moscow, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: washington.id }]);
+    expect(open(moscow, "PRESENCE_TEST")).toEqual([]);
+    expect(washington.log(line).find((e) => e.kind === "test")?.ackStates).toEqual({
+      [moscow.id]: "overdue",
+    });
+
+    // Late, but answered: both ends clear.
+    at("2026-11-23T06:12:00.000Z");
+    ackEntry(moscow, { entry: sent?.hash ?? "", operator: "admin" });
+    expect(open(moscow, "NO_ANSWER")).toEqual([]);
+    deliver(moscow, washington);
+    expect(open(washington, "NO_ANSWER")).toEqual([]);
+    const logged = washington.log(line).find((e) => e.kind === "test");
+    expect(logged?.ackStates).toEqual({ [moscow.id]: "acked" });
+    expect(logged?.acks[moscow.id]).toEqual({ by: "admin", time: "2026-11-23T06:12:00.000Z" });
+  });
+
+  it("answered in time: no alarm at either end", async () => {
+    const { washington, moscow, deliver, check, open } = await pair();
+    at("2026-11-23T06:00:00.000Z");
+    const sent = washington.send({
+      line: washington.store.lines()[0]?.id ?? "",
+      text: "Test",
+      precedence: "FLASH",
+      operator: "admin",
+    });
+    deliver(washington, moscow);
+    at("2026-11-23T06:01:00.000Z");
+    ackEntry(moscow, { entry: sent.hash, operator: "admin" });
+    deliver(moscow, washington);
+    at("2026-11-23T06:30:00.000Z");
+    check();
+    for (const s of [washington, moscow]) {
+      expect(open(s, "ACK_OVERDUE")).toEqual([]);
+      expect(open(s, "ACK_REMINDER")).toEqual([]);
+    }
+  });
+
+  it("an unanswered FLASH escalates officer → supervisor → admin at 1×, 2×, 3× its deadline, at both ends", async () => {
+    const { washington, moscow, line, deliver, check, open } = await pair();
+    at("2026-11-23T06:00:00.000Z");
+    washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
+    deliver(washington, moscow);
+    const audience = (s: Station, code: string) => open(s, code).map((a) => [a.audience, a.escalation]);
+
+    at("2026-11-23T06:02:00.000Z"); // FLASH: 2 minutes
+    check();
+    expect(audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
+    expect(audience(moscow, "ACK_REMINDER")).toEqual([["officer", 0]]);
+    expect(open(washington, "ACK_OVERDUE")[0]?.severity).toBe("critical");
+
+    at("2026-11-23T06:03:59.999Z");
+    check();
+    expect(audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
+    at("2026-11-23T06:04:00.000Z");
+    check();
+    expect(audience(washington, "ACK_OVERDUE")).toEqual([["supervisor", 1]]);
+    expect(audience(moscow, "ACK_REMINDER")).toEqual([["supervisor", 1]]);
+
+    // Someone at Moscow takes it (acknowledges the alarm): it stops climbing there.
+    const reminder = open(moscow, "ACK_REMINDER")[0];
+    moscow.store.ackAlarm(reminder?.id ?? 0, "ivanov", "2026-11-23T06:05:00.000Z");
+    at("2026-11-23T06:06:00.000Z");
+    check();
+    expect(audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]);
+    expect(moscow.store.alarm(reminder?.id ?? 0)).toMatchObject({ audience: "supervisor", escalation: 1 });
+
+    at("2026-11-23T07:00:00.000Z");
+    check();
+    expect(audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]); // the end of the chain
+  });
+
+  it("the chain and the presence deadline are line settings; bad ones are refused", async () => {
+    const { washington, moscow, line, deliver, check, open } = await pair();
+    washington.setLine({
+      line,
+      escalation: ["supervisor", "admin"],
+      presenceDeadline: 60,
+      operator: "admin",
+    });
+    deliver(washington, moscow);
+    expect(moscow.settings(line)).toMatchObject({
+      escalation: ["supervisor", "admin"],
+      presenceDeadline: 60,
+    });
+
+    at("2026-11-23T06:00:00.000Z");
+    washington.send({ line, text: "Status?", precedence: "IMMEDIATE", operator: "admin" });
+    at("2026-11-23T06:10:00.000Z");
+    check();
+    expect(open(washington, "ACK_OVERDUE").map((a) => a.audience)).toEqual(["supervisor"]);
+    expect(open(washington, "ACK_OVERDUE")[0]?.severity).toBe("warning");
+
+    for (const bad of [
+      { presenceSchedule: "61 * * * *" },
+      { presenceSchedule: "every morning" },
+      { escalation: ["officer", "officer"] },
+      { escalation: ["janitor"] },
+      { presenceDeadline: 0 },
+    ]) {
+      const attempt = () => washington.setLine({ line, ...bad, operator: "admin" } as never);
+      expect(attempt).toThrow(HotlineError);
+      try {
+        attempt();
+      } catch (error) {
+        expect((error as HotlineError).code).toBe("SCHEMA");
+      }
+    }
+    expect(washington.settings(line).presenceSchedule).toBe("0 6,18 * * *");
+  });
+});

@@ -1,0 +1,109 @@
+import { Cron } from "croner";
+import { isoNow } from "./clock.js";
+import type { OutboxLogger } from "./outbox.js";
+import { suspensionOf } from "./settings.js";
+import type { Station } from "./station.js";
+
+const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
+
+/** Most schedule slots looked at in one check (a schedule every second, after a long stall). */
+const MAX_SLOTS_PER_CHECK = 10_000;
+
+/**
+ * Presence tests: on each line's schedule (`presenceSchedule`, cron in UTC) this station writes a
+ * signed `test` entry, which every other participant's operators must acknowledge within the
+ * line's `presenceDeadline` — proof that a person is on watch there (the DeadlineWatch raises
+ * NO_ANSWER at both ends when nobody does).
+ *
+ * Only slots that fall while the station runs are sent: a slot missed while it was stopped is not
+ * sent late. A suspended line gets none (nobody owes a watch on it); a line with no other
+ * participant neither. At most one test per slot and line, even across a restart.
+ */
+export class PresenceTests {
+  readonly #station: Station;
+  readonly #everyMs: number;
+  readonly #logger: OutboxLogger;
+  /** per line, the time up to which its schedule was looked at */
+  readonly #checkedUpTo = new Map<string, number>();
+  readonly #crons = new Map<string, Cron>();
+  #startedAt = 0;
+  #timer: NodeJS.Timeout | null = null;
+
+  /**
+   * @param station the station
+   * @param options how often to look at the schedules (default every second), a logger
+   */
+  constructor(station: Station, options: { everyMs?: number; logger?: OutboxLogger | undefined } = {}) {
+    this.#station = station;
+    this.#everyMs = options.everyMs ?? 1_000;
+    this.#logger = options.logger ?? silent;
+  }
+
+  start(): void {
+    this.#startedAt = this.#station.clock.now();
+    this.#timer = setInterval(() => this.check(), this.#everyMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /**
+   * Sends the presence tests whose slot came since the last check (the latest slot of each line).
+   *
+   * @returns the tests written: line and slot
+   */
+  check(): { line: string; slot: string; hash: string }[] {
+    const station = this.#station;
+    const now = station.clock.now();
+    const written: { line: string; slot: string; hash: string }[] = [];
+    for (const line of station.store.lines()) {
+      const from = this.#checkedUpTo.get(line.id) ?? this.#startedAt;
+      this.#checkedUpTo.set(line.id, now);
+      const slot = this.#latestSlot(station.settings(line.id).presenceSchedule, from, now);
+      if (slot === null) continue;
+      if (station.store.participants(line.id).length < 2) continue;
+      if (suspensionOf(station.store, line.id) !== null) {
+        this.#logger.info({ line: line.id, slot }, "presence test not sent: the line is suspended");
+        continue;
+      }
+      if (this.#sent(line.id, slot)) continue;
+      try {
+        const sealed = station.write(line.id, { kind: "test", body: { slot } });
+        written.push({ line: line.id, slot, hash: sealed.hash });
+        this.#logger.info({ line: line.id, slot, at: isoNow(station.clock) }, "presence test sent");
+      } catch (error) {
+        this.#logger.warn({ line: line.id, slot, error: String(error) }, "presence test not sent");
+      }
+    }
+    return written;
+  }
+
+  /** @returns the latest slot of a schedule in (from, now], or null */
+  #latestSlot(pattern: string, from: number, now: number): string | null {
+    let cron = this.#crons.get(pattern);
+    if (cron === undefined) {
+      cron = new Cron(pattern, { timezone: "UTC" }); // the entry's schema checked it
+      this.#crons.set(pattern, cron);
+    }
+    let latest: Date | null = null;
+    let next = cron.nextRun(new Date(from));
+    for (let i = 0; next !== null && next.getTime() <= now && i < MAX_SLOTS_PER_CHECK; i++) {
+      latest = next;
+      next = cron.nextRun(next);
+    }
+    return latest?.toISOString() ?? null;
+  }
+
+  #sent(line: string, slot: string): boolean {
+    return this.#station.store
+      .entriesOfKind(line, "test")
+      .some(
+        (e) =>
+          e.author === this.#station.id &&
+          (JSON.parse(e.bytes.toString("utf8")) as { body: { slot: string } }).body.slot === slot,
+      );
+  }
+}
