@@ -1,5 +1,6 @@
 // @ts-check
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -17,6 +18,13 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/require-await": "off",
     },
+  },
+  {
+    // The console runs in the browser; projectService finds console/tsconfig.json for these files.
+    files: ["console/**/*.{ts,tsx}"],
+    plugins: reactHooks.configs.flat.recommended.plugins,
+    rules: reactHooks.configs.flat.recommended.rules,
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ["**/*.js"],

@@ -15,7 +15,7 @@ import {
   type Station,
   type StationStatus,
 } from "../station/mod.js";
-import { SESSION_COOKIE, Sessions, ThrottledError } from "./sessions.js";
+import { type Sessions, ThrottledError } from "./sessions.js";
 
 const SIGN_IN = z.strictObject({
   operator: z.string().min(1).max(64),
@@ -23,7 +23,7 @@ const SIGN_IN = z.strictObject({
 });
 const LANG_REQUEST = z.strictObject({ lang: LANG });
 const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
-/** How often the event stream sends the status, whatever happens. */
+/** How often the event stream looks for a changed status, and pings (a long silence means a dead stream). */
 const STATUS_EVERY_MS = 2_000;
 /** Most console event streams open at once. */
 const MAX_STREAMS = 64;
@@ -55,7 +55,7 @@ export async function consoleRoutes(
   const { sessions } = options;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const cookieOf = (request: { cookies: Record<string, string | undefined> }) =>
-    request.cookies[SESSION_COOKIE];
+    request.cookies[sessions.cookie];
 
   api.get(
     "/api/session",
@@ -76,7 +76,7 @@ export async function consoleRoutes(
           request.body.password,
           request.ip,
         );
-        Sessions.setCookie(reply, secret);
+        sessions.setCookie(reply, secret);
         request.log.info({ operator: row.operator }, "operator signed in");
         return sessions.view(row);
       } catch (error) {
@@ -92,7 +92,7 @@ export async function consoleRoutes(
     { config: { access: PERMISSIONS.read }, schema: { summary: "Sign out" } },
     async (request, reply) => {
       sessions.signOut(cookieOf(request));
-      Sessions.setCookie(reply, null);
+      sessions.setCookie(reply, null);
       return reply.status(204).send();
     },
   );
@@ -153,9 +153,26 @@ export async function consoleRoutes(
         lastStatus = text;
       };
       const heads = new Map<string, string>();
-      const onEntries = (entries: readonly { entry: { line: string | null } }[]) => {
-        for (const line of new Set(entries.map((e) => e.entry.line)))
-          if (line !== null) send("entries", { line });
+      const onEntries = (
+        entries: readonly {
+          hash: string;
+          entry: { line: string | null; kind: string; author: string; body: unknown };
+        }[],
+      ) => {
+        for (const line of new Set(entries.map((e) => e.entry.line))) {
+          if (line === null) continue;
+          // What arrived, in brief: enough for the console to tell FLASH traffic without a fetch.
+          const brief = entries
+            .filter((e) => e.entry.line === line)
+            .slice(-50)
+            .map(({ hash, entry }) => ({
+              hash,
+              kind: entry.kind,
+              author: entry.author,
+              precedence: (entry.body as { precedence?: string }).precedence ?? null,
+            }));
+          send("entries", { line, entries: brief });
+        }
         sendStatus();
       };
       const onStatement = (statement: HeadStatement) => {
@@ -176,7 +193,7 @@ export async function consoleRoutes(
       station.events.on("alarm", onAlarm);
       const timer = setInterval(() => {
         sendStatus();
-        if (!out.writableEnded) out.write(": keep-alive\n\n");
+        send("ping", { at: new Date(station.clock.now()).toISOString() });
       }, STATUS_EVERY_MS);
       out.write("retry: 2000\n\n");
       sendStatus();

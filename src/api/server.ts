@@ -13,9 +13,10 @@ import { z } from "zod";
 import { answerErrors } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
 import { hookRoutes } from "./hooks.js";
+import { callRoutes } from "./calls.js";
 import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
-import { SESSION_COOKIE, Sessions } from "./sessions.js";
+import { Sessions } from "./sessions.js";
 import { BODY_SCHEMAS, HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
@@ -124,7 +125,7 @@ export async function buildApiServer(
     delete request.headers[OPERATOR_HEADER]; // only the session names the operator
     const route = `${request.method} ${request.routeOptions.url ?? ""}`;
     if (route === "POST /api/session" || route === "GET /api/session") return;
-    const session = sessions.find(request.cookies[SESSION_COOKIE]);
+    const session = sessions.find(request.cookies[sessions.cookie]);
     if (session === null) {
       throw new HotlineError(
         "UNAUTHORIZED",
@@ -144,6 +145,7 @@ export async function buildApiServer(
   await api.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await api.register(hookRoutes, { station });
+  await api.register(callRoutes, { station });
   api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
   api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
     statusOf(station, { outbox: options.outbox, monitor: options.monitor }),

@@ -4,8 +4,15 @@ import { HotlineError } from "../record/mod.js";
 import { checkPassword, isoNow, type Station } from "../station/mod.js";
 import type { SessionRow } from "../store/mod.js";
 
-/** The cookie that carries a console session's secret. */
-export const SESSION_COOKIE = "hotline_session";
+/**
+ * @param stationId the station's id
+ * @returns the name of the cookie that carries a session's secret: one per station, as browsers
+ *   share cookies across the ports of a host (two stations on one machine must not sign each
+ *   other's operators out)
+ */
+export function sessionCookie(stationId: string): string {
+  return `hotline_${stationId.slice(0, 12)}`;
+}
 /** The header every console write must carry, echoing the session's CSRF token. */
 export const CSRF_HEADER = "x-csrf-token";
 /** How long a session lasts: a long watch, then sign in again. */
@@ -77,8 +84,12 @@ export class Sessions {
   readonly #station: Station;
   readonly #throttle = new SignInThrottle();
 
+  /** the name of this station's session cookie */
+  readonly cookie: string;
+
   constructor(station: Station) {
     this.#station = station;
+    this.cookie = sessionCookie(station.id);
   }
 
   /**
@@ -182,8 +193,8 @@ export class Sessions {
    * @param reply the reply
    * @param secret the session's secret, or null to clear it
    */
-  static setCookie(reply: FastifyReply, secret: string | null): void {
-    void reply.setCookie(SESSION_COOKIE, secret ?? "", {
+  setCookie(reply: FastifyReply, secret: string | null): void {
+    void reply.setCookie(this.cookie, secret ?? "", {
       httpOnly: true,
       sameSite: "strict",
       path: "/",

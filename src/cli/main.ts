@@ -1,14 +1,18 @@
 import { Command, CommanderError } from "commander";
 import { registerAlarmCommands } from "./alarms.js";
+import { registerCallCommands } from "./calls.js";
 import { UsageError } from "./common.js";
+import { registerExportCommand } from "./export.js";
 import { registerHookCommands } from "./hooks.js";
 import { registerHealthCommand } from "./health.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMessageCommands } from "./messages.js";
 import { registerOperatorCommands } from "./operators.js";
 import { registerPeerCommands } from "./peers.js";
+import { registerReadoutCommands } from "./readouts.js";
 import { EXIT, reportError } from "./output.js";
 import { registerStationCommands } from "./station.js";
+import { registerTranslateCommands } from "./translate.js";
 import { registerVerifyCommand } from "./verify.js";
 
 /**
@@ -33,6 +37,10 @@ export function buildProgram(): Command {
   registerAlarmCommands(program);
   registerHookCommands(program);
   registerHealthCommand(program);
+  registerCallCommands(program);
+  registerReadoutCommands(program);
+  registerTranslateCommands(program);
+  registerExportCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

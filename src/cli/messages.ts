@@ -230,7 +230,13 @@ function describe(e: LogEntry): string {
   }
 }
 
-function readText(path: string): string {
+/**
+ * Reads a text an operator gives by file ('-': standard input), refusing one larger than an entry.
+ *
+ * @param path the file
+ * @returns its text
+ */
+export function readText(path: string): string {
   // Read at most one byte past the limit, so a huge file is refused without being read whole.
   let fd: number;
   try {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { usageError, type CommonOptions, withCommon, withStation } from "./common.js";
+import { type CommonOptions, withCommon, withStation } from "./common.js";
+import { verifyBundleFile } from "./export.js";
 import { EXIT, printJson, printLines } from "./output.js";
 
 /**
@@ -19,8 +20,11 @@ export function registerVerifyCommand(program: Command): void {
         (v) => Number.parseInt(v, 10),
       ),
   ).action(async (options: CommonOptions & { bundle?: string; workers?: number }) => {
-    if (options.bundle !== undefined)
-      throw usageError("Cannot verify a bundle yet: export arrives in a later release");
+    if (options.bundle !== undefined) {
+      const valid = await verifyBundleFile(options.bundle, options);
+      if (!valid) process.exitCode = EXIT.failure;
+      return;
+    }
     const report = await withStation(options, (station) => station.verify({ workers: options.workers }));
     if (options.json) {
       printJson(

@@ -61,6 +61,26 @@ export const CRON = z
     }
   });
 
+/** Levels a call may be asked for at, lowest first. */
+export const CALL_LEVELS = ["working", "senior", "minister"] as const;
+export type CallLevel = (typeof CALL_LEVELS)[number];
+
+/** What a reader of a readout says of one of its points. */
+export const VERDICTS = ["agreed", "disputed"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Longest readout or translation, in characters (an entry is at most 64 KiB in all). */
+export const MAX_LONG_TEXT = 30_000;
+
+const nonEmpty = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((t) => t.trim().length > 0, "must not be empty");
+
+/** The people on a call, by name or title ("Secretary Austin"), at most 20. */
+const PEOPLE = z.array(NAME).min(1).max(20);
+
 /** Roles an escalation chain may name, lowest first. */
 export const ESCALATION_ROLES = ["officer", "supervisor", "admin"] as const;
 
@@ -154,6 +174,63 @@ export const BODY_SCHEMAS = {
       .optional(),
     operator: OPERATOR,
   }),
+  /** An operator asks for a call at a level: the call's id is this entry's hash. */
+  "call.request": z.strictObject({
+    level: z.enum(CALL_LEVELS),
+    topic: nonEmpty(500),
+    proposedTime: TIME,
+    /** who would speak, by name or title */
+    participants: PEOPLE,
+    operator: OPERATOR,
+  }),
+  /** Another participant agrees to a requested call. */
+  "call.accept": z.strictObject({ call: HASH, note: z.string().max(1000).optional(), operator: OPERATOR }),
+  /** Another participant refuses a requested call, saying why. */
+  "call.decline": z.strictObject({ call: HASH, reason: nonEmpty(1000), operator: OPERATOR }),
+  /** The requester withdraws its request. */
+  "call.cancel": z.strictObject({ call: HASH, reason: z.string().max(1000).optional(), operator: OPERATOR }),
+  /** A participant records that the call took place: when, for how long, who spoke, who placed it. */
+  "call.held": z
+    .strictObject({
+      call: HASH,
+      start: TIME,
+      end: TIME,
+      participants: PEOPLE,
+      /** the station whose side placed the call */
+      initiatedBy: STATION_ID,
+      operator: OPERATOR,
+    })
+    .refine((b) => b.start <= b.end, { message: "must end at or after its start", path: ["end"] })
+    .refine((b) => Date.parse(b.end) - Date.parse(b.start) <= 86_400_000, {
+      message: "must last at most 24 hours",
+      path: ["end"],
+    }),
+  /** One side's own account of a call, in its own language. */
+  readout: z.strictObject({ call: HASH, text: nonEmpty(MAX_LONG_TEXT), lang: LANG, operator: OPERATOR }),
+  /**
+   * A reader marks one point (sentence) of another side's readout agreed or disputed. The point is
+   * named twice: by its index among the readout's sentences, and by quoting that sentence, so the
+   * mark keeps its meaning should sentence splitting ever differ between two machines.
+   */
+  "readout.mark": z.strictObject({
+    readout: HASH,
+    point: z.number().int().min(0).max(9999),
+    quote: nonEmpty(4000),
+    verdict: z.enum(VERDICTS),
+    comment: z.string().max(2000).optional(),
+    operator: OPERATOR,
+  }),
+  /** A translation of a message or readout: attached beside the original, never replacing it. */
+  translation: z.strictObject({
+    of: HASH,
+    lang: LANG,
+    text: nonEmpty(MAX_LONG_TEXT),
+    /** who translated: a person, or the machine translation system */
+    translator: NAME,
+    /** true when made by machine translation */
+    machine: z.boolean(),
+    operator: OPERATOR,
+  }),
 } as const;
 
 export type Kind = keyof typeof BODY_SCHEMAS;
@@ -184,6 +261,14 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("ack"),
   variant("line.suspend"),
   variant("line.resume"),
+  variant("call.request"),
+  variant("call.accept"),
+  variant("call.decline"),
+  variant("call.cancel"),
+  variant("call.held"),
+  variant("readout"),
+  variant("readout.mark"),
+  variant("translation"),
 ]);
 
 /** A signed entry, as it stands in the record. */

@@ -11,4 +11,5 @@ export * from "./entry.js";
 export * from "./check.js";
 export { describeZodError } from "./schema-error.js";
 export * from "./statement.js";
+export * from "./bundle.js";
 export * from "./safety-code.js";

@@ -89,4 +89,24 @@ export {
 } from "./acks.js";
 export type { AckState } from "./acks.js";
 export { PresenceTests } from "./presence.js";
+export { answerCall, callOf, callsOf, recordCallHeld, requestCall } from "./calls.js";
+export type { Actor, CallRequest, CallResponse, CallState, CallView, HeldRecord } from "./calls.js";
+export { markReadout, publishReadout, readoutsOf } from "./readouts.js";
+export type { ComparedSide, ComparisonView } from "./readout-sides.js";
+export type { MarkedPoint, MarkView, PointView, ReadoutsView, ReadoutView } from "./readouts.js";
+export { compareTexts, keyTermsOf, sentencesOf } from "./readout-compare.js";
+export type { ComparedPoint, TextComparison } from "./readout-compare.js";
+export {
+  machineTranslate,
+  TRANSLATABLE_KINDS,
+  translateEntry,
+  translationsByOriginal,
+  translationsOf,
+} from "./translations.js";
+export type { MachineTranslator, TranslationRequest, TranslationView } from "./translations.js";
+export { exportBundle } from "./export.js";
+export { verifyBundle } from "./verify-bundle.js";
+export type { BundleReport, Coverage } from "./verify-bundle.js";
+export { renderTranscript, TRANSCRIPT_FORMATS } from "./transcript.js";
+export type { TranscriptFormat } from "./transcript.js";
 export type { AckMark } from "./acks.js";

@@ -37,8 +37,9 @@ const ADMIN = ["admin"] as const satisfies readonly Role[];
 
 /**
  * Who may do what: the one place roles are given their powers. Observers only read; officers also
- * write messages; supervisors will also escalate, call and publish readouts; admins also open
- * lines, pair stations and manage operators.
+ * write messages and attach translations; supervisors also change line settings, request and
+ * answer calls, and publish and mark readouts; admins also open lines, pair stations and manage
+ * operators.
  */
 export const PERMISSIONS = {
   read: { roles: ROLES, action: "read" },
@@ -53,6 +54,9 @@ export const PERMISSIONS = {
   suspend: { roles: SUPERVISOR_UP, action: "suspend or resume a line" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },
   ack: { roles: OFFICER_UP, action: "acknowledge a message" },
+  call: { roles: SUPERVISOR_UP, action: "request, answer or record a call" },
+  readout: { roles: SUPERVISOR_UP, action: "publish or mark a readout" },
+  translate: { roles: OFFICER_UP, action: "attach a translation" },
 } as const satisfies Record<string, Permission>;
 
 /** An operator as listed: never its password hash. */

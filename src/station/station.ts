@@ -35,6 +35,12 @@ import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } 
 import { SignaturePool } from "./signature-pool.js";
 import { settingsOf, suspensionOf, type LineSettings, type Suspension } from "./settings.js";
 import { ackStatesOf, acksOf, deadlineOf, type AckState } from "./acks.js";
+import {
+  TRANSLATABLE_KINDS,
+  translationsByOriginal,
+  translationsOf,
+  type TranslationView,
+} from "./translations.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -70,7 +76,7 @@ export interface LineSummary {
   id: string;
   name: string;
   /** safetyCode: what this station and that participant compare by voice (none for this station) */
-  participants: { id: string; name: string; safetyCode: string | null }[];
+  participants: { id: string; name: string; fingerprint: string; safetyCode: string | null }[];
   entries: number;
   settings: LineSettings;
   /** the suspension in force, or null when the line is in service */
@@ -98,6 +104,8 @@ export interface LogEntry {
   deadline: string | null;
   /** for a message or presence test: each other participant's state, acked, pending or overdue */
   ackStates: Record<string, AckState>;
+  /** for a message or readout: the translations attached to it (the original stays authoritative) */
+  translations?: TranslationView[];
 }
 
 export interface SendOptions {
@@ -308,6 +316,7 @@ export class Station {
       participants: this.store.participants(line.id).map((p) => ({
         id: p.station,
         name: p.name,
+        fingerprint: fingerprintOf(p.station),
         safetyCode: p.station === this.id ? null : this.safetyCodeWith(p.station),
       })),
       entries: line.entries,
@@ -420,20 +429,24 @@ export class Station {
     kind: string;
     time: string;
     body: Record<string, unknown>;
-  }) => Pick<LogEntry, "acks" | "deadline" | "ackStates"> {
+  }) => Pick<LogEntry, "acks" | "deadline" | "ackStates" | "translations"> {
     const acks = acksOf(this, line);
+    const translations = translationsByOriginal(translationsOf(this, line));
     const settings = this.settings(line);
     const participants = this.store.participants(line).map((p) => p.station);
     const now = this.clock.now();
     return (e) => {
+      const attached = (TRANSLATABLE_KINDS as readonly string[]).includes(e.kind)
+        ? { translations: translations.get(e.hash) ?? [] }
+        : {};
       const deadline = deadlineOf(e, settings);
-      if (deadline === null) return { acks: {}, deadline, ackStates: {} };
+      if (deadline === null) return { acks: {}, deadline, ackStates: {}, ...attached };
       const marks: Record<string, { by: string; time: string }> = {};
       for (const [station, mark] of Object.entries(acks.get(e.hash) ?? {})) {
         marks[station] = { by: mark.by, time: mark.time };
       }
       const owers = participants.filter((p) => p !== e.author);
-      return { acks: marks, deadline, ackStates: ackStatesOf(deadline, owers, marks, now) };
+      return { acks: marks, deadline, ackStates: ackStatesOf(deadline, owers, marks, now), ...attached };
     };
   }
 

@@ -56,7 +56,7 @@ describe("console sessions", () => {
     const response = await signIn("kim", kimPassword);
     expect(response.status).toBe(200);
     const cookie = response.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^hotline_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(new RegExp(`^hotline_${station.id.slice(0, 12)}=[A-Za-z0-9_-]{43};`));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const session = (await response.json()) as SessionView;
@@ -169,7 +169,7 @@ describe("console sessions", () => {
     while (!text.includes("event: status")) {
       const chunk = await reader?.read();
       if (chunk === undefined || chunk.done) break;
-      text += new TextDecoder().decode(chunk.value);
+      text += new TextDecoder().decode(chunk.value as Uint8Array);
     }
     abort.abort();
     expect(text).toMatch(/event: status\ndata: \{"station":\{"id":"/);

@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api, setSessionToken } from "./api";
+import type { Session } from "./api-types";
+import { ClockProvider } from "./clock";
+import { ConnectionBanner } from "./components/ConnectionBanner";
+import { Header } from "./components/Header";
+import i18next, { isConsoleLang, switchLang } from "./i18n";
+import { Alarms } from "./pages/Alarms";
+import { Board } from "./pages/Board";
+import { LineView } from "./pages/LineView";
+import { NotFound } from "./pages/NotFound";
+import { SignIn } from "./pages/SignIn";
+import { useRoute } from "./router";
+import { SessionContext, type SessionContextValue } from "./session";
+import { StationProvider } from "./station";
+
+/** The console: sign-in until there is a session, then the pages, kept live by the event stream. */
+export function App() {
+  const { t } = useTranslation();
+  // undefined: still asking the station whether this browser is signed in
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [unreachable, setUnreachable] = useState<string | null>(null);
+
+  const begin = useCallback((next: Session) => {
+    setSessionToken(next.csrf, () => setSession(null));
+    if (isConsoleLang(next.operator.lang)) void switchLang(next.operator.lang);
+    setSession(next);
+  }, []);
+
+  // At sign-in, an operator with no saved language keeps the one chosen on the sign-in page.
+  const signedIn = useCallback(
+    (next: Session) => {
+      begin(next);
+      if (next.operator.lang === null) {
+        api.saveLang(i18next.language).then(
+          (saved) => setSession(saved),
+          () => {}, // the choice still holds in this browser
+        );
+      }
+    },
+    [begin],
+  );
+
+  const ask = useCallback(() => {
+    api.session().then(
+      (found) => {
+        setUnreachable(null);
+        begin(found);
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setSession(null);
+        else setUnreachable((error as Error).message);
+      },
+    );
+  }, [begin]);
+
+  useEffect(ask, [ask]);
+
+  const context = useMemo<SessionContextValue | null>(
+    () =>
+      session
+        ? {
+            session,
+            replaceSession: begin,
+            signOut: async () => {
+              try {
+                await api.signOut();
+              } finally {
+                setSession(null);
+              }
+            },
+          }
+        : null,
+    [session, begin],
+  );
+
+  if (session === undefined) {
+    return (
+      <main className="splash">
+        {unreachable === null ? (
+          <p>{t("app.loading")}</p>
+        ) : (
+          <div role="alert" className="error-box">
+            <p>{t("app.unreachable")}</p>
+            <p className="muted">{unreachable}</p>
+            <button type="button" onClick={ask}>
+              {t("app.retry")}
+            </button>
+          </div>
+        )}
+      </main>
+    );
+  }
+  if (session === null || context === null) {
+    return (
+      <ClockProvider>
+        <SignIn onSignedIn={signedIn} />
+      </ClockProvider>
+    );
+  }
+  return (
+    <SessionContext value={context}>
+      <ClockProvider>
+        <StationProvider session={session}>
+          <Header />
+          <ConnectionBanner />
+          <Page />
+        </StationProvider>
+      </ClockProvider>
+    </SessionContext>
+  );
+}
+
+function Page() {
+  const route = useRoute();
+  switch (route.page) {
+    case "board":
+      return <Board />;
+    case "line":
+      return <LineView key={route.id} id={route.id} />;
+    case "alarms":
+      return <Alarms />;
+    case "notFound":
+      return <NotFound path={route.path} />;
+  }
+}

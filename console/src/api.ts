@@ -1,0 +1,112 @@
+import type {
+  Alarm,
+  LineHealth,
+  LineSummary,
+  LogEntry,
+  Precedence,
+  RecordCheck,
+  Session,
+  Status,
+  Whoami,
+} from "./api-types";
+
+/** An answer of the operator API that was not a success, or no answer at all (`code` NETWORK). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  /** seconds to wait before trying again, when the server said (THROTTLED) */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: string, message: string, status: number, retryAfterSeconds?: number) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+let csrf = "";
+let onUnauthenticated: () => void = () => {};
+
+/**
+ * @param token the session's CSRF token, sent with every request that changes something
+ * @param lost called when the server says the session is gone (signed out elsewhere, expired)
+ */
+export function setSessionToken(token: string, lost: () => void): void {
+  csrf = token;
+  onUnauthenticated = lost;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  // Signing in is the only change made without a session, and so without its token.
+  if (method !== "GET" && !(method === "POST" && path === "/api/session")) headers["x-csrf-token"] = csrf;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    throw new ApiError("NETWORK", `Cannot reach the station: ${String(cause)}`, 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown = undefined;
+  try {
+    json = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: a proxy's error page, say; reported below by status
+  }
+  if (!response.ok) {
+    const error = errorOf(json, response);
+    // Signed out elsewhere or expired (the contract says UNAUTHENTICATED; any 401 means it).
+    if (response.status === 401 && path !== "/api/session") onUnauthenticated();
+    throw error;
+  }
+  return json as T;
+}
+
+function errorOf(json: unknown, response: Response): ApiError {
+  // The contract says { code, message }; the station's older error handler nests it in { error }.
+  const outer = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
+  const inner =
+    typeof outer["error"] === "object" && outer["error"] !== null
+      ? (outer["error"] as Record<string, unknown>)
+      : outer;
+  const code = typeof inner["code"] === "string" ? inner["code"] : `HTTP_${response.status}`;
+  const message =
+    typeof inner["message"] === "string" ? inner["message"] : `${response.status} ${response.statusText}`;
+  const retry = inner["retryAfterSeconds"] ?? outer["retryAfterSeconds"];
+  const header = Number(response.headers.get("retry-after"));
+  const retryAfter =
+    typeof retry === "number" ? retry : Number.isFinite(header) && header > 0 ? header : undefined;
+  return new ApiError(code, message, response.status, retryAfter);
+}
+
+const line = (id: string): string => `/api/lines/${encodeURIComponent(id)}`;
+
+/** The operator API, one function per route the console uses. */
+export const api = {
+  session: () => request<Session>("GET", "/api/session"),
+  signIn: (operator: string, password: string) =>
+    request<Session>("POST", "/api/session", { operator, password }),
+  signOut: () => request<undefined>("DELETE", "/api/session"),
+  saveLang: (lang: string) => request<Session>("PUT", "/api/session/lang", { lang }),
+  status: () => request<Status>("GET", "/api/status"),
+  lines: () => request<LineSummary[]>("GET", "/api/lines"),
+  whoami: () => request<Whoami>("GET", "/api/whoami"),
+  log: (id: string) => request<LogEntry[]>("GET", `${line(id)}/log`),
+  health: (id: string) => request<LineHealth>("GET", `${line(id)}/health`),
+  record: (id: string) => request<RecordCheck>("GET", `${line(id)}/record`),
+  send: (id: string, message: { text: string; precedence: Precedence; lang: string }) =>
+    request<{ hash: string; seq: number }>("POST", `${line(id)}/messages`, message),
+  ack: (entry: string) =>
+    request<{ hash: string; seq: number; entry: string }>("POST", "/api/acks", { entry }),
+  alarms: (all = false) => request<Alarm[]>("GET", all ? "/api/alarms?all=true" : "/api/alarms"),
+  ackAlarm: (id: number) => request<Alarm>("POST", `/api/alarms/${id}/ack`, {}),
+};

@@ -1,0 +1,116 @@
+import { useTranslation } from "react-i18next";
+import type { LineHealth, LineStatus } from "../api-types";
+import { formatNumber, formatPercent } from "../format";
+import { useLocale } from "../i18n";
+import { Link, linePath } from "../router";
+import { rttKey, type RttSeries } from "../station";
+import { HealthLight } from "./HealthLight";
+import { RttChart } from "./RttChart";
+import { SuspendedBanner } from "./SuspendedBanner";
+import { Time } from "./Time";
+
+interface LineCardProps {
+  line: LineStatus;
+  rtt: Record<string, RttSeries>;
+  /** the line's health report, for uptime, when it was fetched */
+  health: LineHealth | undefined;
+}
+
+/** One line on the board: a participant down makes it loud, from across the room. */
+export function LineCard({ line, rtt, health }: LineCardProps) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const down = line.participants.filter((p) => p.health === "down");
+  const degraded = line.participants.some((p) => p.health === "degraded");
+  const tone = down.length > 0 ? "card-down" : degraded ? "card-degraded" : "";
+  const headingId = `line-${line.id}`;
+  const number = (n: number) => formatNumber(n, locale);
+
+  return (
+    <article className={`card line-card ${tone}`} aria-labelledby={headingId}>
+      {down.length > 0 && (
+        <div className="down-banner">
+          <span className="down-word">{t("board.down")}</span>
+          <span>{down.map((p) => p.name).join(", ")}</span>
+        </div>
+      )}
+      <div className="card-head">
+        <h2 id={headingId}>
+          <Link to={linePath(line.id)}>{line.name}</Link>
+        </h2>
+        <div className="counts">
+          <span className={line.unacked > 0 ? "count count-attention" : "count"}>
+            <strong>{number(line.unacked)}</strong> {t("board.unacked", { count: line.unacked })}
+          </span>
+          <span className={line.awaitingAcks > 0 ? "count count-waiting" : "count"}>
+            <strong>{number(line.awaitingAcks)}</strong> {t("board.awaiting", { count: line.awaitingAcks })}
+          </span>
+          <span className="count muted">
+            {t("board.entries", { count: line.entries, n: number(line.entries) })}
+          </span>
+        </div>
+      </div>
+      {line.suspended !== null && <SuspendedBanner suspension={line.suspended} />}
+      {line.participants.length === 0 ? (
+        <p className="muted">{t("board.noParticipants")}</p>
+      ) : (
+        <table className="participants">
+          <thead>
+            <tr>
+              <th scope="col">{t("board.station")}</th>
+              <th scope="col">{t("board.health")}</th>
+              <th scope="col">{t("board.lastTest")}</th>
+              <th scope="col" className="num">
+                {t("board.rtt")}
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">{t("board.rttChart")}</span>
+              </th>
+              <th scope="col" className="num">
+                {t("board.outbox")}
+              </th>
+              <th scope="col" className="num">
+                {t("board.uptime")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {line.participants.map((p) => {
+              const series = rtt[rttKey(line.id, p.id)];
+              const ys = series?.y ?? [];
+              const uptime = health?.participants.find((h) => h.id === p.id)?.uptime["24h"] ?? null;
+              return (
+                <tr key={p.id} className={`row-${p.health}`}>
+                  <th scope="row">{p.name}</th>
+                  <td>
+                    <HealthLight health={p.health} />
+                  </td>
+                  <td>
+                    <Time iso={p.lastTestAt} />
+                  </td>
+                  <td className="num">{p.rttMs === null ? "–" : t("board.ms", { n: number(p.rttMs) })}</td>
+                  <td>
+                    <RttChart
+                      series={series}
+                      label={
+                        ys.length === 0
+                          ? t("board.rttChartEmpty")
+                          : t("board.rttChartLabel", {
+                              count: ys.length,
+                              min: number(Math.min(...ys)),
+                              max: number(Math.max(...ys)),
+                            })
+                      }
+                    />
+                  </td>
+                  <td className={p.outbox > 0 ? "num outbox-pending" : "num"}>{number(p.outbox)}</td>
+                  <td className="num">{uptime === null ? "–" : formatPercent(uptime, locale)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}

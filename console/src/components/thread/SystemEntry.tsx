@@ -1,0 +1,87 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { bodyString, textBody, type LogEntry } from "../../api-types";
+import { Time } from "../Time";
+
+/**
+ * The record's housekeeping as one compact line: acknowledgements, settings, suspension, members,
+ * the line's opening; kinds this console does not know yet are named, not hidden.
+ */
+export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<string, LogEntry> }) {
+  const { t } = useTranslation();
+  const operator = bodyString(entry.body, "operator") ?? "";
+  const who = { operator, station: entry.authorName };
+  let text: ReactNode;
+  switch (entry.kind) {
+    case "ack": {
+      const target = byHash.get(bodyString(entry.body, "entry") ?? "");
+      const note = bodyString(entry.body, "note");
+      text = (
+        <>
+          ✓ {t("system.acked", who)}{" "}
+          <AckTarget target={target} hash={bodyString(entry.body, "entry") ?? ""} />
+          {note !== undefined && <q className="note">{note}</q>}
+        </>
+      );
+      break;
+    }
+    case "line.settings":
+      text = t("system.settings", { ...who, changes: describeSettings(entry.body) });
+      break;
+    case "line.suspend":
+      text = t("system.suspend", { ...who, reason: bodyString(entry.body, "reason") ?? "" });
+      break;
+    case "line.resume":
+      text = t("system.resume", who);
+      break;
+    case "member.add": {
+      const member = entry.body["member"];
+      const name =
+        typeof member === "object" && member !== null && "name" in member ? String(member.name) : "?";
+      text = t("system.memberAdd", { ...who, member: name });
+      break;
+    }
+    case "line.genesis":
+      text = t("system.genesis", { ...who, name: bodyString(entry.body, "name") ?? "" });
+      break;
+    default:
+      text = t("system.other", { kind: entry.kind, station: entry.authorName });
+  }
+  return (
+    <div className={`entry system kind-${entry.kind.replace(/\W/g, "-")}`}>
+      <Time iso={entry.time} /> <span className="system-text">{text}</span>
+    </div>
+  );
+}
+
+function AckTarget({ target, hash }: { target: LogEntry | undefined; hash: string }) {
+  const { t } = useTranslation();
+  const label =
+    target === undefined
+      ? hash.slice(0, 8)
+      : target.kind === "text"
+        ? t("system.ackedMessage", {
+            station: target.authorName,
+            seq: target.seq,
+            excerpt: excerpt(textBody(target).text),
+          })
+        : target.kind === "test"
+          ? t("system.ackedTest", { station: target.authorName })
+          : `${target.kind} #${target.seq}`;
+  return <a href={`#e-${hash}`}>{label}</a>;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
+}
+
+function describeSettings(body: Record<string, unknown>): string {
+  return Object.entries(body)
+    .filter(([key]) => key !== "operator")
+    .map(
+      ([key, value]) =>
+        `${key} ${typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value)}`,
+    )
+    .join(", ");
+}

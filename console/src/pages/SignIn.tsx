@@ -1,0 +1,87 @@
+import { useId, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api } from "../api";
+import type { Session } from "../api-types";
+import { useNow } from "../clock";
+import { LanguageSelect } from "../components/LanguageSelect";
+
+/** The sign-in form; the language can be chosen here already (remembered in this browser). */
+export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const operatorId = useId();
+  const passwordId = useId();
+  const [operator, setOperator] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const wait = retryAt === null ? 0 : Math.ceil((retryAt - now) / 1000);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || wait > 0) return;
+    setBusy(true);
+    setError(null);
+    setRetryAt(null);
+    api.signIn(operator.trim(), password).then(
+      (session) => {
+        setPassword("");
+        onSignedIn(session);
+      },
+      (failure: unknown) => {
+        setBusy(false);
+        if (failure instanceof ApiError && failure.code === "BAD_CREDENTIALS") {
+          setError(t("signIn.badCredentials"));
+          setPassword("");
+        } else if (failure instanceof ApiError && failure.code === "THROTTLED") {
+          setRetryAt(Date.now() + (failure.retryAfterSeconds ?? 30) * 1000);
+        } else setError(t("signIn.failed", { message: (failure as Error).message }));
+      },
+    );
+  };
+
+  return (
+    <div className="signin-page">
+      <div className="signin-lang">
+        <LanguageSelect />
+      </div>
+      <main className="signin">
+        <h1>
+          hotline <span className="muted">{t("signIn.console")}</span>
+        </h1>
+        <form onSubmit={submit} className="signin-form" aria-describedby="signin-status">
+          <label htmlFor={operatorId}>{t("signIn.operator")}</label>
+          <input
+            id={operatorId}
+            name="operator"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            autoFocus
+            value={operator}
+            onChange={(e) => setOperator(e.target.value)}
+          />
+          <label htmlFor={passwordId}>{t("signIn.password")}</label>
+          <input
+            id={passwordId}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button type="submit" className="primary" disabled={busy || wait > 0}>
+            {busy ? t("signIn.signingIn") : t("signIn.submit")}
+          </button>
+          <div id="signin-status" role="alert" className="signin-status">
+            {error !== null && <p className="error-text">{error}</p>}
+            {wait > 0 && <p className="warning-text">{t("signIn.throttled", { count: wait })}</p>}
+          </div>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import { BODY_SCHEMAS, HotlineError, describeZodError, type BodyOf, type Kind } from "../record/mod.js";
+import type { StoredEntry } from "../store/mod.js";
+import { resolveEntry } from "./acks.js";
+import { causalOrder } from "./order.js";
+import type { Station } from "./station.js";
+
+/** A stored entry read back: where it stands, its body, and what ordering needs. */
+export interface ReadEntry<B = Record<string, unknown>> {
+  hash: string;
+  line: string;
+  author: string;
+  seq: number;
+  time: string;
+  kind: string;
+  prev: string | null;
+  seen: Record<string, string>;
+  body: B;
+}
+
+/**
+ * @param stored an entry as stored
+ * @returns it read back
+ */
+export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): ReadEntry<B> {
+  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+    prev: string | null;
+    seen: Record<string, string>;
+    body: B;
+  };
+  return {
+    hash: stored.hash,
+    line: stored.line,
+    author: stored.author,
+    seq: stored.seq,
+    time: stored.time,
+    kind: stored.kind,
+    prev: entry.prev,
+    seen: entry.seen,
+    body: entry.body,
+  };
+}
+
+/**
+ * A line's entries of some kinds in causal order — the same order at every station that holds
+ * them, whatever order they arrived in. The order is the causal order of the whole line,
+ * restricted to these entries: each entry's `prev` and `seen` are re-pointed at the newest
+ * entry of these kinds at or before the one they name, so an entry still comes after everything
+ * of these kinds its author had seen, though what it names directly is of another kind.
+ *
+ * @param station the station
+ * @param line a line id
+ * @param kinds the kinds wanted
+ * @returns the entries read back, in causal, then time, order
+ */
+export function entriesOfKinds(station: Station, line: string, kinds: readonly Kind[]): ReadEntry[] {
+  const picked = kinds.flatMap((kind) => station.store.entriesOfKind(line, kind).map((e) => readEntry(e)));
+  const chains = new Map<string, ReadEntry[]>();
+  for (const e of picked) {
+    const chain = chains.get(e.author);
+    if (chain === undefined) chains.set(e.author, [e]);
+    else chain.push(e);
+  }
+  for (const chain of chains.values()) chain.sort((a, b) => a.seq - b.seq);
+  /** the newest picked entry of an author at or before seq */
+  const newestUpTo = (author: string, seq: number): string | null => {
+    const chain = chains.get(author) ?? [];
+    let low = 0;
+    let high = chain.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((chain[mid] as ReadEntry).seq <= seq) low = mid + 1;
+      else high = mid;
+    }
+    return chain[low - 1]?.hash ?? null;
+  };
+  const seqOf = new Map<string, number | null>();
+  const seqOfHash = (hash: string): number | null => {
+    if (!seqOf.has(hash)) seqOf.set(hash, station.store.entryByHash(hash)?.seq ?? null);
+    return seqOf.get(hash) ?? null;
+  };
+  const original = new Map(picked.map((e) => [e.hash, e]));
+  const repointed = picked.map((e) => {
+    const seen: Record<string, string> = {};
+    for (const [author, hash] of Object.entries(e.seen)) {
+      const seq = seqOfHash(hash);
+      const newest = seq === null ? null : newestUpTo(author, seq);
+      if (newest !== null) seen[author] = newest;
+    }
+    return { ...e, prev: newestUpTo(e.author, e.seq - 1), seen };
+  });
+  return causalOrder(repointed).map((e) => original.get(e.hash) as ReadEntry);
+}
+
+/**
+ * Checks a body an operator is about to write, so that a wrong field is refused as bad input
+ * with the action named, before anything is signed.
+ *
+ * @param kind the entry's kind
+ * @param body its body
+ * @param action what is being done, to complete "Cannot …"
+ * @returns the body, checked
+ * @throws HotlineError BAD_INPUT naming the first field that is wrong
+ */
+export function checkedBody<K extends Kind>(kind: K, body: BodyOf<K>, action: string): BodyOf<K> {
+  const result = BODY_SCHEMAS[kind].safeParse(body);
+  if (!result.success) {
+    throw new HotlineError("BAD_INPUT", `Cannot ${action}: ${describeZodError(result.error)}`);
+  }
+  return body;
+}
+
+/**
+ * Finds the entry an operator refers to (hash or unique prefix) and checks its kind, and its line
+ * when one is given.
+ *
+ * @param station the station
+ * @param ref the hash or prefix
+ * @param options the kinds it may be, how to name them, the action, and the line it must be on
+ * @returns the entry read back
+ * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, or BAD_INPUT (another kind, another line)
+ */
+export function referencedEntry<B = Record<string, unknown>>(
+  station: Station,
+  ref: string,
+  options: { kinds: readonly Kind[]; what: string; action: string; line?: string },
+): ReadEntry<B> {
+  const stored = resolveEntry(station, ref);
+  const short = stored.hash.slice(0, 12);
+  if (!(options.kinds as readonly string[]).includes(stored.kind)) {
+    throw new HotlineError(
+      "BAD_INPUT",
+      `Cannot ${options.action}: entry ${short} is a ${stored.kind}, not ${options.what}`,
+    );
+  }
+  if (options.line !== undefined && stored.line !== options.line) {
+    throw new HotlineError(
+      "BAD_INPUT",
+      `Cannot ${options.action}: entry ${short} is on another line (${stored.line.slice(0, 12)})`,
+    );
+  }
+  return readEntry<B>(stored);
+}
+
+/**
+ * @param station the station
+ * @param line a line id
+ * @returns the names of the line's participants, by station id
+ */
+export function namesOn(station: Station, line: string): Map<string, string> {
+  return new Map(station.store.participants(line).map((p) => [p.station, p.name]));
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { acceptInvite, createInvite, initStation, Station, type Clock } from "../../src/station/mod.js";
+import { DirectTransport } from "./direct-transport.js";
+
+/** Washington and Moscow in this process, on one line, with a clock the test moves. */
+export interface InProcessPair {
+  washington: Station;
+  moscow: Station;
+  line: string;
+  clock: Clock & { t: number };
+  /** moves the clock to a time */
+  at: (iso: string) => void;
+  /** copies to each station what the other holds and it does not */
+  sync: () => void;
+  /** closes both stations and removes their directories */
+  close: () => void;
+}
+
+/**
+ * Two stations paired on a line "moscow-washington", Moscow working in Russian. Nothing runs in
+ * the background: entries move between them only when the test calls `sync`.
+ *
+ * @param start the clock's first time
+ * @returns the pair
+ */
+export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise<InProcessPair> {
+  const root = mkdtempSync(join(tmpdir(), "hotline-pair-"));
+  const clock = { t: Date.parse(start), now: () => clock.t };
+  await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:17301" });
+  await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: "127.0.0.1:17302", lang: "ru" });
+  const washington = Station.open({ dir: join(root, "washington"), clock });
+  const moscow = Station.open({ dir: join(root, "moscow"), clock });
+  const transport = new DirectTransport();
+  transport.add(washington, moscow);
+  const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+  await acceptInvite(
+    moscow,
+    transport,
+    createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+  );
+  const copy = (from: Station, to: Station) => {
+    const missing = from.store
+      .entries(line)
+      .filter((e) => to.store.entryByHash(e.hash) === null)
+      .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+    if (missing.length > 0) {
+      const result = to.receive(missing);
+      if (result.refused !== null) throw result.refused;
+    }
+  };
+  const sync = () => {
+    copy(moscow, washington);
+    copy(washington, moscow);
+    copy(moscow, washington);
+  };
+  sync();
+  return {
+    washington,
+    moscow,
+    line,
+    clock,
+    at: (iso) => (clock.t = Date.parse(iso)),
+    sync,
+    close: () => {
+      washington.close();
+      moscow.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import {
+  initStation,
+  pairOnLine,
+  startStation,
+  stopStation,
+  waitFor,
+  type TestStation,
+} from "../helpers/stations.js";
+
+/** Debian's Chromium (`.ci/run` installs it); never a downloaded browser. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * The operator console end to end, in a real browser: two real stations, an operator signed in
+ * at each; a message sent in one console appears in the other's within a second without reload;
+ * acknowledged there, the sender sees who acknowledged; the peer killed, the board shows it down
+ * and an alarm appears; a wrong password is refused; an operator who picks Russian gets Russian.
+ */
+describe("the operator console in a real browser", () => {
+  let tmp: TempDir;
+  let washington: TestStation;
+  let moscow: TestStation;
+  let line: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let ivanovPassword: string;
+
+  const consoleOf = (station: TestStation) => `http://127.0.0.1:${station.apiPort}`;
+
+  async function signIn(station: TestStation, operator: string, password: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(consoleOf(station));
+    await page.getByLabel("Operator").fill(operator);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
+    return page;
+  }
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    [washington, moscow] = await Promise.all([
+      initStation(tmp.join("washington"), "Washington"),
+      initStation(tmp.join("moscow"), "Moscow"),
+    ]);
+    ivanovPassword = (
+      await hotlineJson<{ password: string }>([
+        "operator",
+        "add",
+        "ivanov",
+        "--role",
+        "officer",
+        "--dir",
+        moscow.dir,
+      ])
+    ).password;
+    await Promise.all([startStation(washington), startStation(moscow)]);
+    line = (await pairOnLine(washington, [moscow])).line;
+    await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await Promise.all([stopStation(washington), stopStation(moscow)]);
+    tmp.remove();
+  });
+
+  it("refuses a wrong password with a clear message, and stays on the sign-in page", async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(consoleOf(washington));
+    await page.getByLabel("Operator").fill("admin");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/wrong/i);
+    expect(await page.getByRole("button", { name: "Sign in" }).isVisible()).toBe(true);
+  });
+
+  it("a message sent in Washington's console appears in Moscow's within a second, without reload; acknowledged there, Washington sees who acknowledged", async () => {
+    const atWashington = await signIn(washington, "admin", washington.adminPassword);
+    const atMoscow = await signIn(moscow, "ivanov", ivanovPassword);
+    // The board shows the line up at both ends.
+    for (const page of [atWashington, atMoscow]) {
+      await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
+    }
+    for (const page of [atWashington, atMoscow]) {
+      await page.getByRole("link", { name: "moscow-washington" }).first().click();
+      await page.getByLabel("Message").waitFor();
+    }
+    const text = `Unidentified aircraft near grid 41, is it yours? ${Date.now()}`;
+    await atWashington.getByLabel("Message").fill(text);
+    await atWashington.getByLabel("Precedence").selectOption("IMMEDIATE");
+    const sent = atWashington.waitForResponse((r) => r.url().includes("/messages") && r.status() === 200);
+    await atWashington.getByRole("button", { name: "Send" }).click();
+    await sent;
+    const sentAt = Date.now();
+    await atMoscow.getByText(text).waitFor({ timeout: 5_000 });
+    const shownAfterMs = Date.now() - sentAt;
+    expect(shownAfterMs).toBeLessThan(1_000);
+
+    const message = atMoscow.locator("article", { hasText: text });
+    await message.getByRole("button", { name: "Acknowledge" }).click();
+    await waitFor(
+      async () =>
+        ((await atWashington.locator("article", { hasText: text }).textContent()) ?? "").includes("ivanov"),
+      { what: "Washington's console to show ivanov's acknowledgement", timeoutMs: 5_000 },
+    );
+    expect(await atWashington.locator("article", { hasText: text }).textContent()).toMatch(/acknowledged/i);
+
+    // The record panel: verified by the same code as `hotline verify`, and the signed bundle.
+    await atWashington.getByRole("button", { name: "Record check" }).click();
+    await atWashington.getByText(/all signatures valid/).waitFor({ timeout: 10_000 });
+    // Moscow's signed heads reach Washington with the next link test (every second here).
+    await waitFor(
+      async () => {
+        if (/heads match Moscow/.test((await atWashington.locator("#record-panel").textContent()) ?? ""))
+          return true;
+        await atWashington.getByRole("button", { name: "Check again" }).click();
+        return false;
+      },
+      { what: "the record panel to show Moscow's heads matching", timeoutMs: 10_000, everyMs: 500 },
+    );
+    const href = await atWashington.getByRole("link", { name: /signed bundle/ }).getAttribute("href");
+    const bundle = await atWashington.request.get(new URL(href ?? "", consoleOf(washington)).toString());
+    expect(bundle.status()).toBe(200);
+    expect(((await bundle.json()) as { kind: string }).kind).toBe("hotline.bundle");
+  }, 60_000);
+
+  it("an operator who picks Russian sees the console in Russian, and it is remembered", async () => {
+    const page = await signIn(moscow, "ivanov", ivanovPassword);
+    await page.getByLabel("Language", { exact: true }).first().selectOption("ru");
+    await page.getByRole("link", { name: "moscow-washington" }).first().click();
+    await page.getByLabel("Сообщение").waitFor();
+    expect(await page.getByRole("button", { name: "Отправить" }).isVisible()).toBe(true);
+    await page.reload();
+    await page.getByLabel("Сообщение").waitFor();
+  }, 30_000);
+
+  it("the peer killed: Washington's board shows it down and an alarm appears, without reload", async () => {
+    const page = await signIn(washington, "admin", washington.adminPassword);
+    await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
+    const killedAt = Date.now();
+    await stopStation(moscow, "SIGKILL");
+    await page.locator(".health-down").first().waitFor({ timeout: 6_000 });
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+    expect(await page.locator(".health-down").first().textContent()).toMatch(/down/i);
+    // The header's alarm count, shown on every page, counts it.
+    await expect.poll(async () => (await page.locator(".alarm-link").textContent()) ?? "").toMatch(/[1-9]/);
+    await page.locator(".alarm-link").click();
+    await page.getByText("LINK_DOWN").first().waitFor({ timeout: 5_000 });
+    await startStation(moscow);
+  }, 60_000);
+});
