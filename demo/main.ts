@@ -1,30 +1,24 @@
 /**
- * The demo: Washington and Moscow as two real station processes on loopback, paired with one
- * invite, exchanging a short dated exchange retold from the 2022 deconfliction line (opened
- * 1 March; the defence ministers' call of 13 May), then status and verification at both ends.
+ * The demo: the 2022 deconfliction lines, replayed. Five stations — Washington, Moscow, Paris,
+ * Ankara, London — run as real station processes on loopback; the lines Moscow has in the seed
+ * articles are paired; and a timeline built from those articles (docs/scenario.md) is replayed,
+ * time-compressed, through the operator API: the line opened on 1 March 2022 and its presence
+ * tests, the calls of 13 May, 21 October and 23 October with each side's readout, then every
+ * station's record is verified.
  *
  *   npm run demo                          runs until Ctrl-C, data in a fresh temporary directory
- *   npm run demo -- --once --dir DIR      keeps DIR/washington and DIR/moscow, exits 0 when done
+ *   npm run demo -- --once --dir DIR      keeps DIR/washington, DIR/moscow, … and exits 0 when done
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runningStation, type ApiClient } from "../src/api/mod.js";
-import { transcriptLine } from "../src/cli/messages.js";
-import {
-  Station,
-  freeLoopbackPort,
-  initStation,
-  stationPaths,
-  type Accepted,
-  type LogEntry,
-  type StationStatus,
-} from "../src/station/mod.js";
-
-const BIN = resolve(import.meta.dirname, "../../bin/hotline.js");
-const LINE = "moscow-washington";
+import { DEFAULT_SETTINGS, Station } from "../src/station/mod.js";
+import { event, replayCall } from "./_calls.js";
+import { pairLine, sendAndAck, type DemoLine } from "./_lines.js";
+import { answerOnePresenceTest } from "./_presence.js";
+import { BIN, startStations, stopStations, type DemoStation } from "./_stations.js";
+import { CALLS, LINE_OPENS, LINES, STATIONS, TO_COME, type StationKey } from "./_timeline.js";
 
 const { values } = parseArgs({
   options: { dir: { type: "string" }, once: { type: "boolean", default: false } },
@@ -32,214 +26,136 @@ const { values } = parseArgs({
 });
 const root = values.dir === undefined ? mkdtempSync(join(tmpdir(), "hotline-demo-")) : resolve(values.dir);
 mkdirSync(root, { recursive: true });
-for (const name of ["washington", "moscow"]) {
-  if (existsSync(join(root, name))) {
-    console.error(`error STATION_EXISTS: ${join(root, name)} exists already; give the demo an empty --dir`);
+for (const { key } of STATIONS) {
+  if (existsSync(join(root, key))) {
+    console.error(`error STATION_EXISTS: ${join(root, key)} exists already; give the demo an empty --dir`);
     process.exit(1);
   }
 }
 
-interface DemoStation {
-  name: string;
-  dir: string;
-  id: string;
-  process: ChildProcess;
-  api: ApiClient;
-}
+// Ctrl-C at any time stops the stations cleanly; while the demo is still replaying, it then exits 130.
+let replaying = true;
+let interrupted = false;
+const signalled = new Promise<void>((done) => {
+  process.once("SIGINT", done);
+  process.once("SIGTERM", done);
+});
+void signalled.then(async () => {
+  if (!replaying) return;
+  interrupted = true;
+  console.error("Interrupted: stopping the stations.");
+  await stopStations();
+  process.exit(130);
+});
 
-const children: ChildProcess[] = [];
-let stopping = false;
-const stopAll = async () => {
-  stopping = true;
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once("exit", () => done());
-          child.kill("SIGTERM");
-        }),
-    ),
-  );
-};
-
+const began = Date.now();
 try {
-  console.log("hotline demo: the US–Russia deconfliction line of 2022, retold.\n");
-  const washington = await makeStation("Washington");
-  const moscow = await makeStation("Moscow");
-
-  step("Washington opens the line and makes an invite; Moscow's operator accepts it.");
-  const line = await washington.api.post<{ id: string }>("/api/lines", { name: LINE });
-  const { invite } = await washington.api.post<{ invite: string }>("/api/invites", {
-    line: line.id,
-    expiresInSeconds: 3600,
-  });
-  console.log(`  invite (one use, 1 h): ${invite.slice(0, 60)}…`);
-  const accepted = await moscow.api.post<Accepted>("/api/accept", { invite });
-  console.log(`  Moscow joined line ${accepted.line.slice(0, 12)} with ${accepted.peer.name}.`);
-  const seenByWashington = (
-    await washington.api.get<{ id: string; participants: { id: string; safetyCode: string | null }[] }[]>(
-      "/api/lines",
-    )
-  )
-    .find((l) => l.id === line.id)
-    ?.participants.find((p) => p.id === moscow.id)?.safetyCode;
-  console.log(`  Safety code at Moscow:     ${accepted.safetyCode}`);
-  console.log(`  Safety code at Washington: ${seenByWashington ?? "(none)"}`);
   console.log(
-    seenByWashington === accepted.safetyCode
-      ? "  The operators read them aloud to each other: the same digits, so nobody sits in between."
-      : "  THE CODES DIFFER: do not use this line.",
+    "hotline demo: the 2022 deconfliction lines, replayed from three news articles (docs/scenario.md).",
   );
 
-  step("Eight messages, both ways: each is pushed at once and receipted with a signed head statement.");
-  const exchange: [DemoStation, string, "ROUTINE" | "PRIORITY" | "IMMEDIATE"][] = [
-    [
-      washington,
-      "1 March 2022, line opened. Washington testing the deconfliction line; please confirm receipt.",
-      "ROUTINE",
-    ],
-    [moscow, "1 March 2022. Moscow receives you. Line test good.", "ROUTINE"],
-    [washington, "2 March 2022, 06:00 UTC. Scheduled line test, please acknowledge.", "ROUTINE"],
-    [moscow, "2 March 2022. Acknowledged. Line good.", "ROUTINE"],
-    [
-      washington,
-      "13 May 2022. The Secretary of Defense requests a call with the Minister of Defence today.",
-      "IMMEDIATE",
-    ],
-    [moscow, "13 May 2022. The Minister of Defence accepts the call today.", "IMMEDIATE"],
-    [
-      washington,
-      "13 May 2022. Call held, about one hour. The Secretary urged an immediate ceasefire and stressed maintaining lines of communication.",
-      "PRIORITY",
-    ],
-    [
-      moscow,
-      "13 May 2022. Received. The situation in Ukraine was discussed. Moscow notes the call was initiated by Washington.",
-      "PRIORITY",
-    ],
-  ];
-  for (const [from, text, precedence] of exchange) {
-    await from.api.post(`/api/lines/${line.id}/messages`, { text, precedence });
-  }
-  await waitUntil(async () => {
-    const [atW, atM] = await Promise.all([logOf(washington, line.id), logOf(moscow, line.id)]);
-    const receipted = (log: LogEntry[], me: DemoStation, other: DemoStation) =>
-      log.filter((e) => e.author === me.id).every((e) => e.receipts[other.id] !== undefined);
-    return (
-      atW.length === atM.length && receipted(atW, washington, moscow) && receipted(atM, moscow, washington)
+  step("Five stations start, each a real `hotline start` process on loopback:");
+  const started = await startStations(root, STATIONS);
+  const stations = Object.fromEntries(STATIONS.map((s, i) => [s.key, started[i]])) as Record<
+    StationKey,
+    DemoStation
+  >;
+  for (const s of started) console.log(`  ${s.name.padEnd(11)} ${s.dir}  (writes in ${s.lang})`);
+  console.log(
+    "  Operators at each: admin (lines, pairing, settings), duty-officer (an officer: messages, acknowledgements),\n" +
+      "  minister-office (a supervisor: calls, readouts). The record names who wrote each entry.",
+  );
+
+  step("The lines Moscow has in the articles, each paired with a one-use invite. Safety codes, read aloud:");
+  const lines = await Promise.all(
+    LINES.map((l) => pairLine(l.name, stations[l.creator], stations[l.joiner])),
+  );
+  const lineNamed = new Map(lines.map((l) => [l.name, l]));
+  const line = (name: string): DemoLine => lineNamed.get(name) as DemoLine;
+  for (const l of lines) {
+    const same = l.codes.atCreator === l.codes.atJoiner;
+    console.log(`  ${l.name.padEnd(18)} opened by ${l.creator.name}, joined by ${l.joiner.name}`);
+    console.log(
+      `  ${"".padEnd(18)} ` +
+        (same
+          ? `safety code ${l.codes.atCreator} at both ends: the same, nobody sits in between`
+          : `THE SAFETY CODES DIFFER (${l.codes.atCreator} / ${l.codes.atJoiner}): do not use this line`),
     );
-  }, "every message to be delivered and receipted");
-
-  const names = new Map([
-    [washington.id, "Washington"],
-    [moscow.id, "Moscow"],
-  ]);
-  step("The line's record at Moscow (✓: Washington's signed receipt for Moscow's own messages):");
-  for (const entry of await logOf(moscow, line.id)) console.log(indent(transcriptLine(entry, names)));
-
-  step("Status at Washington:");
-  const status = await washington.api.get<StationStatus>("/api/status");
-  for (const l of status.lines) {
-    console.log(`  ${l.name}: ${l.entries} entries`);
-    for (const p of l.participants) {
-      console.log(
-        `    ${p.name}: ${p.connected ? "connected" : "NOT connected"}, last contact ${p.lastContact ?? "never"}, outbox ${p.outbox}`,
-      );
-    }
   }
 
-  step("Verification of both records (every hash, link and signature):");
+  step(
+    "The timeline, time-compressed: the record's own times are today's; each event carries its 2022 date in its text or topic.",
+  );
+  event("1 Mar 2022", "the deconfliction line moscow-washington opens (paired above)");
+  for (const message of LINE_OPENS) {
+    const from = stations[message.from];
+    await sendAndAck(line(message.line), from, message);
+    event(message.date, `${message.summary} (duty officers)`);
+  }
+  event(
+    "1 Mar 2022",
+    `from now on the line is tested twice daily: presence tests at 06:00 and 18:00 UTC ('${DEFAULT_SETTINGS.presenceSchedule}'), each answered by a person`,
+  );
+  const presence = await answerOnePresenceTest(line("moscow-washington"));
+  event(
+    "(today)",
+    `one test slot set for ${presence.slot.slice(11, 19)} UTC, then the schedule put back: ${presence.answers.join("; ")}`,
+  );
+  const callIds: { date: string; line: string; id: string }[] = [];
+  for (const call of CALLS) {
+    callIds.push({ date: call.date, line: call.line, id: await replayCall(call, line(call.line), stations) });
+  }
+  event("(to come)", TO_COME);
+
+  step("Verification of every station's record (every hash, link and signature):");
   let intact = true;
-  for (const s of [washington, moscow]) {
+  for (const s of started) {
     const station = Station.open({ dir: s.dir });
     try {
       const report = await station.verify();
       intact &&= report.ok;
       console.log(
-        `  ${s.name}: ${report.ok ? "intact" : `${report.problems.length} PROBLEM(S)`}, ${report.entries} entries`,
+        `  ${s.name.padEnd(11)} ${report.ok ? "intact" : `${report.problems.length} PROBLEM(S)`}, ${report.entries} entries`,
       );
     } finally {
       station.close();
     }
   }
   if (!intact) process.exitCode = 1;
+  console.log(`\nReplayed in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
 
   const cli = `node ${BIN}`;
+  const october21 = callIds.find((c) => c.date === "21 Oct 2022")?.id.slice(0, 12) ?? "ID";
   console.log(`\nData kept in ${root}. Try, in another terminal:`);
-  console.log(`  ${cli} log --dir ${moscow.dir} --line ${LINE} --follow`);
-  console.log(`  ${cli} send --dir ${washington.dir} --line ${LINE} --precedence FLASH "Line test"`);
-  console.log(`  ${cli} status --dir ${washington.dir}`);
+  console.log(`  ${cli} calls --line moscow-washington --dir ${stations.moscow.dir}`);
+  console.log(`  ${cli} readouts --call ${october21} --dir ${stations.washington.dir}`);
+  console.log(`  ${cli} log --line moscow-paris --dir ${stations.paris.dir}`);
+  console.log(
+    `  ${cli} export --line moscow-london --format html --out ${join(root, "moscow-london.html")} --dir ${stations.london.dir}`,
+  );
+
+  console.log("\nThe consoles (sign in with an operator's name and password):");
+  for (const s of started) {
+    console.log(`  ${s.name.padEnd(11)} ${s.console}`);
+    for (const o of s.operators)
+      console.log(`      ${o.name.padEnd(16)} ${o.password}   ${o.role}: ${o.duty}`);
+  }
+  replaying = false;
   if (values.once) {
-    await stopAll();
+    await stopStations();
   } else {
-    console.log("\nBoth stations keep running; Ctrl-C stops them.");
-    await new Promise<void>((done) => {
-      process.once("SIGINT", () => void stopAll().then(done));
-      process.once("SIGTERM", () => void stopAll().then(done));
-    });
+    console.log("\nAll five stations keep running; Ctrl-C stops them.");
+    await signalled;
+    await stopStations();
   }
 } catch (error) {
+  replaying = false;
+  if (interrupted) await new Promise(() => undefined); // the signal's handler stops and exits
   console.error(`error ${(error as { code?: string }).code ?? "DEMO"}: ${(error as Error).message}`);
   process.exitCode = 1;
-  await stopAll();
-}
-
-/** Creates a station on two free loopback ports, starts it as a real `hotline start` process. */
-async function makeStation(name: string): Promise<DemoStation> {
-  const dir = join(root, name.toLowerCase());
-  const made = await initStation({
-    dir,
-    name,
-    listen: `127.0.0.1:${await freeLoopbackPort()}`,
-    api: `127.0.0.1:${await freeLoopbackPort()}`,
-  });
-  console.log(`Station ${name}: ${dir}`);
-  console.log(`  fingerprint ${made.fingerprint}, peer endpoint ${made.url}`);
-  console.log(`  operator admin, password ${made.admin.password} (shown once)`);
-  const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  child.once("exit", (code) => {
-    if (!stopping) console.error(`${name} stopped unexpectedly (exit ${String(code)}): ${stderr}`);
-  });
-  let api: ApiClient | null = null;
-  await waitUntil(async () => {
-    if (child.exitCode !== null) throw new Error(`${name} did not start: ${stderr}`);
-    api = runningStation(stationPaths(dir));
-    if (api === null) return false;
-    await api.get("/api/whoami");
-    return true;
-  }, `${name} to start`);
-  return { name, dir, id: made.id, process: child, api: api as unknown as ApiClient };
-}
-
-function logOf(station: DemoStation, line: string): Promise<LogEntry[]> {
-  return station.api.get<LogEntry[]>(`/api/lines/${line}/log`);
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      if (error instanceof Error && error.message.includes("did not start")) throw error;
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+  await stopStations();
 }
 
 function step(text: string): void {
   console.log(`\n== ${text}`);
-}
-
-function indent(text: string): string {
-  return text.replace(/^/gm, "  ");
 }

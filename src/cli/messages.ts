@@ -207,6 +207,23 @@ function describe(e: LogEntry): string {
       return `${when}  ${who}  SUSPENDED the line (${String(b.operator)}): ${b.reason as string}`;
     case "line.resume":
       return `${when}  ${who}  put the line back in service (${String(b.operator)})`;
+    case "call.request":
+      return `${when}  ${who}  requested a ${String(b.level)}-level call: "${String(b.topic)}", proposed ${String(b.proposedTime).replace("T", " ")} (${String(b.operator)}; call ${e.hash.slice(0, 12)})`;
+    case "call.accept":
+    case "call.cancel":
+      return `${when}  ${who}  ${e.kind === "call.accept" ? "accepted" : "cancelled"} call ${String(b.call).slice(0, 12)} (${String(b.operator)})${b.note === undefined && b.reason === undefined ? "" : `: ${String(b.note ?? b.reason)}`}`;
+    case "call.decline":
+      return `${when}  ${who}  declined call ${String(b.call).slice(0, 12)} (${String(b.operator)}): ${String(b.reason)}`;
+    case "call.held": {
+      const minutes = Math.round((Date.parse(String(b.end)) - Date.parse(String(b.start))) / 60_000);
+      return `${when}  ${who}  call ${String(b.call).slice(0, 12)} held ${String(b.start).replace("T", " ")}, ${minutes} min, with ${(b.participants as string[]).join(", ")} (${String(b.operator)})`;
+    }
+    case "readout":
+      return `${when}  ${who}  READOUT of call ${String(b.call).slice(0, 12)} ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
+    case "readout.mark":
+      return `${when}  ${who}  marked point ${Number(b.point) + 1} of readout ${String(b.readout).slice(0, 12)} ${String(b.verdict).toUpperCase()}: "${String(b.quote)}"${b.comment === undefined ? "" : ` — ${b.comment as string}`} (${String(b.operator)})`;
+    case "translation":
+      return `${when}  ${who}  ${b.machine === true ? "machine " : ""}translation of ${String(b.of).slice(0, 12)} into ${String(b.lang)} by ${String(b.translator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
     case "test":
       return `${when}  ${who}  PRESENCE TEST (automatic) for ${String(b.slot).replace("T", " ")}: acknowledge to show you are on watch`;
     case "ack":

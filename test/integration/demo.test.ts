@@ -6,6 +6,7 @@ import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { waitFor } from "../helpers/stations.js";
 
 const DEMO = resolve(import.meta.dirname, "../../dist/demo/main.js");
+const STATIONS = ["washington", "moscow", "paris", "ankara", "london"] as const;
 
 function runDemo(args: readonly string[]) {
   const child = spawn(process.execPath, [DEMO, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -17,10 +18,34 @@ function runDemo(args: readonly string[]) {
 }
 
 interface LogEntry {
+  hash: string;
   author: string;
+  authorName: string;
   kind: string;
-  body: { text?: string };
-  receipts: Record<string, string>;
+  body: { text?: string; lang?: string };
+  acks: Record<string, { by: string; time: string }>;
+  translations?: { lang: string; byAuthor: boolean }[];
+}
+
+interface Call {
+  id: string;
+  topic: string;
+  state: string;
+  requestedBy: { stationName: string; operator: string };
+  durationSeconds: number | null;
+  initiatedBy: { stationName: string } | null;
+}
+
+interface Readouts {
+  readouts: {
+    stationName: string;
+    operator: string;
+    lang: string;
+    translations: { lang: string; byAuthor: boolean }[];
+  }[];
+  comparisons: { comparable: boolean; a: { lang: string } }[];
+  agreed: { stationName: string; by: { stationName: string }[] }[];
+  disputed: { stationName: string; by: { stationName: string; comment: string | null }[] }[];
 }
 
 describe("npm run demo", () => {
@@ -30,35 +55,112 @@ describe("npm run demo", () => {
   });
   afterAll(() => tmp.remove());
 
-  it("--once pairs Washington and Moscow as two processes, exchanges the 2022 messages with receipts, verifies both, keeps the data and exits 0", async () => {
+  it("--once replays the 2022 timeline on five station processes, verifies every record, keeps the data and exits 0", async () => {
+    const started = Date.now();
     const run = runDemo(["--once", "--dir", tmp.join("once")]);
     expect(await run.exit, run.stderr).toBe(0);
-    const codes = [...run.stdout.matchAll(/Safety code at \w+: +([\d ]+)/g)].map((m) => m[1]);
-    expect(codes).toHaveLength(2);
-    expect(codes[0]).toBe(codes[1]);
-    expect(run.stdout).toMatch(/Washington: intact, 10 entries/);
-    expect(run.stdout).toMatch(/Moscow: intact, 10 entries/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const dir = (station: string) => tmp.join("once", station);
 
-    for (const station of ["washington", "moscow"]) {
-      const dir = tmp.join("once", station);
-      expect((await hotlineJson<{ ok: boolean }>(["verify", "--dir", dir])).ok).toBe(true);
-      expect(existsSync(`${dir}/station.lock`)).toBe(false); // stopped cleanly
+    // Four lines, each with the same safety code at both ends; five records intact.
+    expect([...run.stdout.matchAll(/safety code [\d ]+ at both ends: the same/g)]).toHaveLength(4);
+    for (const name of ["Washington", "Moscow", "Paris", "Ankara", "London"]) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${name} +intact, \\d+ entries$`, "m"));
     }
-    const atWashington = await hotlineJson<LogEntry[]>([
-      "log",
-      "--line",
-      "moscow-washington",
-      "--dir",
-      tmp.join("once", "washington"),
+    expect(run.stdout).toMatch(
+      /13 May 2022 — call held, 1 h 2 min \(14:00–15:02 UTC\), initiated by Washington/,
+    );
+    expect(run.stdout).toMatch(/\(to come\)/);
+    expect(run.stdout).toMatch(/minister-office +\S+ +supervisor/);
+    expect(run.stdout).not.toMatch(/keep running/); // --once stops them
+
+    const verified = await Promise.all(
+      STATIONS.map((s) => hotlineJson<{ ok: boolean }>(["verify", "--dir", dir(s)])),
+    );
+    for (const [i, s] of STATIONS.entries()) {
+      expect(verified[i]?.ok, s).toBe(true);
+      expect(existsSync(`${dir(s)}/station.lock`), s).toBe(false); // stopped cleanly
+    }
+
+    // moscow-washington: the line check each way, acknowledged; the presence tests answered and
+    // the schedule back to twice daily; the 13 May and 21 October calls held, placed by Washington.
+    const [log, lines, calls] = await Promise.all([
+      hotlineJson<LogEntry[]>(["log", "--line", "moscow-washington", "--dir", dir("washington")]),
+      hotlineJson<{ name: string; settings: { presenceSchedule: string } }[]>([
+        "lines",
+        "--dir",
+        dir("moscow"),
+      ]),
+      hotlineJson<Call[]>(["calls", "--line", "moscow-washington", "--dir", dir("moscow")]),
     ]);
-    const texts = atWashington.filter((e) => e.kind === "text");
-    expect(texts).toHaveLength(8);
-    expect(texts.some((e) => e.body.text?.startsWith("13 May 2022. Call held"))).toBe(true);
-    const washingtonId = atWashington[0]?.author as string;
-    for (const e of texts.filter((t) => t.author === washingtonId)) {
-      expect(Object.keys(e.receipts)).toHaveLength(1);
+    const texts = log.filter((e) => e.kind === "text");
+    expect(texts.map((e) => [e.authorName, e.body.lang])).toEqual([
+      ["Washington", "en"],
+      ["Moscow", "ru"],
+    ]);
+    expect(texts[0]?.body.text).toMatch(/^1 March 2022\./);
+    expect(texts[1]?.translations).toMatchObject([{ lang: "en", byAuthor: true }]);
+    for (const e of texts) expect(Object.values(e.acks).map((a) => a.by)).toEqual(["duty-officer"]);
+    const tests = log.filter((e) => e.kind === "test");
+    expect(tests.length).toBeGreaterThanOrEqual(1);
+    for (const t of tests) expect(Object.keys(t.acks).filter((s) => s !== t.author)).toHaveLength(1);
+    expect(lines.find((l) => l.name === "moscow-washington")?.settings.presenceSchedule).toBe("0 6,18 * * *");
+
+    const may = calls.find((c) => c.topic.startsWith("13 May 2022"));
+    const october = calls.find((c) => c.topic.startsWith("21 October 2022"));
+    expect(may).toMatchObject({
+      state: "held",
+      durationSeconds: 62 * 60,
+      initiatedBy: { stationName: "Washington" },
+      requestedBy: { stationName: "Washington", operator: "minister-office" },
+    });
+    expect(october).toMatchObject({ state: "held", initiatedBy: { stationName: "Washington" } });
+
+    const readoutsOf = (call: Call | undefined) =>
+      hotlineJson<Readouts>(["readouts", "--call", call?.id ?? "", "--dir", dir("washington")]);
+    const [mayReadouts, octoberReadouts] = await Promise.all([readoutsOf(may), readoutsOf(october)]);
+    for (const view of [mayReadouts, octoberReadouts]) {
+      expect(view.readouts.map((r) => [r.stationName, r.lang, r.operator])).toEqual([
+        ["Washington", "en", "minister-office"],
+        ["Moscow", "ru", "minister-office"],
+      ]);
+      expect(view.readouts[1]?.translations).toMatchObject([{ lang: "en", byAuthor: true }]);
+      expect(view.comparisons).toMatchObject([{ comparable: true, a: { lang: "en" } }]);
     }
-  }, 60_000);
+    expect(octoberReadouts.agreed).toMatchObject([
+      { stationName: "Moscow", by: [{ stationName: "Washington" }] },
+    ]);
+    expect(octoberReadouts.disputed).toMatchObject([
+      { stationName: "Washington", by: [{ stationName: "Moscow" }] },
+    ]);
+    expect(octoberReadouts.disputed[0]?.by[0]?.comment).toMatch(/Not our wording/);
+
+    // 23 October: Moscow's calls to Paris, Ankara and London, each held with both sides' readouts.
+    for (const [station, lang] of [
+      ["paris", "fr"],
+      ["ankara", "tr"],
+      ["london", "en"],
+    ] as const) {
+      const held = await hotlineJson<Call[]>(["calls", "--line", `moscow-${station}`, "--dir", dir(station)]);
+      expect(held, station).toMatchObject([{ state: "held", initiatedBy: { stationName: "Moscow" } }]);
+      expect(held[0]?.topic).toMatch(/23 October 2022/);
+      const view = await hotlineJson<Readouts>([
+        "readouts",
+        "--call",
+        held[0]?.id ?? "",
+        "--dir",
+        dir("moscow"),
+      ]);
+      expect(
+        view.readouts.map((r) => [r.stationName, r.lang]),
+        station,
+      ).toEqual([
+        ["Moscow", "ru"],
+        [station[0]?.toUpperCase() + station.slice(1), lang],
+      ]);
+      expect(view.comparisons[0]?.comparable, station).toBe(true);
+    }
+  }, 120_000);
 
   it("refuses a --dir that holds the stations already, touching nothing", async () => {
     const run = runDemo(["--once", "--dir", tmp.join("once")]);
@@ -66,20 +168,20 @@ describe("npm run demo", () => {
     expect(run.stderr).toMatch(/^error STATION_EXISTS: /);
   });
 
-  it("without --once keeps both stations running until Ctrl-C, then stops them cleanly", async () => {
+  it("without --once keeps all five stations running until Ctrl-C, then stops them cleanly", async () => {
     const run = runDemo(["--dir", tmp.join("live")]);
     try {
-      await waitFor(() => run.stdout.includes("Ctrl-C stops them"), {
+      await waitFor(() => run.stdout.includes("All five stations keep running; Ctrl-C stops them."), {
         what: "the demo to be up",
-        timeoutMs: 45_000,
+        timeoutMs: 60_000,
       });
-      const status = await hotlineJson<{ running: boolean }>(["status", "--dir", tmp.join("live", "moscow")]);
+      expect(run.stdout).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
+      const status = await hotlineJson<{ running: boolean }>(["status", "--dir", tmp.join("live", "london")]);
       expect(status.running).toBe(true);
     } finally {
       run.child.kill("SIGINT");
     }
     expect(await run.exit).toBe(0);
-    expect(existsSync(tmp.join("live", "washington", "station.lock"))).toBe(false);
-    expect(existsSync(tmp.join("live", "moscow", "station.lock"))).toBe(false);
-  }, 60_000);
+    for (const s of STATIONS) expect(existsSync(tmp.join("live", s, "station.lock")), s).toBe(false);
+  }, 90_000);
 });
