@@ -8,6 +8,7 @@ import { Header } from "./components/Header";
 import i18next, { isConsoleLang, switchLang } from "./i18n";
 import { Alarms } from "./pages/Alarms";
 import { Board } from "./pages/Board";
+import { CallReadouts } from "./pages/CallReadouts";
 import { LineView } from "./pages/LineView";
 import { NotFound } from "./pages/NotFound";
 import { SignIn } from "./pages/SignIn";
@@ -119,6 +120,8 @@ function Page() {
       return <Board />;
     case "line":
       return <LineView key={route.id} id={route.id} />;
+    case "call":
+      return <CallReadouts key={route.call} line={route.line} call={route.call} />;
     case "alarms":
       return <Alarms />;
     case "notFound":

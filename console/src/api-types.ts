@@ -94,6 +94,8 @@ export interface LogEntry {
   acks: Record<string, { by: string; time: string }>;
   deadline: string | null;
   ackStates: Record<string, AckState>;
+  /** for a message or readout: translations attached to it, in causal order; the original stays authoritative */
+  translations?: TranslationView[];
 }
 
 export interface Alarm {
@@ -140,6 +142,155 @@ export interface RecordCheck {
     missing?: number;
     extra?: number;
   }[];
+}
+
+/** A translation attached to a message or readout. */
+export interface TranslationView {
+  hash: string;
+  /** the original entry's hash */
+  of: string;
+  lang: string;
+  text: string;
+  translator: string;
+  /** made by machine translation */
+  machine: boolean;
+  /** made at the station that wrote the original: the author's own translation */
+  byAuthor: boolean;
+  /** always false: only the original is authoritative */
+  authoritative: false;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+}
+
+export type CallLevel = "working" | "senior" | "minister";
+export type CallState = "requested" | "accepted" | "declined" | "held" | "cancelled";
+export type Verdict = "agreed" | "disputed";
+
+/** A station and one of its operators: who did something. */
+export interface Actor {
+  station: string;
+  stationName: string;
+  operator: string;
+}
+
+export interface CallResponse extends Actor {
+  kind: "accept" | "decline" | "cancel";
+  time: string;
+  hash: string;
+  /** the decline's or cancel's reason, or the accept's note */
+  reason: string | null;
+}
+
+export interface HeldRecord extends Actor {
+  start: string;
+  end: string;
+  durationSeconds: number;
+  participants: string[];
+  initiatedBy: { station: string; stationName: string };
+  time: string;
+  hash: string;
+}
+
+/** A call as the record tells it (`GET /api/lines/:line/calls`, `GET /api/calls/:call`). */
+export interface CallView {
+  /** its request's hash */
+  id: string;
+  line: string;
+  requestedBy: Actor;
+  requestedAt: string;
+  level: CallLevel;
+  topic: string;
+  proposedTime: string;
+  participants: string[];
+  state: CallState;
+  responses: CallResponse[];
+  /** every station's record that it was held; the first gives start, end and duration */
+  held: HeldRecord[];
+  start: string | null;
+  end: string | null;
+  durationSeconds: number | null;
+  initiatedBy: { station: string; stationName: string } | null;
+}
+
+export interface MarkView {
+  hash: string;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+  verdict: Verdict;
+  comment: string | null;
+  /** the sentence it quotes */
+  quote: string;
+}
+
+/** A point (sentence) of a readout. */
+export interface PointView {
+  index: number;
+  text: string;
+  /** whether the other sides mention it; null when not compared in this original */
+  mentionedByOthers: boolean | null;
+  marks: MarkView[];
+  /** each marking station's latest verdict, by station id */
+  verdicts: Record<string, Verdict>;
+}
+
+export interface ReadoutView {
+  hash: string;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+  lang: string;
+  /** the original: the authoritative text */
+  text: string;
+  /** its station's newest readout of the call (the one compared) */
+  latest: boolean;
+  points: PointView[];
+  translations: TranslationView[];
+}
+
+export interface ComparedSide {
+  station: string;
+  stationName: string;
+  readout: string;
+  lang: string;
+  source: "original" | "translation";
+  /** the translation's hash, when one was read */
+  translation: string | null;
+  machine: boolean;
+}
+
+export interface ComparisonView {
+  a: ComparedSide;
+  b: ComparedSide;
+  comparable: boolean;
+  /** why not, when not */
+  reason: string | null;
+  both: { a: number; b: number; aText: string; bText: string; score: number }[];
+  onlyA: { index: number; text: string }[];
+  onlyB: { index: number; text: string }[];
+}
+
+export interface MarkedPoint {
+  readout: string;
+  station: string;
+  stationName: string;
+  index: number;
+  text: string;
+  by: { station: string; stationName: string; comment: string | null }[];
+}
+
+/** A call's readouts side by side (`GET /api/calls/:call/readouts`). */
+export interface ReadoutsView {
+  call: CallView;
+  readouts: ReadoutView[];
+  comparisons: ComparisonView[];
+  agreed: MarkedPoint[];
+  disputed: MarkedPoint[];
+  unplaced: (MarkView & { readout: string; point: number })[];
 }
 
 /**

@@ -1,12 +1,15 @@
 import type {
   Alarm,
+  CallView,
   LineHealth,
   LineSummary,
   LogEntry,
   Precedence,
+  ReadoutsView,
   RecordCheck,
   Session,
   Status,
+  Verdict,
   Whoami,
 } from "./api-types";
 
@@ -107,6 +110,21 @@ export const api = {
     request<{ hash: string; seq: number }>("POST", `${line(id)}/messages`, message),
   ack: (entry: string) =>
     request<{ hash: string; seq: number; entry: string }>("POST", "/api/acks", { entry }),
+  calls: (id: string) => request<CallView[]>("GET", `${line(id)}/calls`),
+  readouts: (call: string) => request<ReadoutsView>("GET", `/api/calls/${encodeURIComponent(call)}/readouts`),
+  markReadout: (readout: string, mark: { point: number; verdict: Verdict; comment?: string }) =>
+    request<{ hash: string; seq: number; readout: string; quote: string }>(
+      "POST",
+      `/api/readouts/${encodeURIComponent(readout)}/marks`,
+      mark,
+    ),
+  translate: (translation: {
+    entry: string;
+    lang: string;
+    text: string;
+    translator: string;
+    machine: boolean;
+  }) => request<{ hash: string; seq: number; of: string }>("POST", "/api/translations", translation),
   alarms: (all = false) => request<Alarm[]>("GET", all ? "/api/alarms?all=true" : "/api/alarms"),
   ackAlarm: (id: number) => request<Alarm>("POST", `/api/alarms/${id}/ack`, {}),
 };

@@ -119,3 +119,20 @@ export function shortDuration(seconds: number, locale: string): string {
         : [seconds, "second"];
   return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" }).format(value);
 }
+
+/**
+ * @param seconds a duration in seconds, e.g. a call's length
+ * @param locale an Intl locale
+ * @returns it in hours and minutes as the locale writes them, e.g. "1 hr 2 min" (or "1 ч 2 мин");
+ *   under a minute, in seconds
+ */
+export function hoursMinutes(seconds: number, locale: string): string {
+  const unit = (value: number, name: "hour" | "minute" | "second") =>
+    new Intl.NumberFormat(locale, { style: "unit", unit: name, unitDisplay: "short" }).format(value);
+  if (seconds < 60) return unit(Math.round(seconds), "second");
+  const minutes = Math.round(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return unit(m, "minute");
+  return m === 0 ? unit(h, "hour") : `${unit(h, "hour")} ${unit(m, "minute")}`;
+}

@@ -1,10 +1,14 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
-// A router of three pages needs no library: the path is the state, history.pushState changes it,
+// A router of a few pages needs no library: the path is the state, history.pushState changes it,
 // and popstate (back, forward) tells us. The station serves index.html for every such path.
 
 export type Route =
-  { page: "board" } | { page: "line"; id: string } | { page: "alarms" } | { page: "notFound"; path: string };
+  | { page: "board" }
+  | { page: "line"; id: string }
+  | { page: "call"; line: string; call: string }
+  | { page: "alarms" }
+  | { page: "notFound"; path: string };
 
 const listeners = new Set<() => void>();
 let navigated = false;
@@ -45,6 +49,9 @@ export function routeOf(path: string): Route {
   if (path === "/alarms" || path === "/alarms/") return { page: "alarms" };
   const line = /^\/lines\/([^/]+)\/?$/.exec(path);
   if (line?.[1] !== undefined) return { page: "line", id: decodeURIComponent(line[1]) };
+  const call = /^\/lines\/([^/]+)\/calls\/([^/]+)\/?$/.exec(path);
+  if (call?.[1] !== undefined && call[2] !== undefined)
+    return { page: "call", line: decodeURIComponent(call[1]), call: decodeURIComponent(call[2]) };
   return { page: "notFound", path };
 }
 
@@ -59,6 +66,15 @@ export function useRoute(): Route {
  */
 export function linePath(id: string): string {
   return `/lines/${encodeURIComponent(id)}`;
+}
+
+/**
+ * @param line a line id
+ * @param call a call's id (its request's hash)
+ * @returns the path of the call's readouts, side by side
+ */
+export function callPath(line: string, call: string): string {
+  return `${linePath(line)}/calls/${encodeURIComponent(call)}`;
 }
 
 /** A real link (it opens in a new tab with a modifier key) that changes page without a reload. */

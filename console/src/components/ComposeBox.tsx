@@ -4,12 +4,10 @@ import { api } from "../api";
 import { PRECEDENCES, type LineSummary, type Precedence } from "../api-types";
 import { languageName, shortDuration } from "../format";
 import { useLocale } from "../i18n";
+import { messageLangs } from "../message-langs";
 import { useSession } from "../session";
 import { useStation } from "../station";
 import { ConfirmDialog } from "./ConfirmDialog";
-
-/** Languages offered for a message; the operator's own is added when it is not among them. */
-const MESSAGE_LANGS = ["en", "ru", "fr", "tr", "de", "es", "uk", "ar", "zh"];
 
 /**
  * Writes a message. Enter makes a new line (a message is kept as written); Ctrl+Enter or the
@@ -28,7 +26,7 @@ export function ComposeBox({
   const { loadLog } = useStation();
   const ids = { text: useId(), precedence: useId(), lang: useId(), hint: useId() };
   const ownLang = session.operator.lang ?? i18n.language;
-  const langs = MESSAGE_LANGS.includes(ownLang) ? MESSAGE_LANGS : [ownLang, ...MESSAGE_LANGS];
+  const langs = messageLangs(ownLang);
   const [text, setText] = useState("");
   const [precedence, setPrecedence] = useState<Precedence>("ROUTINE");
   const [lang, setLang] = useState(ownLang);

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { LineSummary } from "../api-types";
+import { CallsPanel } from "../components/calls/CallsPanel";
 import { ComposeBox } from "../components/ComposeBox";
 import { HealthLight } from "../components/HealthLight";
 import { PageTitle } from "../components/PageTitle";
@@ -13,7 +14,7 @@ import { Link } from "../router";
 import { useSession } from "../session";
 import { useStation } from "../station";
 
-type Panel = "safety" | "record" | null;
+type Panel = "calls" | "safety" | "record" | null;
 
 /** Brings the oldest entry still owed an acknowledgement into view, its button focused. */
 function showFirstOwed(): void {
@@ -22,13 +23,17 @@ function showFirstOwed(): void {
   first?.querySelector<HTMLButtonElement>(".ack-button")?.focus({ preventScroll: true });
 }
 
-/** One line: its thread, live, the compose box, and its safety codes and record one click away. */
+/**
+ * One line: its thread, live, the compose box, and its calls, safety codes and record one click
+ * away.
+ */
 export function LineView({ id }: { id: string }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const { state, watchLine } = useStation();
   const [summary, setSummary] = useState<LineSummary | undefined>(undefined);
-  const [panel, setPanel] = useState<Panel>(null);
+  // Back from a call's readouts (its link ends in #calls), the calls are shown again.
+  const [panel, setPanel] = useState<Panel>(() => (location.hash === "#calls" ? "calls" : null));
   const status = state.status?.lines.find((l) => l.id === id);
   const entries = state.logs[id];
   const logError = state.logErrors[id];
@@ -59,6 +64,7 @@ export function LineView({ id }: { id: string }) {
   const down = (status?.participants ?? []).filter((p) => p.health === "down");
   const owed = (entries ?? []).filter((e) => awaitsAckFrom(e, session.station.id)).length;
   const toggle = (which: Exclude<Panel, null>) => setPanel(panel === which ? null : which);
+  const calls = (entries ?? []).filter((e) => e.kind === "call.request").length;
 
   return (
     <main className={`page line-view ${down.length > 0 ? "line-down" : ""}`}>
@@ -76,6 +82,16 @@ export function LineView({ id }: { id: string }) {
               {t("line.owed", { count: owed })}
             </button>
           )}
+          <button
+            type="button"
+            aria-expanded={panel === "calls"}
+            aria-controls="calls-panel"
+            onClick={() => toggle("calls")}
+          >
+            {t("line.calls")}
+            {calls > 0 && " "}
+            {calls > 0 && <span className="count-badge sev-none tool-count">{calls}</span>}
+          </button>
           <button
             type="button"
             aria-expanded={panel === "safety"}
@@ -100,6 +116,7 @@ export function LineView({ id }: { id: string }) {
         </div>
       )}
       {status?.suspended != null && <SuspendedBanner suspension={status.suspended} />}
+      {panel === "calls" && <CallsPanel line={id} entries={entries ?? []} id="calls-panel" />}
       {panel === "safety" && <SafetyCodes line={summary} id="safety-panel" />}
       {panel === "record" && <RecordPanel line={id} id="record-panel" />}
       {logError !== undefined && (

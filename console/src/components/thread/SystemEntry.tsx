@@ -2,10 +2,12 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { bodyString, textBody, type LogEntry } from "../../api-types";
 import { Time } from "../Time";
+import { CALL_SYSTEM_KINDS, CallSystemText } from "./CallSystemText";
 
 /**
  * The record's housekeeping as one compact line: acknowledgements, settings, suspension, members,
- * the line's opening; kinds this console does not know yet are named, not hidden.
+ * the line's opening, calls and marks on readouts; kinds this console does not know yet are
+ * named, not hidden.
  */
 export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<string, LogEntry> }) {
   const { t } = useTranslation();
@@ -45,7 +47,11 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       text = t("system.genesis", { ...who, name: bodyString(entry.body, "name") ?? "" });
       break;
     default:
-      text = t("system.other", { kind: entry.kind, station: entry.authorName });
+      text = CALL_SYSTEM_KINDS.includes(entry.kind) ? (
+        <CallSystemText entry={entry} byHash={byHash} />
+      ) : (
+        t("system.other", { kind: entry.kind, station: entry.authorName })
+      );
   }
   return (
     <div className={`entry system kind-${entry.kind.replace(/\W/g, "-")}`}>

@@ -4,6 +4,7 @@ import type { LogEntry } from "../../api-types";
 import { useSession } from "../../session";
 import { MessageEntry } from "./MessageEntry";
 import { PresenceTestEntry } from "./PresenceTestEntry";
+import { ReadoutEntry } from "./ReadoutEntry";
 import { SystemEntry } from "./SystemEntry";
 
 /** How close to the end (px) counts as "reading the latest": new entries then scroll into view. */
@@ -20,16 +21,21 @@ export function awaitsAckFrom(entry: LogEntry, me: string): boolean {
   );
 }
 
-/** The line's entries in causal order (as the server gives them), newest at the bottom. */
+/**
+ * The line's entries in causal order (as the server gives them), newest at the bottom. A
+ * translation is not an entry of its own here: it is shown beneath its original.
+ */
 export function Thread({ entries }: { entries: LogEntry[] }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const me = session.station.id;
   // Observers read; the server would refuse their acknowledgement.
   const canAck = session.operator.role !== "observer";
+  const canTranslate = canAck;
   const scroller = useRef<HTMLOListElement>(null);
   const following = useRef(true);
   const byHash = useMemo(() => new Map(entries.map((e) => [e.hash, e])), [entries]);
+  const shown = useMemo(() => entries.filter((e) => e.kind !== "translation"), [entries]);
 
   // New entries scroll into view while the operator reads the latest, and always when this
   // station wrote the newest message (the one just sent) — not for an acknowledgement made above.
@@ -73,7 +79,7 @@ export function Thread({ entries }: { entries: LogEntry[] }) {
         following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_SLACK;
       }}
     >
-      {entries.map((entry) => (
+      {shown.map((entry) => (
         <li key={entry.hash} id={`e-${entry.hash}`}>
           {entry.kind === "text" ? (
             <MessageEntry
@@ -81,6 +87,14 @@ export function Thread({ entries }: { entries: LogEntry[] }) {
               mine={entry.author === me}
               awaitsMe={awaitsAckFrom(entry, me)}
               canAck={canAck}
+              canTranslate={canTranslate}
+            />
+          ) : entry.kind === "readout" ? (
+            <ReadoutEntry
+              entry={entry}
+              request={byHash.get(typeof entry.body["call"] === "string" ? entry.body["call"] : "")}
+              mine={entry.author === me}
+              canTranslate={canTranslate}
             />
           ) : entry.kind === "test" ? (
             <PresenceTestEntry entry={entry} awaitsMe={awaitsAckFrom(entry, me)} canAck={canAck} />
