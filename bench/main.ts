@@ -14,6 +14,7 @@ import { ceilingSample, durableInsertRate, rawSignRate, rawVerifyRate } from "./
 import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_fixture.js";
 import { bestOf, opsPerSecond, seconds } from "./_measure.js";
 import { peerBench } from "./_peers.js";
+import { conflictBench } from "./_conflicts.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
 import { verifyRate } from "./_verify.js";
 
@@ -149,6 +150,9 @@ try {
   const send = () => b.station.send({ line: b.line, text: messageText(next++), operator: "admin" });
   const onBigLine = opsPerSecond(size.bigLineSends, send, 5);
   rows.splice(1, 0, compared(`sign+append, one each, on a ${record}-entry line`, onBigLine, oneCeiling, 0.7));
+  // Conflicts: 100,000 stored volumes (20,000 with --quick), one new notification checked.
+  progress("conflicts");
+  rows.push(...conflictBench(quick ? 20_000 : 100_000, quick ? 200 : 1_000));
   // Station to station: two stations (one a child process), mutual TLS on loopback.
   const peers = await peerBench(join(root.path, "peers"), size.peers, verifyCeiling, progress);
   rows.push(...peers.rows);

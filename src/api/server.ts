@@ -14,6 +14,7 @@ import { answerErrors } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
 import { hookRoutes } from "./hooks.js";
 import { callRoutes } from "./calls.js";
+import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
 import { Sessions } from "./sessions.js";
@@ -146,6 +147,7 @@ export async function buildApiServer(
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await api.register(hookRoutes, { station });
   await api.register(callRoutes, { station });
+  await api.register(notifyRoutes, { station });
   api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
   api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
     statusOf(station, { outbox: options.outbox, monitor: options.monitor }),

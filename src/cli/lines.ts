@@ -48,6 +48,11 @@ export function registerLineCommands(program: Command): void {
       .option("--presence-schedule <cron>", "when presence tests are due, cron in UTC, e.g. '0 6,18 * * *'")
       .option("--presence-deadline <duration>", "time to acknowledge a presence test, e.g. 10m")
       .option(
+        "--notice <type=duration...>",
+        "least notice per notification type, e.g. missile-launch=24h exercise=3d",
+      )
+      .option("--max-window <duration>", "longest time window a notification's volume may have, e.g. 30d")
+      .option(
         "--escalation <roles>",
         "who an unanswered message's alarm goes to, at 1×, 2×, 3× its deadline, e.g. officer,supervisor,admin",
       )
@@ -64,6 +69,8 @@ export function registerLineCommands(program: Command): void {
         presenceSchedule?: string;
         presenceDeadline?: string;
         escalation?: string;
+        notice?: string[];
+        maxWindow?: string;
         ackDeadline?: string[];
         as: string;
       },
@@ -83,10 +90,14 @@ export function registerLineCommands(program: Command): void {
                 .map((role) => role.trim().toLowerCase()) as SettingsChanges["escalation"],
             }),
         ...(options.ackDeadline === undefined ? {} : { ackDeadlines: deadlines(options.ackDeadline) }),
+        ...(options.notice === undefined ? {} : { noticeHours: noticeHours(options.notice) }),
+        ...(options.maxWindow === undefined
+          ? {}
+          : { maxWindowHours: Math.round(parseDuration(options.maxWindow) / 3_600_000) }),
       };
       if (Object.keys(changes).length === 0) {
         throw usageError(
-          "Cannot change the line's settings: give --test-interval, --presence-schedule, --presence-deadline, --escalation or --ack-deadline",
+          "Cannot change the line's settings: give --test-interval, --presence-schedule, --presence-deadline, --escalation, --ack-deadline, --notice or --max-window",
         );
       }
       const api = runningStation(stationPaths(options.dir), options.as);
@@ -178,6 +189,18 @@ function seconds(text: string): number {
     throw usageError(`Cannot use test interval '${text}': give 1 to 3600 seconds, e.g. 5 or 30s`);
   }
   return value;
+}
+
+function noticeHours(items: readonly string[]): SettingsChanges["noticeHours"] {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const [type, duration] = item.split("=");
+    if (type === undefined || type === "" || duration === undefined) {
+      throw usageError(`Cannot read '${item}': write TYPE=DURATION, e.g. missile-launch=24h`);
+    }
+    out[type] = parseDuration(duration) / 3_600_000;
+  }
+  return out; // the entry's schema checks the types
 }
 
 function deadlines(items: readonly string[]): Partial<Record<Precedence, number>> {

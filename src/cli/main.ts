@@ -7,6 +7,7 @@ import { registerHookCommands } from "./hooks.js";
 import { registerHealthCommand } from "./health.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMessageCommands } from "./messages.js";
+import { registerNotifyCommands } from "./notify.js";
 import { registerOperatorCommands } from "./operators.js";
 import { registerPeerCommands } from "./peers.js";
 import { registerReadoutCommands } from "./readouts.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerReadoutCommands(program);
   registerTranslateCommands(program);
   registerExportCommand(program);
+  registerNotifyCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -7,6 +7,7 @@ import { buildPeerServer, PeerClient } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
   DeadlineWatch,
+  NotifyWatch,
   HookRunner,
   LinkMonitor,
   Outbox,
@@ -71,6 +72,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     ...options.links,
   });
   const deadlines = new DeadlineWatch(station);
+  const notifyWatch = new NotifyWatch(station);
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
@@ -86,6 +88,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     if (stopped) return;
     stopped = true;
     deadlines.stop();
+    notifyWatch.stop();
     presence.stop();
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
@@ -107,6 +110,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   outbox.start();
   monitor.start();
   deadlines.start();
+  notifyWatch.start();
   presence.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },

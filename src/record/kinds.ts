@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import { z } from "zod";
+import { MAX_VOLUMES, NOTIFY_TYPES, VOLUME } from "./volume.js";
 
 /** Precedence of a message, highest first; it sets the acknowledgement deadline. */
 export const PRECEDENCES = ["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"] as const;
@@ -92,6 +93,16 @@ export const PARTICIPANT = z.strictObject({
   cert: CERT_FINGERPRINT,
 });
 
+/** What a notification holds, `notify` and `notify.update` alike. */
+const NOTIFY_FIELDS = {
+  type: z.enum(NOTIFY_TYPES),
+  title: nonEmpty(200),
+  description: z.string().max(10_000),
+  volumes: z.array(VOLUME).min(1, "must hold at least one volume").max(MAX_VOLUMES),
+  operator: OPERATOR,
+};
+const NOTIFY_BODY = z.strictObject(NOTIFY_FIELDS);
+
 /**
  * One schema per entry kind: the single place that says what a body may hold. Types come from
  * here (`z.infer`), and so does validation of every entry, written or received.
@@ -172,6 +183,24 @@ export const BODY_SCHEMAS = {
           .max(7 * 86_400),
       )
       .optional(),
+    /** hours of notice each type of notification needs before its first volume starts */
+    noticeHours: z
+      .partialRecord(
+        z.enum(NOTIFY_TYPES),
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(90 * 24),
+      )
+      .optional(),
+    /** longest time window a notification's volume may have, in hours */
+    maxWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 24)
+      .optional(),
     operator: OPERATOR,
   }),
   /** An operator asks for a call at a level: the call's id is this entry's hash. */
@@ -231,6 +260,16 @@ export const BODY_SCHEMAS = {
     machine: z.boolean(),
     operator: OPERATOR,
   }),
+  /** A structured notification: 4D volumes (area, altitude band, time window); its hash is its id. */
+  notify: NOTIFY_BODY,
+  /** The notifying station replaces a notification it made (`of`: the original's hash). */
+  "notify.update": z.strictObject({ of: HASH, ...NOTIFY_FIELDS }),
+  /** The notifying station withdraws a notification (`of`: the original's hash). */
+  "notify.cancel": z.strictObject({ of: HASH, reason: z.string().max(1000).optional(), operator: OPERATOR }),
+  /** Any participant asks about a notification (`of`: the original's hash). */
+  clarify: z.strictObject({ of: HASH, question: nonEmpty(4000), operator: OPERATOR }),
+  /** An answer to a clarification request (`of`: the `clarify` entry's hash). */
+  "clarify.answer": z.strictObject({ of: HASH, text: nonEmpty(4000), operator: OPERATOR }),
 } as const;
 
 export type Kind = keyof typeof BODY_SCHEMAS;
@@ -269,6 +308,11 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("readout"),
   variant("readout.mark"),
   variant("translation"),
+  variant("notify"),
+  variant("notify.update"),
+  variant("notify.cancel"),
+  variant("clarify"),
+  variant("clarify.answer"),
 ]);
 
 /** A signed entry, as it stands in the record. */

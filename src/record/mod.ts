@@ -7,6 +7,7 @@
 export * from "./errors.js";
 export * from "./keys.js";
 export * from "./kinds.js";
+export * from "./volume.js";
 export * from "./entry.js";
 export * from "./check.js";
 export { describeZodError } from "./schema-error.js";

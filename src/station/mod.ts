@@ -110,3 +110,19 @@ export type { BundleReport, Coverage } from "./verify-bundle.js";
 export { renderTranscript, TRANSCRIPT_FORMATS } from "./transcript.js";
 export type { TranscriptFormat } from "./transcript.js";
 export type { AckMark } from "./acks.js";
+export { amendNotification, clarify, NOTIFY_KINDS, notificationsOf, notify } from "./notify.js";
+export type { ClarificationView, NotificationDraft, NotificationView } from "./notify.js";
+export { conflictBetween, conflictId, conflictsAmong, VolumeIndex } from "./conflicts.js";
+export type { Conflict, OwnedVolume } from "./conflicts.js";
+export { areasOverlap, overlapOf, shapeOf } from "./geometry.js";
+export type { Shape } from "./geometry.js";
+export {
+  conflictsOf,
+  NotifyWatch,
+  syncAllNotifyAlarms,
+  syncNotifyAlarms,
+  volumesOf,
+} from "./notify-watch.js";
+export { addZone, listZones, removeZone, zoneVolumes } from "./zones.js";
+export type { ZoneView } from "./zones.js";
+export { notificationFromFile, notificationsToGeoJson } from "./notify-geojson.js";

@@ -57,6 +57,11 @@ export const PERMISSIONS = {
   call: { roles: SUPERVISOR_UP, action: "request, answer or record a call" },
   readout: { roles: SUPERVISOR_UP, action: "publish or mark a readout" },
   translate: { roles: OFFICER_UP, action: "attach a translation" },
+  notify: {
+    roles: OFFICER_UP,
+    action: "notify, update or cancel a notification, or ask or answer about one",
+  },
+  zones: { roles: SUPERVISOR_UP, action: "add or remove a protected zone" },
 } as const satisfies Record<string, Permission>;
 
 /** An operator as listed: never its password hash. */

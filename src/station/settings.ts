@@ -1,4 +1,4 @@
-import type { BodyOf, ESCALATION_ROLES, Precedence } from "../record/mod.js";
+import type { BodyOf, ESCALATION_ROLES, NotifyType, Precedence } from "../record/mod.js";
 import type { Store } from "../store/mod.js";
 
 /** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
@@ -13,6 +13,10 @@ export interface LineSettings {
   ackDeadlines: Record<Precedence, number>;
   /** who an unanswered message's alarm is addressed to: the first role at its deadline, the next at twice it… */
   escalation: (typeof ESCALATION_ROLES)[number][];
+  /** hours of notice a notification of each type needs before its first volume starts (absent: none) */
+  noticeHours: Partial<Record<NotifyType, number>>;
+  /** longest time window of a notification's volume, in hours */
+  maxWindowHours: number;
 }
 
 /**
@@ -25,6 +29,8 @@ export const DEFAULT_SETTINGS: LineSettings = {
   presenceDeadline: 600,
   ackDeadlines: { FLASH: 120, IMMEDIATE: 600, PRIORITY: 1800, ROUTINE: 14_400 },
   escalation: ["officer", "supervisor", "admin"],
+  noticeHours: {},
+  maxWindowHours: 30 * 24,
 };
 
 /**
@@ -52,13 +58,15 @@ export function settingsOf(store: Store, line: string): LineSettings {
     ...DEFAULT_SETTINGS,
     ackDeadlines: { ...DEFAULT_SETTINGS.ackDeadlines },
     escalation: [...DEFAULT_SETTINGS.escalation],
+    noticeHours: { ...DEFAULT_SETTINGS.noticeHours },
   };
   for (const { body } of changes) {
-    const { ackDeadlines, operator: _operator, ...rest } = body;
+    const { ackDeadlines, noticeHours, operator: _operator, ...rest } = body;
     for (const [key, value] of Object.entries(rest)) {
       if (value !== undefined) Object.assign(settings, { [key]: value });
     }
     Object.assign(settings.ackDeadlines, ackDeadlines ?? {});
+    Object.assign(settings.noticeHours, noticeHours ?? {});
   }
   return settings;
 }

@@ -24,5 +24,6 @@ export type {
   StatementRow,
   Store,
   StoredEntry,
+  ZoneRow,
 } from "./store.js";
 export { openSqliteStore } from "./sqlite.js";

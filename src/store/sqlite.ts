@@ -9,6 +9,7 @@ import type {
   SessionRow,
   HealthChangeRow,
   HookRow,
+  ZoneRow,
   CoverageRow,
   EvidenceRow,
   Head,
@@ -478,6 +479,28 @@ class SqliteStore implements Store {
 
   removeHook(id: number): boolean {
     return this.#sql("DELETE FROM hooks WHERE id = ?").run(id).changes > 0;
+  }
+
+  addZone(zone: ZoneRow): boolean {
+    return (
+      this.#sql(
+        `INSERT INTO zones (name, geometry, min_alt, max_alt, from_time, to_time, created_by, created_at)
+           VALUES (@name, @geometry, @minAltitude, @maxAltitude, @from, @to, @createdBy, @createdAt)
+           ON CONFLICT (name) DO NOTHING`,
+      ).run(zone).changes > 0
+    );
+  }
+
+  zones(): ZoneRow[] {
+    return this.#sql(
+      `SELECT name, geometry, min_alt AS minAltitude, max_alt AS maxAltitude, from_time AS "from",
+              to_time AS "to", created_by AS createdBy, created_at AS createdAt
+         FROM zones ORDER BY name`,
+    ).all() as ZoneRow[];
+  }
+
+  removeZone(name: string): boolean {
+    return this.#sql("DELETE FROM zones WHERE name = ?").run(name).changes > 0;
   }
 
   addHealthChange(c: HealthChangeRow): void {

@@ -150,6 +150,21 @@ export interface HookRow {
   createdAt: string;
 }
 
+/** A zone this station protects, or an activity it plans: private to the station, never an entry. */
+export interface ZoneRow {
+  name: string;
+  /** a GeoJSON Polygon or MultiPolygon, as JSON text */
+  geometry: string;
+  /** altitude band in metres (MSL); null: unbounded */
+  minAltitude: number | null;
+  maxAltitude: number | null;
+  /** time window (UTC ISO with ms); null: unbounded */
+  from: string | null;
+  to: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
 /** The part of an alarm its raiser gives. */
 export type NewAlarm = Omit<
   AlarmRow,
@@ -275,6 +290,13 @@ export interface Store {
   hooks(): HookRow[];
   /** @returns false if there is no such hook */
   removeHook(id: number): boolean;
+
+  /** Adds a zone. @returns false if a zone has that name already */
+  addZone(zone: ZoneRow): boolean;
+  /** @returns every zone, by name */
+  zones(): ZoneRow[];
+  /** @returns false if there is no such zone */
+  removeZone(name: string): boolean;
 
   addHealthChange(change: HealthChangeRow): void;
   /** @returns changes of health, oldest first, of one line (and peer) or all */

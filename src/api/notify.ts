@@ -1,0 +1,164 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import {
+  PERMISSIONS,
+  addZone,
+  amendNotification,
+  clarify,
+  conflictsOf,
+  listZones,
+  notificationFromFile,
+  notificationsOf,
+  notificationsToGeoJson,
+  notify,
+  removeZone,
+  syncAllNotifyAlarms,
+  type Station,
+} from "../station/mod.js";
+import { actingOperator } from "./access.js";
+
+// Request schemas check shapes; the station checks the content (volumes, times), so a wrong
+// field is BAD_INPUT with the same message here as on the command line.
+const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
+const ENTRY_PARAM = z.object({ entry: z.string().min(1).max(64) });
+const ZONE_PARAM = z.object({ name: z.string().min(1).max(100) });
+/** A notification's JSON, or a GeoJSON FeatureCollection of its volumes. */
+export const NOTIFICATION_REQUEST = z.record(z.string(), z.unknown());
+export const CANCEL_REQUEST = z.strictObject({ reason: z.string().max(1000).optional() });
+export const QUESTION_REQUEST = z.strictObject({ question: z.string().max(4000) });
+export const ANSWER_REQUEST = z.strictObject({ text: z.string().max(4000) });
+export const ZONE_REQUEST = z.strictObject({
+  name: z.string().max(100),
+  geojson: z.unknown(),
+  minAltitude: z.number().optional(),
+  maxAltitude: z.number().optional(),
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+});
+
+/**
+ * The operator API's routes for notifications, clarifications, conflicts and zones. Notifying
+ * and asking take an officer; zones a supervisor; reading anyone.
+ *
+ * @param app the operator API
+ * @param options the station
+ */
+export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
+  const write = { access: PERMISSIONS.notify };
+  const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
+
+  app.get(
+    "/api/lines/:line/notifications",
+    {
+      schema: {
+        summary: "A line's notifications (geojson=true: as a GeoJSON FeatureCollection)",
+        params: LINE_PARAM,
+        querystring: z.object({ geojson: z.enum(["true", "false"]).optional() }),
+      },
+    },
+    async (request) => {
+      const all = notificationsOf(station, request.params.line);
+      return request.query.geojson === "true" ? notificationsToGeoJson(all) : all;
+    },
+  );
+  app.post(
+    "/api/lines/:line/notifications",
+    {
+      config: write,
+      schema: { summary: "Notify (a signed entry)", params: LINE_PARAM, body: NOTIFICATION_REQUEST },
+    },
+    async (request) =>
+      notify(station, {
+        line: request.params.line,
+        ...notificationFromFile(request.body),
+        operator: by(request.headers),
+      }),
+  );
+  app.post(
+    "/api/notifications/:entry/update",
+    {
+      config: write,
+      schema: { summary: "Replace a notification", params: ENTRY_PARAM, body: NOTIFICATION_REQUEST },
+    },
+    async (request) =>
+      amendNotification(station, {
+        of: request.params.entry,
+        ...notificationFromFile(request.body),
+        operator: by(request.headers),
+      }),
+  );
+  app.post(
+    "/api/notifications/:entry/cancel",
+    {
+      config: write,
+      schema: { summary: "Withdraw a notification", params: ENTRY_PARAM, body: CANCEL_REQUEST },
+    },
+    async (request) =>
+      amendNotification(station, {
+        of: request.params.entry,
+        cancel: true,
+        reason: request.body.reason,
+        operator: by(request.headers),
+      }),
+  );
+  app.post(
+    "/api/notifications/:entry/clarify",
+    {
+      config: write,
+      schema: { summary: "Ask about a notification", params: ENTRY_PARAM, body: QUESTION_REQUEST },
+    },
+    async (request) =>
+      clarify(station, {
+        of: request.params.entry,
+        question: request.body.question,
+        operator: by(request.headers),
+      }),
+  );
+  app.post(
+    "/api/clarifications/:entry/answer",
+    { config: write, schema: { summary: "Answer a question", params: ENTRY_PARAM, body: ANSWER_REQUEST } },
+    async (request) =>
+      clarify(station, {
+        of: request.params.entry,
+        answer: request.body.text,
+        operator: by(request.headers),
+      }),
+  );
+  app.get(
+    "/api/conflicts",
+    {
+      schema: {
+        summary: "Conflicts among notifications in force, and with this station's zones",
+        querystring: z.object({ line: z.string().min(1).max(200).optional() }),
+      },
+    },
+    async (request) => conflictsOf(station, { line: request.query.line }),
+  );
+  app.get("/api/zones", { schema: { summary: "This station's protected zones" } }, async () =>
+    listZones(station),
+  );
+  app.post(
+    "/api/zones",
+    {
+      config: { access: PERMISSIONS.zones },
+      schema: { summary: "Add a protected zone", body: ZONE_REQUEST },
+    },
+    async (request) => {
+      const zone = addZone(station, { ...request.body, operator: by(request.headers) });
+      syncAllNotifyAlarms(station);
+      return zone;
+    },
+  );
+  app.delete(
+    "/api/zones/:name",
+    {
+      config: { access: PERMISSIONS.zones },
+      schema: { summary: "Remove a protected zone", params: ZONE_PARAM },
+    },
+    async (request) => {
+      removeZone(station, request.params.name);
+      syncAllNotifyAlarms(station);
+      return { removed: request.params.name };
+    },
+  );
+};

@@ -1,0 +1,320 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { HotlineError } from "../record/mod.js";
+import {
+  PERMISSIONS,
+  addZone,
+  amendNotification,
+  clarify,
+  conflictsOf,
+  listZones,
+  notificationFromFile,
+  notificationsOf,
+  notificationsToGeoJson,
+  notify,
+  removeZone,
+  resolveEntry,
+  syncAllNotifyAlarms,
+  syncNotifyAlarms,
+  type Conflict,
+  type NotificationView,
+  type Station,
+  type ZoneView,
+} from "../station/mod.js";
+import { asOption, type CommonOptions, usageError, viaStation, withCommon } from "./common.js";
+import { printJson, printLines } from "./output.js";
+
+type Written = { hash: string; seq: number };
+const enc = encodeURIComponent;
+
+/**
+ * `hotline notify`, `notification update|cancel`, `notifications`, `conflicts`, `clarify`,
+ * `clarify answer` and `zone add|list|remove`.
+ *
+ * @param program the root command
+ */
+export function registerNotifyCommands(program: Command): void {
+  withCommon(
+    program
+      .command("notify")
+      .description("notify the line of an activity: 4D volumes (a signed entry; its hash is its id)")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .requiredOption("--file <file>", "the notification as JSON, or a GeoJSON FeatureCollection")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { line: string; file: string; as: string }) => {
+    const body = readJson(options.file);
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/lines/${enc(options.line)}/notifications`, body),
+      (station) =>
+        synced(
+          station,
+          notify(station, { line: options.line, ...notificationFromFile(body), operator: options.as }),
+        ),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Notified: ${made.hash} (seq ${made.seq})`);
+  });
+
+  const notification = program.command("notification").description("replace or withdraw a notification");
+  withCommon(
+    notification
+      .command("update")
+      .description("replace a notification this station made")
+      .argument("<id>", "the notification: its hash, or its first 8 or more hex digits")
+      .requiredOption("--file <file>", "the new version, as JSON or a GeoJSON FeatureCollection")
+      .addOption(asOption()),
+  ).action(async (id: string, options: CommonOptions & { file: string; as: string }) => {
+    const body = readJson(options.file);
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/notifications/${enc(id)}/update`, body),
+      (station) =>
+        synced(
+          station,
+          amendNotification(station, { of: id, ...notificationFromFile(body), operator: options.as }),
+        ),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Updated: ${made.hash} (seq ${made.seq})`);
+  });
+  withCommon(
+    notification
+      .command("cancel")
+      .description("withdraw a notification this station made")
+      .argument("<id>", "the notification: its hash, or its first 8 or more hex digits")
+      .option("--reason <text>", "why")
+      .addOption(asOption()),
+  ).action(async (id: string, options: CommonOptions & { reason?: string; as: string }) => {
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/notifications/${enc(id)}/cancel`, { reason: options.reason }),
+      (station) =>
+        synced(
+          station,
+          amendNotification(station, { of: id, cancel: true, reason: options.reason, operator: options.as }),
+        ),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Cancelled: ${made.hash} (seq ${made.seq})`);
+  });
+
+  withCommon(
+    program
+      .command("notifications")
+      .description("a line's notifications, with their notice and questions")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .option("--geojson", "print them as one GeoJSON FeatureCollection")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { line: string; geojson?: boolean; as: string }) => {
+    const all = await viaStation(
+      options,
+      PERMISSIONS.read,
+      (api) => api.get<NotificationView[]>(`/api/lines/${enc(options.line)}/notifications`),
+      (station) => notificationsOf(station, options.line),
+    );
+    if (options.geojson === true) return printJson(notificationsToGeoJson(all));
+    if (options.json) return printJson(all);
+    if (all.length === 0) return printLines("No notifications.");
+    printLines(...all.map(describeNotification));
+  });
+
+  withCommon(
+    program
+      .command("conflicts")
+      .description(
+        "volumes that share space, altitude and time: between notifications, and with this station's zones",
+      )
+      .option("--line <line>", "one line only")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { line?: string; as: string }) => {
+    const all = await viaStation(
+      options,
+      PERMISSIONS.read,
+      (api) =>
+        api.get<Conflict[]>(
+          `/api/conflicts${options.line === undefined ? "" : `?line=${enc(options.line)}`}`,
+        ),
+      (station) => conflictsOf(station, { line: options.line }),
+    );
+    if (options.json) return printJson(all);
+    if (all.length === 0) return printLines("No conflicts.");
+    printLines(
+      ...all.map(
+        (c) =>
+          `${c.id.slice(0, 12)}  ${c.severity.toUpperCase().padEnd(8)} ${c.a.slice(0, 12)}#${c.volumeA} × ${c.b.startsWith("zone:") ? c.b : c.b.slice(0, 12)}#${c.volumeB}  ${c.from} → ${c.to}  ${c.minAltitude}–${c.maxAltitude} m`,
+      ),
+    );
+  });
+
+  const ask = withCommon(
+    program
+      .command("clarify")
+      .description("ask about a notification (a signed entry)")
+      .option("--of <id>", "the notification: its hash or a prefix")
+      .option("--question <text>", "the question")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { of?: string; question?: string; as: string }) => {
+    if (options.of === undefined || options.question === undefined)
+      throw usageError("Cannot ask: give --of NOTIFICATION and --question TEXT");
+    const { of, question } = options;
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/notifications/${enc(of)}/clarify`, { question }),
+      (station) => clarify(station, { of, question, operator: options.as }),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Asked: ${made.hash} (seq ${made.seq})`);
+  });
+  withCommon(
+    ask
+      .command("answer")
+      .description("answer a question about a notification")
+      .requiredOption("--of <id>", "the question (clarify entry): its hash or a prefix")
+      .requiredOption("--text <text>", "the answer")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { of: string; text: string; as: string }) => {
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/clarifications/${enc(options.of)}/answer`, { text: options.text }),
+      (station) => clarify(station, { of: options.of, answer: options.text, operator: options.as }),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Answered: ${made.hash} (seq ${made.seq})`);
+  });
+
+  registerZoneCommands(program);
+}
+
+function registerZoneCommands(program: Command): void {
+  const zone = program
+    .command("zone")
+    .description("this station's own protected zones (private, never sent)");
+  withCommon(
+    zone
+      .command("add")
+      .description("protect a zone: notifications crossing it are conflicts here")
+      .requiredOption("--name <name>", "the zone's name")
+      .requiredOption("--file <file>", "a GeoJSON Polygon or MultiPolygon (or Features of them)")
+      .option("--min-alt <metres>", "lowest altitude, metres MSL (default unbounded)", Number)
+      .option("--max-alt <metres>", "highest altitude, metres MSL (default unbounded)", Number)
+      .option("--from <time>", "from, UTC ISO with ms (default always)")
+      .option("--to <time>", "to, UTC ISO with ms (default always)")
+      .addOption(asOption()),
+  ).action(
+    async (
+      options: CommonOptions & {
+        name: string;
+        file: string;
+        minAlt?: number;
+        maxAlt?: number;
+        from?: string;
+        to?: string;
+        as: string;
+      },
+    ) => {
+      const request = {
+        name: options.name,
+        geojson: readJson(options.file),
+        minAltitude: options.minAlt,
+        maxAltitude: options.maxAlt,
+        from: options.from,
+        to: options.to,
+      };
+      const added = await viaStation(
+        options,
+        PERMISSIONS.zones,
+        (api) => api.post<ZoneView>("/api/zones", request),
+        (station) => {
+          const z = addZone(station, { ...request, operator: options.as });
+          syncAllNotifyAlarms(station);
+          return z;
+        },
+      );
+      if (options.json) return printJson(added);
+      printLines(`Zone '${added.name}' added.`);
+    },
+  );
+  withCommon(zone.command("list").description("this station's zones").addOption(asOption())).action(
+    async (options: CommonOptions & { as: string }) => {
+      const zones = await viaStation(
+        options,
+        PERMISSIONS.read,
+        (api) => api.get<ZoneView[]>("/api/zones"),
+        (station) => listZones(station),
+      );
+      if (options.json) return printJson(zones);
+      if (zones.length === 0) return printLines("No zones.");
+      printLines(
+        ...zones.map(
+          (z) =>
+            `${z.name}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}`,
+        ),
+      );
+    },
+  );
+  withCommon(
+    zone
+      .command("remove")
+      .description("remove a zone")
+      .argument("<name>", "the zone's name")
+      .addOption(asOption()),
+  ).action(async (name: string, options: CommonOptions & { as: string }) => {
+    const removed = await viaStation(
+      options,
+      PERMISSIONS.zones,
+      (api) => api.delete<{ removed: string }>(`/api/zones/${enc(name)}`),
+      (station) => {
+        removeZone(station, name);
+        syncAllNotifyAlarms(station);
+        return { removed: name };
+      },
+    );
+    if (options.json) return printJson(removed);
+    printLines(`Zone '${removed.removed}' removed.`);
+  });
+}
+
+/** After a write on a station opened here (none running): its alarms, as a running one would. */
+function synced(station: Station, written: Written): Written {
+  const entry = resolveEntry(station, written.hash);
+  syncNotifyAlarms(station, entry.line);
+  return written;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (cause) {
+    throw new HotlineError("BAD_INPUT", `Cannot read '${file}': ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new HotlineError("BAD_INPUT", `Cannot read '${file}': it is not JSON`, { cause });
+  }
+}
+
+function describeNotification(n: NotificationView): string {
+  const late = n.late ? `  LATE by ${-(n.marginHours ?? 0)} h` : "";
+  const state = n.state === "cancelled" ? `  CANCELLED ${n.cancelledAt ?? ""}` : "";
+  const volumes = n.volumes.map(
+    (v, i) =>
+      `    #${i} ${v.time.start} → ${v.time.end}  ${v.altitude.minMeters}–${v.altitude.maxMeters} m MSL`,
+  );
+  const questions = n.clarifications.map(
+    (q) =>
+      `    ? ${q.stationName}: ${q.question}${q.answers.map((a) => `\n      ↳ ${a.stationName}: ${a.text}`).join("")}`,
+  );
+  return [
+    `${n.hash.slice(0, 12)}  ${n.type.padEnd(17)} ${n.title}  (${n.stationName}, ${n.time})${late}${state}`,
+    ...volumes,
+    ...questions,
+  ].join("\n");
+}

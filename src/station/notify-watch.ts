@@ -1,0 +1,130 @@
+import type { SealedEntry } from "../record/mod.js";
+import { conflictsAmong, type Conflict, type OwnedVolume } from "./conflicts.js";
+import { shapeOf } from "./geometry.js";
+import { NOTIFY_KINDS, notificationsOf, type NotificationView } from "./notify.js";
+import type { Station } from "./station.js";
+import { zoneVolumes } from "./zones.js";
+
+/** Notification types whose conflicts are critical alarms. */
+const CRITICAL_TYPES: ReadonlySet<string> = new Set(["nuclear-exercise", "missile-launch"]);
+
+/**
+ * @param notifications a line's notifications
+ * @returns the volumes of those in force, owned by their current hash
+ */
+export function volumesOf(notifications: readonly NotificationView[]): OwnedVolume[] {
+  return notifications
+    .filter((n) => n.state === "active")
+    .flatMap((n) =>
+      n.volumes.map((v, index) => ({
+        owner: n.hash,
+        index,
+        line: n.line,
+        critical: CRITICAL_TYPES.has(n.type),
+        shape: shapeOf(v),
+      })),
+    );
+}
+
+/**
+ * The conflicts on a line (or every line): between its notifications in force, and between them
+ * and this station's own zones. Computed from the record and the zones, never stored as truth.
+ *
+ * @param station the station
+ * @param options a line (id, prefix or name), else every line
+ * @returns the conflicts, by id
+ */
+export function conflictsOf(station: Station, options: { line?: string | undefined } = {}): Conflict[] {
+  const lines =
+    options.line === undefined
+      ? station.store.lines().map((l) => l.id)
+      : [station.resolveLine(options.line).id];
+  const zones = zoneVolumes(station);
+  return lines.flatMap((line) => conflictsAmong(volumesOf(notificationsOf(station, line)), zones));
+}
+
+/**
+ * Brings a line's LATE_NOTICE and CONFLICT alarms in line with its record: a late notification
+ * raises LATE_NOTICE once; a new conflict raises CONFLICT (critical for nuclear exercises and
+ * missile launches); a conflict gone (an update, a cancel, a zone removed) has its alarm cleared.
+ * Idempotent, so writers and the watch may both call it.
+ *
+ * @param station the station
+ * @param line a line id
+ * @returns the line's conflicts
+ */
+export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
+  const notifications = notificationsOf(station, line);
+  for (const n of notifications) {
+    if (!n.late || n.state !== "active" || station.store.alarmRaised("LATE_NOTICE", n.id, null)) continue;
+    station.raiseAlarm({
+      code: "LATE_NOTICE",
+      severity: "warning",
+      line,
+      peer: null,
+      entry: n.id,
+      detail: `Notification '${n.title}' (${n.type}) from ${n.stationName} came ${-(n.marginHours ?? 0)} h later than the line's ${n.noticeHours} h notice`,
+    });
+  }
+  const conflicts = conflictsAmong(volumesOf(notifications), zoneVolumes(station));
+  const ids = new Set(conflicts.map((c) => c.id));
+  const open = new Set<string>();
+  const at = new Date(station.clock.now()).toISOString();
+  for (const alarm of station.store.alarms()) {
+    if (alarm.code !== "CONFLICT" || alarm.line !== line || alarm.clearedAt !== null || alarm.entry === null)
+      continue;
+    if (ids.has(alarm.entry)) open.add(alarm.entry);
+    else station.store.clearAlarmsOfEntry({ entry: alarm.entry, peer: null, code: "CONFLICT" }, at);
+  }
+  const titles = new Map(notifications.map((n) => [n.hash, `'${n.title}' (${n.stationName})`]));
+  for (const c of conflicts) {
+    if (open.has(c.id)) continue;
+    station.raiseAlarm({
+      code: "CONFLICT",
+      severity: c.severity,
+      line,
+      peer: null,
+      entry: c.id,
+      detail: `Conflict ${c.id.slice(0, 12)}: ${titles.get(c.a) ?? c.a} and ${titles.get(c.b) ?? c.b} overlap from ${c.from} to ${c.to}, ${c.minAltitude}–${c.maxAltitude} m`,
+    });
+  }
+  return conflicts;
+}
+
+/** Keeps LATE_NOTICE and CONFLICT alarms in line with the record as entries arrive, in a running station. */
+export class NotifyWatch {
+  readonly #station: Station;
+
+  /** @param station the station */
+  constructor(station: Station) {
+    this.#station = station;
+  }
+
+  start(): void {
+    for (const line of this.#station.store.lines()) syncNotifyAlarms(this.#station, line.id);
+    this.#station.events.on("entries", this.#onEntries);
+  }
+
+  stop(): void {
+    this.#station.events.off("entries", this.#onEntries);
+  }
+
+  readonly #onEntries = (entries: SealedEntry[]): void => {
+    const lines = new Set<string>();
+    for (const e of entries) {
+      const kind = e.entry.kind as string;
+      if ((NOTIFY_KINDS as readonly string[]).includes(kind) || kind === "line.settings")
+        lines.add(e.entry.line ?? "");
+    }
+    for (const line of lines) syncNotifyAlarms(this.#station, line);
+  };
+}
+
+/**
+ * After a zone changed: every line's alarms again.
+ *
+ * @param station the station
+ */
+export function syncAllNotifyAlarms(station: Station): void {
+  for (const line of station.store.lines()) syncNotifyAlarms(station, line.id);
+}

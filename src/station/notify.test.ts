@@ -1,0 +1,355 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { BODY_SCHEMAS, describeZodError, isHotlineError, type Position, type Volume } from "../record/mod.js";
+import { conflictsAmong, type OwnedVolume } from "./conflicts.js";
+import { shapeOf } from "./geometry.js";
+import { initStation } from "./init.js";
+import { amendNotification, notificationsOf, notify } from "./notify.js";
+import { conflictsOf, syncNotifyAlarms } from "./notify-watch.js";
+import { acceptInvite, createInvite } from "./pairing.js";
+import { Station } from "./station.js";
+import { addZone } from "./zones.js";
+
+const square = (x: number, y: number, size: number): Position[][] => [
+  [
+    [x, y],
+    [x + size, y],
+    [x + size, y + size],
+    [x, y + size],
+    [x, y],
+  ],
+];
+const volume = (
+  coordinates: Position[][],
+  over: { min?: number; max?: number; start?: string; end?: string } = {},
+): Volume => ({
+  geometry: { type: "Polygon", coordinates },
+  altitude: { minMeters: over.min ?? 0, maxMeters: over.max ?? 10_000, ref: "MSL" },
+  time: { start: over.start ?? "2026-12-01T00:00:00.000Z", end: over.end ?? "2026-12-02T00:00:00.000Z" },
+});
+const owned = (owner: string, v: Volume, index = 0): OwnedVolume => ({
+  owner,
+  index,
+  line: "l",
+  critical: false,
+  shape: shapeOf(v),
+});
+const schemaError = (body: unknown): string => {
+  const r = BODY_SCHEMAS.notify.safeParse(body);
+  return r.success ? "ok" : describeZodError(r.error);
+};
+const body = (v: unknown) => ({
+  type: "exercise",
+  title: "T",
+  description: "",
+  volumes: [v],
+  operator: "admin",
+});
+
+describe("notify volumes are checked by schema, alike at both ends", () => {
+  it("refuses bad geometry, bands and windows naming the field", () => {
+    expect(schemaError(body(volume(square(0, 0, 1))))).toBe("ok");
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [0, 0],
+              [200, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ]),
+        ),
+      ),
+    ).toMatch(/^volumes\.0\.geometry\.coordinates\.0\.1\.0: longitude must be at most 180/);
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ]),
+        ),
+      ),
+    ).toMatch(/closed/);
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [0, 0],
+              [1, 1],
+              [1, 0],
+              [0, 1],
+              [0, 0],
+            ],
+          ]),
+        ),
+      ),
+    ).toMatch(/^volumes\.0\.geometry\.coordinates: a polygon must not intersect itself/);
+    expect(schemaError(body(volume(square(0, 0, 1), { min: 500, max: 100 })))).toMatch(
+      /^volumes\.0\.altitude\.maxMeters: minMeters must not be above maxMeters/,
+    );
+    expect(
+      schemaError(
+        body(volume(square(0, 0, 1), { start: "2026-12-02T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" })),
+      ),
+    ).toMatch(/^volumes\.0\.time\.end: must not end before it starts/);
+    const many: Position[] = Array.from({ length: 2_100 }, (_, i) => [
+      Math.cos((i / 2_100) * 2 * Math.PI),
+      Math.sin((i / 2_100) * 2 * Math.PI),
+    ]);
+    expect(schemaError(body(volume([[...many, many[0] as Position]])))).toMatch(/vertices: at most 2000/);
+  });
+
+  it("refuses a polygon crossing the antimeridian, asking to split it; accepts one touching ±180 and a pole", () => {
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [179, 0],
+              [-179, 0],
+              [-179, 1],
+              [179, 1],
+              [179, 0],
+            ],
+          ]),
+        ),
+      ),
+    ).toMatch(/antimeridian.*split it/);
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [179, 0],
+              [180, 0],
+              [180, 1],
+              [179, 1],
+              [179, 0],
+            ],
+          ]),
+        ),
+      ),
+    ).toBe("ok");
+    expect(
+      schemaError(
+        body(
+          volume([
+            [
+              [0, 89],
+              [10, 89],
+              [10, 90],
+              [0, 90],
+              [0, 89],
+            ],
+          ]),
+        ),
+      ),
+    ).toBe("ok");
+    const circle = (center: Position, radiusMeters: number) => ({
+      ...volume(square(0, 0, 1)),
+      geometry: { center, radiusMeters },
+    });
+    expect(schemaError(body(circle([179.9, 0], 50_000)))).toMatch(/circle must not cross the antimeridian/);
+    expect(schemaError(body(circle([0, 89.9], 50_000)))).toMatch(/must not hold a pole/);
+    expect(schemaError(body(circle([30, 50], 50_000)))).toBe("ok");
+  });
+});
+
+describe("conflictsAmong()", () => {
+  it("finds an overlap of positive size in all four dimensions, with the overlaps as from/to and band", () => {
+    const [c] = conflictsAmong([
+      owned("a", volume(square(0, 0, 2), { min: 0, max: 5_000 })),
+      owned(
+        "b",
+        volume(square(1, 1, 2), {
+          min: 3_000,
+          max: 9_000,
+          start: "2026-12-01T12:00:00.000Z",
+          end: "2026-12-03T00:00:00.000Z",
+        }),
+      ),
+    ]);
+    expect(c).toMatchObject({
+      a: "a",
+      b: "b",
+      volumeA: 0,
+      volumeB: 0,
+      from: "2026-12-01T12:00:00.000Z",
+      to: "2026-12-02T00:00:00.000Z",
+      minAltitude: 3_000,
+      maxAltitude: 5_000,
+      severity: "warning",
+    });
+  });
+
+  it("treats a shared edge, corner, altitude or instant as no conflict", () => {
+    const a = owned("a", volume(square(0, 0, 1)));
+    expect(conflictsAmong([a, owned("b", volume(square(1, 0, 1)))])).toEqual([]);
+    expect(conflictsAmong([a, owned("b", volume(square(1, 1, 1)))])).toEqual([]);
+    expect(conflictsAmong([a, owned("b", volume(square(0, 0, 1), { min: 10_000, max: 20_000 }))])).toEqual(
+      [],
+    );
+    expect(
+      conflictsAmong([
+        a,
+        owned(
+          "b",
+          volume(square(0, 0, 1), { start: "2026-12-02T00:00:00.000Z", end: "2026-12-03T00:00:00.000Z" }),
+        ),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("counts a zero-length window or a surface band when it lies inside the other", () => {
+    const a = owned("a", volume(square(0, 0, 1)));
+    const instant = volume(square(0, 0, 1), {
+      start: "2026-12-01T06:00:00.000Z",
+      end: "2026-12-01T06:00:00.000Z",
+    });
+    expect(conflictsAmong([a, owned("b", instant)])).toHaveLength(1);
+    expect(conflictsAmong([a, owned("b", volume(square(0, 0, 1), { min: 0, max: 0 }))])).toHaveLength(1);
+  });
+});
+
+describe("notifications on a line, at two stations", () => {
+  const roots: string[] = [];
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0).reverse()) c();
+    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+  });
+  const clock = { t: Date.parse("2026-11-23T06:00:00.000Z"), now: () => clock.t };
+
+  async function station(name: string, port: number): Promise<Station> {
+    const root = mkdtempSync(join(tmpdir(), "hotline-notify-"));
+    roots.push(root);
+    await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
+    const s = Station.open({ dir: join(root, name), clock });
+    cleanups.push(() => s.close());
+    return s;
+  }
+
+  async function pair() {
+    const washington = await station("Washington", 17201);
+    const moscow = await station("Moscow", 17202);
+    const transport = new DirectTransport();
+    transport.add(washington, moscow);
+    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    await acceptInvite(
+      moscow,
+      transport,
+      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+    );
+    const deliver = (from: Station, to: Station) => {
+      const missing = from.store
+        .entries(line)
+        .filter((e) => to.store.entryByHash(e.hash) === null)
+        .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+      if (missing.length > 0) to.receive(missing);
+    };
+    const sync = () => {
+      deliver(moscow, washington);
+      deliver(washington, moscow);
+      syncNotifyAlarms(washington, line);
+      syncNotifyAlarms(moscow, line);
+    };
+    sync();
+    return { washington, moscow, line, sync };
+  }
+
+  const open = (s: Station, code: string) =>
+    s.store.alarms().filter((a) => a.code === code && a.clearedAt === null);
+
+  it("computes the same conflicts, with the same ids, at both ends; a zone conflict only where the zone is", async () => {
+    const { washington, moscow, line, sync } = await pair();
+    const w = notify(washington, {
+      line,
+      type: "missile-launch",
+      title: "Test launch",
+      volumes: [volume(square(10, 10, 2)), volume(square(30, 30, 1))],
+      operator: "admin",
+    });
+    const m = notify(moscow, {
+      line,
+      type: "air-activity",
+      title: "Patrol",
+      volumes: [volume(square(11, 11, 2))],
+      operator: "admin",
+    });
+    addZone(moscow, {
+      name: "Kaliningrad",
+      geojson: { type: "Polygon", coordinates: square(30.5, 30.5, 2) },
+      operator: "admin",
+    });
+    sync();
+    const atW = conflictsOf(washington, { line });
+    const atM = conflictsOf(moscow, { line });
+    expect(atW).toHaveLength(1);
+    expect(atW[0]).toMatchObject({ a: [w.hash, m.hash].sort()[0], severity: "critical" });
+    expect(atM.filter((c) => !c.b.startsWith("zone:"))).toEqual(atW);
+    expect(atM.find((c) => c.b === "zone:Kaliningrad")).toMatchObject({ a: w.hash, volumeA: 1 });
+    expect(open(washington, "CONFLICT").map((a) => a.entry)).toEqual(atW.map((c) => c.id));
+    expect(
+      open(moscow, "CONFLICT")
+        .map((a) => a.entry)
+        .sort(),
+    ).toEqual(atM.map((c) => c.id).sort());
+    expect(open(moscow, "CONFLICT")[0]?.severity).toBe("critical");
+
+    amendNotification(washington, { of: w.hash, cancel: true, operator: "admin" });
+    sync();
+    expect(conflictsOf(washington, { line })).toEqual([]);
+    expect(open(washington, "CONFLICT")).toEqual([]);
+    expect(open(moscow, "CONFLICT")).toEqual([]);
+  });
+
+  it("flags a notification later than the line's notice rule LATE_NOTICE at both ends", async () => {
+    const { washington, moscow, line, sync } = await pair();
+    washington.setLine({ line, noticeHours: { "missile-launch": 24 * 30 }, operator: "admin" });
+    sync();
+    notify(washington, {
+      line,
+      type: "missile-launch",
+      title: "Launch",
+      volumes: [volume(square(0, 0, 1))],
+      operator: "admin",
+    });
+    sync();
+    for (const s of [washington, moscow]) {
+      const [n] = notificationsOf(s, line);
+      expect(n).toMatchObject({ late: true, noticeHours: 720 });
+      expect(n?.marginHours).toBeLessThan(0);
+      expect(open(s, "LATE_NOTICE")).toHaveLength(1);
+    }
+  });
+
+  it("refuses a window longer than the line's maxWindowHours as BAD_INPUT naming the field", async () => {
+    const { washington, line } = await pair();
+    washington.setLine({ line, maxWindowHours: 12, operator: "admin" });
+    let error: unknown;
+    try {
+      notify(washington, {
+        line,
+        type: "exercise",
+        title: "Long",
+        volumes: [volume(square(0, 0, 1))],
+        operator: "admin",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(isHotlineError(error, "BAD_INPUT")).toBe(true);
+    expect((error as Error).message).toMatch(/volumes\.0\.time\.end: the window must last at most 12 hours/);
+  });
+});

@@ -1,0 +1,144 @@
+import { HotlineError, NAME, TIME, VOLUME_GEOMETRY, describeZodError } from "../record/mod.js";
+import type { ZoneRow } from "../store/mod.js";
+import type { OwnedVolume } from "./conflicts.js";
+import { bboxOf, polygonsOf } from "./geometry.js";
+import type { Station } from "./station.js";
+
+/** A zone this station protects, or an activity it plans: private, never on a line. */
+export interface ZoneView {
+  name: string;
+  geometry: unknown;
+  minAltitude: number | null;
+  maxAltitude: number | null;
+  from: string | null;
+  to: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/**
+ * Adds a zone from GeoJSON: a Polygon or MultiPolygon, or a Feature or FeatureCollection of them
+ * (their polygons together make the zone). Checked as a notification's area is.
+ *
+ * @param station this station
+ * @param options the name, the GeoJSON, optional altitude band and time window, the operator
+ * @returns the zone
+ * @throws HotlineError BAD_INPUT (a bad field, a name taken)
+ */
+export function addZone(
+  station: Station,
+  options: {
+    name: string;
+    geojson: unknown;
+    minAltitude?: number | undefined;
+    maxAltitude?: number | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    operator: string;
+  },
+): ZoneView {
+  const action = `add zone '${options.name}'`;
+  const fail = (message: string) => new HotlineError("BAD_INPUT", `Cannot ${action}: ${message}`);
+  const name = NAME.safeParse(options.name);
+  if (!name.success) throw fail(`name: ${describeZodError(name.error)}`);
+  const geometry = zoneGeometry(options.geojson);
+  if (geometry === null)
+    throw fail("the file must hold a GeoJSON Polygon or MultiPolygon (or Features of them)");
+  const checked = VOLUME_GEOMETRY.safeParse(geometry);
+  if (!checked.success) throw fail(`geometry.${describeZodError(checked.error)}`);
+  for (const [field, t] of [
+    ["from", options.from],
+    ["to", options.to],
+  ] as const) {
+    if (t !== undefined && !TIME.safeParse(t).success)
+      throw fail(`${field}: must be a UTC ISO 8601 time with milliseconds, e.g. 2026-11-23T05:45:00.000Z`);
+  }
+  for (const [field, n] of [
+    ["minAltitude", options.minAltitude],
+    ["maxAltitude", options.maxAltitude],
+  ] as const) {
+    if (n !== undefined && !Number.isFinite(n)) throw fail(`${field}: must be a number of metres`);
+  }
+  if ((options.minAltitude ?? -Infinity) > (options.maxAltitude ?? Infinity))
+    throw fail("maxAltitude: must not be below minAltitude");
+  if ((options.from ?? "") > (options.to ?? "\uffff")) throw fail("to: must not be before from");
+  const row: ZoneRow = {
+    name: options.name,
+    geometry: JSON.stringify(geometry),
+    minAltitude: options.minAltitude ?? null,
+    maxAltitude: options.maxAltitude ?? null,
+    from: options.from ?? null,
+    to: options.to ?? null,
+    createdBy: options.operator,
+    createdAt: new Date(station.clock.now()).toISOString(),
+  };
+  if (!station.store.addZone(row)) throw fail("a zone has that name already (remove it first)");
+  return toView(row);
+}
+
+/**
+ * @param station this station
+ * @returns its zones, by name
+ */
+export function listZones(station: Station): ZoneView[] {
+  return station.store.zones().map(toView);
+}
+
+/**
+ * @param station this station
+ * @param name the zone's name
+ * @throws HotlineError NOT_FOUND
+ */
+export function removeZone(station: Station, name: string): void {
+  if (!station.store.removeZone(name)) {
+    throw new HotlineError(
+      "NOT_FOUND",
+      `Cannot remove zone '${name}': there is no such zone (see 'hotline zone list')`,
+    );
+  }
+}
+
+/**
+ * @param station this station
+ * @returns its zones as volumes, owned by "zone:NAME"; unbounded bands and windows are ±Infinity
+ */
+export function zoneVolumes(station: Station): OwnedVolume[] {
+  return station.store.zones().map((z) => {
+    const polygons = polygonsOf(JSON.parse(z.geometry) as Parameters<typeof polygonsOf>[0]);
+    return {
+      owner: `zone:${z.name}`,
+      index: 0,
+      line: null,
+      critical: false,
+      shape: {
+        polygons,
+        bbox: bboxOf(polygons),
+        minAltitude: z.minAltitude ?? -Infinity,
+        maxAltitude: z.maxAltitude ?? Infinity,
+        start: z.from === null ? -Infinity : Date.parse(z.from),
+        end: z.to === null ? Infinity : Date.parse(z.to),
+      },
+    };
+  });
+}
+
+function toView(row: ZoneRow): ZoneView {
+  return { ...row, geometry: JSON.parse(row.geometry) as unknown };
+}
+
+/** @returns a Polygon or MultiPolygon from GeoJSON, or null */
+function zoneGeometry(value: unknown): object | null {
+  const v = value as { type?: unknown; geometry?: unknown; features?: unknown; coordinates?: unknown };
+  if (typeof v !== "object" || v === null) return null;
+  if (v.type === "Polygon" || v.type === "MultiPolygon") return { type: v.type, coordinates: v.coordinates };
+  if (v.type === "Feature") return zoneGeometry(v.geometry);
+  if (v.type === "FeatureCollection" && Array.isArray(v.features)) {
+    const parts = v.features.map((f) => zoneGeometry(f) as { type: string; coordinates: unknown } | null);
+    if (parts.length === 0 || parts.some((p) => p === null)) return null;
+    const coordinates = parts.flatMap((p) =>
+      p?.type === "Polygon" ? [p.coordinates] : (p?.coordinates as unknown[]),
+    );
+    return parts.length === 1 ? (parts[0] ?? null) : { type: "MultiPolygon", coordinates };
+  }
+  return null;
+}
