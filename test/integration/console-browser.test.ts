@@ -1,4 +1,5 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
+import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
@@ -9,18 +10,6 @@ import {
   waitFor,
   type TestStation,
 } from "../helpers/stations.js";
-
-/** Debian's Chromium (`.ci/run` installs it); never a downloaded browser. */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /**
  * The operator console end to end, in a real browser: two real stations, an operator signed in
@@ -36,20 +25,6 @@ describe("the operator console in a real browser", () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let ivanovPassword: string;
-
-  const consoleOf = (station: TestStation) => `http://127.0.0.1:${station.apiPort}`;
-
-  async function signIn(station: TestStation, operator: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(consoleOf(station));
-    await page.getByLabel("Operator").fill(operator);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
-    return page;
-  }
 
   beforeAll(async () => {
     tmp = tempDir();
@@ -71,7 +46,7 @@ describe("the operator console in a real browser", () => {
     await Promise.all([startStation(washington), startStation(moscow)]);
     line = (await pairOnLine(washington, [moscow])).line;
     await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
@@ -94,8 +69,8 @@ describe("the operator console in a real browser", () => {
   });
 
   it("a message sent in Washington's console appears in Moscow's within a second, without reload; acknowledged there, Washington sees who acknowledged", async () => {
-    const atWashington = await signIn(washington, "admin", washington.adminPassword);
-    const atMoscow = await signIn(moscow, "ivanov", ivanovPassword);
+    const atWashington = await signIn(browser, contexts, washington, "admin", washington.adminPassword);
+    const atMoscow = await signIn(browser, contexts, moscow, "ivanov", ivanovPassword);
     // The board shows the line up at both ends.
     for (const page of [atWashington, atMoscow]) {
       await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
@@ -144,7 +119,7 @@ describe("the operator console in a real browser", () => {
   }, 60_000);
 
   it("an operator who picks Russian sees the console in Russian, and it is remembered", async () => {
-    const page = await signIn(moscow, "ivanov", ivanovPassword);
+    const page = await signIn(browser, contexts, moscow, "ivanov", ivanovPassword);
     await page.getByLabel("Language", { exact: true }).first().selectOption("ru");
     await page.getByRole("link", { name: "moscow-washington" }).first().click();
     await page.getByLabel("Сообщение").waitFor();
@@ -154,7 +129,7 @@ describe("the operator console in a real browser", () => {
   }, 30_000);
 
   it("the peer killed: Washington's board shows it down and an alarm appears, without reload", async () => {
-    const page = await signIn(washington, "admin", washington.adminPassword);
+    const page = await signIn(browser, contexts, washington, "admin", washington.adminPassword);
     await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
     const killedAt = Date.now();
     await stopStation(moscow, "SIGKILL");

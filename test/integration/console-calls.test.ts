@@ -1,4 +1,5 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { MOSCOW_READOUT_EN, MOSCOW_READOUT_RU, WASHINGTON_READOUT } from "../helpers/readouts.js";
@@ -10,18 +11,6 @@ import {
   waitFor,
   type TestStation,
 } from "../helpers/stations.js";
-
-/** Debian's Chromium (`.ci/run` installs it); never a downloaded browser. */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const MESSAGE = "Unidentified aircraft near grid 41. Is it yours?";
 const MESSAGE_RU = "Неопознанный самолёт у квадрата 41. Это ваш?";
@@ -46,20 +35,6 @@ describe("calls, readouts and translations in the console", () => {
   const contexts: BrowserContext[] = [];
   let atWashington: Page;
   let atMoscow: Page;
-
-  const consoleOf = (station: TestStation) => `http://127.0.0.1:${station.apiPort}`;
-
-  async function signIn(station: TestStation, operator: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(consoleOf(station));
-    await page.getByLabel("Operator").fill(operator);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
-    return page;
-  }
 
   /** Runs a command at one station until it succeeds: what it names may still be on its way there. */
   async function whenArrived<T>(args: string[]): Promise<T> {
@@ -139,10 +114,10 @@ describe("calls, readouts and translations in the console", () => {
         ...m,
       ]),
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     [atWashington, atMoscow] = await Promise.all([
-      signIn(washington, "admin", washington.adminPassword),
-      signIn(moscow, "admin", moscow.adminPassword),
+      signIn(browser, contexts, washington, "admin", washington.adminPassword),
+      signIn(browser, contexts, moscow, "admin", moscow.adminPassword),
     ]);
   }, 90_000);
 
