@@ -293,6 +293,151 @@ export interface ReadoutsView {
   unplaced: (MarkView & { readout: string; point: number })[];
 }
 
+// Notifications, zones and conflicts (#8): `GET /api/map` gives them all at once.
+
+export type NotifyType =
+  | "exercise"
+  | "nuclear-exercise"
+  | "missile-launch"
+  | "air-activity"
+  | "maritime-activity"
+  | "other";
+export const NOTIFY_TYPES: readonly NotifyType[] = [
+  "exercise",
+  "nuclear-exercise",
+  "missile-launch",
+  "air-activity",
+  "maritime-activity",
+  "other",
+];
+export type Position = [number, number];
+export interface PolygonGeometry {
+  type: "Polygon";
+  coordinates: Position[][];
+}
+export interface MultiPolygonGeometry {
+  type: "MultiPolygon";
+  coordinates: Position[][][];
+}
+export interface CircleGeometry {
+  center: Position;
+  radiusMeters: number;
+}
+/** One 4D volume: an area, an altitude band in metres MSL, a UTC window. */
+export interface Volume {
+  geometry: PolygonGeometry | MultiPolygonGeometry | CircleGeometry;
+  altitude: { minMeters: number; maxMeters: number; ref: "MSL" };
+  time: { start: string; end: string };
+}
+
+export interface ClarificationAnswer {
+  hash: string;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+  text: string;
+}
+/** A question about a notification (`clarify`), and its answers (`clarify.answer`). */
+export interface ClarificationView {
+  hash: string;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+  question: string;
+  answers: ClarificationAnswer[];
+}
+
+/** A notification as the record tells it (`GET /api/lines/:line/notifications`). */
+export interface NotificationView {
+  /** the original `notify` entry's hash */
+  id: string;
+  /** the current version's hash (the latest update's, else the id): what conflicts name */
+  hash: string;
+  line: string;
+  station: string;
+  stationName: string;
+  operator: string;
+  time: string;
+  updatedAt: string | null;
+  state: "active" | "cancelled";
+  cancelledAt: string | null;
+  type: NotifyType;
+  title: string;
+  description: string;
+  volumes: Volume[];
+  noticeHours: number | null;
+  marginHours: number | null;
+  /** came later than the line's notice rule for its type (LATE_NOTICE) */
+  late: boolean;
+  tooLong: boolean;
+  clarifications: ClarificationView[];
+}
+
+/** This station's own protected zone or planned activity (`GET /api/zones`): private. */
+export interface ZoneView {
+  name: string;
+  kind: "protected" | "plan";
+  geometry: PolygonGeometry | MultiPolygonGeometry;
+  minAltitude: number | null;
+  maxAltitude: number | null;
+  from: string | null;
+  to: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Two volumes sharing space, altitude and time: the same id at every station. */
+export interface Conflict {
+  id: string;
+  /** a notification's current hash; b: another's, or "zone:NAME" / "plan:NAME" */
+  a: string;
+  b: string;
+  volumeA: number;
+  volumeB: number;
+  from: string;
+  to: string;
+  minAltitude: number;
+  maxAltitude: number;
+  line: string | null;
+  severity: "warning" | "critical";
+}
+export interface MapConflict extends Conflict {
+  /** the area the two share (null if it could not be drawn) */
+  overlap: MultiPolygonGeometry | null;
+}
+
+/** A notification's volume as drawn: a circle comes as the polygon conflict checks use. */
+export interface MapVolume {
+  type: "Feature";
+  geometry: MultiPolygonGeometry;
+  properties: {
+    notification: string;
+    hash: string;
+    volume: number;
+    line: string;
+    type: NotifyType;
+    title: string;
+    stationName: string;
+    state: "active" | "cancelled";
+    late: boolean;
+    minMeters: number;
+    maxMeters: number;
+    start: string;
+    end: string;
+  };
+}
+
+/** `GET /api/map`: everything the map draws. */
+export interface MapView {
+  lines: { id: string; name: string }[];
+  notifications: NotificationView[];
+  volumes: { type: "FeatureCollection"; features: MapVolume[] };
+  zones: ZoneView[];
+  conflicts: MapConflict[];
+}
+
 /**
  * @param entry an entry of kind "text"
  * @returns its body, typed; fields the server left out come back as harmless defaults

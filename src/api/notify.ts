@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { NOTIFY_TYPES } from "../record/mod.js";
 import {
   PERMISSIONS,
   addZone,
@@ -7,11 +8,13 @@ import {
   clarify,
   conflictsOf,
   listZones,
+  mapOf,
   notificationFromFile,
   notificationsOf,
   notificationsToGeoJson,
   notify,
   removeZone,
+  shareZone,
   syncAllNotifyAlarms,
   type Station,
 } from "../station/mod.js";
@@ -29,11 +32,19 @@ export const QUESTION_REQUEST = z.strictObject({ question: z.string().max(4000) 
 export const ANSWER_REQUEST = z.strictObject({ text: z.string().max(4000) });
 export const ZONE_REQUEST = z.strictObject({
   name: z.string().max(100),
+  kind: z.enum(["protected", "plan"]).optional(),
   geojson: z.unknown(),
   minAltitude: z.number().optional(),
   maxAltitude: z.number().optional(),
   from: z.string().max(40).optional(),
   to: z.string().max(40).optional(),
+});
+
+export const SHARE_REQUEST = z.strictObject({
+  line: z.string().min(1).max(200),
+  type: z.enum(NOTIFY_TYPES),
+  title: z.string().max(200),
+  description: z.string().max(4000).optional(),
 });
 
 /**
@@ -134,6 +145,16 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
     },
     async (request) => conflictsOf(station, { line: request.query.line }),
   );
+  app.get(
+    "/api/map",
+    {
+      schema: {
+        summary:
+          "Everything the map draws: every line's notifications and volumes, this station's zones and plans, conflicts with their overlaps",
+      },
+    },
+    async () => mapOf(station),
+  );
   app.get("/api/zones", { schema: { summary: "This station's protected zones" } }, async () =>
     listZones(station),
   );
@@ -147,6 +168,26 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       const zone = addZone(station, { ...request.body, operator: by(request.headers) });
       syncAllNotifyAlarms(station);
       return zone;
+    },
+  );
+  app.post(
+    "/api/zones/:name/share",
+    {
+      config: write,
+      schema: {
+        summary: "Share a planned activity on a line: notify it there (the private plan is then dropped)",
+        params: ZONE_PARAM,
+        body: SHARE_REQUEST,
+      },
+    },
+    async (request) => {
+      const shared = shareZone(station, {
+        name: request.params.name,
+        ...request.body,
+        operator: by(request.headers),
+      });
+      syncAllNotifyAlarms(station);
+      return shared;
     },
   );
   app.delete(

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { HotlineError } from "../record/mod.js";
+import { Option } from "commander";
+import { HotlineError, NOTIFY_TYPES, type NotifyType } from "../record/mod.js";
 import {
   PERMISSIONS,
   addZone,
@@ -14,6 +15,7 @@ import {
   notify,
   removeZone,
   resolveEntry,
+  shareZone,
   syncAllNotifyAlarms,
   syncNotifyAlarms,
   type Conflict,
@@ -29,7 +31,7 @@ const enc = encodeURIComponent;
 
 /**
  * `hotline notify`, `notification update|cancel`, `notifications`, `conflicts`, `clarify`,
- * `clarify answer` and `zone add|list|remove`.
+ * `clarify answer` and `zone add|list|share|remove`.
  *
  * @param program the root command
  */
@@ -145,7 +147,7 @@ export function registerNotifyCommands(program: Command): void {
     printLines(
       ...all.map(
         (c) =>
-          `${c.id.slice(0, 12)}  ${c.severity.toUpperCase().padEnd(8)} ${c.a.slice(0, 12)}#${c.volumeA} × ${c.b.startsWith("zone:") ? c.b : c.b.slice(0, 12)}#${c.volumeB}  ${c.from} → ${c.to}  ${c.minAltitude}–${c.maxAltitude} m`,
+          `${c.id.slice(0, 12)}  ${c.severity.toUpperCase().padEnd(8)} ${c.a.slice(0, 12)}#${c.volumeA} × ${/^(zone|plan):/.test(c.b) ? c.b : c.b.slice(0, 12)}#${c.volumeB}  ${c.from} → ${c.to}  ${c.minAltitude}–${c.maxAltitude} m`,
       ),
     );
   });
@@ -194,12 +196,15 @@ export function registerNotifyCommands(program: Command): void {
 function registerZoneCommands(program: Command): void {
   const zone = program
     .command("zone")
-    .description("this station's own protected zones (private, never sent)");
+    .description("this station's own protected zones and planned activities (private until shared)");
   withCommon(
     zone
       .command("add")
-      .description("protect a zone: notifications crossing it are conflicts here")
+      .description(
+        "protect a zone (or, with --plan, plan an activity): notifications crossing it are conflicts here",
+      )
       .requiredOption("--name <name>", "the zone's name")
+      .option("--plan", "a planned activity of this station's, which 'zone share' can notify on a line")
       .requiredOption("--file <file>", "a GeoJSON Polygon or MultiPolygon (or Features of them)")
       .option("--min-alt <metres>", "lowest altitude, metres MSL (default unbounded)", Number)
       .option("--max-alt <metres>", "highest altitude, metres MSL (default unbounded)", Number)
@@ -215,11 +220,13 @@ function registerZoneCommands(program: Command): void {
         maxAlt?: number;
         from?: string;
         to?: string;
+        plan?: boolean;
         as: string;
       },
     ) => {
       const request = {
         name: options.name,
+        kind: options.plan === true ? ("plan" as const) : ("protected" as const),
         geojson: readJson(options.file),
         minAltitude: options.minAlt,
         maxAltitude: options.maxAlt,
@@ -237,7 +244,7 @@ function registerZoneCommands(program: Command): void {
         },
       );
       if (options.json) return printJson(added);
-      printLines(`Zone '${added.name}' added.`);
+      printLines(`${added.kind === "plan" ? "Plan" : "Zone"} '${added.name}' added.`);
     },
   );
   withCommon(zone.command("list").description("this station's zones").addOption(asOption())).action(
@@ -253,7 +260,7 @@ function registerZoneCommands(program: Command): void {
       printLines(
         ...zones.map(
           (z) =>
-            `${z.name}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}`,
+            `${z.name}  ${z.kind === "plan" ? "plan     " : "protected"}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}`,
         ),
       );
     },
@@ -278,6 +285,49 @@ function registerZoneCommands(program: Command): void {
     if (options.json) return printJson(removed);
     printLines(`Zone '${removed.removed}' removed.`);
   });
+  withCommon(
+    zone
+      .command("share")
+      .description("share a planned activity on a line: notify it there (the private plan is then dropped)")
+      .argument("<name>", "the plan's name")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .addOption(
+        new Option("--type <type>", "the notification's type").choices(NOTIFY_TYPES).makeOptionMandatory(),
+      )
+      .requiredOption("--title <title>", "the notification's title")
+      .option("--description <text>", "what the activity is", "")
+      .addOption(asOption()),
+  ).action(
+    async (
+      name: string,
+      options: CommonOptions & {
+        line: string;
+        type: NotifyType;
+        title: string;
+        description: string;
+        as: string;
+      },
+    ) => {
+      const request = {
+        line: options.line,
+        type: options.type,
+        title: options.title,
+        description: options.description,
+      };
+      const made = await viaStation(
+        options,
+        PERMISSIONS.notify,
+        (api) => api.post<Written>(`/api/zones/${enc(name)}/share`, request),
+        (station) => {
+          const written = shareZone(station, { name, ...request, operator: options.as });
+          syncAllNotifyAlarms(station);
+          return written;
+        },
+      );
+      if (options.json) return printJson(made);
+      printLines(`Plan '${name}' notified: ${made.hash} (seq ${made.seq})`);
+    },
+  );
 }
 
 /** After a write on a station opened here (none running): its alarms, as a running one would. */

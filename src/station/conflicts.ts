@@ -3,7 +3,7 @@ import Flatbush from "flatbush";
 import { canonicalJson } from "../record/mod.js";
 import { areasOverlap, overlapOf, type Shape } from "./geometry.js";
 
-/** One volume of a notification (owner: its current hash) or of a zone (owner: "zone:NAME"). */
+/** One volume of a notification (owner: its current hash) or of a zone (owner: "zone:NAME", a plan "plan:NAME"). */
 export interface OwnedVolume {
   owner: string;
   /** the volume's index in its notification (0 for a zone) */
@@ -19,7 +19,7 @@ export interface OwnedVolume {
 export interface Conflict {
   /** SHA-256 (hex) of the canonical pair: owners sorted, with their volume indexes */
   id: string;
-  /** the notification's hash, or "zone:NAME"; a sorts before b */
+  /** the notification's hash, or "zone:NAME" / "plan:NAME"; a sorts before b */
   a: string;
   b: string;
   volumeA: number;

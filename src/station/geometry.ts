@@ -86,13 +86,25 @@ export function overlapOf(aLow: number, aHigh: number, bLow: number, bHigh: numb
  * @returns true when they overlap
  */
 export function areasOverlap(a: readonly Position[][][], b: readonly Position[][][]): boolean {
+  return overlapArea(a, b) !== null;
+}
+
+/**
+ * The part two areas share, for drawing a conflict: planar in longitude and latitude, as
+ * `areasOverlap` decides.
+ *
+ * @returns its MultiPolygon coordinates (only its parts of positive area), or null when the
+ *   areas do not overlap
+ */
+export function overlapArea(a: readonly Position[][][], b: readonly Position[][][]): Position[][][] | null {
   const shared = intersect(
     featureCollection([multiPolygon(a as Position[][][]), multiPolygon(b as Position[][][])]),
   );
-  if (shared === null) return false;
+  if (shared === null) return null;
   const g = shared.geometry;
-  const polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
-  return polygons.some((rings) => Math.abs(ringArea((rings[0] ?? []) as Position[])) > 0);
+  const polygons = (g.type === "Polygon" ? [g.coordinates] : g.coordinates) as Position[][][];
+  const parts = polygons.filter((rings) => Math.abs(ringArea(rings[0] ?? [])) > 0);
+  return parts.length === 0 ? null : parts;
 }
 
 /** Planar (shoelace) area of a ring, in square degrees: only its sign and zero-ness matter here. */

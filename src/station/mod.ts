@@ -123,6 +123,8 @@ export {
   syncNotifyAlarms,
   volumesOf,
 } from "./notify-watch.js";
-export { addZone, listZones, removeZone, zoneVolumes } from "./zones.js";
+export { addZone, listZones, removeZone, shareZone, zoneVolumes } from "./zones.js";
+export { mapOf } from "./map.js";
+export type { MapConflict, MapView, MapVolume } from "./map.js";
 export type { ZoneView } from "./zones.js";
 export { notificationFromFile, notificationsToGeoJson } from "./notify-geojson.js";

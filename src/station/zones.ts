@@ -1,12 +1,23 @@
-import { HotlineError, NAME, TIME, VOLUME_GEOMETRY, describeZodError } from "../record/mod.js";
+import {
+  HotlineError,
+  NAME,
+  TIME,
+  VOLUME_GEOMETRY,
+  describeZodError,
+  type NotifyType,
+  type Volume,
+} from "../record/mod.js";
 import type { ZoneRow } from "../store/mod.js";
 import type { OwnedVolume } from "./conflicts.js";
 import { bboxOf, polygonsOf } from "./geometry.js";
+import { notify } from "./notify.js";
 import type { Station } from "./station.js";
 
 /** A zone this station protects, or an activity it plans: private, never on a line. */
 export interface ZoneView {
   name: string;
+  /** an area this station protects, or an activity it plans (shared on a line with `zone share`) */
+  kind: "protected" | "plan";
   geometry: unknown;
   minAltitude: number | null;
   maxAltitude: number | null;
@@ -29,6 +40,8 @@ export function addZone(
   station: Station,
   options: {
     name: string;
+    /** default "protected" */
+    kind?: "protected" | "plan" | undefined;
     geojson: unknown;
     minAltitude?: number | undefined;
     maxAltitude?: number | undefined;
@@ -37,7 +50,8 @@ export function addZone(
     operator: string;
   },
 ): ZoneView {
-  const action = `add zone '${options.name}'`;
+  const kind = options.kind ?? "protected";
+  const action = `add ${kind === "plan" ? "plan" : "zone"} '${options.name}'`;
   const fail = (message: string) => new HotlineError("BAD_INPUT", `Cannot ${action}: ${message}`);
   const name = NAME.safeParse(options.name);
   if (!name.success) throw fail(`name: ${describeZodError(name.error)}`);
@@ -64,6 +78,7 @@ export function addZone(
   if ((options.from ?? "") > (options.to ?? "\uffff")) throw fail("to: must not be before from");
   const row: ZoneRow = {
     name: options.name,
+    kind,
     geometry: JSON.stringify(geometry),
     minAltitude: options.minAltitude ?? null,
     maxAltitude: options.maxAltitude ?? null,
@@ -99,14 +114,66 @@ export function removeZone(station: Station, name: string): void {
 }
 
 /**
+ * Shares a planned activity on a line: notifies it there as one volume (the plan's area, band
+ * and window), then drops the private plan, which the notification now stands for.
+ *
  * @param station this station
- * @returns its zones as volumes, owned by "zone:NAME"; unbounded bands and windows are ±Infinity
+ * @param options the plan's name, the line, the notification's type, title and description
+ * @returns the notification's entry
+ * @throws HotlineError NOT_FOUND (no such plan), BAD_INPUT (a protected zone, an unbounded band
+ *   or window, or anything `notify` refuses)
+ */
+export function shareZone(
+  station: Station,
+  options: {
+    name: string;
+    line: string;
+    type: NotifyType;
+    title: string;
+    description?: string | undefined;
+    operator: string;
+  },
+): { hash: string; seq: number } {
+  const action = `share plan '${options.name}'`;
+  const row = station.store.zones().find((z) => z.name === options.name);
+  if (row === undefined)
+    throw new HotlineError("NOT_FOUND", `Cannot ${action}: there is no such plan (see 'hotline zone list')`);
+  if (row.kind !== "plan")
+    throw new HotlineError(
+      "BAD_INPUT",
+      `Cannot ${action}: it is a protected zone, not a plan; zones stay private to this station`,
+    );
+  if (row.minAltitude === null || row.maxAltitude === null || row.from === null || row.to === null)
+    throw new HotlineError(
+      "BAD_INPUT",
+      `Cannot ${action}: a notification needs a bounded altitude band and time window; add the plan again with them`,
+    );
+  const volume: Volume = {
+    geometry: JSON.parse(row.geometry) as Volume["geometry"],
+    altitude: { minMeters: row.minAltitude, maxMeters: row.maxAltitude, ref: "MSL" },
+    time: { start: row.from, end: row.to },
+  };
+  const written = notify(station, {
+    line: options.line,
+    type: options.type,
+    title: options.title,
+    description: options.description,
+    volumes: [volume],
+    operator: options.operator,
+  });
+  station.store.removeZone(row.name);
+  return written;
+}
+
+/**
+ * @param station this station
+ * @returns its zones as volumes, owned by "zone:NAME" (a plan: "plan:NAME"); unbounded bands and windows are ±Infinity
  */
 export function zoneVolumes(station: Station): OwnedVolume[] {
   return station.store.zones().map((z) => {
     const polygons = polygonsOf(JSON.parse(z.geometry) as Parameters<typeof polygonsOf>[0]);
     return {
-      owner: `zone:${z.name}`,
+      owner: `${z.kind === "plan" ? "plan" : "zone"}:${z.name}`,
       index: 0,
       line: null,
       critical: false,

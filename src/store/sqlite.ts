@@ -484,8 +484,8 @@ class SqliteStore implements Store {
   addZone(zone: ZoneRow): boolean {
     return (
       this.#sql(
-        `INSERT INTO zones (name, geometry, min_alt, max_alt, from_time, to_time, created_by, created_at)
-           VALUES (@name, @geometry, @minAltitude, @maxAltitude, @from, @to, @createdBy, @createdAt)
+        `INSERT INTO zones (name, kind, geometry, min_alt, max_alt, from_time, to_time, created_by, created_at)
+           VALUES (@name, @kind, @geometry, @minAltitude, @maxAltitude, @from, @to, @createdBy, @createdAt)
            ON CONFLICT (name) DO NOTHING`,
       ).run(zone).changes > 0
     );
@@ -493,7 +493,7 @@ class SqliteStore implements Store {
 
   zones(): ZoneRow[] {
     return this.#sql(
-      `SELECT name, geometry, min_alt AS minAltitude, max_alt AS maxAltitude, from_time AS "from",
+      `SELECT name, kind, geometry, min_alt AS minAltitude, max_alt AS maxAltitude, from_time AS "from",
               to_time AS "to", created_by AS createdBy, created_at AS createdAt
          FROM zones ORDER BY name`,
     ).all() as ZoneRow[];

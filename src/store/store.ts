@@ -153,6 +153,8 @@ export interface HookRow {
 /** A zone this station protects, or an activity it plans: private to the station, never an entry. */
 export interface ZoneRow {
   name: string;
+  /** an area this station protects, or an activity it plans */
+  kind: "protected" | "plan";
   /** a GeoJSON Polygon or MultiPolygon, as JSON text */
   geometry: string;
   /** altitude band in metres (MSL); null: unbounded */

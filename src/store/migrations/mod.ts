@@ -4,6 +4,7 @@ import * as m0003 from "./0003-health.js";
 import * as m0004 from "./0004-attention.js";
 import * as m0005 from "./0005-console.js";
 import * as m0006 from "./0006-zones.js";
+import * as m0007 from "./0007-plans.js";
 
 /** Every schema migration, in order; the index + 1 is the schema version it brings the database to. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0004-attention", sql: m0004.sql },
   { name: "0005-console", sql: m0005.sql },
   { name: "0006-zones", sql: m0006.sql },
+  { name: "0007-plans", sql: m0007.sql },
 ];
