@@ -1,5 +1,6 @@
 import { featureCollection, multiPolygon } from "@turf/helpers";
 import { intersect } from "@turf/intersect";
+import { orient2d } from "robust-predicates";
 import { circleRing, type Position, type Volume, type VolumeGeometry } from "../record/mod.js";
 
 /**
@@ -86,7 +87,91 @@ export function overlapOf(aLow: number, aHigh: number, bLow: number, bHigh: numb
  * @returns true when they overlap
  */
 export function areasOverlap(a: readonly Position[][][], b: readonly Position[][][]): boolean {
-  return overlapArea(a, b) !== null;
+  return boundariesDecide(a, b) ?? overlapArea(a, b) !== null;
+}
+
+/** Above this many edge pairs, turf's sweep line is quicker than comparing every pair. */
+const MAX_EDGE_PAIRS = 250_000;
+
+/**
+ * Decides whether two areas overlap from their boundaries alone, with exact orientation tests
+ * (robust-predicates), so the answer is the same at every station. Two edges crossing properly,
+ * or a vertex strictly inside the other area, means they share a part of positive area. With
+ * neither, and no boundary contact at all, they are apart: the shared part's corners would have
+ * to be vertices inside, or crossings. A contact (a vertex on an edge, collinear edges) is left
+ * to `overlapArea`, as are very large shapes.
+ *
+ * @returns true or false when the boundaries decide; null when `overlapArea` must
+ */
+function boundariesDecide(a: readonly Position[][][], b: readonly Position[][][]): boolean | null {
+  const edgesOf = (area: readonly Position[][][]) =>
+    area.reduce((n, rings) => n + rings.reduce((m, r) => m + r.length, 0), 0);
+  if (edgesOf(a) * edgesOf(b) > MAX_EDGE_PAIRS) return null;
+  let contact = false;
+  for (const ringsA of a) {
+    for (const ringA of ringsA) {
+      for (let i = 1; i < ringA.length; i++) {
+        const p = ringA[i - 1] as Position;
+        const q = ringA[i] as Position;
+        for (const ringsB of b) {
+          for (const ringB of ringsB) {
+            for (let j = 1; j < ringB.length; j++) {
+              const meeting = segmentsMeet(p, q, ringB[j - 1] as Position, ringB[j] as Position);
+              if (meeting === "cross") return true;
+              if (meeting === "touch") contact = true;
+            }
+          }
+        }
+      }
+    }
+  }
+  if (contact) return null;
+  // No contact: each ring is wholly inside or outside the other area, so one vertex tells.
+  for (const rings of a) if (insideArea(rings[0]?.[0] as Position, b)) return true;
+  for (const rings of b) if (insideArea(rings[0]?.[0] as Position, a)) return true;
+  return false;
+}
+
+/** @returns "cross" when two segments cross at a point inside both, "touch" when they meet otherwise, else null */
+function segmentsMeet(p: Position, q: Position, r: Position, s: Position): "cross" | "touch" | null {
+  if (
+    Math.max(p[0], q[0]) < Math.min(r[0], s[0]) ||
+    Math.max(r[0], s[0]) < Math.min(p[0], q[0]) ||
+    Math.max(p[1], q[1]) < Math.min(r[1], s[1]) ||
+    Math.max(r[1], s[1]) < Math.min(p[1], q[1])
+  )
+    return null;
+  const d1 = Math.sign(orient2d(r[0], r[1], s[0], s[1], p[0], p[1]));
+  const d2 = Math.sign(orient2d(r[0], r[1], s[0], s[1], q[0], q[1]));
+  const d3 = Math.sign(orient2d(p[0], p[1], q[0], q[1], r[0], r[1]));
+  const d4 = Math.sign(orient2d(p[0], p[1], q[0], q[1], s[0], s[1]));
+  if (d1 * d2 < 0 && d3 * d4 < 0) return "cross";
+  if (d1 * d2 > 0 || d3 * d4 > 0) return null;
+  // An end on the other segment's line, within the boxes' overlap: collinear or touching ends
+  // (or close enough that only the careful computation should say).
+  return "touch";
+}
+
+/** @returns whether a point (on no edge of the area) lies inside it: even-odd over its rings */
+function insideArea(point: Position, area: readonly Position[][][]): boolean {
+  const [x, y] = point;
+  for (const rings of area) {
+    let inside = false;
+    for (const ring of rings) {
+      for (let i = 1; i < ring.length; i++) {
+        const [x1, y1] = ring[i - 1] as Position;
+        const [x2, y2] = ring[i] as Position;
+        if (y1 > y === y2 > y) continue;
+        // The edge spans the point's latitude: the ray to +x crosses it when the point is left of
+        // an upward edge or right of a downward one (orient2d is negative for counterclockwise).
+        const side = Math.sign(orient2d(x1, y1, x2, y2, x, y));
+        if (side === 0) continue;
+        if (y2 > y1 === side < 0) inside = !inside;
+      }
+    }
+    if (inside) return true;
+  }
+  return false;
 }
 
 /**
