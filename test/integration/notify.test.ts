@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
@@ -209,4 +209,189 @@ describe("notifications and conflicts between two stations", () => {
     const after = (await hotlineJson<{ entries: number }[]>(["lines", "--dir", washington.dir]))[0]?.entries;
     expect(after).toBe(before);
   }, 30_000);
+  it("a plan stays private until shared: then both sides have it as a notification; the map draws the overlap", async () => {
+    const plan = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [20.0, 55.0],
+          [21.0, 55.0],
+          [21.0, 56.0],
+          [20.0, 56.0],
+          [20.0, 55.0],
+        ],
+      ],
+    };
+    const w = window(4, 5);
+    const added = await hotlineJson<{ kind: string }>([
+      "zone",
+      "add",
+      "--plan",
+      "--name",
+      "patrol",
+      "--file",
+      file("plan.json", plan),
+      "--min-alt",
+      "1000",
+      "--max-alt",
+      "8000",
+      "--from",
+      w.start,
+      "--to",
+      w.end,
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(added.kind).toBe("plan");
+    const unbounded = await hotline([
+      "zone",
+      "add",
+      "--plan",
+      "--name",
+      "someday",
+      "--file",
+      file("plan.json", plan),
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(unbounded.code, unbounded.stderr).toBe(0);
+
+    // Washington's exercise crosses the plan: a conflict at Moscow only, named by the plan.
+    const exercise = await hotlineJson<{ hash: string }>([
+      "notify",
+      "--line",
+      line,
+      "--file",
+      file("baltic.json", {
+        type: "exercise",
+        title: "Baltic exercise",
+        description: "",
+        volumes: [
+          {
+            geometry: square(20.5, 55.5, 1),
+            altitude: { minMeters: 0, maxMeters: 3000, ref: "MSL" },
+            time: w,
+          },
+        ],
+      }),
+      "--dir",
+      washington.dir,
+    ]);
+    await waitFor(async () => (await conflicts(moscow)).some((c) => c.b === "plan:patrol"), {
+      what: "Moscow to see its plan's conflict",
+    });
+    const privately = (await conflicts(moscow)).filter((c) => c.b.startsWith("plan:"));
+    // the bounded plan, and "someday", unbounded in altitude and time
+    expect(privately.map((c) => [c.a, c.b]).sort()).toEqual([
+      [exercise.hash, "plan:patrol"],
+      [exercise.hash, "plan:someday"],
+    ]);
+    expect(await conflicts(washington)).toEqual([]);
+
+    // What cannot be shared is refused with a code, and nothing is written.
+    const before = (await hotlineJson<{ entries: number }[]>(["lines", "--dir", moscow.dir]))[0]?.entries;
+    const share = (name: string) =>
+      hotline([
+        "zone",
+        "share",
+        name,
+        "--line",
+        line,
+        "--type",
+        "air-activity",
+        "--title",
+        "Patrol",
+        "--dir",
+        moscow.dir,
+      ]);
+    const unknown = await share("nowhere");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error NOT_FOUND: .*no such plan/);
+    const notBounded = await share("someday");
+    expect(notBounded.code).toBe(1);
+    expect(notBounded.stderr).toMatch(/^error BAD_INPUT: .*bounded altitude band and time window/);
+    const zoneFile = file("zone2.json", square(30, 50, 1));
+    expect(
+      (await hotline(["zone", "add", "--name", "corridor", "--file", zoneFile, "--dir", moscow.dir])).code,
+    ).toBe(0);
+    const aZone = await share("corridor");
+    expect(aZone.code).toBe(1);
+    expect(aZone.stderr).toMatch(/^error BAD_INPUT: .*protected zone, not a plan/);
+    const badType = await hotline([
+      "zone",
+      "share",
+      "patrol",
+      "--line",
+      line,
+      "--type",
+      "picnic",
+      "--title",
+      "x",
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(badType.code).toBe(2);
+    expect((await hotlineJson<{ entries: number }[]>(["lines", "--dir", moscow.dir]))[0]?.entries).toBe(
+      before,
+    );
+
+    // Shared: a notification both sides hold; the private plan is gone, its conflict now shared.
+    const shared = await hotlineJson<{ hash: string }>([
+      "zone",
+      "share",
+      "patrol",
+      "--line",
+      line,
+      "--type",
+      "air-activity",
+      "--title",
+      "Long-range patrol",
+      "--json",
+      "--dir",
+      moscow.dir,
+    ]);
+    const zones = await hotlineJson<{ name: string }[]>(["zone", "list", "--dir", moscow.dir]);
+    expect(zones.map((z) => z.name)).toEqual(["corridor", "power-plant", "someday"]);
+    await waitFor(
+      async () =>
+        (
+          await hotlineJson<{ id: string }[]>(["notifications", "--line", line, "--dir", washington.dir])
+        ).some((n) => n.id === shared.hash),
+      { what: "the shared plan to reach Washington" },
+    );
+    await waitFor(async () => (await conflicts(washington)).length === 1, {
+      what: "Washington to list the shared conflict",
+    });
+    const [both] = await conflicts(washington);
+    expect((await conflicts(moscow)).map((c) => c.id)).toContain(both?.id);
+    expect([both?.a, both?.b].sort()).toEqual([exercise.hash, shared.hash].sort());
+
+    // The map: every volume as drawn, the zones, and each conflict with the area both share.
+    const token = readFileSync(`${moscow.dir}/api.token`, "utf8").trim();
+    const response = await fetch(`http://127.0.0.1:${moscow.apiPort}/api/map`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const map = (await response.json()) as {
+      volumes: { features: { properties: { hash: string } }[] };
+      zones: { name: string; kind: string }[];
+      conflicts: { id: string; overlap: { type: string; coordinates: number[][][][] } | null }[];
+    };
+    expect(map.volumes.features.map((f) => f.properties.hash)).toEqual(
+      expect.arrayContaining([exercise.hash, shared.hash]),
+    );
+    expect(map.zones.map((z) => [z.name, z.kind])).toEqual([
+      ["corridor", "protected"],
+      ["power-plant", "protected"],
+      ["someday", "plan"],
+    ]);
+    const overlap = map.conflicts.find((c) => c.id === both?.id)?.overlap;
+    expect(overlap?.type).toBe("MultiPolygon");
+    // The exercise (20.5–21.5, 55.5–56.5) and the plan (20–21, 55–56) share 20.5–21 × 55.5–56.
+    const xs = overlap?.coordinates.flat(2).map((p) => p[0] as number) ?? [];
+    const ys = overlap?.coordinates.flat(2).map((p) => p[1] as number) ?? [];
+    expect([Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]).toEqual([
+      20.5, 21, 55.5, 56,
+    ]);
+  }, 60_000);
 });
