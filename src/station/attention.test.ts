@@ -1,61 +1,29 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { HotlineError } from "../record/mod.js";
 import { DeadlineWatch, ackEntry } from "./acks.js";
-import { initStation } from "./init.js";
-import { acceptInvite, createInvite } from "./pairing.js";
 import { PresenceTests } from "./presence.js";
-import { Station } from "./station.js";
+import type { Station } from "./station.js";
 
 /**
  * Human attention with a fake clock: presence tests on schedule, acknowledgement deadlines,
  * NO_ANSWER at both ends, escalation along the line's chain — exact to the millisecond, no waiting.
  */
 describe("presence tests, deadlines and escalation", () => {
-  const roots: string[] = [];
+  const pairs: InProcessPair[] = [];
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     for (const c of cleanups.splice(0).reverse()) c();
-    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+    for (const p of pairs.splice(0)) p.close();
   });
-
-  const clock = { t: Date.parse("2026-11-23T05:59:58.000Z"), now: () => clock.t };
-  const at = (iso: string) => (clock.t = Date.parse(iso));
-
-  async function station(name: string, port: number): Promise<Station> {
-    const root = mkdtempSync(join(tmpdir(), "hotline-attention-"));
-    roots.push(root);
-    await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
-    const s = Station.open({ dir: join(root, name), clock });
-    cleanups.push(() => s.close());
-    return s;
-  }
+  let at: (iso: string) => void = () => undefined;
 
   /** Washington and Moscow on one line, each with its deadline watch; `deliver` copies what is new. */
   async function pair() {
-    at("2026-11-23T05:59:58.000Z");
-    const washington = await station("Washington", 17101);
-    const moscow = await station("Moscow", 17102);
-    const transport = new DirectTransport();
-    transport.add(washington, moscow);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
-    await acceptInvite(
-      moscow,
-      transport,
-      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
-    );
-    const deliver = (from: Station, to: Station) => {
-      const missing = from.store
-        .entries(line)
-        .filter((e) => to.store.entryByHash(e.hash) === null)
-        .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
-      if (missing.length > 0) to.receive(missing);
-    };
-    deliver(moscow, washington);
-    deliver(washington, moscow);
+    const p = await inProcessPair("2026-11-23T05:59:58.000Z");
+    pairs.push(p);
+    at = p.at;
+    const { washington, moscow, line, deliver } = p;
     const watches = [washington, moscow].map((s) => new DeadlineWatch(s, { everyMs: 3_600_000 }));
     for (const w of watches) {
       w.start();

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { BODY_SCHEMAS, describeZodError, isHotlineError, type Position, type Volume } from "../record/mod.js";
 import { conflictsAmong, type OwnedVolume } from "./conflicts.js";
 import { shapeOf } from "./geometry.js";
-import { initStation } from "./init.js";
 import { amendNotification, notificationsOf, notify } from "./notify.js";
 import { conflictsOf, syncNotifyAlarms } from "./notify-watch.js";
-import { acceptInvite, createInvite } from "./pairing.js";
-import { Station } from "./station.js";
+import type { Station } from "./station.js";
 import { addZone } from "./zones.js";
 
 const square = (x: number, y: number, size: number): Position[][] => [
@@ -223,49 +218,22 @@ describe("conflictsAmong()", () => {
 });
 
 describe("notifications on a line, at two stations", () => {
-  const roots: string[] = [];
-  const cleanups: (() => void)[] = [];
+  const pairs: InProcessPair[] = [];
   afterEach(() => {
-    for (const c of cleanups.splice(0).reverse()) c();
-    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+    for (const p of pairs.splice(0)) p.close();
   });
-  const clock = { t: Date.parse("2026-11-23T06:00:00.000Z"), now: () => clock.t };
 
-  async function station(name: string, port: number): Promise<Station> {
-    const root = mkdtempSync(join(tmpdir(), "hotline-notify-"));
-    roots.push(root);
-    await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
-    const s = Station.open({ dir: join(root, name), clock });
-    cleanups.push(() => s.close());
-    return s;
-  }
-
+  /** Washington and Moscow on a line; `sync` also brings each one's notification alarms up to date. */
   async function pair() {
-    const washington = await station("Washington", 17201);
-    const moscow = await station("Moscow", 17202);
-    const transport = new DirectTransport();
-    transport.add(washington, moscow);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
-    await acceptInvite(
-      moscow,
-      transport,
-      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
-    );
-    const deliver = (from: Station, to: Station) => {
-      const missing = from.store
-        .entries(line)
-        .filter((e) => to.store.entryByHash(e.hash) === null)
-        .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
-      if (missing.length > 0) to.receive(missing);
-    };
+    const p = await inProcessPair("2026-11-23T06:00:00.000Z");
+    pairs.push(p);
     const sync = () => {
-      deliver(moscow, washington);
-      deliver(washington, moscow);
-      syncNotifyAlarms(washington, line);
-      syncNotifyAlarms(moscow, line);
+      p.sync();
+      syncNotifyAlarms(p.washington, p.line);
+      syncNotifyAlarms(p.moscow, p.line);
     };
     sync();
-    return { washington, moscow, line, sync };
+    return { washington: p.washington, moscow: p.moscow, line: p.line, sync };
   }
 
   const open = (s: Station, code: string) =>

@@ -14,6 +14,8 @@ export interface InProcessPair {
   at: (iso: string) => void;
   /** copies to each station what the other holds and it does not */
   sync: () => void;
+  /** copies to one station what the other holds and it does not (one way only) */
+  deliver: (from: Station, to: Station) => void;
   /** closes both stations and removes their directories */
   close: () => void;
 }
@@ -63,6 +65,7 @@ export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise
     clock,
     at: (iso) => (clock.t = Date.parse(iso)),
     sync,
+    deliver: copy,
     close: () => {
       washington.close();
       moscow.close();
