@@ -62,7 +62,7 @@ export function statusOf(
         name: line.name,
         entries: line.entries,
         suspended: suspensionOf(station.store, line.id),
-        ...ackCounts(station, line.id),
+        ...ackCountsAt(station, line.id, line.entries),
         participants: station.store
           .participants(line.id)
           .filter((p) => p.station !== me)
@@ -88,6 +88,26 @@ export function statusOf(
       };
     }),
   };
+}
+
+/** Each station's ack counts per line, with the entry count they were computed at. */
+type Counted = Map<string, { entries: number; counts: ReturnType<typeof ackCounts> }>;
+const counted = new WeakMap<Station, Counted>();
+
+/**
+ * Ack counts change only when entries arrive (acknowledgements and members are entries), so they
+ * are kept per line until its entry count moves: consoles ask for the status every 2 s.
+ *
+ * @returns the line's ack counts
+ */
+function ackCountsAt(station: Station, line: string, entries: number): ReturnType<typeof ackCounts> {
+  const lines: Counted = counted.get(station) ?? (new Map() as Counted);
+  counted.set(station, lines);
+  const known = lines.get(line);
+  if (known?.entries === entries) return known.counts;
+  const counts = ackCounts(station, line);
+  lines.set(line, { entries, counts });
+  return counts;
 }
 
 /**
