@@ -23,7 +23,11 @@ export interface DemoOperator {
 
 /** The operators every demo station has besides `admin`: who writes what in the record. */
 export const OPERATORS = [
-  { name: "duty-officer", role: "officer", duty: "messages, acknowledgements, presence tests" },
+  {
+    name: "duty-officer",
+    role: "officer",
+    duty: "messages, acknowledgements, presence tests, notifications, questions and answers",
+  },
   { name: "minister-office", role: "supervisor", duty: "calls, readouts, translations of readouts" },
 ] as const;
 
@@ -36,9 +40,9 @@ export interface DemoStation {
   /** its working language: what its people write in */
   lang: string;
   process: ChildProcess;
-  /** acts as `admin`: lines, invites, settings, operators */
+  /** acts as `admin`: lines, invites, settings, zones, operators */
   admin: ApiClient;
-  /** acts as `duty-officer` */
+  /** acts as `duty-officer`: messages, acknowledgements, notifications, questions */
   officer: ApiClient;
   /** acts as `minister-office` */
   office: ApiClient;
@@ -114,7 +118,7 @@ async function startStation(
     {
       name: "admin",
       role: "admin",
-      duty: "lines, pairing, settings, operators",
+      duty: "lines, pairing, settings, zones, operators",
       password: made.admin.password,
     },
   ];

@@ -311,8 +311,3 @@ export const CALLS: readonly CallEvent[] = [
     marks: [],
   },
 ];
-
-/** What is in the articles but not replayed yet, and why. */
-export const TO_COME =
-  "Oct 2022: NATO's announced nuclear exercise notified on the line, and Moscow's request for clarification " +
-  "answered. Not replayed: it needs structured notifications, which are not built yet.";

@@ -3,8 +3,10 @@
  * Ankara, London — run as real station processes on loopback; the lines Moscow has in the seed
  * articles are paired; and a timeline built from those articles (docs/scenario.md) is replayed,
  * time-compressed, through the operator API: the line opened on 1 March 2022 and its presence
- * tests, the calls of 13 May, 21 October and 23 October with each side's readout, then every
- * station's record is verified.
+ * tests, the calls of 13 May, 21 October and 23 October with each side's readout, the notice
+ * rules of the line, NATO's nuclear deterrence exercise of October 2022 notified and Moscow's
+ * question about it answered, Moscow's own notified activities and the conflict both stations
+ * compute, then every station's record is verified.
  *
  *   npm run demo                          runs until Ctrl-C, data in a fresh temporary directory
  *   npm run demo -- --once --dir DIR      keeps DIR/washington, DIR/moscow, … and exits 0 when done
@@ -16,9 +18,18 @@ import { parseArgs } from "node:util";
 import { DEFAULT_SETTINGS, Station } from "../src/station/mod.js";
 import { event, replayCall } from "./_calls.js";
 import { pairLine, sendAndAck, type DemoLine } from "./_lines.js";
+import { CLARIFICATION, GROM, MOSCOW_ZONES, PATROL, STEADFAST_NOON } from "./_notifications.js";
+import {
+  addPrivateZones,
+  agreeNoticeRules,
+  askAndAnswer,
+  replayNotification,
+  replayShift,
+  sameConflictAtBothEnds,
+} from "./_notify.js";
 import { answerOnePresenceTest } from "./_presence.js";
 import { BIN, startStations, stopStations, type DemoStation } from "./_stations.js";
-import { CALLS, LINE_OPENS, LINES, STATIONS, TO_COME, type StationKey } from "./_timeline.js";
+import { CALLS, LINE_OPENS, LINES, STATIONS, type StationKey } from "./_timeline.js";
 
 const { values } = parseArgs({
   options: { dir: { type: "string" }, once: { type: "boolean", default: false } },
@@ -62,8 +73,9 @@ try {
   >;
   for (const s of started) console.log(`  ${s.name.padEnd(11)} ${s.dir}  (writes in ${s.lang})`);
   console.log(
-    "  Operators at each: admin (lines, pairing, settings), duty-officer (an officer: messages, acknowledgements),\n" +
-      "  minister-office (a supervisor: calls, readouts). The record names who wrote each entry.",
+    "  Operators at each: admin (lines, pairing, settings, zones), duty-officer (an officer: messages,\n" +
+      "  acknowledgements, notifications, questions), minister-office (a supervisor: calls, readouts).\n" +
+      "  The record names who wrote each entry.",
   );
 
   step("The lines Moscow has in the articles, each paired with a one-use invite. Safety codes, read aloud:");
@@ -84,7 +96,8 @@ try {
   }
 
   step(
-    "The timeline, time-compressed: the record's own times are today's; each event carries its 2022 date in its text or topic.",
+    "The timeline, time-compressed: the record's own times are today's; each event carries its 2022 date in its text,\n" +
+      "   topic or title; notified windows are moved to the days after today, as a notice rule needs.",
   );
   event("1 Mar 2022", "the deconfliction line moscow-washington opens (paired above)");
   for (const message of LINE_OPENS) {
@@ -102,10 +115,43 @@ try {
     `one test slot set for ${presence.slot.slice(11, 19)} UTC, then the schedule put back: ${presence.answers.join("; ")}`,
   );
   const callIds: { date: string; line: string; id: string }[] = [];
-  for (const call of CALLS) {
-    callIds.push({ date: call.date, line: call.line, id: await replayCall(call, line(call.line), stations) });
-  }
-  event("(to come)", TO_COME);
+  const replayCallsOn = async (date: string) => {
+    for (const call of CALLS.filter((c) => c.date === date)) {
+      callIds.push({
+        date: call.date,
+        line: call.line,
+        id: await replayCall(call, line(call.line), stations),
+      });
+    }
+  };
+  await replayCallsOn("13 May 2022");
+
+  // October 2022: the notice rules first (the demo's), then the exercise, Moscow's question after
+  // the 21 October call, and Moscow's own activities after the calls of 23 October. Windows are
+  // moved to the days after today (docs/scenario.md): in 2022 they would all be years late.
+  const washingtonMoscow = line("moscow-washington");
+  const on = { line: washingtonMoscow, stations, shift: replayShift(Date.now()) };
+  await agreeNoticeRules(washingtonMoscow, stations);
+  const exercise = { spec: STEADFAST_NOON, view: await replayNotification(STEADFAST_NOON, on) };
+  await replayCallsOn("21 Oct 2022");
+  await askAndAnswer(CLARIFICATION, { line: washingtonMoscow, stations, notification: exercise.view });
+  await replayCallsOn("23 Oct 2022");
+  const patrol = { spec: PATROL, view: await replayNotification(PATROL, on) };
+  const conflict = await sameConflictAtBothEnds(washingtonMoscow, {
+    between: [exercise, patrol],
+    date: PATROL.date,
+    shift: on.shift,
+  });
+  await replayNotification(GROM, on);
+  const atMoscow = await addPrivateZones(stations.moscow, { zones: MOSCOW_ZONES, shift: on.shift });
+  event(
+    "(today)",
+    atMoscow.length === 1
+      ? "neither crosses a notified volume: Moscow's only conflict is still the one shared with Washington"
+      : `Moscow now lists ${atMoscow.length} conflicts`,
+  );
+  if (callIds.length !== CALLS.length)
+    throw new Error("Cannot replay the timeline: a call has a date not replayed");
 
   step("Verification of every station's record (every hash, link and signature):");
   let intact = true;
@@ -130,13 +176,21 @@ try {
   console.log(`  ${cli} calls --line moscow-washington --dir ${stations.moscow.dir}`);
   console.log(`  ${cli} readouts --call ${october21} --dir ${stations.washington.dir}`);
   console.log(`  ${cli} log --line moscow-paris --dir ${stations.paris.dir}`);
+  console.log(`  ${cli} notifications --line moscow-washington --dir ${stations.moscow.dir}`);
+  console.log(`  ${cli} conflicts --dir ${stations.washington.dir}`);
+  console.log(`  ${cli} alarms --dir ${stations.moscow.dir}`);
   console.log(
     `  ${cli} export --line moscow-london --format html --out ${join(root, "moscow-london.html")} --dir ${stations.london.dir}`,
   );
 
+  console.log(
+    `\nOn the map (each console's /map page): on moscow-washington, NATO's exercise, Moscow's patrol and Grom\n` +
+      `  notified, and conflict ${conflict.id.slice(0, 12)} (${conflict.severity}) between the exercise and the patrol,\n` +
+      `  a CONFLICT alarm at Washington and at Moscow. Moscow's map also shows its own protected zone and plan.`,
+  );
   console.log("\nThe consoles (sign in with an operator's name and password):");
   for (const s of started) {
-    console.log(`  ${s.name.padEnd(11)} ${s.console}`);
+    console.log(`  ${s.name.padEnd(11)} ${s.console}   map: ${new URL("map", s.console).href}`);
     for (const o of s.operators)
       console.log(`      ${o.name.padEnd(16)} ${o.password}   ${o.role}: ${o.duty}`);
   }

@@ -36,6 +36,39 @@ interface Call {
   initiatedBy: { stationName: string } | null;
 }
 
+interface Notification {
+  id: string;
+  hash: string;
+  stationName: string;
+  type: string;
+  title: string;
+  state: string;
+  late: boolean;
+  noticeHours: number | null;
+  marginHours: number | null;
+  volumes: { time: { start: string; end: string } }[];
+  clarifications: {
+    stationName: string;
+    operator: string;
+    question: string;
+    answers: { stationName: string; operator: string; text: string }[];
+  }[];
+}
+
+interface Conflict {
+  id: string;
+  a: string;
+  b: string;
+  severity: string;
+}
+
+interface Alarm {
+  code: string;
+  severity: string;
+  entry: string | null;
+  clearedAt: string | null;
+}
+
 interface Readouts {
   readouts: {
     stationName: string;
@@ -70,7 +103,10 @@ describe("npm run demo", () => {
     expect(run.stdout).toMatch(
       /13 May 2022 — call held, 1 h 2 min \(14:00–15:02 UTC\), initiated by Washington/,
     );
-    expect(run.stdout).toMatch(/\(to come\)/);
+    expect(run.stdout).toMatch(/CONFLICT [0-9a-f]{12} \(critical\), the same id at Washington and Moscow/);
+    expect(run.stdout).toMatch(
+      /^ {2}Moscow +http:\/\/127\.0\.0\.1:(\d+)\/ +map: http:\/\/127\.0\.0\.1:\1\/map$/m,
+    );
     expect(run.stdout).toMatch(/minister-office +\S+ +supervisor/);
     expect(run.stdout).not.toMatch(/keep running/); // --once stops them
 
@@ -86,17 +122,23 @@ describe("npm run demo", () => {
     // the schedule back to twice daily; the 13 May and 21 October calls held, placed by Washington.
     const [log, lines, calls] = await Promise.all([
       hotlineJson<LogEntry[]>(["log", "--line", "moscow-washington", "--dir", dir("washington")]),
-      hotlineJson<{ name: string; settings: { presenceSchedule: string } }[]>([
-        "lines",
-        "--dir",
-        dir("moscow"),
-      ]),
+      hotlineJson<
+        {
+          name: string;
+          settings: {
+            presenceSchedule: string;
+            noticeHours: Record<string, number>;
+            maxWindowHours: number;
+          };
+        }[]
+      >(["lines", "--dir", dir("moscow")]),
       hotlineJson<Call[]>(["calls", "--line", "moscow-washington", "--dir", dir("moscow")]),
     ]);
     const texts = log.filter((e) => e.kind === "text");
     expect(texts.map((e) => [e.authorName, e.body.lang])).toEqual([
       ["Washington", "en"],
       ["Moscow", "ru"],
+      ["Washington", "en"], // the notice rules proposed
     ]);
     expect(texts[0]?.body.text).toMatch(/^1 March 2022\./);
     expect(texts[1]?.translations).toMatchObject([{ lang: "en", byAuthor: true }]);
@@ -104,7 +146,12 @@ describe("npm run demo", () => {
     const tests = log.filter((e) => e.kind === "test");
     expect(tests.length).toBeGreaterThanOrEqual(1);
     for (const t of tests) expect(Object.keys(t.acks).filter((s) => s !== t.author)).toHaveLength(1);
-    expect(lines.find((l) => l.name === "moscow-washington")?.settings.presenceSchedule).toBe("0 6,18 * * *");
+    const settings = lines.find((l) => l.name === "moscow-washington")?.settings;
+    expect(settings?.presenceSchedule).toBe("0 6,18 * * *");
+    // The notice rules Washington proposed, set on the line by Moscow: in force at both ends.
+    expect(texts[2]?.body.text).toMatch(/notice rules/);
+    expect(settings?.noticeHours).toEqual({ "missile-launch": 24, "nuclear-exercise": 72, exercise: 72 });
+    expect(settings?.maxWindowHours).toBe(720);
 
     const may = calls.find((c) => c.topic.startsWith("13 May 2022"));
     const october = calls.find((c) => c.topic.startsWith("21 October 2022"));
@@ -160,6 +207,76 @@ describe("npm run demo", () => {
       ]);
       expect(view.comparisons[0]?.comparable, station).toBe(true);
     }
+
+    // October 2022 on moscow-washington: NATO's nuclear exercise, notified by Washington in time
+    // and held alike at both ends, with Moscow's question and Washington's answer beside it.
+    const [atWashington, atMoscow] = await Promise.all(
+      (["washington", "moscow"] as const).map((s) =>
+        hotlineJson<Notification[]>(["notifications", "--line", "moscow-washington", "--dir", dir(s)]),
+      ),
+    );
+    expect(atMoscow).toEqual(atWashington);
+    const exercise = atMoscow?.find((n) => n.type === "nuclear-exercise");
+    expect(atWashington?.find((n) => n.type === "nuclear-exercise")?.id).toBe(exercise?.id);
+    expect(exercise).toMatchObject({
+      stationName: "Washington",
+      state: "active",
+      late: false,
+      noticeHours: 72,
+      clarifications: [
+        {
+          stationName: "Moscow",
+          operator: "duty-officer",
+          answers: [{ stationName: "Washington", operator: "duty-officer" }],
+        },
+      ],
+    });
+    expect(exercise?.title).toMatch(/Steadfast Noon.*17 to 30 October 2022/);
+    expect(exercise?.marginHours).toBeGreaterThan(0);
+    expect(exercise?.volumes).toHaveLength(2);
+    for (const v of exercise?.volumes ?? []) expect(Date.parse(v.time.start)).toBeGreaterThan(started);
+    expect(exercise?.clarifications[0]?.question).toMatch(/Steadfast Noon/);
+    expect(exercise?.clarifications[0]?.answers[0]?.text).toMatch(/no live weapons/);
+    const patrol = atMoscow?.find((n) => n.type === "air-activity");
+    expect(patrol).toMatchObject({ stationName: "Moscow", state: "active" });
+    expect(atMoscow?.find((n) => n.type === "missile-launch")).toMatchObject({
+      stationName: "Moscow",
+      late: false,
+      noticeHours: 24,
+    });
+
+    // The exercise and Moscow's patrol share a volume: the same conflict, by id, at both ends
+    // (Moscow's own zones cross nothing), and a critical CONFLICT alarm at each; no late notice.
+    const [conflictsAtWashington, conflictsAtMoscow] = await Promise.all(
+      (["washington", "moscow"] as const).map((s) => hotlineJson<Conflict[]>(["conflicts", "--dir", dir(s)])),
+    );
+    expect(conflictsAtMoscow).toEqual(conflictsAtWashington);
+    expect(conflictsAtMoscow).toHaveLength(1);
+    const conflict = conflictsAtMoscow?.[0];
+    expect([conflict?.a, conflict?.b].sort()).toEqual([exercise?.hash, patrol?.hash].sort());
+    expect(conflict?.severity).toBe("critical");
+    const [alarmsAtWashington, alarmsAtMoscow, zonesAtWashington, zonesAtMoscow] = await Promise.all([
+      hotlineJson<Alarm[]>(["alarms", "--dir", dir("washington")]),
+      hotlineJson<Alarm[]>(["alarms", "--dir", dir("moscow")]),
+      hotlineJson<{ kind: string }[]>(["zone", "list", "--dir", dir("washington")]),
+      hotlineJson<{ kind: string }[]>(["zone", "list", "--dir", dir("moscow")]),
+    ]);
+    for (const [s, alarms] of [
+      ["washington", alarmsAtWashington],
+      ["moscow", alarmsAtMoscow],
+    ] as const) {
+      expect(
+        alarms.filter((a) => a.code === "CONFLICT" && a.clearedAt === null),
+        s,
+      ).toMatchObject([{ entry: conflict?.id, severity: "critical" }]);
+      expect(
+        alarms.filter((a) => a.code === "LATE_NOTICE"),
+        s,
+      ).toEqual([]);
+    }
+    // Moscow's zone and plan are its own: on no line, at no other station.
+    expect(zonesAtMoscow.map((z) => z.kind).sort()).toEqual(["plan", "protected"]);
+    expect(zonesAtWashington).toEqual([]);
   }, 120_000);
 
   it("refuses a --dir that holds the stations already, touching nothing", async () => {
