@@ -25,6 +25,9 @@ export function buildProgram(): Command {
   const program = new Command("hotline")
     .description("hotline: standing, tested, tamper-evident deconfliction lines")
     .version("0.1.0")
+    // Options of a command come before its subcommand, so a subcommand may reuse a name
+    // (`clarify --of N` and `clarify answer --of Q`).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`error USAGE: ${text.replace(/^error: /, "")}`),

@@ -156,6 +156,8 @@ export function registerNotifyCommands(program: Command): void {
     program
       .command("clarify")
       .description("ask about a notification (a signed entry)")
+      // `clarify answer` has an --of of its own: this command's options come before it.
+      .enablePositionalOptions()
       .option("--of <id>", "the notification: its hash or a prefix")
       .option("--question <text>", "the question")
       .addOption(asOption()),

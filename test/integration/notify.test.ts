@@ -393,5 +393,36 @@ describe("notifications and conflicts between two stations", () => {
     expect([Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]).toEqual([
       20.5, 21, 55.5, 56,
     ]);
+
+    // Moscow asks about the exercise, Washington answers: both hold the question and its answer.
+    const asked = await hotlineJson<{ hash: string }>([
+      "clarify",
+      "--of",
+      exercise.hash.slice(0, 10),
+      "--question",
+      "Live firing?",
+      "--json",
+      "--dir",
+      moscow.dir,
+    ]);
+    await waitFor(
+      async () =>
+        (await hotline(["clarify", "answer", "--of", asked.hash, "--text", "No.", "--dir", washington.dir]))
+          .code === 0,
+      { what: "the question to reach Washington, and its answer there" },
+    );
+    const questionsAt = async (station: TestStation) =>
+      (
+        await hotlineJson<
+          { id: string; clarifications: { question: string; answers: { text: string }[] }[] }[]
+        >(["notifications", "--line", line, "--json", "--dir", station.dir])
+      ).find((n) => n.id === exercise.hash)?.clarifications;
+    await waitFor(async () => (await questionsAt(moscow))?.[0]?.answers.length === 1, {
+      what: "the answer to reach Moscow",
+    });
+    expect(await questionsAt(moscow)).toEqual(await questionsAt(washington));
+    expect((await questionsAt(moscow))?.map((q) => [q.question, q.answers.map((a) => a.text)])).toEqual([
+      ["Live firing?", ["No."]],
+    ]);
   }, 60_000);
 });
