@@ -10,8 +10,10 @@ import { Alarms } from "./pages/Alarms";
 import { Board } from "./pages/Board";
 import { CallReadouts } from "./pages/CallReadouts";
 import { LineView } from "./pages/LineView";
+import { MapRoute } from "./pages/MapRoute";
 import { NotFound } from "./pages/NotFound";
 import { SignIn } from "./pages/SignIn";
+import { Zones } from "./pages/Zones";
 import { useRoute } from "./router";
 import { SessionContext, type SessionContextValue } from "./session";
 import { StationProvider } from "./station";
@@ -124,6 +126,10 @@ function Page() {
       return <CallReadouts key={route.call} line={route.line} call={route.call} />;
     case "alarms":
       return <Alarms />;
+    case "zones":
+      return <Zones />;
+    case "map":
+      return <MapRoute />;
     case "notFound":
       return <NotFound path={route.path} />;
   }

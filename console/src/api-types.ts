@@ -296,12 +296,7 @@ export interface ReadoutsView {
 // Notifications, zones and conflicts (#8): `GET /api/map` gives them all at once.
 
 export type NotifyType =
-  | "exercise"
-  | "nuclear-exercise"
-  | "missile-launch"
-  | "air-activity"
-  | "maritime-activity"
-  | "other";
+  "exercise" | "nuclear-exercise" | "missile-launch" | "air-activity" | "maritime-activity" | "other";
 export const NOTIFY_TYPES: readonly NotifyType[] = [
   "exercise",
   "nuclear-exercise",

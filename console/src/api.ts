@@ -1,9 +1,13 @@
 import type {
   Alarm,
   CallView,
+  Conflict,
   LineHealth,
   LineSummary,
   LogEntry,
+  MapView,
+  NotificationView,
+  NotifyType,
   Precedence,
   ReadoutsView,
   RecordCheck,
@@ -11,6 +15,7 @@ import type {
   Status,
   Verdict,
   Whoami,
+  ZoneView,
 } from "./api-types";
 
 /** An answer of the operator API that was not a success, or no answer at all (`code` NETWORK). */
@@ -127,4 +132,46 @@ export const api = {
   }) => request<{ hash: string; seq: number; of: string }>("POST", "/api/translations", translation),
   alarms: (all = false) => request<Alarm[]>("GET", all ? "/api/alarms?all=true" : "/api/alarms"),
   ackAlarm: (id: number) => request<Alarm>("POST", `/api/alarms/${id}/ack`, {}),
+  /** everything the map draws: notifications and volumes, this station's zones, conflicts */
+  map: () => request<MapView>("GET", "/api/map"),
+  /** asks about a notification (its id): a `clarify` entry */
+  askClarification: (notification: string, question: string) =>
+    request<{ hash: string; seq: number }>(
+      "POST",
+      `/api/notifications/${encodeURIComponent(notification)}/clarify`,
+      { question },
+    ),
+  /** answers a question (its `clarify` entry's hash): a `clarify.answer` entry */
+  answerClarification: (question: string, text: string) =>
+    request<{ hash: string; seq: number }>(
+      "POST",
+      `/api/clarifications/${encodeURIComponent(question)}/answer`,
+      { text },
+    ),
+  notifications: (id: string) => request<NotificationView[]>("GET", `${line(id)}/notifications`),
+  /** a notification's JSON, or a GeoJSON FeatureCollection of its volumes */
+  notify: (id: string, notification: object) =>
+    request<{ hash: string; seq: number }>("POST", `${line(id)}/notifications`, notification),
+  cancelNotification: (notification: string, reason: string) =>
+    request<{ hash: string; seq: number }>(
+      "POST",
+      `/api/notifications/${encodeURIComponent(notification)}/cancel`,
+      reason === "" ? {} : { reason },
+    ),
+  conflicts: (id: string) => request<Conflict[]>("GET", `/api/conflicts?line=${encodeURIComponent(id)}`),
+  zones: () => request<ZoneView[]>("GET", "/api/zones"),
+  addZone: (zone: {
+    name: string;
+    kind: ZoneView["kind"];
+    geojson: unknown;
+    minAltitude?: number;
+    maxAltitude?: number;
+    from?: string;
+    to?: string;
+  }) => request<ZoneView>("POST", "/api/zones", zone),
+  removeZone: (name: string) =>
+    request<{ removed: string }>("DELETE", `/api/zones/${encodeURIComponent(name)}`),
+  /** notifies a plan on a line; the station then drops the plan */
+  shareZone: (name: string, share: { line: string; type: NotifyType; title: string; description?: string }) =>
+    request<{ hash: string; seq: number }>("POST", `/api/zones/${encodeURIComponent(name)}/share`, share),
 };

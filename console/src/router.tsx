@@ -8,6 +8,8 @@ export type Route =
   | { page: "line"; id: string }
   | { page: "call"; line: string; call: string }
   | { page: "alarms" }
+  | { page: "zones" }
+  | { page: "map" }
   | { page: "notFound"; path: string };
 
 const listeners = new Set<() => void>();
@@ -47,6 +49,8 @@ export function navigate(path: string): void {
 export function routeOf(path: string): Route {
   if (path === "/" || path === "") return { page: "board" };
   if (path === "/alarms" || path === "/alarms/") return { page: "alarms" };
+  if (path === "/zones" || path === "/zones/") return { page: "zones" };
+  if (path === "/map" || path === "/map/") return { page: "map" };
   const line = /^\/lines\/([^/]+)\/?$/.exec(path);
   if (line?.[1] !== undefined) return { page: "line", id: decodeURIComponent(line[1]) };
   const call = /^\/lines\/([^/]+)\/calls\/([^/]+)\/?$/.exec(path);
@@ -75,6 +79,14 @@ export function linePath(id: string): string {
  */
 export function callPath(line: string, call: string): string {
   return `${linePath(line)}/calls/${encodeURIComponent(call)}`;
+}
+
+/**
+ * @param notification a notification's id, or null
+ * @returns the map's path, with that notification selected and in view (`/map?n=…`)
+ */
+export function mapPath(notification: string | null = null): string {
+  return notification === null ? "/map" : `/map?n=${encodeURIComponent(notification)}`;
 }
 
 /** A real link (it opens in a new tab with a modifier key) that changes page without a reload. */

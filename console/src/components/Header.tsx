@@ -53,6 +53,9 @@ export function Header() {
         <Link to="/" aria-current={route.page === "board" ? "page" : undefined}>
           {t("header.lines")}
         </Link>
+        <Link to="/map" aria-current={route.page === "map" ? "page" : undefined}>
+          {t("header.map")}
+        </Link>
         <Link
           to="/alarms"
           aria-current={route.page === "alarms" ? "page" : undefined}
@@ -63,6 +66,9 @@ export function Header() {
           <span className={`count-badge ${worst === null ? "sev-none" : `sev-${worst}`}`}>
             {state.alarms === null ? "–" : open.length}
           </span>
+        </Link>
+        <Link to="/zones" aria-current={route.page === "zones" ? "page" : undefined}>
+          {t("header.zones")}
         </Link>
       </nav>
       <div className="header-tools">

@@ -5,6 +5,7 @@ import type { LineSummary } from "../api-types";
 import { CallsPanel } from "../components/calls/CallsPanel";
 import { ComposeBox } from "../components/ComposeBox";
 import { HealthLight } from "../components/HealthLight";
+import { NotificationsPanel, activeNotifications } from "../components/notify/NotificationsPanel";
 import { PageTitle } from "../components/PageTitle";
 import { RecordPanel } from "../components/RecordPanel";
 import { SafetyCodes } from "../components/SafetyCodes";
@@ -14,7 +15,7 @@ import { Link } from "../router";
 import { useSession } from "../session";
 import { useStation } from "../station";
 
-type Panel = "calls" | "safety" | "record" | null;
+type Panel = "calls" | "notify" | "safety" | "record" | null;
 
 /** Brings the oldest entry still owed an acknowledgement into view, its button focused. */
 function showFirstOwed(): void {
@@ -33,7 +34,9 @@ export function LineView({ id }: { id: string }) {
   const { state, watchLine } = useStation();
   const [summary, setSummary] = useState<LineSummary | undefined>(undefined);
   // Back from a call's readouts (its link ends in #calls), the calls are shown again.
-  const [panel, setPanel] = useState<Panel>(() => (location.hash === "#calls" ? "calls" : null));
+  const [panel, setPanel] = useState<Panel>(() =>
+    location.hash === "#calls" ? "calls" : location.hash === "#notifications" ? "notify" : null,
+  );
   const status = state.status?.lines.find((l) => l.id === id);
   const entries = state.logs[id];
   const logError = state.logErrors[id];
@@ -65,6 +68,7 @@ export function LineView({ id }: { id: string }) {
   const owed = (entries ?? []).filter((e) => awaitsAckFrom(e, session.station.id)).length;
   const toggle = (which: Exclude<Panel, null>) => setPanel(panel === which ? null : which);
   const calls = (entries ?? []).filter((e) => e.kind === "call.request").length;
+  const notices = activeNotifications(entries ?? []);
 
   return (
     <main className={`page line-view ${down.length > 0 ? "line-down" : ""}`}>
@@ -94,6 +98,16 @@ export function LineView({ id }: { id: string }) {
           </button>
           <button
             type="button"
+            aria-expanded={panel === "notify"}
+            aria-controls="notify-panel"
+            onClick={() => toggle("notify")}
+          >
+            {t("line.notifications")}
+            {notices > 0 && " "}
+            {notices > 0 && <span className="count-badge sev-none tool-count">{notices}</span>}
+          </button>
+          <button
+            type="button"
             aria-expanded={panel === "safety"}
             aria-controls="safety-panel"
             onClick={() => toggle("safety")}
@@ -117,6 +131,7 @@ export function LineView({ id }: { id: string }) {
       )}
       {status?.suspended != null && <SuspendedBanner suspension={status.suspended} />}
       {panel === "calls" && <CallsPanel line={id} entries={entries ?? []} id="calls-panel" />}
+      {panel === "notify" && <NotificationsPanel line={id} entries={entries ?? []} id="notify-panel" />}
       {panel === "safety" && <SafetyCodes line={summary} id="safety-panel" />}
       {panel === "record" && <RecordPanel line={id} id="record-panel" />}
       {logError !== undefined && (

@@ -1,0 +1,223 @@
+import { writeFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
+import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import {
+  initStation,
+  pairOnLine,
+  startStation,
+  stopStation,
+  waitFor,
+  type TestStation,
+} from "../helpers/stations.js";
+
+interface Conflict {
+  id: string;
+  a: string;
+  b: string;
+}
+interface Notification {
+  id: string;
+  clarifications: { hash: string; question: string; answers: { text: string }[] }[];
+}
+
+/** A square of `size` degrees with its south-west corner at (lon, lat). */
+function square(lon: number, lat: number, size: number): { type: "Polygon"; coordinates: number[][][] } {
+  return {
+    type: "Polygon",
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + size, lat],
+        [lon + size, lat + size],
+        [lon, lat + size],
+        [lon, lat],
+      ],
+    ],
+  };
+}
+
+const DAY = 86_400_000;
+const TITLE = "Air defence exercise Zapad";
+const QUESTION = "Will live firing reach the plant's airspace?";
+const ANSWER = "No: firing stays west of 35.3 E.";
+
+/**
+ * The console's map with real stations: Moscow protects a zone, Washington notifies an exercise
+ * crossing it. Moscow's map draws the base map, the volume, the zone and their overlap, and lists
+ * the conflict under the id `hotline conflicts` prints; a click opens the exercise's details, a
+ * question asked there reaches Washington, whose console answers it on its own map, and the answer
+ * shows at Moscow; a deep link selects the exercise; Washington's cancel takes the conflict off
+ * the map without reload. Moscow's page asks nothing of any host but its station.
+ */
+describe("the console's map", () => {
+  let tmp: TempDir;
+  let washington: TestStation;
+  let moscow: TestStation;
+  let line: string;
+  let exercise: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Moscow's console, the one whose requests are watched */
+  let page: Page;
+  let atWashington: Page;
+  const requests: string[] = [];
+
+  const file = (name: string, value: unknown) => {
+    const path = tmp.join(name);
+    writeFileSync(path, JSON.stringify(value));
+    return path;
+  };
+  const notificationAt = async (station: TestStation) =>
+    (await hotlineJson<Notification[]>(["notifications", "--line", line, "--dir", station.dir])).find(
+      (n) => n.id === exercise,
+    );
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    [washington, moscow] = await Promise.all([
+      initStation(tmp.join("washington"), "Washington"),
+      initStation(tmp.join("moscow"), "Moscow"),
+    ]);
+    await Promise.all([startStation(washington), startStation(moscow)]);
+    // The zone is this station's own: added while the line is paired, and the browser starts.
+    const [paired, zone] = await Promise.all([
+      pairOnLine(washington, [moscow]),
+      hotline([
+        "zone",
+        "add",
+        "--name",
+        "npp",
+        "--file",
+        file("zone.geojson", square(35.3, 47.2, 0.4)),
+        "--dir",
+        moscow.dir,
+      ]),
+      launchChromium().then((launched) => (browser = launched)),
+    ]);
+    line = paired.line;
+    expect(zone.code, zone.stderr).toBe(0);
+    // A few days ahead, so no notice rule makes it late; the volume's middle lies outside the zone.
+    const day = Math.floor(Date.now() / DAY) * DAY;
+    exercise = (
+      await hotlineJson<{ hash: string }>([
+        "notify",
+        "--line",
+        line,
+        "--file",
+        file("n.json", {
+          type: "exercise",
+          title: TITLE,
+          description: "Live firing, announced",
+          volumes: [
+            {
+              geometry: square(35.0, 47.4, 0.5),
+              altitude: { minMeters: 0, maxMeters: 5000, ref: "MSL" },
+              time: {
+                start: new Date(day + 5 * DAY).toISOString(),
+                end: new Date(day + 6 * DAY).toISOString(),
+              },
+            },
+          ],
+        }),
+        "--dir",
+        washington.dir,
+      ])
+    ).hash;
+    await waitFor(async () => (await notificationAt(moscow)) !== undefined, {
+      what: "Moscow to have the notification",
+      timeoutMs: 10_000,
+    });
+    [page, atWashington] = await Promise.all([
+      signIn(browser, contexts, moscow, "admin", moscow.adminPassword),
+      signIn(browser, contexts, washington, "admin", washington.adminPassword),
+    ]);
+    page.on("request", (request) => requests.push(request.url()));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await Promise.all([stopStation(washington), stopStation(moscow)]);
+    tmp.remove();
+  });
+
+  it("draws the base map, the volume, the zone and the conflict, and lists the conflict by its id", async () => {
+    await page.getByRole("navigation").getByRole("link", { name: "Map" }).click();
+    await page.locator("path.map-countries").first().waitFor({ state: "attached" });
+    await page.locator(`path[data-volume="${exercise}#0"]`).waitFor();
+    await page.locator('path[data-zone="npp"]').waitFor();
+    const [conflict] = await hotlineJson<Conflict[]>(["conflicts", "--dir", moscow.dir]);
+    expect(conflict?.b).toBe("zone:npp");
+    const id = conflict?.id ?? "";
+    await page.locator(`path[data-conflict="${id}"]`).waitFor();
+    const item = page.locator(`[data-conflict-item="${id}"]`);
+    await expect.poll(() => item.textContent()).toContain(id.slice(0, 12));
+    const text = (await item.textContent()) ?? "";
+    expect(text).toContain(TITLE);
+    expect(text).toContain("Zone npp");
+    expect(text).toContain("0–5,000 m MSL");
+  }, 20_000);
+
+  it("opens a clicked volume's details; a question asked there reaches Washington, its answer comes back", async () => {
+    await page.locator(`path[data-volume="${exercise}#0"]`).click();
+    const details = page.locator(`.map-details[data-notification="${exercise}"]`);
+    await details.getByRole("heading", { name: TITLE }).waitFor();
+    expect(await details.textContent()).toContain("Washington");
+    // Moscow asks about Washington's notification: only Washington may answer it.
+    await details.getByLabel("Ask a clarification").fill(QUESTION);
+    await details.getByRole("button", { name: "Ask", exact: true }).click();
+    await details.locator(".clarification", { hasText: QUESTION }).waitFor();
+    expect(await details.getByLabel("Answer this question").count()).toBe(0);
+    let question = "";
+    await waitFor(
+      async () => {
+        question =
+          (await notificationAt(washington))?.clarifications.find((q) => q.question === QUESTION)?.hash ?? "";
+        return question !== "";
+      },
+      { what: "the question to reach Washington", timeoutMs: 10_000 },
+    );
+    // Washington answers in its own console, on its map's deep link to the notification.
+    await atWashington.goto(`${consoleOf(washington)}/map?n=${exercise}`);
+    const asked = atWashington.locator(`.clarification[data-question="${question}"]`);
+    await asked.getByLabel("Answer this question").fill(ANSWER);
+    await asked.getByRole("button", { name: "Answer", exact: true }).click();
+    await asked.locator(".clarify-answers", { hasText: ANSWER }).waitFor();
+    await details.locator(".clarify-answers", { hasText: ANSWER }).waitFor({ timeout: 10_000 });
+  }, 30_000);
+
+  it("a deep link selects the notification", async () => {
+    await page.goto(`${consoleOf(moscow)}/map?n=${exercise}`);
+    await page
+      .locator(`.map-details[data-notification="${exercise}"]`)
+      .getByRole("heading", { name: TITLE })
+      .waitFor();
+    await page.locator(`path[data-volume="${exercise}#0"]`).waitFor();
+  }, 15_000);
+
+  it("takes the conflict off the map, without reload, when Washington cancels", async () => {
+    const [conflict] = await hotlineJson<Conflict[]>(["conflicts", "--dir", moscow.dir]);
+    await page.locator(`path[data-conflict="${conflict?.id}"]`).waitFor();
+    const cancelled = await hotline(["notification", "cancel", exercise, "--dir", washington.dir]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    await page
+      .locator(`path[data-conflict="${conflict?.id}"]`)
+      .waitFor({ state: "detached", timeout: 10_000 });
+    await page.locator(`[data-conflict-item="${conflict?.id}"]`).waitFor({ state: "detached" });
+    // Cancelled volumes are hidden unless asked for; the open details say it is withdrawn.
+    await page.locator(`path[data-volume="${exercise}#0"]`).waitFor({ state: "detached" });
+    await page.locator(".map-details .map-badge-cancelled").waitFor();
+    await page.getByLabel("Show cancelled").check();
+    expect(await page.locator(`path[data-volume="${exercise}#0"]`).getAttribute("data-state")).toBe(
+      "cancelled",
+    );
+  }, 20_000);
+
+  it("asked no host but the station", () => {
+    expect(requests.length).toBeGreaterThan(0);
+    const elsewhere = requests.filter((url) => !url.startsWith(`${consoleOf(moscow)}/`));
+    expect(elsewhere).toEqual([]);
+  });
+});
