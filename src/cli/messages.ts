@@ -5,6 +5,8 @@ import { runningStation } from "../api/mod.js";
 import {
   PERMISSIONS,
   ackEntry,
+  isNotifyTextKind,
+  notifyText,
   requireRole,
   stationPaths,
   type LogEntry,
@@ -236,15 +238,28 @@ function describe(e: LogEntry): string {
           ? []
           : [`presence tests acknowledged within ${Number(b.presenceDeadline)} s`]),
         ...(b.escalation === undefined ? [] : [`escalation ${(b.escalation as string[]).join(" → ")}`]),
+        ...Object.entries((b.noticeHours ?? {}) as Record<string, number>).map(
+          ([type, hours]) => `${type} notified at least ${hours} h ahead`,
+        ),
+        ...(b.maxWindowHours === undefined ? [] : [`volumes' windows at most ${Number(b.maxWindowHours)} h`]),
         ...Object.entries((b.ackDeadlines ?? {}) as Record<string, number>).map(
           ([precedence, seconds]) => `${precedence} acknowledged within ${seconds} s`,
         ),
       ];
       return `${when}  ${who}  changed the line's settings: ${changes.join(", ")} (${String(b.operator)})`;
     }
-    default:
+    default: {
+      if (isNotifyTextKind(e.kind)) {
+        const { headline, lines } = notifyText(e.kind, b);
+        return [`${when}  ${who}  ${headline} (${String(b.operator)})`, ...lines.map(indent)].join("\n");
+      }
       return `${when}  ${who}  ${e.kind} ${JSON.stringify(b)}`;
+    }
   }
+}
+
+function indent(text: string): string {
+  return `    ${text.replace(/\n/g, "\n    ")}`;
 }
 
 /**

@@ -125,6 +125,7 @@ export {
 } from "./notify-watch.js";
 export { addZone, listZones, removeZone, shareZone, zoneVolumes } from "./zones.js";
 export { mapOf } from "./map.js";
+export { isNotifyTextKind, notifyText, volumeText } from "./notify-text.js";
 export type { MapConflict, MapView, MapVolume } from "./map.js";
 export type { ZoneView } from "./zones.js";
 export { notificationFromFile, notificationsToGeoJson } from "./notify-geojson.js";

@@ -1,6 +1,7 @@
 import { fingerprintOf } from "../record/mod.js";
 import { isoNow } from "./clock.js";
 import { callsOf, type CallView } from "./calls.js";
+import { isNotifyTextKind, notifyText } from "./notify-text.js";
 import { readoutsOf, type ReadoutsView } from "./readouts.js";
 import type { LogEntry, Station } from "./station.js";
 import type { TranslationView } from "./translations.js";
@@ -135,8 +136,14 @@ export function renderTranscript(station: Station, ref: string, format: Transcri
       case "line.resume":
         out.push(w.entry(head, "Put the line back in service"));
         break;
-      default:
+      default: {
+        if (isNotifyTextKind(e.kind)) {
+          const { headline, lines } = notifyText(e.kind, b);
+          out.push(w.entry(head, headline), ...(lines.length === 0 ? [] : [w.list(lines)]));
+          break;
+        }
         out.push(w.entry(head, `${e.kind} ${JSON.stringify(b)}`));
+      }
     }
   }
   if (calls.size > 0) out.push(w.heading("Calls and readouts side by side"));
