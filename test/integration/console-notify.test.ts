@@ -180,6 +180,15 @@ describe("notifications and zones in the console", () => {
     expect(await there.textContent()).toContain("from Washington (admin)");
     // Not Moscow's to cancel.
     expect(await there.getByRole("button", { name: "Cancel notification…" }).count()).toBe(0);
+    // The thread tells it as one readable line, with a link to it on the map.
+    const inThread = atMoscow.locator(".entry.kind-notify");
+    await inThread.waitFor({ timeout: 5_000 });
+    expect(await inThread.textContent()).toContain(
+      `admin (Washington) notified — Exercise — “${EXERCISE}” (1 volume)`,
+    );
+    expect(await inThread.getByRole("link", { name: "on the map" }).getAttribute("href")).toMatch(
+      /^\/map\?n=[0-9a-f]{64}$/,
+    );
   }, 30_000);
 
   it("a protected zone Moscow adds on its Zones page puts the notification in one conflict there", async () => {

@@ -3,10 +3,11 @@ import { useTranslation } from "react-i18next";
 import { bodyString, textBody, type LogEntry } from "../../api-types";
 import { Time } from "../Time";
 import { CALL_SYSTEM_KINDS, CallSystemText } from "./CallSystemText";
+import { NOTIFY_SYSTEM_KINDS, NotifySystemText } from "./NotifySystemText";
 
 /**
  * The record's housekeeping as one compact line: acknowledgements, settings, suspension, members,
- * the line's opening, calls and marks on readouts; kinds this console does not know yet are
+ * the line's opening, calls and marks on readouts, notifications and questions; kinds this console does not know yet are
  * named, not hidden.
  */
 export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<string, LogEntry> }) {
@@ -49,6 +50,8 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
     default:
       text = CALL_SYSTEM_KINDS.includes(entry.kind) ? (
         <CallSystemText entry={entry} byHash={byHash} />
+      ) : NOTIFY_SYSTEM_KINDS.includes(entry.kind) ? (
+        <NotifySystemText entry={entry} byHash={byHash} />
       ) : (
         t("system.other", { kind: entry.kind, station: entry.authorName })
       );
