@@ -46,6 +46,8 @@ export interface LineStatus {
 export interface Status {
   station: { id: string; name: string; url: string };
   running: boolean;
+  /** changes when this station's zones or plans change (they are not entries) */
+  zones: string;
   lines: LineStatus[];
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "./acks.js";
 import type { Health } from "./health.js";
 import { suspensionOf, type Suspension } from "./settings.js";
@@ -24,6 +25,8 @@ export interface ParticipantStatus {
 export interface StationStatus {
   station: { id: string; name: string; url: string };
   running: boolean;
+  /** a digest of this station's private zones and plans: it changes when one is added or removed */
+  zones: string;
   lines: {
     id: string;
     name: string;
@@ -55,6 +58,10 @@ export function statusOf(
   return {
     station: { id: me, name: station.config.name, url: station.config.url },
     running: running !== null,
+    zones: createHash("sha256")
+      .update(JSON.stringify(station.store.zones().map((z) => [z.name, z.createdAt])))
+      .digest("hex")
+      .slice(0, 16),
     lines: station.store.lines().map((line) => {
       const mine = station.store.head(line.id, me)?.seq ?? 0;
       return {

@@ -215,6 +215,26 @@ describe("the console's map", () => {
     );
   }, 20_000);
 
+  it("draws a zone added from the command line, and drops one removed, without reload", async () => {
+    const added = await hotline([
+      "zone",
+      "add",
+      "--plan",
+      "--name",
+      "depot-move",
+      "--file",
+      file("plan.geojson", square(30, 50, 1)),
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    // Attached: it lies outside the part of the map in view.
+    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "attached", timeout: 10_000 });
+    const removed = await hotline(["zone", "remove", "npp", "--dir", moscow.dir]);
+    expect(removed.code, removed.stderr).toBe(0);
+    await page.locator('path[data-zone="npp"]').waitFor({ state: "detached", timeout: 10_000 });
+  }, 30_000);
+
   it("asked no host but the station", () => {
     expect(requests.length).toBeGreaterThan(0);
     const elsewhere = requests.filter((url) => !url.startsWith(`${consoleOf(moscow)}/`));

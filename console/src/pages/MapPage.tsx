@@ -97,8 +97,9 @@ export function MapPage() {
   const legend = useRef<HTMLDetailsElement>(null);
   const firstLoad = useRef(true);
 
-  // Every line's entry count: it changes whenever the event stream says entries arrived.
-  const version = state.status?.lines.map((l) => `${l.id}:${l.entries}`).join(",") ?? "";
+  // Every line's entry count, and the zones' digest: they change when entries arrive, or when
+  // this station's zones or plans change (in another tab, or from the command line).
+  const version = `${state.status?.zones ?? ""}/${state.status?.lines.map((l) => `${l.id}:${l.entries}`).join(",") ?? ""}`;
 
   useEffect(() => {
     let current = true;

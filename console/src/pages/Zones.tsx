@@ -9,6 +9,7 @@ import { ZoneItem } from "../components/zones/ZoneItem";
 import "../notify.css";
 import { Link, linePath } from "../router";
 import { useSession } from "../session";
+import { useStation } from "../station";
 
 type Done = { kind: "added" | "removed"; name: string } | { kind: "shared"; shared: Shared };
 
@@ -26,6 +27,8 @@ export function Zones() {
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((n) => n + 1), []);
   const role = session.operator.role;
+  // Changes when zones change elsewhere (another console, the command line).
+  const elsewhere = useStation().state.status?.zones ?? "";
 
   useEffect(() => {
     api.zones().then(
@@ -35,7 +38,7 @@ export function Zones() {
       },
       (failure: unknown) => setError((failure as Error).message),
     );
-  }, [version]);
+  }, [version, elsewhere]);
 
   const protectedZones = (zones ?? []).filter((z) => z.kind === "protected");
   const plans = (zones ?? []).filter((z) => z.kind === "plan");
