@@ -215,7 +215,7 @@ describe("the console's map", () => {
     );
   }, 20_000);
 
-  it("draws a zone added from the command line, and drops one removed, without reload", async () => {
+  it("draws a zone added from the command line, and drops one removed, without reload; a zone's link looks at it", async () => {
     const added = await hotline([
       "zone",
       "add",
@@ -230,6 +230,9 @@ describe("the console's map", () => {
     expect(added.code, added.stderr).toBe(0);
     // Attached: it lies outside the part of the map in view.
     await page.locator('path[data-zone="depot-move"]').waitFor({ state: "attached", timeout: 10_000 });
+    // The Zones page's "Show on map" link looks at the zone.
+    await page.goto(`${consoleOf(moscow)}/map?zone=depot-move`);
+    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "visible", timeout: 10_000 });
     const removed = await hotline(["zone", "remove", "npp", "--dir", moscow.dir]);
     expect(removed.code, removed.stderr).toBe(0);
     await page.locator('path[data-zone="npp"]').waitFor({ state: "detached", timeout: 10_000 });

@@ -62,9 +62,14 @@ function volumeBounds(view: MapView, notification: string | null): LatLonBounds 
   );
 }
 
-/** Where the map first looks: the linked notification, else every volume in force, else the zones. */
+/**
+ * Where the map first looks: the linked notification (`?n=`) or zone (`?zone=`), else every volume
+ * in force, else the zones.
+ */
 function firstBounds(view: MapView, linked: string | null): LatLonBounds | null {
   if (linked !== null && view.notifications.some((n) => n.id === linked)) return volumeBounds(view, linked);
+  const zone = view.zones.find((z) => z.name === new URLSearchParams(location.search).get("zone"));
+  if (zone !== undefined) return boundsOf([zonePolygons(zone.geometry)]);
   return (
     volumeBounds(view, null) ??
     boundsOf(view.volumes.features.map((f) => f.geometry.coordinates)) ??
