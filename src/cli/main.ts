@@ -25,9 +25,6 @@ export function buildProgram(): Command {
   const program = new Command("hotline")
     .description("hotline: standing, tested, tamper-evident deconfliction lines")
     .version("0.1.0")
-    // Options of a command come before its subcommand, so a subcommand may reuse a name
-    // (`clarify --of N` and `clarify answer --of Q`).
-    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`error USAGE: ${text.replace(/^error: /, "")}`),
@@ -47,6 +44,10 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerNotifyCommands(program);
   for (const command of program.commands) command.exitOverride();
+  // `clarify` keeps its own options before its subcommand (`clarify --of N`, `clarify answer --of
+  // Q`), which commander allows only under a positional root. Set last: commands made after it
+  // would inherit it, and those whose subcommands take the parent's --dir would break.
+  program.enablePositionalOptions();
   return program;
 }
 
