@@ -20,11 +20,46 @@ export default tseslint.config(
     },
   },
   {
-    // The console runs in the browser; projectService finds console/tsconfig.json for these files.
+    // The console runs in the browser; projectService finds console/tsconfig.json for its sources.
     files: ["console/**/*.{ts,tsx}"],
     plugins: reactHooks.configs.flat.recommended.plugins,
-    rules: reactHooks.configs.flat.recommended.rules,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      // The server's code is Node's: the console takes only its view types, which bundle nothing.
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./){2,}src/(?!(station|api)/views\\.js$)",
+              message:
+                "The console takes only the server's view types: src/station/views.ts, src/api/views.ts.",
+            },
+            {
+              regex: "^(\\.\\./){2,}src/(station|api)/views\\.js$",
+              allowTypeImports: true,
+              message:
+                "Import the server's view types with 'import type': the console bundles no server code.",
+            },
+          ],
+        },
+      ],
+    },
     languageOptions: { globals: globals.browser },
+  },
+  {
+    // Shared with the console: types only, so that importing them bundles nothing.
+    files: ["src/station/views.ts", "src/api/views.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "ImportDeclaration[importKind='value'], ExportNamedDeclaration[exportKind='value'], ExportAllDeclaration[exportKind='value'], ExportDefaultDeclaration",
+          message: "A views module holds types only: use 'import type' and 'export type'.",
+        },
+      ],
+    },
   },
   {
     files: ["**/*.js"],

@@ -15,6 +15,7 @@ import type {
   Status,
   Verdict,
   Whoami,
+  SharedZoneView,
   ZoneView,
 } from "./api-types";
 
@@ -171,7 +172,12 @@ export const api = {
   }) => request<ZoneView>("POST", "/api/zones", zone),
   removeZone: (name: string) =>
     request<{ removed: string }>("DELETE", `/api/zones/${encodeURIComponent(name)}`),
-  /** notifies a plan on a line; the station then drops the plan */
-  shareZone: (name: string, share: { line: string; type: NotifyType; title: string; description?: string }) =>
-    request<{ hash: string; seq: number }>("POST", `/api/zones/${encodeURIComponent(name)}/share`, share),
+  /** the zones shared on a line, by any participant */
+  sharedZones: (line: string) =>
+    request<SharedZoneView[]>("GET", `/api/lines/${encodeURIComponent(line)}/zones`),
+  /** shares a zone on a line (a plan as a notification, with its type and title); the station then drops its private copy */
+  shareZone: (
+    name: string,
+    share: { line: string; type?: NotifyType; title?: string; description?: string },
+  ) => request<{ hash: string; seq: number }>("POST", `/api/zones/${encodeURIComponent(name)}/share`, share),
 };

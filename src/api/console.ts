@@ -16,6 +16,7 @@ import {
   type StationStatus,
 } from "../station/mod.js";
 import { type Sessions, ThrottledError } from "./sessions.js";
+import type { RecordSummary } from "./views.js";
 
 const SIGN_IN = z.strictObject({
   operator: z.string().min(1).max(64),
@@ -27,17 +28,6 @@ const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
 const STATUS_EVERY_MS = 2_000;
 /** Most console event streams open at once. */
 const MAX_STREAMS = 64;
-
-/** What a line's record panel shows. */
-export interface RecordSummary {
-  line: string;
-  entries: number;
-  valid: boolean;
-  problems: { code: string; detail: string }[];
-  /** for each other participant: whether its latest signed heads match this station's, and as of when */
-  peers: { id: string; name: string; match: boolean; asOf: string | null; missing: number; extra: number }[];
-  checkedAt: string;
-}
 
 /**
  * The console's routes: sign-in and sessions, the event stream, the record panel, and the app's

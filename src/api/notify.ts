@@ -15,7 +15,9 @@ import {
   notify,
   removeZone,
   shareZone,
+  sharedZonesOf,
   syncAllNotifyAlarms,
+  withdrawSharedZone,
   type Station,
 } from "../station/mod.js";
 import { actingOperator } from "./access.js";
@@ -42,8 +44,9 @@ export const ZONE_REQUEST = z.strictObject({
 
 export const SHARE_REQUEST = z.strictObject({
   line: z.string().min(1).max(200),
-  type: z.enum(NOTIFY_TYPES),
-  title: z.string().max(200),
+  /** a plan's notification type and title (a protected zone needs neither) */
+  type: z.enum(NOTIFY_TYPES).optional(),
+  title: z.string().max(200).optional(),
   description: z.string().max(4000).optional(),
 });
 
@@ -175,7 +178,8 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
     {
       config: write,
       schema: {
-        summary: "Share a planned activity on a line: notify it there (the private plan is then dropped)",
+        summary:
+          "Share a zone on a line: a protected zone as zone.share, a plan as a notification (the private copy is then dropped)",
         params: ZONE_PARAM,
         body: SHARE_REQUEST,
       },
@@ -189,6 +193,24 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       syncAllNotifyAlarms(station);
       return shared;
     },
+  );
+  app.get(
+    "/api/lines/:line/zones",
+    { schema: { summary: "Zones shared on a line, by any participant", params: LINE_PARAM } },
+    async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
+  );
+  app.post(
+    "/api/shared-zones/:entry/withdraw",
+    {
+      config: write,
+      schema: { summary: "Withdraw a zone this station shared", params: ENTRY_PARAM, body: CANCEL_REQUEST },
+    },
+    async (request) =>
+      withdrawSharedZone(station, {
+        of: request.params.entry,
+        reason: request.body.reason,
+        operator: by(request.headers),
+      }),
   );
   app.delete(
     "/api/zones/:name",

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError } from "../record/mod.js";
 import { checkPassword, isoNow, type Station } from "../station/mod.js";
 import type { SessionRow } from "../store/mod.js";
+import type { SessionView } from "./views.js";
 
 /**
  * @param stationId the station's id
@@ -70,13 +71,6 @@ export class SignInThrottle {
   succeeded(keys: readonly string[]): void {
     for (const key of keys) this.#failures.delete(key);
   }
-}
-
-/** What the console learns of its session. */
-export interface SessionView {
-  operator: { name: string; role: string; lang: string | null };
-  csrf: string;
-  station: { id: string; name: string; fingerprint: string; url: string };
 }
 
 /** Console sessions: sign-in with an operator's password, cookies, CSRF tokens. */

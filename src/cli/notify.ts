@@ -16,11 +16,14 @@ import {
   removeZone,
   resolveEntry,
   shareZone,
+  sharedZonesOf,
+  withdrawSharedZone,
   syncAllNotifyAlarms,
   syncNotifyAlarms,
   type Conflict,
   type NotificationView,
   type Station,
+  type SharedZoneView,
   type ZoneView,
 } from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, viaStation, withCommon } from "./common.js";
@@ -249,24 +252,45 @@ function registerZoneCommands(program: Command): void {
       printLines(`${added.kind === "plan" ? "Plan" : "Zone"} '${added.name}' added.`);
     },
   );
-  withCommon(zone.command("list").description("this station's zones").addOption(asOption())).action(
-    async (options: CommonOptions & { as: string }) => {
-      const zones = await viaStation(
+  withCommon(
+    zone
+      .command("list")
+      .description("this station's private zones and plans; with --line, the zones shared on that line")
+      .option("--line <line>", "a line: the zones its participants shared on it")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { line?: string; as: string }) => {
+    const { line } = options;
+    if (line !== undefined) {
+      const shared = await viaStation(
         options,
         PERMISSIONS.read,
-        (api) => api.get<ZoneView[]>("/api/zones"),
-        (station) => listZones(station),
+        (api) => api.get<SharedZoneView[]>(`/api/lines/${enc(line)}/zones`),
+        (station) => sharedZonesOf(station, station.resolveLine(line).id),
       );
-      if (options.json) return printJson(zones);
-      if (zones.length === 0) return printLines("No zones.");
-      printLines(
-        ...zones.map(
+      if (options.json) return printJson(shared);
+      if (shared.length === 0) return printLines("No zones shared on this line.");
+      return printLines(
+        ...shared.map(
           (z) =>
-            `${z.name}  ${z.kind === "plan" ? "plan     " : "protected"}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}`,
+            `${z.id.slice(0, 12)}  ${z.name}  shared by ${z.stationName} (${z.operator}) ${z.time}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}${z.state === "withdrawn" ? `  WITHDRAWN ${z.withdrawnAt ?? ""}` : ""}`,
         ),
       );
-    },
-  );
+    }
+    const zones = await viaStation(
+      options,
+      PERMISSIONS.read,
+      (api) => api.get<ZoneView[]>("/api/zones"),
+      (station) => listZones(station),
+    );
+    if (options.json) return printJson(zones);
+    if (zones.length === 0) return printLines("No zones.");
+    printLines(
+      ...zones.map(
+        (z) =>
+          `${z.name}  ${z.kind === "plan" ? "plan     " : "protected"}  ${z.minAltitude ?? "-∞"}–${z.maxAltitude ?? "∞"} m  ${z.from ?? "always"} → ${z.to ?? "always"}`,
+      ),
+    );
+  });
   withCommon(
     zone
       .command("remove")
@@ -290,22 +314,22 @@ function registerZoneCommands(program: Command): void {
   withCommon(
     zone
       .command("share")
-      .description("share a planned activity on a line: notify it there (the private plan is then dropped)")
-      .argument("<name>", "the plan's name")
-      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
-      .addOption(
-        new Option("--type <type>", "the notification's type").choices(NOTIFY_TYPES).makeOptionMandatory(),
+      .description(
+        "share a zone on a line: a protected zone so every participant sees its conflicts, a plan as a notification (the private copy is then dropped)",
       )
-      .requiredOption("--title <title>", "the notification's title")
-      .option("--description <text>", "what the activity is", "")
+      .argument("<name>", "the zone's or plan's name")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .addOption(new Option("--type <type>", "a plan's notification type").choices(NOTIFY_TYPES))
+      .option("--title <title>", "a plan's notification title")
+      .option("--description <text>", "what the planned activity is", "")
       .addOption(asOption()),
   ).action(
     async (
       name: string,
       options: CommonOptions & {
         line: string;
-        type: NotifyType;
-        title: string;
+        type?: NotifyType;
+        title?: string;
         description: string;
         as: string;
       },
@@ -327,9 +351,30 @@ function registerZoneCommands(program: Command): void {
         },
       );
       if (options.json) return printJson(made);
-      printLines(`Plan '${name}' notified: ${made.hash} (seq ${made.seq})`);
+      printLines(`'${name}' shared: ${made.hash} (seq ${made.seq})`);
     },
   );
+  withCommon(
+    zone
+      .command("withdraw")
+      .description("withdraw a zone this station shared on a line")
+      .argument("<id>", "the shared zone: its zone.share entry's hash or a prefix")
+      .option("--reason <text>", "why")
+      .addOption(asOption()),
+  ).action(async (id: string, options: CommonOptions & { reason?: string; as: string }) => {
+    const made = await viaStation(
+      options,
+      PERMISSIONS.notify,
+      (api) => api.post<Written>(`/api/shared-zones/${enc(id)}/withdraw`, { reason: options.reason }),
+      (station) =>
+        synced(
+          station,
+          withdrawSharedZone(station, { of: id, reason: options.reason, operator: options.as }),
+        ),
+    );
+    if (options.json) return printJson(made);
+    printLines(`Withdrawn: ${made.hash} (seq ${made.seq})`);
+  });
 }
 
 /** After a write on a station opened here (none running): its alarms, as a running one would. */

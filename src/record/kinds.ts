@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { z } from "zod";
-import { MAX_VOLUMES, NOTIFY_TYPES, VOLUME } from "./volume.js";
+import { MAX_VOLUMES, NOTIFY_TYPES, VOLUME, VOLUME_GEOMETRY } from "./volume.js";
 
 /** Precedence of a message, highest first; it sets the acknowledgement deadline. */
 export const PRECEDENCES = ["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"] as const;
@@ -270,6 +270,30 @@ export const BODY_SCHEMAS = {
   clarify: z.strictObject({ of: HASH, question: nonEmpty(4000), operator: OPERATOR }),
   /** An answer to a clarification request (`of`: the `clarify` entry's hash). */
   "clarify.answer": z.strictObject({ of: HASH, text: nonEmpty(4000), operator: OPERATOR }),
+  /**
+   * A station shares one of its protected zones on the line (a power plant, a corridor), so that
+   * every participant computes the conflicts with it. A null bound is unbounded.
+   */
+  "zone.share": z
+    .strictObject({
+      name: NAME,
+      geometry: VOLUME_GEOMETRY,
+      minAltitude: z.number().min(-12_000).max(2_000_000).nullable(),
+      maxAltitude: z.number().min(-12_000).max(2_000_000).nullable(),
+      from: TIME.nullable(),
+      to: TIME.nullable(),
+      operator: OPERATOR,
+    })
+    .refine((b) => (b.minAltitude ?? -Infinity) <= (b.maxAltitude ?? Infinity), {
+      message: "must not be below minAltitude",
+      path: ["maxAltitude"],
+    })
+    .refine((b) => (b.from ?? "") <= (b.to ?? "\uffff"), {
+      message: "must not be before from",
+      path: ["to"],
+    }),
+  /** The sharing station withdraws a zone it shared (`of`: the `zone.share` entry's hash). */
+  "zone.withdraw": z.strictObject({ of: HASH, reason: z.string().max(1000).optional(), operator: OPERATOR }),
 } as const;
 
 export type Kind = keyof typeof BODY_SCHEMAS;
@@ -313,6 +337,8 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("notify.cancel"),
   variant("clarify"),
   variant("clarify.answer"),
+  variant("zone.share"),
+  variant("zone.withdraw"),
 ]);
 
 /** A signed entry, as it stands in the record. */

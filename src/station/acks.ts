@@ -1,8 +1,8 @@
 import { HotlineError, type Precedence } from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
 import { isoNow } from "./clock.js";
-import type { LineSettings } from "./settings.js";
 import type { Station } from "./station.js";
+import type { AckState, LineSettings } from "./views.js";
 
 /** Entry kinds a person must acknowledge: messages, and presence tests. */
 export const ACKABLE_KINDS = ["text", "test"] as const;
@@ -30,9 +30,6 @@ export interface AckMark {
   time: string;
   hash: string;
 }
-
-/** Where a participant stands with an entry that needs its acknowledgement. */
-export type AckState = "acked" | "pending" | "overdue";
 
 /**
  * Finds an entry by its hash or a unique prefix of it (at least 8 hex characters).

@@ -1,11 +1,8 @@
 import { HotlineError } from "../record/mod.js";
 import { isoNow } from "./clock.js";
 import { PERMISSIONS, requireRole } from "./operators.js";
-import type { AlarmRow } from "../store/mod.js";
 import type { Station } from "./station.js";
-
-/** An alarm, as `hotline alarms` shows it: the stored row. */
-export type AlarmView = AlarmRow;
+import type { AlarmView } from "./views.js";
 
 /**
  * @param station the station

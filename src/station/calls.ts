@@ -1,59 +1,7 @@
 import { HotlineError, type BodyOf, type CallLevel } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { Station } from "./station.js";
-
-/** Where a call stands, from the record. */
-export type CallState = "requested" | "accepted" | "declined" | "held" | "cancelled";
-
-/** A station and one of its operators: who did something. */
-export interface Actor {
-  station: string;
-  stationName: string;
-  operator: string;
-}
-
-/** An answer to a call request: accepted, declined, or withdrawn by the requester. */
-export interface CallResponse extends Actor {
-  kind: "accept" | "decline" | "cancel";
-  time: string;
-  hash: string;
-  /** the decline's reason, or the cancel's, or the accept's note */
-  reason: string | null;
-}
-
-/** One station's record that the call took place. */
-export interface HeldRecord extends Actor {
-  start: string;
-  end: string;
-  durationSeconds: number;
-  participants: string[];
-  initiatedBy: { station: string; stationName: string };
-  time: string;
-  hash: string;
-}
-
-/** A call as the record tells it: who asked, who agreed, when, how long, at what level. */
-export interface CallView {
-  /** the call's id: its request's hash */
-  id: string;
-  line: string;
-  requestedBy: Actor;
-  requestedAt: string;
-  level: CallLevel;
-  topic: string;
-  proposedTime: string;
-  participants: string[];
-  state: CallState;
-  /** accepts, declines and cancels, in causal order */
-  responses: CallResponse[];
-  /** every station's record that it was held, in causal order (two sides may both record it) */
-  held: HeldRecord[];
-  /** from the first record that it was held, or null */
-  start: string | null;
-  end: string | null;
-  durationSeconds: number | null;
-  initiatedBy: { station: string; stationName: string } | null;
-}
+import type { CallResponse, CallState, CallView } from "./views.js";
 
 const CALL_KINDS = ["call.request", "call.accept", "call.decline", "call.cancel", "call.held"] as const;
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import Flatbush from "flatbush";
 import { canonicalJson } from "../record/mod.js";
 import { areasOverlap, overlapOf, type Shape } from "./geometry.js";
+import type { Conflict } from "./views.js";
 
 /** One volume of a notification (owner: its current hash) or of a zone (owner: "zone:NAME", a plan "plan:NAME"). */
 export interface OwnedVolume {
@@ -13,25 +14,6 @@ export interface OwnedVolume {
   critical: boolean;
   /** the line the notification is on; null for a zone */
   line: string | null;
-}
-
-/** Two volumes that share space, altitude and time: the same at every station that holds them. */
-export interface Conflict {
-  /** SHA-256 (hex) of the canonical pair: owners sorted, with their volume indexes */
-  id: string;
-  /** the notification's hash, or "zone:NAME" / "plan:NAME"; a sorts before b */
-  a: string;
-  b: string;
-  volumeA: number;
-  volumeB: number;
-  /** the overlap of the two time windows (UTC ISO with ms) */
-  from: string;
-  to: string;
-  /** the overlap of the two altitude bands, in metres (MSL) */
-  minAltitude: number;
-  maxAltitude: number;
-  line: string | null;
-  severity: "warning" | "critical";
 }
 
 /**

@@ -1,52 +1,15 @@
 import type { Position } from "../record/mod.js";
-import type { Conflict } from "./conflicts.js";
 import { overlapArea, polygonsOf } from "./geometry.js";
 import { conflictsOf } from "./notify-watch.js";
-import { notificationsOf, type NotificationView } from "./notify.js";
+import { notificationsOf } from "./notify.js";
+import { sharedZonesOf } from "./shared-zones.js";
 import type { Station } from "./station.js";
-import { listZones, type ZoneView } from "./zones.js";
-
-type MultiPolygon = { type: "MultiPolygon"; coordinates: Position[][][] };
-
-/** A conflict with the area its two volumes share, to draw. */
-export interface MapConflict extends Conflict {
-  overlap: MultiPolygon | null;
-}
-
-/** A notification's volume, drawn: its area as conflict checks see it (a circle as its polygon). */
-export interface MapVolume {
-  type: "Feature";
-  geometry: MultiPolygon;
-  properties: {
-    /** the notification's id (its first entry) and current hash (what conflicts name) */
-    notification: string;
-    hash: string;
-    volume: number;
-    line: string;
-    type: NotificationView["type"];
-    title: string;
-    stationName: string;
-    state: NotificationView["state"];
-    late: boolean;
-    minMeters: number;
-    maxMeters: number;
-    start: string;
-    end: string;
-  };
-}
-
-/** Everything the console's map draws, from one read. */
-export interface MapView {
-  lines: { id: string; name: string }[];
-  notifications: NotificationView[];
-  volumes: { type: "FeatureCollection"; features: MapVolume[] };
-  /** this station's own protected zones and plans (private) */
-  zones: ZoneView[];
-  conflicts: MapConflict[];
-}
+import type { MapConflict, MapView, MapVolume } from "./views.js";
+import { listZones } from "./zones.js";
 
 /**
- * Every line's notifications, their volumes as drawn, this station's zones and plans, and the
+ * Every line's notifications, their volumes as drawn, the zones shared on them, this station's
+ * own zones and plans, and the
  * conflicts with the areas they share.
  *
  * @param station the station
@@ -84,13 +47,26 @@ export function mapOf(station: Station): MapView {
     }
   }
   for (const z of zones) {
-    areas.set(`${z.kind === "plan" ? "plan" : "zone"}:${z.name}#0`, polygonsOf(z.geometry as never));
+    areas.set(`${z.kind === "plan" ? "plan" : "zone"}:${z.name}#0`, polygonsOf(z.geometry));
   }
+  // Shared zones in force, their areas as MultiPolygons (a circle as conflict checks see it).
+  const sharedZones = lines
+    .flatMap((l) => sharedZonesOf(station, l.id))
+    .filter((z) => z.state === "active")
+    .map((z) => ({ ...z, geometry: { type: "MultiPolygon" as const, coordinates: polygonsOf(z.geometry) } }));
+  for (const z of sharedZones) areas.set(`${z.id}#0`, z.geometry.coordinates);
   const conflicts = conflictsOf(station).map((c): MapConflict => {
     const a = areas.get(`${c.a}#${c.volumeA}`);
     const b = areas.get(`${c.b}#${c.volumeB}`);
     const shared = a === undefined || b === undefined ? null : overlapArea(a, b);
     return { ...c, overlap: shared === null ? null : { type: "MultiPolygon", coordinates: shared } };
   });
-  return { lines, notifications, volumes: { type: "FeatureCollection", features }, zones, conflicts };
+  return {
+    lines,
+    notifications,
+    volumes: { type: "FeatureCollection", features },
+    zones,
+    sharedZones,
+    conflicts,
+  };
 }

@@ -4,15 +4,45 @@
  * @module
  */
 export { Station } from "./station.js";
+export type { Draft, OpenOptions, SendOptions, SettingsChanges } from "./station.js";
 export type {
-  Draft,
+  AckState,
+  Actor,
+  AlarmView,
+  CallResponse,
+  CallState,
+  CallView,
+  ClarificationAnswer,
+  ClarificationView,
+  ComparedSide,
+  ComparisonView,
+  Conflict,
+  HealthReport,
+  HeldRecord,
+  Incident,
+  LineSettings,
+  LineStatus,
   LineSummary,
   LogEntry,
-  OpenOptions,
-  SendOptions,
-  SettingsChanges,
+  MapConflict,
+  MapView,
+  MapVolume,
+  MarkedPoint,
+  MarkView,
+  NotificationView,
+  ParticipantHealth,
+  ParticipantStatus,
+  PointView,
+  ReadoutsView,
+  ReadoutView,
+  SharedZoneView,
+  StationStatus,
+  Suspension,
+  TranslationView,
+  UptimeWindow,
   WhoAmI,
-} from "./station.js";
+  ZoneView,
+} from "./views.js";
 export { initStation } from "./init.js";
 export type { InitOptions, InitResult } from "./init.js";
 export {
@@ -54,15 +84,13 @@ export type { Accepted, Invite, PairRequest, PairResponse } from "./pairing.js";
 export type { PeerTarget, PeerTransport } from "./transport.js";
 export type { StationEvents } from "./station.js";
 export { statusOf } from "./status.js";
-export type { ParticipantStatus, StationStatus } from "./status.js";
 export { LinkMonitor } from "./link-monitor.js";
 export type { LinkMonitorOptions } from "./link-monitor.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
 export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
-export type { HealthReport, Incident, LinkStates, ParticipantHealth, UptimeWindow } from "./health-report.js";
+export type { LinkStates } from "./health-report.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
-export type { LineSettings, Suspension } from "./settings.js";
 export { ackAlarm, alarmsOf } from "./alarms.js";
 export {
   addHook,
@@ -76,7 +104,6 @@ export {
 export type { HookRequest, HookView } from "./hooks.js";
 export { HookRunner } from "./hook-runner.js";
 export type { AlarmNotice, HookRunnerOptions } from "./hook-runner.js";
-export type { AlarmView } from "./alarms.js";
 export {
   ACKABLE_KINDS,
   DeadlineWatch,
@@ -87,13 +114,10 @@ export {
   isAckable,
   resolveEntry,
 } from "./acks.js";
-export type { AckState } from "./acks.js";
 export { PresenceTests } from "./presence.js";
 export { answerCall, callOf, callsOf, recordCallHeld, requestCall } from "./calls.js";
-export type { Actor, CallRequest, CallResponse, CallState, CallView, HeldRecord } from "./calls.js";
+export type { CallRequest } from "./calls.js";
 export { markReadout, publishReadout, readoutsOf } from "./readouts.js";
-export type { ComparedSide, ComparisonView } from "./readout-sides.js";
-export type { MarkedPoint, MarkView, PointView, ReadoutsView, ReadoutView } from "./readouts.js";
 export { compareTexts, keyTermsOf, sentencesOf } from "./readout-compare.js";
 export type { ComparedPoint, TextComparison } from "./readout-compare.js";
 export {
@@ -103,7 +127,7 @@ export {
   translationsByOriginal,
   translationsOf,
 } from "./translations.js";
-export type { MachineTranslator, TranslationRequest, TranslationView } from "./translations.js";
+export type { MachineTranslator, TranslationRequest } from "./translations.js";
 export { exportBundle } from "./export.js";
 export { verifyBundle } from "./verify-bundle.js";
 export type { BundleReport, Coverage } from "./verify-bundle.js";
@@ -111,9 +135,9 @@ export { renderTranscript, TRANSCRIPT_FORMATS } from "./transcript.js";
 export type { TranscriptFormat } from "./transcript.js";
 export type { AckMark } from "./acks.js";
 export { amendNotification, clarify, NOTIFY_KINDS, notificationsOf, notify } from "./notify.js";
-export type { ClarificationView, NotificationDraft, NotificationView } from "./notify.js";
+export type { NotificationDraft } from "./notify.js";
 export { conflictBetween, conflictId, conflictsAmong, VolumeIndex } from "./conflicts.js";
-export type { Conflict, OwnedVolume } from "./conflicts.js";
+export type { OwnedVolume } from "./conflicts.js";
 export { areasOverlap, overlapOf, shapeOf } from "./geometry.js";
 export type { Shape } from "./geometry.js";
 export {
@@ -125,7 +149,6 @@ export {
 } from "./notify-watch.js";
 export { addZone, listZones, removeZone, shareZone, zoneVolumes } from "./zones.js";
 export { mapOf } from "./map.js";
+export { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf, withdrawSharedZone } from "./shared-zones.js";
 export { isNotifyTextKind, notifyText, volumeText } from "./notify-text.js";
-export type { MapConflict, MapView, MapVolume } from "./map.js";
-export type { ZoneView } from "./zones.js";
 export { notificationFromFile, notificationsToGeoJson } from "./notify-geojson.js";

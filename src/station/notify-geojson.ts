@@ -1,5 +1,6 @@
 import { HotlineError, type Volume } from "../record/mod.js";
-import type { NotificationDraft, NotificationView } from "./notify.js";
+import type { NotificationDraft } from "./notify.js";
+import type { NotificationView } from "./views.js";
 
 /**
  * Reads a notification an operator gives: either its JSON (`{ type, title, description,

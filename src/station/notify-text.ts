@@ -1,7 +1,15 @@
 import type { Volume } from "../record/mod.js";
 import { bboxOf, polygonsOf } from "./geometry.js";
 
-const NOTIFY_TEXT_KINDS = ["notify", "notify.update", "notify.cancel", "clarify", "clarify.answer"] as const;
+const NOTIFY_TEXT_KINDS = [
+  "notify",
+  "notify.update",
+  "notify.cancel",
+  "clarify",
+  "clarify.answer",
+  "zone.share",
+  "zone.withdraw",
+] as const;
 
 /**
  * @param kind an entry's kind
@@ -18,17 +26,15 @@ export function isNotifyTextKind(kind: string): kind is (typeof NOTIFY_TEXT_KIND
  * @returns e.g. "polygon of 4 points within 2.5–6.4°E 49.5–51.5°N, 300–12,000 m MSL, 2026-11-27 06:00 → 2026-12-10 22:00 UTC"
  */
 export function volumeText(v: Volume): string {
-  const g = v.geometry;
-  let area: string;
-  if ("type" in g) {
-    const [w, s, e, n] = bboxOf(polygonsOf(g));
-    const points = polygonsOf(g).reduce((sum, rings) => sum + (rings[0]?.length ?? 1) - 1, 0);
-    area = `${g.type === "Polygon" ? "polygon" : "multipolygon"} of ${points} points within ${lon(w)}–${lon(e)} ${lat(s)}–${lat(n)}`;
-  } else {
-    area = `circle of ${km(g.radiusMeters)} around ${lon(g.center[0])} ${lat(g.center[1])}`;
-  }
   const band = `${metres(v.altitude.minMeters)}–${metres(v.altitude.maxMeters)} m MSL`;
-  return `${area}, ${band}, ${utc(v.time.start)} → ${utc(v.time.end)} UTC`;
+  return `${areaText(v.geometry)}, ${band}, ${utc(v.time.start)} → ${utc(v.time.end)} UTC`;
+}
+
+function areaText(g: Volume["geometry"]): string {
+  if (!("type" in g)) return `circle of ${km(g.radiusMeters)} around ${lon(g.center[0])} ${lat(g.center[1])}`;
+  const [w, s, e, n] = bboxOf(polygonsOf(g));
+  const points = polygonsOf(g).reduce((sum, rings) => sum + (rings[0]?.length ?? 1) - 1, 0);
+  return `${g.type === "Polygon" ? "polygon" : "multipolygon"} of ${points} points within ${lon(w)}–${lon(e)} ${lat(s)}–${lat(n)}`;
 }
 
 /**
@@ -66,6 +72,29 @@ export function notifyText(
       return { headline: `asked about notification ${of}`, lines: [String(body.question)] };
     case "clarify.answer":
       return { headline: `answered question ${of}`, lines: [String(body.text)] };
+    case "zone.share": {
+      const min = body.minAltitude as number | null;
+      const max = body.maxAltitude as number | null;
+      const band =
+        min === null && max === null
+          ? "every altitude"
+          : `${min === null ? "from the ground" : `${metres(min)} m`}–${max === null ? "up" : `${metres(max)} m`} MSL`;
+      const from = body.from as string | null;
+      const to = body.to as string | null;
+      const window =
+        from === null && to === null
+          ? "always"
+          : `${from === null ? "until" : utc(from)} → ${to === null ? "onwards" : utc(to)} UTC`;
+      return {
+        headline: `SHARED protected zone "${String(body.name)}"`,
+        lines: [`${areaText(body.geometry as Volume["geometry"])}, ${band}, ${window}`],
+      };
+    }
+    case "zone.withdraw":
+      return {
+        headline: `withdrew shared zone ${of}${typeof body.reason === "string" && body.reason !== "" ? `: ${body.reason}` : ""}`,
+        lines: [],
+      };
   }
 }
 

@@ -1,8 +1,10 @@
 import type { SealedEntry } from "../record/mod.js";
-import { conflictsAmong, type Conflict, type OwnedVolume } from "./conflicts.js";
+import { conflictsAmong, type OwnedVolume } from "./conflicts.js";
 import { shapeOf } from "./geometry.js";
-import { NOTIFY_KINDS, notificationsOf, type NotificationView } from "./notify.js";
+import { NOTIFY_KINDS, notificationsOf } from "./notify.js";
 import type { Station } from "./station.js";
+import { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf } from "./shared-zones.js";
+import type { Conflict, NotificationView } from "./views.js";
 import { zoneVolumes } from "./zones.js";
 
 /** Notification types whose conflicts are critical alarms. */
@@ -28,7 +30,7 @@ export function volumesOf(notifications: readonly NotificationView[]): OwnedVolu
 
 /**
  * The conflicts on a line (or every line): between its notifications in force, and between them
- * and this station's own zones. Computed from the record and the zones, never stored as truth.
+ * and the zones shared on the line or kept by this station. Computed from the record and the zones, never stored as truth.
  *
  * @param station the station
  * @param options a line (id, prefix or name), else every line
@@ -40,7 +42,12 @@ export function conflictsOf(station: Station, options: { line?: string | undefin
       ? station.store.lines().map((l) => l.id)
       : [station.resolveLine(options.line).id];
   const zones = zoneVolumes(station);
-  return lines.flatMap((line) => conflictsAmong(volumesOf(notificationsOf(station, line)), zones));
+  return lines.flatMap((line) =>
+    conflictsAmong(volumesOf(notificationsOf(station, line)), [
+      ...sharedZoneVolumes(sharedZonesOf(station, line)),
+      ...zones,
+    ]),
+  );
 }
 
 /**
@@ -66,7 +73,11 @@ export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
       detail: `Notification '${n.title}' (${n.type}) from ${n.stationName} came ${-(n.marginHours ?? 0)} h later than the line's ${n.noticeHours} h notice`,
     });
   }
-  const conflicts = conflictsAmong(volumesOf(notifications), zoneVolumes(station));
+  const shared = sharedZonesOf(station, line);
+  const conflicts = conflictsAmong(volumesOf(notifications), [
+    ...sharedZoneVolumes(shared),
+    ...zoneVolumes(station),
+  ]);
   const ids = new Set(conflicts.map((c) => c.id));
   const open = new Set<string>();
   const at = new Date(station.clock.now()).toISOString();
@@ -76,7 +87,10 @@ export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
     if (ids.has(alarm.entry)) open.add(alarm.entry);
     else station.store.clearAlarmsOfEntry({ entry: alarm.entry, peer: null, code: "CONFLICT" }, at);
   }
-  const titles = new Map(notifications.map((n) => [n.hash, `'${n.title}' (${n.stationName})`]));
+  const titles = new Map([
+    ...notifications.map((n): [string, string] => [n.hash, `'${n.title}' (${n.stationName})`]),
+    ...shared.map((z): [string, string] => [z.id, `zone '${z.name}' (shared by ${z.stationName})`]),
+  ]);
   for (const c of conflicts) {
     if (open.has(c.id)) continue;
     station.raiseAlarm({
@@ -113,7 +127,11 @@ export class NotifyWatch {
     const lines = new Set<string>();
     for (const e of entries) {
       const kind = e.entry.kind as string;
-      if ((NOTIFY_KINDS as readonly string[]).includes(kind) || kind === "line.settings")
+      if (
+        (NOTIFY_KINDS as readonly string[]).includes(kind) ||
+        (SHARED_ZONE_KINDS as readonly string[]).includes(kind) ||
+        kind === "line.settings"
+      )
         lines.add(e.entry.line ?? "");
     }
     for (const line of lines) syncNotifyAlarms(this.#station, line);

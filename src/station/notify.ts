@@ -1,53 +1,7 @@
 import { HotlineError, type BodyOf, type NotifyType, type Volume } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { Station } from "./station.js";
-
-/** A question about a notification, and its answers. */
-export interface ClarificationView {
-  hash: string;
-  station: string;
-  stationName: string;
-  operator: string;
-  time: string;
-  question: string;
-  answers: {
-    hash: string;
-    station: string;
-    stationName: string;
-    operator: string;
-    time: string;
-    text: string;
-  }[];
-}
-
-/** A notification as the record tells it: its current version, its notice, its questions. */
-export interface NotificationView {
-  /** the original `notify` entry's hash */
-  id: string;
-  /** the current version's hash (the latest update's, else the id): what conflicts name */
-  hash: string;
-  line: string;
-  station: string;
-  stationName: string;
-  operator: string;
-  time: string;
-  updatedAt: string | null;
-  state: "active" | "cancelled";
-  cancelledAt: string | null;
-  type: NotifyType;
-  title: string;
-  description: string;
-  volumes: Volume[];
-  /** the notice the line's rules ask for this type, in hours (null: none) */
-  noticeHours: number | null;
-  /** hours from the notification to its first volume's start, less the notice asked for */
-  marginHours: number | null;
-  /** true when it came later than the line's notice rule for its type (LATE_NOTICE) */
-  late: boolean;
-  /** true when a volume's window is longer than the line's `maxWindowHours` */
-  tooLong: boolean;
-  clarifications: ClarificationView[];
-}
+import type { ClarificationView, NotificationView } from "./views.js";
 
 export const NOTIFY_KINDS = [
   "notify",

@@ -6,35 +6,7 @@
  * @module
  */
 import { compareTexts } from "./readout-compare.js";
-import type { ReadoutView } from "./readouts.js";
-import type { TranslationView } from "./translations.js";
-
-/** What one side of a comparison read: an original, or a translation of it. */
-export interface ComparedSide {
-  station: string;
-  stationName: string;
-  readout: string;
-  lang: string;
-  source: "original" | "translation";
-  /** the translation read, if one was */
-  translation: string | null;
-  machine: boolean;
-}
-
-/** Two sides' latest readouts compared (see readout-compare.ts for how, and its limits). */
-export interface ComparisonView {
-  a: ComparedSide;
-  b: ComparedSide;
-  comparable: boolean;
-  /** why not, when not */
-  reason: string | null;
-  /** sentences of each that the other mentions: indices into the texts compared, with the score */
-  both: { a: number; b: number; aText: string; bText: string; score: number }[];
-  /** what A says that B does not mention */
-  onlyA: { index: number; text: string }[];
-  /** what B says that A does not mention */
-  onlyB: { index: number; text: string }[];
-}
+import type { ComparedSide, ComparisonView, ReadoutView, TranslationView } from "./views.js";
 
 /** @returns how far a translation is from its author's own words: lower is nearer */
 function rank(t: TranslationView): number {

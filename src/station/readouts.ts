@@ -1,78 +1,18 @@
 import { HotlineError, type BodyOf, type Verdict } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry, type ReadEntry } from "./_entries.js";
-import { callOf, type CallView } from "./calls.js";
+import { callOf } from "./calls.js";
 import { keyTermsOf, sentencesOf } from "./readout-compare.js";
-import { compareReadouts, type ComparisonView } from "./readout-sides.js";
-import { translationsByOriginal, translationsOf, type TranslationView } from "./translations.js";
+import { compareReadouts } from "./readout-sides.js";
+import { translationsByOriginal, translationsOf } from "./translations.js";
 import type { Station } from "./station.js";
-
-/** One station's mark on a point of another side's readout. */
-export interface MarkView {
-  hash: string;
-  station: string;
-  stationName: string;
-  operator: string;
-  time: string;
-  verdict: Verdict;
-  comment: string | null;
-  /** the sentence it quotes */
-  quote: string;
-}
-
-/** A point (sentence) of a readout: what the other sides said of it. */
-export interface PointView {
-  index: number;
-  text: string;
-  /**
-   * whether the other sides' latest readouts mention it, by the comparison; null when the
-   * comparison did not read this original (it went through a translation, or could not be made),
-   * or the sentence has no key terms to compare
-   */
-  mentionedByOthers: boolean | null;
-  /** every mark on it, in causal order */
-  marks: MarkView[];
-  /** each marking station's latest verdict */
-  verdicts: Record<string, Verdict>;
-}
-
-/** A readout, its points, and the translations attached to it. */
-export interface ReadoutView {
-  hash: string;
-  station: string;
-  stationName: string;
-  operator: string;
-  time: string;
-  lang: string;
-  /** the original text: the authoritative one */
-  text: string;
-  /** the newest readout of its station for this call (the one compared) */
-  latest: boolean;
-  points: PointView[];
-  translations: TranslationView[];
-}
-
-/** A point the other sides marked, with their verdicts. */
-export interface MarkedPoint {
-  readout: string;
-  station: string;
-  stationName: string;
-  index: number;
-  text: string;
-  by: { station: string; stationName: string; comment: string | null }[];
-}
-
-/** All sides' readouts of a call, side by side. */
-export interface ReadoutsView {
-  call: CallView;
-  readouts: ReadoutView[];
-  comparisons: ComparisonView[];
-  /** points some other side marked agreed (its latest verdict), none disputing */
-  agreed: MarkedPoint[];
-  /** points some other side marked disputed (its latest verdict) */
-  disputed: MarkedPoint[];
-  /** marks whose point could not be found by index or by quote */
-  unplaced: (MarkView & { readout: string; point: number })[];
-}
+import type {
+  ComparisonView,
+  MarkedPoint,
+  MarkView,
+  ReadoutsView,
+  ReadoutView,
+  TranslationView,
+} from "./views.js";
 
 /**
  * All sides' readouts of a call side by side: each readout's points with the other sides'

@@ -1,23 +1,6 @@
-import type { BodyOf, ESCALATION_ROLES, NotifyType, Precedence } from "../record/mod.js";
+import type { BodyOf } from "../record/mod.js";
 import type { Store } from "../store/mod.js";
-
-/** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
-export interface LineSettings {
-  /** seconds between automatic link tests */
-  testInterval: number;
-  /** when presence tests are due (cron, UTC) */
-  presenceSchedule: string;
-  /** seconds the other participants have to acknowledge a presence test */
-  presenceDeadline: number;
-  /** acknowledgement deadline per precedence, in seconds */
-  ackDeadlines: Record<Precedence, number>;
-  /** who an unanswered message's alarm is addressed to: the first role at its deadline, the next at twice it… */
-  escalation: (typeof ESCALATION_ROLES)[number][];
-  /** hours of notice a notification of each type needs before its first volume starts (absent: none) */
-  noticeHours: Partial<Record<NotifyType, number>>;
-  /** longest time window of a notification's volume, in hours */
-  maxWindowHours: number;
-}
+import type { LineSettings, Suspension } from "./views.js";
 
 /**
  * Defaults: a link test every 5 s; presence tests 06:00 and 18:00 UTC, answered within 10 min;
@@ -75,15 +58,6 @@ type SettingsBody = BodyOf<"line.settings">;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A line's suspension, as its record says. */
-export interface Suspension {
-  since: string;
-  /** the station and operator that suspended it */
-  station: string;
-  by: string;
-  reason: string;
 }
 
 /**

@@ -33,14 +33,10 @@ import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
-import { settingsOf, suspensionOf, type LineSettings, type Suspension } from "./settings.js";
-import { ackStatesOf, acksOf, deadlineOf, type AckState } from "./acks.js";
-import {
-  TRANSLATABLE_KINDS,
-  translationsByOriginal,
-  translationsOf,
-  type TranslationView,
-} from "./translations.js";
+import { settingsOf, suspensionOf } from "./settings.js";
+import { ackStatesOf, acksOf, deadlineOf } from "./acks.js";
+import { TRANSLATABLE_KINDS, translationsByOriginal, translationsOf } from "./translations.js";
+import type { LineSettings, LineSummary, LogEntry, Suspension, WhoAmI } from "./views.js";
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -60,52 +56,6 @@ export interface StationEvents {
 export interface OpenOptions {
   dir?: string | undefined;
   clock?: Clock | undefined;
-}
-
-/** Who a station is, as `whoami` shows it. */
-export interface WhoAmI {
-  id: string;
-  name: string;
-  fingerprint: string;
-  cert: string;
-  url: string;
-}
-
-/** A line with its participants, as `lines` shows it. */
-export interface LineSummary {
-  id: string;
-  name: string;
-  /** safetyCode: what this station and that participant compare by voice (none for this station) */
-  participants: { id: string; name: string; fingerprint: string; safetyCode: string | null }[];
-  entries: number;
-  settings: LineSettings;
-  /** the suspension in force, or null when the line is in service */
-  suspended: Suspension | null;
-}
-
-/** One entry as a transcript shows it. */
-export interface LogEntry {
-  hash: string;
-  line: string;
-  author: string;
-  authorName: string;
-  seq: number;
-  time: string;
-  kind: string;
-  body: Record<string, unknown>;
-  /** when each other participant's signed heads first covered this entry */
-  receipts: Record<string, string>;
-  /** for a message: each station's acknowledgement (operator and time) */
-  acks: Record<string, { by: string; time: string }>;
-  /**
-   * for a message or presence test: when it must be acknowledged by (its time plus the line's
-   * deadline for its precedence, or for presence tests)
-   */
-  deadline: string | null;
-  /** for a message or presence test: each other participant's state, acked, pending or overdue */
-  ackStates: Record<string, AckState>;
-  /** for a message or readout: the translations attached to it (the original stays authoritative) */
-  translations?: TranslationView[];
 }
 
 export interface SendOptions {

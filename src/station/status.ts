@@ -1,45 +1,10 @@
 import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "./acks.js";
-import type { Health } from "./health.js";
-import { suspensionOf, type Suspension } from "./settings.js";
+import { suspensionOf } from "./settings.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import type { Outbox } from "./outbox.js";
 import type { Station } from "./station.js";
-
-/** One participant of a line, as `status` shows it. */
-export interface ParticipantStatus {
-  id: string;
-  name: string;
-  url: string;
-  connected: boolean;
-  lastContact: string | null;
-  outbox: number;
-  /** the link's health by the automatic link tests ("unknown" when the station is not running) */
-  health: Health;
-  lastTestAt: string | null;
-  /** round trip of the last good link test */
-  rttMs: number | null;
-}
-
-/** What `hotline status` shows. */
-export interface StationStatus {
-  station: { id: string; name: string; url: string };
-  running: boolean;
-  /** a digest of this station's private zones and plans: it changes when one is added or removed */
-  zones: string;
-  lines: {
-    id: string;
-    name: string;
-    entries: number;
-    /** the suspension in force (said by a signed entry), or null when in service */
-    suspended: Suspension | null;
-    /** messages and presence tests from other stations that this station has not acknowledged */
-    unacked: number;
-    /** this station's messages and presence tests that some other participant has not acknowledged */
-    awaitingAcks: number;
-    participants: ParticipantStatus[];
-  }[];
-}
+import type { StationStatus } from "./views.js";
 
 /**
  * The station's state: its lines, and for each other participant whether it is reached and how

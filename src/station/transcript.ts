@@ -1,10 +1,10 @@
 import { fingerprintOf } from "../record/mod.js";
 import { isoNow } from "./clock.js";
-import { callsOf, type CallView } from "./calls.js";
+import { callsOf } from "./calls.js";
 import { isNotifyTextKind, notifyText } from "./notify-text.js";
-import { readoutsOf, type ReadoutsView } from "./readouts.js";
-import type { LogEntry, Station } from "./station.js";
-import type { TranslationView } from "./translations.js";
+import { readoutsOf } from "./readouts.js";
+import type { Station } from "./station.js";
+import type { CallView, LogEntry, ReadoutsView, TranslationView } from "./views.js";
 
 /** The transcript formats: for people, not for verification (that is the bundle). */
 export const TRANSCRIPT_FORMATS = ["html", "md"] as const;

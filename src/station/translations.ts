@@ -1,33 +1,10 @@
 import { HotlineError, type BodyOf } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { Station } from "./station.js";
+import type { TranslationView } from "./views.js";
 
 /** Kinds a translation may be attached to: what people wrote to be read. */
 export const TRANSLATABLE_KINDS = ["text", "readout"] as const;
-
-/**
- * A translation attached to an entry. The original stays the authoritative text; a translation
- * is an aid, and says whose: made at the original author's station (`byAuthor`: the author's own
- * translation) or at another, by a person or by machine.
- */
-export interface TranslationView {
-  hash: string;
-  /** the original entry's hash */
-  of: string;
-  lang: string;
-  text: string;
-  translator: string;
-  /** made by machine translation */
-  machine: boolean;
-  /** made at the station that wrote the original: the author's own translation */
-  byAuthor: boolean;
-  /** always false: only the original is authoritative */
-  authoritative: false;
-  station: string;
-  stationName: string;
-  operator: string;
-  time: string;
-}
 
 /**
  * Machine translation, if a station plugs one in: none comes with hotline. What it makes is

@@ -11,21 +11,9 @@ import type { ZoneRow } from "../store/mod.js";
 import type { OwnedVolume } from "./conflicts.js";
 import { bboxOf, polygonsOf } from "./geometry.js";
 import { notify } from "./notify.js";
+import { writeSharedZone } from "./shared-zones.js";
 import type { Station } from "./station.js";
-
-/** A zone this station protects, or an activity it plans: private, never on a line. */
-export interface ZoneView {
-  name: string;
-  /** an area this station protects, or an activity it plans (shared on a line with `zone share`) */
-  kind: "protected" | "plan";
-  geometry: unknown;
-  minAltitude: number | null;
-  maxAltitude: number | null;
-  from: string | null;
-  to: string | null;
-  createdBy: string;
-  createdAt: string;
-}
+import type { ZoneView } from "./views.js";
 
 /**
  * Adds a zone from GeoJSON: a Polygon or MultiPolygon, or a Feature or FeatureCollection of them
@@ -114,34 +102,54 @@ export function removeZone(station: Station, name: string): void {
 }
 
 /**
- * Shares a planned activity on a line: notifies it there as one volume (the plan's area, band
- * and window), then drops the private plan, which the notification now stands for.
+ * Shares a zone on a line. A plan is notified there as one volume (the plan's area, band and
+ * window) and needs a type and title; a protected zone is shared as a `zone.share` entry, so
+ * every participant computes its conflicts. Either way the private copy is then dropped: the
+ * record now holds it.
  *
  * @param station this station
- * @param options the plan's name, the line, the notification's type, title and description
- * @returns the notification's entry
- * @throws HotlineError NOT_FOUND (no such plan), BAD_INPUT (a protected zone, an unbounded band
- *   or window, or anything `notify` refuses)
+ * @param options the zone's name, the line, and for a plan the notification's type, title and
+ *   description
+ * @returns the entry's hash and seq
+ * @throws HotlineError NOT_FOUND (no such zone), BAD_INPUT (a plan without a type, title, or a
+ *   bounded altitude band and window, or anything `notify` refuses)
  */
 export function shareZone(
   station: Station,
   options: {
     name: string;
     line: string;
-    type: NotifyType;
-    title: string;
+    type?: NotifyType | undefined;
+    title?: string | undefined;
     description?: string | undefined;
     operator: string;
   },
 ): { hash: string; seq: number } {
-  const action = `share plan '${options.name}'`;
   const row = station.store.zones().find((z) => z.name === options.name);
   if (row === undefined)
-    throw new HotlineError("NOT_FOUND", `Cannot ${action}: there is no such plan (see 'hotline zone list')`);
-  if (row.kind !== "plan")
+    throw new HotlineError(
+      "NOT_FOUND",
+      `Cannot share zone '${options.name}': there is no such zone or plan (see 'hotline zone list')`,
+    );
+  if (row.kind === "protected") {
+    return writeSharedZone(
+      station,
+      {
+        name: row.name,
+        geometry: JSON.parse(row.geometry) as Volume["geometry"],
+        minAltitude: row.minAltitude,
+        maxAltitude: row.maxAltitude,
+        from: row.from,
+        to: row.to,
+      },
+      { line: options.line, operator: options.operator },
+    );
+  }
+  const action = `share plan '${options.name}'`;
+  if (options.type === undefined || options.title === undefined)
     throw new HotlineError(
       "BAD_INPUT",
-      `Cannot ${action}: it is a protected zone, not a plan; zones stay private to this station`,
+      `Cannot ${action}: a plan is shared as a notification: give its type and title`,
     );
   if (row.minAltitude === null || row.maxAltitude === null || row.from === null || row.to === null)
     throw new HotlineError(
@@ -190,7 +198,7 @@ export function zoneVolumes(station: Station): OwnedVolume[] {
 }
 
 function toView(row: ZoneRow): ZoneView {
-  return { ...row, geometry: JSON.parse(row.geometry) as unknown };
+  return { ...row, geometry: JSON.parse(row.geometry) as ZoneView["geometry"] };
 }
 
 /** @returns a Polygon or MultiPolygon from GeoJSON, or null */

@@ -5,7 +5,6 @@
  * @module
  */
 export type {
-  AlarmRow,
   NewAlarm,
   SessionRow,
   HealthChangeRow,
@@ -19,11 +18,10 @@ export type {
   OperatorRow,
   ParticipantRow,
   PeerContactRow,
-  Role,
-  Severity,
   StatementRow,
   Store,
   StoredEntry,
   ZoneRow,
 } from "./store.js";
+export type { AlarmRow, Role, Severity } from "./rows.js";
 export { openSqliteStore } from "./sqlite.js";

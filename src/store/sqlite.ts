@@ -3,8 +3,8 @@ import type { Statement } from "better-sqlite3";
 import { HotlineError } from "../record/mod.js";
 import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
+import type { AlarmRow, Role } from "./rows.js";
 import type {
-  AlarmRow,
   NewAlarm,
   SessionRow,
   HealthChangeRow,
@@ -19,7 +19,6 @@ import type {
   OperatorRow,
   ParticipantRow,
   PeerContactRow,
-  Role,
   StatementRow,
   Store,
   StoredEntry,

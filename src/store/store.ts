@@ -1,4 +1,5 @@
 import type { HeldEntry, SealedEntry } from "../record/mod.js";
+import type { AlarmRow, Role, Severity } from "./rows.js";
 
 /** The newest entry of one chain. */
 export interface Head {
@@ -36,8 +37,6 @@ export interface StoredEntry extends HeldEntry {
   time: string;
   receivedAt: string;
 }
-
-export type Role = "officer" | "supervisor" | "admin" | "observer";
 
 export interface OperatorRow {
   name: string;
@@ -106,8 +105,6 @@ export interface EvidenceRow {
   detectedAt: string;
 }
 
-export type Severity = "info" | "warning" | "critical";
-
 export interface HealthChangeRow {
   line: string;
   peer: string;
@@ -116,25 +113,6 @@ export interface HealthChangeRow {
   at: string;
   lastOkAt: string | null;
   detail: string;
-}
-
-export interface AlarmRow {
-  id: number;
-  code: string;
-  severity: Severity;
-  line: string | null;
-  peer: string | null;
-  entry: string | null;
-  detail: string;
-  raisedAt: string;
-  clearedAt: string | null;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  /** the role it is addressed to now (escalation moves it along the line's chain), or null: anyone on watch */
-  audience: string | null;
-  /** how many times it was escalated */
-  escalation: number;
-  escalatedAt: string | null;
 }
 
 /** A hook: what reaches people outside the console when an alarm of at least a severity is raised or escalated. */

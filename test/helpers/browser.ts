@@ -1,5 +1,16 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { TestStation } from "./stations.js";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from "playwright-core";
+import {
+  startPairedStations,
+  type PairedStations,
+  type PairedStationsOptions,
+  type TestStation,
+} from "./stations.js";
 
 /** Debian's Chromium (`.ci/run` installs it); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -13,11 +24,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** @returns Debian's Chromium, headless */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
 /**
  * @param station a running station
  * @returns its console's address
@@ -26,30 +32,74 @@ export function consoleOf(station: TestStation): string {
   return `http://127.0.0.1:${station.apiPort}`;
 }
 
+/** Who signs in to a console. */
+export interface Operator {
+  operator: string;
+  password: string;
+}
+
+/** Two paired stations, and Debian's Chromium (headless) to open their consoles in. */
+export interface PairedStationsWithBrowser extends PairedStations {
+  browser: Browser;
+  /** Opens a fresh browser context (its own cookies), closed by `close`. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /**
+   * Opens a station's console in a fresh context at 1280×800 and signs in.
+   *
+   * @param station the station
+   * @param as the operator; the station's admin unless told
+   * @returns the page, on the board once it shows the line "moscow-washington"
+   */
+  signIn(station: TestStation, as?: Operator): Promise<Page>;
+  /** Closes the contexts and the browser, stops both stations and removes their directory. */
+  close(): Promise<void>;
+}
+
 /**
- * Opens a station's console in a fresh browser context (its own cookies) at 1280×800 and signs in.
+ * Starts and pairs Washington and Moscow (see `startPairedStations`) while Chromium launches.
+ * If either fails, the other is closed again.
  *
- * @param browser the browser
- * @param contexts where the new context is kept, for closing after the tests
- * @param station the station
- * @param operator the operator's name
- * @param password its password
- * @returns the page, on the board once it shows the line "moscow-washington"
+ * @param options what to do before the stations start
+ * @returns the stations, their line and the browser
  */
-export async function signIn(
-  browser: Browser,
-  contexts: BrowserContext[],
-  station: TestStation,
-  operator: string,
-  password: string,
-): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(consoleOf(station));
-  await page.getByLabel("Operator").fill(operator);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
-  return page;
+export async function startPairedStationsWithBrowser(
+  options: PairedStationsOptions = {},
+): Promise<PairedStationsWithBrowser> {
+  const [paired, launched] = await Promise.allSettled([
+    startPairedStations(options),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+  if (paired.status === "rejected" || launched.status === "rejected") {
+    if (paired.status === "fulfilled") await paired.value.close();
+    if (launched.status === "fulfilled") await launched.value.close();
+    throw paired.status === "rejected" ? paired.reason : (launched as PromiseRejectedResult).reason;
+  }
+  const stations = paired.value;
+  const browser = launched.value;
+  const contexts: BrowserContext[] = [];
+  const newContext = async (contextOptions?: BrowserContextOptions) => {
+    const context = await browser.newContext(contextOptions);
+    contexts.push(context);
+    return context;
+  };
+  return {
+    ...stations,
+    browser,
+    newContext,
+    async signIn(station, as = { operator: "admin", password: station.adminPassword }) {
+      const context = await newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+      const page = await context.newPage();
+      await page.goto(consoleOf(station));
+      await page.getByLabel("Operator").fill(as.operator);
+      await page.getByLabel("Password").fill(as.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close();
+      await browser.close();
+      await stations.close();
+    },
+  };
 }

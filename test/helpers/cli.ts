@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -56,6 +56,8 @@ export async function hotlineJson<T = unknown>(args: readonly string[]): Promise
 export interface TempDir {
   path: string;
   join(...parts: string[]): string;
+  /** Writes `value` as JSON to the file `name` in the directory, and returns the file's path. */
+  writeJson(name: string, value: unknown): string;
   remove(): void;
 }
 
@@ -68,6 +70,11 @@ export function tempDir(prefix = "hotline-test-"): TempDir {
   return {
     path,
     join: (...parts) => join(path, ...parts),
+    writeJson: (name, value) => {
+      const file = join(path, name);
+      writeFileSync(file, JSON.stringify(value));
+      return file;
+    },
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
 }

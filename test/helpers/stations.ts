@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeLoopbackPort } from "../../src/station/mod.js";
-import { HOTLINE_BIN, hotline, hotlineJson } from "./cli.js";
+import { HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "./cli.js";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export const freePort = freeLoopbackPort;
@@ -167,4 +167,51 @@ export async function pairOnLine(
     safetyCodes.push(accepted.safetyCode);
   }
   return { line, safetyCodes };
+}
+
+/** Washington and Moscow, running, on the line "moscow-washington" that Washington opened. */
+export interface PairedStations {
+  /** holds both data directories; the test may write its own files there too */
+  tmp: TempDir;
+  washington: TestStation;
+  moscow: TestStation;
+  line: string;
+  /** Stops both stations and removes `tmp`. */
+  close(): Promise<void>;
+}
+
+/** What to do to the two stations before they start. */
+export interface PairedStationsOptions {
+  /** runs once both stations are initialised, before either starts (e.g. to add an operator) */
+  beforeStart?: (stations: Omit<PairedStations, "line" | "close">) => Promise<void>;
+}
+
+/**
+ * Inits Washington and Moscow in a new temporary directory, starts both and pairs them on the
+ * line "moscow-washington". If a step fails, what was started is stopped and removed again.
+ *
+ * @param options what to do before the stations start
+ * @returns the running stations and their line
+ */
+export async function startPairedStations(options: PairedStationsOptions = {}): Promise<PairedStations> {
+  const tmp = tempDir();
+  const made: TestStation[] = [];
+  const close = async () => {
+    await Promise.all(made.map((station) => stopStation(station)));
+    tmp.remove();
+  };
+  try {
+    const [washington, moscow] = await Promise.all([
+      initStation(tmp.join("washington"), "Washington"),
+      initStation(tmp.join("moscow"), "Moscow"),
+    ]);
+    made.push(washington, moscow);
+    await options.beforeStart?.({ tmp, washington, moscow });
+    await Promise.all([startStation(washington), startStation(moscow)]);
+    const { line } = await pairOnLine(washington, [moscow]);
+    return { tmp, washington, moscow, line, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,15 +1,12 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
-  initStation,
-  pairOnLine,
-  startStation,
-  stopStation,
-  waitFor,
-  type TestStation,
-} from "../helpers/stations.js";
+  consoleOf,
+  startPairedStationsWithBrowser,
+  type Operator,
+  type PairedStationsWithBrowser,
+} from "../helpers/browser.js";
+import { hotlineJson } from "../helpers/cli.js";
+import { startStation, stopStation, waitFor, type TestStation } from "../helpers/stations.js";
 
 /**
  * The operator console end to end, in a real browser: two real stations, an operator signed in
@@ -18,47 +15,37 @@ import {
  * and an alarm appears; a wrong password is refused; an operator who picks Russian gets Russian.
  */
 describe("the operator console in a real browser", () => {
-  let tmp: TempDir;
+  let stations: PairedStationsWithBrowser;
   let washington: TestStation;
   let moscow: TestStation;
   let line: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  let ivanovPassword: string;
+  let ivanov: Operator;
 
   beforeAll(async () => {
-    tmp = tempDir();
-    [washington, moscow] = await Promise.all([
-      initStation(tmp.join("washington"), "Washington"),
-      initStation(tmp.join("moscow"), "Moscow"),
-    ]);
-    ivanovPassword = (
-      await hotlineJson<{ password: string }>([
-        "operator",
-        "add",
-        "ivanov",
-        "--role",
-        "officer",
-        "--dir",
-        moscow.dir,
-      ])
-    ).password;
-    await Promise.all([startStation(washington), startStation(moscow)]);
-    line = (await pairOnLine(washington, [moscow])).line;
+    stations = await startPairedStationsWithBrowser({
+      beforeStart: async ({ moscow }) => {
+        const { password } = await hotlineJson<{ password: string }>([
+          "operator",
+          "add",
+          "ivanov",
+          "--role",
+          "officer",
+          "--dir",
+          moscow.dir,
+        ]);
+        ivanov = { operator: "ivanov", password };
+      },
+    });
+    ({ washington, moscow, line } = stations);
     await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
-    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await Promise.all([stopStation(washington), stopStation(moscow)]);
-    tmp.remove();
+    await stations?.close();
   });
 
   it("refuses a wrong password with a clear message, and stays on the sign-in page", async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await stations.newContext();
     const page = await context.newPage();
     await page.goto(consoleOf(washington));
     await page.getByLabel("Operator").fill("admin");
@@ -69,8 +56,8 @@ describe("the operator console in a real browser", () => {
   });
 
   it("a message sent in Washington's console appears in Moscow's within a second, without reload; acknowledged there, Washington sees who acknowledged", async () => {
-    const atWashington = await signIn(browser, contexts, washington, "admin", washington.adminPassword);
-    const atMoscow = await signIn(browser, contexts, moscow, "ivanov", ivanovPassword);
+    const atWashington = await stations.signIn(washington);
+    const atMoscow = await stations.signIn(moscow, ivanov);
     // The board shows the line up at both ends.
     for (const page of [atWashington, atMoscow]) {
       await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
@@ -119,7 +106,7 @@ describe("the operator console in a real browser", () => {
   }, 60_000);
 
   it("an operator who picks Russian sees the console in Russian, and it is remembered", async () => {
-    const page = await signIn(browser, contexts, moscow, "ivanov", ivanovPassword);
+    const page = await stations.signIn(moscow, ivanov);
     await page.getByLabel("Language", { exact: true }).first().selectOption("ru");
     await page.getByRole("link", { name: "moscow-washington" }).first().click();
     await page.getByLabel("Сообщение").waitFor();
@@ -129,7 +116,7 @@ describe("the operator console in a real browser", () => {
   }, 30_000);
 
   it("the peer killed: Washington's board shows it down and an alarm appears, without reload", async () => {
-    const page = await signIn(browser, contexts, washington, "admin", washington.adminPassword);
+    const page = await stations.signIn(washington);
     await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
     const killedAt = Date.now();
     await stopStation(moscow, "SIGKILL");

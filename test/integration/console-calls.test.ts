@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
-import { MOSCOW_READOUT_EN, MOSCOW_READOUT_RU, WASHINGTON_READOUT } from "../helpers/readouts.js";
 import {
-  initStation,
-  pairOnLine,
-  startStation,
-  stopStation,
-  waitFor,
-  type TestStation,
-} from "../helpers/stations.js";
+  consoleOf,
+  startPairedStationsWithBrowser,
+  type PairedStationsWithBrowser,
+} from "../helpers/browser.js";
+import { hotlineJson } from "../helpers/cli.js";
+import { MOSCOW_READOUT_EN, MOSCOW_READOUT_RU, WASHINGTON_READOUT } from "../helpers/readouts.js";
+import { waitFor, type TestStation } from "../helpers/stations.js";
 
 const MESSAGE = "Unidentified aircraft near grid 41. Is it yours?";
 const MESSAGE_RU = "Неопознанный самолёт у квадрата 41. Это ваш?";
@@ -26,13 +23,11 @@ const DIRTY_BOMB = "Министр Шойгу выразил обеспокое�
  * translations show beneath their originals, the original marked authoritative.
  */
 describe("calls, readouts and translations in the console", () => {
-  let tmp: TempDir;
+  let stations: PairedStationsWithBrowser;
   let washington: TestStation;
   let moscow: TestStation;
   let line: string;
   let call: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let atWashington: Page;
   let atMoscow: Page;
 
@@ -54,13 +49,8 @@ describe("calls, readouts and translations in the console", () => {
     page.locator(".readout-column", { has: page.getByRole("heading", { name: `${station}'s readout` }) });
 
   beforeAll(async () => {
-    tmp = tempDir();
-    [washington, moscow] = await Promise.all([
-      initStation(tmp.join("washington"), "Washington"),
-      initStation(tmp.join("moscow"), "Moscow"),
-    ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
-    line = (await pairOnLine(washington, [moscow])).line;
+    stations = await startPairedStationsWithBrowser();
+    ({ washington, moscow, line } = stations);
     const w = ["--dir", washington.dir];
     const m = ["--dir", moscow.dir];
 
@@ -114,18 +104,11 @@ describe("calls, readouts and translations in the console", () => {
         ...m,
       ]),
     ]);
-    browser = await launchChromium();
-    [atWashington, atMoscow] = await Promise.all([
-      signIn(browser, contexts, washington, "admin", washington.adminPassword),
-      signIn(browser, contexts, moscow, "admin", moscow.adminPassword),
-    ]);
+    [atWashington, atMoscow] = await Promise.all([stations.signIn(washington), stations.signIn(moscow)]);
   }, 90_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await Promise.all([stopStation(washington), stopStation(moscow)]);
-    tmp.remove();
+    await stations?.close();
   });
 
   it("the line view lists the call: its state, when it was held and for how long, who placed it", async () => {

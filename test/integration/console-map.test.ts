@@ -1,16 +1,13 @@
-import { writeFileSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleOf, launchChromium, signIn } from "../helpers/browser.js";
-import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
-  initStation,
-  pairOnLine,
-  startStation,
-  stopStation,
-  waitFor,
-  type TestStation,
-} from "../helpers/stations.js";
+  consoleOf,
+  startPairedStationsWithBrowser,
+  type PairedStationsWithBrowser,
+} from "../helpers/browser.js";
+import { hotline, hotlineJson } from "../helpers/cli.js";
+import { waitFor, type TestStation } from "../helpers/stations.js";
+import { dayWindow, square } from "../helpers/volumes.js";
 
 interface Conflict {
   id: string;
@@ -22,23 +19,6 @@ interface Notification {
   clarifications: { hash: string; question: string; answers: { text: string }[] }[];
 }
 
-/** A square of `size` degrees with its south-west corner at (lon, lat). */
-function square(lon: number, lat: number, size: number): { type: "Polygon"; coordinates: number[][][] } {
-  return {
-    type: "Polygon",
-    coordinates: [
-      [
-        [lon, lat],
-        [lon + size, lat],
-        [lon + size, lat + size],
-        [lon, lat + size],
-        [lon, lat],
-      ],
-    ],
-  };
-}
-
-const DAY = 86_400_000;
 const TITLE = "Air defence exercise Zapad";
 const QUESTION = "Will live firing reach the plant's airspace?";
 const ANSWER = "No: firing stays west of 35.3 E.";
@@ -52,61 +32,44 @@ const ANSWER = "No: firing stays west of 35.3 E.";
  * the map without reload. Moscow's page asks nothing of any host but its station.
  */
 describe("the console's map", () => {
-  let tmp: TempDir;
+  let stations: PairedStationsWithBrowser;
   let washington: TestStation;
   let moscow: TestStation;
   let line: string;
   let exercise: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   /** Moscow's console, the one whose requests are watched */
   let page: Page;
   let atWashington: Page;
   const requests: string[] = [];
 
-  const file = (name: string, value: unknown) => {
-    const path = tmp.join(name);
-    writeFileSync(path, JSON.stringify(value));
-    return path;
-  };
   const notificationAt = async (station: TestStation) =>
     (await hotlineJson<Notification[]>(["notifications", "--line", line, "--dir", station.dir])).find(
       (n) => n.id === exercise,
     );
 
   beforeAll(async () => {
-    tmp = tempDir();
-    [washington, moscow] = await Promise.all([
-      initStation(tmp.join("washington"), "Washington"),
-      initStation(tmp.join("moscow"), "Moscow"),
+    stations = await startPairedStationsWithBrowser();
+    ({ washington, moscow, line } = stations);
+    // The zone is this station's own: added at Moscow only, never sent.
+    const zone = await hotline([
+      "zone",
+      "add",
+      "--name",
+      "npp",
+      "--file",
+      stations.tmp.writeJson("zone.geojson", square(35.3, 47.2, 0.4)),
+      "--dir",
+      moscow.dir,
     ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
-    // The zone is this station's own: added while the line is paired, and the browser starts.
-    const [paired, zone] = await Promise.all([
-      pairOnLine(washington, [moscow]),
-      hotline([
-        "zone",
-        "add",
-        "--name",
-        "npp",
-        "--file",
-        file("zone.geojson", square(35.3, 47.2, 0.4)),
-        "--dir",
-        moscow.dir,
-      ]),
-      launchChromium().then((launched) => (browser = launched)),
-    ]);
-    line = paired.line;
     expect(zone.code, zone.stderr).toBe(0);
     // A few days ahead, so no notice rule makes it late; the volume's middle lies outside the zone.
-    const day = Math.floor(Date.now() / DAY) * DAY;
     exercise = (
       await hotlineJson<{ hash: string }>([
         "notify",
         "--line",
         line,
         "--file",
-        file("n.json", {
+        stations.tmp.writeJson("n.json", {
           type: "exercise",
           title: TITLE,
           description: "Live firing, announced",
@@ -114,10 +77,7 @@ describe("the console's map", () => {
             {
               geometry: square(35.0, 47.4, 0.5),
               altitude: { minMeters: 0, maxMeters: 5000, ref: "MSL" },
-              time: {
-                start: new Date(day + 5 * DAY).toISOString(),
-                end: new Date(day + 6 * DAY).toISOString(),
-              },
+              time: dayWindow(5, 6),
             },
           ],
         }),
@@ -129,18 +89,12 @@ describe("the console's map", () => {
       what: "Moscow to have the notification",
       timeoutMs: 10_000,
     });
-    [page, atWashington] = await Promise.all([
-      signIn(browser, contexts, moscow, "admin", moscow.adminPassword),
-      signIn(browser, contexts, washington, "admin", washington.adminPassword),
-    ]);
+    [page, atWashington] = await Promise.all([stations.signIn(moscow), stations.signIn(washington)]);
     page.on("request", (request) => requests.push(request.url()));
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await Promise.all([stopStation(washington), stopStation(moscow)]);
-    tmp.remove();
+    await stations?.close();
   });
 
   it("draws the base map, the volume, the zone and the conflict, and lists the conflict by its id", async () => {
@@ -223,7 +177,7 @@ describe("the console's map", () => {
       "--name",
       "depot-move",
       "--file",
-      file("plan.geojson", square(30, 50, 1)),
+      stations.tmp.writeJson("plan.geojson", square(30, 50, 1)),
       "--dir",
       moscow.dir,
     ]);

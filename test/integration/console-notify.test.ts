@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, signIn } from "../helpers/browser.js";
-import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
-import { initStation, pairOnLine, startStation, stopStation, type TestStation } from "../helpers/stations.js";
+import { startPairedStationsWithBrowser, type PairedStationsWithBrowser } from "../helpers/browser.js";
+import { hotlineJson } from "../helpers/cli.js";
+import type { TestStation } from "../helpers/stations.js";
+import { afterMidnight, square } from "../helpers/volumes.js";
 
 interface Conflict {
   id: string;
@@ -11,28 +12,6 @@ interface Conflict {
 }
 interface Notification {
   id: string;
-}
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-/** A UTC time `days` days and `hours` hours after today's midnight, with milliseconds. */
-const at = (days: number, hours = 0) =>
-  new Date(Math.floor(Date.now() / DAY) * DAY + days * DAY + hours * HOUR).toISOString();
-
-/** A square of `size` degrees with its south-west corner at (lon, lat). */
-function square(lon: number, lat: number, size: number): { type: "Polygon"; coordinates: number[][][] } {
-  return {
-    type: "Polygon",
-    coordinates: [
-      [
-        [lon, lat],
-        [lon + size, lat],
-        [lon + size, lat + size],
-        [lon, lat + size],
-        [lon, lat],
-      ],
-    ],
-  };
 }
 
 const EXERCISE = "Air defence drill, sector 7";
@@ -54,7 +33,7 @@ const BOW_TIE = {
         ],
       },
       altitude: { minMeters: 0, maxMeters: 12_000, ref: "MSL" },
-      time: { start: at(3, 6), end: at(4, 6) },
+      time: { start: afterMidnight(3, 6), end: afterMidnight(4, 6) },
     },
   ],
 };
@@ -69,7 +48,7 @@ const EXERCISE_FILE = {
         type: "exercise",
         title: "title from the file",
         altitude: { minMeters: 0, maxMeters: 12_000, ref: "MSL" },
-        time: { start: at(3, 6), end: at(4, 6) },
+        time: { start: afterMidnight(3, 6), end: afterMidnight(4, 6) },
       },
     },
   ],
@@ -84,12 +63,10 @@ const EXERCISE_FILE = {
  * as CANCELLED, with no conflict left.
  */
 describe("notifications and zones in the console", () => {
-  let tmp: TempDir;
+  let stations: PairedStationsWithBrowser;
   let washington: TestStation;
   let moscow: TestStation;
   let line: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let atWashington: Page;
   let atMoscow: Page;
 
@@ -112,27 +89,15 @@ describe("notifications and zones in the console", () => {
     hotlineJson<Conflict[]>(["conflicts", "--line", line, "--dir", station.dir]);
 
   beforeAll(async () => {
-    tmp = tempDir();
-    [washington, moscow] = await Promise.all([
-      initStation(tmp.join("washington"), "Washington"),
-      initStation(tmp.join("moscow"), "Moscow"),
-    ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
-    line = (await pairOnLine(washington, [moscow])).line;
-    browser = await launchChromium();
-    [atWashington, atMoscow] = await Promise.all([
-      signIn(browser, contexts, washington, "admin", washington.adminPassword),
-      signIn(browser, contexts, moscow, "admin", moscow.adminPassword),
-    ]);
+    stations = await startPairedStationsWithBrowser();
+    ({ washington, moscow, line } = stations);
+    [atWashington, atMoscow] = await Promise.all([stations.signIn(washington), stations.signIn(moscow)]);
     for (const page of [atWashington, atMoscow]) page.setDefaultTimeout(5_000);
     await Promise.all([openNotifications(atWashington), openNotifications(atMoscow)]);
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await Promise.all([stopStation(washington), stopStation(moscow)]);
-    tmp.remove();
+    await stations?.close();
   });
 
   it("a self-intersecting polygon is refused with the station's BAD_INPUT message, and nothing is written", async () => {
@@ -224,6 +189,28 @@ describe("notifications and zones in the console", () => {
     expect(await conflicts(moscow)).toEqual([expect.objectContaining({ a: id, b: "zone:power-plant" })]);
   }, 30_000);
 
+  it("Moscow shares its zone on the line: it leaves the Zones page, and Washington's panel shows the conflict with it", async () => {
+    await openZones(atMoscow);
+    const zone = atMoscow.locator(".zone-item", { hasText: "power-plant" });
+    await zone.getByRole("button", { name: "Share on a line…" }).click();
+    const dialog = atMoscow.getByRole("dialog", { name: "Share the zone “power-plant” on a line" });
+    // The station has one line: it is chosen already.
+    await dialog.getByRole("button", { name: "Share on the line" }).click();
+    await dialog.waitFor({ state: "detached", timeout: 5_000 });
+    await zone.waitFor({ state: "detached", timeout: 5_000 });
+
+    await openNotifications(atWashington);
+    const there = item(atWashington, EXERCISE);
+    await expect
+      .poll(() => there.locator(".notify-conflict-count").textContent(), { timeout: 10_000 })
+      .toBe("1 conflict");
+    expect(await there.locator(".notify-conflict").textContent()).toContain(
+      "with the zone “power-plant” Moscow shared on the line",
+    );
+    const [shared] = await conflicts(washington);
+    expect(await conflicts(moscow)).toEqual([shared]);
+  }, 30_000);
+
   it("a plan Moscow shares on the line leaves its Zones page and shows in Washington's panel", async () => {
     await openZones(atMoscow);
     const form = atMoscow.getByRole("form", { name: "Add a zone or plan" });
@@ -232,8 +219,8 @@ describe("notifications and zones in the console", () => {
     await form.getByLabel("Area (GeoJSON)").fill(JSON.stringify(square(40, 60, 0.5)));
     await form.getByLabel("Lowest altitude (m MSL)").fill("1000");
     await form.getByLabel("Highest altitude (m MSL)").fill("5000");
-    await form.getByLabel("From (UTC)").fill(at(5, 6));
-    await form.getByLabel("To (UTC)").fill(at(5, 12));
+    await form.getByLabel("From (UTC)").fill(afterMidnight(5, 6));
+    await form.getByLabel("To (UTC)").fill(afterMidnight(5, 12));
     await form.getByRole("button", { name: "Add", exact: true }).click();
     const plan = atMoscow.locator(".zone-item", { hasText: "patrol-north" });
     await plan.waitFor({ timeout: 5_000 });
@@ -251,7 +238,8 @@ describe("notifications and zones in the console", () => {
       .waitFor();
     await plan.waitFor({ state: "detached", timeout: 5_000 });
     await atMoscow.getByText("No plans.").waitFor();
-    expect(await atMoscow.locator(".zone-item").count()).toBe(1);
+    // Nothing private is left: the zone and the plan are both on the line now.
+    expect(await atMoscow.locator(".zone-item").count()).toBe(0);
 
     const shared = item(atWashington, PLAN);
     await shared.waitFor({ timeout: 10_000 });

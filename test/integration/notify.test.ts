@@ -1,14 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
-import {
-  initStation,
-  pairOnLine,
-  startStation,
-  stopStation,
-  waitFor,
-  type TestStation,
-} from "../helpers/stations.js";
+import { hotline, hotlineJson, type TempDir } from "../helpers/cli.js";
+import { startPairedStations, waitFor, type PairedStations, type TestStation } from "../helpers/stations.js";
+import { dayWindow, square } from "../helpers/volumes.js";
 
 interface Conflict {
   id: string;
@@ -25,28 +19,6 @@ interface Alarm {
   clearedAt: string | null;
 }
 
-/** A square of `size` degrees with its south-west corner at (lon, lat). */
-function square(lon: number, lat: number, size: number): { type: "Polygon"; coordinates: number[][][] } {
-  return {
-    type: "Polygon",
-    coordinates: [
-      [
-        [lon, lat],
-        [lon + size, lat],
-        [lon + size, lat + size],
-        [lon, lat + size],
-        [lon, lat],
-      ],
-    ],
-  };
-}
-
-const DAY = 86_400_000;
-const window = (fromDays: number, toDays: number) => ({
-  start: new Date(Math.floor(Date.now() / DAY) * DAY + fromDays * DAY).toISOString(),
-  end: new Date(Math.floor(Date.now() / DAY) * DAY + toDays * DAY).toISOString(),
-});
-
 /**
  * The issue's Done-when, with real stations: Washington notifies an exercise whose volume crosses
  * a zone Moscow protects and Moscow's own announced air activity; both stations list the shared
@@ -54,6 +26,7 @@ const window = (fromDays: number, toDays: number) => ({
  * clears them.
  */
 describe("notifications and conflicts between two stations", () => {
+  let stations: PairedStations;
   let tmp: TempDir;
   let washington: TestStation;
   let moscow: TestStation;
@@ -65,25 +38,14 @@ describe("notifications and conflicts between two stations", () => {
     (await hotlineJson<Alarm[]>(["alarms", "--dir", station.dir])).filter(
       (a) => a.code === "CONFLICT" && a.clearedAt === null,
     );
-  const file = (name: string, value: unknown) => {
-    const path = tmp.join(name);
-    writeFileSync(path, JSON.stringify(value));
-    return path;
-  };
 
   beforeAll(async () => {
-    tmp = tempDir();
-    [washington, moscow] = await Promise.all([
-      initStation(tmp.join("washington"), "Washington"),
-      initStation(tmp.join("moscow"), "Moscow"),
-    ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
-    line = (await pairOnLine(washington, [moscow])).line;
+    stations = await startPairedStations();
+    ({ tmp, washington, moscow, line } = stations);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([stopStation(washington), stopStation(moscow)]);
-    tmp.remove();
+    await stations?.close();
   });
 
   it("both stations list the same conflict, with the same id, and raise an alarm; Moscow also its zone's; a cancel clears them", async () => {
@@ -93,7 +55,7 @@ describe("notifications and conflicts between two stations", () => {
       "--name",
       "power-plant",
       "--file",
-      file("zone.json", square(35.0, 47.4, 0.2)),
+      tmp.writeJson("zone.json", square(35.0, 47.4, 0.2)),
       "--dir",
       moscow.dir,
     ]);
@@ -103,7 +65,7 @@ describe("notifications and conflicts between two stations", () => {
       "--line",
       line,
       "--file",
-      file("air.json", {
+      tmp.writeJson("air.json", {
         type: "air-activity",
         title: "Transport flights",
         description: "Scheduled transport flights",
@@ -111,7 +73,7 @@ describe("notifications and conflicts between two stations", () => {
           {
             geometry: square(35.3, 47.3, 0.5),
             altitude: { minMeters: 3000, maxMeters: 9000, ref: "MSL" },
-            time: window(1, 2),
+            time: dayWindow(1, 2),
           },
         ],
       }),
@@ -123,7 +85,7 @@ describe("notifications and conflicts between two stations", () => {
       "--line",
       line,
       "--file",
-      file("exercise.json", {
+      tmp.writeJson("exercise.json", {
         type: "exercise",
         title: "Air defence exercise",
         description: "Live firing, announced",
@@ -131,7 +93,7 @@ describe("notifications and conflicts between two stations", () => {
           {
             geometry: square(35.1, 47.5, 0.4),
             altitude: { minMeters: 0, maxMeters: 5000, ref: "MSL" },
-            time: window(1, 3),
+            time: dayWindow(1, 3),
           },
         ],
       }),
@@ -176,7 +138,7 @@ describe("notifications and conflicts between two stations", () => {
       "--line",
       line,
       "--file",
-      file("bad.json", {
+      tmp.writeJson("bad.json", {
         type: "exercise",
         title: "Upside down",
         description: "",
@@ -184,7 +146,7 @@ describe("notifications and conflicts between two stations", () => {
           {
             geometry: square(35.1, 47.5, 0.4),
             altitude: { minMeters: 5000, maxMeters: 0, ref: "MSL" },
-            time: window(1, 2),
+            time: dayWindow(1, 2),
           },
         ],
       }),
@@ -222,7 +184,7 @@ describe("notifications and conflicts between two stations", () => {
         ],
       ],
     };
-    const w = window(4, 5);
+    const w = dayWindow(4, 5);
     const added = await hotlineJson<{ kind: string }>([
       "zone",
       "add",
@@ -230,7 +192,7 @@ describe("notifications and conflicts between two stations", () => {
       "--name",
       "patrol",
       "--file",
-      file("plan.json", plan),
+      tmp.writeJson("plan.json", plan),
       "--min-alt",
       "1000",
       "--max-alt",
@@ -250,7 +212,7 @@ describe("notifications and conflicts between two stations", () => {
       "--name",
       "someday",
       "--file",
-      file("plan.json", plan),
+      tmp.writeJson("plan.json", plan),
       "--dir",
       moscow.dir,
     ]);
@@ -262,7 +224,7 @@ describe("notifications and conflicts between two stations", () => {
       "--line",
       line,
       "--file",
-      file("baltic.json", {
+      tmp.writeJson("baltic.json", {
         type: "exercise",
         title: "Baltic exercise",
         description: "",
@@ -306,17 +268,18 @@ describe("notifications and conflicts between two stations", () => {
       ]);
     const unknown = await share("nowhere");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^error NOT_FOUND: .*no such plan/);
+    expect(unknown.stderr).toMatch(/^error NOT_FOUND: .*no such zone or plan/);
     const notBounded = await share("someday");
     expect(notBounded.code).toBe(1);
     expect(notBounded.stderr).toMatch(/^error BAD_INPUT: .*bounded altitude band and time window/);
-    const zoneFile = file("zone2.json", square(30, 50, 1));
+    const zoneFile = tmp.writeJson("zone2.json", square(30, 50, 1));
     expect(
       (await hotline(["zone", "add", "--name", "corridor", "--file", zoneFile, "--dir", moscow.dir])).code,
     ).toBe(0);
-    const aZone = await share("corridor");
-    expect(aZone.code).toBe(1);
-    expect(aZone.stderr).toMatch(/^error BAD_INPUT: .*protected zone, not a plan/);
+    // A plan is shared as a notification: it needs a type and a title.
+    const untitled = await hotline(["zone", "share", "patrol", "--line", line, "--dir", moscow.dir]);
+    expect(untitled.code).toBe(1);
+    expect(untitled.stderr).toMatch(/^error BAD_INPUT: .*give its type and title/);
     const badType = await hotline([
       "zone",
       "share",

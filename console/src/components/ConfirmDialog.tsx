@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
+import { useModal } from "../modal";
 
 interface ConfirmDialogProps {
   title: string;
@@ -16,15 +17,8 @@ interface ConfirmDialogProps {
  * focus, so a key pressed once too often does not confirm.
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
-    cancel.current?.focus();
-    return () => element.close();
-  }, []);
+  const dialog = useModal(cancel);
   return (
     <dialog
       ref={dialog}

@@ -52,7 +52,7 @@ export function RecordPanel({ line, id }: { line: string; id: string }) {
                 {peer.match
                   ? t("record.match", { peer: peer.name })
                   : t("record.differ", { peer: peer.name })}{" "}
-                {!peer.match && peer.missing !== undefined && peer.extra !== undefined && (
+                {!peer.match && (
                   <>{t("record.gap", { peer: peer.name, missing: peer.missing, extra: peer.extra })} </>
                 )}
                 {peer.asOf === null ? (
@@ -69,7 +69,7 @@ export function RecordPanel({ line, id }: { line: string; id: string }) {
             <ul className="problems">
               {check.problems.map((problem, i) => (
                 <li key={i} className="error-text">
-                  <code>{problem.code}</code> {problem.message ?? problem.detail}
+                  <code>{problem.code}</code> {problem.detail}
                 </li>
               ))}
             </ul>

@@ -143,7 +143,7 @@ export function MapPage() {
     () => new Set((view?.conflicts ?? []).filter((c) => openAt(c.from, c.to, moment)).map((c) => c.id)),
     [view, moment],
   );
-  const parties = useMemo(() => partyNames(view?.notifications ?? [], t), [view, t]);
+  const parties = useMemo(() => partyNames(view?.notifications ?? [], t, view?.sharedZones ?? []), [view, t]);
   const span = useMemo(() => (view === null ? null : volumeSpan(view)), [view]);
   const listed = useMemo(() => {
     const shown = new Set(drawn.volumes.map((f) => f.properties.notification));

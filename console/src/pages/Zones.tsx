@@ -67,7 +67,7 @@ export function Zones() {
         <p role="status" className="ok-text">
           {done.kind === "shared" ? (
             <>
-              {t("zones.shared", {
+              {t(done.shared.kind === "plan" ? "zones.shared" : "zones.sharedZone", {
                 name: done.shared.plan,
                 line: done.shared.line.name,
                 seq: done.shared.seq,

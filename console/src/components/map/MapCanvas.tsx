@@ -2,7 +2,7 @@ import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useEffectEvent, useRef, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
-import type { MapConflict, MapVolume, Position, ZoneView } from "../../api-types";
+import type { MapConflict, MapVolume, Position } from "../../api-types";
 import { useLocale } from "../../i18n";
 import { loadBaseMap } from "./base-map";
 import { zonePolygons, type Drawn, type LatLonBounds } from "./map-data";
@@ -208,10 +208,10 @@ export function MapCanvas({
       add(g.zones, layer, { "data-zone": z.name, "data-kind": z.kind });
     }
 
-    function zoneTooltip(z: ZoneView): HTMLElement {
+    function zoneTooltip(z: Drawn["zones"][number]): HTMLElement {
       return tooltip([
         t(z.kind === "plan" ? "map.planNamed" : "map.zoneNamed", { name: z.name }),
-        t("map.private"),
+        z.sharedBy === undefined ? t("map.private") : t("map.sharedBy", { station: z.sharedBy }),
         altitudeBand(z.minAltitude, z.maxAltitude, { t, locale }),
         z.from === null && z.to === null ? t("map.always") : timeWindow(z.from, z.to, locale),
       ]);

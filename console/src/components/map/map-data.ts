@@ -34,7 +34,8 @@ export function volumeSpan(view: MapView): { min: number; max: number } | null {
 /** What the map draws after the operator's filters. */
 export interface Drawn {
   volumes: MapVolume[];
-  zones: ZoneView[];
+  /** this station's zones and plans, and the zones shared on its lines (with who shared them) */
+  zones: (ZoneView & { sharedBy?: string })[];
   conflicts: MapConflict[];
 }
 
@@ -56,7 +57,21 @@ export function drawnAt(view: MapView, options: { at: number | null; showCancell
       .filter((f) => options.showCancelled || f.properties.state !== "cancelled")
       .filter((f) => openAt(f.properties.start, f.properties.end, options.at))
       .sort((a, b) => rank(a) - rank(b)),
-    zones: view.zones.filter((z) => openAt(z.from, z.to, options.at)),
+    zones: [
+      ...view.zones,
+      ...view.sharedZones.map((z) => ({
+        name: z.name,
+        kind: "protected" as const,
+        geometry: z.geometry as ZoneView["geometry"],
+        minAltitude: z.minAltitude,
+        maxAltitude: z.maxAltitude,
+        from: z.from,
+        to: z.to,
+        createdBy: z.operator,
+        createdAt: z.time,
+        sharedBy: z.stationName,
+      })),
+    ].filter((z) => openAt(z.from, z.to, options.at)),
     conflicts: view.conflicts.filter((c) => c.overlap !== null && openAt(c.from, c.to, options.at)),
   };
 }

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { Conflict, NotificationView } from "../../api-types";
+import type { Conflict, NotificationView, SharedZoneView } from "../../api-types";
 import { formatNumber, utcDate } from "../../format";
 import { notificationOf, zoneRefOf } from "./map-data";
 
@@ -13,11 +13,17 @@ export type PartyNames = (ref: string) => string;
  * @param t the console's words
  * @returns a function naming each side of a conflict
  */
-export function partyNames(notifications: readonly NotificationView[], t: TFunction): PartyNames {
+export function partyNames(
+  notifications: readonly NotificationView[],
+  t: TFunction,
+  sharedZones: readonly SharedZoneView[] = [],
+): PartyNames {
   return (ref) => {
     const zone = zoneRefOf(ref);
     if (zone !== null)
       return t(zone.kind === "plan" ? "map.planNamed" : "map.zoneNamed", { name: zone.name });
+    const shared = sharedZones.find((z) => z.id === ref);
+    if (shared !== undefined) return `${t("map.zoneNamed", { name: shared.name })} (${shared.stationName})`;
     return notificationOf(ref, notifications)?.title ?? t("map.unknownParty", { id: ref.slice(0, 12) });
   };
 }

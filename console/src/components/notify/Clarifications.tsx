@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../api";
 import type { ClarificationView, NotificationView } from "../../api-types";
 import { useSession } from "../../session";
+import { useSubmit } from "../../submit";
 import { Time } from "../Time";
 import "./clarifications.css";
 
@@ -19,27 +20,18 @@ function TextForm({
   const { t } = useTranslation();
   const id = useId();
   const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit((failure) =>
+    failure instanceof ApiError
+      ? t("clarify.failedCode", { code: failure.code, message: failure.message })
+      : t("clarify.failed", { message: (failure as Error).message }),
+  );
 
   const send = (event: FormEvent) => {
     event.preventDefault();
-    if (text.trim() === "" || busy) return;
-    setBusy(true);
-    setError(null);
-    onSubmit(text.trim()).then(
-      () => {
-        setText("");
-        setBusy(false);
-      },
-      (failure: unknown) => {
-        setBusy(false);
-        setError(
-          failure instanceof ApiError
-            ? t("clarify.failedCode", { code: failure.code, message: failure.message })
-            : t("clarify.failed", { message: (failure as Error).message }),
-        );
-      },
+    if (text.trim() === "") return;
+    run(
+      () => onSubmit(text.trim()),
+      () => setText(""),
     );
   };
 

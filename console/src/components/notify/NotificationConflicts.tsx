@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { Conflict, NotificationView } from "../../api-types";
+import type { Conflict, NotificationView, SharedZoneView } from "../../api-types";
 import { AltitudeBand } from "./AltitudeBand";
 import { TimeWindow } from "./TimeWindow";
 
@@ -19,21 +19,27 @@ export function conflictsOfNotification(hash: string, conflicts: readonly Confli
  * @param hash the notification's current hash, as conflicts name it
  * @param conflicts the conflicts it is in
  * @param others the line's notifications, to name the other side of each conflict
+ * @param sharedZones the zones shared on the line, likewise
  */
 export function NotificationConflicts({
   hash,
   conflicts,
   others,
+  sharedZones,
 }: {
   hash: string;
   conflicts: Conflict[];
   others: NotificationView[];
+  sharedZones: SharedZoneView[];
 }) {
   const { t } = useTranslation();
   if (conflicts.length === 0) return null;
   const describe = (other: string) => {
     if (other.startsWith("zone:")) return t("notify.conflictWithZone", { name: other.slice(5) });
     if (other.startsWith("plan:")) return t("notify.conflictWithPlan", { name: other.slice(5) });
+    const zone = sharedZones.find((z) => z.id === other);
+    if (zone !== undefined)
+      return t("notify.conflictWithSharedZone", { name: zone.name, station: zone.stationName });
     const n = others.find((o) => o.hash === other);
     return n === undefined
       ? t("notify.conflictWithUnknown", { id: other.slice(0, 8) })

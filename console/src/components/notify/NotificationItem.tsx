@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { Conflict, NotificationView } from "../../api-types";
+import type { Conflict, NotificationView, SharedZoneView } from "../../api-types";
 import { formatNumber } from "../../format";
 import { useLocale } from "../../i18n";
 import { Link } from "../../router";
@@ -28,17 +28,20 @@ export function notificationMapPath(id: string): string {
  * @param notification the notification
  * @param conflicts the conflicts it is in
  * @param others the line's notifications, to name the other side of a conflict
+ * @param sharedZones the zones shared on the line, likewise
  * @param onChanged after something was written about it: fetch the notifications again
  */
 export function NotificationItem({
   notification: n,
   conflicts,
   others,
+  sharedZones,
   onChanged,
 }: {
   notification: NotificationView;
   conflicts: Conflict[];
   others: NotificationView[];
+  sharedZones: SharedZoneView[];
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
@@ -123,7 +126,7 @@ export function NotificationItem({
           </li>
         ))}
       </ol>
-      <NotificationConflicts hash={n.hash} conflicts={conflicts} others={others} />
+      <NotificationConflicts hash={n.hash} conflicts={conflicts} others={others} sharedZones={sharedZones} />
       <QuestionsToggle notification={n} onChanged={onChanged} />
       {mayCancel && (
         <div className="notify-actions">

@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api";
-import { bodyString, type Conflict, type LogEntry, type NotificationView } from "../../api-types";
+import {
+  bodyString,
+  type Conflict,
+  type LogEntry,
+  type NotificationView,
+  type SharedZoneView,
+} from "../../api-types";
 import { useSession } from "../../session";
 import "../../notify.css";
 import { conflictsOfNotification } from "./NotificationConflicts";
@@ -15,6 +21,8 @@ export const NOTIFY_KINDS: readonly string[] = [
   "notify.cancel",
   "clarify",
   "clarify.answer",
+  "zone.share",
+  "zone.withdraw",
 ];
 
 /**
@@ -43,6 +51,7 @@ export function NotificationsPanel({ line, entries, id }: { line: string; entrie
   const { session } = useSession();
   const [notifications, setNotifications] = useState<NotificationView[] | null>(null);
   const [conflicts, setConflicts] = useState<Conflict[]>([]);
+  const [sharedZones, setSharedZones] = useState<SharedZoneView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [conflictsError, setConflictsError] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
@@ -62,6 +71,10 @@ export function NotificationsPanel({ line, entries, id }: { line: string; entrie
         setError(null);
       },
       (failure: unknown) => current && setError((failure as Error).message),
+    );
+    api.sharedZones(line).then(
+      (found) => current && setSharedZones(found),
+      () => undefined, // a conflict's other side is then named by its id
     );
     api.conflicts(line).then(
       (found) => {
@@ -122,6 +135,7 @@ export function NotificationsPanel({ line, entries, id }: { line: string; entrie
               notification={n}
               conflicts={conflictsOfNotification(n.hash, conflicts)}
               others={notifications}
+              sharedZones={sharedZones}
               onChanged={reload}
             />
           ))}

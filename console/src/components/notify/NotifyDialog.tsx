@@ -1,7 +1,11 @@
-import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api";
-import { NOTIFY_TYPES, type NotifyType } from "../../api-types";
+import type { NotifyType } from "../../api-types";
+import { useSubmit } from "../../submit";
+import { FormDialog } from "../FormDialog";
+import { Refusal } from "../Refusal";
+import { NotificationFields } from "./NotificationFields";
 import { notificationBody, readNotificationFile, type NotificationFile } from "./notification-file";
 
 type Field = "type" | "title" | "description";
@@ -25,16 +29,7 @@ export function NotifyDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const ids = {
-    title: useId(),
-    type: useId(),
-    name: useId(),
-    description: useId(),
-    file: useId(),
-    text: useId(),
-    hint: useId(),
-  };
-  const dialog = useRef<HTMLDialogElement>(null);
+  const ids = { file: useId(), text: useId(), hint: useId() };
   const first = useRef<HTMLSelectElement>(null);
   const [type, setType] = useState<NotifyType | "">("");
   const [title, setTitle] = useState("");
@@ -47,22 +42,13 @@ export function NotifyDialog({
   const [text, setText] = useState("");
   const [file, setFile] = useState<NotificationFile>({ kind: "empty" });
   const [fileName, setFileName] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
-    first.current?.focus();
-    return () => element.close();
-  }, []);
+  const submission = useSubmit();
 
   const take = (next: string) => {
     setText(next);
     const read = readNotificationFile(next);
     setFile(read);
-    setRefusal(null);
+    submission.setError(null);
     if (read.kind !== "notification" && read.kind !== "features") return;
     if (!typed.type && read.type !== undefined) setType(read.type);
     if (!typed.title && read.title !== undefined) setTitle(read.title);
@@ -78,122 +64,76 @@ export function NotifyDialog({
       .then(take, (failure: unknown) => setFile({ kind: "notJson", message: (failure as Error).message }));
   };
 
-  const edit = (field: Field, value: string) => {
+  const edit = <T extends string>(field: Field, value: T, set: (value: T) => void) => {
     // Emptied again, a field is the file's to fill once more.
     setTyped((before) => ({ ...before, [field]: value !== "" }));
-    if (field === "type") setType(NOTIFY_TYPES.find((x) => x === value) ?? "");
-    else if (field === "title") setTitle(value);
-    else setDescription(value);
+    set(value);
   };
 
   const ready =
     (file.kind === "notification" || file.kind === "features") && type !== "" && title.trim() !== "";
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!ready || busy) return;
-    setBusy(true);
-    setRefusal(null);
+    if (!ready) return;
     const body = notificationBody(file, { type, title: title.trim(), description: description.trim() });
-    api.notify(line, body).then(
+    submission.run(
+      () => api.notify(line, body),
       (written) => {
         onNotified(written.seq);
         onClose();
-      },
-      (failure: unknown) => {
-        setBusy(false);
-        setRefusal((failure as Error).message);
       },
     );
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="confirm-dialog form-dialog notify-dialog"
-      aria-labelledby={ids.title}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <FormDialog
+      title={t("notify.dialogTitle")}
+      className="notify-dialog"
+      initialFocus={first}
+      closeLabel={t("notify.close")}
+      submitLabel={submission.busy ? t("notify.sending") : t("notify.submit")}
+      submitDisabled={!ready || submission.busy}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit}>
-        <h2 id={ids.title}>{t("notify.dialogTitle")}</h2>
-        <div className="dialog-body">
-          <div className="form-grid">
-            <label htmlFor={ids.type}>{t("notify.type")}</label>
-            <select
-              id={ids.type}
-              ref={first}
-              value={type}
-              required
-              onChange={(e) => edit("type", e.target.value)}
-            >
-              <option value="">{t("notify.chooseType")}</option>
-              {NOTIFY_TYPES.map((x) => (
-                <option key={x} value={x}>
-                  {t(`notifyType.${x}`)}
-                </option>
-              ))}
-            </select>
-            <label htmlFor={ids.name}>{t("notify.titleField")}</label>
-            <input
-              id={ids.name}
-              value={title}
-              required
-              maxLength={200}
-              onChange={(e) => edit("title", e.target.value)}
-            />
-            <label htmlFor={ids.description}>{t("notify.description")}</label>
-            <textarea
-              id={ids.description}
-              value={description}
-              rows={2}
-              maxLength={4000}
-              dir="auto"
-              onChange={(e) => edit("description", e.target.value)}
-            />
-            <label htmlFor={ids.file}>{t("notify.volumesFile")}</label>
-            <span className="notify-file">
-              <input
-                id={ids.file}
-                type="file"
-                accept=".json,.geojson,application/json,application/geo+json"
-                onChange={load}
-              />
-              {fileName !== null && <span className="muted small">{fileName}</span>}
-            </span>
-            <label htmlFor={ids.text}>{t("notify.volumesText")}</label>
-            <textarea
-              id={ids.text}
-              className="mono notify-json"
-              value={text}
-              rows={8}
-              spellCheck={false}
-              aria-describedby={ids.hint}
-              onChange={(e) => take(e.target.value)}
-            />
-          </div>
-          <p id={ids.hint} className="muted small notify-hint">
-            {t("notify.volumesHint")}
-          </p>
-          <FileSummary file={file} />
-          {refusal !== null && (
-            <div role="alert" className="notify-refusal">
-              <p className="error-text">{t("notify.refused")}</p>
-              <p className="notify-refusal-message">{refusal}</p>
-            </div>
-          )}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t("notify.close")}
-          </button>
-          <button type="submit" className="primary" disabled={!ready || busy}>
-            {busy ? t("notify.sending") : t("notify.submit")}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <div className="form-grid">
+        <NotificationFields
+          type={type}
+          title={title}
+          description={description}
+          descriptionRows={2}
+          typeRef={first}
+          onType={(value) => edit("type", value, setType)}
+          onTitle={(value) => edit("title", value, setTitle)}
+          onDescription={(value) => edit("description", value, setDescription)}
+        />
+        <label htmlFor={ids.file}>{t("notify.volumesFile")}</label>
+        <span className="notify-file">
+          <input
+            id={ids.file}
+            type="file"
+            accept=".json,.geojson,application/json,application/geo+json"
+            onChange={load}
+          />
+          {fileName !== null && <span className="muted small">{fileName}</span>}
+        </span>
+        <label htmlFor={ids.text}>{t("notify.volumesText")}</label>
+        <textarea
+          id={ids.text}
+          className="mono notify-json"
+          value={text}
+          rows={8}
+          spellCheck={false}
+          aria-describedby={ids.hint}
+          onChange={(e) => take(e.target.value)}
+        />
+      </div>
+      <p id={ids.hint} className="muted small notify-hint">
+        {t("notify.volumesHint")}
+      </p>
+      <FileSummary file={file} />
+      {submission.error !== null && <Refusal heading={t("notify.refused")} message={submission.error} />}
+    </FormDialog>
   );
 }
 

@@ -9,6 +9,8 @@ export const NOTIFY_SYSTEM_KINDS: readonly string[] = [
   "notify.cancel",
   "clarify",
   "clarify.answer",
+  "zone.share",
+  "zone.withdraw",
 ];
 
 /**
@@ -34,6 +36,17 @@ export function NotifySystemText({ entry, byHash }: { entry: LogEntry; byHash: M
         : of;
   const notification = notificationId === undefined ? undefined : byHash.get(notificationId);
   const title = bodyString(notification?.body ?? body, "title") ?? "…";
+  if (entry.kind === "zone.share" || entry.kind === "zone.withdraw") {
+    const share = entry.kind === "zone.share" ? entry : byHash.get(of);
+    const name = bodyString(share?.body ?? {}, "name") ?? "…";
+    const reason = entry.kind === "zone.withdraw" ? bodyString(body, "reason") : undefined;
+    return (
+      <>
+        {t(entry.kind === "zone.share" ? "system.zoneShare" : "system.zoneWithdraw", { ...who, name })}
+        {reason !== undefined && reason !== "" && <q className="note">{reason}</q>}
+      </>
+    );
+  }
   let text: string;
   let quote: string | undefined;
   switch (entry.kind) {

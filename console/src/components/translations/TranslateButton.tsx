@@ -1,10 +1,12 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api";
 import { languageName } from "../../format";
 import { useLocale } from "../../i18n";
 import { messageLangs } from "../../message-langs";
 import { useSession } from "../../session";
+import { useSubmit } from "../../submit";
+import { FormDialog } from "../FormDialog";
 
 interface TranslateProps {
   /** the original's hash */
@@ -43,8 +45,7 @@ function TranslateDialog({
   const { t, i18n } = useTranslation();
   const locale = useLocale();
   const { session } = useSession();
-  const ids = { title: useId(), lang: useId(), text: useId(), translator: useId(), machine: useId() };
-  const dialog = useRef<HTMLDialogElement>(null);
+  const ids = { lang: useId(), text: useId(), translator: useId(), machine: useId() };
   const textarea = useRef<HTMLTextAreaElement>(null);
   const own = session.operator.lang ?? i18n.language;
   const langs = messageLangs(own).filter((l) => l.toLowerCase() !== lang.toLowerCase());
@@ -52,107 +53,80 @@ function TranslateDialog({
   const [translation, setTranslation] = useState("");
   const [translator, setTranslator] = useState(session.operator.name);
   const [machine, setMachine] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
-    textarea.current?.focus();
-    return () => element.close();
-  }, []);
+  const submission = useSubmit((failure) => t("translation.failed", { message: (failure as Error).message }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (translation.trim() === "" || translator.trim() === "" || busy) return;
-    setBusy(true);
-    setError(null);
-    api.translate({ entry, lang: target, text: translation, translator: translator.trim(), machine }).then(
+    if (translation.trim() === "" || translator.trim() === "") return;
+    submission.run(
+      () => api.translate({ entry, lang: target, text: translation, translator: translator.trim(), machine }),
       () => {
         onAttached();
         onClose();
-      },
-      (failure: unknown) => {
-        setBusy(false);
-        setError(t("translation.failed", { message: (failure as Error).message }));
       },
     );
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="confirm-dialog form-dialog"
-      aria-labelledby={ids.title}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <FormDialog
+      title={t("translation.dialogTitle")}
+      initialFocus={textarea}
+      closeLabel={t("translation.cancel")}
+      submitLabel={submission.busy ? t("translation.attaching") : t("translation.submit")}
+      submitDisabled={submission.busy || translation.trim() === ""}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit}>
-        <h2 id={ids.title}>{t("translation.dialogTitle")}</h2>
-        <div className="dialog-body">
-          <p className="muted small">
-            {t("translation.originalLabel", { lang })} · {t("translation.original")}
-          </p>
-          <blockquote className="original-quote" lang={lang} dir="auto">
-            {text}
-          </blockquote>
-          <div className="form-grid">
-            <label htmlFor={ids.lang}>{t("translation.language")}</label>
-            <select id={ids.lang} value={target} onChange={(e) => setTarget(e.target.value)}>
-              {langs.map((l) => (
-                <option key={l} value={l}>
-                  {l} — {languageName(l, locale)}
-                </option>
-              ))}
-            </select>
-            <label htmlFor={ids.text}>{t("translation.text")}</label>
-            <textarea
-              id={ids.text}
-              value={translation}
-              lang={target}
-              dir="auto"
-              rows={5}
-              required
-              ref={textarea}
-              onChange={(e) => setTranslation(e.target.value)}
-            />
-            <label htmlFor={ids.translator}>{t("translation.translator")}</label>
-            <input
-              id={ids.translator}
-              value={translator}
-              required
-              maxLength={100}
-              onChange={(e) => setTranslator(e.target.value)}
-            />
-            <span />
-            <span className="inline-check">
-              <input
-                id={ids.machine}
-                type="checkbox"
-                checked={machine}
-                onChange={(e) => setMachine(e.target.checked)}
-              />
-              <label htmlFor={ids.machine}>{t("translation.machineCheck")}</label>
-            </span>
-          </div>
-          {error !== null && (
-            <p role="alert" className="error-text">
-              {error}
-            </p>
-          )}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t("translation.cancel")}
-          </button>
-          <button type="submit" className="primary" disabled={busy || translation.trim() === ""}>
-            {busy ? t("translation.attaching") : t("translation.submit")}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <p className="muted small">
+        {t("translation.originalLabel", { lang })} · {t("translation.original")}
+      </p>
+      <blockquote className="original-quote" lang={lang} dir="auto">
+        {text}
+      </blockquote>
+      <div className="form-grid">
+        <label htmlFor={ids.lang}>{t("translation.language")}</label>
+        <select id={ids.lang} value={target} onChange={(e) => setTarget(e.target.value)}>
+          {langs.map((l) => (
+            <option key={l} value={l}>
+              {l} — {languageName(l, locale)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={ids.text}>{t("translation.text")}</label>
+        <textarea
+          id={ids.text}
+          value={translation}
+          lang={target}
+          dir="auto"
+          rows={5}
+          required
+          ref={textarea}
+          onChange={(e) => setTranslation(e.target.value)}
+        />
+        <label htmlFor={ids.translator}>{t("translation.translator")}</label>
+        <input
+          id={ids.translator}
+          value={translator}
+          required
+          maxLength={100}
+          onChange={(e) => setTranslator(e.target.value)}
+        />
+        <span />
+        <span className="inline-check">
+          <input
+            id={ids.machine}
+            type="checkbox"
+            checked={machine}
+            onChange={(e) => setMachine(e.target.checked)}
+          />
+          <label htmlFor={ids.machine}>{t("translation.machineCheck")}</label>
+        </span>
+      </div>
+      {submission.error !== null && (
+        <p role="alert" className="error-text">
+          {submission.error}
+        </p>
+      )}
+    </FormDialog>
   );
 }

@@ -2,6 +2,8 @@ import { useId, useState, type ChangeEvent, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api";
 import type { ZoneView } from "../../api-types";
+import { useSubmit } from "../../submit";
+import { Refusal } from "../Refusal";
 import { metres, utcIso } from "./zone-times";
 
 /**
@@ -33,8 +35,7 @@ export function AddZoneForm({ onAdded }: { onAdded: (zone: ZoneView) => void }) 
   const [max, setMax] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const submission = useSubmit();
   const [fileKey, setFileKey] = useState(0);
 
   let parsed: unknown = undefined;
@@ -50,43 +51,36 @@ export function AddZoneForm({ onAdded }: { onAdded: (zone: ZoneView) => void }) 
   const load = (event: ChangeEvent<HTMLInputElement>) => {
     const chosen = event.target.files?.[0];
     if (chosen === undefined) return;
-    chosen.text().then(setGeojson, (failure: unknown) => setError((failure as Error).message));
+    chosen.text().then(setGeojson, (failure: unknown) => submission.setError((failure as Error).message));
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy || parsed === undefined || name.trim() === "") return;
-    setBusy(true);
-    setError(null);
+    if (parsed === undefined || name.trim() === "") return;
     const band = { minAltitude: metres(min), maxAltitude: metres(max) };
     const window = { from: utcIso(from), to: utcIso(to) };
-    api
-      .addZone({
-        name: name.trim(),
-        kind,
-        geojson: parsed,
-        ...(band.minAltitude === undefined ? {} : { minAltitude: band.minAltitude }),
-        ...(band.maxAltitude === undefined ? {} : { maxAltitude: band.maxAltitude }),
-        ...(window.from === undefined ? {} : { from: window.from }),
-        ...(window.to === undefined ? {} : { to: window.to }),
-      })
-      .then(
-        (zone) => {
-          setBusy(false);
-          setName("");
-          setGeojson("");
-          setMin("");
-          setMax("");
-          setFrom("");
-          setTo("");
-          setFileKey((k) => k + 1);
-          onAdded(zone);
-        },
-        (failure: unknown) => {
-          setBusy(false);
-          setError((failure as Error).message);
-        },
-      );
+    const zone = {
+      name: name.trim(),
+      kind,
+      geojson: parsed,
+      ...(band.minAltitude === undefined ? {} : { minAltitude: band.minAltitude }),
+      ...(band.maxAltitude === undefined ? {} : { maxAltitude: band.maxAltitude }),
+      ...(window.from === undefined ? {} : { from: window.from }),
+      ...(window.to === undefined ? {} : { to: window.to }),
+    };
+    submission.run(
+      () => api.addZone(zone),
+      (added) => {
+        setName("");
+        setGeojson("");
+        setMin("");
+        setMax("");
+        setFrom("");
+        setTo("");
+        setFileKey((k) => k + 1);
+        onAdded(added);
+      },
+    );
   };
 
   return (
@@ -203,19 +197,14 @@ export function AddZoneForm({ onAdded }: { onAdded: (zone: ZoneView) => void }) 
           {t("zones.timeHint")}
         </p>
       </div>
-      {error !== null && (
-        <div role="alert" className="notify-refusal">
-          <p className="error-text">{t("zones.addFailed")}</p>
-          <p className="notify-refusal-message">{error}</p>
-        </div>
-      )}
+      {submission.error !== null && <Refusal heading={t("zones.addFailed")} message={submission.error} />}
       <div className="dialog-actions">
         <button
           type="submit"
           className="primary"
-          disabled={busy || name.trim() === "" || parsed === undefined}
+          disabled={submission.busy || name.trim() === "" || parsed === undefined}
         >
-          {busy ? t("zones.adding") : t("zones.addSubmit")}
+          {submission.busy ? t("zones.adding") : t("zones.addSubmit")}
         </button>
       </div>
     </form>

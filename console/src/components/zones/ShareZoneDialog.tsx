@@ -1,13 +1,18 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api";
-import { NOTIFY_TYPES, type LineSummary, type NotifyType, type ZoneView } from "../../api-types";
+import type { LineSummary, NotifyType, ZoneView } from "../../api-types";
+import { useSubmit } from "../../submit";
+import { FormDialog } from "../FormDialog";
 import { AltitudeBand } from "../notify/AltitudeBand";
+import { NotificationFields } from "../notify/NotificationFields";
 import { TimeWindow } from "../notify/TimeWindow";
+import { Refusal } from "../Refusal";
 
-/** Where a plan went: the line it was notified on, and the notification's entry. */
+/** Where a zone or plan went: the line it was shared on, and the entry. */
 export interface Shared {
   plan: string;
+  kind: ZoneView["kind"];
   line: LineSummary;
   hash: string;
   seq: number;
@@ -15,9 +20,10 @@ export interface Shared {
 
 /**
  * "Share on a line…": notifies a plan on a line as one volume (its area, band and window), with
- * a type, title and description; the station then drops the private plan.
+ * a type, title and description; or shares a protected zone there, so that every participant
+ * computes its conflicts. The station then drops its private copy.
  *
- * @param plan the plan, with a bounded band and window
+ * @param plan the plan (with a bounded band and window) or protected zone
  * @param onShared after the notification is written
  * @param onClose when the dialog is closed
  */
@@ -31,24 +37,15 @@ export function ShareZoneDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const ids = { title: useId(), line: useId(), type: useId(), name: useId(), description: useId() };
-  const dialog = useRef<HTMLDialogElement>(null);
+  const lineId = useId();
   const first = useRef<HTMLSelectElement>(null);
   const [lines, setLines] = useState<LineSummary[] | null>(null);
   const [line, setLine] = useState("");
   const [type, setType] = useState<NotifyType | "">("");
   const [title, setTitle] = useState(plan.name);
   const [description, setDescription] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
-    first.current?.focus();
-    return () => element.close();
-  }, []);
+  const submission = useSubmit();
+  const { setError } = submission;
 
   useEffect(() => {
     api.lines().then(
@@ -58,115 +55,76 @@ export function ShareZoneDialog({
       },
       (failure: unknown) => setError(t("zones.linesFailed", { message: (failure as Error).message })),
     );
-  }, [t]);
+  }, [t, setError]);
 
   const chosen = lines?.find((l) => l.id === line);
+  const isPlan = plan.kind === "plan";
+  const ready = chosen !== undefined && (!isPlan || (type !== "" && title.trim() !== ""));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy || chosen === undefined || type === "" || title.trim() === "") return;
-    setBusy(true);
-    setError(null);
+    if (!ready) return;
     const trimmed = description.trim();
-    api
-      .shareZone(plan.name, {
-        line: chosen.id,
-        type,
-        title: title.trim(),
-        ...(trimmed === "" ? {} : { description: trimmed }),
-      })
-      .then(
-        (written) => {
-          onShared({ plan: plan.name, line: chosen, ...written });
-          onClose();
-        },
-        (failure: unknown) => {
-          setBusy(false);
-          setError((failure as Error).message);
-        },
-      );
+    submission.run(
+      () =>
+        api.shareZone(
+          plan.name,
+          isPlan && type !== ""
+            ? {
+                line: chosen.id,
+                type,
+                title: title.trim(),
+                ...(trimmed === "" ? {} : { description: trimmed }),
+              }
+            : { line: chosen.id },
+        ),
+      (written) => {
+        onShared({ plan: plan.name, kind: plan.kind, line: chosen, ...written });
+        onClose();
+      },
+    );
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="confirm-dialog form-dialog"
-      aria-labelledby={ids.title}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
+    <FormDialog
+      title={t(isPlan ? "zones.shareTitle" : "zones.shareZoneTitle", { name: plan.name })}
+      initialFocus={first}
+      closeLabel={t("notify.close")}
+      submitLabel={
+        submission.busy ? t("notify.sending") : t(isPlan ? "zones.shareSubmit" : "zones.shareZoneSubmit")
+      }
+      submitDisabled={submission.busy || !ready}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit}>
-        <h2 id={ids.title}>{t("zones.shareTitle", { name: plan.name })}</h2>
-        <div className="dialog-body">
-          <p>
-            <AltitudeBand min={plan.minAltitude} max={plan.maxAltitude} />
-            {" · "}
-            <TimeWindow start={plan.from} end={plan.to} />
-          </p>
-          <p className="muted small">{t("zones.shareText")}</p>
-          <div className="form-grid">
-            <label htmlFor={ids.line}>{t("zones.line")}</label>
-            <select id={ids.line} ref={first} value={line} required onChange={(e) => setLine(e.target.value)}>
-              <option value="">{lines === null ? t("app.loading") : t("zones.chooseLine")}</option>
-              {(lines ?? []).map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-            <label htmlFor={ids.type}>{t("notify.type")}</label>
-            <select
-              id={ids.type}
-              value={type}
-              required
-              onChange={(e) => setType(NOTIFY_TYPES.find((x) => x === e.target.value) ?? "")}
-            >
-              <option value="">{t("notify.chooseType")}</option>
-              {NOTIFY_TYPES.map((x) => (
-                <option key={x} value={x}>
-                  {t(`notifyType.${x}`)}
-                </option>
-              ))}
-            </select>
-            <label htmlFor={ids.name}>{t("notify.titleField")}</label>
-            <input
-              id={ids.name}
-              value={title}
-              required
-              maxLength={200}
-              onChange={(e) => setTitle(e.target.value)}
-            />
-            <label htmlFor={ids.description}>{t("notify.description")}</label>
-            <textarea
-              id={ids.description}
-              value={description}
-              rows={3}
-              maxLength={4000}
-              dir="auto"
-              onChange={(e) => setDescription(e.target.value)}
-            />
-          </div>
-          {error !== null && (
-            <div role="alert" className="notify-refusal">
-              <p className="error-text">{t("zones.shareFailed")}</p>
-              <p className="notify-refusal-message">{error}</p>
-            </div>
-          )}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t("notify.close")}
-          </button>
-          <button
-            type="submit"
-            className="primary"
-            disabled={busy || chosen === undefined || type === "" || title.trim() === ""}
-          >
-            {busy ? t("notify.sending") : t("zones.shareSubmit")}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <p>
+        <AltitudeBand min={plan.minAltitude} max={plan.maxAltitude} />
+        {" · "}
+        <TimeWindow start={plan.from} end={plan.to} />
+      </p>
+      <p className="muted small">{t(isPlan ? "zones.shareText" : "zones.shareZoneText")}</p>
+      <div className="form-grid">
+        <label htmlFor={lineId}>{t("zones.line")}</label>
+        <select id={lineId} ref={first} value={line} required onChange={(e) => setLine(e.target.value)}>
+          <option value="">{lines === null ? t("app.loading") : t("zones.chooseLine")}</option>
+          {(lines ?? []).map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+        {isPlan && (
+          <NotificationFields
+            type={type}
+            title={title}
+            description={description}
+            descriptionRows={3}
+            onType={setType}
+            onTitle={setTitle}
+            onDescription={setDescription}
+          />
+        )}
+      </div>
+      {submission.error !== null && <Refusal heading={t("zones.shareFailed")} message={submission.error} />}
+    </FormDialog>
   );
 }

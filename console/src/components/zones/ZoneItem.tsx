@@ -20,7 +20,8 @@ export function zoneMapPath(name: string): string {
 
 /**
  * One of this station's zones or plans: its kind, band, window, who added it and when; "Show on
- * map", "Share on a line…" for a plan, "Remove" for supervisors.
+ * map", "Share on a line…" (a plan as a notification, a zone as a shared zone), "Remove" for
+ * supervisors.
  *
  * @param zone the zone
  * @param onRemoved after it was removed
@@ -69,12 +70,12 @@ export function ZoneItem({
         <strong className="zone-name">{zone.name}</strong>
         <span className="zone-actions">
           <Link to={zoneMapPath(zone.name)}>{t("zones.showOnMap")}</Link>
-          {zone.kind === "plan" && role !== "observer" && (
+          {role !== "observer" && (
             <button
               type="button"
               className="small-action"
-              disabled={!bounded}
-              title={bounded ? undefined : t("zones.shareNeedsBounds")}
+              disabled={zone.kind === "plan" && !bounded}
+              title={zone.kind === "plan" && !bounded ? t("zones.shareNeedsBounds") : undefined}
               onClick={() => setSharing(true)}
             >
               {t("zones.share")}
