@@ -53,7 +53,11 @@ export type {
   StationStatus as Status,
   WhoAmI as Whoami,
 } from "../../src/station/views.js";
-export type { RecordSummary as RecordCheck, SessionView as Session } from "../../src/api/views.js";
+export type {
+  RecordSummary as RecordCheck,
+  SessionView as Session,
+  StationIdentity,
+} from "../../src/api/views.js";
 
 // The server's lists are values in modules that bundle zod and turf, so the console keeps copies;
 // typed as the server's tuples, they cannot differ from them in members or order.

@@ -16,6 +16,7 @@ import type {
   Verdict,
   Whoami,
   SharedZoneView,
+  StationIdentity,
   ZoneView,
 } from "./api-types";
 
@@ -102,6 +103,8 @@ const line = (id: string): string => `/api/lines/${encodeURIComponent(id)}`;
 /** The operator API, one function per route the console uses. */
 export const api = {
   session: () => request<Session>("GET", "/api/session"),
+  /** which station this is: public, for the sign-in page */
+  station: () => request<StationIdentity>("GET", "/api/station"),
   signIn: (operator: string, password: string) =>
     request<Session>("POST", "/api/session", { operator, password }),
   signOut: () => request<undefined>("DELETE", "/api/session"),

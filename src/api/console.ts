@@ -16,7 +16,7 @@ import {
   type StationStatus,
 } from "../station/mod.js";
 import { type Sessions, ThrottledError } from "./sessions.js";
-import type { RecordSummary } from "./views.js";
+import type { RecordSummary, StationIdentity } from "./views.js";
 
 const SIGN_IN = z.strictObject({
   operator: z.string().min(1).max(64),
@@ -54,6 +54,19 @@ export async function consoleRoutes(
       const session = sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
       return sessions.view(session);
+    },
+  );
+  api.get(
+    "/api/station",
+    {
+      schema: {
+        summary:
+          "Which station this is (name and key fingerprint), for the sign-in page: public, so an operator can check it before giving a password",
+      },
+    },
+    async (): Promise<StationIdentity> => {
+      const me = station.whoami();
+      return { name: me.name, fingerprint: me.fingerprint };
     },
   );
   api.post(

@@ -125,7 +125,7 @@ export async function buildApiServer(
     }
     delete request.headers[OPERATOR_HEADER]; // only the session names the operator
     const route = `${request.method} ${request.routeOptions.url ?? ""}`;
-    if (route === "POST /api/session" || route === "GET /api/session") return;
+    if (route === "POST /api/session" || route === "GET /api/session" || route === "GET /api/station") return;
     const session = sessions.find(request.cookies[sessions.cookie]);
     if (session === null) {
       throw new HotlineError(

@@ -14,6 +14,12 @@ export interface SessionView {
   station: { id: string; name: string; fingerprint: string; url: string };
 }
 
+/** What the sign-in page shows before anyone signs in: which station this is. */
+export interface StationIdentity {
+  name: string;
+  fingerprint: string;
+}
+
 /** What a line's record panel shows. */
 export interface RecordSummary {
   line: string;

@@ -89,6 +89,11 @@ describe("console sessions", () => {
     const anonymous = await fetch(`${base}/api/status`);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as ApiError).error.code).toBe("UNAUTHORIZED");
+    // Only which station this is, for the sign-in page: its name and key fingerprint, nothing more.
+    const identity = await fetch(`${base}/api/station`);
+    expect(identity.status).toBe(200);
+    const whoami = await hotlineJson<{ name: string; fingerprint: string }>(["whoami", "--dir", station.dir]);
+    expect(await identity.json()).toEqual({ name: whoami.name, fingerprint: whoami.fingerprint });
 
     const admin = await signIn("admin", station.adminPassword);
     const cookie = cookieOf(admin);

@@ -48,6 +48,8 @@ describe("the operator console in a real browser", () => {
     const context = await stations.newContext();
     const page = await context.newPage();
     await page.goto(consoleOf(washington));
+    // The page says which station it is before anyone gives a password.
+    await page.locator(".signin-station", { hasText: "Station Washington" }).waitFor();
     await page.getByLabel("Operator").fill("admin");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -120,8 +122,11 @@ describe("the operator console in a real browser", () => {
     await page.locator(".health-up").first().waitFor({ timeout: 10_000 });
     const killedAt = Date.now();
     await stopStation(moscow, "SIGKILL");
-    await page.locator(".health-down").first().waitFor({ timeout: 6_000 });
-    expect(Date.now() - killedAt).toBeLessThan(6_000);
+    // Detection takes about 2 × the 1 s test interval + the timeout, and the board hears of it
+    // within the 2 s status push; a loaded machine adds seconds. How fast, exactly, is the
+    // bench's row ("time to detect a dead peer"), not this test's.
+    await page.locator(".health-down").first().waitFor({ timeout: 10_000 });
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(await page.locator(".health-down").first().textContent()).toMatch(/down/i);
     // The header's alarm count, shown on every page, counts it.
     await expect.poll(async () => (await page.locator(".alarm-link").textContent()) ?? "").toMatch(/[1-9]/);

@@ -1,7 +1,7 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../api";
-import type { Session } from "../api-types";
+import type { Session, StationIdentity } from "../api-types";
 import { useNow } from "../clock";
 import { LanguageSelect } from "../components/LanguageSelect";
 
@@ -17,6 +17,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [error, setError] = useState<string | null>(null);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const wait = retryAt === null ? 0 : Math.ceil((retryAt - now) / 1000);
+  // Which station this is, before any password is given: name and key fingerprint.
+  const [station, setStation] = useState<StationIdentity | null>(null);
+  useEffect(() => {
+    api.station().then(setStation, () => undefined);
+  }, []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -50,6 +55,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <h1>
           hotline <span className="muted">{t("signIn.console")}</span>
         </h1>
+        {station !== null && (
+          <p className="signin-station">
+            {t("signIn.station")} <strong>{station.name}</strong>
+            <br />
+            <span className="muted small">
+              {t("signIn.fingerprint")} <code>{station.fingerprint}</code>
+            </span>
+          </p>
+        )}
         <form onSubmit={submit} className="signin-form" aria-describedby="signin-status">
           <label htmlFor={operatorId}>{t("signIn.operator")}</label>
           <input
