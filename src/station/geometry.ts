@@ -50,6 +50,28 @@ export function bboxOf(polygons: readonly Position[][][]): [number, number, numb
 }
 
 /**
+ * A zone's shape: its area, and a band and window whose missing bounds are unbounded.
+ *
+ * @param geometry the zone's area
+ * @param bounds its altitude band (metres MSL) and window (UTC ISO); null: unbounded
+ * @returns its shape, with ±Infinity for the missing bounds
+ */
+export function zoneShape(
+  geometry: VolumeGeometry,
+  bounds: { minAltitude: number | null; maxAltitude: number | null; from: string | null; to: string | null },
+): Shape {
+  const polygons = polygonsOf(geometry);
+  return {
+    polygons,
+    bbox: bboxOf(polygons),
+    minAltitude: bounds.minAltitude ?? -Infinity,
+    maxAltitude: bounds.maxAltitude ?? Infinity,
+    start: bounds.from === null ? -Infinity : Date.parse(bounds.from),
+    end: bounds.to === null ? Infinity : Date.parse(bounds.to),
+  };
+}
+
+/**
  * @param volume a notification's volume (checked by its schema)
  * @returns its shape
  */

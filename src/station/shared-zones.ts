@@ -1,7 +1,7 @@
 import { HotlineError, type BodyOf, type VolumeGeometry } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { OwnedVolume } from "./conflicts.js";
-import { bboxOf, polygonsOf } from "./geometry.js";
+import { zoneShape } from "./geometry.js";
 import type { Station } from "./station.js";
 import type { SharedZoneView } from "./views.js";
 
@@ -56,23 +56,7 @@ export function sharedZonesOf(station: Station, line: string): SharedZoneView[] 
 export function sharedZoneVolumes(zones: readonly SharedZoneView[]): OwnedVolume[] {
   return zones
     .filter((z) => z.state === "active")
-    .map((z) => {
-      const polygons = polygonsOf(z.geometry);
-      return {
-        owner: z.id,
-        index: 0,
-        line: z.line,
-        critical: false,
-        shape: {
-          polygons,
-          bbox: bboxOf(polygons),
-          minAltitude: z.minAltitude ?? -Infinity,
-          maxAltitude: z.maxAltitude ?? Infinity,
-          start: z.from === null ? -Infinity : Date.parse(z.from),
-          end: z.to === null ? Infinity : Date.parse(z.to),
-        },
-      };
-    });
+    .map((z) => ({ owner: z.id, index: 0, line: z.line, critical: false, shape: zoneShape(z.geometry, z) }));
 }
 
 /**

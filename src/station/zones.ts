@@ -6,10 +6,11 @@ import {
   describeZodError,
   type NotifyType,
   type Volume,
+  type VolumeGeometry,
 } from "../record/mod.js";
 import type { ZoneRow } from "../store/mod.js";
 import type { OwnedVolume } from "./conflicts.js";
-import { bboxOf, polygonsOf } from "./geometry.js";
+import { zoneShape } from "./geometry.js";
 import { notify } from "./notify.js";
 import { writeSharedZone } from "./shared-zones.js";
 import type { Station } from "./station.js";
@@ -178,23 +179,13 @@ export function shareZone(
  * @returns its zones as volumes, owned by "zone:NAME" (a plan: "plan:NAME"); unbounded bands and windows are ±Infinity
  */
 export function zoneVolumes(station: Station): OwnedVolume[] {
-  return station.store.zones().map((z) => {
-    const polygons = polygonsOf(JSON.parse(z.geometry) as Parameters<typeof polygonsOf>[0]);
-    return {
-      owner: `${z.kind === "plan" ? "plan" : "zone"}:${z.name}`,
-      index: 0,
-      line: null,
-      critical: false,
-      shape: {
-        polygons,
-        bbox: bboxOf(polygons),
-        minAltitude: z.minAltitude ?? -Infinity,
-        maxAltitude: z.maxAltitude ?? Infinity,
-        start: z.from === null ? -Infinity : Date.parse(z.from),
-        end: z.to === null ? Infinity : Date.parse(z.to),
-      },
-    };
-  });
+  return station.store.zones().map((z) => ({
+    owner: `${z.kind === "plan" ? "plan" : "zone"}:${z.name}`,
+    index: 0,
+    line: null,
+    critical: false,
+    shape: zoneShape(JSON.parse(z.geometry) as VolumeGeometry, z),
+  }));
 }
 
 function toView(row: ZoneRow): ZoneView {
