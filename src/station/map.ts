@@ -1,23 +1,26 @@
 import type { Position } from "../record/mod.js";
 import { overlapArea, polygonsOf } from "./geometry.js";
-import { conflictsOf } from "./notify-watch.js";
+import { lineConflicts } from "./notify-watch.js";
 import { notificationsOf } from "./notify.js";
 import { sharedZonesOf } from "./shared-zones.js";
 import type { Station } from "./station.js";
 import type { MapConflict, MapView, MapVolume } from "./views.js";
-import { listZones } from "./zones.js";
+import { listZones, zoneVolumes } from "./zones.js";
 
 /**
  * Every line's notifications, their volumes as drawn, the zones shared on them, this station's
- * own zones and plans, and the
- * conflicts with the areas they share.
+ * own zones and plans, and the conflicts with the areas they share. Each line is read once.
  *
  * @param station the station
  * @returns the map's contents
  */
 export function mapOf(station: Station): MapView {
   const lines = station.store.lines().map((l) => ({ id: l.id, name: l.name }));
-  const notifications = lines.flatMap((l) => notificationsOf(station, l.id));
+  const read = lines.map((l) => ({
+    notifications: notificationsOf(station, l.id),
+    shared: sharedZonesOf(station, l.id),
+  }));
+  const notifications = read.flatMap((r) => r.notifications);
   const zones = listZones(station);
   const areas = new Map<string, Position[][][]>();
   const features: MapVolume[] = [];
@@ -50,12 +53,14 @@ export function mapOf(station: Station): MapView {
     areas.set(`${z.kind === "plan" ? "plan" : "zone"}:${z.name}#0`, polygonsOf(z.geometry));
   }
   // Shared zones in force, their areas as MultiPolygons (a circle as conflict checks see it).
-  const sharedZones = lines
-    .flatMap((l) => sharedZonesOf(station, l.id))
+  const sharedZones = read
+    .flatMap((r) => r.shared)
     .filter((z) => z.state === "active")
     .map((z) => ({ ...z, geometry: { type: "MultiPolygon" as const, coordinates: polygonsOf(z.geometry) } }));
   for (const z of sharedZones) areas.set(`${z.id}#0`, z.geometry.coordinates);
-  const conflicts = conflictsOf(station).map((c): MapConflict => {
+  const own = zoneVolumes(station);
+  const found = read.flatMap((r) => lineConflicts(r.notifications, r.shared, own));
+  const conflicts = found.map((c): MapConflict => {
     const a = areas.get(`${c.a}#${c.volumeA}`);
     const b = areas.get(`${c.b}#${c.volumeB}`);
     const shared = a === undefined || b === undefined ? null : overlapArea(a, b);

@@ -4,7 +4,7 @@ import { shapeOf } from "./geometry.js";
 import { NOTIFY_KINDS, notificationsOf } from "./notify.js";
 import type { Station } from "./station.js";
 import { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf } from "./shared-zones.js";
-import type { Conflict, NotificationView } from "./views.js";
+import type { Conflict, NotificationView, SharedZoneView } from "./views.js";
 import { zoneVolumes } from "./zones.js";
 
 /** Notification types whose conflicts are critical alarms. */
@@ -30,7 +30,8 @@ export function volumesOf(notifications: readonly NotificationView[]): OwnedVolu
 
 /**
  * The conflicts on a line (or every line): between its notifications in force, and between them
- * and the zones shared on the line or kept by this station. Computed from the record and the zones, never stored as truth.
+ * and the zones shared on the line or kept by this station. Computed from the record and the
+ * zones, never stored as truth.
  *
  * @param station the station
  * @param options a line (id, prefix or name), else every line
@@ -43,11 +44,24 @@ export function conflictsOf(station: Station, options: { line?: string | undefin
       : [station.resolveLine(options.line).id];
   const zones = zoneVolumes(station);
   return lines.flatMap((line) =>
-    conflictsAmong(volumesOf(notificationsOf(station, line)), [
-      ...sharedZoneVolumes(sharedZonesOf(station, line)),
-      ...zones,
-    ]),
+    lineConflicts(notificationsOf(station, line), sharedZonesOf(station, line), zones),
   );
+}
+
+/**
+ * One line's conflicts, from what has been read of it already.
+ *
+ * @param notifications the line's notifications
+ * @param shared the zones shared on it
+ * @param zones this station's own zones and plans, as volumes
+ * @returns the conflicts, by id
+ */
+export function lineConflicts(
+  notifications: readonly NotificationView[],
+  shared: readonly SharedZoneView[],
+  zones: readonly OwnedVolume[],
+): Conflict[] {
+  return conflictsAmong(volumesOf(notifications), [...sharedZoneVolumes(shared), ...zones]);
 }
 
 /**
@@ -74,10 +88,7 @@ export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
     });
   }
   const shared = sharedZonesOf(station, line);
-  const conflicts = conflictsAmong(volumesOf(notifications), [
-    ...sharedZoneVolumes(shared),
-    ...zoneVolumes(station),
-  ]);
+  const conflicts = lineConflicts(notifications, shared, zoneVolumes(station));
   const ids = new Set(conflicts.map((c) => c.id));
   const open = new Set<string>();
   const at = new Date(station.clock.now()).toISOString();
