@@ -1,8 +1,29 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError, type ErrorCode } from "../record/mod.js";
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
+/** Every code's status: a code added without one does not compile, so none falls through to 500. */
+const STATUS: Record<ErrorCode, number> = {
   SCHEMA: 400,
+  TOO_COMPLEX: 400,
+  BAD_HASH: 400,
+  MISMATCH: 400,
+  UNKNOWN_SEEN: 400,
+  BACKDATED: 400,
+  BAD_STATEMENT: 400,
+  BAD_BUNDLE: 400,
+  BAD_PATH: 400,
+  BAD_HOST: 421,
+  BAD_ORIGIN: 403,
+  NO_CONSENT: 403,
+  PENDING_MEMBER: 403,
+  MEMBER_CONFLICT: 409,
+  TOO_MANY_PARTICIPANTS: 409,
+  STATION_EXISTS: 409,
+  STATION_RUNNING: 409,
+  NO_STATION: 404,
+  TIMEOUT: 408,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
   USAGE: 400,
   BAD_INPUT: 400,
   BAD_SIGNATURE: 400,
@@ -44,7 +65,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
  * @returns the HTTP status it is answered with at an API edge
  */
 export function httpStatusOf(code: ErrorCode): number {
-  return STATUS[code] ?? 500;
+  return STATUS[code];
 }
 
 /**
