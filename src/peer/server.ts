@@ -2,7 +2,7 @@ import type { TLSSocket } from "node:tls";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
-import { answerErrors } from "../http/mod.js";
+import { answerErrors, httpStatusOf } from "../http/mod.js";
 import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
 
 /** Largest request body: a batch of entries (each at most 64 KiB). */
@@ -13,7 +13,7 @@ const COMMA = Buffer.from(",");
 export const MAX_BATCH = 500;
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
-const HEADS = z.strictObject({ statement: z.unknown() });
+const HEADS = z.strictObject({ statement: z.looseObject({ line: HASH }) });
 const ENTRIES_QUERY = z.strictObject({
   line: HASH,
   author: STATION_ID,
@@ -25,14 +25,14 @@ declare module "fastify" {
   interface FastifyRequest {
     /** fingerprint of the client's TLS certificate, if it sent one */
     peerCert: string | null;
-    /** the station that certificate is pinned to, if any */
-    peerStation: string | null;
   }
 }
 
 /**
  * The peer API: HTTPS, TLS 1.3, mutual TLS. Every request but pairing must come with a client
- * certificate pinned to a participant of some line here, or it is refused with UNKNOWN_PEER.
+ * certificate pinned to a member of some line here, or it is refused with UNKNOWN_PEER; and every
+ * request about a line is served only to the participant whose certificate is pinned ON THAT LINE
+ * (a peer is known per line: what it is on one line gives it nothing on another).
  *
  * @param station the station
  * @param options TLS credentials and logger
@@ -56,14 +56,7 @@ export function buildPeerServer(
     },
   });
   app.decorateRequest("peerCert", null);
-  app.decorateRequest("peerStation", null);
-  answerErrors(app, (error, url) => {
-    const line = error.place.line;
-    // A refused push carries this station's heads, so the sender can backfill from where it stands.
-    return url.startsWith("/peer/v1/push") && line !== undefined && station.store.line(line) !== null
-      ? { statement: station.headStatement(line) }
-      : {};
-  });
+  answerErrors(app);
 
   app.addHook("onRequest", async (request) => {
     const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
@@ -71,8 +64,10 @@ export function buildPeerServer(
     if (request.peerCert === null) {
       throw new HotlineError("UNKNOWN_PEER", "Cannot serve a request without a client certificate");
     }
-    request.peerStation = station.store.stationsWithCert(request.peerCert)[0]?.station ?? null;
-    if (request.peerStation === null && request.routeOptions.url !== "/peer/v1/pair") {
+    if (
+      request.routeOptions.url !== "/peer/v1/pair" &&
+      station.store.membersWithCert(request.peerCert).length === 0
+    ) {
       throw new HotlineError(
         "UNKNOWN_PEER",
         "Cannot serve this certificate: it is pinned to no participant here",
@@ -82,7 +77,7 @@ export function buildPeerServer(
 
   app.post("/peer/v1/pair", async (request) => answerPairRequest(station, request.body, request.peerCert));
 
-  app.post("/peer/v1/push", async (request) => {
+  app.post("/peer/v1/push", async (request, reply) => {
     const { line, entries } = parse(PUSH, request.body, "push");
     const peer = participantOf(request, line);
     // The peer is checked for this line only: an entry of another line would be taken from a
@@ -98,18 +93,23 @@ export function buildPeerServer(
     const result = await station.receiveBatch(entries);
     if (result.refused !== null) {
       request.log.warn({ peer, code: result.refused.code, place: result.refused.place }, "refused an entry");
-      throw result.refused;
+      // A refused push carries this station's heads, so the sender (a participant of the line,
+      // checked above) can backfill from where this station stands.
+      return reply.status(httpStatusOf(result.refused.code)).send({
+        error: { code: result.refused.code, message: result.refused.message },
+        statement: station.headStatement(line),
+      });
     }
     return { statement: station.headStatement(line) };
   });
 
   app.post("/peer/v1/heads", async (request) => {
     const { statement } = parse(HEADS, request.body, "heads");
-    const from = request.peerStation as string;
-    const theirs = station.acceptStatement(statement, from);
-    participantOf(request, theirs.line);
+    // Who the peer is, on that line, before anything of the statement is checked or kept.
+    const from = participantOf(request, statement.line);
+    station.acceptStatement(statement, from);
     station.events.emit("contact", from);
-    return { statement: station.headStatement(theirs.line) };
+    return { statement: station.headStatement(statement.line) };
   });
 
   app.get("/peer/v1/entries", async (request, reply) => {
@@ -123,20 +123,27 @@ export function buildPeerServer(
       .send(Buffer.concat([Buffer.from('{"entries":['), ...parts, Buffer.from("]}")]));
   });
 
+  /** @returns the station the request's certificate is pinned to on the line, a participant there */
   function participantOf(request: FastifyRequest, line: string): string {
-    const peer = request.peerStation as string;
     if (station.store.line(line) === null) {
       throw new HotlineError("UNKNOWN_LINE", `Cannot serve line ${line}: this station is not on it`, {
         place: { line },
       });
     }
-    if (!station.store.participants(line).some((p) => p.station === peer)) {
+    const member = station.store.memberWithCert(line, request.peerCert ?? "");
+    if (member === null) {
       throw new HotlineError(
         "NOT_PARTICIPANT",
         `Cannot serve line ${line}: the peer is not one of its participants`,
       );
     }
-    return peer;
+    if (!member.active) {
+      throw new HotlineError(
+        "PENDING_MEMBER",
+        `Cannot serve line ${line}: not every participant has consented to the peer joining it yet`,
+      );
+    }
+    return member.station;
   }
 
   return app;

@@ -12,6 +12,7 @@ import type { SealedEntry } from "./entry.js";
 import { generateIdentity } from "./keys.js";
 import type { Identity } from "./keys.js";
 import type { BodyOf, Precedence, UnsignedEntry } from "./kinds.js";
+import { signMemberClaim } from "./membership.js";
 
 /** What a line knows of a participant station. */
 export type Participant = BodyOf<"member.add">["member"];
@@ -155,11 +156,16 @@ export class TestLine {
    * @param member the station it adds
    * @returns the member.add entry, now part of the line
    */
-  add(by: TestStation, member: TestStation): SealedEntry {
+  add(by: TestStation, member: TestStation, consenters: readonly TestStation[] = []): SealedEntry {
     const unsigned: UnsignedEntry = {
       ...this.next(by),
       kind: "member.add",
-      body: { member: member.participant, operator: "duty-officer" },
+      body: {
+        member: member.participant,
+        consenters: consenters.map((c) => c.id),
+        proof: signMemberClaim(this.id, member.participant, member.identity),
+        operator: "duty-officer",
+      },
     };
     return this.record(signEntry(unsigned, by.identity));
   }

@@ -1,6 +1,8 @@
 import type { ErrorCode } from "./errors.js";
-import { isHotlineError } from "./errors.js";
-import { hasValidSignature, openEntry } from "./entry.js";
+import { HotlineError, isHotlineError } from "./errors.js";
+import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
+import { isValidMemberClaim } from "./membership.js";
+import { MemoryLine, checkMembership, checkPlace, type RuleBreak, type RuleFacts } from "./rules.js";
 
 /** One thing wrong with a record, named by code and place. */
 export interface Problem {
@@ -35,16 +37,21 @@ export interface EntryFacts {
   hash: string | null;
   prev: string | null;
   seen: Record<string, string>;
+  time: string;
   kind: string | null;
-  /** for line.genesis: the creator; for member.add: the member */
-  adds: string | null;
+  /** for line.genesis: the creator */
+  creator: RuleFacts["creator"];
+  /** for member.add: the member, its consenters, and whether its claim is its own (checked here) */
+  member: RuleFacts["member"];
+  /** for member.approve: the member.add it consents to */
+  approves: string | null;
   problems: Problem[];
 }
 
 /**
  * Checks one held entry on its own: readable, schema-valid, canonical, hashing to the hash it is
- * filed under, standing where its signed fields say, and signed by its author. Pure; safe to run
- * in a worker thread.
+ * filed under, standing where its signed fields say, and signed by its author (and a member.add's
+ * claim by its member). Pure; safe to run in a worker thread.
  *
  * @param held the entry as held
  * @returns the facts the chain check needs, with any problems
@@ -58,8 +65,11 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
     hash: null,
     prev: null,
     seen: {},
+    time: "",
     kind: null,
-    adds: null,
+    creator: null,
+    member: null,
+    approves: null,
     problems: [],
   };
   const problem = (code: ErrorCode, detail: string, hash: string | null = held.hash) =>
@@ -67,6 +77,9 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
 
   let sealed;
   try {
+    if (!Buffer.isBuffer(held.bytes)) {
+      throw new HotlineError("SCHEMA", "Cannot read the entry: its bytes are not stored as bytes");
+    }
     sealed = openEntry(held.bytes);
   } catch (error) {
     problem(
@@ -76,12 +89,7 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
     return facts;
   }
   const { entry, hash } = sealed;
-  facts.hash = hash;
-  facts.prev = entry.prev;
-  facts.seen = entry.seen;
-  facts.kind = entry.kind;
-  if (entry.kind === "line.genesis") facts.adds = entry.body.creator.station;
-  if (entry.kind === "member.add") facts.adds = entry.body.member.station;
+  Object.assign(facts, ruleFactsOf(sealed), { hash, problems: facts.problems });
 
   if (hash !== held.hash) {
     problem(
@@ -100,128 +108,211 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
   if (!hasValidSignature(entry, held.bytes)) {
     problem("BAD_SIGNATURE", `The signature does not match the entry's content and its author's key`);
   }
-  if (entry.kind === "line.genesis") {
-    if (entry.seq !== 1 || entry.prev !== null || entry.line !== null || Object.keys(entry.seen).length > 0) {
-      problem("BAD_GENESIS", "A line's genesis entry must be seq 1 with no line, no prev and nothing seen");
-    }
-  } else if (entry.line === null) {
+  if (entry.kind !== "line.genesis" && entry.line === null) {
     problem("BAD_LINE", "Only a genesis entry may have no line");
   }
   return facts;
 }
 
 /**
+ * @param sealed a schema-valid entry
+ * @returns what the record rules read of it (a member.add's claim checked against its member's key)
+ */
+export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
+  const { entry, hash } = sealed;
+  const line = entry.kind === "line.genesis" ? hash : (entry.line ?? "");
+  return {
+    hash,
+    author: entry.author,
+    seq: entry.seq,
+    prev: entry.prev,
+    seen: entry.seen,
+    time: entry.time,
+    kind: entry.kind,
+    creator:
+      entry.kind === "line.genesis"
+        ? { station: entry.body.creator.station, cert: entry.body.creator.cert }
+        : null,
+    member:
+      entry.kind === "member.add"
+        ? {
+            station: entry.body.member.station,
+            cert: entry.body.member.cert,
+            consenters: entry.body.consenters,
+            proofOk: isValidMemberClaim(line, entry.body.member, entry.body.proof),
+          }
+        : null,
+    approves: entry.kind === "member.approve" ? entry.body.of : null,
+  };
+}
+
+/**
  * Checks the chains and cross-references of one line, given the per-entry facts of every entry it
- * holds: the genesis gives the line its id; every author is a participant; each chain runs from
- * seq 1 without gaps, each entry naming the hash of the one before; `seen` names entries that exist.
+ * holds, by replaying them in an order that respects what each names (prev, seen, the member.add
+ * of its author, the member.add it approves) through the same rules a receiving station applies
+ * ({@link checkPlace}, {@link checkMembership}). The genesis gives the line its id.
  *
  * @param lineId the line
  * @param facts facts of all its entries, any order
  * @returns the problems found, in chain order
  */
 export function checkLine(lineId: string, facts: readonly EntryFacts[]): Problem[] {
-  const problems: Problem[] = [];
+  const found: { at: EntryFacts | null; code: ErrorCode; detail: string; author: string | null }[] = [];
   const at = (
     code: ErrorCode,
     f: EntryFacts | null,
     detail: string,
     author: string | null = f?.author ?? null,
-  ) =>
-    problems.push({
-      code,
-      line: lineId,
-      author,
-      seq: f?.seq ?? null,
-      hash: f?.storedHash ?? null,
-      detail,
-    });
+  ) => found.push({ at: f, code, detail, author });
 
-  const chains = new Map<string, EntryFacts[]>();
-  for (const f of facts) {
-    const chain = chains.get(f.author) ?? [];
-    chain.push(f);
-    chains.set(f.author, chain);
-  }
-
-  const geneses = facts.filter((f) => f.kind === "line.genesis");
+  const readable = facts.filter((f) => f.hash !== null && f.kind !== null);
+  const geneses = readable.filter((f) => f.kind === "line.genesis");
   const genesis = geneses.find((f) => f.hash === lineId) ?? geneses[0];
   if (genesis === undefined) {
     at("BAD_GENESIS", null, "The line has no genesis entry", null);
-  } else if (genesis.hash !== null && genesis.hash !== lineId && genesis.storedHash !== lineId) {
+  } else if (genesis.hash !== lineId && genesis.storedHash !== lineId) {
     at("BAD_LINE", genesis, `The genesis entry hashes to ${genesis.hash}, so it cannot be line ${lineId}`);
   }
 
-  // Participants: the creator, then whoever a participant added, to a fixed point (an add may sit
-  // in a chain that is itself only valid once its author was added).
-  const participants = new Set<string>();
-  if (genesis?.adds) participants.add(genesis.adds);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const f of facts) {
-      if (
-        f.kind === "member.add" &&
-        f.adds !== null &&
-        participants.has(f.author) &&
-        !participants.has(f.adds)
-      ) {
-        participants.add(f.adds);
-        grew = true;
-      }
-    }
-  }
-
-  const hashes = new Map<string, string>(); // hash → author
-  for (const f of facts) {
-    if (f.hash !== null) hashes.set(f.hash, f.author);
-    hashes.set(f.storedHash, f.author);
-  }
-
-  for (const [author, chain] of chains) {
-    if (!participants.has(author)) {
-      at(
-        "UNKNOWN_AUTHOR",
-        chain[0] ?? null,
-        `Station ${short(author)} wrote ${chain.length} entries but was never made a participant`,
-      );
-    }
-    chain.sort((a, b) => a.seq - b.seq);
-    let expected = 1;
-    let before: EntryFacts | null = null;
-    for (const f of chain) {
-      if (f.seq === before?.seq) {
-        if (f.hash === before.hash) at("MISMATCH", f, `The same entry is held twice at seq ${f.seq}`);
-        else at("EQUIVOCATION", f, `Two different entries are held for seq ${f.seq}`);
-        continue;
-      }
-      if (f.seq !== expected) {
-        at("CHAIN_GAP", f, `Entries ${expected}..${f.seq - 1} of this chain are missing`);
-      } else if (f.hash !== null) {
-        const wanted = before === null ? null : before.hash;
-        // An entry whose own bytes were changed is already named (BAD_HASH); the next one still
-        // names the hash it was filed under, which is no further problem.
-        const alsoFine = before !== null && before.hash !== before.storedHash ? before.storedHash : undefined;
-        if (f.prev !== wanted && f.prev !== alsoFine) {
+  // An unreadable entry still holds its place in its chain: the next one is not blamed for it.
+  const view = new MemoryLine();
+  const strangers = new Set<string>();
+  for (const f of replayOrder(facts, genesis)) {
+    const rule = asRule(f);
+    let broken: RuleBreak | null = null;
+    if (f.hash !== null && f.kind !== null) {
+      broken =
+        f.kind === "line.genesis" && f !== genesis
+          ? { code: "BAD_GENESIS" as const, detail: "The line has a second genesis entry" }
+          : (samePlace(f, view) ?? checkPlace(rule, view) ?? checkMembership(rule, view));
+      if (broken?.code === "UNKNOWN_AUTHOR") {
+        // Named once per chain, with how much it wrote, not at each entry.
+        if (!strangers.has(f.author)) {
+          const wrote = facts.filter((g) => g.author === f.author).length;
           at(
-            "BAD_PREV",
+            broken.code,
             f,
-            `prev names ${f.prev ?? "nothing"}, but the entry before it hashes to ${wanted ?? "nothing"}`,
+            `Station ${short(f.author)} wrote ${wrote} entries but was never made a participant`,
           );
         }
+        strangers.add(f.author);
+      } else if (broken !== null) {
+        at(broken.code, f, broken.detail);
       }
-      for (const [seenAuthor, seenHash] of Object.entries(f.seen)) {
-        if (hashes.get(seenHash) !== seenAuthor) {
-          at(
-            "UNKNOWN_SEEN",
-            f,
-            `seen names ${short(seenHash)} of ${short(seenAuthor)}, which the record does not hold`,
-          );
-        }
-      }
-      expected = f.seq + 1;
-      before = f;
+      if (broken?.code === "EQUIVOCATION" || broken?.code === "MISMATCH") continue;
+    }
+    // A broken entry is still taken in, so one problem is reported once, not again at each entry after it.
+    view.take(rule, f.hash === null ? [f.storedHash] : [f.storedHash, f.hash], broken === null);
+  }
+
+  // In chain order: chains as first held, each by seq.
+  const chainOrder = new Map<string, number>();
+  for (const f of facts) if (!chainOrder.has(f.author)) chainOrder.set(f.author, chainOrder.size);
+  found.sort(
+    (a, b) =>
+      (a.at === null ? -1 : (chainOrder.get(a.at.author) ?? 0)) -
+        (b.at === null ? -1 : (chainOrder.get(b.at.author) ?? 0)) || (a.at?.seq ?? 0) - (b.at?.seq ?? 0),
+  );
+  return found.map(({ at: f, code, detail, author }) => ({
+    code,
+    line: lineId,
+    author,
+    seq: f?.seq ?? null,
+    hash: f?.storedHash ?? null,
+    detail,
+  }));
+}
+
+/** The same entry, or another one, held already at this entry's place in its chain. */
+function samePlace(f: EntryFacts, view: MemoryLine): RuleBreak | null {
+  const head = view.head(f.author);
+  if (head === null || f.seq > head.seq) return null;
+  const held = view.entry(f.hash ?? "");
+  if (held !== null && held.author === f.author) {
+    return { code: "MISMATCH", detail: `The same entry is held twice at seq ${f.seq}` };
+  }
+  return { code: "EQUIVOCATION", detail: `Two different entries are held for seq ${f.seq}` };
+}
+
+function asRule(f: EntryFacts): RuleFacts {
+  return {
+    // The hash it is filed under: an entry whose bytes were changed is named once (BAD_HASH), and
+    // the next one, naming that hash as prev, is not blamed for it.
+    hash: f.storedHash,
+    author: f.author,
+    seq: f.seq,
+    prev: f.prev,
+    seen: f.seen,
+    time: f.time,
+    kind: f.kind ?? "",
+    creator: f.creator,
+    member: f.member,
+    approves: f.approves,
+  };
+}
+
+/**
+ * Orders a line's entries so that each comes after what it names: its chain's earlier entries, what
+ * it had seen, the member.add that made its author a participant, the member.add it approves
+ * (Kahn's algorithm; ties keep chain and seq order). Whatever names something never held, or is
+ * caught in a cycle, comes last, where the rules report it.
+ */
+function replayOrder(facts: readonly EntryFacts[], genesis: EntryFacts | undefined): EntryFacts[] {
+  const byHash = new Map<string, number>();
+  facts.forEach((f, i) => {
+    byHash.set(f.storedHash, i);
+    if (f.hash !== null) byHash.set(f.hash, i);
+  });
+  const addOf = new Map<string, number>();
+  facts.forEach((f, i) => {
+    if (f.member !== null && !addOf.has(f.member.station)) addOf.set(f.member.station, i);
+  });
+  // Each chain's entries by seq, so an entry waits for the one before it whatever its prev says.
+  const chains = new Map<string, number[]>();
+  facts.forEach((f, i) => {
+    const chain = chains.get(f.author) ?? [];
+    chain.push(i);
+    chains.set(f.author, chain);
+  });
+  const before = new Map<number, number>();
+  for (const chain of chains.values()) {
+    chain.sort((a, b) => (facts[a] as EntryFacts).seq - (facts[b] as EntryFacts).seq);
+    for (let k = 1; k < chain.length; k++) before.set(chain[k] as number, chain[k - 1] as number);
+  }
+  const waitsFor = (i: number): number[] => {
+    const f = facts[i] as EntryFacts;
+    const deps: (number | undefined)[] = [before.get(i)];
+    for (const hash of Object.values(f.seen)) deps.push(byHash.get(hash));
+    if (f.approves !== null) deps.push(byHash.get(f.approves));
+    if (genesis !== undefined && f !== genesis) deps.push(byHash.get(genesis.storedHash));
+    if (f.author !== genesis?.author) deps.push(addOf.get(f.author));
+    return deps.filter((d): d is number => d !== undefined && d !== i);
+  };
+  const blocking = new Map<number, number[]>();
+  const missing = facts.map(() => 0);
+  facts.forEach((_, i) => {
+    const deps = new Set(waitsFor(i));
+    missing[i] = deps.size;
+    for (const d of deps) {
+      const list = blocking.get(d) ?? [];
+      list.push(i);
+      blocking.set(d, list);
+    }
+  });
+  const order: EntryFacts[] = [];
+  const done = new Set<number>();
+  const ready = facts.map((_, i) => i).filter((i) => missing[i] === 0);
+  while (ready.length > 0) {
+    const i = ready.shift() as number;
+    done.add(i);
+    order.push(facts[i] as EntryFacts);
+    for (const next of blocking.get(i) ?? []) {
+      missing[next] = (missing[next] as number) - 1;
+      if (missing[next] === 0) ready.push(next);
     }
   }
-  return problems;
+  const stuck = facts.filter((_, i) => !done.has(i)).sort((a, b) => a.seq - b.seq);
+  return [...order, ...stuck];
 }
 
 /**

@@ -194,6 +194,22 @@ export function hasValidSignature(entry: Entry, bytes?: Buffer): boolean {
 }
 
 /**
+ * Checks a signature over an entry's canonical bytes, before its body is read.
+ *
+ * @param author the station id the entry names as author
+ * @param bytes the entry's canonical bytes, `sig` included
+ * @param sig the signature it carries
+ * @returns true when the author's key signed exactly these bytes (less `sig`)
+ */
+export function verifyEntrySignature(author: string, bytes: Buffer, sig: string): boolean {
+  try {
+    return verify(null, signingBytesOf(bytes), publicKeyOf(author), Buffer.from(sig, "base64url"));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * @param value an entry, or something that might be one
  * @returns the line, author and seq it claims, for error messages
  */

@@ -114,11 +114,24 @@ export const BODY_SCHEMAS = {
     creator: PARTICIPANT,
     operator: OPERATOR,
   }),
-  /** A station joins the line (written by the participant who invited it). */
+  /**
+   * A station is added to the line by the participant who invited it. `proof` is the member's own
+   * signature of its claim (see membership.ts), so nobody adds a station, or moves its address or
+   * certificate, in its name. It counts as a participant once every station named in `consenters`
+   * has written a `member.approve` of it (the adder consents by writing it): until then nothing of
+   * the line is sent to it and nothing it writes is accepted.
+   */
   "member.add": z.strictObject({
     member: PARTICIPANT,
+    consenters: z
+      .array(STATION_ID)
+      .max(63)
+      .refine((ids) => new Set(ids).size === ids.length, "must not name a station twice"),
+    proof: SIGNATURE,
     operator: OPERATOR,
   }),
+  /** A participant consents to a station another participant added (`of`: the `member.add` hash). */
+  "member.approve": z.strictObject({ of: HASH, operator: OPERATOR }),
   /** A message written by an operator. */
   text: z.strictObject({
     text: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
@@ -314,10 +327,23 @@ function variant<K extends Kind>(kind: K) {
   return z.strictObject({ ...ENVELOPE, kind: z.literal(kind), body: BODY_SCHEMAS[kind], sig: SIGNATURE });
 }
 
+/**
+ * The envelope of a signed entry, its body not yet read: what a receiver checks before the
+ * signature and the chain, leaving the body's schema (the costly part: geometry) for last.
+ */
+export const ENTRY_ENVELOPE = z.strictObject({
+  ...ENVELOPE,
+  kind: z.enum(Object.keys(BODY_SCHEMAS) as [Kind, ...Kind[]]),
+  body: z.record(z.string(), z.unknown()),
+  sig: SIGNATURE,
+});
+export type EntryEnvelope = z.infer<typeof ENTRY_ENVELOPE>;
+
 /** The schema of a whole signed entry, every kind. */
 export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("line.genesis"),
   variant("member.add"),
+  variant("member.approve"),
   variant("text"),
   variant("line.settings"),
   variant("test"),

@@ -14,3 +14,5 @@ export { describeZodError } from "./schema-error.js";
 export * from "./statement.js";
 export * from "./bundle.js";
 export * from "./safety-code.js";
+export * from "./membership.js";
+export * from "./rules.js";

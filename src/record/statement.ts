@@ -4,6 +4,7 @@ import { canonicalJson } from "./entry.js";
 import { HotlineError } from "./errors.js";
 import { publicKeyOf, type Identity } from "./keys.js";
 import { HASH, SIGNATURE, STATION_ID, TIME } from "./kinds.js";
+import { MAX_PARTICIPANTS } from "./membership.js";
 import { describeZodError } from "./schema-error.js";
 
 /**
@@ -43,6 +44,14 @@ export function signStatement(unsigned: UnsignedHeadStatement, identity: Identit
  * @throws HotlineError SCHEMA or BAD_SIGNATURE
  */
 export function parseStatement(value: unknown): HeadStatement {
+  // Cheapest first: a line has at most MAX_PARTICIPANTS chains, so a statement names no more heads.
+  const heads = (value as { heads?: unknown } | null)?.heads;
+  if (typeof heads === "object" && heads !== null && Object.keys(heads).length > MAX_PARTICIPANTS) {
+    throw new HotlineError(
+      "BAD_STATEMENT",
+      `Cannot accept the head statement: it names more than ${MAX_PARTICIPANTS} chains, more than a line has`,
+    );
+  }
   const result = HEAD_STATEMENT.safeParse(value);
   if (!result.success) {
     throw new HotlineError("SCHEMA", `Cannot accept the head statement: ${describeZodError(result.error)}`);

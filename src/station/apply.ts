@@ -1,15 +1,34 @@
 import {
+  ENTRY_ENVELOPE,
   HotlineError,
-  hasValidSignature,
+  MAX_ENTRY_BYTES,
+  canonicalJson,
+  checkMembership,
+  checkPlace,
+  describeZodError,
   parseEntry,
-  seal,
+  placeOf,
+  ruleFactsOf,
+  sha256Hex,
   signingBytesOf,
+  verifyEntrySignature,
+  type EntryEnvelope,
+  type LineView,
+  type MemberState,
+  type RuleBreak,
+  type RuleFacts,
   type SealedEntry,
 } from "../record/mod.js";
-import type { Head, Store } from "../store/mod.js";
+import type { MemberRow, Store } from "../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * How far an entry's time may stand before the time of its author's own newest signed statement
+ * that did not yet hold it (the same clock, stepped back at most this much).
+ */
+export const CLAIM_CLOCK_TOLERANCE_MS = 5 * 60_000;
 
 /** What became of a batch of incoming entries. */
 export interface ApplyResult {
@@ -21,35 +40,54 @@ export interface ApplyResult {
   refused: HotlineError | null;
 }
 
-/** An incoming entry read and sealed ahead of applying, its signature checked (perhaps on another thread). */
+/** An incoming entry read ahead of applying: its envelope and bytes, its signature checked (perhaps on another thread). */
 export interface PreparedEntry {
-  sealed: SealedEntry | null;
+  read: IncomingEntry | null;
   /** why it could not be read, if it could not */
   error: HotlineError | null;
   signatureOk: boolean;
 }
 
+/** An incoming entry whose envelope is read: its body is not checked yet. */
+export interface IncomingEntry {
+  value: unknown;
+  envelope: EntryEnvelope;
+  /** canonical bytes of the whole entry, at most 64 KiB */
+  bytes: Buffer;
+  hash: string;
+}
+
 export interface ApplyOptions {
   store: Store;
+  /** this station's id */
+  self: string;
   /** the same values, read and signature-checked already (see prepareIncoming) */
   prepared?: readonly PreparedEntry[] | undefined;
   now: number;
   /** a line this station is joining: its genesis may be accepted though the line is not yet known */
   joining?: string | undefined;
+  /**
+   * the newest head statement an author signed on a line, with the seq of its own chain it held
+   * then: an entry after that seq cannot be dated before the statement
+   */
+  claimOf?: ((line: string, author: string) => { time: string; seq: number } | null) | undefined;
   /** called when an equivocation is found, with the evidence kept */
   onEquivocation?: ((error: HotlineError) => void) | undefined;
 }
 
 /**
- * Applies entries received from a peer, in the order DESIGN.md gives: size → schema → author is
- * a participant → signature → seq and prev continue this station's copy of the chain → time not
- * absurdly in the future. Entries that pass are stored in one transaction; the first that fails
- * stops the batch and is reported (entries before it are kept). The same entry again is a
- * duplicate, not an error; the same (author, seq) with another hash is an equivocation: refused,
- * with the evidence kept.
+ * Applies entries received from a peer, cheapest checks first: size and envelope → the line is
+ * held → already held (a duplicate, fine) → signature → the record's rules of place (author a
+ * participant, seq and prev continue the chain, time not before its chain's previous entry nor
+ * before what it had seen, seen held: {@link checkPlace}, the very function `verify` replays a
+ * record through) → time not ahead of this clock nor before the author's own newest statement →
+ * the body's schema (geometry last) → the record's rules of membership ({@link checkMembership})
+ * → this station's own consent and pins. Entries that pass are stored in one transaction; the first
+ * that fails stops the batch and is reported (entries before it are kept). The same (author, seq)
+ * with another hash is an equivocation: refused, with the evidence kept.
  *
  * @param values the entries as received (parsed JSON)
- * @param options the store, the time, and a line being joined
+ * @param options the store, this station, the time, a line being joined
  * @returns what was stored, and what was refused
  */
 export function applyIncoming(values: readonly unknown[], options: ApplyOptions): ApplyResult {
@@ -57,15 +95,11 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
   const applied: SealedEntry[] = [];
   let duplicates = 0;
   let refused: HotlineError | null = null;
-  const pendingHeads = new Map<string, Head>(); // `${line} ${author}` → head including this batch
-  const participants = new Map<string, Set<string>>();
-  const participantsOf = (line: string): Set<string> => {
-    let set = participants.get(line);
-    if (set === undefined) {
-      set = new Set(store.participants(line).map((p) => p.station));
-      participants.set(line, set);
-    }
-    return set;
+  const views = new Map<string, StoreLine>();
+  const viewOf = (line: string): StoreLine => {
+    let view = views.get(line);
+    if (view === undefined) views.set(line, (view = new StoreLine(store, line)));
+    return view;
   };
 
   store.withWriteLock(() => {
@@ -76,13 +110,11 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
           duplicates++;
           continue;
         }
-        applied.push(sealed);
-        const { entry, hash } = sealed;
-        const line = entry.kind === "line.genesis" ? hash : (entry.line as string);
-        pendingHeads.set(`${line} ${entry.author}`, { author: entry.author, seq: entry.seq, hash });
-        if (entry.kind === "line.genesis") participants.set(line, new Set([entry.body.creator.station]));
-        if (entry.kind === "member.add") participantsOf(line).add(entry.body.member.station);
         store.appendEntries([sealed], new Date(options.now).toISOString());
+        applied.push(sealed);
+        if (sealed.entry.kind.startsWith("member.") || sealed.entry.kind === "line.genesis") {
+          viewOf(sealed.entry.line ?? sealed.hash).forgetMembers();
+        }
       } catch (error) {
         refused =
           error instanceof HotlineError
@@ -96,123 +128,203 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
 
   function checkOne(value: unknown, prepared: PreparedEntry | undefined): SealedEntry | null {
     if (prepared?.error) throw prepared.error;
-    const sealed = prepared?.sealed ?? readIncoming(value);
-    const { entry, hash } = sealed;
-    const place = { line: entry.line ?? hash, author: entry.author, seq: entry.seq, hash };
+    const read = prepared?.read ?? readIncoming(value);
+    const { envelope, hash } = read;
+    const line = envelope.kind === "line.genesis" ? hash : envelope.line;
+    const place = { line: line ?? hash, author: envelope.author, seq: envelope.seq, hash };
+    const fail = (broken: RuleBreak): never => {
+      throw new HotlineError(broken.code, `Cannot accept the entry: ${broken.detail}`, { place });
+    };
 
-    let line: string;
-    if (entry.kind === "line.genesis") {
-      line = hash;
-      if (store.line(line) === null && options.joining !== line) {
-        throw new HotlineError(
-          "UNKNOWN_LINE",
-          `Cannot accept a genesis for line ${line}: this station is not joining it`,
-          {
-            place,
-          },
-        );
-      }
-      if (entry.author !== entry.body.creator.station) {
-        throw new HotlineError(
-          "BAD_GENESIS",
-          "Cannot accept the genesis: its author is not the line's creator",
-          { place },
-        );
-      }
-    } else {
-      line = entry.line as string;
-      if (!participants.has(line) && store.line(line) === null) {
-        throw new HotlineError(
-          "UNKNOWN_LINE",
-          `Cannot accept an entry for line ${line}: this station is not on it`,
-          {
-            place,
-          },
-        );
-      }
-      if (!participantsOf(line).has(entry.author)) {
-        throw new HotlineError(
-          "UNKNOWN_AUTHOR",
-          `Cannot accept the entry: its author is not a participant of the line`,
-          {
-            place,
-          },
-        );
-      }
+    if (line === null) fail({ code: "BAD_LINE", detail: "only a genesis entry may have no line" });
+    const lineId = line as string;
+    if (store.line(lineId) === null && !(envelope.kind === "line.genesis" && options.joining === lineId)) {
+      throw new HotlineError(
+        "UNKNOWN_LINE",
+        `Cannot accept an entry for line ${lineId}: this station is not on it (nor joining it)`,
+        { place },
+      );
     }
-    // The very entry held already (same hash, so the same bytes, verified when stored): nothing to do.
-    const known = pendingHeads.get(`${line} ${entry.author}`) ?? store.head(line, entry.author);
-    if (known !== null && entry.seq <= known.seq) {
-      const held = store.entryAt(line, entry.author, entry.seq);
-      if (held?.hash === hash) return null;
+    const held = store.entryPlace(hash);
+    if (held !== null && held.line === lineId) return null;
+    if (
+      !(prepared === undefined
+        ? verifyEntrySignature(envelope.author, read.bytes, envelope.sig)
+        : prepared.signatureOk)
+    ) {
+      fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
     }
-    if (!(prepared === undefined ? hasValidSignature(entry, sealed.bytes) : prepared.signatureOk)) {
-      throw new HotlineError("BAD_SIGNATURE", "Cannot accept the entry: its signature is not its author's", {
-        place,
-      });
-    }
-    const head = pendingHeads.get(`${line} ${entry.author}`) ?? store.head(line, entry.author);
-    const headSeq = head?.seq ?? 0;
-    if (entry.seq <= headSeq) {
-      const held = store.entryAt(line, entry.author, entry.seq);
-      const heldHash =
-        held?.hash ?? applied.find((s) => s.entry.author === entry.author && s.entry.seq === entry.seq)?.hash;
-      if (heldHash === hash) return null;
+    const view = viewOf(lineId);
+    const head = view.head(envelope.author);
+    if (head !== null && envelope.seq <= head.seq) {
+      const other = store.entryAt(lineId, envelope.author, envelope.seq);
       store.addEvidence({
         code: "EQUIVOCATION",
-        line,
-        author: entry.author,
-        seq: entry.seq,
-        heldHash: heldHash ?? null,
+        line: lineId,
+        author: envelope.author,
+        seq: envelope.seq,
+        heldHash: other?.hash ?? null,
         otherHash: hash,
-        otherBytes: sealed.bytes,
+        otherBytes: read.bytes,
         reportedBy: null,
         detectedAt: new Date(options.now).toISOString(),
       });
       const error = new HotlineError(
         "EQUIVOCATION",
-        `Cannot accept the entry: this station holds a different entry at seq ${entry.seq} of that chain; the author has signed two histories (evidence kept)`,
+        `Cannot accept the entry: this station holds a different entry at seq ${envelope.seq} of that chain; the author has signed two histories (evidence kept)`,
         { place },
       );
       options.onEquivocation?.(error);
       throw error;
     }
-    if (entry.seq > headSeq + 1) {
-      throw new HotlineError(
-        "CHAIN_GAP",
-        `Cannot accept seq ${entry.seq}: this station holds that chain only up to seq ${headSeq}; send from seq ${headSeq + 1}`,
-        { place },
-      );
+    const facts: RuleFacts = {
+      hash,
+      author: envelope.author,
+      seq: envelope.seq,
+      prev: envelope.prev,
+      seen: envelope.seen,
+      time: envelope.time,
+      kind: envelope.kind,
+      creator: null,
+      member: null,
+      approves: null,
+    };
+    const misplaced = checkPlace(facts, view);
+    if (misplaced !== null) fail(misplaced);
+    const at = Date.parse(envelope.time);
+    if (at > options.now + MAX_CLOCK_AHEAD_MS) {
+      fail({
+        code: "FUTURE_TIME",
+        detail: `its time ${envelope.time} is more than 5 minutes ahead of this station's clock`,
+      });
     }
-    if (entry.prev !== (head?.hash ?? null)) {
-      throw new HotlineError(
-        "BAD_PREV",
-        `Cannot accept seq ${entry.seq}: its prev does not name the entry before it`,
-        {
-          place,
-        },
-      );
+    const claim = options.claimOf?.(lineId, envelope.author) ?? null;
+    if (
+      claim !== null &&
+      envelope.seq > claim.seq &&
+      at < Date.parse(claim.time) - CLAIM_CLOCK_TOLERANCE_MS
+    ) {
+      fail({
+        code: "BACKDATED",
+        detail: `its time ${envelope.time} is before ${claim.time}, when its author signed that it held its chain only up to seq ${claim.seq}`,
+      });
     }
-    if (Date.parse(entry.time) > options.now + MAX_CLOCK_AHEAD_MS) {
-      throw new HotlineError(
-        "FUTURE_TIME",
-        `Cannot accept the entry: its time ${entry.time} is more than 5 minutes ahead of this station's clock`,
-        { place },
-      );
-    }
+
+    const entry = parseEntry(read.value);
+    const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
+    const full = ruleFactsOf(sealed);
+    const broken = checkMembership(full, view) ?? ownRules(full, view, lineId);
+    if (broken !== null) fail(broken);
     return sealed;
+  }
+
+  /**
+   * This station's own rules, beyond the record's: nobody joins a line it is on without asking its
+   * consent and that of every participant it knows, and a station or certificate pinned here on
+   * another line is not claimed by another.
+   */
+  function ownRules(f: RuleFacts, view: StoreLine, line: string): RuleBreak | null {
+    if (f.member === null) return null;
+    const m = f.member;
+    for (const p of view.members()) {
+      if (!p.active || p.station === f.author || p.station === m.station) continue;
+      if (!m.consenters.includes(p.station)) {
+        return {
+          code: "NO_CONSENT",
+          detail:
+            p.station === options.self
+              ? `it adds ${short(m.station)} without asking this station's consent`
+              : `it adds ${short(m.station)} without asking the consent of participant ${short(p.station)}`,
+        };
+      }
+    }
+    const elsewhere = store.membershipsOf(m.station).find((r) => r.line !== line && r.cert !== m.cert);
+    if (elsewhere !== undefined) {
+      return {
+        code: "MEMBER_CONFLICT",
+        detail: `station ${short(m.station)} is pinned here with another certificate on another line`,
+      };
+    }
+    const holder = store.membersWithCert(m.cert).find((r) => r.station !== m.station);
+    if (holder !== undefined) {
+      return {
+        code: "MEMBER_CONFLICT",
+        detail: `certificate ${m.cert.slice(0, 19)}… is pinned here to another station`,
+      };
+    }
+    return null;
+  }
+}
+
+/** A line as the store holds it, for the record's rules; members read once per batch. */
+class StoreLine implements LineView {
+  readonly #store: Store;
+  readonly #line: string;
+  #members: MemberRow[] | null = null;
+
+  constructor(store: Store, line: string) {
+    this.#store = store;
+    this.#line = line;
+  }
+
+  forgetMembers(): void {
+    this.#members = null;
+  }
+
+  members(): MemberRow[] {
+    this.#members ??= this.#store.members(this.#line);
+    return this.#members;
+  }
+
+  head(author: string) {
+    return this.#store.head(this.#line, author);
+  }
+
+  entry(hash: string) {
+    const place = this.#store.entryPlace(hash);
+    return place === null || place.line !== this.#line ? null : place;
+  }
+
+  member(station: string): MemberState | null {
+    return this.members().find((m) => m.station === station) ?? null;
+  }
+
+  memberWithCert(cert: string): string | null {
+    return this.members().find((m) => m.cert === cert)?.station ?? null;
+  }
+
+  memberAddedBy(hash: string): MemberState | null {
+    return this.members().find((m) => m.addedBy === hash) ?? null;
+  }
+
+  memberCount(): number {
+    return this.members().length;
   }
 }
 
 /**
- * Reads one incoming entry: the schema, then its canonical bytes (whose exact size is checked) and hash.
+ * Reads one incoming entry's envelope and its canonical bytes, whose size is checked; its body is
+ * read later, once the signature and the chain hold.
  *
  * @param value an entry as received
- * @returns it sealed
+ * @returns the entry read
  */
-function readIncoming(value: unknown): SealedEntry {
-  // The request as a whole is bounded (8 MiB); the entry's own limit is checked on its canonical bytes.
-  return seal(parseEntry(value));
+export function readIncoming(value: unknown): IncomingEntry {
+  const result = ENTRY_ENVELOPE.safeParse(value);
+  if (!result.success) {
+    throw new HotlineError("SCHEMA", `Cannot accept the entry: ${describeZodError(result.error)}`, {
+      place: placeOf(value),
+    });
+  }
+  const bytes = Buffer.from(canonicalJson(value), "utf8");
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new HotlineError(
+      "TOO_LARGE",
+      `Cannot accept an entry of ${bytes.length} bytes: the limit is ${MAX_ENTRY_BYTES} bytes (64 KiB)`,
+      { place: placeOf(value) },
+    );
+  }
+  return { value, envelope: result.data, bytes, hash: sha256Hex(bytes) };
 }
 
 /**
@@ -230,17 +342,17 @@ export function prepareIncoming(values: readonly unknown[]): {
   const jobs: { index: number; signed: Buffer; sig: string; author: string }[] = [];
   for (const [index, value] of values.entries()) {
     try {
-      const sealed = readIncoming(value);
-      prepared.push({ sealed, error: null, signatureOk: false });
+      const read = readIncoming(value);
+      prepared.push({ read, error: null, signatureOk: false });
       jobs.push({
         index,
-        signed: signingBytesOf(sealed.bytes),
-        sig: sealed.entry.sig,
-        author: sealed.entry.author,
+        signed: signingBytesOf(read.bytes),
+        sig: read.envelope.sig,
+        author: read.envelope.author,
       });
     } catch (error) {
       prepared.push({
-        sealed: null,
+        read: null,
         error:
           error instanceof HotlineError
             ? error
@@ -250,4 +362,8 @@ export function prepareIncoming(values: readonly unknown[]): {
     }
   }
   return { prepared, jobs };
+}
+
+function short(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 10)}…` : id;
 }

@@ -44,10 +44,29 @@ describe("catch-up", () => {
     return { washington, moscow, ankara, transport, line, invite };
   }
 
+  /** Ankara joins by Washington's invite; Moscow, asked, consents; Washington learns it. */
+  async function ankaraJoins(parts: Awaited<ReturnType<typeof threeOnALine>>) {
+    const { washington, moscow, ankara, transport, line, invite } = parts;
+    const joined = await acceptInvite(ankara, transport, invite(washington));
+    expect(joined.awaiting).toEqual([moscow.id]);
+    const at = (s: Station) => ({ station: s.id, url: s.config.url, cert: s.certFingerprint });
+    await catchUp(moscow, transport, at(washington), line, { peerChain: true });
+    moscow.approveMember({ line, member: "Ankara", operator: "admin" });
+    await catchUp(washington, transport, at(moscow), line, { peerChain: true });
+    expect(washington.lines()[0]?.participants.map((p) => [p.name, p.pending])).toEqual([
+      ["Washington", false],
+      ["Moscow", false],
+      ["Ankara", false],
+    ]);
+  }
+
   it("a station joining by invite pulls the inviter's chain first, so it knows every participant, then every other chain", async () => {
-    const { washington, ankara, transport, line, invite } = await threeOnALine();
+    const three = await threeOnALine();
+    const { washington, ankara, transport, line } = three;
+    await ankaraJoins(three);
     transport.pulls = [];
-    await acceptInvite(ankara, transport, invite(washington));
+    const target = { station: washington.id, url: washington.config.url, cert: washington.certFingerprint };
+    await catchUp(ankara, transport, target, line, { peerChain: true });
     expect(transport.pulls[0]).toBe(washington.id);
     expect(
       ankara.store
@@ -64,25 +83,31 @@ describe("catch-up", () => {
   });
 
   it("a regular comparison leaves the peer's own chain to its push, and defers chains of stations not yet known, without failing", async () => {
-    const { washington, moscow, ankara, transport, line } = await threeOnALine();
+    const three = await threeOnALine();
+    const { washington, moscow, ankara, transport, line } = three;
     const target = { station: washington.id, url: washington.config.url, cert: washington.certFingerprint };
-    // Ankara knows only the genesis (as if it had joined and then lost everything but that).
-    ankara.receive([JSON.parse((washington.store.entryAt(line, washington.id, 1)?.bytes ?? "").toString())], {
-      joining: line,
-    });
+    // Ankara joined and was consented to, but knows only the genesis so far.
+    await ankaraJoins(three);
     transport.pulls = [];
     const result = await catchUp(ankara, transport, target, line);
     expect(transport.pulls).toEqual([]); // Washington's chain: its push; Moscow's: not yet a participant here
     expect(result.pulled).toBe(0);
 
-    // Washington's chain arrives by push; then Moscow's chain is pulled at the next comparison.
-    await transport.push(
+    // Washington's chain arrives by push, up to its add of Ankara, which names Moscow's messages
+    // as seen: that waits (UNKNOWN_SEEN) for Moscow's chain, pulled at the next comparison.
+    const pushed = transport.push(
       { station: ankara.id, url: ankara.config.url, cert: ankara.certFingerprint },
       line,
       washington.store.chainAfter(line, washington.id, 1, 500).map((e) => e.bytes),
     );
+    await expect(pushed).rejects.toMatchObject({ code: "UNKNOWN_SEEN" });
     const next = await catchUp(ankara, transport, target, line);
-    expect(transport.pulls).toEqual([moscow.id]);
-    expect(next.pulled).toBe(3);
+    expect(new Set(transport.pulls)).toEqual(new Set([moscow.id]));
+    expect(next.pulled).toBe(3); // Moscow's three messages; its consent waits for Washington's add of Ankara
+
+    // Washington's own chain, when pulled too, unblocks the rest: the whole record, verified.
+    await catchUp(ankara, transport, target, line, { peerChain: true });
+    expect(ankara.store.countEntries()).toBe(washington.store.countEntries());
+    expect((await ankara.verify()).ok).toBe(true);
   });
 });

@@ -5,6 +5,14 @@ import type { PeerTarget, PeerTransport } from "./transport.js";
 /** Entries asked for per page when catching up. */
 export const CATCH_UP_PAGE = 500;
 
+/** Refusals that mean an entry waits for one of another chain: that chain is pulled first. */
+const WAITS_FOR_ANOTHER_CHAIN: ReadonlySet<string> = new Set([
+  "UNKNOWN_SEEN",
+  "UNKNOWN_AUTHOR",
+  "PENDING_MEMBER",
+  "UNKNOWN_ENTRY",
+]);
+
 /** What one catch-up with one peer on one line did. */
 export interface CatchUpResult {
   pulled: number;
@@ -49,49 +57,38 @@ export async function catchUp(
     const mine = station.store.head(line, author);
     if (mine !== null && head.seq <= mine.seq) {
       const held = station.store.entryAt(line, author, head.seq);
-      if (held !== null && held.hash !== head.hash) {
-        diverged.push(author);
-        station.store.addEvidence({
-          code: "DIVERGENCE",
-          line,
-          author,
-          seq: head.seq,
-          heldHash: held.hash,
-          otherHash: head.hash,
-          otherBytes: null,
-          reportedBy: target.station,
-          detectedAt: new Date(station.clock.now()).toISOString(),
-        });
-        station.raiseAlarm({
-          code: "DIVERGENCE",
-          severity: "critical",
-          line,
-          peer: target.station,
-          entry: held.hash,
-          detail: `${target.station} holds a different entry at seq ${head.seq} of ${author}'s chain`,
-        });
-      }
-      continue;
+      if (held !== null && held.hash !== head.hash) diverged.push(author);
     }
-    if (author === target.station && options.peerChain !== true) continue;
-    // A chain by a station this one does not yet know as a participant waits for the entry that
-    // adds it (it comes by push); the next comparison of heads pulls it.
-    if (!station.store.participants(line).some((p) => p.station === author)) continue;
-    let after = mine?.seq ?? 0;
-    while (after < head.seq) {
-      const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
-      if (page.length === 0) break;
-      const result = await station.receiveBatch(page);
-      pulled += result.applied.length;
-      if (result.refused !== null) throw result.refused;
-      const last = station.store.head(line, author)?.seq ?? after;
-      if (last <= after) {
-        throw new HotlineError(
-          "CHAIN_GAP",
-          `Cannot catch up ${author}'s chain: the peer's page did not continue it`,
-        );
+  }
+  // Chains refer to each other (seen, the member.add of their author, the member.add an approval
+  // names): one may wait for another, so passes go on while any chain moves.
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [author, head] of chains) {
+      if (author === target.station && options.peerChain !== true) continue;
+      // A chain by a station this one does not yet know as a participant waits for the entry that
+      // adds it; the next pass, or the next comparison of heads, pulls it.
+      if (!station.store.participants(line).some((p) => p.station === author)) continue;
+      let after = station.store.head(line, author)?.seq ?? 0;
+      while (after < head.seq) {
+        const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
+        if (page.length === 0) break;
+        const result = await station.receiveBatch(page);
+        pulled += result.applied.length;
+        if (result.applied.length > 0) moved = true;
+        if (result.refused !== null) {
+          if (WAITS_FOR_ANOTHER_CHAIN.has(result.refused.code)) break;
+          throw result.refused;
+        }
+        const last = station.store.head(line, author)?.seq ?? after;
+        if (last <= after) {
+          throw new HotlineError(
+            "CHAIN_GAP",
+            `Cannot catch up ${author}'s chain: the peer's page did not continue it`,
+          );
+        }
+        after = last;
       }
-      after = last;
     }
   }
   return { pulled, diverged };

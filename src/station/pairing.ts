@@ -1,9 +1,14 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import {
   CERT_FINGERPRINT,
   HASH,
   HotlineError,
+  MAX_PARTICIPANTS,
+  SIGNATURE,
+  isValidMemberClaim,
+  safetyCode,
+  signMemberClaim,
   NAME,
   PARTICIPANT,
   STATION_ID,
@@ -34,18 +39,29 @@ export const INVITE = z.strictObject({
 });
 export type Invite = z.infer<typeof INVITE>;
 
-/** What a joiner sends the inviter. */
+/**
+ * What a joiner sends the inviter: the invite's secret itself (over mutual TLS to the certificate
+ * the invite pins, so only the inviter reads it; the inviter keeps only its hash, so a copy of the
+ * inviter's database cannot pair), and its claim to its place on the line, signed with its station
+ * key (so nobody joins in another station's name). The TLS client certificate must be the one the
+ * claim names, so the joiner holds that key too.
+ */
 export const PAIR_REQUEST = z.strictObject({
   invite: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
   joiner: PARTICIPANT,
-  proof: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  claim: SIGNATURE,
 });
 export type PairRequest = z.infer<typeof PAIR_REQUEST>;
 
-/** What the inviter answers: the line's genesis, so the joiner can take the line up. */
+/**
+ * What the inviter answers: the line's genesis, so the joiner can take the line up, and the
+ * participants whose consent the joiner still awaits (none on a line of two).
+ */
 export interface PairResponse {
   line: string;
   genesis: unknown;
+  awaiting: string[];
 }
 
 /**
@@ -118,26 +134,10 @@ export function parseInvite(text: string): Invite {
 }
 
 /**
- * The joiner's proof that it holds the invite's secret, bound to its own key and certificate so
- * the proof cannot be replayed by another station.
- *
- * @param secretHash SHA-256 (hex) of the invite's secret: the joiner computes it, the inviter keeps only it
- * @param request what the proof binds: invite id and the joiner
- * @returns base64url HMAC-SHA-256
- */
-export function pairingProof(secretHash: string, request: Omit<PairRequest, "proof">): string {
-  return createHmac("sha256", Buffer.from(secretHash, "hex"))
-    .update(
-      canonicalJson({ invite: request.invite, station: request.joiner.station, cert: request.joiner.cert }),
-    )
-    .digest("base64url");
-}
-
-/**
  * @param invite an invite
  * @returns the hash of its secret, which both sides key the proof with
  */
-export function secretHashOf(invite: Invite): string {
+export function secretHashOf(invite: Pick<Invite, "secret">): string {
   return createHash("sha256").update(invite.secret).digest("hex");
 }
 
@@ -155,24 +155,20 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
   const parsed = PAIR_REQUEST.safeParse(value);
   if (!parsed.success) throw new HotlineError("SCHEMA", `Cannot pair: ${describeZodError(parsed.error)}`);
   const request = parsed.data;
-  if (clientCert !== request.joiner.cert) {
+  const joiner = request.joiner;
+  if (clientCert !== joiner.cert) {
     throw new HotlineError(
       "UNKNOWN_PEER",
       "Cannot pair: the TLS certificate presented is not the one the request names",
     );
   }
   const invite = station.store.invite(request.invite);
-  const expected = invite === null ? null : Buffer.from(pairingProof(invite.secretHash, request));
-  const given = Buffer.from(request.proof);
-  if (
-    invite === null ||
-    expected === null ||
-    expected.length !== given.length ||
-    !timingSafeEqual(expected, given)
-  ) {
+  const expected = Buffer.from(invite?.secretHash ?? "0".repeat(64), "hex");
+  const given = createHash("sha256").update(request.secret).digest();
+  if (invite === null || !timingSafeEqual(expected, given)) {
     throw new HotlineError(
       "BAD_INVITE",
-      "Cannot pair: this station made no such invite, or the proof is wrong",
+      "Cannot pair: this station made no such invite, or the secret is wrong",
     );
   }
   if (Date.parse(invite.expiresAt) <= station.clock.now()) {
@@ -181,23 +177,48 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
       `Cannot pair: the invite expired at ${invite.expiresAt}; ask for a new one`,
     );
   }
-  if (station.store.participants(invite.line).some((p) => p.station === request.joiner.station)) {
-    throw new HotlineError("INVITE_USED", "Cannot pair: that station is a participant of the line already");
+  if (!isValidMemberClaim(invite.line, joiner, request.claim)) {
+    throw new HotlineError(
+      "BAD_SIGNATURE",
+      "Cannot pair: the claim is not signed with the key of the station it names",
+    );
   }
-  if (!station.store.useInvite(invite.id, request.joiner.station, isoNow(station.clock))) {
+  const members = station.store.members(invite.line);
+  if (members.some((p) => p.station === joiner.station)) {
+    throw new HotlineError("INVITE_USED", "Cannot pair: that station is a member of the line already");
+  }
+  const pinned = [
+    ...members.filter((m) => m.cert === joiner.cert).map((m) => ({ ...m, line: invite.line })),
+    ...station.store.membersWithCert(joiner.cert),
+  ].find((m) => m.station !== joiner.station);
+  const elsewhere = station.store.membershipsOf(joiner.station).find((m) => m.cert !== joiner.cert);
+  if (pinned !== undefined || elsewhere !== undefined || joiner.station === station.id) {
+    throw new HotlineError(
+      "MEMBER_CONFLICT",
+      pinned !== undefined
+        ? "Cannot pair: that certificate is pinned here to another station"
+        : "Cannot pair: that station is pinned here with another certificate",
+    );
+  }
+  if (members.length >= MAX_PARTICIPANTS) {
+    throw new HotlineError(
+      "TOO_MANY_PARTICIPANTS",
+      `Cannot pair: the line has ${MAX_PARTICIPANTS} members, the most a line may have`,
+    );
+  }
+  if (!station.store.useInvite(invite.id, joiner.station, isoNow(station.clock))) {
     throw new HotlineError("INVITE_USED", "Cannot pair: the invite was used already; ask for a new one");
   }
+  // Every other participant must consent before the joiner is sent anything of the line; the
+  // invite is this station's consent.
+  const consenters = members.filter((m) => m.active && m.station !== station.id).map((m) => m.station);
   station.write(invite.line, {
     kind: "member.add",
-    body: { member: request.joiner, operator: invite.createdBy },
+    body: { member: joiner, consenters, proof: request.claim, operator: invite.createdBy },
   });
-  const genesis = station.store.entryAt(
-    invite.line,
-    station.store.participants(invite.line)[0]?.station ?? "",
-    1,
-  );
+  const genesis = station.store.entryByHash(invite.line);
   if (genesis === null) throw new HotlineError("INTERNAL", "Cannot pair: the line has no genesis entry");
-  return { line: invite.line, genesis: JSON.parse(genesis.bytes.toString("utf8")) };
+  return { line: invite.line, genesis: JSON.parse(genesis.bytes.toString("utf8")), awaiting: consenters };
 }
 
 /** What accepting an invite gives the joiner's operator. */
@@ -205,6 +226,8 @@ export interface Accepted {
   line: string;
   peer: { id: string; name: string };
   safetyCode: string;
+  /** participants who have yet to consent: until they do, the line sends this station nothing */
+  awaiting: string[];
 }
 
 /**
@@ -250,7 +273,11 @@ export async function acceptInvite(
   };
   let answer: PairResponse;
   try {
-    answer = await transport.pair(target, { ...request, proof: pairingProof(secretHashOf(invite), request) });
+    answer = await transport.pair(target, {
+      ...request,
+      secret: invite.secret,
+      claim: signMemberClaim(invite.line, request.joiner, station.identity),
+    });
   } catch (error) {
     // The inviter's verdict on the invite itself is the operator's answer: say it in its own code.
     const { remoteCode, remoteMessage } = error as { remoteCode?: unknown; remoteMessage?: unknown };
@@ -268,10 +295,16 @@ export async function acceptInvite(
     const taken = station.receive([answer.genesis], { joining: invite.line });
     if (taken.refused !== null) throw taken.refused;
   }
-  await catchUp(station, transport, target, invite.line, { peerChain: true });
+  const awaiting = Array.isArray(answer.awaiting) ? answer.awaiting.filter((a) => typeof a === "string") : [];
+  // Until every participant consents, the line sends this station nothing: it catches up then.
+  if (awaiting.length === 0) await catchUp(station, transport, target, invite.line, { peerChain: true });
   return {
     line: invite.line,
     peer: { id: invite.station, name: invite.name },
-    safetyCode: station.safetyCodeWith(invite.station) ?? "",
+    safetyCode: safetyCode(
+      { id: station.id, cert: station.certFingerprint },
+      { id: invite.station, cert: invite.cert },
+    ),
+    awaiting,
   };
 }

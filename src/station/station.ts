@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import {
   HotlineError,
+  type ErrorCode,
   fingerprintOf,
   identityFromPem,
   signEntry,
@@ -31,12 +32,21 @@ import { readConfig, stationPaths, type StationConfig, type StationPaths } from 
 import { causalOrder } from "./order.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
-import { applyIncoming, prepareIncoming, type ApplyResult, type PreparedEntry } from "./apply.js";
+import {
+  MAX_CLOCK_AHEAD_MS,
+  applyIncoming,
+  prepareIncoming,
+  type ApplyResult,
+  type PreparedEntry,
+} from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
 import { settingsOf, suspensionOf } from "./settings.js";
 import { ackStatesOf, acksOf, deadlineOf } from "./acks.js";
 import { TRANSLATABLE_KINDS, translationsByOriginal, translationsOf } from "./translations.js";
 import type { LineSettings, LineSummary, LogEntry, Suspension, WhoAmI } from "./views.js";
+
+/** How old a peer's head statement may be when it arrives: statements are signed as they are sent. */
+const STATEMENT_MAX_AGE_MS = 5 * 60_000;
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -90,6 +100,11 @@ export class Station {
   readonly #signatures = new SignaturePool();
   /** settings per line, computed from the record; dropped when a settings entry is stored */
   readonly #settings = new Map<string, LineSettings>();
+  /**
+   * per `${line} ${station}`: the newest head statement the station signed on the line, and how far
+   * it held its own chain then; no entry of its after that seq may be dated before it
+   */
+  readonly #claims = new Map<string, { time: string; seq: number }>();
 
   private constructor(
     paths: StationPaths,
@@ -263,16 +278,85 @@ export class Station {
     return this.store.lines().map((line) => ({
       id: line.id,
       name: line.name,
-      participants: this.store.participants(line.id).map((p) => ({
+      participants: this.store.members(line.id).map((p) => ({
         id: p.station,
         name: p.name,
         fingerprint: fingerprintOf(p.station),
-        safetyCode: p.station === this.id ? null : this.safetyCodeWith(p.station),
+        safetyCode:
+          p.station === this.id
+            ? null
+            : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
+        pending: !p.active,
+        awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
       })),
       entries: line.entries,
       settings: this.settings(line.id),
       suspended: suspensionOf(this.store, line.id),
     }));
+  }
+
+  /**
+   * Consents, as this station, to a station another participant added to a line: a signed
+   * `member.approve`. Once every participant asked has consented, it is a participant: the line is
+   * sent to it and what it writes is accepted.
+   *
+   * @param options the line (id, prefix or name), the member (station id, unique id prefix or name), the operator
+   * @returns the entry's hash and seq, and who still has to consent
+   * @throws HotlineError NOT_FOUND (no such member waiting), BAD_INPUT (this station was not asked, or consented already)
+   */
+  approveMember(options: { line: string; member: string; operator: string }): {
+    hash: string;
+    seq: number;
+    member: string;
+    awaiting: string[];
+  } {
+    const line = this.resolveLine(options.line);
+    const ref = options.member.trim();
+    const members = this.store.members(line.id);
+    const matches = members.filter(
+      (m) =>
+        m.station === ref ||
+        (ref.length >= 4 && m.station.startsWith(ref)) ||
+        m.name.toLowerCase() === ref.toLowerCase(),
+    );
+    const member = matches.length === 1 ? matches[0] : undefined;
+    if (member === undefined) {
+      throw new HotlineError(
+        matches.length > 1 ? "BAD_INPUT" : "NOT_FOUND",
+        matches.length > 1
+          ? `Cannot approve '${ref}' on ${line.name}: it could be ${matches.map((m) => m.name).join(" or ")}; give its id`
+          : `Cannot approve '${ref}' on ${line.name}: no station of that id or name was added to the line`,
+      );
+    }
+    if (member.active) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: it is a participant already`,
+      );
+    }
+    if (!member.consenters.includes(this.id)) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: its addition did not ask this station's consent`,
+      );
+    }
+    if (member.approvals.includes(this.id)) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: this station consented already`,
+      );
+    }
+    const sealed = this.write(line.id, {
+      kind: "member.approve",
+      body: { of: member.addedBy, operator: options.operator },
+    });
+    const now = this.store.members(line.id).find((m) => m.station === member.station);
+    return {
+      hash: sealed.hash,
+      seq: sealed.entry.seq,
+      member: member.station,
+      awaiting: now === undefined ? [] : now.consenters.filter((c) => !now.approvals.includes(c)),
+    };
   }
 
   /**
@@ -311,6 +395,8 @@ export class Station {
       const now = isoNow(this.clock);
       const sealed: SealedEntry[] = [];
       let head = line === null ? null : this.store.head(line, this.id);
+      // Never dated before the chain's previous entry, whatever this clock did (the record's rule).
+      const time = head !== null && head.time > now ? head.time : now;
       const seen: Record<string, string> = {};
       if (line !== null) {
         for (const h of this.store.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
@@ -323,12 +409,12 @@ export class Station {
           seq: (head?.seq ?? 0) + 1,
           prev: head?.hash ?? null,
           seen,
-          time: now,
+          time,
           ...draft,
         } as UnsignedEntry;
         const entry = signEntry(unsigned, this.identity);
         sealed.push(entry);
-        head = { author: this.id, seq: entry.entry.seq, hash: entry.hash };
+        head = { author: this.id, seq: entry.entry.seq, hash: entry.hash, time };
       }
       this.store.appendEntries(sealed, now);
       return sealed;
@@ -470,7 +556,9 @@ export class Station {
   ): ApplyResult {
     const result = applyIncoming(values, {
       store: this.store,
+      self: this.id,
       now: this.clock.now(),
+      claimOf: (line, author) => this.#claims.get(`${line} ${author}`) ?? null,
       joining: options.joining,
       prepared: options.prepared,
       onEquivocation: (error) =>
@@ -517,20 +605,60 @@ export class Station {
   }
 
   /**
-   * Checks and keeps a peer's head statement: the delivery receipt and the witness.
+   * Checks and keeps a peer's head statement: the delivery receipt and the witness. Nothing is kept
+   * unless it tells the truth as far as this station can tell: signed by the peer, on a line where
+   * the peer is a participant, dated within clock tolerance of now, naming only participants, and
+   * holding of this station's own chain only what this station wrote. A different hash at a seq
+   * of a third chain that this station holds is a divergence (an alarm, raised once per peer and
+   * entry); the statement is kept as its evidence.
    *
    * @param value the statement as received
    * @param from the peer it is expected from
    * @returns the statement
+   * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
   acceptStatement(value: unknown, from: string): HeadStatement {
     const statement = parseStatement(value);
-    if (statement.station !== from) {
-      throw new HotlineError(
-        "BAD_SIGNATURE",
-        "Cannot accept a head statement signed by another station than the peer",
-      );
+    const place = { line: statement.line, author: statement.station };
+    const refuse = (code: ErrorCode, why: string): never => {
+      throw new HotlineError(code, `Cannot accept the head statement: ${why}`, { place });
+    };
+    if (statement.station !== from) refuse("BAD_SIGNATURE", "it is signed by another station than the peer");
+    if (this.store.line(statement.line) === null) refuse("UNKNOWN_LINE", "this station is not on its line");
+    const participants = new Set(this.store.participants(statement.line).map((p) => p.station));
+    if (!participants.has(from)) refuse("NOT_PARTICIPANT", "the peer is not a participant of its line");
+    const now = this.clock.now();
+    const at = Date.parse(statement.time);
+    if (at > now + MAX_CLOCK_AHEAD_MS)
+      refuse("FUTURE_TIME", `its time ${statement.time} is ahead of this clock`);
+    if (at < now - STATEMENT_MAX_AGE_MS) refuse("BACKDATED", `its time ${statement.time} is not recent`);
+    const divergent: { author: string; seq: number; held: string }[] = [];
+    // A chain of a station this one does not know yet (its member.add not yet here) is no lie, but
+    // nothing is kept of a statement that names one: it only says what to catch up.
+    let strangers = false;
+    for (const [author, head] of Object.entries(statement.heads)) {
+      if (!participants.has(author)) {
+        strangers = true;
+        continue;
+      }
+      const mine = this.store.head(statement.line, author);
+      if (mine !== null && head.seq <= mine.seq) {
+        const held =
+          head.seq === mine.seq ? mine.hash : this.store.entryAt(statement.line, author, head.seq)?.hash;
+        if (held !== head.hash) {
+          if (author === this.id) {
+            refuse("BAD_STATEMENT", `it names another entry at seq ${head.seq} of this station's own chain`);
+          }
+          divergent.push({ author, seq: head.seq, held: held ?? "" });
+        }
+      } else if (author === this.id) {
+        refuse(
+          "BAD_STATEMENT",
+          `it holds seq ${head.seq} of this station's own chain, which was never written`,
+        );
+      }
     }
+    if (strangers) return statement;
     this.store.addStatement(
       {
         line: statement.line,
@@ -541,6 +669,33 @@ export class Station {
       },
       isoNow(this.clock),
     );
+    const key = `${statement.line} ${from}`;
+    const claim = this.#claims.get(key);
+    if (claim === undefined || claim.time <= statement.time) {
+      this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });
+    }
+    for (const d of divergent) {
+      if (this.store.alarmRaised("DIVERGENCE", d.held, from)) continue;
+      this.store.addEvidence({
+        code: "DIVERGENCE",
+        line: statement.line,
+        author: d.author,
+        seq: d.seq,
+        heldHash: d.held,
+        otherHash: statement.heads[d.author]?.hash ?? null,
+        otherBytes: null,
+        reportedBy: from,
+        detectedAt: isoNow(this.clock),
+      });
+      this.raiseAlarm({
+        code: "DIVERGENCE",
+        severity: "critical",
+        line: statement.line,
+        peer: from,
+        entry: d.held,
+        detail: `${from} holds a different entry at seq ${d.seq} of ${d.author}'s chain`,
+      });
+    }
     this.events.emit("statement", statement);
     return statement;
   }
@@ -549,9 +704,9 @@ export class Station {
    * @param peer a station id
    * @returns the safety code this station and that one compare by voice
    */
-  safetyCodeWith(peer: string): string | null {
-    const other = this.store.peer(peer);
-    return other === null
+  safetyCodeWith(peer: string, line?: string): string | null {
+    const other = this.store.membershipsOf(peer).find((m) => line === undefined || m.line === line);
+    return other === undefined
       ? null
       : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: other.station, cert: other.cert });
   }

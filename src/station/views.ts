@@ -91,8 +91,18 @@ export interface Suspension {
 export interface LineSummary {
   id: string;
   name: string;
-  /** safetyCode: what this station and that participant compare by voice (none for this station) */
-  participants: { id: string; name: string; fingerprint: string; safetyCode: string | null }[];
+  /**
+   * safetyCode: what this station and that participant compare by voice (none for this station);
+   * pending: added, but some participants (awaiting) have yet to consent, so it is sent nothing
+   */
+  participants: {
+    id: string;
+    name: string;
+    fingerprint: string;
+    safetyCode: string | null;
+    pending: boolean;
+    awaiting: string[];
+  }[];
   entries: number;
   settings: LineSettings;
   /** the suspension in force, or null when the line is in service */

@@ -17,6 +17,7 @@ export type {
   LineRow,
   OperatorRow,
   ParticipantRow,
+  MemberRow,
   PeerContactRow,
   StatementRow,
   Store,

@@ -16,6 +16,7 @@ import type {
   InviteRow,
   LineInfo,
   LineRow,
+  MemberRow,
   OperatorRow,
   ParticipantRow,
   PeerContactRow,
@@ -45,6 +46,26 @@ interface OperatorRecord {
 }
 
 const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at";
+const MEMBER_COLUMNS = "station, name, url, cert, added_by AS addedBy, active, consenters, approvals";
+
+interface MemberRecord extends Omit<MemberRow, "active" | "consenters" | "approvals"> {
+  active: number;
+  consenters: string;
+  approvals: string;
+}
+
+function toMember(row: MemberRecord): MemberRow {
+  return {
+    station: row.station,
+    name: row.name,
+    url: row.url,
+    cert: row.cert,
+    addedBy: row.addedBy,
+    active: row.active === 1,
+    consenters: JSON.parse(row.consenters) as string[],
+    approvals: JSON.parse(row.approvals) as string[],
+  };
+}
 
 /**
  * Opens (creating if need be) the SQLite store at a path: WAL, `synchronous=FULL` so a commit
@@ -105,10 +126,10 @@ class SqliteStore implements Store {
     );
     this.#insertLine = db.prepare("INSERT INTO lines (id, name, created_at) VALUES (?, ?, ?)");
     this.#insertParticipant = db.prepare(
-      "INSERT OR IGNORE INTO participants (line, station, name, url, cert, added_by) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO participants (line, station, name, url, cert, added_by, active, consenters) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.#head = db.prepare(
-      "SELECT author, seq, hash FROM entries WHERE line = ? AND author = ? ORDER BY seq DESC LIMIT 1",
+      "SELECT author, seq, hash, time FROM entries WHERE line = ? AND author = ? ORDER BY seq DESC LIMIT 1",
     );
     this.#participantIds = db
       .prepare("SELECT station FROM participants WHERE line = ? ORDER BY rowid")
@@ -121,7 +142,7 @@ class SqliteStore implements Store {
         if (entry.kind === "line.genesis") {
           this.#insertLine.run(hash, entry.body.name, entry.time);
           const c = entry.body.creator;
-          this.#insertParticipant.run(hash, c.station, c.name, c.url, c.cert, hash);
+          this.#insertParticipant.run(hash, c.station, c.name, c.url, c.cert, hash, 1, "[]");
         }
         this.#insertEntry.run({
           line,
@@ -135,10 +156,41 @@ class SqliteStore implements Store {
         });
         if (entry.kind === "member.add") {
           const m = entry.body.member;
-          this.#insertParticipant.run(line, m.station, m.name, m.url, m.cert, hash);
+          const consenters = entry.body.consenters;
+          const active = consenters.length === 0 ? 1 : 0;
+          this.#insertParticipant.run(
+            line,
+            m.station,
+            m.name,
+            m.url,
+            m.cert,
+            hash,
+            active,
+            JSON.stringify(consenters),
+          );
         }
+        if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
       }
     });
+  }
+
+  /** A consent to a member: noted if it was asked for; the member counts once every one is in. */
+  #approve(line: string, addedBy: string, approver: string): void {
+    const row = this.#sql(
+      "SELECT consenters, approvals FROM participants WHERE line = ? AND added_by = ?",
+    ).get(line, addedBy) as { consenters: string; approvals: string } | undefined;
+    if (row === undefined) return;
+    const consenters = JSON.parse(row.consenters) as string[];
+    const approvals = JSON.parse(row.approvals) as string[];
+    if (!consenters.includes(approver) || approvals.includes(approver)) return;
+    approvals.push(approver);
+    const active = consenters.every((c) => approvals.includes(c)) ? 1 : 0;
+    this.#sql("UPDATE participants SET approvals = ?, active = ? WHERE line = ? AND added_by = ?").run(
+      JSON.stringify(approvals),
+      active,
+      line,
+      addedBy,
+    );
   }
 
   appendEntries(entries: readonly SealedEntry[], receivedAt: string): void {
@@ -167,6 +219,13 @@ class SqliteStore implements Store {
     const row = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash = ?`).get(hash) as
       EntryRecord | undefined;
     return row === undefined ? null : toStoredEntry(row);
+  }
+
+  entryPlace(hash: string): { line: string; author: string; seq: number; time: string } | null {
+    return (
+      (this.#sql("SELECT line, author, seq, time FROM entries WHERE hash = ?").get(hash) as
+        { line: string; author: string; seq: number; time: string } | undefined) ?? null
+    );
   }
 
   entriesByHashPrefix(prefix: string, limit: number): StoredEntry[] {
@@ -206,8 +265,44 @@ class SqliteStore implements Store {
 
   participants(line: string): ParticipantRow[] {
     return this.#sql(
-      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? ORDER BY rowid",
+      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? AND active = 1 ORDER BY rowid",
     ).all(line) as ParticipantRow[];
+  }
+
+  members(line: string): MemberRow[] {
+    return (
+      this.#sql(`SELECT ${MEMBER_COLUMNS} FROM participants WHERE line = ? ORDER BY rowid`).all(
+        line,
+      ) as MemberRecord[]
+    ).map(toMember);
+  }
+
+  memberWithCert(line: string, cert: string): MemberRow | null {
+    const row = this.#sql(`SELECT ${MEMBER_COLUMNS} FROM participants WHERE cert = ? AND line = ?`).get(
+      cert,
+      line,
+    ) as MemberRecord | undefined;
+    return row === undefined ? null : toMember(row);
+  }
+
+  membersWithCert(cert: string): (MemberRow & { line: string })[] {
+    return (
+      this.#sql(`SELECT ${MEMBER_COLUMNS}, line FROM participants WHERE cert = ? ORDER BY rowid`).all(
+        cert,
+      ) as (MemberRecord & {
+        line: string;
+      })[]
+    ).map((r) => ({ ...toMember(r), line: r.line }));
+  }
+
+  membershipsOf(station: string): (MemberRow & { line: string })[] {
+    return (
+      this.#sql(`SELECT ${MEMBER_COLUMNS}, line FROM participants WHERE station = ? ORDER BY rowid`).all(
+        station,
+      ) as (MemberRecord & {
+        line: string;
+      })[]
+    ).map((r) => ({ ...toMember(r), line: r.line }));
   }
 
   entries(line: string): StoredEntry[] {
@@ -252,22 +347,18 @@ class SqliteStore implements Store {
 
   linesOf(station: string): string[] {
     return (
-      this.#sql("SELECT line FROM participants WHERE station = ? ORDER BY rowid").all(station) as {
+      this.#sql("SELECT line FROM participants WHERE station = ? AND active = 1 ORDER BY rowid").all(
+        station,
+      ) as {
         line: string;
       }[]
     ).map((r) => r.line);
   }
 
-  stationsWithCert(cert: string): ParticipantRow[] {
-    return this.#sql(
-      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE cert = ? GROUP BY station",
-    ).all(cert) as ParticipantRow[];
-  }
-
   peer(station: string): ParticipantRow | null {
     return (
       (this.#sql(
-        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? ORDER BY rowid DESC LIMIT 1",
+        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? AND active = 1 ORDER BY rowid DESC LIMIT 1",
       ).get(station) as ParticipantRow | undefined) ?? null
     );
   }

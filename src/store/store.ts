@@ -6,6 +6,8 @@ export interface Head {
   author: string;
   seq: number;
   hash: string;
+  /** its time, as its author signed it */
+  time: string;
 }
 
 /** A line: its id (the hash of its genesis), name and when it was opened. */
@@ -26,7 +28,18 @@ export interface ParticipantRow {
   name: string;
   url: string;
   cert: string;
+  /** the entry that added it: a member.add, or for the creator the genesis */
   addedBy: string;
+}
+
+/** A member of a line, a participant or one still waiting for consent. */
+export interface MemberRow extends ParticipantRow {
+  /** every station asked has consented: it is a participant */
+  active: boolean;
+  /** who its member.add asked to consent */
+  consenters: string[];
+  /** those of them who have */
+  approvals: string[];
 }
 
 /** An entry as stored: its place, bytes and when this station received it. */
@@ -170,6 +183,8 @@ export interface Store {
   heads(line: string): Head[];
   /** @returns the entry with that hash, or null */
   entryByHash(hash: string): StoredEntry | null;
+  /** @returns where the entry with that hash stands, and its time, without its bytes; or null */
+  entryPlace(hash: string): { line: string; author: string; seq: number; time: string } | null;
   /** @returns entries whose hash starts with a prefix, at most limit */
   entriesByHashPrefix(prefix: string, limit: number): StoredEntry[];
   /** @returns whether an alarm of a code about an entry and a peer was ever raised */
@@ -180,8 +195,10 @@ export interface Store {
   line(id: string): LineInfo | null;
   /** @returns every line, oldest first */
   lines(): LineRow[];
-  /** @returns the participants of a line, in the order they joined */
+  /** @returns the participants of a line (every consent given), in the order they joined */
   participants(line: string): ParticipantRow[];
+  /** @returns the members of a line, participants and those waiting for consent, in the order added */
+  members(line: string): MemberRow[];
   /** @returns every entry of a line, in the order this station stored them */
   entries(line: string): StoredEntry[];
   /** @returns every entry of every line, streamed in storage order */
@@ -204,10 +221,14 @@ export interface Store {
 
   /** @returns entries of one chain with seq > after, oldest first, at most limit */
   chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[];
-  /** @returns every line a station takes part in */
+  /** @returns every line a station takes part in (as a participant, not one waiting for consent) */
   linesOf(station: string): string[];
-  /** @returns the stations whose certificate has this fingerprint, on any line */
-  stationsWithCert(cert: string): ParticipantRow[];
+  /** @returns the member of a line (participant or waiting) whose certificate has this fingerprint */
+  memberWithCert(line: string, cert: string): MemberRow | null;
+  /** @returns the members, on any line, whose certificate has this fingerprint */
+  membersWithCert(cert: string): (MemberRow & { line: string })[];
+  /** @returns every line's membership of a station, with its certificate there */
+  membershipsOf(station: string): (MemberRow & { line: string })[];
   /** @returns where a station is reached: its newest URL and certificate on any line */
   peer(station: string): ParticipantRow | null;
 

@@ -16,11 +16,12 @@ import {
   seal,
   sha256Hex,
   signEntry,
+  signMemberClaim,
   type Identity,
   type SealedEntry,
 } from "../../src/record/mod.js";
 import { signWithKey } from "../../src/record/_testing.js";
-import { pairingProof, parseInvite, secretHashOf } from "../../src/station/pairing.js";
+import { parseInvite } from "../../src/station/pairing.js";
 import { certFingerprint, makeSelfSignedCertificate, type TlsCredentials } from "../../src/station/tls.js";
 import { openSqliteStore } from "../../src/store/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
@@ -218,22 +219,25 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
    * Asks Washington's peer endpoint to pair a stranger with an invite, as `hotline accept` would.
    *
    * @param text the invite string
-   * @param options a proof or a certificate fingerprint to claim instead of the right ones
+   * @param options a secret or a certificate fingerprint to claim instead of the right ones
    * @returns what Washington answered
    */
-  function pairStranger(text: string, options: { proof?: string; cert?: string } = {}): Promise<Answer> {
+  function pairStranger(text: string, options: { secret?: string; cert?: string } = {}): Promise<Answer> {
     const invite = parseInvite(text);
+    const identity = generateIdentity();
+    const joiner = {
+      station: identity.id,
+      name: "Mallory",
+      url: "https://127.0.0.1:9",
+      cert: options.cert ?? certFingerprint(strangerTls.cert),
+    };
     const request = {
       invite: invite.id,
-      joiner: {
-        station: generateIdentity().id,
-        name: "Mallory",
-        url: "https://127.0.0.1:9",
-        cert: options.cert ?? certFingerprint(strangerTls.cert),
-      },
+      joiner,
+      secret: options.secret ?? invite.secret,
+      claim: signMemberClaim(invite.line, joiner, identity),
     };
-    const proof = options.proof ?? pairingProof(secretHashOf(invite), request);
-    return call({ path: "/peer/v1/pair", body: JSON.stringify({ ...request, proof }), tls: strangerTls });
+    return call({ path: "/peer/v1/pair", body: JSON.stringify(request), tls: strangerTls });
   }
 
   describe("pairing refuses invites that are garbled, expired or used", () => {
@@ -245,7 +249,7 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       expect(truncated.stderr).toMatch(/^error BAD_INVITE: Cannot read the invite/);
       expect(truncated.code).toBe(1);
 
-      expectRefusal(await pairStranger(expiredInvite, { proof: "A".repeat(43) }), 400, "BAD_INVITE");
+      expectRefusal(await pairStranger(expiredInvite, { secret: "A".repeat(43) }), 400, "BAD_INVITE");
       expectRefusal(
         await pairStranger(expiredInvite, { cert: certFingerprint(havanaTls.cert) }),
         403,

@@ -1,0 +1,306 @@
+import type { ErrorCode } from "./errors.js";
+import { MAX_PARTICIPANTS } from "./membership.js";
+
+/**
+ * How far an entry's time may stand before the time of an entry its author had seen (another
+ * station's clock): two clocks, each allowed 5 minutes off, so 10 minutes.
+ */
+export const SEEN_CLOCK_TOLERANCE_MS = 10 * 60_000;
+
+/** What the record rules read of one entry: its place, its references, and what it adds. */
+export interface RuleFacts {
+  hash: string;
+  author: string;
+  seq: number;
+  prev: string | null;
+  seen: Record<string, string>;
+  time: string;
+  kind: string;
+  /** for line.genesis: the creator */
+  creator: { station: string; cert: string } | null;
+  /** for member.add: the member, the stations asked to consent, and whether its claim is its own */
+  member: { station: string; cert: string; consenters: readonly string[]; proofOk: boolean } | null;
+  /** for member.approve: the member.add it consents to */
+  approves: string | null;
+}
+
+/** A station on a line as the record makes it one. */
+export interface MemberState {
+  station: string;
+  cert: string;
+  /** the member.add that added it; for the creator, the genesis */
+  addedBy: string;
+  /** stations that must consent before it counts; empty for the creator */
+  consenters: readonly string[];
+  /** those of them that have */
+  approvals: readonly string[];
+  /** every consenter has consented: it is a participant */
+  active: boolean;
+}
+
+/**
+ * What the rules need to know of a line as held so far. The store answers it for a station that
+ * receives; {@link MemoryLine} answers it for `verify`, which replays a record.
+ */
+export interface LineView {
+  /** the newest entry of a chain, with its time */
+  head(author: string): { seq: number; hash: string; time: string } | null;
+  /** an entry of this line by its hash */
+  entry(hash: string): { author: string; time: string } | null;
+  /** the station's membership, active or pending */
+  member(station: string): MemberState | null;
+  /** the station whose certificate this is, among members active or pending */
+  memberWithCert(cert: string): string | null;
+  /** the membership a member.add made */
+  memberAddedBy(hash: string): MemberState | null;
+  /** members, active and pending */
+  memberCount(): number;
+}
+
+/** A broken rule: its code and what a person should be told. */
+export interface RuleBreak {
+  code: ErrorCode;
+  detail: string;
+}
+
+/**
+ * The rules of the record about where an entry stands, checked before its body is read: its author
+ * is a participant, it continues its chain, its time does not go back before its chain's previous
+ * entry or (beyond clock tolerance) before what it had seen, and what it had seen is held. The same
+ * function decides for a station receiving an entry and for `verify` replaying a record, so a peer
+ * can get nothing stored that `verify` later calls broken.
+ *
+ * @param f the entry's facts (kind-specific ones are not read)
+ * @param view the line as held before it
+ * @returns the first rule broken, or null
+ */
+export function checkPlace(f: RuleFacts, view: LineView): RuleBreak | null {
+  if (f.kind === "line.genesis") {
+    if (f.seq !== 1 || f.prev !== null || Object.keys(f.seen).length > 0) {
+      return {
+        code: "BAD_GENESIS",
+        detail: "A line's genesis entry must be seq 1 with no line, no prev and nothing seen",
+      };
+    }
+    return null;
+  }
+  const member = view.member(f.author);
+  if (member === null) {
+    return {
+      code: "UNKNOWN_AUTHOR",
+      detail: `Station ${short(f.author)} writes on the line but was never made a participant`,
+    };
+  }
+  if (!member.active) {
+    return {
+      code: "PENDING_MEMBER",
+      detail: `Station ${short(f.author)} writes on the line before every participant consented to it`,
+    };
+  }
+  const head = view.head(f.author);
+  const expected = (head?.seq ?? 0) + 1;
+  if (f.seq > expected) {
+    return { code: "CHAIN_GAP", detail: `Entries ${expected}..${f.seq - 1} of this chain are missing` };
+  }
+  if (f.seq < expected) {
+    return { code: "EQUIVOCATION", detail: `Two different entries are held for seq ${f.seq}` };
+  }
+  if (f.prev !== (head?.hash ?? null)) {
+    return {
+      code: "BAD_PREV",
+      detail: `prev names ${f.prev ?? "nothing"}, but the entry before it hashes to ${head?.hash ?? "nothing"}`,
+    };
+  }
+  if (head !== null && f.time < head.time) {
+    return {
+      code: "BACKDATED",
+      detail: `Its time ${f.time} is before its chain's previous entry's, ${head.time}`,
+    };
+  }
+  const at = Date.parse(f.time);
+  for (const [author, hash] of Object.entries(f.seen)) {
+    const seen = view.entry(hash);
+    if (seen === null || seen.author !== author || author === f.author) {
+      return {
+        code: "UNKNOWN_SEEN",
+        detail: `seen names ${short(hash)} of ${short(author)}, which the record does not hold`,
+      };
+    }
+    if (at < Date.parse(seen.time) - SEEN_CLOCK_TOLERANCE_MS) {
+      return {
+        code: "BACKDATED",
+        detail: `Its time ${f.time} is more than 10 minutes before ${seen.time}, the time of an entry its author had seen`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * The rules of the record about what an entry does to the line's membership: a member.add carries
+ * the member's own signed claim, names a station and a certificate no other member has, stays
+ * within {@link MAX_PARTICIPANTS}, and asks only participants to consent; a member.approve consents
+ * to a member.add of this line that asked its author.
+ *
+ * @param f the entry's facts, its body read
+ * @param view the line as held before it
+ * @returns the first rule broken, or null
+ */
+export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null {
+  if (f.creator !== null && f.creator.station !== f.author) {
+    return { code: "BAD_GENESIS", detail: "The genesis's author is not the line's creator" };
+  }
+  if (f.member !== null) {
+    const m = f.member;
+    if (!m.proofOk) {
+      return {
+        code: "BAD_SIGNATURE",
+        detail: `The member.add's proof is not station ${short(m.station)}'s own signature of its claim`,
+      };
+    }
+    if (view.member(m.station) !== null) {
+      return {
+        code: "MEMBER_CONFLICT",
+        detail: `Station ${short(m.station)} is on the line already; its address and certificate change only by an entry it signs itself`,
+      };
+    }
+    const holder = view.memberWithCert(m.cert);
+    if (holder !== null) {
+      return {
+        code: "MEMBER_CONFLICT",
+        detail: `Certificate ${m.cert.slice(0, 19)}… is pinned to station ${short(holder)} on the line already`,
+      };
+    }
+    if (view.memberCount() >= MAX_PARTICIPANTS) {
+      return {
+        code: "TOO_MANY_PARTICIPANTS",
+        detail: `The line has ${MAX_PARTICIPANTS} participants, the most a line may have`,
+      };
+    }
+    for (const consenter of m.consenters) {
+      if (consenter === f.author || consenter === m.station || view.member(consenter)?.active !== true) {
+        return {
+          code: "NO_CONSENT",
+          detail: `The member.add asks ${short(consenter)} to consent, which is not another participant`,
+        };
+      }
+    }
+  }
+  if (f.approves !== null) {
+    const added = view.memberAddedBy(f.approves);
+    if (added === null) {
+      return {
+        code: "UNKNOWN_ENTRY",
+        detail: `The member.approve names ${short(f.approves)}, which is no member.add of this line`,
+      };
+    }
+    if (!added.consenters.includes(f.author)) {
+      return {
+        code: "NO_CONSENT",
+        detail: `The member.approve's author was not asked to consent to ${short(added.station)}`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * A line held in memory and grown entry by entry: the view `verify` replays a record through.
+ */
+export class MemoryLine implements LineView {
+  readonly #heads = new Map<string, { seq: number; hash: string; time: string }>();
+  readonly #entries = new Map<string, { author: string; time: string }>();
+  readonly #members = new Map<string, MemberState>();
+
+  head(author: string) {
+    return this.#heads.get(author) ?? null;
+  }
+
+  entry(hash: string) {
+    return this.#entries.get(hash) ?? null;
+  }
+
+  member(station: string): MemberState | null {
+    return this.#members.get(station) ?? null;
+  }
+
+  memberWithCert(cert: string): string | null {
+    for (const m of this.#members.values()) if (m.cert === cert) return m.station;
+    return null;
+  }
+
+  memberAddedBy(hash: string): MemberState | null {
+    for (const m of this.#members.values()) if (m.addedBy === hash) return m;
+    return null;
+  }
+
+  memberCount(): number {
+    return this.#members.size;
+  }
+
+  /** @returns the stations that are participants (every consent given) */
+  activeMembers(): string[] {
+    return [...this.#members.values()].filter((m) => m.active).map((m) => m.station);
+  }
+
+  /**
+   * Takes an entry in as the new head of its chain, with what it does to membership.
+   *
+   * @param f the entry's facts
+   * @param hashes the hashes it may be referred to by (its own, and the one it is filed under)
+   * @param membership whether it may change membership (not when it broke a rule)
+   */
+  take(f: RuleFacts, hashes: readonly string[] = [f.hash], membership = true): void {
+    const head = this.#heads.get(f.author);
+    if (head === undefined || f.seq > head.seq) {
+      this.#heads.set(f.author, { seq: f.seq, hash: f.hash, time: f.time });
+    }
+    for (const hash of hashes) this.#entries.set(hash, { author: f.author, time: f.time });
+    const next = membership ? nextMembership(f, this) : null;
+    if (next !== null) this.#members.set(next.station, next);
+  }
+}
+
+/**
+ * What an entry (whose rules hold) changes in a line's membership: the one place that says it, for
+ * every view.
+ *
+ * @param f the entry's facts
+ * @param view the line before it
+ * @returns the member whose state it sets, or null
+ */
+export function nextMembership(f: RuleFacts, view: LineView): MemberState | null {
+  if (f.creator !== null && f.kind === "line.genesis") {
+    return {
+      station: f.creator.station,
+      cert: f.creator.cert,
+      addedBy: f.hash,
+      consenters: [],
+      approvals: [],
+      active: true,
+    };
+  }
+  if (f.member !== null) {
+    if (view.member(f.member.station) !== null) return null;
+    return {
+      station: f.member.station,
+      cert: f.member.cert,
+      addedBy: f.hash,
+      consenters: f.member.consenters,
+      approvals: [],
+      active: f.member.consenters.length === 0,
+    };
+  }
+  if (f.approves !== null) {
+    const added = view.memberAddedBy(f.approves);
+    if (added === null || !added.consenters.includes(f.author) || added.approvals.includes(f.author))
+      return null;
+    const approvals = [...added.approvals, f.author];
+    return { ...added, approvals, active: added.consenters.every((c) => approvals.includes(c)) };
+  }
+  return null;
+}
+
+function short(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 10)}…` : id;
+}
