@@ -13,6 +13,7 @@ import { z } from "zod";
 import { answerErrors } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
 import { hookRoutes } from "./hooks.js";
+import { memberRoutes } from "./members.js";
 import { callRoutes } from "./calls.js";
 import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
@@ -146,6 +147,7 @@ export async function buildApiServer(
   await api.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await api.register(hookRoutes, { station });
+  await api.register(memberRoutes, { station });
   await api.register(callRoutes, { station });
   await api.register(notifyRoutes, { station });
   api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());

@@ -174,13 +174,17 @@ export function registerLineCommands(program: Command): void {
             ...l.participants.map((p) =>
               p.safetyCode === null
                 ? `  ${p.name} (this station)`
-                : `  ${p.name.padEnd(14)} safety code ${p.safetyCode}`,
+                : `  ${p.name.padEnd(14)} safety code ${p.safetyCode}${p.pending ? `  PENDING: awaiting consent of ${p.awaiting.map((a) => nameOf(l, a)).join(", ")}${p.awaiting.includes(station.id) ? ` (this station: 'hotline member approve --line ${l.name} ${p.id.slice(0, 8)}')` : ""}` : ""}`,
             ),
           ]),
         );
       });
     },
   );
+}
+
+function nameOf(line: { participants: readonly { id: string; name: string }[] }, id: string): string {
+  return line.participants.find((p) => p.id === id)?.name ?? id.slice(0, 8);
 }
 
 function seconds(text: string): number {

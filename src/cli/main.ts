@@ -6,6 +6,7 @@ import { registerExportCommand } from "./export.js";
 import { registerHookCommands } from "./hooks.js";
 import { registerHealthCommand } from "./health.js";
 import { registerLineCommands } from "./lines.js";
+import { registerMemberCommands } from "./members.js";
 import { registerMessageCommands } from "./messages.js";
 import { registerNotifyCommands } from "./notify.js";
 import { registerOperatorCommands } from "./operators.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     });
   registerStationCommands(program);
   registerLineCommands(program);
+  registerMemberCommands(program);
   registerMessageCommands(program);
   registerVerifyCommand(program);
   registerPeerCommands(program);
