@@ -69,6 +69,8 @@ export async function catchUp(
           peer: target.station,
           entry: held.hash,
           detail: `${target.station} holds a different entry at seq ${head.seq} of ${author}'s chain`,
+          // one alarm per peer and line, counted on every comparison that finds it again
+          cause: JSON.stringify([line, target.station]),
         });
       }
       continue;

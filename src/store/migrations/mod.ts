@@ -5,6 +5,7 @@ import * as m0004 from "./0004-attention.js";
 import * as m0005 from "./0005-console.js";
 import * as m0006 from "./0006-zones.js";
 import * as m0007 from "./0007-plans.js";
+import * as m0009 from "./0009-bounds.js";
 
 /** Every schema migration, in order; the index + 1 is the schema version it brings the database to. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0005-console", sql: m0005.sql },
   { name: "0006-zones", sql: m0006.sql },
   { name: "0007-plans", sql: m0007.sql },
+  { name: "0009-bounds", sql: m0009.sql },
 ];
