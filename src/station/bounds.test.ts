@@ -70,24 +70,32 @@ describe("bounded work a peer can cause", () => {
    * could send, as signEntry() refuses to sign what the schema refuses
    */
   function forgedLike(moscow: Station, line: string, body: Record<string, unknown>): Entry {
-    const newest = moscow.store.entries(line).filter((e) => e.author === moscow.id).at(-1);
+    const newest = moscow.store
+      .entries(line)
+      .filter((e) => e.author === moscow.id)
+      .at(-1);
     const { sig: _sig, ...unsigned } = JSON.parse(newest?.bytes.toString("utf8") ?? "") as Entry;
     const changed = { ...unsigned, body } as UnsignedEntry;
     const sig = sign(null, signingBytes(changed), moscow.identity.privateKey).toString("base64url");
-    return { ...changed, sig } as Entry;
+    return { ...changed, sig };
   }
 
   describe("settings floors, a rule of the record", () => {
     it("setLine() refuses a presence schedule more often than every 15 minutes with SCHEMA, saying so", async () => {
       const { washington, line } = await pair();
       for (const schedule of ["* * * * * *", "*/10 * * * * *", "* * * * *", "*/14 * * * *", "0,10 6 * * *"]) {
-        const error = refusal(() => washington.setLine({ line, presenceSchedule: schedule, operator: "admin" }));
+        const error = refusal(() =>
+          washington.setLine({ line, presenceSchedule: schedule, operator: "admin" }),
+        );
         expect(error.code).toBe("SCHEMA");
-        expect(error.message).toMatch(/presenceSchedule: must leave at least 15 minutes between presence tests/);
+        expect(error.message).toMatch(
+          /presenceSchedule: must leave at least 15 minutes between presence tests/,
+        );
       }
       // Day boundaries count too: 23:55 and then 00:05 the next day are ten minutes apart.
       expect(
-        refusal(() => washington.setLine({ line, presenceSchedule: "5,55 0,23 * * *", operator: "admin" })).code,
+        refusal(() => washington.setLine({ line, presenceSchedule: "5,55 0,23 * * *", operator: "admin" }))
+          .code,
       ).toBe("SCHEMA");
       expect(washington.settings(line).presenceSchedule).toBe("0 6,18 * * *");
     });
@@ -108,7 +116,9 @@ describe("bounded work a peer can cause", () => {
       expect(refusal(() => washington.setLine({ line, presenceDeadline: 59, operator: "admin" })).code).toBe(
         "SCHEMA",
       );
-      const flash = refusal(() => washington.setLine({ line, ackDeadlines: { FLASH: 3 }, operator: "admin" }));
+      const flash = refusal(() =>
+        washington.setLine({ line, ackDeadlines: { FLASH: 3 }, operator: "admin" }),
+      );
       expect(flash.code).toBe("SCHEMA");
       expect(flash.message).toMatch(/ackDeadlines\.FLASH/);
       washington.setLine({ line, presenceDeadline: 60, ackDeadlines: { FLASH: 30 }, operator: "admin" });
@@ -130,7 +140,10 @@ describe("bounded work a peer can cause", () => {
         expect(result.applied).toEqual([]);
       }
       expect(washington.store.entries(line)).toHaveLength(before);
-      expect(washington.settings(line)).toMatchObject({ presenceSchedule: "0 6,18 * * *", presenceDeadline: 600 });
+      expect(washington.settings(line)).toMatchObject({
+        presenceSchedule: "0 6,18 * * *",
+        presenceDeadline: 600,
+      });
       deliver(moscow, washington); // the honest entry still goes through
       expect(washington.store.entries(line)).toHaveLength(before + 1);
     });
@@ -143,7 +156,11 @@ describe("bounded work a peer can cause", () => {
       deliver(moscow, washington);
       const hooks = webhookCalls(washington);
       const held = JSON.parse(
-        moscow.store.entries(line).filter((e) => e.author === moscow.id).at(-1)?.bytes.toString("utf8") ?? "",
+        moscow.store
+          .entries(line)
+          .filter((e) => e.author === moscow.id)
+          .at(-1)
+          ?.bytes.toString("utf8") ?? "",
       ) as Entry;
       const { sig: _sig, ...unsigned } = held;
       for (let i = 0; i < 100; i++) {
@@ -223,7 +240,10 @@ describe("bounded work a peer can cause", () => {
       // Another peer, another cause.
       expect(washington.raiseAlarm({ ...down, peer: washington.id, detail: "self" })).not.toBe(id);
 
-      washington.store.clearAlarms({ line, peer: moscow.id, codes: ["LINK_DOWN"] }, "2026-11-23T06:01:00.000Z");
+      washington.store.clearAlarms(
+        { line, peer: moscow.id, codes: ["LINK_DOWN"] },
+        "2026-11-23T06:01:00.000Z",
+      );
       const next = washington.raiseAlarm({ ...down, detail: "down again" });
       expect(next).not.toBe(id);
       expect(washington.store.alarm(next)?.count).toBe(1);

@@ -96,7 +96,9 @@ export class PresenceTests {
     }
     const { cron } = parsed;
     let latest: Date | null = null;
-    let next = cron.nextRun(new Date(Math.max(from, now - MAX_SLOTS_PER_CHECK * MIN_PRESENCE_GAP_MINUTES * 60_000)));
+    let next = cron.nextRun(
+      new Date(Math.max(from, now - MAX_SLOTS_PER_CHECK * MIN_PRESENCE_GAP_MINUTES * 60_000)),
+    );
     for (let i = 0; next !== null && next.getTime() <= now && i < MAX_SLOTS_PER_CHECK; i++) {
       latest = next;
       next = cron.nextRun(next);

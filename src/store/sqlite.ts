@@ -478,9 +478,7 @@ class SqliteStore implements Store {
 
   alarm(id: number): AlarmRow | null {
     return (
-      (this.#sql(
-        `SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ?`,
-      ).get(id) as AlarmRow | undefined) ?? null
+      (this.#sql(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ?`).get(id) as AlarmRow | undefined) ?? null
     );
   }
 
