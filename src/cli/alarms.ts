@@ -58,5 +58,7 @@ function describe(a: AlarmView): string {
       : a.escalation === 0
         ? ` → ${a.audience}`
         : ` → ${a.audience} (escalated ${a.escalatedAt ?? ""})`;
-  return `#${a.id}  ${a.severity.toUpperCase().padEnd(8)} ${a.code.padEnd(14)} ${a.raisedAt}  ${state}, ${acked}${to}\n    ${a.detail}`;
+  // A cause raised again counts on its alarm: say how often, and when last.
+  const repeats = a.count > 1 ? ` ×${a.count} (last ${a.lastRaisedAt})` : "";
+  return `#${a.id}  ${a.severity.toUpperCase().padEnd(8)} ${a.code.padEnd(14)} ${a.raisedAt}${repeats}  ${state}, ${acked}${to}\n    ${a.detail}`;
 }

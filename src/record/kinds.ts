@@ -46,20 +46,68 @@ export const NAME = z
   .max(100)
   .refine((s) => s.trim() === s, "must not start or end with spaces");
 
-/** A cron expression (five fields, or six with seconds first), evaluated in UTC. */
+/** Fewest minutes between two presence tests a line's schedule may ask for. */
+export const MIN_PRESENCE_GAP_MINUTES = 15;
+/** Shortest time, in seconds, a line may give to acknowledge a presence test. */
+export const MIN_PRESENCE_DEADLINE = 60;
+/** Shortest acknowledgement deadline, in seconds, a line may give any precedence. */
+export const MIN_ACK_DEADLINE = 30;
+
+/**
+ * How many firings of a schedule are looked at: every day a cron expression matches has the same
+ * times, so a day with too many shows within 97 firings; the rest covers the nights between
+ * matching days. Counted from a fixed instant (2000-01-01, a leap year), never from now, so that
+ * every station, today or when verifying in ten years, judges a schedule alike.
+ */
+const GAP_FIRINGS = 200;
+const GAP_FROM = new Date("2000-01-01T00:00:00.000Z");
+const judgedSchedules = new Map<string, string | null>();
+
+/**
+ * @param pattern a cron expression
+ * @param cron the same, parsed
+ * @returns null if its firings are at least MIN_PRESENCE_GAP_MINUTES apart, else why not
+ */
+function tooFrequent(pattern: string, cron: Cron): string | null {
+  const known = judgedSchedules.get(pattern);
+  if (known !== undefined) return known;
+  let verdict: string | null = null;
+  let previous = cron.nextRun(GAP_FROM);
+  for (let i = 1; i < GAP_FIRINGS && previous !== null && verdict === null; i++) {
+    const next = cron.nextRun(previous);
+    if (next === null) break;
+    if (next.getTime() - previous.getTime() < MIN_PRESENCE_GAP_MINUTES * 60_000) {
+      verdict = `must leave at least ${MIN_PRESENCE_GAP_MINUTES} minutes between presence tests (it fires at ${previous.toISOString().slice(11, 19)} and again at ${next.toISOString().slice(11, 19)} UTC)`;
+    }
+    previous = next;
+  }
+  if (judgedSchedules.size < 1000) judgedSchedules.set(pattern, verdict);
+  return verdict;
+}
+
+/**
+ * A presence schedule: a cron expression (five fields, or six with seconds first), evaluated in
+ * UTC, firing at most once every MIN_PRESENCE_GAP_MINUTES: each firing has every participant write
+ * a signed test and raise an alarm at the others until a person answers, so a participant that
+ * could set it to every second would flood the others' records, alarms and hooks.
+ */
 export const CRON = z
   .string()
   .min(9)
   .max(100)
   .superRefine((pattern, ctx) => {
+    let cron: Cron;
     try {
-      new Cron(pattern, { timezone: "UTC" });
+      cron = new Cron(pattern, { timezone: "UTC" });
     } catch (error) {
       ctx.addIssue({
         code: "custom",
         message: `must be a cron expression such as '0 6,18 * * *' (${(error as Error).message})`,
       });
+      return;
     }
+    const problem = tooFrequent(pattern, cron);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
   });
 
 /** Levels a call may be asked for at, lowest first. */
@@ -169,12 +217,12 @@ export const BODY_SCHEMAS = {
    * ends apply the same settings and the record says who changed them, and when.
    */
   "line.settings": z.strictObject({
-    /** seconds between automatic link tests */
+    /** seconds between automatic link tests (1 s at most often: a heads exchange is cheap and bounded) */
     testInterval: z.number().int().min(1).max(3600).optional(),
     /** when presence tests are due: a cron expression, evaluated in UTC */
     presenceSchedule: CRON.optional(),
-    /** seconds the other participants have to acknowledge a presence test */
-    presenceDeadline: z.number().int().min(1).max(86_400).optional(),
+    /** seconds the other participants have to acknowledge a presence test (a person must answer) */
+    presenceDeadline: z.number().int().min(MIN_PRESENCE_DEADLINE).max(86_400).optional(),
     /**
      * who an unanswered message's alarm goes to: the first role at its deadline, the next at twice
      * the deadline, and so on
@@ -185,14 +233,14 @@ export const BODY_SCHEMAS = {
       .max(3)
       .refine((roles) => new Set(roles).size === roles.length, "must not name a role twice")
       .optional(),
-    /** acknowledgement deadline per precedence, in seconds */
+    /** acknowledgement deadline per precedence, in seconds (a person must read and answer) */
     ackDeadlines: z
       .partialRecord(
         z.enum(PRECEDENCES),
         z
           .number()
           .int()
-          .min(1)
+          .min(MIN_ACK_DEADLINE)
           .max(7 * 86_400),
       )
       .optional(),

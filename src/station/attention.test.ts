@@ -60,11 +60,11 @@ describe("presence tests, deadlines and escalation", () => {
       slot: "2026-11-23T06:00:00.000Z",
     });
 
-    washington.setLine({ line, presenceSchedule: "*/10 * * * * *", operator: "admin" });
-    at("2026-11-23T06:00:10.100Z");
-    expect(presence.check().map((s) => s.slot)).toEqual(["2026-11-23T06:00:10.000Z"]);
+    washington.setLine({ line, presenceSchedule: "*/15 * * * *", operator: "admin" });
+    at("2026-11-23T06:15:00.100Z");
+    expect(presence.check().map((s) => s.slot)).toEqual(["2026-11-23T06:15:00.000Z"]);
     washington.suspendLine({ line, suspend: true, reason: "maintenance", operator: "admin" });
-    at("2026-11-23T06:00:20.100Z");
+    at("2026-11-23T06:30:00.100Z");
     expect(presence.check()).toEqual([]);
   });
 

@@ -36,7 +36,8 @@ const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 const STDERR_TAIL = 500;
 
 /**
- * Runs the alarm hooks while the station runs: on every alarm raised or escalated, each hook whose
+ * Runs the alarm hooks while the station runs: on every alarm raised, reopened or escalated (not on
+ * a repeat of an open alarm's cause, which only counts on it), each hook whose
  * least severity the alarm reaches is run — a command without a shell (the alarm as JSON on its
  * standard input, and `HOTLINE_ALARM_ID`, `HOTLINE_ALARM_CODE`, `HOTLINE_ALARM_SEVERITY` in its
  * environment), or a webhook POSTed the same JSON, retried twice. Hooks run beside the station and
@@ -101,7 +102,10 @@ export class HookRunner {
   }
 
   // Called inside `raiseAlarm`: reads the alarm as it is now, starts the hooks later, never throws.
-  readonly #onAlarm = (id: number): void => {
+  // A repeat (the same cause again, counted on the open alarm) runs nothing: people outside hear
+  // of an alarm when it is raised, reopened or escalated, not once per event a peer can repeat.
+  readonly #onAlarm = (id: number, repeat?: boolean): void => {
+    if (repeat === true) return;
     try {
       const alarm = this.#station.store.alarm(id);
       if (alarm === null) return;

@@ -226,7 +226,7 @@ describe("hooks on a station", () => {
     expect(logs[0]?.obj).toMatchObject({ hook: 1, attempt: 1, error: "answered HTTP 500", retryInMs: 5 });
     expect(JSON.stringify(logs)).not.toMatch(/s3cr3t|token/);
 
-    s.raiseAlarm({ ...linkDown, detail: "y" });
+    s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" }); // another cause: a repeat would call nothing
     await r.idle();
     expect(logs.at(-1)).toMatchObject({ level: "info", msg: "alarm hook webhook called" });
   });
@@ -290,7 +290,7 @@ describe("hooks on a station", () => {
     expect(logs.map((l) => l.msg)).toContain("alarm hooks still running at stop: ended");
     // stopped: later alarms run nothing
     const before = logs.length;
-    s.raiseAlarm({ ...linkDown, detail: "y" });
+    s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" });
     await r.idle();
     expect(logs).toHaveLength(before);
   });

@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { MIN_PRESENCE_GAP_MINUTES } from "../record/mod.js";
 import { isoNow } from "./clock.js";
 import type { OutboxLogger } from "./outbox.js";
 import { suspensionOf } from "./settings.js";
@@ -6,8 +7,12 @@ import type { Station } from "./station.js";
 
 const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
-/** Most schedule slots looked at in one check (a schedule every second, after a long stall). */
-const MAX_SLOTS_PER_CHECK = 10_000;
+/**
+ * Most schedule slots looked at in one check: slots are at least MIN_PRESENCE_GAP_MINUTES apart (a
+ * rule of the record), so this covers a stall of days; after a longer one the latest slot is
+ * looked for from the stall's end.
+ */
+const MAX_SLOTS_PER_CHECK = 1_000;
 
 /**
  * Presence tests: on each line's schedule (`presenceSchedule`, cron in UTC) this station writes a
@@ -25,7 +30,8 @@ export class PresenceTests {
   readonly #logger: OutboxLogger;
   /** per line, the time up to which its schedule was looked at */
   readonly #checkedUpTo = new Map<string, number>();
-  readonly #crons = new Map<string, Cron>();
+  /** per line, its schedule parsed (only the current one: a line's old schedules are let go) */
+  readonly #crons = new Map<string, { pattern: string; cron: Cron }>();
   #startedAt = 0;
   #timer: NodeJS.Timeout | null = null;
 
@@ -62,7 +68,7 @@ export class PresenceTests {
     for (const line of station.store.lines()) {
       const from = this.#checkedUpTo.get(line.id) ?? this.#startedAt;
       this.#checkedUpTo.set(line.id, now);
-      const slot = this.#latestSlot(station.settings(line.id).presenceSchedule, from, now);
+      const slot = this.#latestSlot(line.id, station.settings(line.id).presenceSchedule, from, now);
       if (slot === null) continue;
       if (station.store.participants(line.id).length < 2) continue;
       if (suspensionOf(station.store, line.id) !== null) {
@@ -81,15 +87,18 @@ export class PresenceTests {
     return written;
   }
 
-  /** @returns the latest slot of a schedule in (from, now], or null */
-  #latestSlot(pattern: string, from: number, now: number): string | null {
-    let cron = this.#crons.get(pattern);
-    if (cron === undefined) {
-      cron = new Cron(pattern, { timezone: "UTC" }); // the entry's schema checked it
-      this.#crons.set(pattern, cron);
+  /** @returns the latest slot of a line's schedule in (from, now], or null */
+  #latestSlot(line: string, pattern: string, from: number, now: number): string | null {
+    let parsed = this.#crons.get(line);
+    if (parsed?.pattern !== pattern) {
+      parsed = { pattern, cron: new Cron(pattern, { timezone: "UTC" }) }; // the entry's schema checked it
+      this.#crons.set(line, parsed);
     }
+    const { cron } = parsed;
     let latest: Date | null = null;
-    let next = cron.nextRun(new Date(from));
+    let next = cron.nextRun(
+      new Date(Math.max(from, now - MAX_SLOTS_PER_CHECK * MIN_PRESENCE_GAP_MINUTES * 60_000)),
+    );
     for (let i = 0; next !== null && next.getTime() <= now && i < MAX_SLOTS_PER_CHECK; i++) {
       latest = next;
       next = cron.nextRun(next);

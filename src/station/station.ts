@@ -59,8 +59,8 @@ export interface StationEvents {
   contact: [station: string];
   /** a peer's head statement was stored */
   statement: [statement: HeadStatement];
-  /** an alarm was raised */
-  alarm: [id: number];
+  /** an alarm was raised or escalated; repeat: its cause was raised again and only counted (hooks stay quiet) */
+  alarm: [id: number, repeat?: boolean];
 }
 
 export interface OpenOptions {
@@ -569,6 +569,8 @@ export class Station {
           peer: error.place.author ?? null,
           entry: error.place.hash ?? null,
           detail: error.message,
+          // one alarm per forger and line, however many entries it forges (each kept as evidence)
+          cause: JSON.stringify([error.place.line ?? null, error.place.author ?? null]),
         }),
     });
     if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
@@ -675,7 +677,6 @@ export class Station {
       this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });
     }
     for (const d of divergent) {
-      if (this.store.alarmRaised("DIVERGENCE", d.held, from)) continue;
       this.store.addEvidence({
         code: "DIVERGENCE",
         line: statement.line,
@@ -694,6 +695,8 @@ export class Station {
         peer: from,
         entry: d.held,
         detail: `${from} holds a different entry at seq ${d.seq} of ${d.author}'s chain`,
+        // one alarm per peer and line, counted each time a statement shows it again
+        cause: JSON.stringify([statement.line, from]),
       });
     }
     this.events.emit("statement", statement);
@@ -712,13 +715,14 @@ export class Station {
   }
 
   /**
-   * Raises an alarm and tells listeners.
+   * Raises an alarm, once per cause (see Store.raiseAlarm: a repeat counts on the open alarm), and
+   * tells listeners.
    *
-   * @returns the alarm's id
+   * @returns the alarm's id: the open one's, for a repeat
    */
   raiseAlarm(alarm: NewAlarm): number {
-    const id = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
-    this.events.emit("alarm", id);
+    const { id, outcome } = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
+    this.events.emit("alarm", id, outcome === "repeated");
     return id;
   }
 

@@ -4,8 +4,10 @@
  *
  * @module
  */
+export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
 export type {
   NewAlarm,
+  RaisedAlarm,
   SessionRow,
   HealthChangeRow,
   HookRow,

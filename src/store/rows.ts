@@ -19,7 +19,12 @@ export interface AlarmRow {
   peer: string | null;
   entry: string | null;
   detail: string;
+  /** when first raised */
   raisedAt: string;
+  /** how many times its cause was raised while it stayed open (1: once) */
+  count: number;
+  /** when last raised (raisedAt if only once) */
+  lastRaisedAt: string;
   clearedAt: string | null;
   ackedBy: string | null;
   ackedAt: string | null;

@@ -4,8 +4,10 @@ import { HotlineError } from "../record/mod.js";
 import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
 import type { AlarmRow, Role } from "./rows.js";
+import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
 import type {
   NewAlarm,
+  RaisedAlarm,
   SessionRow,
   HealthChangeRow,
   HookRow,
@@ -24,6 +26,12 @@ import type {
   Store,
   StoredEntry,
 } from "./store.js";
+
+const ALARM_COLUMNS = `id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, count,
+  last_raised_at AS lastRaisedAt, cleared_at AS clearedAt, acked_by AS ackedBy, acked_at AS ackedAt, audience,
+  escalation, escalated_at AS escalatedAt`;
+
+const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 
 interface EntryRecord {
   n: number;
@@ -460,11 +468,28 @@ class SqliteStore implements Store {
     );
   }
 
-  addEvidence(e: EvidenceRow): void {
-    this.#sql(
-      `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
-         VALUES (@code, @line, @author, @seq, @heldHash, @otherHash, @otherBytes, @reportedBy, @detectedAt)`,
-    ).run(e);
+  addEvidence(e: EvidenceRow): boolean {
+    const keep = { ...e, otherBytes: (e.otherBytes?.length ?? 0) > MAX_EVIDENCE_BYTES ? null : e.otherBytes };
+    return this.withWriteLock(() => {
+      const held = this.#sql(
+        `SELECT count(*) AS rows,
+                count(CASE WHEN code = @code AND seq = @seq AND held_hash IS @heldHash AND other_hash IS @otherHash
+                             AND reported_by IS @reportedBy THEN 1 END) AS same
+           FROM evidence WHERE line = @line AND author = @author`,
+      ).get(keep) as { rows: number; same: number };
+      if (held.same === 0 && held.rows < MAX_EVIDENCE_PER_AUTHOR) {
+        this.#sql(
+          `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
+             VALUES (@code, @line, @author, @seq, @heldHash, @otherHash, @otherBytes, @reportedBy, @detectedAt)`,
+        ).run(keep);
+        return true;
+      }
+      this.#sql(
+        `INSERT INTO evidence_dropped (line, author, dropped, last_at) VALUES (?, ?, 1, ?)
+           ON CONFLICT (line, author) DO UPDATE SET dropped = dropped + 1, last_at = excluded.last_at`,
+      ).run(e.line, e.author, e.detectedAt);
+      return false;
+    });
   }
 
   evidence(line?: string): EvidenceRow[] {
@@ -475,13 +500,46 @@ class SqliteStore implements Store {
     ).all(line ?? null, line ?? null) as EvidenceRow[];
   }
 
-  raiseAlarm(a: NewAlarm & { raisedAt: string }): number {
-    return Number(
+  droppedEvidence(line: string, author: string): number {
+    const row = this.#sql("SELECT dropped FROM evidence_dropped WHERE line = ? AND author = ?").get(
+      line,
+      author,
+    ) as { dropped: number } | undefined;
+    return row?.dropped ?? 0;
+  }
+
+  raiseAlarm(a: NewAlarm & { raisedAt: string }): RaisedAlarm {
+    const cause = a.cause ?? JSON.stringify([a.line, a.peer, a.entry]);
+    return this.withWriteLock(() => {
+      const open = this.#sql(
+        "SELECT id, severity, acked_at AS ackedAt FROM alarms WHERE code = ? AND cause = ? AND cleared_at IS NULL ORDER BY id LIMIT 1",
+      ).get(a.code, cause) as Pick<AlarmRow, "id" | "severity" | "ackedAt"> | undefined;
+      if (open === undefined) {
+        const id = this.#sql(
+          `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at, last_raised_at, audience, cause)
+             VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt, @raisedAt, @audience, @cause)`,
+        ).run({
+          code: a.code,
+          severity: a.severity,
+          line: a.line,
+          peer: a.peer,
+          entry: a.entry,
+          detail: a.detail,
+          raisedAt: a.raisedAt,
+          audience: a.audience ?? null,
+          cause,
+        }).lastInsertRowid;
+        return { id: Number(id), outcome: "raised" };
+      }
+      const graver = SEVERITY_RANK[a.severity] > SEVERITY_RANK[open.severity];
+      const reopened = graver || open.ackedAt !== null;
       this.#sql(
-        `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at, audience)
-           VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt, @audience)`,
-      ).run({ ...a, audience: a.audience ?? null }).lastInsertRowid,
-    );
+        `UPDATE alarms SET count = count + 1, last_raised_at = ?, severity = ?,
+                acked_by = CASE WHEN ? THEN NULL ELSE acked_by END, acked_at = CASE WHEN ? THEN NULL ELSE acked_at END
+           WHERE id = ?`,
+      ).run(a.raisedAt, graver ? a.severity : open.severity, reopened ? 1 : 0, reopened ? 1 : 0, open.id);
+      return { id: open.id, outcome: reopened ? "reopened" : "repeated" };
+    });
   }
 
   escalateAlarm(id: number, level: number, audience: string, at: string): boolean {
@@ -495,8 +553,7 @@ class SqliteStore implements Store {
 
   unattendedAlarms(codes: readonly string[]): AlarmRow[] {
     return this.#sql(
-      `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
-                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt
+      `SELECT ${ALARM_COLUMNS}
          FROM alarms WHERE cleared_at IS NULL AND acked_at IS NULL AND code IN (SELECT value FROM json_each(?))
          ORDER BY id`,
     ).all(JSON.stringify(codes)) as AlarmRow[];
@@ -504,8 +561,7 @@ class SqliteStore implements Store {
 
   alarms(options: { all?: boolean } = {}): AlarmRow[] {
     return this.#sql(
-      `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
-                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt
+      `SELECT ${ALARM_COLUMNS}
          FROM alarms WHERE ? OR cleared_at IS NULL OR (acked_at IS NULL AND severity != 'info')
          ORDER BY id DESC`,
     ).all(options.all ? 1 : 0) as AlarmRow[];
@@ -513,10 +569,7 @@ class SqliteStore implements Store {
 
   alarm(id: number): AlarmRow | null {
     return (
-      (this.#sql(
-        `SELECT id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, cleared_at AS clearedAt,
-                acked_by AS ackedBy, acked_at AS ackedAt, audience, escalation, escalated_at AS escalatedAt FROM alarms WHERE id = ?`,
-      ).get(id) as AlarmRow | undefined) ?? null
+      (this.#sql(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ?`).get(id) as AlarmRow | undefined) ?? null
     );
   }
 

@@ -161,8 +161,41 @@ export interface ZoneRow {
 /** The part of an alarm its raiser gives. */
 export type NewAlarm = Omit<
   AlarmRow,
-  "id" | "raisedAt" | "clearedAt" | "ackedBy" | "ackedAt" | "audience" | "escalation" | "escalatedAt"
-> & { audience?: string | null };
+  | "id"
+  | "raisedAt"
+  | "count"
+  | "lastRaisedAt"
+  | "clearedAt"
+  | "ackedBy"
+  | "ackedAt"
+  | "audience"
+  | "escalation"
+  | "escalatedAt"
+> & {
+  audience?: string | null;
+  /**
+   * With the code, what makes a later raising the same alarm while it is open (not cleared): by
+   * default its line, peer and entry. An EQUIVOCATION is one per (line, author), say, however
+   * many entries the author forged.
+   */
+  cause?: string | undefined;
+};
+
+/**
+ * What raising an alarm did: a new alarm; or a repeat of an open one, counted on its row
+ * (`repeated`), which an operator had acknowledged or which is now more severe (`reopened`: it is
+ * unacknowledged again and as severe as the new raising).
+ */
+export interface RaisedAlarm {
+  id: number;
+  outcome: "raised" | "repeated" | "reopened";
+}
+
+/** Most evidence rows kept per (line, author): the first ones, the earliest proof; the rest are counted. */
+export const MAX_EVIDENCE_PER_AUTHOR = 16;
+
+/** Largest `otherBytes` kept with evidence: an entry is never larger (MAX_ENTRY_BYTES). */
+export const MAX_EVIDENCE_BYTES = 64 * 1024;
 
 /**
  * Everything a station keeps. All SQL lives behind this interface, so a second implementation
@@ -263,11 +296,29 @@ export interface Store {
   /** @returns what is known of contact with a peer */
   contact(station: string): PeerContactRow | null;
 
-  addEvidence(evidence: EvidenceRow): void;
+  /**
+   * Keeps evidence of a misbehaving author, within bounds a peer cannot push: at most
+   * MAX_EVIDENCE_PER_AUTHOR rows per (line, author), the first ones; the same evidence again (same
+   * code, seq, hashes and reporter), or evidence past the cap, is only counted (see
+   * {@link droppedEvidence}); `otherBytes` over MAX_EVIDENCE_BYTES is not kept (null).
+   *
+   * @returns whether a row was kept
+   */
+  addEvidence(evidence: EvidenceRow): boolean;
+  /** @returns the evidence kept, oldest first, of every line or of one */
   evidence(line?: string): EvidenceRow[];
+  /** @returns how much evidence about an author on a line was counted and not kept */
+  droppedEvidence(line: string, author: string): number;
 
-  /** @returns the new alarm's id */
-  raiseAlarm(alarm: NewAlarm & { raisedAt: string }): number;
+  /**
+   * Raises an alarm, once per cause: if an alarm of the same code and cause is open (not cleared,
+   * acknowledged or not), that one counts the raising (`count`, `lastRaisedAt`) instead of a new
+   * row. A repeat of an acknowledged alarm makes it unacknowledged again (once: the next repeat
+   * finds it so); a more severe repeat raises its severity. Its first detail stays.
+   *
+   * @returns the alarm's id, and whether it is new, repeated or reopened
+   */
+  raiseAlarm(alarm: NewAlarm & { raisedAt: string }): RaisedAlarm;
   /**
    * @returns alarms, newest first: unless all, those still active, and warnings and critical ones
    *   not yet acknowledged

@@ -68,7 +68,7 @@ describe("line health: automatic link tests, alarms, settings", () => {
       "--test-interval",
       "1",
       "--ack-deadline",
-      "FLASH=3s",
+      "FLASH=30s",
       "--dir",
       washington.dir,
     ]);
@@ -83,10 +83,10 @@ describe("line health: automatic link tests, alarms, settings", () => {
       what: "Moscow to take the settings",
     });
     expect(await settingsAt(moscow)).toEqual(await settingsAt(washington));
-    expect((await settingsAt(moscow))?.ackDeadlines.FLASH).toBe(3);
+    expect((await settingsAt(moscow))?.ackDeadlines.FLASH).toBe(30);
     const atMoscow = await hotline(["log", "--line", line, "--dir", moscow.dir]);
     expect(atMoscow.stdout).toMatch(
-      /changed the line's settings: link test every 1 s, FLASH acknowledged within 3 s \(admin\)/,
+      /changed the line's settings: link test every 1 s, FLASH acknowledged within 30 s \(admin\)/,
     );
   }, 30_000);
 
@@ -186,7 +186,8 @@ describe("line health: automatic link tests, alarms, settings", () => {
     expect(after.map((l) => l.entries)).toEqual(before.map((l) => l.entries));
   }, 30_000);
 
-  it("a FLASH (deadline 3 s) left unanswered raises ACK_OVERDUE at the sender and a reminder at the receiver; one acknowledged in time raises nothing, and the sender sees who acknowledged", async () => {
+  // 30 s is the shortest deadline a line may set (a rule of the record): this test waits for it.
+  it("a FLASH (deadline 30 s) left unanswered raises ACK_OVERDUE at the sender and a reminder at the receiver; one acknowledged in time raises nothing, and the sender sees who acknowledged", async () => {
     const send = (text: string) =>
       hotlineJson<{ hash: string }>([
         "send",
@@ -220,13 +221,13 @@ describe("line health: automatic link tests, alarms, settings", () => {
 
     await waitFor(async () => (await alarms(washington)).some((a) => a.code === "ACK_OVERDUE"), {
       what: "ACK_OVERDUE at Washington",
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
     });
     const overdue = (await alarms(washington)).filter((a) => a.code === "ACK_OVERDUE");
     expect(overdue).toHaveLength(1);
     expect(overdue[0]).toMatchObject({ severity: "critical", peer: moscow.id, line });
     expect((overdue[0] as Alarm & { entry: string }).entry).toBe(unanswered.hash);
-    expect(Date.parse(overdue[0]?.raisedAt ?? "") - sentAt).toBeGreaterThanOrEqual(2_500);
+    expect(Date.parse(overdue[0]?.raisedAt ?? "") - sentAt).toBeGreaterThanOrEqual(29_500);
     await waitFor(async () => (await alarms(moscow)).some((a) => a.code === "ACK_REMINDER"), {
       what: "ACK_REMINDER at Moscow",
     });
@@ -250,7 +251,7 @@ describe("line health: automatic link tests, alarms, settings", () => {
     const entry = log.find((e) => e.hash === unanswered.hash);
     expect(entry?.acks).toEqual({});
     expect(Date.parse(entry?.deadline ?? "") - Date.parse((entry as unknown as { time: string }).time)).toBe(
-      3_000,
+      30_000,
     );
 
     // Acknowledged late: the sender's alarm clears itself, and so does the reminder.
@@ -271,12 +272,18 @@ describe("line health: automatic link tests, alarms, settings", () => {
     const garbled = await hotline(["ack", "not-a-hash", "--dir", moscow.dir]);
     expect(garbled.stderr).toMatch(/^error BAD_INPUT: /);
     expect([own.code, twice.code, unknown.code, garbled.code]).toEqual([1, 1, 1, 1]);
-  }, 60_000);
+  }, 120_000);
 
-  it("presence tests appear on the line's schedule, labelled apart from messages; one not answered is NO_ANSWER at both ends, cleared by a late answer", async () => {
+  // A schedule fires at most every 15 minutes and a presence deadline is at least 60 s (rules of
+  // the record): this test takes a one-off slot a few seconds ahead (a schedule that fires once a
+  // year, as the demo does); NO_ANSWER at both ends, at the deadline, is checked with a fake clock
+  // in src/station/attention.test.ts.
+  it("presence tests appear on the line's schedule, labelled apart from messages, ask the other side at once and are answered there; too frequent a schedule or too short a deadline is refused with SCHEMA", async () => {
     const set = (...args: string[]) =>
       hotlineJson(["line", "set", "--line", line, ...args, "--dir", washington.dir]);
-    await set("--presence-schedule", "*/2 * * * * *", "--presence-deadline", "2s");
+    const slot = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
+    const once = `${slot.getUTCSeconds()} ${slot.getUTCMinutes()} ${slot.getUTCHours()} ${slot.getUTCDate()} ${slot.getUTCMonth() + 1} *`;
+    await set("--presence-schedule", once);
     interface Logged {
       hash: string;
       author: string;
@@ -289,61 +296,45 @@ describe("line health: automatic link tests, alarms, settings", () => {
       );
     await waitFor(async () => (await testsAt(moscow)).some((e) => e.author === washington.id), {
       what: "a presence test from Washington at Moscow",
-      timeoutMs: 10_000,
-    });
-    const open = async (station: TestStation, peer: string) =>
-      (await alarms(station)).filter(
-        (a) => a.code === "NO_ANSWER" && a.peer === peer && a.clearedAt === null,
-      );
-    await waitFor(async () => (await open(washington, moscow.id)).length > 0, {
-      what: "NO_ANSWER at Washington",
-      timeoutMs: 10_000,
-    });
-    await waitFor(async () => (await open(moscow, washington.id)).length > 0, {
-      what: "NO_ANSWER at Moscow",
+      timeoutMs: 15_000,
     });
     await set("--presence-schedule", "0 6,18 * * *");
-    // At Moscow, NO_ANSWER about Washington: a test of Washington's that Moscow missed (and one of
-    // Moscow's own that Washington missed). Take the first kind.
-    const fromWashington = new Set(
-      (await testsAt(moscow)).filter((e) => e.author === washington.id).map((e) => e.hash),
-    );
-    const missed = (await open(moscow, washington.id)).find((a) =>
-      fromWashington.has((a as Alarm & { entry: string }).entry),
-    ) as Alarm & { entry: string };
-    expect(missed.severity).toBe("critical");
+    const sent = (await testsAt(moscow)).find((e) => e.author === washington.id) as Logged;
+    const asked = async () =>
+      (await alarms(moscow)).find(
+        (a) =>
+          a.code === "PRESENCE_TEST" &&
+          (a as Alarm & { entry: string }).entry === sent.hash &&
+          a.clearedAt === null,
+      );
+    await waitFor(async () => (await asked()) !== undefined, { what: "PRESENCE_TEST at Moscow" });
+    expect(await asked()).toMatchObject({ severity: "warning", peer: washington.id });
     const shown = await hotline(["log", "--line", line, "--dir", washington.dir]);
     expect(shown.stdout).toMatch(/PRESENCE TEST \(automatic\)/);
-    expect(shown.stdout).toMatch(/Moscow overdue/);
-    expect((await testsAt(washington)).find((e) => e.hash === missed.entry)?.ackStates).toEqual({
-      [moscow.id]: "overdue",
-    });
+    expect(shown.stdout).toMatch(/Moscow pending/);
 
-    // Answered late: Moscow's NO_ANSWER for that test clears, then Washington's.
-    await hotlineJson(["ack", missed.entry, "--dir", moscow.dir]);
-    expect((await alarms(moscow, true)).find((a) => a.id === missed.id)?.clearedAt).not.toBeNull();
+    // Answered at Moscow: its alarm clears, and Washington sees who answered.
+    await hotlineJson(["ack", sent.hash, "--dir", moscow.dir]);
+    expect(await asked()).toBeUndefined();
     await waitFor(
       async () =>
-        (await alarms(washington, true)).some(
-          (a) =>
-            a.code === "NO_ANSWER" &&
-            (a as Alarm & { entry: string }).entry === missed.entry &&
-            a.clearedAt !== null,
-        ),
-      { what: "Washington's NO_ANSWER for that test to clear" },
+        (await testsAt(washington)).find((e) => e.hash === sent.hash)?.ackStates[moscow.id] === "acked",
+      { what: "Washington to see the presence test answered" },
     );
-    const bad = await hotline([
-      "line",
-      "set",
-      "--line",
-      line,
-      "--presence-schedule",
-      "61 * * * *",
-      "--dir",
-      washington.dir,
-    ]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error SCHEMA: .*presenceSchedule.*cron/);
+
+    const refused = async (...args: string[]) => {
+      const result = await hotline(["line", "set", "--line", line, ...args, "--dir", washington.dir]);
+      expect(result.code).toBe(1);
+      return result.stderr;
+    };
+    expect(await refused("--presence-schedule", "61 * * * *")).toMatch(
+      /^error SCHEMA: .*presenceSchedule.*cron/,
+    );
+    expect(await refused("--presence-schedule", "*/2 * * * * *")).toMatch(
+      /^error SCHEMA: .*presenceSchedule:? must leave at least 15 minutes between presence tests/,
+    );
+    expect(await refused("--presence-deadline", "2s")).toMatch(/^error SCHEMA: .*presenceDeadline/);
+    expect(await refused("--ack-deadline", "FLASH=3s")).toMatch(/^error SCHEMA: .*ackDeadlines.FLASH/);
   }, 60_000);
 
   it("a line is suspended and resumed only by a signed entry, with a reason both ends show; link tests go on", async () => {

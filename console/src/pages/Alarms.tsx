@@ -112,6 +112,11 @@ function AlarmRow({ alarm, onChanged }: { alarm: Alarm; onChanged: (alarm: Alarm
       <div className="alarm-head">
         <span className={`sev-badge sev-${alarm.severity}`}>{t(`severity.${alarm.severity}`)}</span>
         <span className="alarm-code">{alarm.code}</span>
+        {alarm.count > 1 && (
+          <span className="alarm-count" title={t("alarms.repeated", { count: alarm.count })}>
+            ×{alarm.count}
+          </span>
+        )}
         {alarm.line !== null && (
           <Link to={alarm.entry === null ? linePath(alarm.line) : `${linePath(alarm.line)}#e-${alarm.entry}`}>
             {line?.name ?? `${alarm.line.slice(0, 8)}…`}
@@ -120,6 +125,12 @@ function AlarmRow({ alarm, onChanged }: { alarm: Alarm; onChanged: (alarm: Alarm
         {alarm.peer !== null && <span>{stationName(alarm.peer)}</span>}
         <span className="muted">
           #{alarm.id} · {t("alarms.raised")} <Time iso={alarm.raisedAt} />
+          {alarm.count > 1 && (
+            <>
+              {" "}
+              · {t("alarms.lastRaised")} <Time iso={alarm.lastRaisedAt} />
+            </>
+          )}
         </span>
       </div>
       <p className="alarm-detail">{alarm.detail}</p>
