@@ -95,9 +95,10 @@ export function buildPeerServer(
       request.log.warn({ peer, code: result.refused.code, place: result.refused.place }, "refused an entry");
       // A refused push carries this station's heads, so the sender (a participant of the line,
       // checked above) can backfill from where this station stands.
-      return reply.status(httpStatusOf(result.refused.code)).send({
-        error: { code: result.refused.code, message: result.refused.message },
-        statement: station.headStatement(line),
+      const refused = result.refused;
+      return reply.status(httpStatusOf(refused.code)).send({
+        error: { code: refused.code, message: refused.message },
+        ...(refused.place.line === line ? { statement: station.headStatement(line) } : {}),
       });
     }
     return { statement: station.headStatement(line) };

@@ -503,7 +503,13 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       const entry = await moscowSays("A small entry in a huge body.");
       const body = JSON.stringify({ line, entries: [entry.entry], padding: "x".repeat(EIGHT_MIB) });
       expect(body.length).toBeGreaterThan(EIGHT_MIB);
-      expectRefusal(await call({ path: "/peer/v1/push", body, tls: moscowTls }), 413, "TOO_LARGE");
+      // The server may answer 413 and close before the client has written the whole body: the
+      // client then sees EPIPE or a reset, which is as much a refusal as the 413 itself.
+      const answer = await call({ path: "/peer/v1/push", body, tls: moscowTls }).catch((error: unknown) => {
+        expect(String((error as { code?: string }).code)).toMatch(/^(EPIPE|ECONNRESET)$/);
+        return null;
+      });
+      if (answer !== null) expectRefusal(answer, 413, "TOO_LARGE");
       await expectStored(0);
       await expectWashingtonServes();
     });

@@ -243,13 +243,36 @@ describe("two stations as real processes over mutual TLS", () => {
         "--dir",
         washington.dir,
       ]);
-      const joined = await hotlineJson<{ peer: { id: string }; safetyCode: string }>([
+      const joined = await hotlineJson<{ peer: { id: string }; safetyCode: string; awaiting: string[] }>([
         "accept",
         invite,
         "--dir",
         ankara.dir,
       ]);
       expect(joined.peer.id).toBe(washington.id);
+      // Moscow is on the line too: nothing of it reaches Ankara before Moscow consents.
+      expect(joined.awaiting).toEqual([moscow.id]);
+      type Listed = { id: string; participants: { id: string; pending: boolean; awaiting: string[] }[] }[];
+      const ankaraAt = async (s: TestStation) =>
+        (await hotlineJson<Listed>(["lines", "--json", "--dir", s.dir]))
+          .find((l) => l.id === line)
+          ?.participants.find((p) => p.id === ankara.id);
+      await waitFor(async () => (await ankaraAt(moscow))?.pending === true, {
+        what: "Moscow to learn that Washington added Ankara",
+        everyMs: 300,
+      });
+      expect((await log(ankara, line)).length).toBeLessThanOrEqual(1); // the genesis at most
+      const approved = await hotlineJson<{ awaiting: string[] }>([
+        "member",
+        "approve",
+        "--line",
+        line,
+        "Ankara",
+        "--dir",
+        moscow.dir,
+        "--json",
+      ]);
+      expect(approved.awaiting).toEqual([]);
       const atW = await log(washington, line);
       await waitFor(async () => (await log(ankara, line)).length >= atW.length, {
         what: "Ankara to catch up",
