@@ -105,6 +105,22 @@ describe("notify volumes are checked by schema, alike at both ends", () => {
     expect(schemaError(body(volume([[...many, many[0] as Position]])))).toMatch(/vertices: at most 2000/);
   });
 
+  it("refuses three 2,000-vertex stars at once, and a 1,001-vertex ring, naming the cap", () => {
+    const star = (n: number, cx: number): Position[][] => {
+      const ring: Position[] = Array.from({ length: n }, (_, i) => {
+        const r = i % 2 === 0 ? 1 : 0.2;
+        return [cx + r * Math.cos((2 * Math.PI * i) / n), r * Math.sin((2 * Math.PI * i) / n)];
+      });
+      return [[...ring, ring[0] as Position]];
+    };
+    const stars = { ...body(volume(star(1_999, 0))), volumes: [0, 3, 6].map((cx) => volume(star(1_999, cx))) };
+    expect(schemaError(stars)).toMatch(/^volumes: the volumes have 6000 vertices in all: at most 5000/);
+    expect(schemaError(body(volume(star(1_000, 0))))).toMatch(
+      /^volumes\.0\.geometry\.coordinates: a ring has 1001 vertices: at most 1000/,
+    );
+    expect(schemaError(body(volume(star(998, 0))))).toBe("ok");
+  });
+
   it("refuses a polygon crossing the antimeridian, asking to split it; accepts one touching ±180 and a pole", () => {
     expect(
       schemaError(
