@@ -53,7 +53,7 @@ export function selfIntersects(rings: readonly (readonly Point[])[]): boolean {
   events.sort((a, b) => a.x - b.x || a.y - b.y);
 
   const active: Segment[] = [];
-  for (let start = 0; start < events.length; ) {
+  for (let start = 0; start < events.length;) {
     const first = events[start] as (typeof events)[number];
     const { x, y } = first;
     let end = start;

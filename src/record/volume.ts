@@ -264,7 +264,8 @@ export const VOLUMES = z
   .superRefine((volumes, ctx) => {
     let vertices = 0;
     for (const v of volumes) {
-      vertices += typeof v === "object" && v !== null ? verticesOf((v as { geometry?: unknown }).geometry) : 0;
+      vertices +=
+        typeof v === "object" && v !== null ? verticesOf((v as { geometry?: unknown }).geometry) : 0;
     }
     if (vertices > MAX_NOTIFY_VERTICES) {
       ctx.addIssue({

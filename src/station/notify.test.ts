@@ -113,7 +113,10 @@ describe("notify volumes are checked by schema, alike at both ends", () => {
       });
       return [[...ring, ring[0] as Position]];
     };
-    const stars = { ...body(volume(star(1_999, 0))), volumes: [0, 3, 6].map((cx) => volume(star(1_999, cx))) };
+    const stars = {
+      ...body(volume(star(1_999, 0))),
+      volumes: [0, 3, 6].map((cx) => volume(star(1_999, cx))),
+    };
     expect(schemaError(stars)).toMatch(/^volumes: the volumes have 6000 vertices in all: at most 5000/);
     expect(schemaError(body(volume(star(1_000, 0))))).toMatch(
       /^volumes\.0\.geometry\.coordinates: a ring has 1001 vertices: at most 1000/,
