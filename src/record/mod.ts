@@ -14,3 +14,4 @@ export { describeZodError } from "./schema-error.js";
 export * from "./statement.js";
 export * from "./bundle.js";
 export * from "./safety-code.js";
+export { memberArrayItems } from "./json-spans.js";
