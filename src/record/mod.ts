@@ -15,3 +15,4 @@ export * from "./statement.js";
 export * from "./bundle.js";
 export * from "./safety-code.js";
 export { memberArrayItems } from "./json-spans.js";
+export { normalizeTime } from "./time.js";

@@ -321,6 +321,43 @@ describe("notifications on a line, at two stations", () => {
     }
   });
 
+  it("takes times written without milliseconds, with an offset or in lowercase, and keeps them as UTC with ms", async () => {
+    const { washington, moscow, line, sync } = await pair();
+    notify(washington, {
+      line,
+      type: "exercise",
+      title: "Times",
+      volumes: [
+        volume(square(0, 0, 1), { start: "2030-10-17T00:00:00Z", end: "2030-10-17t05:30:00.5+03:00" }),
+      ],
+      operator: "admin",
+    });
+    sync();
+    for (const s of [washington, moscow]) {
+      expect(notificationsOf(s, line)[0]?.volumes[0]?.time).toEqual({
+        start: "2030-10-17T00:00:00.000Z",
+        end: "2030-10-17T02:30:00.500Z",
+      });
+    }
+    const zone = addZone(washington, {
+      name: "plant",
+      geojson: { type: "Polygon", coordinates: square(0, 0, 1) },
+      from: "2030-10-17T00:00:00-01:30",
+      to: "2030-10-18T00:00:00.123456z",
+      operator: "admin",
+    });
+    expect([zone.from, zone.to]).toEqual(["2030-10-17T01:30:00.000Z", "2030-10-18T00:00:00.123Z"]);
+    expect(() =>
+      notify(washington, {
+        line,
+        type: "exercise",
+        title: "Bad",
+        volumes: [volume(square(0, 0, 1), { start: "2030-02-30T00:00:00Z" })],
+        operator: "admin",
+      }),
+    ).toThrow(expect.objectContaining({ code: "BAD_INPUT" }) as Error);
+  });
+
   it("refuses a window longer than the line's maxWindowHours as BAD_INPUT naming the field", async () => {
     const { washington, line } = await pair();
     washington.setLine({ line, maxWindowHours: 12, operator: "admin" });
