@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { answerErrors } from "../http/mod.js";
+import { answerErrors, useBoundedJson } from "../http/mod.js";
 import { enforceRoles, OPERATOR_HEADER } from "./access.js";
 import { hookRoutes } from "./hooks.js";
 import { memberRoutes } from "./members.js";
@@ -93,6 +93,7 @@ export async function buildApiServer(
     bodyLimit: 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
   });
+  useBoundedJson(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   answerErrors(app, undefined, consolePage);

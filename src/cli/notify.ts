@@ -213,8 +213,8 @@ function registerZoneCommands(program: Command): void {
       .requiredOption("--file <file>", "a GeoJSON Polygon or MultiPolygon (or Features of them)")
       .option("--min-alt <metres>", "lowest altitude, metres MSL (default unbounded)", Number)
       .option("--max-alt <metres>", "highest altitude, metres MSL (default unbounded)", Number)
-      .option("--from <time>", "from, UTC ISO with ms (default always)")
-      .option("--to <time>", "to, UTC ISO with ms (default always)")
+      .option("--from <time>", "from, an RFC 3339 time, e.g. 2026-11-23T05:45:00Z (default always)")
+      .option("--to <time>", "to, an RFC 3339 time (default always)")
       .addOption(asOption()),
   ).action(
     async (

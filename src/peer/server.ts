@@ -2,7 +2,7 @@ import type { TLSSocket } from "node:tls";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
-import { answerErrors, httpStatusOf } from "../http/mod.js";
+import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
 import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
 
 /** Largest request body: a batch of entries (each at most 64 KiB). */
@@ -55,6 +55,7 @@ export function buildPeerServer(
       rejectUnauthorized: false,
     },
   });
+  useBoundedJson(app, PEER_JSON_LIMITS);
   app.decorateRequest("peerCert", null);
   answerErrors(app);
 

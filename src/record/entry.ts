@@ -151,6 +151,13 @@ export function parseEntry(value: unknown): Entry {
  * @returns the sealed entry (its hash computed from these bytes)
  */
 export function openEntry(bytes: Buffer): SealedEntry {
+  // Bytes read from a database someone edited may be text (a TEXT column), not bytes.
+  if (!Buffer.isBuffer(bytes)) {
+    throw new HotlineError(
+      "SCHEMA",
+      `Cannot read the entry: its stored bytes are ${typeof bytes}, not bytes`,
+    );
+  }
   if (bytes.length > MAX_ENTRY_BYTES) {
     throw new HotlineError(
       "TOO_LARGE",

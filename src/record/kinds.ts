@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { z } from "zod";
-import { MAX_VOLUMES, NOTIFY_TYPES, VOLUME, VOLUME_GEOMETRY } from "./volume.js";
+import { NOTIFY_TYPES, VOLUME_GEOMETRY, VOLUMES } from "./volume.js";
 
 /** Precedence of a message, highest first; it sets the acknowledgement deadline. */
 export const PRECEDENCES = ["FLASH", "IMMEDIATE", "PRIORITY", "ROUTINE"] as const;
@@ -146,7 +146,7 @@ const NOTIFY_FIELDS = {
   type: z.enum(NOTIFY_TYPES),
   title: nonEmpty(200),
   description: z.string().max(10_000),
-  volumes: z.array(VOLUME).min(1, "must hold at least one volume").max(MAX_VOLUMES),
+  volumes: VOLUMES,
   operator: OPERATOR,
 };
 const NOTIFY_BODY = z.strictObject(NOTIFY_FIELDS);

@@ -16,3 +16,5 @@ export * from "./bundle.js";
 export * from "./safety-code.js";
 export * from "./membership.js";
 export * from "./rules.js";
+export { memberArrayItems } from "./json-spans.js";
+export { normalizeTime } from "./time.js";

@@ -1,6 +1,6 @@
 import { circle as turfCircle } from "@turf/circle";
-import { kinks } from "@turf/kinks";
 import { z } from "zod";
+import { selfIntersects } from "./self-intersection.js";
 
 /** What a notification announces. */
 export const NOTIFY_TYPES = [
@@ -17,6 +17,14 @@ export type NotifyType = (typeof NOTIFY_TYPES)[number];
 export const MAX_VOLUMES = 50;
 /** Most vertices in one volume's geometry, all rings together. */
 export const MAX_VERTICES = 2_000;
+/** Most vertices in one ring: a real area (a NOTAM's, a coastline's corridor) needs far fewer. */
+export const MAX_RING_VERTICES = 1_000;
+/** Most rings in one polygon (its outer ring and its holes). */
+export const MAX_RINGS = 100;
+/** Most polygons in one MultiPolygon. */
+export const MAX_POLYGONS = 100;
+/** Most vertices in one notification, all volumes together (a circle counts as its polygon). */
+export const MAX_NOTIFY_VERTICES = 5_000;
 /** Largest circle radius, in metres. */
 export const MAX_RADIUS_METERS = 2_000_000;
 /** Longest time window any schema accepts (a line may set a shorter one: `maxWindowHours`). */
@@ -56,11 +64,17 @@ const RING = z
     (ring) => ring.every((p, i) => i === 0 || Math.abs(p[0] - (ring[i - 1] as Position)[0]) <= 180),
     "a ring must not cross the antimeridian (±180°): split it into one polygon each side",
   );
-const POLYGON_RINGS = z.array(RING).min(1, "a polygon needs an outer ring").max(100);
+const POLYGON_RINGS = z
+  .array(RING)
+  .min(1, "a polygon needs an outer ring")
+  .max(MAX_RINGS, `a polygon may have at most ${MAX_RINGS} rings`);
 const POLYGON = z.strictObject({ type: z.literal("Polygon"), coordinates: POLYGON_RINGS });
 const MULTI_POLYGON = z.strictObject({
   type: z.literal("MultiPolygon"),
-  coordinates: z.array(POLYGON_RINGS).min(1, "a multipolygon needs at least one polygon").max(100),
+  coordinates: z
+    .array(POLYGON_RINGS)
+    .min(1, "a multipolygon needs at least one polygon")
+    .max(MAX_POLYGONS, `a multipolygon may have at most ${MAX_POLYGONS} polygons`),
 });
 const CIRCLE = z.strictObject({
   center: POSITION,
@@ -75,10 +89,10 @@ const METERS_PER_DEGREE = 111_195;
 
 /**
  * A volume's area: a GeoJSON Polygon or MultiPolygon, or a circle `{ center, radiusMeters }`.
- * Refused: coordinates out of range, unclosed or self-intersecting rings, too many vertices,
- * rings crossing the antimeridian, and circles that cross it or hold a pole. The checks are
- * pure and the same at every station, so a bad geometry is refused alike when written and when
- * received, and is stored nowhere.
+ * Refused: too many vertices, rings or polygons (counted first, before anything else is read),
+ * coordinates out of range, unclosed or self-intersecting rings, rings crossing the antimeridian,
+ * and circles that cross it or hold a pole. The checks are pure and the same at every station, so
+ * a bad geometry is refused alike when written and when received, and is stored nowhere.
  */
 export const VOLUME_GEOMETRY = z.custom<VolumeGeometry>().superRefine((value, ctx) => {
   const shape = value as { type?: unknown } | null;
@@ -97,6 +111,11 @@ export const VOLUME_GEOMETRY = z.custom<VolumeGeometry>().superRefine((value, ct
       code: "custom",
       message: "must be a GeoJSON Polygon or MultiPolygon, or a circle { center, radiusMeters }",
     });
+    return;
+  }
+  const tooComplex = complexityOf(value);
+  if (tooComplex !== null) {
+    ctx.addIssue({ code: "custom", message: tooComplex, path: ["coordinates"] });
     return;
   }
   const parsed = schema.safeParse(value);
@@ -123,17 +142,8 @@ export const VOLUME_GEOMETRY = z.custom<VolumeGeometry>().superRefine((value, ct
     return;
   }
   const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-  const vertices = polygons.reduce((n, rings) => n + rings.reduce((m, r) => m + r.length, 0), 0);
-  if (vertices > MAX_VERTICES) {
-    ctx.addIssue({
-      code: "custom",
-      message: `has ${vertices} vertices: at most ${MAX_VERTICES} (split the volume)`,
-      path: ["coordinates"],
-    });
-    return;
-  }
   for (const [i, rings] of polygons.entries()) {
-    if (kinks({ type: "Polygon", coordinates: rings }).features.length > 0) {
+    if (selfIntersects(rings)) {
       ctx.addIssue({
         code: "custom",
         message: "a polygon must not intersect itself",
@@ -143,6 +153,53 @@ export const VOLUME_GEOMETRY = z.custom<VolumeGeometry>().superRefine((value, ct
     }
   }
 });
+
+/**
+ * Counts a geometry's vertices, rings and polygons without reading any position, so that a
+ * huge shape is refused before anything costly looks at it. Whatever is not an array is left
+ * for the schema to name.
+ *
+ * @returns why the shape is too complex, or null
+ */
+function complexityOf(value: unknown): string | null {
+  const { type, coordinates } = value as { type?: unknown; coordinates?: unknown };
+  if (!Array.isArray(coordinates)) return null;
+  const polygons: unknown[] = type === "MultiPolygon" ? coordinates : [coordinates];
+  if (polygons.length > MAX_POLYGONS) return `a multipolygon may have at most ${MAX_POLYGONS} polygons`;
+  let vertices = 0;
+  let longestRing = 0;
+  for (const rings of polygons) {
+    if (!Array.isArray(rings)) continue;
+    if (rings.length > MAX_RINGS) return `a polygon may have at most ${MAX_RINGS} rings`;
+    for (const ring of rings) {
+      if (!Array.isArray(ring)) continue;
+      vertices += ring.length;
+      longestRing = Math.max(longestRing, ring.length);
+    }
+  }
+  if (vertices > MAX_VERTICES) return `has ${vertices} vertices: at most ${MAX_VERTICES} (split the volume)`;
+  return longestRing > MAX_RING_VERTICES
+    ? `a ring has ${longestRing} vertices: at most ${MAX_RING_VERTICES} (simplify or split it)`
+    : null;
+}
+
+/**
+ * @param value a volume's geometry, not yet checked
+ * @returns how many vertices it counts for: a polygon's positions, a circle's polygon
+ */
+function verticesOf(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  const { type, coordinates } = value as { type?: unknown; coordinates?: unknown };
+  if (type === undefined) return CIRCLE_STEPS + 1;
+  if (!Array.isArray(coordinates)) return 0;
+  const polygons: unknown[] = type === "MultiPolygon" ? coordinates : [coordinates];
+  let n = 0;
+  for (const rings of polygons) {
+    if (!Array.isArray(rings)) continue;
+    for (const ring of rings) if (Array.isArray(ring)) n += ring.length;
+  }
+  return n;
+}
 
 /**
  * A circle as a polygon ring: always {@link CIRCLE_STEPS} steps, so every station gets exactly
@@ -195,6 +252,29 @@ export const VOLUME = z.strictObject({
     }),
 });
 export type Volume = z.infer<typeof VOLUME>;
+
+/**
+ * A notification's volumes: at most {@link MAX_VOLUMES}, with at most
+ * {@link MAX_NOTIFY_VERTICES} vertices in all, counted before any volume is checked.
+ */
+export const VOLUMES = z
+  .array(z.unknown())
+  .min(1, "must hold at least one volume")
+  .max(MAX_VOLUMES, `must hold at most ${MAX_VOLUMES} volumes`)
+  .superRefine((volumes, ctx) => {
+    let vertices = 0;
+    for (const v of volumes) {
+      vertices +=
+        typeof v === "object" && v !== null ? verticesOf((v as { geometry?: unknown }).geometry) : 0;
+    }
+    if (vertices > MAX_NOTIFY_VERTICES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `the volumes have ${vertices} vertices in all: at most ${MAX_NOTIFY_VERTICES} (simplify them or send several notifications)`,
+      });
+    }
+  })
+  .pipe(z.array(VOLUME));
 
 function isoMs(t: string): number | null {
   const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t) ? Date.parse(t) : Number.NaN;

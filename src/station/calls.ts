@@ -1,4 +1,4 @@
-import { HotlineError, type BodyOf, type CallLevel } from "../record/mod.js";
+import { HotlineError, normalizeTime, type BodyOf, type CallLevel } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { Station } from "./station.js";
 import type { CallResponse, CallState, CallView } from "./views.js";
@@ -149,7 +149,7 @@ export function requestCall(station: Station, options: CallRequest): { hash: str
     {
       level: options.level,
       topic: options.topic,
-      proposedTime: options.proposedTime,
+      proposedTime: normalizeTime(options.proposedTime),
       participants: options.participants,
       operator: options.operator,
     },
@@ -275,8 +275,8 @@ export function recordCallHeld(
     "call.held",
     {
       call: call.id,
-      start: options.start,
-      end: options.end,
+      start: normalizeTime(options.start),
+      end: normalizeTime(options.end),
       participants: options.participants ?? call.participants,
       initiatedBy,
       operator: options.operator,

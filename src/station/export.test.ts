@@ -135,7 +135,7 @@ describe("export bundles and offline verification", () => {
       expect(c.notCovered).toContainEqual(expect.objectContaining({ author: place?.author, seq: 1 }));
     }
 
-    expect(await codes(JSON.stringify({ ...bundle, sig: "A".repeat(86) }))).toEqual(["BAD_SIGNATURE"]);
+    expect(await codes(canonicalJson({ ...bundle, sig: "A".repeat(86) }))).toEqual(["BAD_SIGNATURE"]);
     expect(
       await codes(
         resign(bundle, (b) => {
@@ -158,6 +158,40 @@ describe("export bundles and offline verification", () => {
       }),
     );
     expect(withoutOne.problems.map((p) => p.code)).toContain("CHAIN_GAP");
+  });
+
+  it("verifyBundle() calls an entry written with a key given twice NOT_CANONICAL, though its signature checks", async () => {
+    await record();
+    const text = canonicalJson(exportBundle(pair.washington, "moscow-washington"));
+    const signed = '"text":"Line check, please confirm."';
+    expect(text).toContain(signed);
+    // A reader keeping the first of two equal keys reads "forged"; JSON.parse keeps the signed one.
+    const forged = text.replace(signed, `"text":"forged",${signed}`);
+    const report = await verifyBundle(forged);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.code)).toEqual(["NOT_CANONICAL"]);
+    expect(report.problems[0]).toMatchObject({
+      author: pair.washington.id,
+      detail: expect.stringMatching(/^Entry #/) as unknown,
+    });
+    // The same for a head statement: a first "line" naming another line, which JSON.parse drops.
+    const at = text.indexOf('"statements":[{') + '"statements":[{'.length;
+    const twice = `${text.slice(0, at)}"line":"${"0".repeat(64)}",${text.slice(at)}`;
+    expect(await codes(twice)).toContain("NOT_CANONICAL");
+  });
+
+  it("verifyBundle() reports a member.add naming member null as SCHEMA, not a crash", async () => {
+    await record();
+    const bundle = exportBundle(pair.washington, "moscow-washington");
+    const last = bundle.entries.at(-1) as Record<string, unknown>;
+    const report = await verifyBundle(
+      resign(bundle, (b) => {
+        b.entries.push({ ...last, seq: 99, kind: "member.add", body: { member: null, operator: "kim" } });
+      }),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.code)).toContain("SCHEMA");
+    expect(report.problems.map((p) => p.code)).not.toContain("INTERNAL");
   });
 
   it("renderTranscript() puts readouts, marks and translations in place, escaped for HTML and Markdown", async () => {

@@ -105,6 +105,25 @@ describe("notify volumes are checked by schema, alike at both ends", () => {
     expect(schemaError(body(volume([[...many, many[0] as Position]])))).toMatch(/vertices: at most 2000/);
   });
 
+  it("refuses three 2,000-vertex stars at once, and a 1,001-vertex ring, naming the cap", () => {
+    const star = (n: number, cx: number): Position[][] => {
+      const ring: Position[] = Array.from({ length: n }, (_, i) => {
+        const r = i % 2 === 0 ? 1 : 0.2;
+        return [cx + r * Math.cos((2 * Math.PI * i) / n), r * Math.sin((2 * Math.PI * i) / n)];
+      });
+      return [[...ring, ring[0] as Position]];
+    };
+    const stars = {
+      ...body(volume(star(1_999, 0))),
+      volumes: [0, 3, 6].map((cx) => volume(star(1_999, cx))),
+    };
+    expect(schemaError(stars)).toMatch(/^volumes: the volumes have 6000 vertices in all: at most 5000/);
+    expect(schemaError(body(volume(star(1_000, 0))))).toMatch(
+      /^volumes\.0\.geometry\.coordinates: a ring has 1001 vertices: at most 1000/,
+    );
+    expect(schemaError(body(volume(star(998, 0))))).toBe("ok");
+  });
+
   it("refuses a polygon crossing the antimeridian, asking to split it; accepts one touching ±180 and a pole", () => {
     expect(
       schemaError(
@@ -300,6 +319,43 @@ describe("notifications on a line, at two stations", () => {
       expect(n?.marginHours).toBeLessThan(0);
       expect(open(s, "LATE_NOTICE")).toHaveLength(1);
     }
+  });
+
+  it("takes times written without milliseconds, with an offset or in lowercase, and keeps them as UTC with ms", async () => {
+    const { washington, moscow, line, sync } = await pair();
+    notify(washington, {
+      line,
+      type: "exercise",
+      title: "Times",
+      volumes: [
+        volume(square(0, 0, 1), { start: "2030-10-17T00:00:00Z", end: "2030-10-17t05:30:00.5+03:00" }),
+      ],
+      operator: "admin",
+    });
+    sync();
+    for (const s of [washington, moscow]) {
+      expect(notificationsOf(s, line)[0]?.volumes[0]?.time).toEqual({
+        start: "2030-10-17T00:00:00.000Z",
+        end: "2030-10-17T02:30:00.500Z",
+      });
+    }
+    const zone = addZone(washington, {
+      name: "plant",
+      geojson: { type: "Polygon", coordinates: square(0, 0, 1) },
+      from: "2030-10-17T00:00:00-01:30",
+      to: "2030-10-18T00:00:00.123456z",
+      operator: "admin",
+    });
+    expect([zone.from, zone.to]).toEqual(["2030-10-17T01:30:00.000Z", "2030-10-18T00:00:00.123Z"]);
+    expect(() =>
+      notify(washington, {
+        line,
+        type: "exercise",
+        title: "Bad",
+        volumes: [volume(square(0, 0, 1), { start: "2030-02-30T00:00:00Z" })],
+        operator: "admin",
+      }),
+    ).toThrow(expect.objectContaining({ code: "BAD_INPUT" }) as Error);
   });
 
   it("refuses a window longer than the line's maxWindowHours as BAD_INPUT naming the field", async () => {

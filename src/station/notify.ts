@@ -1,4 +1,4 @@
-import { HotlineError, type BodyOf, type NotifyType, type Volume } from "../record/mod.js";
+import { HotlineError, normalizeTime, type BodyOf, type NotifyType, type Volume } from "../record/mod.js";
 import { checkedBody, entriesOfKinds, namesOn, referencedEntry } from "./_entries.js";
 import type { Station } from "./station.js";
 import type { ClarificationView, NotificationView } from "./views.js";
@@ -219,8 +219,23 @@ function bodyOf(options: NotificationDraft & { operator: string }): BodyOf<"noti
     type: options.type,
     title: options.title,
     description: options.description ?? "",
-    volumes: options.volumes,
+    volumes: options.volumes.map(withTimesNormalized),
     operator: options.operator,
+  };
+}
+
+/** A volume whose window is written as a person may write it (any RFC 3339 time), stored as UTC with ms. */
+function withTimesNormalized(volume: Volume): Volume {
+  // Operator input, unchecked yet: the schema names whatever is not a volume.
+  const time = (volume as { time?: unknown } | null)?.time as { start?: unknown; end?: unknown } | undefined;
+  if (typeof time !== "object" || time === null) return volume;
+  return {
+    ...volume,
+    time: {
+      ...time,
+      ...(typeof time.start === "string" ? { start: normalizeTime(time.start) } : {}),
+      ...(typeof time.end === "string" ? { end: normalizeTime(time.end) } : {}),
+    } as Volume["time"],
   };
 }
 

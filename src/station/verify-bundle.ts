@@ -1,10 +1,12 @@
 import {
   BUNDLE,
+  HotlineError,
   canonicalJson,
   describeZodError,
   fingerprintOf,
   hasValidBundleSignature,
   isHotlineError,
+  memberArrayItems,
   parseStatement,
   sha256Hex,
   type ErrorCode,
@@ -64,9 +66,10 @@ export async function verifyBundle(
     bundle: null,
     coverage: [],
   });
+  const source = typeof text === "string" ? text : text.toString("utf8");
   let value: unknown;
   try {
-    value = JSON.parse(typeof text === "string" ? text : text.toString("utf8"));
+    value = JSON.parse(source);
   } catch (error) {
     return failed(
       "BAD_BUNDLE",
@@ -91,6 +94,23 @@ export async function verifyBundle(
     );
   }
 
+  // What a reader of the file sees must be what was signed: each entry and statement written
+  // exactly as its canonical JSON, so that no key is given twice (a parser keeping the first
+  // would read another text than the one whose signature checks).
+  const writtenEntries = memberArrayItems(source, "entries");
+  const writtenStatements = memberArrayItems(source, "statements");
+  if (
+    writtenEntries?.length !== bundle.entries.length ||
+    writtenStatements?.length !== bundle.statements.length
+  ) {
+    problem(
+      "NOT_CANONICAL",
+      "The bundle's entries or statements are given twice, or cannot be read as written",
+    );
+  }
+  const asWritten = (written: string | undefined, canonical: string) =>
+    written === undefined || written === canonical;
+
   // Entries: filed where they say they stand, under the hash of their canonical bytes.
   const held: HeldEntry[] = [];
   const bodies: { author: string; seq: number; hash: string; kind: unknown; body: unknown }[] = [];
@@ -111,6 +131,13 @@ export async function verifyBundle(
     const line = e.kind === "line.genesis" ? hash : e.line;
     const author = typeof e.author === "string" ? e.author : "";
     const seq = typeof e.seq === "number" ? e.seq : 0;
+    if (!asWritten(writtenEntries?.[index], bytes.toString("utf8"))) {
+      problem(
+        "NOT_CANONICAL",
+        `Entry #${index + 1} of the bundle is not written as its canonical JSON (a key given twice?): a reader could see other words than were signed`,
+        { author, seq, hash },
+      );
+    }
     if (line !== lineId && e.kind !== "line.genesis") {
       problem("BAD_BUNDLE", `Entry #${index + 1} of the bundle is not on the bundle's line`, {
         author,
@@ -131,8 +158,9 @@ export async function verifyBundle(
   for (const { kind, body } of bodies) {
     const b = (body ?? {}) as { name?: unknown; creator?: unknown; member?: unknown };
     const p = (kind === "line.genesis" ? b.creator : kind === "member.add" ? b.member : undefined) as
-      { station: string; name: string; cert: string; url: string } | undefined;
-    if (p === undefined || typeof p !== "object") continue;
+      { station: unknown; name: string; cert: string; url: string } | null | undefined;
+    // Read before any schema: an entry's body may be anything (its SCHEMA problem is reported above).
+    if (typeof p !== "object" || p === null || typeof p.station !== "string") continue;
     made.set(p.station, [...(made.get(p.station) ?? []), p]);
     if (kind === "line.genesis" && b.name !== bundle.line.name) {
       problem(
@@ -194,6 +222,12 @@ export async function verifyBundle(
   for (const [index, value] of bundle.statements.entries()) {
     let statement: HeadStatement;
     try {
+      if (!asWritten(writtenStatements?.[index], canonicalJson(value))) {
+        throw new HotlineError(
+          "NOT_CANONICAL",
+          "it is not written as its canonical JSON (a key given twice?): a reader could see other heads than were signed",
+        );
+      }
       statement = parseStatement(value);
     } catch (error) {
       const station = (value as { station?: unknown } | null)?.station;

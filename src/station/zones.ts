@@ -4,6 +4,7 @@ import {
   TIME,
   VOLUME_GEOMETRY,
   describeZodError,
+  normalizeTime,
   type NotifyType,
   type Volume,
   type VolumeGeometry,
@@ -41,6 +42,8 @@ export function addZone(
 ): ZoneView {
   const kind = options.kind ?? "protected";
   const action = `add ${kind === "plan" ? "plan" : "zone"} '${options.name}'`;
+  const from = options.from === undefined ? undefined : normalizeTime(options.from);
+  const to = options.to === undefined ? undefined : normalizeTime(options.to);
   const fail = (message: string) => new HotlineError("BAD_INPUT", `Cannot ${action}: ${message}`);
   const name = NAME.safeParse(options.name);
   if (!name.success) throw fail(`name: ${describeZodError(name.error)}`);
@@ -50,11 +53,11 @@ export function addZone(
   const checked = VOLUME_GEOMETRY.safeParse(geometry);
   if (!checked.success) throw fail(`geometry.${describeZodError(checked.error)}`);
   for (const [field, t] of [
-    ["from", options.from],
-    ["to", options.to],
+    ["from", from],
+    ["to", to],
   ] as const) {
     if (t !== undefined && !TIME.safeParse(t).success)
-      throw fail(`${field}: must be a UTC ISO 8601 time with milliseconds, e.g. 2026-11-23T05:45:00.000Z`);
+      throw fail(`${field}: must be an RFC 3339 time, e.g. 2026-11-23T05:45:00Z`);
   }
   for (const [field, n] of [
     ["minAltitude", options.minAltitude],
@@ -64,15 +67,15 @@ export function addZone(
   }
   if ((options.minAltitude ?? -Infinity) > (options.maxAltitude ?? Infinity))
     throw fail("maxAltitude: must not be below minAltitude");
-  if ((options.from ?? "") > (options.to ?? "\uffff")) throw fail("to: must not be before from");
+  if ((from ?? "") > (to ?? "\uffff")) throw fail("to: must not be before from");
   const row: ZoneRow = {
     name: options.name,
     kind,
     geometry: JSON.stringify(geometry),
     minAltitude: options.minAltitude ?? null,
     maxAltitude: options.maxAltitude ?? null,
-    from: options.from ?? null,
-    to: options.to ?? null,
+    from: from ?? null,
+    to: to ?? null,
     createdBy: options.operator,
     createdAt: new Date(station.clock.now()).toISOString(),
   };

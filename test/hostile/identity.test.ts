@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/record/mod.js";
 import { createInvite, freeLoopbackPort } from "../../src/station/mod.js";
-import { pairingProof, parseInvite, secretHashOf } from "../../src/station/pairing.js";
+import { parseInvite } from "../../src/station/pairing.js";
 import { peerCall } from "../helpers/peer-call.js";
 import {
   approve,
@@ -24,7 +24,6 @@ import {
   Mallory,
   memberAddBody,
   memberProof,
-  PAIR_HAS_CLAIM,
   puppet,
   signBytes,
   signRaw,
@@ -73,12 +72,14 @@ describe("a peer cannot pose as another station", () => {
       createInvite(a.station, { line: fresh, expiresInMs: 60_000, operator: "admin" }).invite,
     );
     const request = { invite: invite.id, joiner: claimOf(c.id, "Charlie", m) };
-    const proof = pairingProof(secretHashOf(invite), request);
-    // Mallory signs the claim with the only station key it holds: its own.
-    const claim = PAIR_HAS_CLAIM ? { claim: memberProof(fresh, request.joiner, m.identity) } : {};
+    // Mallory holds the invite's secret, and signs the claim with the only station key it holds: its own.
     const answer = await peerCall(a.port, {
       path: "/peer/v1/pair",
-      body: JSON.stringify({ ...request, proof, ...claim }),
+      body: JSON.stringify({
+        ...request,
+        secret: invite.secret,
+        claim: memberProof(fresh, request.joiner, m.identity),
+      }),
       tls: m.tls,
     });
     expectRefused(answer, 400, "BAD_SIGNATURE");

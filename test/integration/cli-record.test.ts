@@ -1,4 +1,5 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 
@@ -91,6 +92,22 @@ describe("hotline CLI on one station", () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toContain("BAD_HASH");
     expect(human.stdout).toContain("seq 8");
+  });
+
+  it("verify --workers 2 names an entry whose bytes were rewritten as TEXT a SCHEMA problem, not a crash", async () => {
+    const db = new Database(`${dir}/hotline.db`);
+    try {
+      db.prepare("UPDATE entries SET bytes = CAST(bytes AS TEXT) WHERE seq = 3").run();
+      expect(db.prepare("SELECT typeof(bytes) AS t FROM entries WHERE seq = 3").get()).toEqual({ t: "text" });
+    } finally {
+      db.close();
+    }
+    for (const workers of ["2", "0"]) {
+      const bad = await hotline(["verify", "--dir", dir, "--workers", workers, "--json"]);
+      expect(bad.code).toBe(1);
+      const report = JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
+      expect(report.problems.map((p) => [p.code, p.seq])).toContainEqual(["SCHEMA", 3]);
+    }
   });
 });
 
