@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
@@ -253,7 +253,9 @@ export function consolePage(request: FastifyRequest, reply: FastifyReply): Fasti
       .type("text/plain")
       .send("The console is not built: run 'npm run build' in the hotline folder.");
   }
-  return reply.sendFile("index.html");
+  // Read here, not with the static plugin's sendFile: that plugin lives in the public pages'
+  // own context, and this answer is the root's.
+  return reply.type("text/html; charset=utf-8").send(readFileSync(join(root, "index.html")));
 }
 
 /**
