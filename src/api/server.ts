@@ -1,9 +1,12 @@
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -106,20 +109,20 @@ export interface ApiServerOptions {
  */
 export async function buildApiServer(station: Station, options: ApiServerOptions) {
   const tls = options.tls ?? null;
-  const app = Fastify({
+  const settings = {
     loggerInstance: options.logger,
     bodyLimit: 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     // A path the router cannot even decode (a broken escape) is refused like any odd path.
-    frameworkErrors: (_error, _request, reply) => {
-      void (reply as unknown as FastifyReply).status(httpStatusOf("BAD_PATH")).send({
+    frameworkErrors: (_error: unknown, _request: unknown, reply: FastifyReply) => {
+      void reply.status(httpStatusOf("BAD_PATH")).send({
         error: { code: "BAD_PATH", message: "Cannot route the request: its path does not decode" },
       });
     },
-    // An https.Server stands where Fastify's types expect an http.Server: Fastify serves either.
-    serverFactory: (handler) =>
-      tls === null ? createHttpServer(handler) : (createHttpsServer(tls, handler) as unknown as HttpServer),
-  });
+  };
+  // Over HTTPS the instance is typed for an https.Server; everything here uses what both share.
+  const app =
+    tls === null ? Fastify(settings) : (Fastify({ ...settings, https: tls }) as unknown as FastifyInstance);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies: a foreign page's form or text/plain post (sent without a CORS preflight)
