@@ -1,10 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
+import { HotlineError } from "../record/mod.js";
 import { PERMISSIONS, requireRole, type Permission, type Station } from "../station/mod.js";
+
+/**
+ * The marker of a route anyone who reaches the API may call, without a token or a session: the
+ * sign-in page's few routes, the OpenAPI docs and the console's static files. Each such route says
+ * so itself; a route that says nothing cannot be registered.
+ */
+export const PUBLIC = { public: true } as const;
+
+/** Who may call a route: an operator permission, or anyone ({@link PUBLIC}). */
+export type Access = Permission | typeof PUBLIC;
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** what the route takes of the operator acting; by default a GET reads and anything else writes */
-    access?: Permission;
+    /** who may call the route: every route declares it, or the API does not start */
+    access?: Access;
   }
 }
 
@@ -13,6 +24,34 @@ export const OPERATOR_HEADER = "x-hotline-operator";
 
 /** The operator a request acts for when it names none. */
 export const DEFAULT_OPERATOR = "admin";
+
+/** A route as registered: method, URL pattern and who may call it. */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/**
+ * @param app an operator API built with {@link requireDeclaredAccess}
+ * @returns every route it registered, with its access (for tests and audits)
+ */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declared.get(app) ?? [];
+}
+
+/** Decoration marking a plugin context whose routes are all public (docs, static files). */
+const PUBLIC_CONTEXT = "hotlinePublicRoutes";
+
+/**
+ * @param access a route's declared access
+ * @returns whether anyone may call it
+ */
+export function isPublic(access: Access): access is typeof PUBLIC {
+  return "public" in access;
+}
 
 /**
  * @param headers a request's headers
@@ -33,20 +72,62 @@ export function actingOperator(station: Station, headers: FastifyRequest["header
 }
 
 /**
- * Refuses, before its body is read, every API request whose operator may not do what the route
- * does (its `config.access`; by default a GET reads and anything else writes). Reading needs no
+ * Makes a route without an access declaration impossible: the API throws at startup instead of
+ * serving it to whoever asks. Routes registered inside {@link publicRoutes} are declared public
+ * there (plugins we do not write, such as the docs and the static files, cannot declare their own).
+ *
+ * @param app the operator API, before any route is registered
+ */
+export function requireDeclaredAccess(app: FastifyInstance): void {
+  const routes: DeclaredRoute[] = [];
+  declared.set(app, routes);
+  app.addHook("onRoute", function (this: FastifyInstance, route: RouteOptions) {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    let access = route.config?.access;
+    if (access === undefined && this.hasDecorator(PUBLIC_CONTEXT)) {
+      access = PUBLIC;
+      route.config = { ...route.config, access };
+    }
+    if (access === undefined) {
+      throw new HotlineError(
+        "INTERNAL",
+        `Cannot serve ${methods.join(",")} ${route.url}: the route does not declare who may call it (config.access)`,
+      );
+    }
+    for (const method of methods) routes.push({ method, url: route.url, access });
+  });
+}
+
+/**
+ * Registers a plugin whose every route is public (the OpenAPI docs, the console's files).
+ *
+ * @param app the operator API
+ * @param register registers the plugin on the context it is given
+ */
+export async function publicRoutes(
+  app: FastifyInstance,
+  register: (context: FastifyInstance) => PromiseLike<unknown>,
+): Promise<void> {
+  await app.register(async (context) => {
+    context.decorate(PUBLIC_CONTEXT, true);
+    await register(context);
+  });
+}
+
+/**
+ * Refuses a request whose operator may not do what its route declares. Reading needs no named
  * operator: the API token suffices, as the database file does; an operator named must be enabled.
  *
- * @param app the operator API, with its token check already hooked
  * @param station the station whose operators act
+ * @param access the matched route's declared permission
+ * @param headers the request's headers, naming the operator (set from the session for the console)
  */
-export function enforceRoles(app: FastifyInstance, station: Station): void {
-  app.addHook("onRequest", async (request) => {
-    if (request.is404 || !request.url.startsWith("/api/") || request.url.startsWith("/api/docs")) return;
-    const reads = request.method === "GET" || request.method === "HEAD";
-    const access = request.routeOptions.config.access ?? (reads ? PERMISSIONS.read : PERMISSIONS.write);
-    const named = namedOperator(request.headers);
-    if (access === PERMISSIONS.read && named === undefined) return;
-    requireRole(station, named ?? DEFAULT_OPERATOR, access);
-  });
+export function requireAccess(
+  station: Station,
+  access: Permission,
+  headers: FastifyRequest["headers"],
+): void {
+  const named = namedOperator(headers);
+  if (access === PERMISSIONS.read && named === undefined) return;
+  requireRole(station, named ?? DEFAULT_OPERATOR, access);
 }

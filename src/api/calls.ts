@@ -71,6 +71,7 @@ const EXPORT_QUERY = z.strictObject({ format: z.enum(["bundle", ...TRANSCRIPT_FO
  * @param options the station
  */
 export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
+  const read = { access: PERMISSIONS.read };
   const call = { access: PERMISSIONS.call };
   const readout = { access: PERMISSIONS.readout };
   const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
@@ -78,6 +79,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
   app.get(
     "/api/lines/:line/calls",
     {
+      config: read,
       schema: {
         summary: "A line's calls: who asked, who agreed, when, how long, at what level",
         params: LINE_PARAM,
@@ -94,8 +96,10 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
     async (request) =>
       requestCall(station, { line: request.params.line, ...request.body, operator: by(request.headers) }),
   );
-  app.get("/api/calls/:call", { schema: { summary: "One call", params: CALL_PARAM } }, async (request) =>
-    callOf(station, request.params.call),
+  app.get(
+    "/api/calls/:call",
+    { config: read, schema: { summary: "One call", params: CALL_PARAM } },
+    async (request) => callOf(station, request.params.call),
   );
   app.post(
     "/api/calls/:call/accept",
@@ -152,6 +156,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
   app.get(
     "/api/calls/:call/readouts",
     {
+      config: read,
       schema: {
         summary: "Every side's readout of a call side by side, compared, with what is agreed and disputed",
         params: CALL_PARAM,
@@ -191,7 +196,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
   );
   app.get(
     "/api/lines/:line/translations",
-    { schema: { summary: "A line's translations", params: LINE_PARAM } },
+    { config: read, schema: { summary: "A line's translations", params: LINE_PARAM } },
     async (request) => translationsOf(station, request.params.line),
   );
   app.post(
@@ -205,6 +210,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
   app.get(
     "/api/lines/:line/export",
     {
+      config: read,
       schema: {
         summary: "Export a line: a signed bundle (JSON), or a transcript (html, md)",
         params: LINE_PARAM,

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
@@ -15,6 +15,7 @@ import {
   type Station,
   type StationStatus,
 } from "../station/mod.js";
+import { PUBLIC, publicRoutes } from "./access.js";
 import { type Sessions, ThrottledError } from "./sessions.js";
 import type { RecordSummary, StationIdentity } from "./views.js";
 
@@ -49,7 +50,8 @@ export async function consoleRoutes(
 
   api.get(
     "/api/session",
-    { schema: { summary: "The console session: operator, CSRF token" } },
+    // public: it says whether the cookie is a live session, and nothing to anyone without one
+    { config: { access: PUBLIC }, schema: { summary: "The console session: operator, CSRF token" } },
     async (request) => {
       const session = sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
@@ -59,6 +61,7 @@ export async function consoleRoutes(
   api.get(
     "/api/station",
     {
+      config: { access: PUBLIC },
       schema: {
         summary:
           "Which station this is (name and key fingerprint), for the sign-in page: public, so an operator can check it before giving a password",
@@ -71,7 +74,10 @@ export async function consoleRoutes(
   );
   api.post(
     "/api/session",
-    { schema: { summary: "Sign in to the console with an operator's name and password", body: SIGN_IN } },
+    {
+      config: { access: PUBLIC },
+      schema: { summary: "Sign in to the console with an operator's name and password", body: SIGN_IN },
+    },
     async (request, reply) => {
       try {
         const { secret, row } = await sessions.signIn(
@@ -116,6 +122,7 @@ export async function consoleRoutes(
   api.get(
     "/api/lines/:line/record",
     {
+      config: { access: PERMISSIONS.read },
       schema: {
         summary: "A line's record: verified, and compared with each peer's signed heads",
         params: LINE_PARAM,
@@ -127,7 +134,10 @@ export async function consoleRoutes(
   let streams = 0;
   app.get(
     "/api/events",
-    { schema: { summary: "Server-sent events: status, entries, alarm" } },
+    {
+      config: { access: PERMISSIONS.read },
+      schema: { summary: "Server-sent events: status, entries, alarm" },
+    },
     (request, reply) => {
       if (streams >= MAX_STREAMS)
         throw new HotlineError("THROTTLED", "Cannot open another event stream: too many");
@@ -212,7 +222,10 @@ export async function consoleRoutes(
   );
 
   if (root !== null) {
-    await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+    const files = root;
+    await publicRoutes(app, (pages) =>
+      pages.register(fastifyStatic, { root: files, wildcard: false, index: ["index.html"] }),
+    );
   }
 }
 
@@ -221,20 +234,28 @@ const root = consoleRoot();
 
 /**
  * Answers a page no route took: any path is the app's (a deep link such as /lines/… routes in
- * the browser), so it gets index.html.
+ * the browser), so it gets index.html — except under /api in any case (`/API/…`), which is the
+ * API's and not found.
  *
- * @param _request the request
+ * @param request the request
  * @param reply its reply
  * @returns the reply
  */
-export function consolePage(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function consolePage(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (/^\/api(?:[/?]|$)/i.test(request.url)) {
+    return reply.status(404).send({
+      error: { code: "NOT_FOUND", message: `Cannot ${request.method} this path: no such route` },
+    });
+  }
   if (root === null) {
     return reply
       .status(503)
       .type("text/plain")
       .send("The console is not built: run 'npm run build' in the hotline folder.");
   }
-  return reply.sendFile("index.html");
+  // Read here, not with the static plugin's sendFile: that plugin lives in the public pages'
+  // own context, and this answer is the root's.
+  return reply.type("text/html; charset=utf-8").send(readFileSync(join(root, "index.html")));
 }
 
 /**
@@ -248,6 +269,10 @@ export async function recordSummary(station: Station, ref: string): Promise<Reco
   const entries = station.store.entries(line.id);
   const report = await verifyRecord(entries, entries.length, { lines: [line.id], workers: 0 });
   const mine = new Map(station.store.heads(line.id).map((h) => [h.author, h.seq]));
+  const heldAt = (author: string, seq: number, hash: string): boolean => {
+    const held = station.store.entryByHash(hash);
+    return held !== null && held.line === line.id && held.author === author && held.seq === seq;
+  };
   const statements = new Map(station.store.latestStatements(line.id).map((s) => [s.station, s]));
   return {
     line: line.id,
@@ -259,19 +284,26 @@ export async function recordSummary(station: Station, ref: string): Promise<Reco
       .filter((p) => p.station !== station.id)
       .map((p) => {
         const statement = statements.get(p.station);
-        const theirs = new Map<string, number>(
-          Object.entries(
-            statement === undefined ? {} : (JSON.parse(statement.heads) as Record<string, { seq: number }>),
-          ).map(([author, head]) => [author, head.seq]),
+        const heads = Object.entries(
+          statement === undefined
+            ? {}
+            : (JSON.parse(statement.heads) as Record<string, { seq: number; hash: string }>),
         );
+        const theirs = new Map<string, number>(heads.map(([author, head]) => [author, head.seq]));
         let missing = 0;
         let extra = 0;
         for (const [author, seq] of mine) missing += Math.max(0, seq - (theirs.get(author) ?? 0));
         for (const [author, seq] of theirs) extra += Math.max(0, seq - (mine.get(author) ?? 0));
+        // Equal seqs are not equal chains: where this station holds the entry the peer names as a
+        // head, it must be that very entry (same hash), or the two records have diverged.
+        const diverged = heads.filter(
+          ([author, head]) => head.seq <= (mine.get(author) ?? 0) && !heldAt(author, head.seq, head.hash),
+        ).length;
         return {
           id: p.station,
           name: p.name,
-          match: statement !== undefined && missing === 0 && extra === 0,
+          match: statement !== undefined && missing === 0 && extra === 0 && diverged === 0,
+          diverged,
           asOf: statement?.time ?? null,
           missing,
           extra,

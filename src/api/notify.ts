@@ -52,18 +52,23 @@ export const SHARE_REQUEST = z.strictObject({
 
 /**
  * The operator API's routes for notifications, clarifications, conflicts and zones. Notifying
- * and asking take an officer; zones a supervisor; reading anyone.
+ * and asking take an officer; zones (adding, removing, sharing) a supervisor; reading anyone.
  *
  * @param app the operator API
  * @param options the station
  */
 export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
+  const read = { access: PERMISSIONS.read };
   const write = { access: PERMISSIONS.notify };
+  // Sharing a private zone discloses it to the line and drops the private copy: it takes what
+  // adding or removing one takes, not what notifying takes.
+  const zones = { access: PERMISSIONS.zones };
   const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
 
   app.get(
     "/api/lines/:line/notifications",
     {
+      config: read,
       schema: {
         summary: "A line's notifications (geojson=true: as a GeoJSON FeatureCollection)",
         params: LINE_PARAM,
@@ -141,6 +146,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   app.get(
     "/api/conflicts",
     {
+      config: read,
       schema: {
         summary: "Conflicts among notifications in force, and with this station's zones",
         querystring: z.object({ line: z.string().min(1).max(200).optional() }),
@@ -151,6 +157,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   app.get(
     "/api/map",
     {
+      config: read,
       schema: {
         summary:
           "Everything the map draws: every line's notifications and volumes, this station's zones and plans, conflicts with their overlaps",
@@ -158,13 +165,13 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
     },
     async () => mapOf(station),
   );
-  app.get("/api/zones", { schema: { summary: "This station's protected zones" } }, async () =>
+  app.get("/api/zones", { config: read, schema: { summary: "This station's protected zones" } }, async () =>
     listZones(station),
   );
   app.post(
     "/api/zones",
     {
-      config: { access: PERMISSIONS.zones },
+      config: zones,
       schema: { summary: "Add a protected zone", body: ZONE_REQUEST },
     },
     async (request) => {
@@ -176,7 +183,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   app.post(
     "/api/zones/:name/share",
     {
-      config: write,
+      config: zones,
       schema: {
         summary:
           "Share a zone on a line: a protected zone as zone.share, a plan as a notification (the private copy is then dropped)",
@@ -196,7 +203,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   );
   app.get(
     "/api/lines/:line/zones",
-    { schema: { summary: "Zones shared on a line, by any participant", params: LINE_PARAM } },
+    { config: read, schema: { summary: "Zones shared on a line, by any participant", params: LINE_PARAM } },
     async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
   );
   app.post(
@@ -215,7 +222,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   app.delete(
     "/api/zones/:name",
     {
-      config: { access: PERMISSIONS.zones },
+      config: zones,
       schema: { summary: "Remove a protected zone", params: ZONE_PARAM },
     },
     async (request) => {

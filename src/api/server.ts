@@ -1,8 +1,12 @@
-import { timingSafeEqual } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { LogController, type FastifyBaseLogger } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -10,8 +14,10 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { answerErrors, useBoundedJson } from "../http/mod.js";
-import { enforceRoles, OPERATOR_HEADER } from "./access.js";
+import { answerErrors, httpStatusOf, useBoundedJson } from "../http/mod.js";
+import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.js";
+import { guardApi } from "./guard.js";
+import { SameOrigin } from "./same-origin.js";
 import { hookRoutes } from "./hooks.js";
 import { memberRoutes } from "./members.js";
 import { callRoutes } from "./calls.js";
@@ -19,7 +25,7 @@ import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
 import { Sessions } from "./sessions.js";
-import { BODY_SCHEMAS, HotlineError, LANG, NAME, PRECEDENCES } from "../record/mod.js";
+import { BODY_SCHEMAS, LANG, NAME, PRECEDENCES } from "../record/mod.js";
 import {
   acceptInvite,
   ackAlarm,
@@ -69,34 +75,74 @@ const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() 
 const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
 export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(4096) });
 
+/** Where the OpenAPI docs are served: public, as they describe the API and hold nothing of the station. */
+const DOCS_PREFIX = "/api/docs";
+
+/** A certificate and its private key, PEM. */
+export interface TlsCredentials {
+  cert: string;
+  key: string;
+}
+
+/** How the operator API is reached: see {@link buildApiServer}. */
+export interface ApiServerOptions {
+  token: string;
+  outbox: Outbox;
+  monitor: LinkMonitor;
+  transport: PeerTransport;
+  logger: FastifyBaseLogger;
+  /** serve HTTPS with this certificate and key; plain HTTP when absent (loopback only, unless the admin said otherwise) */
+  tls?: TlsCredentials | null | undefined;
+  /** names besides its bound address that the API is reached as (`--api-name`), HOST or HOST:PORT */
+  names?: readonly string[] | undefined;
+}
+
 /**
- * The operator API: what the CLI and the console use. Loopback by default; every request carries
- * the station's API token (kept 0600 in the data directory) and names the operator it acts for,
- * who must exist and not be disabled. Documented with OpenAPI at /api/docs.
+ * The operator API: what the CLI and the console use. Loopback by default; every route declares
+ * who may call it, and one gate ({@link guardApi}) checks each request against the route that
+ * matched: the CLI's requests carry the station's API token (kept 0600 in the data directory) and
+ * name the operator they act for, the console's carry a session cookie. Documented with OpenAPI at
+ * /api/docs.
  *
  * @param station the station
- * @param options token, outbox, transport, logger
+ * @param options token, outbox, transport, logger, TLS and the names it is reached as
  * @returns the Fastify app, not yet listening
  */
-export async function buildApiServer(
-  station: Station,
-  options: {
-    token: string;
-    outbox: Outbox;
-    monitor: LinkMonitor;
-    transport: PeerTransport;
-    logger: FastifyBaseLogger;
-  },
-) {
-  const app = Fastify({
+export async function buildApiServer(station: Station, options: ApiServerOptions) {
+  const tls = options.tls ?? null;
+  const settings = {
     loggerInstance: options.logger,
     bodyLimit: 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
-  });
+    // A path the router cannot even decode (a broken escape) is refused like any odd path.
+    frameworkErrors: (_error: unknown, _request: unknown, reply: FastifyReply) => {
+      void reply.status(httpStatusOf("BAD_PATH")).send({
+        error: { code: "BAD_PATH", message: "Cannot route the request: its path does not decode" },
+      });
+    },
+  };
+  // Over HTTPS the instance is typed for an https.Server; everything here uses what both share.
+  const app =
+    tls === null ? Fastify(settings) : (Fastify({ ...settings, https: tls }) as unknown as FastifyInstance);
   useBoundedJson(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies: a foreign page's form or text/plain post (sent without a CORS preflight)
+  // is refused as SCHEMA before a handler sees it, whatever else it carries.
+  app.removeContentTypeParser("text/plain");
   answerErrors(app, undefined, consolePage);
+
+  // The gate first, before any route exists: every route declares its access, every request passes it.
+  await app.register(fastifyCookie);
+  requireDeclaredAccess(app);
+  const sessions = new Sessions(station, { secure: tls !== null });
+  const origin = new SameOrigin({
+    scheme: tls === null ? "http:" : "https:",
+    names: options.names ?? [],
+    address: () => app.server.address(),
+  });
+  guardApi(app, station, { token: options.token, sessions, origin });
+
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -109,54 +155,31 @@ export async function buildApiServer(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await publicRoutes(app, (docs) => docs.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX }));
 
-  await app.register(fastifyCookie);
-  const sessions = new Sessions(station);
-  const expected = Buffer.from(`Bearer ${options.token}`);
-  // Two ways in: the CLI's bearer token (naming the operator it acts for in a header), or a
-  // console session's cookie (the session names the operator; writes echo its CSRF token).
-  app.addHook("onRequest", async (request) => {
-    if (!request.url.startsWith("/api/") || request.url.startsWith("/api/docs")) return;
-    if (request.headers.authorization !== undefined) {
-      const given = Buffer.from(request.headers.authorization);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: its API token is wrong");
-      }
-      return;
-    }
-    delete request.headers[OPERATOR_HEADER]; // only the session names the operator
-    const route = `${request.method} ${request.routeOptions.url ?? ""}`;
-    if (route === "POST /api/session" || route === "GET /api/session" || route === "GET /api/station") return;
-    const session = sessions.find(request.cookies[sessions.cookie]);
-    if (session === null) {
-      throw new HotlineError(
-        "UNAUTHORIZED",
-        "Cannot serve the request: sign in to the console, or give the station's API token",
-      );
-    }
-    request.headers[OPERATOR_HEADER] = session.operator;
-    if (request.method !== "GET" && request.method !== "HEAD") sessions.checkCsrf(request, session);
-  });
-  enforceRoles(app, station);
   const operatorOf = (headers: Record<string, unknown>): string => {
     const name = typeof headers[OPERATOR_HEADER] === "string" ? headers[OPERATOR_HEADER] : "admin";
     return station.operator(name).name;
   };
 
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const read = { access: PERMISSIONS.read };
   await api.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await api.register(hookRoutes, { station });
   await api.register(memberRoutes, { station });
   await api.register(callRoutes, { station });
   await api.register(notifyRoutes, { station });
-  api.get("/api/whoami", { schema: { summary: "This station" } }, async () => station.whoami());
-  api.get("/api/status", { schema: { summary: "Lines, participants, contact and outbox" } }, async () =>
-    statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
+  api.get("/api/whoami", { config: read, schema: { summary: "This station" } }, async () => station.whoami());
+  api.get(
+    "/api/status",
+    { config: read, schema: { summary: "Lines, participants, contact and outbox" } },
+    async () => statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
   );
-  api.get("/api/lines", { schema: { summary: "Lines and participants with safety codes" } }, async () =>
-    station.lines(),
+  api.get(
+    "/api/lines",
+    { config: read, schema: { summary: "Lines and participants with safety codes" } },
+    async () => station.lines(),
   );
   api.post(
     "/api/lines",
@@ -183,7 +206,10 @@ export async function buildApiServer(
   );
   api.get(
     "/api/lines/:line/log",
-    { schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM } },
+    {
+      config: read,
+      schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM },
+    },
     async (request) => station.log(request.params.line),
   );
   api.get(
@@ -238,7 +264,10 @@ export async function buildApiServer(
   );
   api.get(
     "/api/alarms",
-    { schema: { summary: "Alarms: active and unacknowledged ones, or all", querystring: ALARMS_QUERY } },
+    {
+      config: read,
+      schema: { summary: "Alarms: active and unacknowledged ones, or all", querystring: ALARMS_QUERY },
+    },
     async (request) => alarmsOf(station, { all: request.query.all === "true" }),
   );
   api.post(

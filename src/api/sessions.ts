@@ -33,7 +33,9 @@ const FORGET_MS = 60 * 60_000;
 /**
  * Throttles failed sign-ins, per operator name and per client address (whichever is worse): a
  * few free tries, then a wait that doubles with each failure — slow for a guesser, a short pause
- * for an officer who mistyped.
+ * for an officer who mistyped. An attempt counts as failed from the moment it starts (it is
+ * cleared if it succeeds), so guesses sent all at once cannot all reach the password check while
+ * the first are still being hashed.
  */
 export class SignInThrottle {
   readonly #failures = new Map<string, { count: number; last: number }>();
@@ -55,6 +57,12 @@ export class SignInThrottle {
     return Math.max(0, wait);
   }
 
+  /**
+   * Counts an attempt as failed; {@link succeeded} takes it back.
+   *
+   * @param keys "operator:NAME" and "client:ADDRESS"
+   * @param now now, in ms
+   */
   failed(keys: readonly string[], now: number): void {
     for (const key of keys) {
       const f = this.#failures.get(key);
@@ -68,6 +76,7 @@ export class SignInThrottle {
     }
   }
 
+  /** @param keys the keys of an attempt that succeeded: their failures are forgotten */
   succeeded(keys: readonly string[]): void {
     for (const key of keys) this.#failures.delete(key);
   }
@@ -77,12 +86,18 @@ export class SignInThrottle {
 export class Sessions {
   readonly #station: Station;
   readonly #throttle = new SignInThrottle();
+  readonly #secure: boolean;
 
   /** the name of this station's session cookie */
   readonly cookie: string;
 
-  constructor(station: Station) {
+  /**
+   * @param station the station
+   * @param options secure: the API is served over HTTPS, so the cookie is `Secure` (never sent in clear)
+   */
+  constructor(station: Station, options: { secure: boolean } = { secure: false }) {
     this.#station = station;
+    this.#secure = options.secure;
     this.cookie = sessionCookie(station.id);
   }
 
@@ -106,11 +121,12 @@ export class Sessions {
     if (wait > 0) {
       throw new ThrottledError(Math.ceil(wait / 1000));
     }
+    // Counted before the (slow) password check, in the same tick as the wait was checked.
+    this.#throttle.failed(keys, clock.now());
     const row = this.#station.store.operator(operator);
     // The same work whether or not the operator exists, so timing does not tell which names do.
     const ok = await checkPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (row === null || !ok || row.disabled) {
-      this.#throttle.failed(keys, clock.now());
       throw new HotlineError(
         "BAD_CREDENTIALS",
         "Cannot sign in: the operator name or the password is wrong, or the operator is disabled",
@@ -182,7 +198,8 @@ export class Sessions {
   }
 
   /**
-   * Sets the session cookie: httpOnly (no script reads it), SameSite=Strict (no other site sends it).
+   * Sets the session cookie: httpOnly (no script reads it), SameSite=Strict (no other site sends
+   * it), and Secure when the API is served over HTTPS.
    *
    * @param reply the reply
    * @param secret the session's secret, or null to clear it
@@ -191,6 +208,7 @@ export class Sessions {
     void reply.setCookie(this.cookie, secret ?? "", {
       httpOnly: true,
       sameSite: "strict",
+      secure: this.#secure,
       path: "/",
       ...(secret === null ? { maxAge: 0 } : { maxAge: SESSION_MS / 1000 }),
     });

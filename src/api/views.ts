@@ -35,6 +35,8 @@ export interface RecordSummary {
     /** entries this station holds that the peer's heads lack, and the other way round */
     missing: number;
     extra: number;
+    /** authors whose chain the peer's heads name differently at a seq this station holds (a fork) */
+    diverged: number;
   }[];
   checkedAt: string;
 }

@@ -342,7 +342,7 @@ function registerZoneCommands(program: Command): void {
       };
       const made = await viaStation(
         options,
-        PERMISSIONS.notify,
+        PERMISSIONS.zones,
         (api) => api.post<Written>(`/api/zones/${enc(name)}/share`, request),
         (station) => {
           const written = shareZone(station, { name, ...request, operator: options.as });

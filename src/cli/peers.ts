@@ -33,6 +33,11 @@ export function registerPeerCommands(program: Command): void {
     process.stdout.write(
       `Station ${running.station.config.name} running: peer ${running.peerUrl}, operator API ${running.apiUrl} (Ctrl-C stops)\n`,
     );
+    if (running.apiInsecure) {
+      process.stderr.write(
+        `WARNING: the operator API at ${running.station.config.api} is plain HTTP off loopback (--api-insecure-http): passwords, the API token and session cookies cross the network in clear.\n`,
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, "stopping");

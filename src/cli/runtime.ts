@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, openSync, readFileSync, unlinkSync, writeFileSync, closeSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { buildApiServer } from "../api/mod.js";
 import { runtimeFiles, type LockInfo } from "../api/client.js";
+import { apiTransport } from "../api/tls.js";
 import { buildPeerServer, PeerClient } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
@@ -21,10 +23,14 @@ import {
 /** A running station: its servers and outbox. */
 export interface RunningStation {
   station: Station;
+  /** the operator API's server */
+  api: FastifyInstance;
   outbox: Outbox;
   monitor: LinkMonitor;
   peerUrl: string;
   apiUrl: string;
+  /** the operator API is served over plain HTTP off loopback (the admin's `--api-insecure-http`) */
+  apiInsecure: boolean;
   stop(): Promise<void>;
 }
 
@@ -46,8 +52,19 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const station = Station.open({ dir: options.dir });
   const files = runtimeFiles(station.paths);
   const logger = options.logger ?? pino({ level: "silent" });
+  let transport;
   try {
-    takeLock(files.lock, station.config.api);
+    transport = apiTransport(station.config, station.paths);
+  } catch (error) {
+    station.close();
+    throw error;
+  }
+  try {
+    takeLock(files.lock, {
+      api: station.config.api,
+      url: transport.url,
+      ...(transport.pin === null ? {} : { pin: transport.pin }),
+    });
   } catch (error) {
     station.close();
     throw error;
@@ -82,6 +99,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     monitor,
     transport: client,
     logger: logger.child({ part: "api" }),
+    tls: transport.tls,
+    names: station.config.apiNames,
   });
   let stopped = false;
   const stop = async () => {
@@ -105,6 +124,12 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await stop();
     throw new HotlineError("BAD_INPUT", `Cannot start the station: ${(cause as Error).message}`, { cause });
   }
+  if (transport.insecure) {
+    logger.warn(
+      { api: station.config.api },
+      "THE OPERATOR API IS SERVED OVER PLAIN HTTP OFF LOOPBACK (--api-insecure-http): operators' passwords, the API token and session cookies cross the network in clear; anyone on the path can take over this station",
+    );
+  }
   // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
   hooks.start();
   outbox.start();
@@ -118,19 +143,21 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   );
   return {
     station,
+    api,
     outbox,
     monitor,
     peerUrl: station.config.url,
-    apiUrl: `http://${station.config.api}`,
+    apiUrl: transport.url,
+    apiInsecure: transport.insecure,
     stop,
   };
 }
 
-function takeLock(path: string, api: string): void {
+function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
-      const info: LockInfo = { pid: process.pid, api, startedAt: new Date().toISOString() };
+      const info: LockInfo = { pid: process.pid, ...api, startedAt: new Date().toISOString() };
       writeFileSync(fd, JSON.stringify(info));
       closeSync(fd);
       return;

@@ -17,10 +17,32 @@ export function registerStationCommands(program: Command): void {
       .option("--listen <host:port>", "peer endpoint (mutual TLS)", "127.0.0.1:7443")
       .option("--api <host:port>", "operator API and console", "127.0.0.1:7080")
       .option("--url <url>", "the URL peers reach this station at (default https:// + --listen)")
-      .option("--lang <tag>", "the station's working language", "en"),
+      .option("--lang <tag>", "the station's working language", "en")
+      .option(
+        "--api-name <name>",
+        "a name the operator API is reached as besides its address, HOST or HOST:PORT (repeatable)",
+        (name: string, names: string[]) => [...names, name],
+        [] as string[],
+      )
+      .option("--api-cert <file>", "the operator API's certificate (PEM) when it is not on loopback")
+      .option("--api-key <file>", "the operator API's private key (PEM), with --api-cert")
+      .option(
+        "--api-insecure-http",
+        "serve the operator API over plain HTTP though --api is not loopback (passwords and tokens in clear)",
+      ),
   ).action(
     async (
-      options: CommonOptions & { name: string; listen: string; api: string; url?: string; lang: string },
+      options: CommonOptions & {
+        name: string;
+        listen: string;
+        api: string;
+        url?: string;
+        lang: string;
+        apiName: string[];
+        apiCert?: string;
+        apiKey?: string;
+        apiInsecureHttp?: boolean;
+      },
     ) => {
       const result = await initStation({
         dir: options.dir,
@@ -29,6 +51,10 @@ export function registerStationCommands(program: Command): void {
         api: options.api,
         url: options.url,
         lang: options.lang,
+        apiNames: options.apiName,
+        apiCert: options.apiCert,
+        apiKey: options.apiKey,
+        apiInsecureHttp: options.apiInsecureHttp,
       });
       if (options.json) {
         printJson({

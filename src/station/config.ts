@@ -11,6 +11,12 @@ export const DEFAULT_API = "127.0.0.1:7080";
 
 const HOST_PORT = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be HOST:PORT");
 
+/** A name the operator API answers to, as a browser's Host header gives it. */
+const API_NAME = z
+  .string()
+  .max(260)
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, "must be a host name, optionally with :PORT");
+
 /** What `station.json` holds: the station's settings, not its secrets. */
 export const STATION_CONFIG = z.strictObject({
   v: z.literal(1),
@@ -20,6 +26,13 @@ export const STATION_CONFIG = z.strictObject({
   url: URL_SCHEMA,
   lang: LANG,
   createdAt: z.string(),
+  /** names besides its address that the operator API is reached as (`--api-name`): HOST or HOST:PORT */
+  apiNames: z.array(API_NAME).max(32).optional(),
+  /** the operator API's own certificate and key files, PEM (`--api-cert`, `--api-key`); default the station's */
+  apiCert: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  /** serve the operator API over plain HTTP though it is not on loopback (`--api-insecure-http`) */
+  apiInsecureHttp: z.boolean().optional(),
 });
 export type StationConfig = z.infer<typeof STATION_CONFIG>;
 

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { HotlineError, exportPrivateKey, fingerprintOf, generateIdentity } from "../record/mod.js";
 import { openSqliteStore } from "../store/mod.js";
 import { DEFAULT_API, DEFAULT_LISTEN, STATION_CONFIG, parseHostPort, stationPaths } from "./config.js";
@@ -20,6 +21,13 @@ export interface InitOptions {
   url?: string | undefined;
   /** the station's working language; default "en" */
   lang?: string | undefined;
+  /** names besides its address that the operator API is reached as (HOST or HOST:PORT) */
+  apiNames?: readonly string[] | undefined;
+  /** the operator API's certificate and key files (PEM) instead of the station's own */
+  apiCert?: string | undefined;
+  apiKey?: string | undefined;
+  /** serve the operator API over plain HTTP though it is not on loopback */
+  apiInsecureHttp?: boolean | undefined;
 }
 
 export interface InitResult {
@@ -55,6 +63,9 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
   const api = options.api ?? DEFAULT_API;
   const { host, port } = parseHostPort(listen);
   parseHostPort(api);
+  if ((options.apiCert === undefined) !== (options.apiKey === undefined)) {
+    throw new HotlineError("BAD_INPUT", "Cannot create the station: give --api-cert and --api-key together");
+  }
   const publicHost = host === "0.0.0.0" || host === "::" ? hostname() : host;
   const url = options.url ?? `https://${publicHost.includes(":") ? `[${publicHost}]` : publicHost}:${port}`;
   const parsed = STATION_CONFIG.safeParse({
@@ -65,6 +76,12 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
     url,
     lang: options.lang ?? "en",
     createdAt: new Date().toISOString(),
+    ...(options.apiNames === undefined || options.apiNames.length === 0
+      ? {}
+      : { apiNames: [...options.apiNames] }),
+    ...(options.apiCert === undefined ? {} : { apiCert: resolve(options.apiCert) }),
+    ...(options.apiKey === undefined ? {} : { apiKey: resolve(options.apiKey) }),
+    ...(options.apiInsecureHttp === true ? { apiInsecureHttp: true } : {}),
   });
   if (!parsed.success) {
     throw new HotlineError("BAD_INPUT", `Cannot create the station: ${describeZodError(parsed.error)}`);
