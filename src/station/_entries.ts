@@ -11,6 +11,8 @@ export interface ReadEntry<B = Record<string, unknown>> {
   author: string;
   seq: number;
   time: string;
+  /** when this station first held it: written here, or received */
+  receivedAt: string;
   kind: string;
   prev: string | null;
   seen: Record<string, string>;
@@ -33,6 +35,7 @@ export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): Rea
     author: stored.author,
     seq: stored.seq,
     time: stored.time,
+    receivedAt: stored.receivedAt,
     kind: stored.kind,
     prev: entry.prev,
     seen: entry.seen,

@@ -39,6 +39,7 @@ export function notificationsOf(station: Station, ref: string): NotificationView
         line,
         ...actor,
         time: e.time,
+        givenAt: e.receivedAt,
         updatedAt: null,
         state: "active",
         cancelledAt: null,
@@ -92,7 +93,8 @@ export function notificationsOf(station: Station, ref: string): NotificationView
   for (const n of out.values()) {
     const notice = settings.noticeHours[n.type];
     const firstStart = Math.min(...n.volumes.map((v) => Date.parse(v.time.start)));
-    const leadHours = (firstStart - Date.parse(n.time)) / 3_600_000;
+    // Notice is judged from when this station held it, not from the time its author wrote in it.
+    const leadHours = (firstStart - Date.parse(n.givenAt)) / 3_600_000;
     n.noticeHours = notice ?? null;
     n.marginHours = notice === undefined ? null : round(leadHours - notice);
     n.late = n.marginHours !== null && n.marginHours < 0;

@@ -59,3 +59,44 @@ export function causalOrder<T extends Orderable>(entries: readonly T[]): T[] {
   for (const e of byTime) emit(e);
   return out;
 }
+
+/** What ordering a few entries by what their authors had seen needs of each. */
+export interface Witnessed {
+  author: string;
+  seq: number;
+  time: string;
+  /** per other chain, the seq of the newest entry its author had seen when writing it */
+  seenSeq: Record<string, number>;
+}
+
+/**
+ * Orders a few entries of a line (its settings, its suspensions) so that each comes after every
+ * one its author had seen when writing it — a later change that saw an earlier one always wins,
+ * whatever time either claims — and concurrent ones by (time, author, seq). Every station holding
+ * the same entries gets the same order.
+ *
+ * @param entries entries of one line, with what their authors had seen
+ * @returns the same entries, ordered
+ */
+export function witnessOrder<T extends Witnessed>(entries: readonly T[]): T[] {
+  const saw = (x: T, y: T): boolean =>
+    x.author === y.author ? x.seq > y.seq : (x.seenSeq[y.author] ?? 0) >= y.seq;
+  const byTime = [...entries].sort(
+    (a, b) =>
+      (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
+      (a.author < b.author ? -1 : a.author > b.author ? 1 : 0) ||
+      a.seq - b.seq,
+  );
+  const out: T[] = [];
+  const left = new Set(byTime);
+  while (left.size > 0) {
+    // The earliest entry (by time) that saw nothing still left; a cycle (impossible between honest
+    // chains) falls back to time order.
+    const next =
+      byTime.find((e) => left.has(e) && ![...left].some((o) => o !== e && saw(e, o))) ??
+      (byTime.find((e) => left.has(e)) as T);
+    out.push(next);
+    left.delete(next);
+  }
+  return out;
+}

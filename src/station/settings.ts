@@ -1,5 +1,6 @@
 import type { BodyOf } from "../record/mod.js";
-import type { Store } from "../store/mod.js";
+import type { Store, StoredEntry } from "../store/mod.js";
+import { witnessOrder, type Witnessed } from "./order.js";
 import type { LineSettings, Suspension } from "./views.js";
 
 /**
@@ -17,26 +18,25 @@ export const DEFAULT_SETTINGS: LineSettings = {
 };
 
 /**
- * The settings in force on a line. Changes apply in a fixed order every station computes alike
- * (entry time, then author, then seq), so both ends always agree whatever order they arrived in.
+ * The settings in force on a line. Changes apply in an order every station computes alike: each
+ * after every change its author had seen (so a later change that saw an earlier one wins, whatever
+ * time either claims: a peer cannot date a change ahead to outlast the other side's answer to it),
+ * concurrent ones by (time, author, seq).
  *
  * @param store the store
  * @param line a line id
  * @returns the settings
  */
 export function settingsOf(store: Store, line: string): LineSettings {
-  const changes = store
-    .entriesOfKind(line, "line.settings")
-    .map((stored) => ({
-      stored,
-      body: (JSON.parse(stored.bytes.toString("utf8")) as { body: SettingsBody }).body,
-    }))
-    .sort(
-      (a, b) =>
-        compare(a.stored.time, b.stored.time) ||
-        compare(a.stored.author, b.stored.author) ||
-        a.stored.seq - b.stored.seq,
-    );
+  const changes = witnessOrder(
+    store.entriesOfKind(line, "line.settings").map((stored) => {
+      const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+        body: SettingsBody;
+        seen: Record<string, string>;
+      };
+      return { ...witnessed(store, stored, entry.seen), body: entry.body };
+    }),
+  );
   const settings: LineSettings = {
     ...DEFAULT_SETTINGS,
     ackDeadlines: { ...DEFAULT_SETTINGS.ackDeadlines },
@@ -56,24 +56,33 @@ export function settingsOf(store: Store, line: string): LineSettings {
 
 type SettingsBody = BodyOf<"line.settings">;
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** An entry with what its author had seen, as seqs: for {@link witnessOrder}. */
+function witnessed(store: Store, stored: StoredEntry, seen: Record<string, string>): Witnessed {
+  const seenSeq: Record<string, number> = {};
+  for (const [author, hash] of Object.entries(seen)) seenSeq[author] = store.entryPlace(hash)?.seq ?? 0;
+  return { author: stored.author, seq: stored.seq, time: stored.time, seenSeq };
 }
 
 /**
  * @param store the store
  * @param line a line id
  * @returns the suspension in force, or null when the line is in service (the latest of
- *   `line.suspend` and `line.resume` decides, in time, author, seq order)
+ *   `line.suspend` and `line.resume` decides, in the order of {@link witnessOrder})
  */
 export function suspensionOf(store: Store, line: string): Suspension | null {
-  const changes = [
-    ...store.entriesOfKind(line, "line.suspend"),
-    ...store.entriesOfKind(line, "line.resume"),
-  ].sort((a, b) => compare(a.time, b.time) || compare(a.author, b.author) || a.seq - b.seq);
+  const changes = witnessOrder(
+    [...store.entriesOfKind(line, "line.suspend"), ...store.entriesOfKind(line, "line.resume")].map(
+      (stored) => {
+        const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+          body: { reason: string; operator: string };
+          seen: Record<string, string>;
+        };
+        return { ...witnessed(store, stored, entry.seen), kind: stored.kind, body: entry.body };
+      },
+    ),
+  );
   const last = changes.at(-1);
   if (last === undefined || last.kind === "line.resume") return null;
-  const body = (JSON.parse(last.bytes.toString("utf8")) as { body: { reason: string; operator: string } })
-    .body;
+  const body = last.body;
   return { since: last.time, station: last.author, by: body.operator, reason: body.reason };
 }

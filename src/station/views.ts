@@ -443,8 +443,14 @@ export interface NotificationView {
   volumes: Volume[];
   /** the notice the line's rules ask for this type, in hours (null: none) */
   noticeHours: number | null;
-  /** hours from the notification to its first volume's start, less the notice asked for */
+  /**
+   * hours from when this station first held the notification (written here, or received: never
+   * the author's own clock, which a peer could set back) to its first volume's start, less the
+   * notice asked for
+   */
   marginHours: number | null;
+  /** when this station first held it, which notice is judged from */
+  givenAt: string;
   /** true when it came later than the line's notice rule for its type (LATE_NOTICE) */
   late: boolean;
   /** true when a volume's window is longer than the line's `maxWindowHours` */
