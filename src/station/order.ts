@@ -94,7 +94,7 @@ export function witnessOrder<T extends Witnessed>(entries: readonly T[]): T[] {
     // chains) falls back to time order.
     const next =
       byTime.find((e) => left.has(e) && ![...left].some((o) => o !== e && saw(e, o))) ??
-      (byTime.find((e) => left.has(e)) as T);
+      byTime.find((e) => left.has(e));
     out.push(next);
     left.delete(next);
   }
