@@ -95,6 +95,7 @@ export function witnessOrder<T extends Witnessed>(entries: readonly T[]): T[] {
     const next =
       byTime.find((e) => left.has(e) && ![...left].some((o) => o !== e && saw(e, o))) ??
       byTime.find((e) => left.has(e));
+    if (next === undefined) break;
     out.push(next);
     left.delete(next);
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { square } from "../../test/helpers/volumes.js";
+import type { Volume } from "../record/mod.js";
 import { notificationsOf, notify } from "./notify.js";
 
 const T0 = Date.parse("2022-10-21T09:00:00.000Z");
@@ -24,7 +25,7 @@ describe("time a peer writes in its entries decides nothing it could gain by", (
       title: "Grom",
       volumes: [
         {
-          geometry: square(40, 60, 1),
+          geometry: square(40, 60, 1) as Volume["geometry"],
           altitude: { minMeters: 0, maxMeters: 10_000, ref: "MSL" },
           time: { start: hours(102), end: hours(104) },
         },
