@@ -10,6 +10,7 @@ export interface CourierSettings {
   transport: PeerTransport;
   logger: OutboxLogger;
   batch: number;
+  batchBytes: number;
   quickRetries: number;
   quickDelayMs: number;
   baseDelayMs: number;
@@ -170,6 +171,9 @@ export class Courier {
     const before = this.#acked;
     const page = this.#station.store.chainAfter(this.#line, me, before, this.#options.batch);
     if (page.length === 0) return false;
+    let bytes = 0;
+    const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
+    if (fits > 0) page.length = fits;
     let gap: Error | null = null;
     try {
       const statement = await this.#options.transport.push(

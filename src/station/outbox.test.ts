@@ -39,10 +39,13 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
   /** A transport that is the other station, called directly, whose pushes the test decides. */
   class ScriptedTransport extends DirectTransport {
     readonly pushes: string[] = [];
+    /** bytes of entries in each push */
+    readonly sizes: number[] = [];
     refuse: (line: string) => PeerRejection | null = () => null;
 
     override async push(target: PeerTarget, line: string, entries: readonly Buffer[]) {
       this.pushes.push(line);
+      this.sizes.push(entries.reduce((sum, e) => sum + e.length, 0));
       const refusal = this.refuse(line);
       if (refusal !== null) throw refusal;
       return super.push(target, line, entries);
@@ -54,9 +57,14 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     return { warnings, info: () => undefined, warn: (_obj, msg) => warnings.push(msg) };
   }
 
-  function start(station: Station, transport: ScriptedTransport, log: OutboxLogger): Outbox {
+  function start(
+    station: Station,
+    transport: ScriptedTransport,
+    log: OutboxLogger,
+    options: { batchBytes?: number } = {},
+  ): Outbox {
     // random 0.5: no jitter, so each delay is exact
-    const outbox = new Outbox(station, { transport, logger: log, random: () => 0.5 });
+    const outbox = new Outbox(station, { transport, logger: log, random: () => 0.5, ...options });
     outboxes.push(outbox);
     outbox.start();
     return outbox;
@@ -152,6 +160,19 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     expect(delivery?.lastError).toContain("CHAIN_GAP");
     // Logged once, not once per try.
     expect(log.warnings.filter((w) => w.includes("refused"))).toHaveLength(1);
+  });
+
+  it("a backlog of large entries goes in pushes cut by bytes, so none is larger than the peer takes", async () => {
+    const { washington, moscow, line } = await twoLines();
+    const transport = new ScriptedTransport();
+    transport.add(washington, moscow);
+    for (let i = 0; i < 10; i++)
+      washington.send({ line, text: `${i} ${"x".repeat(4_000)}`, operator: "admin" });
+    const outbox = start(washington, transport, logger(), { batchBytes: 10_000 });
+    await waitFor(() => outbox.pending(line, moscow.id) === 0);
+    expect(transport.sizes.length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...transport.sizes)).toBeLessThanOrEqual(10_000);
+    expect(moscow.store.head(line, washington.id)?.seq).toBe(washington.store.head(line, washington.id)?.seq);
   });
 
   it("a peer that takes a push without its heads moving is backed off like a gap", async () => {

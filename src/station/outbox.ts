@@ -16,6 +16,11 @@ export interface OutboxOptions {
   logger?: OutboxLogger | undefined;
   /** most entries per push (default 500: a backlog drains in few round trips; one new entry goes alone) */
   batch?: number | undefined;
+  /**
+   * most bytes of entries per push (default 4 MiB, well under the peer server's 8 MiB body limit: a
+   * batch of large entries is cut, never refused whole for ever); one entry always goes
+   */
+  batchBytes?: number | undefined;
   /** quick retries before backing off (default 3, 200 ms apart); also resends after a gap in a row */
   quickRetries?: number | undefined;
   quickDelayMs?: number | undefined;
@@ -67,6 +72,7 @@ export class Outbox {
       transport: options.transport,
       logger: options.logger ?? silent,
       batch: options.batch ?? 500,
+      batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
       quickRetries: options.quickRetries ?? 3,
       quickDelayMs: options.quickDelayMs ?? 200,
       baseDelayMs: options.baseDelayMs ?? 1_000,
