@@ -92,6 +92,24 @@ describe("PeerClient bounds every exchange with a peer", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it("a large answer that arrives steadily over a slow link is not cut off: bytes moved earn time", async () => {
+    // 600 KB over about 2 s (300 KB/s), with a 1 s timeout: slow but steady, as a real link can be.
+    const target = await peer((res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"entries":[]');
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent++ < 20) res.write(" ".repeat(30_000));
+        else {
+          clearInterval(timer);
+          res.end("}");
+        }
+      }, 100);
+      cleanups.push(() => clearInterval(timer));
+    });
+    await expect(client().entries(target, "l", "a", 0, 10)).resolves.toEqual([]);
+  });
+
   it("a page with more entries than asked for is refused with TOO_LARGE", async () => {
     const target = await peer((res) => {
       res.writeHead(200, { "content-type": "application/json" });

@@ -28,7 +28,10 @@ const COMMA = Buffer.from(",");
 
 /** How long one request may take, and how large its answer may be. */
 export interface CallLimits {
-  /** the whole exchange — connecting, sending, the complete answer — within this */
+  /**
+   * the whole exchange — connecting, sending, the complete answer — within this, plus the time
+   * its bytes take at the client's least transfer rate
+   */
   timeoutMs?: number | undefined;
   /** most bytes of the answer's body read */
   maxBytes?: number | undefined;
@@ -43,15 +46,22 @@ export interface CallLimits {
 export class PeerClient implements PeerTransport {
   readonly #tls: { cert: string; key: string };
   readonly #timeoutMs: number;
+  readonly #msPerByte: number;
   readonly #agents = new Map<string, PinnedAgent>();
 
   /**
    * @param tls this station's certificate and key
-   * @param options timeout of a whole request (default 5 s)
+   * @param options timeout of a whole request (default 5 s), and the least transfer rate a request
+   *   is given time for on top of it (default 64 KiB/s: a 4 MiB push on a slow link is not cut off,
+   *   a peer that trickles its answer a byte at a time is)
    */
-  constructor(tls: { cert: string; key: string }, options: { timeoutMs?: number } = {}) {
+  constructor(
+    tls: { cert: string; key: string },
+    options: { timeoutMs?: number; minBytesPerSecond?: number } = {},
+  ) {
     this.#tls = tls;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#msPerByte = 1000 / (options.minBytesPerSecond ?? 64 * 1024);
   }
 
   /** Joiner → inviter: prove the invite, get the line's genesis. */
@@ -146,6 +156,12 @@ export class PeerClient implements PeerTransport {
       body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const timeoutMs = limits.timeoutMs ?? this.#timeoutMs;
     const maxBytes = limits.maxBytes ?? MAX_ANSWER_BYTES;
+    const started = performance.now();
+    // One deadline for the whole exchange, not an idle timer: a peer that trickles its answer a
+    // byte at a time fails as surely as one that says nothing. Bytes moved earn time at the least
+    // rate, so a large exchange over a slow link is not cut off.
+    let allowedMs = timeoutMs + (payload?.length ?? 0) * this.#msPerByte;
+    let deadline: NodeJS.Timeout | undefined;
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (outcome: () => void) => {
@@ -157,6 +173,13 @@ export class PeerClient implements PeerTransport {
       const fail = (error: Error) => {
         settle(() => reject(error));
         req.destroy();
+      };
+      const arm = () => {
+        clearTimeout(deadline);
+        deadline = setTimeout(
+          () => fail(unreachable(target, new Error(`no complete answer within ${Math.round(allowedMs)} ms`))),
+          Math.max(0, started + allowedMs - performance.now()),
+        );
       };
       const req = request(
         url,
@@ -185,6 +208,8 @@ export class PeerClient implements PeerTransport {
               return;
             }
             chunks.push(chunk);
+            allowedMs += chunk.length * this.#msPerByte;
+            arm();
           });
           res.on("error", (error) => fail(unreachable(target, error)));
           res.on("aborted", () => fail(unreachable(target, new Error("the answer was cut off"))));
@@ -219,12 +244,7 @@ export class PeerClient implements PeerTransport {
           });
         },
       );
-      // One deadline for the whole exchange, not an idle timer: a peer that trickles its answer a
-      // byte at a time fails as surely as one that says nothing.
-      const deadline = setTimeout(
-        () => fail(unreachable(target, new Error(`no complete answer within ${timeoutMs} ms`))),
-        timeoutMs,
-      );
+      arm();
       req.on("error", (error) => fail(error instanceof HotlineError ? error : unreachable(target, error)));
       req.end(payload);
     });
