@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DirectTransport } from "../../test/helpers/direct-transport.js";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { PeerRejection } from "../peer/client.js";
+import { HotlineError } from "../record/mod.js";
 import { Outbox, type OutboxLogger } from "./outbox.js";
 import { acceptInvite, createInvite } from "./pairing.js";
 import type { Station } from "./station.js";
@@ -160,6 +161,30 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     expect(delivery?.lastError).toContain("CHAIN_GAP");
     // Logged once, not once per try.
     expect(log.warnings.filter((w) => w.includes("refused"))).toHaveLength(1);
+  });
+
+  it("a peer not reached is backed off, and tried again at once when it is heard from (a transport failure, not a refusal)", async () => {
+    const { washington, moscow, line } = await twoLines();
+    const transport = new ScriptedTransport();
+    transport.add(washington, moscow);
+    let down = true;
+    const heads = transport.heads.bind(transport);
+    transport.heads = (target, statement) => {
+      if (down) return Promise.reject(new HotlineError("PEER_UNREACHABLE", "Cannot reach Moscow: refused"));
+      return heads(target, statement);
+    };
+    washington.send({ line, text: "Waiting for Moscow.", operator: "admin" });
+    const outbox = start(washington, transport, logger());
+    await waitFor(() => (outbox.state(moscow.id)?.failures ?? 0) >= 1);
+    expect(outbox.state(moscow.id)).toMatchObject({ connected: false });
+    expect(outbox.state(moscow.id)?.lastError).toContain("PEER_UNREACHABLE");
+    expect(outbox.pending(line, moscow.id)).toBeGreaterThan(0);
+
+    // The clock has not moved, so the backoff is not over; Moscow's push arriving ends it.
+    down = false;
+    outbox.wake(moscow.id, true);
+    await waitFor(() => outbox.pending(line, moscow.id) === 0);
+    expect(outbox.state(moscow.id)).toMatchObject({ connected: true, failures: 0, lastError: null });
   });
 
   it("a backlog of large entries goes in pushes cut by bytes, so none is larger than the peer takes", async () => {
