@@ -28,14 +28,17 @@ export interface PeerServerLimits {
   checkIntervalMs: number;
   /** simultaneous connections (default 16 per client certificate, 256 in all) */
   connections: ConnectionLimits;
-  /** requests per client certificate (default a burst of 1,000, then 200 a second) */
+  /** requests per client certificate (default a burst of 2,000, then 1,000 a second) */
   rate: RateLimitOptions;
 }
 
 /**
- * The defaults: generous for honest peers (a 500-entry backlog is one push; a newcomer to a
- * 57-station line catches up 56 chains page by page), tight enough that a peer — or anyone at all,
- * before a certificate is checked — cannot hold the port open or keep it busy.
+ * The defaults: generous for honest peers, tight enough that a peer — or anyone at all, before a
+ * certificate is checked — cannot hold the port open or keep it busy. An honest peer sends at most
+ * one push per entry it writes (a 500-entry backlog is one push), a link test per line per interval,
+ * and catch-up pages (a newcomer to a 57-station line pulls 56 chains page by page); messages sent
+ * one at a time over loopback reach a few hundred pushes a second (the latency bench), so the rate
+ * leaves room above that.
  */
 export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
   requestTimeoutMs: 30_000,
@@ -45,7 +48,7 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
   idleTimeoutMs: 60_000,
   checkIntervalMs: 1_000,
   connections: { perCertificate: 16, total: 256 },
-  rate: { burst: 1_000, perSecond: 200 },
+  rate: { burst: 2_000, perSecond: 1_000 },
 };
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
