@@ -140,6 +140,8 @@ export class Courier {
   async #run(): Promise<void> {
     const clock = this.#station.clock;
     while (!this.#stopped) {
+      // A retry is never further off than the longest delay: a clock set back does not stall delivery.
+      this.#retryAt = Math.min(this.#retryAt, clock.now() + 1.5 * this.#options.maxDelayMs);
       if (clock.now() < this.#retryAt) {
         await this.#sleep(this.#retryAt - clock.now());
         continue;
@@ -157,7 +159,9 @@ export class Courier {
         }
         const sent = await this.#pushSome(target);
         if (synced || sent) this.#succeeded();
-        if (!sent) await this.#sleep(Math.max(0, this.#nextSync - clock.now()));
+        if (!sent) {
+          await this.#sleep(Math.min(this.#nextSync - clock.now(), this.#options.syncIntervalMs));
+        }
       } catch (error) {
         if (this.#stopped) break;
         this.#failed(error);
