@@ -5,7 +5,7 @@ import pino, { type Logger } from "pino";
 import { buildApiServer } from "../api/mod.js";
 import { runtimeFiles, type LockInfo } from "../api/client.js";
 import { apiTransport } from "../api/tls.js";
-import { buildPeerServer, PeerClient } from "../peer/mod.js";
+import { buildPeerServer, PeerClient, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
   DeadlineWatch,
@@ -39,6 +39,8 @@ export interface StartOptions {
   logger?: Logger | undefined;
   outbox?: Omit<OutboxOptions, "transport" | "logger"> | undefined;
   links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind" | "onReached"> | undefined;
+  /** the peer port's timeouts, connection and rate limits (defaults: DEFAULT_PEER_SERVER_LIMITS) */
+  peer?: Partial<PeerServerLimits> | undefined;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const monitor = new LinkMonitor(station, {
     transport: client,
     logger: logger.child({ part: "links" }),
-    onBehind: (peerId) => outbox.syncNow(peerId),
+    onBehind: (peerId, line) => outbox.syncNow(peerId, line),
     // A link test answered: the outbox stops backing off and delivers at once (DESIGN: retry in two layers).
     onReached: (peerId) => outbox.wake(peerId, true),
     ...options.links,
@@ -92,7 +94,11 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const notifyWatch = new NotifyWatch(station);
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
-  const peer = buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }) });
+  const peer = buildPeerServer(station, {
+    tls,
+    logger: logger.child({ part: "peer" }),
+    limits: options.peer,
+  });
   const api = await buildApiServer(station, {
     token,
     outbox,

@@ -1,6 +1,7 @@
 import { request } from "node:https";
 import { HotlineError, type HeadStatement } from "../record/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../station/mod.js";
+import { MAX_ANSWER_BYTES, MAX_PAGE_ANSWER_BYTES } from "./limits.js";
 import { PinnedAgent } from "./pinned-agent.js";
 
 /**
@@ -25,25 +26,42 @@ export class PeerRejection extends HotlineError {
 
 const COMMA = Buffer.from(",");
 
-/** Largest answer accepted from a peer (a page of entries). */
-const MAX_RESPONSE_BYTES = 48 * 1024 * 1024;
+/** How long one request may take, and how large its answer may be. */
+export interface CallLimits {
+  /**
+   * the whole exchange — connecting, sending, the complete answer — within this, plus the time
+   * its bytes take at the client's least transfer rate
+   */
+  timeoutMs?: number | undefined;
+  /** most bytes of the answer's body read */
+  maxBytes?: number | undefined;
+}
 
 /**
  * Talks to peer stations over mutual TLS: one kept-alive, certificate-pinned agent per peer.
- * Transport failures throw HotlineError PEER_UNREACHABLE; refusals throw {@link PeerRejection}.
+ * Transport failures throw HotlineError PEER_UNREACHABLE — a peer that does not answer in full
+ * within the timeout, however it trickles, included; refusals throw {@link PeerRejection}; an
+ * answer larger than allowed throws TOO_LARGE.
  */
 export class PeerClient implements PeerTransport {
   readonly #tls: { cert: string; key: string };
   readonly #timeoutMs: number;
+  readonly #msPerByte: number;
   readonly #agents = new Map<string, PinnedAgent>();
 
   /**
    * @param tls this station's certificate and key
-   * @param options request timeout (default 5 s)
+   * @param options timeout of a whole request (default 5 s), and the least transfer rate a request
+   *   is given time for on top of it (default 64 KiB/s: a 4 MiB push on a slow link is not cut off,
+   *   a peer that trickles its answer a byte at a time is)
    */
-  constructor(tls: { cert: string; key: string }, options: { timeoutMs?: number } = {}) {
+  constructor(
+    tls: { cert: string; key: string },
+    options: { timeoutMs?: number; minBytesPerSecond?: number } = {},
+  ) {
     this.#tls = tls;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#msPerByte = 1000 / (options.minBytesPerSecond ?? 64 * 1024);
   }
 
   /** Joiner → inviter: prove the invite, get the line's genesis. */
@@ -71,7 +89,7 @@ export class PeerClient implements PeerTransport {
     statement: HeadStatement,
     options: { timeoutMs?: number } = {},
   ): Promise<unknown> {
-    const answer = (await this.call(target, "POST", "/peer/v1/heads", { statement }, options.timeoutMs)) as {
+    const answer = (await this.call(target, "POST", "/peer/v1/heads", { statement }, options)) as {
       statement: unknown;
     };
     return answer.statement;
@@ -86,10 +104,19 @@ export class PeerClient implements PeerTransport {
     limit: number,
   ): Promise<unknown[]> {
     const query = new URLSearchParams({ line, author, after: String(after), limit: String(limit) });
-    const answer = (await this.call(target, "GET", `/peer/v1/entries?${query.toString()}`)) as {
-      entries: unknown[];
-    };
-    return answer.entries;
+    const answer = (await this.call(target, "GET", `/peer/v1/entries?${query.toString()}`, undefined, {
+      maxBytes: MAX_PAGE_ANSWER_BYTES,
+    })) as { entries?: unknown };
+    if (!Array.isArray(answer.entries)) {
+      throw new HotlineError("SCHEMA", `Cannot read the page of ${target.url}: it holds no list of entries`);
+    }
+    if (answer.entries.length > limit) {
+      throw new HotlineError(
+        "TOO_LARGE",
+        `Cannot read the page of ${target.url}: it holds ${answer.entries.length} entries, ${limit} were asked for`,
+      );
+    }
+    return answer.entries as unknown[];
   }
 
   /** Closes every kept-alive connection. */
@@ -113,7 +140,8 @@ export class PeerClient implements PeerTransport {
    * @param method GET or POST
    * @param path path and query
    * @param body for POST: a value to send as JSON, or JSON already serialised
-   * @param timeoutMs longest wait for the answer
+   * @param limits the whole exchange's deadline (default: the client's timeout) and the answer's
+   *   largest size (default 1 MiB)
    * @returns the parsed JSON answer
    */
   call(
@@ -121,18 +149,43 @@ export class PeerClient implements PeerTransport {
     method: "GET" | "POST",
     path: string,
     body?: unknown,
-    timeoutMs = this.#timeoutMs,
+    limits: CallLimits = {},
   ): Promise<unknown> {
     const url = new URL(path, target.url);
     const payload =
       body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+    const timeoutMs = limits.timeoutMs ?? this.#timeoutMs;
+    const maxBytes = limits.maxBytes ?? MAX_ANSWER_BYTES;
+    const started = performance.now();
+    // One deadline for the whole exchange, not an idle timer: a peer that trickles its answer a
+    // byte at a time fails as surely as one that says nothing. Bytes moved earn time at the least
+    // rate, so a large exchange over a slow link is not cut off.
+    let allowedMs = timeoutMs + (payload?.length ?? 0) * this.#msPerByte;
+    let deadline: NodeJS.Timeout | undefined;
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        outcome();
+      };
+      const fail = (error: Error) => {
+        settle(() => reject(error));
+        req.destroy();
+      };
+      const arm = () => {
+        clearTimeout(deadline);
+        deadline = setTimeout(
+          () => fail(unreachable(target, new Error(`no complete answer within ${Math.round(allowedMs)} ms`))),
+          Math.max(0, started + allowedMs - performance.now()),
+        );
+      };
       const req = request(
         url,
         {
           method,
           agent: this.#agent(target),
-          timeout: timeoutMs,
           headers: {
             accept: "application/json",
             ...(payload === undefined
@@ -141,23 +194,31 @@ export class PeerClient implements PeerTransport {
           },
         },
         (res) => {
+          const declared = Number(res.headers["content-length"] ?? 0);
+          if (declared > maxBytes) {
+            fail(tooLarge(target, maxBytes));
+            return;
+          }
           const chunks: Buffer[] = [];
           let size = 0;
           res.on("data", (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES) {
-              req.destroy(new HotlineError("TOO_LARGE", "Cannot read the peer's answer: it is too large"));
+            if (size > maxBytes) {
+              fail(tooLarge(target, maxBytes));
               return;
             }
             chunks.push(chunk);
+            allowedMs += chunk.length * this.#msPerByte;
+            arm();
           });
-          res.on("error", (error) => reject(unreachable(target, error)));
+          res.on("error", (error) => fail(unreachable(target, error)));
+          res.on("aborted", () => fail(unreachable(target, new Error("the answer was cut off"))));
           res.on("end", () => {
             let parsed: unknown;
             try {
               parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
             } catch (cause) {
-              reject(
+              fail(
                 new HotlineError("PEER_UNREACHABLE", `Cannot read the answer of ${target.url}: not JSON`, {
                   cause,
                 }),
@@ -166,26 +227,35 @@ export class PeerClient implements PeerTransport {
             }
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) {
-              resolve(parsed);
+              settle(() => resolve(parsed));
               return;
             }
-            const error = (parsed as { error?: { code?: string; message?: string } }).error;
-            reject(
-              new PeerRejection(
-                error?.code ?? `HTTP_${status}`,
-                error?.message ?? "no reason given",
-                status,
-                (parsed as { statement?: unknown }).statement,
+            const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+            settle(() =>
+              reject(
+                new PeerRejection(
+                  error?.code ?? `HTTP_${status}`,
+                  error?.message ?? "no reason given",
+                  status,
+                  (parsed as { statement?: unknown } | null)?.statement,
+                ),
               ),
             );
           });
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on("error", (error) => reject(error instanceof HotlineError ? error : unreachable(target, error)));
+      arm();
+      req.on("error", (error) => fail(error instanceof HotlineError ? error : unreachable(target, error)));
       req.end(payload);
     });
   }
+}
+
+function tooLarge(target: PeerTarget, maxBytes: number): HotlineError {
+  return new HotlineError(
+    "TOO_LARGE",
+    `Cannot read the answer of ${target.url}: it is larger than ${maxBytes} bytes`,
+  );
 }
 
 function unreachable(target: PeerTarget, cause: Error): HotlineError {

@@ -3,6 +3,12 @@
  *
  * @module
  */
-export { buildPeerServer, MAX_BATCH, MAX_REQUEST_BYTES } from "./server.js";
+export {
+  buildPeerServer,
+  DEFAULT_PEER_SERVER_LIMITS,
+  MAX_BATCH,
+  MAX_REQUEST_BYTES,
+  type PeerServerLimits,
+} from "./server.js";
 export { PeerClient, PeerRejection } from "./client.js";
 export { PinnedAgent } from "./pinned-agent.js";

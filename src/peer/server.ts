@@ -4,13 +4,52 @@ import { z } from "zod";
 import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
 import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
+import { guardConnections, type ConnectionLimits } from "./connection-guard.js";
+import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
+import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
-/** Largest request body: a batch of entries (each at most 64 KiB). */
-export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+export { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
+
 const COMMA = Buffer.from(",");
 
-/** Most entries in one push, and in one page of catch-up. */
-export const MAX_BATCH = 500;
+/** How long the peer port waits, and how much it takes from one client. */
+export interface PeerServerLimits {
+  /** the whole request, headers and body, must arrive within this (default 30 s) */
+  requestTimeoutMs: number;
+  /** the headers must arrive within this (default 10 s) */
+  headersTimeoutMs: number;
+  /** the TLS handshake must complete within this (default 10 s) */
+  handshakeTimeoutMs: number;
+  /** an idle kept-alive connection is closed after this (default 30 s) */
+  keepAliveTimeoutMs: number;
+  /** a connection on which nothing moves is closed after this (default 60 s) */
+  idleTimeoutMs: number;
+  /** how often open requests are checked against their timeouts (default 1 s) */
+  checkIntervalMs: number;
+  /** simultaneous connections (default 16 per client certificate, 256 in all) */
+  connections: ConnectionLimits;
+  /** requests per client certificate (default a burst of 2,000, then 1,000 a second) */
+  rate: RateLimitOptions;
+}
+
+/**
+ * The defaults: generous for honest peers, tight enough that a peer — or anyone at all, before a
+ * certificate is checked — cannot hold the port open or keep it busy. An honest peer sends at most
+ * one push per entry it writes (a 500-entry backlog is one push), a link test per line per interval,
+ * and catch-up pages (a newcomer to a 57-station line pulls 56 chains page by page); messages sent
+ * one at a time over loopback reach a few hundred pushes a second (the latency bench), so the rate
+ * leaves room above that.
+ */
+export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  handshakeTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 30_000,
+  idleTimeoutMs: 60_000,
+  checkIntervalMs: 1_000,
+  connections: { perCertificate: 16, total: 256 },
+  rate: { burst: 2_000, perSecond: 1_000 },
+};
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
 const HEADS = z.strictObject({ statement: z.looseObject({ line: HASH }) });
@@ -20,6 +59,14 @@ const ENTRIES_QUERY = z.strictObject({
   after: z.coerce.number().int().min(0),
   limit: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
 });
+
+/** Refusals of a push that mean it waits for entries of other chains (the pusher holds them). */
+const WAITS_FOR_OTHER_CHAINS: ReadonlySet<string> = new Set([
+  "UNKNOWN_SEEN",
+  "UNKNOWN_AUTHOR",
+  "PENDING_MEMBER",
+  "UNKNOWN_ENTRY",
+]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -34,18 +81,30 @@ declare module "fastify" {
  * request about a line is served only to the participant whose certificate is pinned ON THAT LINE
  * (a peer is known per line: what it is on one line gives it nothing on another).
  *
+ * Bounded at every level (see {@link PeerServerLimits}): connections without a client certificate
+ * are closed after the handshake, requests must arrive whole within their timeouts, each client
+ * certificate has a share of connections and a request rate (beyond it: 429 RATE_LIMITED).
+ *
  * @param station the station
- * @param options TLS credentials and logger
+ * @param options TLS credentials, logger, and limits (defaults: {@link DEFAULT_PEER_SERVER_LIMITS})
  * @returns the Fastify app, not yet listening
  */
 export function buildPeerServer(
   station: Station,
-  options: { tls: { cert: string; key: string }; logger: FastifyBaseLogger },
+  options: {
+    tls: { cert: string; key: string };
+    logger: FastifyBaseLogger;
+    limits?: Partial<PeerServerLimits> | undefined;
+  },
 ) {
+  const limits = { ...DEFAULT_PEER_SERVER_LIMITS, ...options.limits };
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MAX_REQUEST_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
     https: {
       cert: options.tls.cert,
       key: options.tls.key,
@@ -53,11 +112,26 @@ export function buildPeerServer(
       requestCert: true,
       // Certificates are self-signed; trust is the pin, checked below per request.
       rejectUnauthorized: false,
+      handshakeTimeout: limits.handshakeTimeoutMs,
+      // Node's HTTP options, passed through by https.createServer (Fastify does not set the last two).
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      connectionsCheckingInterval: limits.checkIntervalMs,
     },
   });
   useBoundedJson(app, PEER_JSON_LIMITS);
+  guardConnections(app.server, limits.connections);
+  const rate = new RateLimiter(limits.rate);
   app.decorateRequest("peerCert", null);
   answerErrors(app);
+
+  // Before anything else is looked at: a flood costs the station a map lookup per request.
+  app.addHook("onRequest", async (request) => {
+    const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.().raw as Buffer | undefined;
+    if (raw !== undefined && !rate.take(fingerprintOfDer(raw))) {
+      throw new HotlineError("RATE_LIMITED", "Cannot serve the request: this peer sends too many, try later");
+    }
+  });
 
   app.addHook("onRequest", async (request) => {
     const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
@@ -76,7 +150,9 @@ export function buildPeerServer(
     }
   });
 
-  app.post("/peer/v1/pair", async (request) => answerPairRequest(station, request.body, request.peerCert));
+  app.post("/peer/v1/pair", { bodyLimit: MAX_PAIR_BYTES }, async (request) =>
+    answerPairRequest(station, request.body, request.peerCert),
+  );
 
   app.post("/peer/v1/push", async (request, reply) => {
     const { line, entries } = parse(PUSH, request.body, "push");
@@ -97,6 +173,8 @@ export function buildPeerServer(
       // A refused push carries this station's heads, so the sender (a participant of the line,
       // checked above) can backfill from where this station stands.
       const refused = result.refused;
+      // What it pushed waits for entries of other chains it holds: pull them from it now.
+      if (WAITS_FOR_OTHER_CHAINS.has(refused.code)) station.events.emit("behind", peer, line);
       return reply.status(httpStatusOf(refused.code)).send({
         error: { code: refused.code, message: refused.message },
         ...(refused.place.line === line ? { statement: station.headStatement(line) } : {}),
@@ -119,7 +197,15 @@ export function buildPeerServer(
     participantOf(request, query.line);
     const page = station.store.chainAfter(query.line, query.author, query.after, query.limit);
     // The stored canonical bytes go as they are: no parsing and serialising again per entry.
-    const parts = page.flatMap((e, i) => (i === 0 ? [e.bytes] : [COMMA, e.bytes]));
+    // A page stops at MAX_PAGE_BYTES (always one entry at least): the asker continues from its end.
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    for (const e of page) {
+      if (parts.length > 0 && bytes + e.bytes.length > MAX_PAGE_BYTES) break;
+      if (parts.length > 0) parts.push(COMMA);
+      parts.push(e.bytes);
+      bytes += e.bytes.length;
+    }
     return reply
       .type("application/json")
       .send(Buffer.concat([Buffer.from('{"entries":['), ...parts, Buffer.from("]}")]));

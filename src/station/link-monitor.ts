@@ -9,10 +9,13 @@ export interface LinkMonitorOptions {
   transport: PeerTransport;
   logger?: OutboxLogger | undefined;
   rules?: Partial<LinkRules> | undefined;
-  /** longest wait for a test's answer (default 5 s; never more than the test interval, never under 1 s) */
+  /**
+   * longest a whole test may take — connecting, sending, the complete answer — (default 5 s; never
+   * more than the test interval, never under 1 s)
+   */
   timeoutMs?: number | undefined;
-  /** the peer holds entries this station lacks: catch up now */
-  onBehind?: ((peer: string) => void) | undefined;
+  /** the peer holds entries this station lacks on the line: catch up now */
+  onBehind?: ((peer: string, line: string) => void) | undefined;
   /** the peer answered: what waits for it may go now */
   onReached?: ((peer: string) => void) | undefined;
 }
@@ -38,7 +41,7 @@ export class LinkMonitor {
   readonly #logger: OutboxLogger;
   readonly #rules: LinkRules;
   readonly #timeoutMs: number;
-  readonly #onBehind: (peer: string) => void;
+  readonly #onBehind: (peer: string, line: string) => void;
   readonly #onReached: (peer: string) => void;
   readonly #links = new Map<string, Link>();
   #stopped = false;
@@ -117,22 +120,28 @@ export class LinkMonitor {
   }
 
   readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
-    if (entries.some((e) => e.entry.kind === "member.add" || e.entry.kind === "line.genesis")) this.refresh();
+    // A member added, or consented to (it then becomes a participant), or a line taken up.
+    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis"))
+      this.refresh();
   };
 
   /** One link test. @internal */
   async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
-    const p = this.#station.store.peer(peer);
-    if (p === null) return { ok: false, error: "UNKNOWN_PEER: no address known" };
+    // The peer as it is on this line: its address and certificate on another line are not this link's.
+    const p = this.#station.store.participants(line).find((row) => row.station === peer);
+    if (p === undefined) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
     const target: PeerTarget = { station: p.station, url: p.url, cert: p.cert };
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     const start = process.hrtime.bigint();
     try {
-      const answer = await this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs });
+      const answer = await withDeadline(
+        this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs }),
+        timeoutMs,
+      );
       const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
       const theirs = this.#station.acceptStatement(answer, peer);
       this.#onReached(peer);
-      if (this.#isBehind(line, theirs)) this.#onBehind(peer);
+      if (this.#isBehind(line, theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs };
     } catch (error) {
       return {
@@ -200,6 +209,31 @@ export class LinkMonitor {
   }
 }
 
+/**
+ * The test's own deadline over the whole exchange, whatever the transport does with its timeout:
+ * a link is up only if the peer answered in full in time.
+ *
+ * @param exchange the request under way
+ * @param timeoutMs the deadline
+ * @returns its answer, or throws PEER_UNREACHABLE at the deadline
+ */
+function withDeadline<T>(exchange: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HotlineError(
+            "PEER_UNREACHABLE",
+            `Cannot test the link: no complete answer within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  return Promise.race([exchange, deadline]).finally(() => clearTimeout(timer));
+}
+
 type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
 
 /** The tests of one link, on a fixed cadence. */
@@ -231,7 +265,8 @@ class Link {
   }
 
   async #run(): Promise<void> {
-    let next = Date.now();
+    const clock = this.#monitor.station.clock;
+    let next = clock.now();
     while (!this.#stopped) {
       const intervalMs = this.#monitor.station.settings(this.#line).testInterval * 1000;
       const outcome = await this.#monitor.test(this.#line, this.#peer, intervalMs);
@@ -246,8 +281,9 @@ class Link {
           // the store is closing: the station is stopping
         }
       }
-      next = Math.max(next + intervalMs, Date.now());
-      await this.#sleep(next - Date.now());
+      next = Math.max(next + intervalMs, clock.now());
+      // Never more than one interval, even if the clock was set back (or is a test's, held still).
+      await this.#sleep(Math.min(intervalMs, next - clock.now()));
     }
   }
 

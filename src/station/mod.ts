@@ -78,7 +78,7 @@ export { applyIncoming, MAX_CLOCK_AHEAD_MS } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
 export { catchUp } from "./catch-up.js";
 export { Outbox } from "./outbox.js";
-export type { CourierState, OutboxOptions } from "./outbox.js";
+export type { CourierState, LineDelivery, OutboxOptions } from "./outbox.js";
 export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./pairing.js";
 export type { Accepted, Invite, PairRequest, PairResponse } from "./pairing.js";
 export type { PeerTarget, PeerTransport } from "./transport.js";

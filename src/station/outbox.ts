@@ -1,7 +1,9 @@
-import { HotlineError } from "../record/mod.js";
-import { catchUp } from "./catch-up.js";
+import { Courier, type CourierSettings, type LineDelivery } from "./_courier.js";
+import { PeerContact } from "./_peer-contact.js";
 import type { Station } from "./station.js";
-import type { PeerTarget, PeerTransport } from "./transport.js";
+import type { PeerTransport } from "./transport.js";
+
+export type { LineDelivery } from "./_courier.js";
 
 /** Where the outbox reports what it does; pino fits. */
 export interface OutboxLogger {
@@ -14,52 +16,54 @@ export interface OutboxOptions {
   logger?: OutboxLogger | undefined;
   /** most entries per push (default 500: a backlog drains in few round trips; one new entry goes alone) */
   batch?: number | undefined;
-  /** quick retries before backing off (default 3, 200 ms apart) */
+  /**
+   * most bytes of entries per push (default 4 MiB, well under the peer server's 8 MiB body limit: a
+   * batch of large entries is cut, never refused whole for ever); one entry always goes
+   */
+  batchBytes?: number | undefined;
+  /** quick retries before backing off (default 3, 200 ms apart); also resends after a gap in a row */
   quickRetries?: number | undefined;
   quickDelayMs?: number | undefined;
   /** backoff: first delay and cap (default 1 s, 30 s), jittered ±50 % */
   baseDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
-  /** how often heads are compared with each peer to catch up (default 10 s) */
+  /** how often heads are compared with each peer on each line to catch up (default 10 s) */
   syncIntervalMs?: number | undefined;
-}
-
-interface OutboxSettings {
-  transport: PeerTransport;
-  logger: OutboxLogger;
-  batch: number;
-  quickRetries: number;
-  quickDelayMs: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  syncIntervalMs: number;
+  /** the jitter's source, in [0, 1) (default Math.random) */
+  random?: (() => number) | undefined;
 }
 
 /** What the outbox knows of one peer, for `status`. */
 export interface CourierState {
   station: string;
+  /** whether the peer answered the last try (an answer that refuses counts: it was reached) */
   connected: boolean;
   lastContact: string | null;
+  /** the transport failure while not reached, else the last refusal on any of its lines */
   lastError: string | null;
+  /** failed tries in a row, on the line with the most */
   failures: number;
+  /** delivery on each line the peer shares with this station */
+  lines: LineDelivery[];
 }
-
-/** How often, at most, the time of last contact with a peer is written to the store. */
-const CONTACT_SAVE_MS = 5_000;
 
 const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
 /**
- * The outbox: for every peer, whatever of this station's own chains the peer has not receipted is
- * pushed, in order, retried with quick retries then capped, jittered exponential backoff, and
- * drained at once when the peer is heard from again. Nothing is queued apart from the record
- * itself: what is pending is derived from the record and the peer's newest signed heads, so it
- * survives restarts by construction. Heads are compared on a timer to catch up.
+ * The outbox: for every peer and every line it shares with this station, whatever of this
+ * station's chain on the line the peer has not receipted is pushed, in order, retried with quick
+ * retries then capped, jittered exponential backoff, and drained at once when the peer is heard
+ * from again. Each (peer, line) is delivered on its own, so a refusal on one line never holds back
+ * another. Nothing is queued apart from the record itself: what is pending is derived from the
+ * record and the peer's newest signed heads, so it survives restarts by construction. Heads are
+ * compared on a timer to catch up. Time (what is due when) is the station's clock.
  */
 export class Outbox {
   readonly #station: Station;
-  readonly #options: OutboxSettings;
+  readonly #options: CourierSettings;
+  /** by `${line} ${peer}` */
   readonly #couriers = new Map<string, Courier>();
+  readonly #peers = new Map<string, PeerContact>();
   #stopped = false;
 
   constructor(station: Station, options: OutboxOptions) {
@@ -68,18 +72,21 @@ export class Outbox {
       transport: options.transport,
       logger: options.logger ?? silent,
       batch: options.batch ?? 500,
+      batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
       quickRetries: options.quickRetries ?? 3,
       quickDelayMs: options.quickDelayMs ?? 200,
       baseDelayMs: options.baseDelayMs ?? 1_000,
       maxDelayMs: options.maxDelayMs ?? 30_000,
       syncIntervalMs: options.syncIntervalMs ?? 10_000,
+      random: options.random ?? Math.random,
     };
   }
 
-  /** Starts a courier for every peer, and listens for new entries, peers and contact. */
+  /** Starts a courier for every (peer, line), and listens for new entries, peers and contact. */
   start(): void {
     this.#station.events.on("entries", this.#onEntries);
     this.#station.events.on("contact", this.#onContact);
+    this.#station.events.on("behind", this.#onBehind);
     this.#station.events.on("statement", this.#onStatement);
     this.refresh();
   }
@@ -89,19 +96,26 @@ export class Outbox {
     this.#stopped = true;
     this.#station.events.off("entries", this.#onEntries);
     this.#station.events.off("contact", this.#onContact);
+    this.#station.events.off("behind", this.#onBehind);
     this.#station.events.off("statement", this.#onStatement);
     await Promise.all([...this.#couriers.values()].map((c) => c.stop()));
   }
 
-  /** Starts couriers for peers that joined since. */
+  /** Starts couriers for peers and lines that appeared since. */
   refresh(): void {
     if (this.#stopped) return;
     const me = this.#station.id;
     for (const line of this.#station.store.lines()) {
       for (const p of this.#station.store.participants(line.id)) {
-        if (p.station === me || this.#couriers.has(p.station)) continue;
-        const courier = new Courier(this.#station, p.station, this.#options);
-        this.#couriers.set(p.station, courier);
+        const key = `${line.id} ${p.station}`;
+        if (p.station === me || this.#couriers.has(key)) continue;
+        let contact = this.#peers.get(p.station);
+        if (contact === undefined) {
+          contact = new PeerContact(this.#station, p.station, this.#options.logger);
+          this.#peers.set(p.station, contact);
+        }
+        const courier = new Courier(this.#station, p.station, line.id, contact, this.#options);
+        this.#couriers.set(key, courier);
         courier.start();
       }
     }
@@ -112,7 +126,18 @@ export class Outbox {
    * @returns what the outbox knows of it, or null if it is no peer
    */
   state(peer: string): CourierState | null {
-    return this.#couriers.get(peer)?.state() ?? null;
+    const contact = this.#peers.get(peer);
+    if (contact === undefined) return null;
+    const lines = this.#couriersOf(peer).map((c) => c.state());
+    const refusal = lines.find((l) => l.refused && l.lastError !== null);
+    return {
+      station: peer,
+      connected: contact.connected,
+      lastContact: contact.lastContact,
+      lastError: contact.lastError ?? refusal?.lastError ?? null,
+      failures: Math.max(0, ...lines.map((l) => l.failures)),
+      lines,
+    };
   }
 
   /**
@@ -125,220 +150,60 @@ export class Outbox {
     return Math.max(
       0,
       mine -
-        (this.#couriers.get(peer)?.acked(line) ??
+        (this.#couriers.get(`${line} ${peer}`)?.acked ??
           this.#station.store.coveredSeq(line, peer, this.#station.id)),
     );
   }
 
-  /** Has the courier of a peer compare heads and catch up now (e.g. a link test saw it is ahead). */
-  syncNow(peer: string): void {
-    this.#couriers.get(peer)?.syncNow();
+  /**
+   * Has the couriers of a peer compare heads and catch up now (e.g. a link test saw it is ahead).
+   *
+   * @param peer a peer station
+   * @param line only on this line (default: every line shared with the peer)
+   */
+  syncNow(peer: string, line?: string): void {
+    for (const c of this.#couriersOf(peer)) if (line === undefined || c.line === line) c.syncNow();
   }
 
-  /** Wakes the courier of a peer, e.g. after it was heard from. */
+  /**
+   * Wakes the couriers of a peer.
+   *
+   * @param peer a peer station
+   * @param heard the peer was just heard from: backoffs after transport failures end (not those
+   *   after refusals), and the time of contact is noted
+   */
   wake(peer: string, heard = false): void {
-    this.#couriers.get(peer)?.wake(heard);
+    if (heard) this.#peers.get(peer)?.heard();
+    for (const c of this.#couriersOf(peer)) {
+      if (heard) c.heard();
+      else c.wake();
+    }
+  }
+
+  #couriersOf(peer: string): Courier[] {
+    return [...this.#couriers.values()].filter((c) => c.peer === peer);
   }
 
   readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
-    if (entries.some((e) => e.entry.kind === "member.add" || e.entry.kind === "line.genesis")) this.refresh();
-    for (const courier of this.#couriers.values()) courier.wake(false);
+    // A member added, or consented to (it then becomes a participant), or a line taken up.
+    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis"))
+      this.refresh();
+    const lines = new Set(entries.map((e) => e.entry.line));
+    for (const courier of this.#couriers.values()) {
+      if (lines.has(courier.line) || lines.has(null)) courier.wake();
+    }
   };
 
   readonly #onContact = (peer: string): void => this.wake(peer, true);
+
+  readonly #onBehind = (peer: string, line: string): void => this.syncNow(peer, line);
 
   readonly #onStatement = (statement: {
     station: string;
     line: string;
     heads: Record<string, { seq: number }>;
   }): void =>
-    this.#couriers.get(statement.station)?.learn(statement.line, statement.heads[this.#station.id]?.seq ?? 0);
-}
-
-/** Delivery to one peer: one loop, one kept-alive connection (the transport's). */
-class Courier {
-  readonly #station: Station;
-  readonly #peer: string;
-  readonly #options: OutboxSettings;
-  /** the peer's newest signed word on how far it holds this station's chain, per line */
-  readonly #acked = new Map<string, number>();
-  #failures = 0;
-  #connected = false;
-  #lastError: string | null = null;
-  #nextSync = 0;
-  /** when the peer was last reached or heard from, and when that was last written to the store */
-  #lastContact: string | null = null;
-  #contactSaved = 0;
-  #stopped = false;
-  #wakeUp: (() => void) | null = null;
-  #running: Promise<void> | null = null;
-
-  constructor(station: Station, peer: string, options: OutboxSettings) {
-    this.#station = station;
-    this.#peer = peer;
-    this.#options = options;
-    for (const line of station.store.linesOf(peer)) {
-      const latest = station.store.latestStatements(line).find((s) => s.station === peer);
-      const heads = latest === undefined ? {} : (JSON.parse(latest.heads) as Record<string, { seq: number }>);
-      this.#acked.set(line, heads[station.id]?.seq ?? 0);
-    }
-  }
-
-  start(): void {
-    this.#running = this.#run();
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.wake(false);
-    await this.#running;
-  }
-
-  /**
-   * @param heard the peer was just heard from: if it was not reached before, stop backing off and
-   *   compare heads at once (it may have been away a while); if it was, nothing more is needed
-   */
-  wake(heard: boolean): void {
-    if (heard) {
-      if (this.#failures > 0 || !this.#connected) {
-        this.#failures = 0;
-        this.#nextSync = 0;
-      }
-      this.#contact();
-    }
-    this.#wakeUp?.();
-  }
-
-  syncNow(): void {
-    this.#nextSync = 0;
-    this.#wakeUp?.();
-  }
-
-  learn(line: string, seq: number): void {
-    this.#acked.set(line, seq);
-  }
-
-  acked(line: string): number {
-    return this.#acked.get(line) ?? 0;
-  }
-
-  state(): CourierState {
-    return {
-      station: this.#peer,
-      connected: this.#connected,
-      lastContact: this.#lastContact ?? this.#station.store.contact(this.#peer)?.lastContact ?? null,
-      lastError: this.#lastError,
-      failures: this.#failures,
-    };
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      const target = this.#target();
-      if (target === null) {
-        await this.#sleep(this.#options.syncIntervalMs);
-        continue;
-      }
-      try {
-        const lines = this.#station.store.linesOf(this.#peer);
-        if (Date.now() >= this.#nextSync) {
-          for (const line of lines) await catchUp(this.#station, this.#options.transport, target, line);
-          this.#nextSync = Date.now() + this.#options.syncIntervalMs;
-        }
-        let sent = false;
-        for (const line of lines) sent = (await this.#pushSome(target, line)) || sent;
-        this.#succeeded();
-        if (!sent) await this.#sleep(Math.max(0, this.#nextSync - Date.now()));
-      } catch (error) {
-        if (this.#stopped) break;
-        await this.#failed(error);
-      }
-    }
-  }
-
-  async #pushSome(target: PeerTarget, line: string): Promise<boolean> {
-    const me = this.#station.id;
-    const page = this.#station.store.chainAfter(line, me, this.acked(line), this.#options.batch);
-    if (page.length === 0) return false;
-    try {
-      const statement = await this.#options.transport.push(
-        target,
-        line,
-        page.map((e) => e.bytes),
-      );
-      this.#station.acceptStatement(statement, this.#peer);
-    } catch (error) {
-      const statement = (error as { statement?: unknown }).statement;
-      if (statement === undefined) throw error;
-      // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
-      // lost a batch): its heads say from where to send. Anything else is a real refusal.
-      this.#station.acceptStatement(statement, this.#peer);
-      const code = (error as { remoteCode?: string }).remoteCode;
-      if (code !== "CHAIN_GAP" && code !== "BAD_PREV") throw error;
-    }
-    return true;
-  }
-
-  #target(): PeerTarget | null {
-    const p = this.#station.store.peer(this.#peer);
-    return p === null ? null : { station: p.station, url: p.url, cert: p.cert };
-  }
-
-  #succeeded(): void {
-    if (!this.#connected || this.#failures > 0) {
-      this.#options.logger.info({ peer: this.#peer }, "peer reached");
-    }
-    const reconnected = !this.#connected;
-    this.#connected = true;
-    this.#failures = 0;
-    this.#lastError = null;
-    this.#contact(reconnected);
-  }
-
-  /**
-   * Notes contact with the peer: in memory each time, in the store (one durable write) when the
-   * peer was just reached again or at most every few seconds — not on every delivery.
-   */
-  #contact(force = false): void {
-    const now = Date.now();
-    this.#lastContact = new Date(now).toISOString();
-    if (force || now - this.#contactSaved >= CONTACT_SAVE_MS) {
-      this.#contactSaved = now;
-      this.#station.store.contactSucceeded(this.#peer, this.#lastContact);
-    }
-  }
-
-  async #failed(error: unknown): Promise<void> {
-    this.#failures++;
-    this.#connected = false;
-    this.#lastError = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
-    this.#station.store.contactFailed(this.#peer, this.#lastError, new Date().toISOString());
-    if (this.#failures === 1 || this.#failures % 10 === 0) {
-      this.#options.logger.warn(
-        { peer: this.#peer, failures: this.#failures, error: this.#lastError },
-        "peer not reached",
-      );
-    }
-    const { quickRetries, quickDelayMs, baseDelayMs, maxDelayMs } = this.#options;
-    const delay =
-      this.#failures <= quickRetries
-        ? quickDelayMs
-        : Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#failures - quickRetries - 1)) *
-          (0.5 + Math.random());
-    this.#nextSync = 0; // compare heads first when the peer is back
-    await this.#sleep(delay);
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wake = () => done();
-      this.#wakeUp = wake;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  }
+    this.#couriers
+      .get(`${statement.line} ${statement.station}`)
+      ?.learn(statement.heads[this.#station.id]?.seq ?? 0);
 }

@@ -57,6 +57,8 @@ export interface StationEvents {
   entries: [entries: SealedEntry[], origin: "local" | "remote"];
   /** a peer was heard from (a push, a heads exchange): its outbox may drain at once */
   contact: [station: string];
+  /** a peer pushed what waits for entries of other chains it holds: catch up with it on the line now */
+  behind: [station: string, line: string];
   /** a peer's head statement was stored */
   statement: [statement: HeadStatement];
   /** an alarm was raised or escalated; repeat: its cause was raised again and only counted (hooks stay quiet) */

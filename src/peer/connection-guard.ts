@@ -1,0 +1,45 @@
+import type { Server } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { fingerprintOfDer } from "../station/mod.js";
+
+/** How many connections the peer port holds open. */
+export interface ConnectionLimits {
+  /** simultaneous connections from one client certificate */
+  perCertificate: number;
+  /** simultaneous connections in all, handshakes included */
+  total: number;
+}
+
+/**
+ * Guards the peer port at the connection level, before HTTP: a connection whose client sent no
+ * certificate is closed right after the handshake (every station presents one, pairing included:
+ * nothing else has business here), and one client certificate holds at most so many connections
+ * at a time, so one peer cannot take the port from the others.
+ *
+ * @param server the HTTPS server of the peer API (before it listens)
+ * @param limits per certificate and in all
+ */
+export function guardConnections(server: Server, limits: ConnectionLimits): void {
+  server.maxConnections = limits.total;
+  const open = new Map<string, number>();
+  // First in line, so that HTTP never reads a byte from a connection refused here.
+  server.prependListener("secureConnection", (socket: TLSSocket) => {
+    const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+    if (raw === undefined) {
+      socket.destroy();
+      return;
+    }
+    const cert = fingerprintOfDer(raw);
+    const count = (open.get(cert) ?? 0) + 1;
+    if (count > limits.perCertificate) {
+      socket.destroy();
+      return;
+    }
+    open.set(cert, count);
+    socket.once("close", () => {
+      const left = (open.get(cert) ?? 1) - 1;
+      if (left <= 0) open.delete(cert);
+      else open.set(cert, left);
+    });
+  });
+}

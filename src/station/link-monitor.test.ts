@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DirectTransport } from "../../test/helpers/direct-transport.js";
+import { PeerClient } from "../peer/client.js";
+import { freeLoopbackPort } from "./config.js";
+import { initStation } from "./init.js";
+import { LinkMonitor } from "./link-monitor.js";
+import { acceptInvite, createInvite } from "./pairing.js";
+import { Station } from "./station.js";
+import type { PeerTransport } from "./transport.js";
+
+/**
+ * Link tests against a peer that answers 200 and then trickles its answer a byte at a time: the
+ * test's timeout is the whole exchange's, so such a peer shows as failing, not up.
+ */
+describe("link tests time out on the whole exchange", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** Washington and Moscow paired on a line; Moscow's address is a free loopback port. */
+  async function pair() {
+    const root = mkdtempSync(join(tmpdir(), "hotline-links-"));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const port = await freeLoopbackPort();
+    await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:0" });
+    await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: `127.0.0.1:${port}` });
+    const washington = Station.open({ dir: join(root, "washington") });
+    const moscow = Station.open({ dir: join(root, "moscow") });
+    cleanups.push(() => {
+      washington.close();
+      moscow.close();
+    });
+    const direct = new DirectTransport();
+    direct.add(washington, moscow);
+    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    await acceptInvite(
+      moscow,
+      direct,
+      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+    );
+    const missing = moscow.store
+      .entries(line)
+      .filter((e) => washington.store.entryByHash(e.hash) === null)
+      .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+    washington.receive(missing);
+    const tls = (s: Station) => ({
+      cert: readFileSync(s.paths.tlsCert, "utf8"),
+      key: readFileSync(s.paths.tlsKey, "utf8"),
+    });
+    return { washington, moscow, line, port, tls };
+  }
+
+  it("a peer that answers 200 and trickles a byte every 200 ms is not up: the test fails within its timeout", async () => {
+    const { washington, moscow, line, port, tls } = await pair();
+    // Moscow's address, served by something holding Moscow's certificate that never finishes an answer.
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createServer(
+      { ...tls(moscow), requestCert: true, rejectUnauthorized: false, minVersion: "TLSv1.3" },
+      (req, res) => {
+        req.resume();
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+        const timer = setInterval(() => res.write(" "), 200);
+        timers.add(timer);
+        res.on("close", () => clearInterval(timer));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    cleanups.push(() => {
+      timers.forEach((t) => clearInterval(t));
+      server.closeAllConnections();
+      server.close();
+    });
+    const client = new PeerClient(tls(washington));
+    cleanups.push(() => client.close());
+    const monitor = new LinkMonitor(washington, { transport: client, timeoutMs: 1_000 });
+
+    const started = Date.now();
+    monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.lastTestAt != null);
+    // Loosely bounded: the timeout is 1 s, the trickle would go on for ever.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const state = monitor.state(line, moscow.id);
+    expect(state?.health).not.toBe("up");
+    expect(state?.lastError).toMatch(/^PEER_UNREACHABLE/);
+  });
+
+  it("a transport that never settles does not hold a test: it fails at the test's own deadline", async () => {
+    const { washington, moscow, line } = await pair();
+    const hanging: PeerTransport = {
+      pair: () => new Promise(() => undefined),
+      push: () => new Promise(() => undefined),
+      heads: () => new Promise(() => undefined),
+      entries: () => new Promise(() => undefined),
+    };
+    const monitor = new LinkMonitor(washington, { transport: hanging, timeoutMs: 1_000 });
+    const started = Date.now();
+    const outcome = await monitor.test(line, moscow.id, 10_000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^PEER_UNREACHABLE/) as unknown,
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
+/** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
