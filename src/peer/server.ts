@@ -125,6 +125,16 @@ export function buildPeerServer(
   app.decorateRequest("peerCert", null);
   answerErrors(app);
 
+  // The whole request within its time, whatever Node's own sweep of slow requests does: a request
+  // still unanswered then has its connection closed (a body that never ends holds nothing here).
+  app.addHook("onRequest", async (request, reply) => {
+    const timer = setTimeout(() => {
+      if (!reply.sent) request.raw.socket.destroy();
+    }, limits.requestTimeoutMs);
+    timer.unref();
+    reply.raw.once("close", () => clearTimeout(timer));
+  });
+
   // Before anything else is looked at: a flood costs the station a map lookup per request.
   app.addHook("onRequest", async (request) => {
     const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.().raw as Buffer | undefined;
