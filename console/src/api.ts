@@ -111,6 +111,13 @@ export const api = {
   saveLang: (lang: string) => request<Session>("PUT", "/api/session/lang", { lang }),
   status: () => request<Status>("GET", "/api/status"),
   lines: () => request<LineSummary[]>("GET", "/api/lines"),
+  /** consents, as this station, to a station another participant added to a line (admins) */
+  approveMember: (id: string, station: string) =>
+    request<{ hash: string; seq: number; member: string; awaiting: string[] }>(
+      "POST",
+      `${line(id)}/members/${encodeURIComponent(station)}/approve`,
+      {},
+    ),
   whoami: () => request<Whoami>("GET", "/api/whoami"),
   log: (id: string) => request<LogEntry[]>("GET", `${line(id)}/log`),
   health: (id: string) => request<LineHealth>("GET", `${line(id)}/health`),

@@ -1,10 +1,11 @@
 import { useTranslation } from "react-i18next";
-import type { LineHealth, LineStatus } from "../api-types";
+import type { LineHealth, LineStatus, LineSummary } from "../api-types";
 import { formatNumber, formatPercent } from "../format";
 import { useLocale } from "../i18n";
 import { Link, linePath } from "../router";
 import { rttKey, type RttSeries } from "../station";
 import { HealthLight } from "./HealthLight";
+import { PendingMembers } from "./PendingMembers";
 import { RttChart } from "./RttChart";
 import { SuspendedBanner } from "./SuspendedBanner";
 import { Time } from "./Time";
@@ -14,10 +15,14 @@ interface LineCardProps {
   rtt: Record<string, RttSeries>;
   /** the line's health report, for uptime, when it was fetched */
   health: LineHealth | undefined;
+  /** the line's members, for those still waiting for consent, when they were fetched */
+  summary: LineSummary | undefined;
+  /** after this console consented to a waiting member */
+  onApproved: () => void;
 }
 
 /** One line on the board: a participant down makes it loud, from across the room. */
-export function LineCard({ line, rtt, health }: LineCardProps) {
+export function LineCard({ line, rtt, health, summary, onApproved }: LineCardProps) {
   const { t } = useTranslation();
   const locale = useLocale();
   const down = line.participants.filter((p) => p.health === "down");
@@ -111,6 +116,7 @@ export function LineCard({ line, rtt, health }: LineCardProps) {
           </tbody>
         </table>
       )}
+      {summary !== undefined && <PendingMembers line={summary} onApproved={onApproved} />}
     </article>
   );
 }

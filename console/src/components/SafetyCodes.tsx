@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { LineSummary, Whoami } from "../api-types";
+import "./pending-members.css";
 
 /**
  * What the operators of two stations read aloud to each other by phone: same digits, the line is
@@ -46,8 +47,11 @@ export function SafetyCodes({ line, id }: { line: LineSummary | undefined; id: s
           {line?.participants
             .filter((p) => p.safetyCode !== null)
             .map((p) => (
-              <tr key={p.id}>
-                <th scope="row">{p.name}</th>
+              <tr key={p.id} className={p.pending ? "pending-row" : undefined}>
+                <th scope="row">
+                  {p.name}
+                  {p.pending && <span className="pending-note">{t("safety.pending")}</span>}
+                </th>
                 <td className="mono safety-code">{p.safetyCode}</td>
                 <td className="mono" title={p.id}>
                   {p.fingerprint}

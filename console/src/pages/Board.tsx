@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { LineHealth } from "../api-types";
+import type { LineHealth, LineSummary } from "../api-types";
 import { LineCard } from "../components/LineCard";
 import { PageTitle } from "../components/PageTitle";
 import { useStation } from "../station";
@@ -15,6 +15,11 @@ export function Board() {
   const lines = state.status?.lines;
   const ids = (lines ?? []).map((l) => l.id).join(",");
   const [health, setHealth] = useState<Record<string, LineHealth>>({});
+  const [summaries, setSummaries] = useState<Record<string, LineSummary>>({});
+  const [approvals, setApprovals] = useState(0);
+  // Members change only with entries: the participants waiting for consent are fetched again
+  // when a line's entry count moves (or this console consented).
+  const shape = (lines ?? []).map((l) => `${l.id}:${l.entries}`).join(",");
 
   // Uptime comes from the health report, which changes slowly: once a minute is plenty.
   useEffect(() => {
@@ -31,6 +36,14 @@ export function Board() {
     const timer = setInterval(load, HEALTH_REFRESH_MS);
     return () => clearInterval(timer);
   }, [ids]);
+
+  useEffect(() => {
+    if (shape === "") return;
+    api.lines().then(
+      (all) => setSummaries(Object.fromEntries(all.map((l) => [l.id, l]))),
+      () => {}, // the cards show the working participants without it
+    );
+  }, [shape, approvals]);
 
   const down = (lines ?? []).filter((l) => l.participants.some((p) => p.health === "down")).length;
   const unacked = (lines ?? []).reduce((sum, l) => sum + l.unacked, 0);
@@ -70,7 +83,14 @@ export function Board() {
       ) : (
         <div className="card-grid">
           {lines.map((line) => (
-            <LineCard key={line.id} line={line} rtt={state.rtt} health={health[line.id]} />
+            <LineCard
+              key={line.id}
+              line={line}
+              rtt={state.rtt}
+              health={health[line.id]}
+              summary={summaries[line.id]}
+              onApproved={() => setApprovals((n) => n + 1)}
+            />
           ))}
         </div>
       )}

@@ -7,6 +7,7 @@ import { ComposeBox } from "../components/ComposeBox";
 import { HealthLight } from "../components/HealthLight";
 import { NotificationsPanel, activeNotifications } from "../components/notify/NotificationsPanel";
 import { PageTitle } from "../components/PageTitle";
+import { PendingMembers } from "../components/PendingMembers";
 import { RecordPanel } from "../components/RecordPanel";
 import { SafetyCodes } from "../components/SafetyCodes";
 import { SuspendedBanner } from "../components/SuspendedBanner";
@@ -33,6 +34,8 @@ export function LineView({ id }: { id: string }) {
   const { session } = useSession();
   const { state, watchLine } = useStation();
   const [summary, setSummary] = useState<LineSummary | undefined>(undefined);
+  // bumped when this console changed the line's participants (a consent), to fetch them again
+  const [approvals, setApprovals] = useState(0);
   // Back from a call's readouts (its link ends in #calls), the calls are shown again.
   const [panel, setPanel] = useState<Panel>(() =>
     location.hash === "#calls" ? "calls" : location.hash === "#notifications" ? "notify" : null,
@@ -51,7 +54,7 @@ export function LineView({ id }: { id: string }) {
       (lines) => setSummary(lines.find((l) => l.id === id)),
       () => {}, // only the deadlines in the precedence list and the safety codes wait for it
     );
-  }, [id, shape]);
+  }, [id, shape, approvals]);
 
   if (state.status !== null && status === undefined) {
     return (
@@ -130,6 +133,9 @@ export function LineView({ id }: { id: string }) {
         </div>
       )}
       {status?.suspended != null && <SuspendedBanner suspension={status.suspended} />}
+      {summary !== undefined && (
+        <PendingMembers line={summary} onApproved={() => setApprovals((n) => n + 1)} />
+      )}
       {panel === "calls" && <CallsPanel line={id} entries={entries ?? []} id="calls-panel" />}
       {panel === "notify" && <NotificationsPanel line={id} entries={entries ?? []} id="notify-panel" />}
       {panel === "safety" && <SafetyCodes line={summary} id="safety-panel" />}

@@ -41,7 +41,23 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       const member = entry.body["member"];
       const name =
         typeof member === "object" && member !== null && "name" in member ? String(member.name) : "?";
-      text = t("system.memberAdd", { ...who, member: name });
+      const consenters = Array.isArray(entry.body["consenters"]) ? entry.body["consenters"] : [];
+      // Asked for consent, the member is not on the line yet: the words must not say it is.
+      text =
+        consenters.length === 0
+          ? t("system.memberAdd", { ...who, member: name })
+          : t("system.memberAddAsking", {
+              ...who,
+              member: name,
+              stations: consenters.map((id) => stationName(String(id), byHash)).join(", "),
+            });
+      break;
+    }
+    case "member.approve": {
+      // `of` is the member.add it consents to: the name is there.
+      const added = byHash.get(bodyString(entry.body, "of") ?? "")?.body["member"];
+      const name = typeof added === "object" && added !== null && "name" in added ? String(added.name) : "?";
+      text = t("system.memberApprove", { ...who, member: name });
       break;
     }
     case "line.genesis":
@@ -61,6 +77,18 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       <Time iso={entry.time} /> <span className="system-text">{text}</span>
     </div>
   );
+}
+
+/** A station's name as the record gives it (its genesis or member.add), else its id's start. */
+function stationName(id: string, byHash: Map<string, LogEntry>): string {
+  for (const entry of byHash.values()) {
+    if (entry.author === id) return entry.authorName;
+    const named = entry.body["member"] ?? entry.body["creator"];
+    if (typeof named === "object" && named !== null && "station" in named && named.station === id) {
+      return "name" in named ? String(named.name) : id.slice(0, 12);
+    }
+  }
+  return id.slice(0, 12);
 }
 
 function AckTarget({ target, hash }: { target: LogEntry | undefined; hash: string }) {
