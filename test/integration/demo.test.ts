@@ -46,6 +46,7 @@ interface Notification {
   late: boolean;
   noticeHours: number | null;
   marginHours: number | null;
+  givenAt: string;
   volumes: { time: { start: string; end: string } }[];
   clarifications: {
     stationName: string;
@@ -215,7 +216,11 @@ describe("npm run demo", () => {
         hotlineJson<Notification[]>(["notifications", "--line", "moscow-washington", "--dir", dir(s)]),
       ),
     );
-    expect(atMoscow).toEqual(atWashington);
+    // Alike at both ends, but for when each station first held each one (notice is judged from
+    // there), and so the margin, which may differ by the milliseconds delivery took.
+    const alike = (list: Notification[] | undefined) =>
+      list?.map(({ givenAt: _givenAt, marginHours: _marginHours, ...rest }) => rest);
+    expect(alike(atMoscow)).toEqual(alike(atWashington));
     const exercise = atMoscow?.find((n) => n.type === "nuclear-exercise");
     expect(atWashington?.find((n) => n.type === "nuclear-exercise")?.id).toBe(exercise?.id);
     expect(exercise).toMatchObject({
