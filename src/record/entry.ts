@@ -1,8 +1,9 @@
 import { createHash, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
 import { HotlineError } from "./errors.js";
-import { ENTRY_SCHEMA } from "./kinds.js";
-import type { Entry, UnsignedEntry } from "./kinds.js";
+import type { z } from "zod";
+import { BODY_SCHEMAS, ENTRY_SCHEMA } from "./kinds.js";
+import type { Entry, EntryEnvelope, UnsignedEntry } from "./kinds.js";
 import { publicKeyOf } from "./keys.js";
 import type { Identity } from "./keys.js";
 import { describeZodError } from "./schema-error.js";
@@ -141,6 +142,25 @@ export function parseEntry(value: unknown): Entry {
     });
   }
   return result.data;
+}
+
+/**
+ * Checks the body of an entry whose envelope was checked already (see ENTRY_ENVELOPE): the last and
+ * costliest check of a received entry, run once its signature and place hold.
+ *
+ * @param envelope the entry with its envelope checked
+ * @returns the typed entry
+ * @throws HotlineError SCHEMA naming the first field of the body that is wrong
+ */
+export function parseBody(envelope: EntryEnvelope): Entry {
+  const schema = BODY_SCHEMAS[envelope.kind] as z.ZodType;
+  const result = schema.safeParse(envelope.body);
+  if (!result.success) {
+    throw new HotlineError("SCHEMA", `Cannot accept the entry: ${describeZodError(result.error, "body")}`, {
+      place: placeOf(envelope),
+    });
+  }
+  return { ...envelope, body: result.data } as Entry;
 }
 
 /**

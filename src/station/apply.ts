@@ -6,7 +6,7 @@ import {
   checkMembership,
   checkPlace,
   describeZodError,
-  parseEntry,
+  parseBody,
   placeOf,
   ruleFactsOf,
   sha256Hex,
@@ -210,7 +210,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
       });
     }
 
-    const entry = parseEntry(read.value);
+    const entry = parseBody(read.envelope);
     const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
     const full = ruleFactsOf(sealed);
     const broken = checkMembership(full, view) ?? ownRules(full, view, lineId);
