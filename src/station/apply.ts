@@ -19,7 +19,7 @@ import {
   type RuleFacts,
   type SealedEntry,
 } from "../record/mod.js";
-import type { MemberRow, Store } from "../store/mod.js";
+import type { Head, MemberRow, Store } from "../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -112,6 +112,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         }
         store.appendEntries([sealed], new Date(options.now).toISOString());
         applied.push(sealed);
+        viewOf(sealed.entry.line ?? sealed.hash).took(sealed);
         if (sealed.entry.kind.startsWith("member.") || sealed.entry.kind === "line.genesis") {
           viewOf(sealed.entry.line ?? sealed.hash).forgetMembers();
         }
@@ -145,8 +146,11 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         { place },
       );
     }
-    const held = store.entryPlace(hash);
-    if (held !== null && held.line === lineId) return null;
+    const view = viewOf(lineId);
+    const head = view.head(envelope.author);
+    // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
+    // only stand at or below its chain's head.
+    if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
     if (
       !(prepared === undefined
         ? verifyEntrySignature(envelope.author, read.bytes, envelope.sig)
@@ -154,8 +158,6 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
     ) {
       fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
     }
-    const view = viewOf(lineId);
-    const head = view.head(envelope.author);
     if (head !== null && envelope.seq <= head.seq) {
       const other = store.entryAt(lineId, envelope.author, envelope.seq);
       store.addEvidence({
@@ -261,6 +263,10 @@ class StoreLine implements LineView {
   readonly #store: Store;
   readonly #line: string;
   #members: MemberRow[] | null = null;
+  /** entries looked up or stored during this batch: a page of one chain names the same few again */
+  readonly #entries = new Map<string, { author: string; time: string }>();
+  /** chain heads as this batch moves them */
+  readonly #heads = new Map<string, Head | null>();
 
   constructor(store: Store, line: string) {
     this.#store = store;
@@ -276,13 +282,28 @@ class StoreLine implements LineView {
     return this.#members;
   }
 
+  /** Notes an entry just stored: the new head of its chain. */
+  took(sealed: SealedEntry): void {
+    const { entry, hash } = sealed;
+    this.#entries.set(hash, { author: entry.author, time: entry.time });
+    this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
+  }
+
   head(author: string) {
-    return this.#store.head(this.#line, author);
+    let head = this.#heads.get(author);
+    if (head === undefined) this.#heads.set(author, (head = this.#store.head(this.#line, author)));
+    return head;
   }
 
   entry(hash: string) {
-    const place = this.#store.entryPlace(hash);
-    return place === null || place.line !== this.#line ? null : place;
+    let found = this.#entries.get(hash) ?? null;
+    if (found === null) {
+      const place = this.#store.entryPlace(hash);
+      found = place === null || place.line !== this.#line ? null : { author: place.author, time: place.time };
+      // Only what is held is kept: an entry missing now may arrive later in the batch.
+      if (found !== null) this.#entries.set(hash, found);
+    }
+    return found;
   }
 
   member(station: string): MemberState | null {
