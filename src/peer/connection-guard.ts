@@ -19,17 +19,33 @@ export interface ConnectionLimits {
  * @param server the HTTPS server of the peer API (before it listens)
  * @param limits per certificate and in all
  */
+/** The fingerprint of each connection's client certificate, read once per connection (reading it builds an object). */
+const fingerprints = new WeakMap<TLSSocket, string | null>();
+
+/**
+ * @param socket a connection to the peer port
+ * @returns the fingerprint of the client certificate it came with, or null; read once per connection
+ */
+export function clientCertOf(socket: TLSSocket): string | null {
+  let cert = fingerprints.get(socket);
+  if (cert === undefined) {
+    const raw = socket.getPeerCertificate?.().raw as Buffer | undefined;
+    cert = raw === undefined ? null : fingerprintOfDer(raw);
+    fingerprints.set(socket, cert);
+  }
+  return cert;
+}
+
 export function guardConnections(server: Server, limits: ConnectionLimits): void {
   server.maxConnections = limits.total;
   const open = new Map<string, number>();
   // First in line, so that HTTP never reads a byte from a connection refused here.
   server.prependListener("secureConnection", (socket: TLSSocket) => {
-    const raw = socket.getPeerCertificate().raw as Buffer | undefined;
-    if (raw === undefined) {
+    const cert = clientCertOf(socket);
+    if (cert === null) {
       socket.destroy();
       return;
     }
-    const cert = fingerprintOfDer(raw);
     const count = (open.get(cert) ?? 0) + 1;
     if (count > limits.perCertificate) {
       socket.destroy();

@@ -3,8 +3,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } f
 import { z } from "zod";
 import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
-import { answerPairRequest, fingerprintOfDer, type Station } from "../station/mod.js";
-import { guardConnections, type ConnectionLimits } from "./connection-guard.js";
+import { answerPairRequest, type Station } from "../station/mod.js";
+import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
@@ -137,22 +137,18 @@ export function buildPeerServer(
 
   // Before anything else is looked at: a flood costs the station a map lookup per request.
   app.addHook("onRequest", async (request) => {
-    const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.().raw as Buffer | undefined;
-    if (raw !== undefined && !rate.take(fingerprintOfDer(raw))) {
+    const cert = clientCertOf(request.raw.socket as TLSSocket);
+    if (cert !== null && !rate.take(cert)) {
       throw new HotlineError("RATE_LIMITED", "Cannot serve the request: this peer sends too many, try later");
     }
   });
 
   app.addHook("onRequest", async (request) => {
-    const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
-    request.peerCert = cert?.raw === undefined ? null : fingerprintOfDer(cert.raw);
+    request.peerCert = clientCertOf(request.raw.socket as TLSSocket);
     if (request.peerCert === null) {
       throw new HotlineError("UNKNOWN_PEER", "Cannot serve a request without a client certificate");
     }
-    if (
-      request.routeOptions.url !== "/peer/v1/pair" &&
-      station.store.membersWithCert(request.peerCert).length === 0
-    ) {
+    if (request.routeOptions.url !== "/peer/v1/pair" && !station.isPinned(request.peerCert)) {
       throw new HotlineError(
         "UNKNOWN_PEER",
         "Cannot serve this certificate: it is pinned to no participant here",
@@ -223,13 +219,14 @@ export function buildPeerServer(
 
   /** @returns the station the request's certificate is pinned to on the line, a participant there */
   function participantOf(request: FastifyRequest, line: string): string {
-    if (station.store.line(line) === null) {
+    const members = station.membersOf(line);
+    if (members === null) {
       throw new HotlineError("UNKNOWN_LINE", `Cannot serve line ${line}: this station is not on it`, {
         place: { line },
       });
     }
-    const member = station.store.memberWithCert(line, request.peerCert ?? "");
-    if (member === null) {
+    const member = members.find((m) => m.cert === request.peerCert);
+    if (member === undefined) {
       throw new HotlineError(
         "NOT_PARTICIPANT",
         `Cannot serve line ${line}: the peer is not one of its participants`,

@@ -23,6 +23,7 @@ import {
   type NewAlarm,
   type CoverageRow,
   type LineInfo,
+  type MemberRow,
   type OperatorRow,
   type Store,
   type StoredEntry,
@@ -107,6 +108,10 @@ export class Station {
    * it held its own chain then; no entry of its after that seq may be dated before it
    */
   readonly #claims = new Map<string, { time: string; seq: number }>();
+  /** members per line (null: not a line here), dropped when a member entry is stored */
+  readonly #members = new Map<string, readonly MemberRow[] | null>();
+  /** every certificate pinned to a member here, dropped likewise */
+  #pinned: Set<string> | null = null;
 
   private constructor(
     paths: StationPaths,
@@ -122,9 +127,41 @@ export class Station {
     this.clock = clock;
     this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
     this.events.on("entries", (entries) => {
-      for (const e of entries)
+      for (const e of entries) {
         if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
+        if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") {
+          this.#members.clear();
+          this.#pinned = null;
+        }
+      }
     });
+  }
+
+  /**
+   * @param line a line id
+   * @returns its members, participants and those waiting for consent (null: no such line here);
+   *   kept until a member entry is stored, as every peer request asks
+   */
+  membersOf(line: string): readonly MemberRow[] | null {
+    let members = this.#members.get(line);
+    if (members === undefined) {
+      members = this.store.line(line) === null ? null : this.store.members(line);
+      this.#members.set(line, members);
+    }
+    return members;
+  }
+
+  /**
+   * @param cert a certificate fingerprint
+   * @returns whether it is pinned to a member of some line here
+   */
+  isPinned(cert: string): boolean {
+    if (this.#pinned === null) {
+      this.#pinned = new Set();
+      for (const line of this.store.lines())
+        for (const m of this.store.members(line.id)) this.#pinned.add(m.cert);
+    }
+    return this.#pinned.has(cert);
   }
 
   /**
@@ -628,8 +665,9 @@ export class Station {
       throw new HotlineError(code, `Cannot accept the head statement: ${why}`, { place });
     };
     if (statement.station !== from) refuse("BAD_SIGNATURE", "it is signed by another station than the peer");
-    if (this.store.line(statement.line) === null) refuse("UNKNOWN_LINE", "this station is not on its line");
-    const participants = new Set(this.store.participants(statement.line).map((p) => p.station));
+    const members = this.membersOf(statement.line);
+    if (members === null) refuse("UNKNOWN_LINE", "this station is not on its line");
+    const participants = new Set((members ?? []).filter((m) => m.active).map((p) => p.station));
     if (!participants.has(from)) refuse("NOT_PARTICIPANT", "the peer is not a participant of its line");
     const now = this.clock.now();
     const at = Date.parse(statement.time);
