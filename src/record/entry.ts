@@ -116,15 +116,25 @@ export function signingBytesOf(bytes: Buffer): Buffer {
  * @returns the entry with its canonical bytes and hash
  */
 export function seal(entry: Entry): SealedEntry {
-  const bytes = Buffer.from(canonicalJson(entry), "utf8");
+  const bytes = canonicalEntryBytes(entry);
+  return { entry, bytes, hash: sha256Hex(bytes) };
+}
+
+/**
+ * @param value an entry, checked or not
+ * @returns its canonical bytes
+ * @throws HotlineError TOO_LARGE beyond {@link MAX_ENTRY_BYTES}
+ */
+export function canonicalEntryBytes(value: unknown): Buffer {
+  const bytes = Buffer.from(canonicalJson(value), "utf8");
   if (bytes.length > MAX_ENTRY_BYTES) {
     throw new HotlineError(
       "TOO_LARGE",
       `Cannot accept an entry of ${bytes.length} bytes: the limit is ${MAX_ENTRY_BYTES} bytes (64 KiB)`,
-      { place: placeOf(entry) },
+      { place: placeOf(value) },
     );
   }
-  return { entry, bytes, hash: sha256Hex(bytes) };
+  return bytes;
 }
 
 /**

@@ -1,8 +1,7 @@
 import {
   ENTRY_ENVELOPE,
   HotlineError,
-  MAX_ENTRY_BYTES,
-  canonicalJson,
+  canonicalEntryBytes,
   checkMembership,
   checkPlace,
   describeZodError,
@@ -337,14 +336,7 @@ export function readIncoming(value: unknown): IncomingEntry {
       place: placeOf(value),
     });
   }
-  const bytes = Buffer.from(canonicalJson(value), "utf8");
-  if (bytes.length > MAX_ENTRY_BYTES) {
-    throw new HotlineError(
-      "TOO_LARGE",
-      `Cannot accept an entry of ${bytes.length} bytes: the limit is ${MAX_ENTRY_BYTES} bytes (64 KiB)`,
-      { place: placeOf(value) },
-    );
-  }
+  const bytes = canonicalEntryBytes(value);
   return { value, envelope: result.data, bytes, hash: sha256Hex(bytes) };
 }
 
