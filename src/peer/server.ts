@@ -1,7 +1,14 @@
 import type { TLSSocket } from "node:tls";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import { HASH, HotlineError, STATION_ID, describeZodError, placeOf } from "../record/mod.js";
+import {
+  HASH,
+  HotlineError,
+  STATION_ID,
+  describeZodError,
+  placeOf,
+  WAITS_FOR_ANOTHER_CHAIN,
+} from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
 import { answerPairRequest, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
@@ -59,14 +66,6 @@ const ENTRIES_QUERY = z.strictObject({
   after: z.coerce.number().int().min(0),
   limit: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
 });
-
-/** Refusals of a push that mean it waits for entries of other chains (the pusher holds them). */
-const WAITS_FOR_OTHER_CHAINS: ReadonlySet<string> = new Set([
-  "UNKNOWN_SEEN",
-  "UNKNOWN_AUTHOR",
-  "PENDING_MEMBER",
-  "UNKNOWN_ENTRY",
-]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -180,7 +179,7 @@ export function buildPeerServer(
       // checked above) can backfill from where this station stands.
       const refused = result.refused;
       // What it pushed waits for entries of other chains it holds: pull them from it now.
-      if (WAITS_FOR_OTHER_CHAINS.has(refused.code)) station.events.emit("behind", peer, line);
+      if (WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) station.events.emit("behind", peer, line);
       return reply.status(httpStatusOf(refused.code)).send({
         error: { code: refused.code, message: refused.message },
         ...(refused.place.line === line ? { statement: station.headStatement(line) } : {}),

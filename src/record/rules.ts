@@ -7,6 +7,18 @@ import { MAX_PARTICIPANTS } from "./membership.js";
  */
 export const SEEN_CLOCK_TOLERANCE_MS = 10 * 60_000;
 
+/**
+ * Refusals that mean an entry waits for one of another chain (what it had seen, the member.add of
+ * its author, the member.add it approves): not a fault, but an order. A receiver pulls the other
+ * chain first; a sender resends after a moment.
+ */
+export const WAITS_FOR_ANOTHER_CHAIN: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "UNKNOWN_SEEN",
+  "UNKNOWN_AUTHOR",
+  "PENDING_MEMBER",
+  "UNKNOWN_ENTRY",
+]);
+
 /** What the record rules read of one entry: its place, its references, and what it adds. */
 export interface RuleFacts {
   hash: string;

@@ -1,4 +1,4 @@
-import { HotlineError } from "../record/mod.js";
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../record/mod.js";
 import { catchUp } from "./catch-up.js";
 import type { PeerContact } from "./_peer-contact.js";
 import type { OutboxLogger } from "./outbox.js";
@@ -32,20 +32,12 @@ export interface LineDelivery {
   retryAt: string | null;
 }
 
-/** Refusals that say the peer stands elsewhere than thought: resend from its heads. */
 /**
  * Refusals that say the peer stands elsewhere than thought: a gap in this chain, or an entry that
  * waits for one of another chain the peer has yet to pull (it is told to, and pulls it from here).
  * Resent at once a few times, then backed off like any refusal.
  */
-const GAP_CODES = new Set([
-  "CHAIN_GAP",
-  "BAD_PREV",
-  "UNKNOWN_SEEN",
-  "UNKNOWN_AUTHOR",
-  "PENDING_MEMBER",
-  "UNKNOWN_ENTRY",
-]);
+const GAP_CODES: ReadonlySet<string> = new Set(["CHAIN_GAP", "BAD_PREV", ...WAITS_FOR_ANOTHER_CHAIN]);
 
 /**
  * Delivery of this station's chain on one line to one peer: its own loop, its own failure count

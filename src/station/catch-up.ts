@@ -1,17 +1,9 @@
-import { HotlineError } from "../record/mod.js";
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../record/mod.js";
 import type { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
 
 /** Entries asked for per page when catching up. */
 export const CATCH_UP_PAGE = 500;
-
-/** Refusals that mean an entry waits for one of another chain: that chain is pulled first. */
-const WAITS_FOR_ANOTHER_CHAIN: ReadonlySet<string> = new Set([
-  "UNKNOWN_SEEN",
-  "UNKNOWN_AUTHOR",
-  "PENDING_MEMBER",
-  "UNKNOWN_ENTRY",
-]);
 
 /** What one catch-up with one peer on one line did. */
 export interface CatchUpResult {
