@@ -214,7 +214,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
     const entry = parseBody(read.envelope);
     const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
     const full = ruleFactsOf(sealed);
-    const broken = checkMembership(full, view) ?? ownRules(full, view, lineId);
+    const broken = checkMembership(full, view) ?? ownRules(full, view);
     if (broken !== null) fail(broken);
     return sealed;
   }
@@ -224,7 +224,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
    * consent and that of every participant it knows, and a station or certificate pinned here on
    * another line is not claimed by another.
    */
-  function ownRules(f: RuleFacts, view: StoreLine, line: string): RuleBreak | null {
+  function ownRules(f: RuleFacts, view: StoreLine): RuleBreak | null {
     if (f.member === null) return null;
     const m = f.member;
     for (const p of view.members()) {
@@ -239,22 +239,28 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         };
       }
     }
-    const elsewhere = store.membershipsOf(m.station).find((r) => r.line !== line && r.cert !== m.cert);
-    if (elsewhere !== undefined) {
-      return {
-        code: "MEMBER_CONFLICT",
-        detail: `station ${short(m.station)} is pinned here with another certificate on another line`,
-      };
-    }
-    const holder = store.membersWithCert(m.cert).find((r) => r.station !== m.station);
-    if (holder !== undefined) {
-      return {
-        code: "MEMBER_CONFLICT",
-        detail: `certificate ${m.cert.slice(0, 19)}… is pinned here to another station`,
-      };
-    }
+    const pinned = pinConflict(store, m);
+    if (pinned !== null) return { code: "MEMBER_CONFLICT", detail: pinned };
     return null;
   }
+}
+
+/**
+ * This station's pins, across every line: a station is known by one certificate, and a certificate
+ * belongs to one station. (A member of the same line is the record's rule, checked before.)
+ *
+ * @param store the store
+ * @param member the station claimed, and its certificate
+ * @returns why the claim conflicts with a pin here, or null
+ */
+export function pinConflict(store: Store, member: { station: string; cert: string }): string | null {
+  if (store.membershipsOf(member.station).some((r) => r.cert !== member.cert)) {
+    return `station ${short(member.station)} is pinned here with another certificate`;
+  }
+  if (store.membersWithCert(member.cert).some((r) => r.station !== member.station)) {
+    return `certificate ${member.cert.slice(0, 19)}… is pinned here to another station`;
+  }
+  return null;
 }
 
 /** A line as the store holds it, for the record's rules; members read once per batch. */

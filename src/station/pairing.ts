@@ -18,6 +18,7 @@ import {
   describeZodError,
 } from "../record/mod.js";
 import { isoNow } from "./clock.js";
+import { pinConflict } from "./apply.js";
 import { catchUp } from "./catch-up.js";
 import type { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
@@ -187,19 +188,8 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
   if (members.some((p) => p.station === joiner.station)) {
     throw new HotlineError("INVITE_USED", "Cannot pair: that station is a member of the line already");
   }
-  const pinned = [
-    ...members.filter((m) => m.cert === joiner.cert).map((m) => ({ ...m, line: invite.line })),
-    ...station.store.membersWithCert(joiner.cert),
-  ].find((m) => m.station !== joiner.station);
-  const elsewhere = station.store.membershipsOf(joiner.station).find((m) => m.cert !== joiner.cert);
-  if (pinned !== undefined || elsewhere !== undefined || joiner.station === station.id) {
-    throw new HotlineError(
-      "MEMBER_CONFLICT",
-      pinned !== undefined
-        ? "Cannot pair: that certificate is pinned here to another station"
-        : "Cannot pair: that station is pinned here with another certificate",
-    );
-  }
+  const pinned = joiner.station === station.id ? "that is this station" : pinConflict(station.store, joiner);
+  if (pinned !== null) throw new HotlineError("MEMBER_CONFLICT", `Cannot pair: ${pinned}`);
   if (members.length >= MAX_PARTICIPANTS) {
     throw new HotlineError(
       "TOO_MANY_PARTICIPANTS",

@@ -285,14 +285,6 @@ class SqliteStore implements Store {
     ).map(toMember);
   }
 
-  memberWithCert(line: string, cert: string): MemberRow | null {
-    const row = this.#sql(`SELECT ${MEMBER_COLUMNS} FROM participants WHERE cert = ? AND line = ?`).get(
-      cert,
-      line,
-    ) as MemberRecord | undefined;
-    return row === undefined ? null : toMember(row);
-  }
-
   membersWithCert(cert: string): (MemberRow & { line: string })[] {
     return (
       this.#sql(`SELECT ${MEMBER_COLUMNS}, line FROM participants WHERE cert = ? ORDER BY rowid`).all(
@@ -361,14 +353,6 @@ class SqliteStore implements Store {
         line: string;
       }[]
     ).map((r) => r.line);
-  }
-
-  peer(station: string): ParticipantRow | null {
-    return (
-      (this.#sql(
-        "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE station = ? AND active = 1 ORDER BY rowid DESC LIMIT 1",
-      ).get(station) as ParticipantRow | undefined) ?? null
-    );
   }
 
   addStatement(statement: StatementRow, receivedAt: string): void {

@@ -256,14 +256,10 @@ export interface Store {
   chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[];
   /** @returns every line a station takes part in (as a participant, not one waiting for consent) */
   linesOf(station: string): string[];
-  /** @returns the member of a line (participant or waiting) whose certificate has this fingerprint */
-  memberWithCert(line: string, cert: string): MemberRow | null;
   /** @returns the members, on any line, whose certificate has this fingerprint */
   membersWithCert(cert: string): (MemberRow & { line: string })[];
   /** @returns every line's membership of a station, with its certificate there */
   membershipsOf(station: string): (MemberRow & { line: string })[];
-  /** @returns where a station is reached: its newest URL and certificate on any line */
-  peer(station: string): ParticipantRow | null;
 
   /**
    * Keeps a peer's head statement (once per distinct heads) and the coverage steps it implies, in
