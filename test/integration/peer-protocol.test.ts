@@ -5,7 +5,6 @@
  * code, that nothing was stored that should not be, and that Washington keeps serving.
  */
 import { readFileSync } from "node:fs";
-import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -25,81 +24,14 @@ import { parseInvite } from "../../src/station/pairing.js";
 import { certFingerprint, makeSelfSignedCertificate, type TlsCredentials } from "../../src/station/tls.js";
 import { openSqliteStore } from "../../src/store/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { peerCall, type PeerAnswer } from "../helpers/peer-call.js";
 import { initStation, pairOnLine, startStation, stopStation, type TestStation } from "../helpers/stations.js";
 
 /** What the peer endpoint answered. */
-interface Answer {
-  status: number;
-  body: unknown;
-}
+type Answer = PeerAnswer;
 
 /** Fastify's body limit on the peer endpoint (MAX_REQUEST_BYTES in src/peer/server.ts). */
 const EIGHT_MIB = 8 * 1024 * 1024;
-
-/**
- * One request to a station's peer endpoint over a new TLS 1.3 connection.
- *
- * @param port the peer port on 127.0.0.1
- * @param options method, path, body (sent as is), content type, and the client certificate (none if null)
- * @returns status and parsed JSON body
- */
-function peerCall(
-  port: number,
-  options: {
-    method?: "GET" | "POST";
-    path: string;
-    body?: string | Buffer;
-    contentType?: string;
-    tls: TlsCredentials | null;
-  },
-): Promise<Answer> {
-  const payload = typeof options.body === "string" ? Buffer.from(options.body) : options.body;
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        method: options.method ?? (payload === undefined ? "GET" : "POST"),
-        path: options.path,
-        agent: false,
-        minVersion: "TLSv1.3",
-        rejectUnauthorized: false, // self-signed; the port is Washington's
-        ...(options.tls === null ? {} : { cert: options.tls.cert, key: options.tls.key }),
-        headers: {
-          accept: "application/json",
-          ...(payload === undefined
-            ? {}
-            : {
-                "content-type": options.contentType ?? "application/json",
-                "content-length": payload.length,
-              }),
-        },
-      },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text, the assertion will show it
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      },
-    );
-    // A server that answers early (413) may close before the whole body is written: that is fine.
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    req.end(payload);
-  });
-}
 
 /**
  * @param answer what the endpoint answered
