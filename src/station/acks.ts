@@ -1,6 +1,6 @@
 import { HotlineError, type Precedence } from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
-import { isoNow } from "./clock.js";
+import { isoNow, type Timer } from "./clock.js";
 import type { Station } from "./station.js";
 import type { AckState, LineSettings } from "./views.js";
 
@@ -206,7 +206,7 @@ export class DeadlineWatch {
   readonly #station: Station;
   readonly #everyMs: number;
   readonly #awaiting = new Map<string, Awaiting>();
-  #timer: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
 
   /**
    * @param station the station
@@ -229,12 +229,12 @@ export class DeadlineWatch {
     }
     this.#station.events.on("entries", this.#onEntries);
     this.check();
-    this.#timer = setInterval(() => this.check(), this.#everyMs);
+    this.#timer = this.#station.clock.setInterval(() => this.check(), this.#everyMs);
     this.#timer.unref();
   }
 
   stop(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#station.clock.clearTimer(this.#timer);
     this.#station.events.off("entries", this.#onEntries);
   }
 
