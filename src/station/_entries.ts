@@ -1,4 +1,11 @@
-import { BODY_SCHEMAS, HotlineError, describeZodError, type BodyOf, type Kind } from "../record/mod.js";
+import {
+  BODY_SCHEMAS,
+  HotlineError,
+  describeZodError,
+  readStoredEntry,
+  type BodyOf,
+  type Kind,
+} from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
 import { resolveEntry } from "./acks.js";
 import { causalOrder } from "./order.js";
@@ -24,11 +31,7 @@ export interface ReadEntry<B = Record<string, unknown>> {
  * @returns it read back
  */
 export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): ReadEntry<B> {
-  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-    prev: string | null;
-    seen: Record<string, string>;
-    body: B;
-  };
+  const entry = readStoredEntry(stored);
   return {
     hash: stored.hash,
     line: stored.line,
@@ -39,7 +42,7 @@ export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): Rea
     kind: stored.kind,
     prev: entry.prev,
     seen: entry.seen,
-    body: entry.body,
+    body: entry.body as B,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { MIN_PRESENCE_GAP_MINUTES } from "../record/mod.js";
+import { MIN_PRESENCE_GAP_MINUTES, readStoredEntry } from "../record/mod.js";
 import { isoNow, type Timer } from "./clock.js";
 import type { OutboxLogger } from "./outbox.js";
 import { suspensionOf } from "./settings.js";
@@ -107,10 +107,6 @@ export class PresenceTests {
   #sent(line: string, slot: string): boolean {
     return this.#station.store
       .entriesOfKind(line, "test")
-      .some(
-        (e) =>
-          e.author === this.#station.id &&
-          (JSON.parse(e.bytes.toString("utf8")) as { body: { slot: string } }).body.slot === slot,
-      );
+      .some((e) => e.author === this.#station.id && readStoredEntry(e, "test").body.slot === slot);
   }
 }

@@ -15,6 +15,7 @@ import {
   type HeadStatement,
   canonicalJson,
   parseStatement,
+  readStoredEntry,
   safetyCode,
   signStatement,
 } from "../record/mod.js";
@@ -826,11 +827,7 @@ function toLogEntry(
   prev: string | null;
   seen: Record<string, string>;
 } {
-  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-    prev: string | null;
-    seen: Record<string, string>;
-    body: Record<string, unknown>;
-  };
+  const entry = readStoredEntry(stored);
   return {
     hash: stored.hash,
     line: stored.line,
