@@ -68,6 +68,23 @@ describe("presence tests, deadlines and escalation", () => {
     expect(presence.check()).toEqual([]);
   });
 
+  it("the presence tests' own timer sends the test at its slot, not a millisecond before", async () => {
+    const p = await inProcessPair("2026-11-23T05:59:58.000Z");
+    pairs.push(p);
+    const { washington, line, clock } = p;
+    const presence = new PresenceTests(washington); // looks every second, on the station's clock
+    presence.start();
+    cleanups.push(() => presence.stop());
+    await clock.advance(1_999);
+    expect(washington.store.entriesOfKind(line, "test")).toEqual([]);
+    await clock.advance(1);
+    expect(washington.store.entriesOfKind(line, "test")).toMatchObject([
+      { author: washington.id, time: "2026-11-23T06:00:00.000Z" },
+    ]);
+    await clock.advance(60_000);
+    expect(washington.store.entriesOfKind(line, "test")).toHaveLength(1);
+  });
+
   it("a presence test asks the other side at once; unanswered at its deadline it is NO_ANSWER at both ends", async () => {
     const { washington, moscow, line, deliver, check, open } = await pair();
     const presence = new PresenceTests(washington);
