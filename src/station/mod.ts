@@ -54,11 +54,9 @@ export {
   stationPaths,
 } from "./config.js";
 export type { StationConfig, StationPaths } from "./config.js";
-export { systemClock, completeClock, isoNow } from "./clock.js";
-export type { Clock, Timer } from "./clock.js";
+export { systemClock, isoNow } from "./clock.js";
+export type { Clock } from "./clock.js";
 export { ManualClock } from "./manual-clock.js";
-export type { ManualClockOptions } from "./manual-clock.js";
-export { silentLogger } from "./logger.js";
 export type { StationLogger } from "./logger.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";
