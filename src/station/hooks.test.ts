@@ -241,6 +241,36 @@ describe("hooks on a station", () => {
     expect(logs.at(-1)).toMatchObject({ level: "info", msg: "alarm hook webhook called" });
   });
 
+  it("HookRunner gives a webhook that does not answer 5 s by the station's clock, then retries it", async () => {
+    const { station: s, clock } = await station();
+    addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/hook" }, { by: "admin" });
+    let calls = 0;
+    const silent: typeof fetch = (_url, init) => {
+      calls++;
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason as Error));
+      });
+    };
+    const { runner: r, logs } = runner(s, { fetch: silent });
+    s.raiseAlarm({ ...linkDown, detail: "x" });
+    await clock.advance(4_999);
+    expect(logs).toEqual([]);
+    await clock.advance(1);
+    await waitFor(() => logs.length === 1);
+    expect(logs[0]).toMatchObject({
+      level: "warn",
+      msg: "alarm hook webhook failed",
+      obj: { attempt: 1, error: "no answer within 5000 ms", retryInMs: 1_000 },
+    });
+    await clock.advance(1_000);
+    expect(calls).toBe(2);
+    // Stopping cuts off the webhook still waiting, after stop()'s own wait (2 s, by the clock too).
+    const stopping = r.stop();
+    await clock.advance(2_000);
+    await stopping;
+    await r.idle();
+  });
+
   it("HookRunner runs a command without a shell: the alarm as JSON on stdin, its id, code and severity in the environment", async () => {
     const { station: s, root } = await station();
     const out = join(root, "out.json");
