@@ -51,9 +51,9 @@ export interface StartOptions {
  * @returns the running station; `stop()` ends it cleanly
  */
 export async function startStation(options: StartOptions = {}): Promise<RunningStation> {
-  const station = Station.open({ dir: options.dir });
-  const files = runtimeFiles(station.paths);
   const logger = options.logger ?? pino({ level: "silent" });
+  const station = Station.open({ dir: options.dir, logger });
+  const files = runtimeFiles(station.paths);
   let transport;
   try {
     transport = apiTransport(station.config, station.paths);

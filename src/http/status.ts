@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   TIMEOUT: 408,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  STORE_DAMAGED: 500,
   USAGE: 400,
   BAD_INPUT: 400,
   BAD_SIGNATURE: 400,

@@ -36,6 +36,7 @@ export type ErrorCode =
   | "BAD_INPUT"
   | "USAGE"
   | "BAD_BUNDLE"
+  | "STORE_DAMAGED"
   // peers and pairing
   | "UNKNOWN_PEER"
   | "PEER_UNREACHABLE"

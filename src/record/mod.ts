@@ -9,6 +9,7 @@ export * from "./keys.js";
 export * from "./kinds.js";
 export * from "./volume.js";
 export * from "./entry.js";
+export * from "./stored-entry.js";
 export * from "./check.js";
 export { describeZodError } from "./schema-error.js";
 export * from "./statement.js";

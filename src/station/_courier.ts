@@ -16,7 +16,6 @@ export interface CourierSettings {
   baseDelayMs: number;
   maxDelayMs: number;
   syncIntervalMs: number;
-  random: () => number;
 }
 
 /** How delivery on one (peer, line) stands, for `status`. */
@@ -259,12 +258,14 @@ export class Courier {
       this.#logged = null;
       this.#contact.unreached(this.#lastError);
     }
-    const { quickRetries, quickDelayMs, baseDelayMs, maxDelayMs, random } = this.#options;
+    const { quickRetries, quickDelayMs, baseDelayMs, maxDelayMs } = this.#options;
+    const clock = this.#station.clock;
     const delay =
       this.#failures <= quickRetries
         ? quickDelayMs
-        : Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#failures - quickRetries - 1)) * (0.5 + random());
-    this.#retryAt = this.#station.clock.now() + delay;
+        : Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#failures - quickRetries - 1)) *
+          (0.5 + clock.random());
+    this.#retryAt = clock.now() + Math.round(delay); // whole ms: the time `status` shows is the time it is tried
     this.#nextSync = 0; // compare heads first when trying again
   }
 
@@ -274,12 +275,13 @@ export class Courier {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
+      const clock = this.#station.clock;
       const done = () => {
-        clearTimeout(timer);
+        clock.clearTimer(timer);
         this.#wakeUp = null;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = clock.setTimeout(done, ms);
       this.#wakeUp = done;
     });
   }

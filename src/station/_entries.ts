@@ -1,4 +1,11 @@
-import { BODY_SCHEMAS, HotlineError, describeZodError, type BodyOf, type Kind } from "../record/mod.js";
+import {
+  BODY_SCHEMAS,
+  HotlineError,
+  describeZodError,
+  readStoredEntry,
+  type BodyOf,
+  type Kind,
+} from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
 import { resolveEntry } from "./acks.js";
 import { causalOrder } from "./order.js";
@@ -21,14 +28,11 @@ export interface ReadEntry<B = Record<string, unknown>> {
 
 /**
  * @param stored an entry as stored
- * @returns it read back
+ * @returns it read back, checked against its kind's schema (STORE_DAMAGED if it does not decode);
+ *   `B` is its body's type, for callers that checked its kind (see {@link referencedEntry})
  */
 export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): ReadEntry<B> {
-  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-    prev: string | null;
-    seen: Record<string, string>;
-    body: B;
-  };
+  const entry = readStoredEntry(stored);
   return {
     hash: stored.hash,
     line: stored.line,
@@ -39,7 +43,7 @@ export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): Rea
     kind: stored.kind,
     prev: entry.prev,
     seen: entry.seen,
-    body: entry.body,
+    body: entry.body as B,
   };
 }
 
@@ -119,14 +123,14 @@ export function checkedBody<K extends Kind>(kind: K, body: BodyOf<K>, action: st
  * @param station the station
  * @param ref the hash or prefix
  * @param options the kinds it may be, how to name them, the action, and the line it must be on
- * @returns the entry read back
+ * @returns the entry read back, its body typed (and checked) by its kind
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, or BAD_INPUT (another kind, another line)
  */
-export function referencedEntry<B = Record<string, unknown>>(
+export function referencedEntry<K extends Kind>(
   station: Station,
   ref: string,
-  options: { kinds: readonly Kind[]; what: string; action: string; line?: string },
-): ReadEntry<B> {
+  options: { kinds: readonly K[]; what: string; action: string; line?: string },
+): ReadEntry<BodyOf<K>> {
   const stored = resolveEntry(station, ref);
   const short = stored.hash.slice(0, 12);
   if (!(options.kinds as readonly string[]).includes(stored.kind)) {
@@ -141,7 +145,7 @@ export function referencedEntry<B = Record<string, unknown>>(
       `Cannot ${options.action}: entry ${short} is on another line (${stored.line.slice(0, 12)})`,
     );
   }
-  return readEntry<B>(stored);
+  return readEntry<BodyOf<K>>(stored);
 }
 
 /**

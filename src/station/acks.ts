@@ -1,6 +1,6 @@
-import { HotlineError, type Precedence } from "../record/mod.js";
+import { HotlineError, readStoredEntry, type Precedence } from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
-import { isoNow } from "./clock.js";
+import { isoNow, type Timer } from "./clock.js";
 import type { Station } from "./station.js";
 import type { AckState, LineSettings } from "./views.js";
 
@@ -105,7 +105,7 @@ export function ackEntry(
 export function acksOf(station: Station, line: string): Map<string, Record<string, AckMark>> {
   const out = new Map<string, Record<string, AckMark>>();
   for (const stored of station.store.entriesOfKind(line, "ack")) {
-    const body = bodyOf<{ entry: string; operator: string }>(stored);
+    const body = readStoredEntry(stored, "ack").body;
     const marks = out.get(body.entry) ?? {};
     marks[stored.author] ??= { by: body.operator, time: stored.time, hash: stored.hash };
     out.set(body.entry, marks);
@@ -206,7 +206,7 @@ export class DeadlineWatch {
   readonly #station: Station;
   readonly #everyMs: number;
   readonly #awaiting = new Map<string, Awaiting>();
-  #timer: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
 
   /**
    * @param station the station
@@ -223,18 +223,18 @@ export class DeadlineWatch {
       for (const kind of ACKABLE_KINDS) {
         for (const stored of this.#station.store.entriesOfKind(line.id, kind)) {
           if (Date.parse(stored.time) < since) continue;
-          this.#await({ ...stored, line: line.id, kind, body: bodyOf(stored) });
+          this.#await({ ...stored, line: line.id, kind, body: readStoredEntry(stored, kind).body });
         }
       }
     }
     this.#station.events.on("entries", this.#onEntries);
     this.check();
-    this.#timer = setInterval(() => this.check(), this.#everyMs);
+    this.#timer = this.#station.clock.setInterval(() => this.check(), this.#everyMs);
     this.#timer.unref();
   }
 
   stop(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#station.clock.clearTimer(this.#timer);
     this.#station.events.off("entries", this.#onEntries);
   }
 
@@ -321,7 +321,8 @@ export class DeadlineWatch {
       const entry = station.store.entryByHash(alarm.entry);
       if (entry === null || !isAckable(entry.kind)) continue;
       const settings = station.settings(alarm.line);
-      const windowMs = ackWindowOf({ kind: entry.kind, body: bodyOf(entry) }, settings) * 1000;
+      const windowMs =
+        ackWindowOf({ kind: entry.kind, body: readStoredEntry(entry, entry.kind).body }, settings) * 1000;
       const level = Math.min(
         settings.escalation.length - 1,
         Math.floor((now - Date.parse(entry.time)) / windowMs) - 1,
@@ -365,8 +366,4 @@ export class DeadlineWatch {
       }
     }
   };
-}
-
-function bodyOf<T = unknown>(stored: StoredEntry): T {
-  return (JSON.parse(stored.bytes.toString("utf8")) as { body: T }).body;
 }

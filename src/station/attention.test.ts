@@ -68,6 +68,23 @@ describe("presence tests, deadlines and escalation", () => {
     expect(presence.check()).toEqual([]);
   });
 
+  it("the presence tests' own timer sends the test at its slot, not a millisecond before", async () => {
+    const p = await inProcessPair("2026-11-23T05:59:58.000Z");
+    pairs.push(p);
+    const { washington, line, clock } = p;
+    const presence = new PresenceTests(washington); // looks every second, on the station's clock
+    presence.start();
+    cleanups.push(() => presence.stop());
+    await clock.advance(1_999);
+    expect(washington.store.entriesOfKind(line, "test")).toEqual([]);
+    await clock.advance(1);
+    expect(washington.store.entriesOfKind(line, "test")).toMatchObject([
+      { author: washington.id, time: "2026-11-23T06:00:00.000Z" },
+    ]);
+    await clock.advance(60_000);
+    expect(washington.store.entriesOfKind(line, "test")).toHaveLength(1);
+  });
+
   it("a presence test asks the other side at once; unanswered at its deadline it is NO_ANSWER at both ends", async () => {
     const { washington, moscow, line, deliver, check, open } = await pair();
     const presence = new PresenceTests(washington);
@@ -161,6 +178,25 @@ describe("presence tests, deadlines and escalation", () => {
     at("2026-11-23T07:00:00.000Z");
     check();
     expect(audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]); // the end of the chain
+  });
+
+  it("the deadline watch raises ACK_OVERDUE by its own timer at the deadline, not a millisecond before", async () => {
+    const p = await inProcessPair("2026-11-23T06:00:00.000Z");
+    pairs.push(p);
+    const { washington, moscow, line, clock, deliver } = p;
+    const watch = new DeadlineWatch(washington); // looks every second, on the station's clock
+    watch.start();
+    cleanups.push(() => watch.stop());
+    washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
+    deliver(washington, moscow);
+    const overdue = () => washington.store.alarms().filter((a) => a.code === "ACK_OVERDUE");
+
+    await clock.advance(2 * 60_000 - 1); // FLASH: 2 minutes
+    expect(overdue()).toEqual([]);
+    expect(watch.waiting).toBe(1);
+    await clock.advance(1);
+    expect(overdue()).toMatchObject([{ severity: "critical", raisedAt: "2026-11-23T06:02:00.000Z" }]);
+    expect(watch.waiting).toBe(0);
   });
 
   it("the chain and the presence deadline are line settings; bad ones are refused", async () => {

@@ -1,4 +1,12 @@
-import { fingerprintOf, parseStatement, signBundle, type Bundle, type HeadStatement } from "../record/mod.js";
+import {
+  fingerprintOf,
+  parseStatement,
+  readStoredEntry,
+  signBundle,
+  type Bundle,
+  type HeadStatement,
+} from "../record/mod.js";
+import type { StoredEntry } from "../store/mod.js";
 import { readEntry } from "./_entries.js";
 import { isoNow } from "./clock.js";
 import { causalOrder } from "./order.js";
@@ -19,8 +27,8 @@ export function exportBundle(station: Station, ref: string): Bundle {
   const line = station.resolveLine(ref);
   const stored = station.store.entries(line.id);
   const byHash = new Map(stored.map((e) => [e.hash, e]));
-  const entries = causalOrder(stored.map((e) => readEntry(e))).map(
-    (e) => JSON.parse((byHash.get(e.hash) as { bytes: Buffer }).bytes.toString("utf8")) as unknown,
+  const entries = causalOrder(stored.map((e) => readEntry(e))).map((e) =>
+    readStoredEntry(byHash.get(e.hash) as StoredEntry),
   );
   const statements: HeadStatement[] = station.store
     .latestStatements(line.id)

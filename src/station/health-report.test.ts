@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HeadStatement } from "../record/mod.js";
 import type { Clock } from "./clock.js";
+import { ManualClock } from "./manual-clock.js";
 import { untestedLink, type LinkState } from "./health.js";
 import { healthReport, type LinkStates } from "./health-report.js";
 import { initStation } from "./init.js";
@@ -44,14 +45,6 @@ class DirectTransport implements PeerTransport {
   }
 }
 
-/** A clock that moves only when told. */
-class FakeClock implements Clock {
-  constructor(public ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-}
-
 const NOW = Date.parse("2026-11-30T12:00:00.000Z");
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -77,7 +70,7 @@ describe("healthReport()", () => {
 
   /** Washington and Moscow on one line, both on a fake clock at NOW. */
   async function twoOnALine() {
-    const clock = new FakeClock(NOW);
+    const clock = new ManualClock({ start: NOW });
     const washington = await station("Washington", 17011, clock);
     const moscow = await station("Moscow", 17012, clock);
     const transport = new DirectTransport(washington, moscow);
@@ -260,13 +253,13 @@ describe("healthReport()", () => {
     expect(running?.rttMs.samples).toBe(1);
     expect(running?.rttMs.p50).toBeGreaterThan(0);
 
-    clock.ms += 10 * MIN;
+    clock.t += 10 * MIN;
     await monitor.stop();
     expect(washington.store.healthHistory({ line, peer: moscow.id })).toMatchObject([
       { from: "unknown", to: "up", at: ago(0) },
       { from: "up", to: "unknown", at: ago(-10 * MIN), lastOkAt: ago(0) },
     ]);
-    clock.ms += 20 * MIN;
+    clock.t += 20 * MIN;
     const [stopped] = healthReport(washington, line, { monitor: null }).participants;
     expect(stopped?.uptime).toEqual({ "1h": 100, "24h": 100, "7d": 100 });
     expect(stopped?.incidents).toEqual([]);

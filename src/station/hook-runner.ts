@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { AlarmRow, HookRow } from "../store/mod.js";
 import { severityReaches } from "./hooks.js";
+import type { Clock, Timer } from "./clock.js";
 import type { OutboxLogger } from "./outbox.js";
 import type { Station } from "./station.js";
 
@@ -29,8 +30,6 @@ export interface HookRunnerOptions {
   /** what POSTs a webhook (default the global fetch) */
   fetch?: typeof fetch | undefined;
 }
-
-const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
 /** The most of a failing command's standard error kept for the log. */
 const STDERR_TAIL = 500;
@@ -66,7 +65,7 @@ export class HookRunner {
    */
   constructor(station: Station, options: HookRunnerOptions = {}) {
     this.#station = station;
-    this.#logger = options.logger ?? silent;
+    this.#logger = options.logger ?? station.logger.child({ part: "hooks" });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 10_000;
     this.#webhookTimeoutMs = options.webhookTimeoutMs ?? 5_000;
     this.#retryDelaysMs = options.retryDelaysMs ?? [1_000, 3_000];
@@ -84,12 +83,13 @@ export class HookRunner {
     this.#station.events.off("alarm", this.#onAlarm);
     this.#stopping.abort();
     if (this.#running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.#station.clock;
+    let timer: Timer | undefined;
     const finished = await Promise.race([
       Promise.allSettled([...this.#running]).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.#stopWaitMs))),
+      new Promise<boolean>((resolve) => (timer = clock.setTimeout(() => resolve(false), this.#stopWaitMs))),
     ]);
-    clearTimeout(timer);
+    clock.clearTimer(timer);
     if (finished) return;
     this.#logger.warn({ running: this.#running.size }, "alarm hooks still running at stop: ended");
     this.#abandon.abort();
@@ -167,14 +167,15 @@ export class HookRunner {
       let stderr = "";
       let timedOut = false;
       let finished = false;
-      const timer = setTimeout(() => {
+      const clock = this.#station.clock;
+      const timer = clock.setTimeout(() => {
         timedOut = true;
         killGroup(child);
       }, this.#commandTimeoutMs);
       const finish = (problem: string | null) => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        clock.clearTimer(timer);
         this.#children.delete(child);
         if (problem === null) this.#logger.info(log, "alarm hook command ran");
         else
@@ -209,7 +210,7 @@ export class HookRunner {
         return;
       }
       this.#logger.warn({ ...log, attempt, error: problem, retryInMs }, "alarm hook webhook failed");
-      if (!(await pause(retryInMs, this.#stopping.signal))) {
+      if (!(await pause(this.#station.clock, retryInMs, this.#stopping.signal))) {
         this.#logger.warn(log, "alarm hook webhook not retried: the station is stopping");
         return;
       }
@@ -218,18 +219,27 @@ export class HookRunner {
 
   /** @returns null when the webhook answered 2xx, else what went wrong, without the URL */
   async #post(url: string, body: string): Promise<string | null> {
+    // The webhook's deadline is a timer of the station's clock (AbortSignal.timeout would be the system's).
+    const clock = this.#station.clock;
+    const timeout = new AbortController();
+    const timer = clock.setTimeout(
+      () => timeout.abort(new DOMException("The webhook took too long", "TimeoutError")),
+      this.#webhookTimeoutMs,
+    );
     try {
       const response = await this.#fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", "user-agent": "hotline" },
         body,
-        signal: AbortSignal.any([AbortSignal.timeout(this.#webhookTimeoutMs), this.#abandon.signal]),
+        signal: AbortSignal.any([timeout.signal, this.#abandon.signal]),
       });
       await response.body?.cancel();
       return response.ok ? null : `answered HTTP ${response.status}`;
     } catch (error) {
       if ((error as Error).name === "TimeoutError") return `no answer within ${this.#webhookTimeoutMs} ms`;
       return withoutUrl(messageOf(error), url);
+    } finally {
+      clock.clearTimer(timer);
     }
   }
 }
@@ -243,16 +253,16 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** @returns true after ms, false at once when the signal is aborted */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+/** @returns true after ms (by the clock), false at once when the signal is aborted */
+function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve(true);
     }, ms);
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimer(timer);
       resolve(false);
     };
     signal.addEventListener("abort", onAbort, { once: true });

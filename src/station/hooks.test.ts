@@ -6,6 +6,7 @@ import { HotlineError } from "../record/mod.js";
 import { HookRunner, type AlarmNotice } from "./hook-runner.js";
 import { addHook, listHooks, parseHookRequest, removeHook, severityReaches } from "./hooks.js";
 import { initStation } from "./init.js";
+import { ManualClock } from "./manual-clock.js";
 import { addOperator } from "./operators.js";
 import { Station } from "./station.js";
 
@@ -103,13 +104,15 @@ describe("hooks on a station", () => {
     for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
   });
 
-  async function station(): Promise<{ station: Station; root: string }> {
+  /** A station on a manual clock: the hooks' timeouts and retries fire when the test moves it. */
+  async function station(): Promise<{ station: Station; root: string; clock: ManualClock }> {
     const root = mkdtempSync(join(tmpdir(), "hotline-hooks-"));
     roots.push(root);
     await initStation({ dir: join(root, "w"), name: "Washington", listen: "127.0.0.1:17101" });
-    const s = Station.open({ dir: join(root, "w") });
+    const clock = new ManualClock({ start: "2026-11-23T06:00:00.000Z" });
+    const s = Station.open({ dir: join(root, "w"), clock });
     open.push(s);
-    return { station: s, root };
+    return { station: s, root, clock };
   }
 
   /** A fetch that answers each call with the next status (or fails with the next error), and keeps what it was sent. */
@@ -137,7 +140,6 @@ describe("hooks on a station", () => {
         info: (obj, msg) => logs.push({ level: "info", obj, msg }),
         warn: (obj, msg) => logs.push({ level: "warn", obj, msg }),
       },
-      retryDelaysMs: [5, 5],
       ...options,
     });
     runners.push(r);
@@ -201,8 +203,8 @@ describe("hooks on a station", () => {
     expect(again[0]).toMatchObject({ id, ackedBy: "admin" });
   });
 
-  it("HookRunner retries a failing webhook twice, then gives up; logs never hold the URL's path or query", async () => {
-    const { station: s } = await station();
+  it("HookRunner retries a failing webhook twice, 1 s then 3 s later, then gives up; logs never hold the URL's path or query", async () => {
+    const { station: s, clock } = await station();
     addHook(
       s,
       { severity: "info", webhook: "https://hooks.example.org/T0/B0/s3cr3t?token=s3cr3t" },
@@ -216,6 +218,14 @@ describe("hooks on a station", () => {
     ]);
     const { runner: r, logs } = runner(s, { fetch: web.fetch });
     expect(() => s.raiseAlarm({ ...linkDown, detail: "x" })).not.toThrow();
+    await waitFor(() => logs.length === 1);
+    await clock.advance(999);
+    expect(web.calls).toHaveLength(1);
+    await clock.advance(1);
+    await waitFor(() => logs.length === 2);
+    await clock.advance(2_999);
+    expect(web.calls).toHaveLength(2);
+    await clock.advance(1);
     await r.idle();
     expect(web.calls).toHaveLength(3);
     expect(logs.map((l) => `${l.level} ${l.msg}`)).toEqual([
@@ -223,12 +233,42 @@ describe("hooks on a station", () => {
       "warn alarm hook webhook failed",
       "warn alarm hook webhook failed: given up",
     ]);
-    expect(logs[0]?.obj).toMatchObject({ hook: 1, attempt: 1, error: "answered HTTP 500", retryInMs: 5 });
+    expect(logs[0]?.obj).toMatchObject({ hook: 1, attempt: 1, error: "answered HTTP 500", retryInMs: 1_000 });
     expect(JSON.stringify(logs)).not.toMatch(/s3cr3t|token/);
 
     s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" }); // another cause: a repeat would call nothing
     await r.idle();
     expect(logs.at(-1)).toMatchObject({ level: "info", msg: "alarm hook webhook called" });
+  });
+
+  it("HookRunner gives a webhook that does not answer 5 s by the station's clock, then retries it", async () => {
+    const { station: s, clock } = await station();
+    addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/hook" }, { by: "admin" });
+    let calls = 0;
+    const silent: typeof fetch = (_url, init) => {
+      calls++;
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason as Error));
+      });
+    };
+    const { runner: r, logs } = runner(s, { fetch: silent });
+    s.raiseAlarm({ ...linkDown, detail: "x" });
+    await clock.advance(4_999);
+    expect(logs).toEqual([]);
+    await clock.advance(1);
+    await waitFor(() => logs.length === 1);
+    expect(logs[0]).toMatchObject({
+      level: "warn",
+      msg: "alarm hook webhook failed",
+      obj: { attempt: 1, error: "no answer within 5000 ms", retryInMs: 1_000 },
+    });
+    await clock.advance(1_000);
+    expect(calls).toBe(2);
+    // Stopping cuts off the webhook still waiting, after stop()'s own wait (2 s, by the clock too).
+    const stopping = r.stop();
+    await clock.advance(2_000);
+    await stopping;
+    await r.idle();
   });
 
   it("HookRunner runs a command without a shell: the alarm as JSON on stdin, its id, code and severity in the environment", async () => {
@@ -250,8 +290,8 @@ describe("hooks on a station", () => {
     expect(logs).toMatchObject([{ level: "info", msg: "alarm hook command ran" }]);
   });
 
-  it("HookRunner logs a command that fails, cannot start, or runs too long (killed), and never throws", async () => {
-    const { station: s } = await station();
+  it("HookRunner logs a command that fails, cannot start, or runs too long (killed at 10 s), and never throws", async () => {
+    const { station: s, clock } = await station();
     addHook(s, { severity: "info", command: [process.execPath, "-e", "process.exit(3)"] }, { by: "admin" });
     addHook(s, { severity: "info", command: ["/nonexistent/hook"] }, { by: "admin" });
     addHook(
@@ -259,33 +299,39 @@ describe("hooks on a station", () => {
       { severity: "info", command: [process.execPath, "-e", "setTimeout(() => {}, 60000)"] },
       { by: "admin" },
     );
-    const { runner: r, logs } = runner(s, { commandTimeoutMs: 300 });
-    const started = Date.now();
+    const { runner: r, logs } = runner(s);
     expect(() => s.raiseAlarm({ ...linkDown, severity: "info", detail: "x" })).not.toThrow();
+    // The two that end by themselves do; the third runs until its time is up, to the millisecond.
+    await waitFor(() => logs.length === 2);
+    await clock.advance(9_999);
+    expect(logs).toHaveLength(2);
+    await clock.advance(1);
     await r.idle();
-    expect(Date.now() - started).toBeLessThan(5_000);
     const errors = Object.fromEntries(logs.map((l) => [(l.obj as { hook: number }).hook, l]));
     expect(errors[1]).toMatchObject({ level: "warn", obj: { error: "exited with code 3" } });
     expect(errors[2]).toMatchObject({
       level: "warn",
       obj: { error: expect.stringMatching(/ENOENT/) as string },
     });
-    expect(errors[3]).toMatchObject({ level: "warn", obj: { error: "killed after 300 ms" } });
+    expect(errors[3]).toMatchObject({ level: "warn", obj: { error: "killed after 10000 ms" } });
   });
 
-  it("HookRunner.stop() waits a bounded time for hooks still running, then ends them", async () => {
-    const { station: s } = await station();
+  it("HookRunner.stop() waits a bounded time (2 s) for hooks still running, then ends them", async () => {
+    const { station: s, clock } = await station();
     addHook(
       s,
       { severity: "info", command: [process.execPath, "-e", "setTimeout(() => {}, 60000)"] },
       { by: "admin" },
     );
-    const { runner: r, logs } = runner(s, { stopWaitMs: 200 });
+    const { runner: r, logs } = runner(s);
     s.raiseAlarm({ ...linkDown, detail: "x" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
-    await r.stop();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await clock.advance(0); // the command starts
+    let stopped = false;
+    const stopping = r.stop().then(() => (stopped = true));
+    await clock.advance(1_999);
+    expect(stopped).toBe(false);
+    await clock.advance(1);
+    await stopping;
     await r.idle();
     expect(logs.map((l) => l.msg)).toContain("alarm hooks still running at stop: ended");
     // stopped: later alarms run nothing
@@ -295,3 +341,12 @@ describe("hooks on a station", () => {
     expect(logs).toHaveLength(before);
   });
 });
+
+/** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -8,13 +8,15 @@ import { PeerClient } from "../peer/client.js";
 import { freeLoopbackPort } from "./config.js";
 import { initStation } from "./init.js";
 import { LinkMonitor } from "./link-monitor.js";
+import { ManualClock } from "./manual-clock.js";
 import { acceptInvite, createInvite } from "./pairing.js";
 import { Station } from "./station.js";
-import type { PeerTransport } from "./transport.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
 
 /**
  * Link tests against a peer that answers 200 and then trickles its answer a byte at a time: the
- * test's timeout is the whole exchange's, so such a peer shows as failing, not up.
+ * test's timeout is the whole exchange's, so such a peer shows as failing, not up. The cadence and
+ * the deadlines are the station's clock's: on a manual clock they are tested to the millisecond.
  */
 describe("link tests time out on the whole exchange", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -23,14 +25,14 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   /** Washington and Moscow paired on a line; Moscow's address is a free loopback port. */
-  async function pair() {
+  async function pair(clock?: ManualClock) {
     const root = mkdtempSync(join(tmpdir(), "hotline-links-"));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     const port = await freeLoopbackPort();
     await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:0" });
     await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: `127.0.0.1:${port}` });
-    const washington = Station.open({ dir: join(root, "washington") });
-    const moscow = Station.open({ dir: join(root, "moscow") });
+    const washington = Station.open({ dir: join(root, "washington"), clock });
+    const moscow = Station.open({ dir: join(root, "moscow"), clock });
     cleanups.push(() => {
       washington.close();
       moscow.close();
@@ -52,7 +54,7 @@ describe("link tests time out on the whole exchange", () => {
       cert: readFileSync(s.paths.tlsCert, "utf8"),
       key: readFileSync(s.paths.tlsKey, "utf8"),
     });
-    return { washington, moscow, line, port, tls };
+    return { washington, moscow, line, port, tls, direct };
   }
 
   it("a peer that answers 200 and trickles a byte every 200 ms is not up: the test fails within its timeout", async () => {
@@ -91,8 +93,9 @@ describe("link tests time out on the whole exchange", () => {
     expect(state?.lastError).toMatch(/^PEER_UNREACHABLE/);
   });
 
-  it("a transport that never settles does not hold a test: it fails at the test's own deadline", async () => {
-    const { washington, moscow, line } = await pair();
+  it("a transport that never settles does not hold a test: it fails at the test's own deadline, to the millisecond", async () => {
+    const clock = new ManualClock();
+    const { washington, moscow, line } = await pair(clock);
     const hanging: PeerTransport = {
       pair: () => new Promise(() => undefined),
       push: () => new Promise(() => undefined),
@@ -100,13 +103,58 @@ describe("link tests time out on the whole exchange", () => {
       entries: () => new Promise(() => undefined),
     };
     const monitor = new LinkMonitor(washington, { transport: hanging, timeoutMs: 1_000 });
-    const started = Date.now();
-    const outcome = await monitor.test(line, moscow.id, 10_000);
+    let outcome: unknown = null;
+    void monitor.test(line, moscow.id, 10_000).then((o) => (outcome = o));
+    await clock.advance(999);
+    expect(outcome).toBeNull();
+    await clock.advance(1);
     expect(outcome).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^PEER_UNREACHABLE/) as unknown,
     });
-    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("a peer that dies is down after two failed tests: within two test intervals plus the timeout, exactly", async () => {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const { washington, moscow, line, direct } = await pair(clock);
+    // Moscow answers until it dies; then it never answers at all.
+    let dead = false;
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      heads: (target: PeerTarget, statement) =>
+        dead ? new Promise(() => undefined) : direct.heads(target, statement),
+    };
+    const intervalMs = washington.settings(line).testInterval * 1000; // 5 s by default
+    const timeoutMs = 2_000;
+    // A slow answer never counts here (a loaded machine is slow, not a slow link): only failures do.
+    const monitor = new LinkMonitor(washington, { transport, timeoutMs, rules: { degradedRttMs: 60_000 } });
+    monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const lastOk = clock.now();
+
+    // It dies just after a good test: the next test, one interval on, fails at its timeout
+    // (degraded); the one after, an interval later, fails too: down.
+    dead = true;
+    await clock.advance(intervalMs + timeoutMs - 1);
+    expect(monitor.state(line, moscow.id)?.health).toBe("up");
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "degraded");
+    await clock.advance(intervalMs - 1);
+    expect(monitor.state(line, moscow.id)).toMatchObject({ health: "degraded", failures: 1 });
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
+    expect(clock.now() - lastOk).toBe(2 * intervalMs + timeoutMs);
+    expect(washington.store.healthHistory({ line, peer: moscow.id }).map((c) => [c.to, c.at])).toEqual([
+      ["up", new Date(lastOk).toISOString()],
+      ["degraded", new Date(lastOk + intervalMs + timeoutMs).toISOString()],
+      ["down", new Date(lastOk + 2 * intervalMs + timeoutMs).toISOString()],
+    ]);
+    expect(
+      washington.store.alarms().filter((a) => a.code === "LINK_DOWN" && a.clearedAt === null),
+    ).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { HotlineError, type HeadStatement } from "../record/mod.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
-import { isoNow } from "./clock.js";
+import { isoNow, type Clock, type Timer } from "./clock.js";
 import type { OutboxLogger } from "./outbox.js";
 import type { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
@@ -19,8 +19,6 @@ export interface LinkMonitorOptions {
   /** the peer answered: what waits for it may go now */
   onReached?: ((peer: string) => void) | undefined;
 }
-
-const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
 /** Alarm codes a link raises; each change of health clears the ones before it. */
 const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
@@ -49,7 +47,7 @@ export class LinkMonitor {
   constructor(station: Station, options: LinkMonitorOptions) {
     this.#station = station;
     this.#transport = options.transport;
-    this.#logger = options.logger ?? silent;
+    this.#logger = options.logger ?? station.logger.child({ part: "links" });
     this.#rules = { ...DEFAULT_LINK_RULES, ...options.rules };
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#onBehind = options.onBehind ?? (() => undefined);
@@ -137,6 +135,7 @@ export class LinkMonitor {
       const answer = await withDeadline(
         this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs }),
         timeoutMs,
+        this.#station.clock,
       );
       const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
       const theirs = this.#station.acceptStatement(answer, peer);
@@ -215,12 +214,13 @@ export class LinkMonitor {
  *
  * @param exchange the request under way
  * @param timeoutMs the deadline
+ * @param clock the station's clock, whose timer it is
  * @returns its answer, or throws PEER_UNREACHABLE at the deadline
  */
-function withDeadline<T>(exchange: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+function withDeadline<T>(exchange: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
+  let timer: Timer | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+    timer = clock.setTimeout(
       () =>
         reject(
           new HotlineError(
@@ -231,7 +231,7 @@ function withDeadline<T>(exchange: Promise<T>, timeoutMs: number): Promise<T> {
       timeoutMs,
     );
   });
-  return Promise.race([exchange, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([exchange, deadline]).finally(() => clock.clearTimer(timer));
 }
 
 type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
@@ -243,7 +243,7 @@ class Link {
   readonly #peer: string;
   state: LinkState = untestedLink();
   #stopped = false;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
   #wake: (() => void) | null = null;
   #running: Promise<void> | null = null;
 
@@ -259,7 +259,7 @@ class Link {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#monitor.station.clock.clearTimer(this.#timer);
     this.#wake?.();
     await this.#running;
   }
@@ -291,7 +291,7 @@ class Link {
     if (this.#stopped) return Promise.resolve();
     return new Promise((resolve) => {
       this.#wake = resolve;
-      this.#timer = setTimeout(resolve, ms);
+      this.#timer = this.#monitor.station.clock.setTimeout(resolve, ms);
     });
   }
 }

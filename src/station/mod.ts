@@ -56,6 +56,8 @@ export {
 export type { StationConfig, StationPaths } from "./config.js";
 export { systemClock, isoNow } from "./clock.js";
 export type { Clock } from "./clock.js";
+export { ManualClock } from "./manual-clock.js";
+export type { StationLogger } from "./logger.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";
 export { causalOrder } from "./order.js";

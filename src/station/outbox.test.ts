@@ -9,8 +9,9 @@ import type { Station } from "./station.js";
 import type { PeerTarget } from "./transport.js";
 
 /**
- * The outbox on a clock held still: what is due is decided by the station's clock, so a backoff
- * is seen by counting what was tried, then moving the clock — no waiting for delays.
+ * The outbox on a manual clock: what is due, the timers and the jitter are the station's clock's,
+ * so a backoff is seen by counting what was tried, then moving the clock on — each retry fires at
+ * its exact time, with no waiting for delays.
  */
 describe("the outbox delivers per (peer, line) and backs off on refusals", () => {
   const pairs: InProcessPair[] = [];
@@ -64,8 +65,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     log: OutboxLogger,
     options: { batchBytes?: number } = {},
   ): Outbox {
-    // random 0.5: no jitter, so each delay is exact
-    const outbox = new Outbox(station, { transport, logger: log, random: () => 0.5, ...options });
+    const outbox = new Outbox(station, { transport, logger: log, ...options });
     outboxes.push(outbox);
     outbox.start();
     return outbox;
@@ -105,7 +105,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const refused = () => transport.pushes.filter((l) => l === line).length;
     expect(refused()).toBe(1);
     outbox.wake(moscow.id, true);
-    await pause(100);
+    await clock.advance(199);
     expect(refused()).toBe(1);
 
     // New messages on the other line still go at once; on the refused line they wait.
@@ -113,17 +113,17 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     await waitFor(() => outbox.pending(second, moscow.id) === 0);
     expect(refused()).toBe(1);
 
-    // Once the backoff is over the refused line is tried again; accepted now, delivery resumes.
+    // Once the backoff is over (200 ms, a quick retry) the refused line is tried again by itself;
+    // accepted now, delivery resumes.
     transport.refuse = () => null;
-    clock.t += 200;
-    outbox.wake(moscow.id);
+    await clock.advance(1);
     await waitFor(() => outbox.pending(line, moscow.id) === 0);
     expect(outbox.state(moscow.id)?.lines.every((l) => l.failures === 0)).toBe(true);
     expect(log.warnings.filter((w) => w.includes("refused"))).toHaveLength(1);
   });
 
-  it("a peer answering CHAIN_GAP again and again is resent to a few times in a row, then backed off exponentially", async () => {
-    const { washington, moscow, line } = await twoLines();
+  it("a peer answering CHAIN_GAP again and again is resent to a few times in a row, then backed off: each retry at its time, not a millisecond before", async () => {
+    const { washington, moscow, line, clock } = await twoLines();
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
     // Moscow says each time that it holds nothing more of Washington's chain than before.
@@ -140,27 +140,57 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const pushes = () => transport.pushes.filter((l) => l === line).length;
 
     // Three resends in a row right away (quick retries: 3), and the fourth is the first failure.
-    await waitFor(() => pushes() >= 4);
-    await pause(200);
+    await waitFor(() => (delivery(outbox, moscow.id, line)?.failures ?? 0) === 1);
+    await clock.advance(199);
     expect(pushes()).toBe(4);
 
-    // Each next try is due only when the clock says so: 200 ms three times, then 1 s, 2 s, 4 s…
-    const delays = [200, 200, 200, 1_000, 2_000, 4_000, 8_000];
-    for (const delay of delays) {
+    // Then 200 ms three times, then 1 s, 2 s, 4 s, 8 s (jittered): each try at its retry time.
+    for (let failures = 1; failures <= 7; failures++) {
+      const retryAt = Date.parse(delivery(outbox, moscow.id, line)?.retryAt ?? "");
       const before = pushes();
-      pairs[0]!.clock.t += delay - 1;
-      outbox.wake(moscow.id);
-      await pause(50);
+      await clock.advance(retryAt - 1 - clock.now());
       expect(pushes()).toBe(before);
-      pairs[0]!.clock.t += 1;
-      outbox.wake(moscow.id);
-      await waitFor(() => pushes() === before + 1);
+      await clock.advance(1);
+      await waitFor(() => delivery(outbox, moscow.id, line)?.failures === failures + 1);
+      expect(pushes()).toBe(before + 1);
     }
-    const delivery = outbox.state(moscow.id)?.lines.find((l) => l.line === line);
-    expect(delivery).toMatchObject({ refused: true, failures: 1 + delays.length });
-    expect(delivery?.lastError).toContain("CHAIN_GAP");
+    expect(delivery(outbox, moscow.id, line)).toMatchObject({ refused: true, failures: 8 });
+    expect(delivery(outbox, moscow.id, line)?.lastError).toContain("CHAIN_GAP");
     // Logged once, not once per try.
     expect(log.warnings.filter((w) => w.includes("refused"))).toHaveLength(1);
+  });
+
+  it("backoff: 200 ms quick retries, then doubling from 1 s to a cap of 30 s, each delay jittered within ±50 %", async () => {
+    const { washington, moscow, line, clock } = await twoLines();
+    const transport = new ScriptedTransport();
+    transport.add(washington, moscow);
+    transport.refuse = () =>
+      new PeerRejection(
+        "FUTURE_TIME",
+        "Cannot accept an entry from the future",
+        422,
+        moscow.headStatement(line),
+      );
+    washington.send({ line, text: "Refused, again and again.", operator: "admin" });
+    const outbox = start(washington, transport, logger());
+
+    const ratios: number[] = [];
+    for (let failures = 1; failures <= 14; failures++) {
+      await waitFor(() => delivery(outbox, moscow.id, line)?.failures === failures);
+      const delay = Date.parse(delivery(outbox, moscow.id, line)?.retryAt ?? "") - clock.now();
+      if (failures <= 3) expect(delay).toBe(200);
+      else {
+        const nominal = Math.min(30_000, 1_000 * 2 ** (failures - 4));
+        expect(delay).toBeGreaterThanOrEqual(0.5 * nominal);
+        expect(delay).toBeLessThanOrEqual(1.5 * nominal);
+        ratios.push(delay / nominal);
+      }
+      await clock.advance(delay);
+    }
+    // Capped: the last delays are about 30 s, never the 2^10 s doubling would give.
+    expect(ratios).toHaveLength(11);
+    // Jittered: not every delay is its nominal value, nor all the same share of it.
+    expect(new Set(ratios.map((r) => r.toFixed(3))).size).toBeGreaterThan(5);
   });
 
   it("a peer not reached is backed off, and tried again at once when it is heard from (a transport failure, not a refusal)", async () => {
@@ -201,7 +231,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
   });
 
   it("a peer that takes a push without its heads moving is backed off like a gap", async () => {
-    const { washington, moscow, line } = await twoLines();
+    const { washington, moscow, line, clock } = await twoLines();
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
     const outbox = start(washington, transport, logger());
@@ -213,8 +243,11 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     };
     washington.send({ line, text: "Taken, says Moscow, but not receipted.", operator: "admin" });
     await waitFor(() => transport.pushes.length >= 4);
-    await pause(200);
+    // The fourth push that moved nothing is a failure: the next try waits its 200 ms, to the millisecond.
+    await clock.advance(199);
     expect(transport.pushes).toHaveLength(4);
+    await clock.advance(1);
+    await waitFor(() => transport.pushes.length === 5);
     expect(outbox.state(moscow.id)?.lines.find((l) => l.line === line)?.lastError).toContain("CHAIN_GAP");
   });
 });
@@ -227,6 +260,11 @@ function copyLine(from: Station, to: Station, line: string): void {
     .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
   const result = to.receive(missing);
   if (result.refused !== null) throw result.refused;
+}
+
+/** @returns how delivery on one line to a peer stands */
+function delivery(outbox: Outbox, peer: string, line: string) {
+  return outbox.state(peer)?.lines.find((l) => l.line === line);
 }
 
 function pause(ms: number): Promise<void> {

@@ -24,13 +24,11 @@ export interface OutboxOptions {
   /** quick retries before backing off (default 3, 200 ms apart); also resends after a gap in a row */
   quickRetries?: number | undefined;
   quickDelayMs?: number | undefined;
-  /** backoff: first delay and cap (default 1 s, 30 s), jittered ±50 % */
+  /** backoff: first delay and cap (default 1 s, 30 s), jittered ±50 % by the station's clock's randomness */
   baseDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
   /** how often heads are compared with each peer on each line to catch up (default 10 s) */
   syncIntervalMs?: number | undefined;
-  /** the jitter's source, in [0, 1) (default Math.random) */
-  random?: (() => number) | undefined;
 }
 
 /** What the outbox knows of one peer, for `status`. */
@@ -47,8 +45,6 @@ export interface CourierState {
   lines: LineDelivery[];
 }
 
-const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
-
 /**
  * The outbox: for every peer and every line it shares with this station, whatever of this
  * station's chain on the line the peer has not receipted is pushed, in order, retried with quick
@@ -56,7 +52,7 @@ const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
  * from again. Each (peer, line) is delivered on its own, so a refusal on one line never holds back
  * another. Nothing is queued apart from the record itself: what is pending is derived from the
  * record and the peer's newest signed heads, so it survives restarts by construction. Heads are
- * compared on a timer to catch up. Time (what is due when) is the station's clock.
+ * compared on a timer to catch up. Time (what is due when), timers and jitter are the station's clock.
  */
 export class Outbox {
   readonly #station: Station;
@@ -70,7 +66,7 @@ export class Outbox {
     this.#station = station;
     this.#options = {
       transport: options.transport,
-      logger: options.logger ?? silent,
+      logger: options.logger ?? station.logger.child({ part: "outbox" }),
       batch: options.batch ?? 500,
       batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
       quickRetries: options.quickRetries ?? 3,
@@ -78,7 +74,6 @@ export class Outbox {
       baseDelayMs: options.baseDelayMs ?? 1_000,
       maxDelayMs: options.maxDelayMs ?? 30_000,
       syncIntervalMs: options.syncIntervalMs ?? 10_000,
-      random: options.random ?? Math.random,
     };
   }
 

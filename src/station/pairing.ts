@@ -16,6 +16,7 @@ import {
   URL_SCHEMA,
   canonicalJson,
   describeZodError,
+  readStoredEntry,
 } from "../record/mod.js";
 import { isoNow } from "./clock.js";
 import { pinConflict } from "./apply.js";
@@ -208,7 +209,7 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
   });
   const genesis = station.store.entryByHash(invite.line);
   if (genesis === null) throw new HotlineError("INTERNAL", "Cannot pair: the line has no genesis entry");
-  return { line: invite.line, genesis: JSON.parse(genesis.bytes.toString("utf8")), awaiting: consenters };
+  return { line: invite.line, genesis: readStoredEntry(genesis, "line.genesis"), awaiting: consenters };
 }
 
 /** What accepting an invite gives the joiner's operator. */

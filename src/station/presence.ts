@@ -1,11 +1,9 @@
 import { Cron } from "croner";
-import { MIN_PRESENCE_GAP_MINUTES } from "../record/mod.js";
-import { isoNow } from "./clock.js";
+import { MIN_PRESENCE_GAP_MINUTES, readStoredEntry } from "../record/mod.js";
+import { isoNow, type Timer } from "./clock.js";
 import type { OutboxLogger } from "./outbox.js";
 import { suspensionOf } from "./settings.js";
 import type { Station } from "./station.js";
-
-const silent: OutboxLogger = { info: () => undefined, warn: () => undefined };
 
 /**
  * Most schedule slots looked at in one check: slots are at least MIN_PRESENCE_GAP_MINUTES apart (a
@@ -33,7 +31,7 @@ export class PresenceTests {
   /** per line, its schedule parsed (only the current one: a line's old schedules are let go) */
   readonly #crons = new Map<string, { pattern: string; cron: Cron }>();
   #startedAt = 0;
-  #timer: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
 
   /**
    * @param station the station
@@ -42,17 +40,17 @@ export class PresenceTests {
   constructor(station: Station, options: { everyMs?: number; logger?: OutboxLogger | undefined } = {}) {
     this.#station = station;
     this.#everyMs = options.everyMs ?? 1_000;
-    this.#logger = options.logger ?? silent;
+    this.#logger = options.logger ?? station.logger.child({ part: "presence" });
   }
 
   start(): void {
     this.#startedAt = this.#station.clock.now();
-    this.#timer = setInterval(() => this.check(), this.#everyMs);
+    this.#timer = this.#station.clock.setInterval(() => this.check(), this.#everyMs);
     this.#timer.unref();
   }
 
   stop(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#station.clock.clearTimer(this.#timer);
     this.#timer = null;
   }
 
@@ -109,10 +107,6 @@ export class PresenceTests {
   #sent(line: string, slot: string): boolean {
     return this.#station.store
       .entriesOfKind(line, "test")
-      .some(
-        (e) =>
-          e.author === this.#station.id &&
-          (JSON.parse(e.bytes.toString("utf8")) as { body: { slot: string } }).body.slot === slot,
-      );
+      .some((e) => e.author === this.#station.id && readStoredEntry(e, "test").body.slot === slot);
   }
 }

@@ -210,7 +210,7 @@ export function markReadout(
     operator: string;
   },
 ): { hash: string; seq: number; readout: string; quote: string } {
-  const readout = referencedEntry<BodyOf<"readout">>(station, options.readout, {
+  const readout = referencedEntry(station, options.readout, {
     kinds: ["readout"],
     what: "a readout",
     action: `mark readout ${options.readout}`,

@@ -1,4 +1,4 @@
-import type { BodyOf } from "../record/mod.js";
+import { readStoredEntry } from "../record/mod.js";
 import type { Store, StoredEntry } from "../store/mod.js";
 import { witnessOrder, type Witnessed } from "./order.js";
 import type { LineSettings, Suspension } from "./views.js";
@@ -30,10 +30,7 @@ export const DEFAULT_SETTINGS: LineSettings = {
 export function settingsOf(store: Store, line: string): LineSettings {
   const changes = witnessOrder(
     store.entriesOfKind(line, "line.settings").map((stored) => {
-      const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-        body: SettingsBody;
-        seen: Record<string, string>;
-      };
+      const entry = readStoredEntry(stored, "line.settings");
       return { ...witnessed(store, stored, entry.seen), body: entry.body };
     }),
   );
@@ -54,8 +51,6 @@ export function settingsOf(store: Store, line: string): LineSettings {
   return settings;
 }
 
-type SettingsBody = BodyOf<"line.settings">;
-
 /** An entry with what its author had seen, as seqs: for {@link witnessOrder}. */
 function witnessed(store: Store, stored: StoredEntry, seen: Record<string, string>): Witnessed {
   const seenSeq: Record<string, number> = {};
@@ -70,17 +65,16 @@ function witnessed(store: Store, stored: StoredEntry, seen: Record<string, strin
  *   `line.suspend` and `line.resume` decides, in the order of {@link witnessOrder})
  */
 export function suspensionOf(store: Store, line: string): Suspension | null {
-  const changes = witnessOrder(
-    [...store.entriesOfKind(line, "line.suspend"), ...store.entriesOfKind(line, "line.resume")].map(
-      (stored) => {
-        const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-          body: { reason: string; operator: string };
-          seen: Record<string, string>;
-        };
-        return { ...witnessed(store, stored, entry.seen), kind: stored.kind, body: entry.body };
-      },
-    ),
-  );
+  const changes = witnessOrder([
+    ...store.entriesOfKind(line, "line.suspend").map((stored) => {
+      const entry = readStoredEntry(stored, "line.suspend");
+      return { ...witnessed(store, stored, entry.seen), kind: entry.kind, body: entry.body };
+    }),
+    ...store.entriesOfKind(line, "line.resume").map((stored) => {
+      const entry = readStoredEntry(stored, "line.resume");
+      return { ...witnessed(store, stored, entry.seen), kind: entry.kind, body: entry.body };
+    }),
+  ]);
   const last = changes.at(-1);
   if (last === undefined || last.kind === "line.resume") return null;
   const body = last.body;

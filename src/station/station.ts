@@ -15,6 +15,7 @@ import {
   type HeadStatement,
   canonicalJson,
   parseStatement,
+  readStoredEntry,
   safetyCode,
   signStatement,
 } from "../record/mod.js";
@@ -28,7 +29,8 @@ import {
   type Store,
   type StoredEntry,
 } from "../store/mod.js";
-import { isoNow, systemClock, type Clock } from "./clock.js";
+import { completeClock, isoNow, systemClock, type Clock } from "./clock.js";
+import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { causalOrder } from "./order.js";
 import { certFingerprint } from "./tls.js";
@@ -68,7 +70,13 @@ export interface StationEvents {
 
 export interface OpenOptions {
   dir?: string | undefined;
-  clock?: Clock | undefined;
+  /**
+   * the time, timers and randomness (default the system's); a clock with only `now` keeps the
+   * system's timers and randomness
+   */
+  clock?: (Pick<Clock, "now"> & Partial<Clock>) | undefined;
+  /** where the station's parts log (default silent); pino fits */
+  logger?: StationLogger | undefined;
 }
 
 export interface SendOptions {
@@ -90,7 +98,8 @@ export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
 
 /**
  * One party's station: its identity, settings and store, and the domain operations on its lines.
- * Knows nothing of HTTP; takes its clock as an option so tests need not wait.
+ * Knows nothing of HTTP; takes its clock (time, timers, randomness) and logger as options, so tests
+ * move time on instead of waiting.
  */
 export class Station {
   readonly paths: StationPaths;
@@ -98,6 +107,7 @@ export class Station {
   readonly identity: Identity;
   readonly store: Store;
   readonly clock: Clock;
+  readonly logger: StationLogger;
   readonly certFingerprint: string;
   readonly events = new EventEmitter<StationEvents>();
   readonly #signatures = new SignaturePool();
@@ -119,12 +129,14 @@ export class Station {
     identity: Identity,
     store: Store,
     clock: Clock,
+    logger: StationLogger,
   ) {
     this.paths = paths;
     this.config = config;
     this.identity = identity;
     this.store = store;
     this.clock = clock;
+    this.logger = logger;
     this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
     this.events.on("entries", (entries) => {
       for (const e of entries) {
@@ -235,7 +247,7 @@ export class Station {
   /**
    * Opens the station in a data directory.
    *
-   * @param options directory (see `stationPaths`) and clock
+   * @param options directory (see `stationPaths`), clock and logger
    * @returns the open station; close it when done
    */
   static open(options: OpenOptions = {}): Station {
@@ -243,7 +255,8 @@ export class Station {
     const config = readConfig(paths);
     const identity = identityFromPem(readFileSync(paths.identityKey, "utf8"));
     const store = openSqliteStore(paths.database);
-    return new Station(paths, config, identity, store, options.clock ?? systemClock);
+    const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
+    return new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
   }
 
   get id(): string {
@@ -814,11 +827,7 @@ function toLogEntry(
   prev: string | null;
   seen: Record<string, string>;
 } {
-  const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-    prev: string | null;
-    seen: Record<string, string>;
-    body: Record<string, unknown>;
-  };
+  const entry = readStoredEntry(stored);
   return {
     hash: stored.hash,
     line: stored.line,

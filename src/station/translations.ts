@@ -89,7 +89,7 @@ export function translateEntry(
   station: Station,
   options: TranslationRequest,
 ): { hash: string; seq: number; of: string } {
-  const original = referencedEntry<{ lang: string }>(station, options.entry, {
+  const original = referencedEntry(station, options.entry, {
     kinds: TRANSLATABLE_KINDS,
     what: "a message or a readout",
     action: `translate entry ${options.entry}`,
@@ -128,7 +128,7 @@ export async function machineTranslate(
   translator: MachineTranslator,
   options: { entry: string; lang: string; operator: string },
 ): Promise<{ hash: string; seq: number; of: string }> {
-  const original = referencedEntry<{ text: string; lang: string }>(station, options.entry, {
+  const original = referencedEntry(station, options.entry, {
     kinds: TRANSLATABLE_KINDS,
     what: "a message or a readout",
     action: `translate entry ${options.entry}`,

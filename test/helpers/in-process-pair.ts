@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { acceptInvite, createInvite, initStation, Station, type Clock } from "../../src/station/mod.js";
+import { acceptInvite, createInvite, initStation, ManualClock, Station } from "../../src/station/mod.js";
 import { DirectTransport } from "./direct-transport.js";
 
 /** Washington and Moscow in this process, on one line, with a clock the test moves. */
@@ -9,7 +9,8 @@ export interface InProcessPair {
   washington: Station;
   moscow: Station;
   line: string;
-  clock: Clock & { t: number };
+  /** the clock of both: time stands still until the test moves it (`at`, `t`, or `advance` to fire timers) */
+  clock: ManualClock;
   /** moves the clock to a time */
   at: (iso: string) => void;
   /** copies to each station what the other holds and it does not */
@@ -29,7 +30,7 @@ export interface InProcessPair {
  */
 export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise<InProcessPair> {
   const root = mkdtempSync(join(tmpdir(), "hotline-pair-"));
-  const clock = { t: Date.parse(start), now: () => clock.t };
+  const clock = new ManualClock({ start });
   await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:17301" });
   await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: "127.0.0.1:17302", lang: "ru" });
   const washington = Station.open({ dir: join(root, "washington"), clock });
