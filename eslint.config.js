@@ -31,15 +31,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(\\.\\./){2,}src/(?!(station|api)/views\\.js$)",
+              regex: "^(\\.\\./){2,}src/(?!((station|api)/views|api/contract/mod|api/call)\\.js$)",
               message:
-                "The console takes only the server's view types: src/station/views.ts, src/api/views.ts.",
+                "The console takes only the server's view types (src/station/views.ts, src/api/views.ts), the API contract's types (src/api/contract/mod.ts) and the typed call (src/api/call.ts).",
             },
             {
-              regex: "^(\\.\\./){2,}src/(station|api)/views\\.js$",
+              regex: "^(\\.\\./){2,}src/((station|api)/views|api/contract/mod)\\.js$",
               allowTypeImports: true,
               message:
-                "Import the server's view types with 'import type': the console bundles no server code.",
+                "Import the server's view types and the API contract with 'import type': the console bundles no server code (the contract holds zod).",
             },
           ],
         },
@@ -57,6 +57,20 @@ export default tseslint.config(
           selector:
             "ImportDeclaration[importKind='value'], ExportNamedDeclaration[exportKind='value'], ExportAllDeclaration[exportKind='value'], ExportDefaultDeclaration",
           message: "A views module holds types only: use 'import type' and 'export type'.",
+        },
+      ],
+    },
+  },
+  {
+    // The typed call is bundled into the console as it is: it imports types only, or it would
+    // bring server code (zod, the contract's schemas) with it.
+    files: ["src/api/call.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportDeclaration[importKind='value'], ExportAllDeclaration[exportKind='value']",
+          message: "src/api/call.ts is bundled into the console: import types only ('import type').",
         },
       ],
     },

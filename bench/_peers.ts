@@ -69,8 +69,8 @@ export async function peerBench(
     const { invite } = createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
     const mApi = runningStation(stationPaths(mDir));
     if (mApi === null) throw new Error("Moscow is not running");
-    const accepted = await mApi.post<{ peer: { id: string } }>("/api/accept", { invite });
-    const moscowId = (await mApi.get<{ id: string }>("/api/whoami")).id;
+    const accepted = await mApi.call("POST /api/accept", { body: { invite } });
+    const moscowId = (await mApi.call("GET /api/whoami")).id;
     if (accepted.peer.id !== w.id) throw new Error("paired with the wrong station");
     await receiptFor(washington, line, moscowId, w.store.head(line, w.id)?.seq ?? 0);
 
@@ -81,7 +81,10 @@ export async function peerBench(
     const latencies: number[] = [];
     for (let i = 0; i < sizes.latency + 50; i++) {
       const start = process.hrtime.bigint();
-      const sent = await wApi.post<{ seq: number }>(`/api/lines/${line}/messages`, { text: `latency ${i}` });
+      const sent = await wApi.call("POST /api/lines/:line/messages", {
+        params: { line: line },
+        body: { text: `latency ${i}` },
+      });
       await receiptFor(washington, line, moscowId, sent.seq);
       if (i >= 50) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
@@ -271,7 +274,7 @@ async function startChild(dir: string): Promise<ChildProcess> {
     const api = runningStation(stationPaths(dir));
     try {
       if (api !== null) {
-        await api.get("/api/whoami");
+        await api.call("GET /api/whoami");
         return child;
       }
     } catch {

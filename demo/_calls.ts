@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ReadoutsView } from "../src/station/mod.js";
+import type {} from "../src/station/mod.js";
 import { arrived, settled, sidesOf, type DemoLine } from "./_lines.js";
 import type { DemoStation } from "./_stations.js";
 import type { CallEvent, StationKey } from "./_timeline.js";
@@ -29,26 +29,33 @@ export async function replayCall(
 ): Promise<string> {
   const asker = stations[call.askedBy];
   const [, answerer] = sidesOf(line, asker);
-  const requested = await asker.office.post<{ hash: string }>(`/api/lines/${line.id}/calls`, {
-    level: call.level,
-    topic: call.topic,
-    proposedTime: call.start,
-    participants: call.participants,
+  const requested = await asker.office.call("POST /api/lines/:line/calls", {
+    params: { line: line.id },
+    body: {
+      level: call.level,
+      topic: call.topic,
+      proposedTime: call.start,
+      participants: call.participants,
+    },
   });
   const id = requested.hash;
   await arrived(line, id);
-  const accepted = await answerer.office.post<{ hash: string }>(`/api/calls/${id}/accept`, {});
+  const accepted = await answerer.office.call("POST /api/calls/:call/accept", {
+    params: { call: id },
+    body: {},
+  });
   event(
     call.date,
     `${asker.name} asks ${answerer.name} for a ${call.level}-level call ("${call.topic}"); ${answerer.name} accepts (call ${id.slice(0, 12)})`,
   );
   await arrived(line, accepted.hash);
-  const held = await asker.office.post<{
-    call: { durationSeconds: number; initiatedBy: { stationName: string } };
-  }>(`/api/calls/${id}/held`, { start: call.start, end: call.end, initiatedBy: asker.name });
+  const held = await asker.office.call("POST /api/calls/:call/held", {
+    params: { call: id },
+    body: { start: call.start, end: call.end, initiatedBy: asker.name },
+  });
   event(
     call.date,
-    `call held, ${duration(held.call.durationSeconds)} (${call.start.slice(11, 16)}–${call.end.slice(11, 16)} UTC), initiated by ${held.call.initiatedBy.stationName}`,
+    `call held, ${duration(held.call.durationSeconds ?? 0)} (${call.start.slice(11, 16)}–${call.end.slice(11, 16)} UTC), initiated by ${held.call.initiatedBy?.stationName ?? asker.name}`,
   );
 
   const published: string[] = [];
@@ -58,12 +65,17 @@ export async function replayCall(
       published.push(`none from ${station.name} (it gave no details)`);
       continue;
     }
-    const made = await station.office.post<{ hash: string; points: number }>(`/api/calls/${id}/readouts`, {
-      text: readout.text,
-      lang: readout.lang,
+    const made = await station.office.call("POST /api/calls/:call/readouts", {
+      params: { call: id },
+      body: {
+        text: readout.text,
+        lang: readout.lang,
+      },
     });
     if (readout.english !== undefined) {
-      await station.office.post("/api/translations", { entry: made.hash, lang: "en", text: readout.english });
+      await station.office.call("POST /api/translations", {
+        body: { entry: made.hash, lang: "en", text: readout.english },
+      });
     }
     published.push(
       `${station.name}'s (${readout.lang}, ${made.points} points${readout.english === undefined ? "" : ", with its own English translation"})`,
@@ -72,7 +84,7 @@ export async function replayCall(
   await settled(line);
   event(call.date, `readouts: ${published.join("; ")}`);
 
-  let view = await asker.admin.get<ReadoutsView>(`/api/calls/${id}/readouts`);
+  let view = await asker.admin.call("GET /api/calls/:call/readouts", { params: { call: id } });
   const comparison = view.comparisons[0];
   if (comparison !== undefined) {
     const via = (side: typeof comparison.a) => `${side.stationName}'s ${side.source}`;
@@ -92,10 +104,13 @@ export async function replayCall(
     if (readout === undefined || point === undefined) {
       throw new Error(`Cannot mark ${on.name}'s readout of ${call.date}: no point says '${mark.pointWith}'`);
     }
-    await by.office.post(`/api/readouts/${readout.hash}/marks`, {
-      point: point.index,
-      verdict: mark.verdict,
-      comment: mark.comment,
+    await by.office.call("POST /api/readouts/:readout/marks", {
+      params: { readout: readout.hash },
+      body: {
+        point: point.index,
+        verdict: mark.verdict,
+        comment: mark.comment,
+      },
     });
     event(
       call.date,
@@ -104,7 +119,7 @@ export async function replayCall(
   }
   if (call.marks.length > 0) {
     await settled(line);
-    view = await answerer.admin.get<ReadoutsView>(`/api/calls/${id}/readouts`);
+    view = await answerer.admin.call("GET /api/calls/:call/readouts", { params: { call: id } });
     event(
       call.date,
       `at ${answerer.name} too: ${view.agreed.length} point(s) agreed, ${view.disputed.length} disputed`,

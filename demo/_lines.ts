@@ -6,7 +6,7 @@
  * @module
  */
 import type { Precedence } from "../src/record/mod.js";
-import type { Accepted, LineSummary, LogEntry } from "../src/station/mod.js";
+import type { LogEntry } from "../src/station/mod.js";
 import { waitUntil, type DemoStation } from "./_stations.js";
 
 /** A line between two demo stations. */
@@ -31,13 +31,15 @@ export interface DemoLine {
  * @returns the line, paired
  */
 export async function pairLine(name: string, creator: DemoStation, joiner: DemoStation): Promise<DemoLine> {
-  const line = await creator.admin.post<{ id: string }>("/api/lines", { name });
-  const { invite } = await creator.admin.post<{ invite: string }>("/api/invites", {
-    line: line.id,
-    expiresInSeconds: 3600,
+  const line = await creator.admin.call("POST /api/lines", { body: { name } });
+  const { invite } = await creator.admin.call("POST /api/invites", {
+    body: {
+      line: line.id,
+      expiresInSeconds: 3600,
+    },
   });
-  const accepted = await joiner.admin.post<Accepted>("/api/accept", { invite });
-  const atCreator = (await creator.admin.get<LineSummary[]>("/api/lines"))
+  const accepted = await joiner.admin.call("POST /api/accept", { body: { invite } });
+  const atCreator = (await creator.admin.call("GET /api/lines"))
     .find((l) => l.id === line.id)
     ?.participants.find((p) => p.id === joiner.id)?.safetyCode;
   const paired = {
@@ -58,7 +60,7 @@ export function sidesOf(line: DemoLine, first: DemoStation): [DemoStation, DemoS
 
 /** @returns the line's transcript at a station */
 export function logAt(station: DemoStation, line: DemoLine): Promise<LogEntry[]> {
-  return station.admin.get<LogEntry[]>(`/api/lines/${line.id}/log`);
+  return station.admin.call("GET /api/lines/:line/log", { params: { line: line.id } });
 }
 
 /** Waits until an entry has reached both stations of the line. */
@@ -106,16 +108,21 @@ export interface MessageSpec {
  */
 export async function sendAndAck(line: DemoLine, from: DemoStation, message: MessageSpec): Promise<string> {
   const [, to] = sidesOf(line, from);
-  const sent = await from.officer.post<{ hash: string }>(`/api/lines/${line.id}/messages`, {
-    text: message.text,
-    lang: message.lang,
-    precedence: message.precedence,
+  const sent = await from.officer.call("POST /api/lines/:line/messages", {
+    params: { line: line.id },
+    body: {
+      text: message.text,
+      lang: message.lang,
+      precedence: message.precedence,
+    },
   });
   if (message.english !== undefined) {
-    await from.officer.post("/api/translations", { entry: sent.hash, lang: "en", text: message.english });
+    await from.officer.call("POST /api/translations", {
+      body: { entry: sent.hash, lang: "en", text: message.english },
+    });
   }
   await arrived(line, sent.hash);
-  await to.officer.post("/api/acks", { entry: sent.hash });
+  await to.officer.call("POST /api/acks", { body: { entry: sent.hash } });
   await settled(line);
   return sent.hash;
 }

@@ -7,14 +7,7 @@
  * @module
  */
 import type { Volume } from "../src/record/mod.js";
-import type {
-  AlarmView,
-  Conflict,
-  LineSettings,
-  LineSummary,
-  NotificationView,
-  ZoneView,
-} from "../src/station/mod.js";
+import type { Conflict, LineSettings, NotificationView } from "../src/station/mod.js";
 import { event } from "./_calls.js";
 import { arrived, sendAndAck, settled, sidesOf, type DemoLine } from "./_lines.js";
 import {
@@ -59,10 +52,13 @@ export async function agreeNoticeRules(
   const proposer = stations[NOTICE_PROPOSAL.from];
   const [, agreer] = sidesOf(line, proposer);
   await sendAndAck(line, proposer, NOTICE_PROPOSAL);
-  await agreer.admin.post(`/api/lines/${line.id}/settings`, { noticeHours: NOTICE_HOURS });
+  await agreer.admin.call("POST /api/lines/:line/settings", {
+    params: { line: line.id },
+    body: { noticeHours: NOTICE_HOURS },
+  });
   await settled(line);
   const settingsAt = async (station: DemoStation) =>
-    (await station.admin.get<LineSummary[]>("/api/lines")).find((l) => l.id === line.id)?.settings;
+    (await station.admin.call("GET /api/lines")).find((l) => l.id === line.id)?.settings;
   const [atProposer, atAgreer] = await Promise.all([settingsAt(proposer), settingsAt(agreer)]);
   if (atProposer === undefined || JSON.stringify(atProposer) !== JSON.stringify(atAgreer)) {
     throw new Error(`Cannot agree notice rules on ${line.name}: the two ends apply different settings`);
@@ -95,11 +91,14 @@ export async function replayNotification(
     ...volume,
     time: { start: moved(volume.time.start, shift), end: moved(volume.time.end, shift) },
   }));
-  const made = await from.officer.post<{ hash: string }>(`/api/lines/${line.id}/notifications`, {
-    type: spec.type,
-    title: spec.title,
-    description: spec.description,
-    volumes,
+  const made = await from.officer.call("POST /api/lines/:line/notifications", {
+    params: { line: line.id },
+    body: {
+      type: spec.type,
+      title: spec.title,
+      description: spec.description,
+      volumes,
+    },
   });
   await settled(line);
   const [atFrom, atTo] = await Promise.all([
@@ -138,16 +137,19 @@ export async function askAndAnswer(
 ): Promise<void> {
   const asker = stations[spec.askedBy];
   const [, answerer] = sidesOf(line, asker);
-  const question = await asker.officer.post<{ hash: string }>(
-    `/api/notifications/${notification.id}/clarify`,
-    { question: `${spec.question} (${spec.english})` },
-  );
+  const question = await asker.officer.call("POST /api/notifications/:entry/clarify", {
+    params: { entry: notification.id },
+    body: { question: `${spec.question} (${spec.english})` },
+  });
   await arrived(line, question.hash);
   event(
     spec.date,
     `${asker.name}'s duty officer asks about it (clarify, in Russian with its own English): "${spec.english}"`,
   );
-  await answerer.officer.post(`/api/clarifications/${question.hash}/answer`, { text: spec.answer });
+  await answerer.officer.call("POST /api/clarifications/:entry/answer", {
+    params: { entry: question.hash },
+    body: { text: spec.answer },
+  });
   await settled(line);
   event(spec.date, `${answerer.name}'s duty officer answers (clarify.answer): "${spec.answer}"`);
   const answered = await Promise.all(
@@ -186,14 +188,16 @@ export async function sameConflictAtBothEnds(
   let found: (Conflict | undefined)[] = [];
   await waitUntil(async () => {
     found = await Promise.all(
-      sides.map(async (s) => (await s.admin.get<Conflict[]>(`/api/conflicts?line=${line.id}`)).find(named)),
+      sides.map(async (s) =>
+        (await s.admin.call("GET /api/conflicts", { query: { line: line.id } })).find(named),
+      ),
     );
     return found.every((c) => c !== undefined && c.id === found[0]?.id);
   }, `both ends of ${line.name} to list the conflict between '${x.spec.title}' and '${y.spec.title}'`);
   const conflict = found[0] as Conflict;
   await waitUntil(
     async () =>
-      (await Promise.all(sides.map((s) => s.admin.get<AlarmView[]>("/api/alarms")))).every((alarms) =>
+      (await Promise.all(sides.map((s) => s.admin.call("GET /api/alarms")))).every((alarms) =>
         alarms.some((a) => a.code === "CONFLICT" && a.entry === conflict.id && a.clearedAt === null),
       ),
     `a CONFLICT alarm for ${conflict.id.slice(0, 12)} at both ends of ${line.name}`,
@@ -224,22 +228,26 @@ export async function addPrivateZones(
   { zones, shift }: { zones: readonly ZoneSpec[]; shift: number },
 ): Promise<Conflict[]> {
   for (const zone of zones) {
-    const added = await station.admin.post<ZoneView>("/api/zones", {
-      name: zone.name,
-      kind: zone.kind,
-      geojson: zone.geojson,
-      ...(zone.minAltitude === undefined ? {} : { minAltitude: zone.minAltitude }),
-      ...(zone.maxAltitude === undefined ? {} : { maxAltitude: zone.maxAltitude }),
-      ...(zone.from === undefined ? {} : { from: moved(zone.from, shift) }),
-      ...(zone.to === undefined ? {} : { to: moved(zone.to, shift) }),
+    const added = await station.admin.call("POST /api/zones", {
+      body: {
+        name: zone.name,
+        kind: zone.kind,
+        geojson: zone.geojson,
+        ...(zone.minAltitude === undefined ? {} : { minAltitude: zone.minAltitude }),
+        ...(zone.maxAltitude === undefined ? {} : { maxAltitude: zone.maxAltitude }),
+        ...(zone.from === undefined ? {} : { from: moved(zone.from, shift) }),
+        ...(zone.to === undefined ? {} : { to: moved(zone.to, shift) }),
+      },
     });
     event("(today)", `${station.name}'s admin adds '${added.name}' on its own map only: ${zone.what}`);
   }
-  return station.admin.get<Conflict[]>("/api/conflicts");
+  return station.admin.call("GET /api/conflicts");
 }
 
 async function notificationAt(station: DemoStation, line: DemoLine, id: string): Promise<NotificationView> {
-  const all = await station.admin.get<NotificationView[]>(`/api/lines/${line.id}/notifications`);
+  const all = await station.admin.call("GET /api/lines/:line/notifications", { params: { line: line.id } });
+  if (!Array.isArray(all))
+    throw new Error(`Cannot list the notifications at ${station.name}: GeoJSON came back`);
   const found = all.find((n) => n.id === id);
   if (found === undefined) throw new Error(`Cannot find notification ${id.slice(0, 12)} at ${station.name}`);
   return found;

@@ -19,7 +19,10 @@ export async function answerOnePresenceTest(line: DemoLine): Promise<{ slot: str
   const slot = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000);
   // Six fields, seconds first: this second of this day only (croner, UTC).
   const once = `${slot.getUTCSeconds()} ${slot.getUTCMinutes()} ${slot.getUTCHours()} ${slot.getUTCDate()} ${slot.getUTCMonth() + 1} *`;
-  await creator.admin.post(`/api/lines/${line.id}/settings`, { presenceSchedule: once });
+  await creator.admin.call("POST /api/lines/:line/settings", {
+    params: { line: line.id },
+    body: { presenceSchedule: once },
+  });
   await settled(line);
 
   const testsIn = (log: LogEntry[]) => log.filter((e) => e.kind === "test");
@@ -33,8 +36,11 @@ export async function answerOnePresenceTest(line: DemoLine): Promise<{ slot: str
     `the presence tests of ${slot.toISOString()} on ${line.name}`,
     20_000,
   );
-  await creator.admin.post(`/api/lines/${line.id}/settings`, {
-    presenceSchedule: DEFAULT_SETTINGS.presenceSchedule,
+  await creator.admin.call("POST /api/lines/:line/settings", {
+    params: { line: line.id },
+    body: {
+      presenceSchedule: DEFAULT_SETTINGS.presenceSchedule,
+    },
   });
   await settled(line);
 
@@ -44,7 +50,7 @@ export async function answerOnePresenceTest(line: DemoLine): Promise<{ slot: str
   ] as const) {
     for (const test of testsIn(await logAt(me, line))) {
       if (test.author !== other.id || test.acks[me.id] !== undefined) continue;
-      await me.officer.post("/api/acks", { entry: test.hash });
+      await me.officer.call("POST /api/acks", { body: { entry: test.hash } });
     }
   }
   await settled(line);

@@ -110,7 +110,7 @@ async function startStation(
     if (child.exitCode !== null) throw new StartFailed(`${spec.name} did not start: ${stderr}`);
     const api = clientAs("admin");
     if (api === null) return false;
-    await api.get("/api/whoami");
+    await api.call("GET /api/whoami");
     return true;
   }, `${spec.name} to start`);
   const admin = clientAs("admin") as ApiClient;
@@ -123,7 +123,7 @@ async function startStation(
     },
   ];
   for (const o of OPERATORS) {
-    const added = await admin.post<{ password: string }>("/api/operators", { name: o.name, role: o.role });
+    const added = await admin.call("POST /api/operators", { body: { name: o.name, role: o.role } });
     operators.push({ ...o, password: added.password });
   }
   return {

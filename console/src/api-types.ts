@@ -1,8 +1,10 @@
-// The operator API as the console reads it: the server's own view types (src/station/views.ts,
-// src/api/views.ts), so a change there breaks the console at compile time. Type imports only:
-// nothing of the server is bundled. Under the console's names where they differ.
+// The operator API as the console reads it: each route's answer derived from the contract
+// (src/api/contract/), and the parts of answers by their names in the server's view types
+// (src/station/views.ts), which the contract's schemas are tied to. So a change on the server
+// breaks the console at compile time. Type imports only: nothing of the server is bundled.
 
-import type { LogEntry, NotifyTypeList, PrecedenceList, TextBody } from "../../src/station/views.js";
+import type { Answer } from "../../src/api/call.js";
+import type { NotifyTypeList, PrecedenceList, TextBody } from "../../src/station/views.js";
 
 export type {
   AckState,
@@ -10,54 +12,54 @@ export type {
   CallLevel,
   CallResponse,
   CallState,
-  CallView,
   CircleGeometry,
   ClarificationAnswer,
   ClarificationView,
   ComparedSide,
   ComparisonView,
-  Conflict,
   Health,
   HeldRecord,
   LineStatus,
-  LineSummary,
-  LogEntry,
   MapConflict,
-  MapView,
   MapVolume,
   MarkedPoint,
   MarkView,
   MultiPolygonGeometry,
-  NotificationView,
   NotifyType,
   ParticipantStatus,
   PointView,
   PolygonGeometry,
   Position,
   Precedence,
-  ReadoutsView,
   ReadoutView,
   Role,
   Severity,
-  SharedZoneView,
   Suspension,
   TextBody,
-  TranslationView,
   Verdict,
   Volume,
-  ZoneView,
 } from "../../src/station/views.js";
-export type {
-  AlarmView as Alarm,
-  HealthReport as LineHealth,
-  StationStatus as Status,
-  WhoAmI as Whoami,
-} from "../../src/station/views.js";
-export type {
-  RecordSummary as RecordCheck,
-  SessionView as Session,
-  StationIdentity,
-} from "../../src/api/views.js";
+/** A route's answer, by its name in the contract. */
+export type { Answer };
+
+// What the routes answer, derived from the contract: a route reshaped there reshapes these.
+export type CallView = Answer<"GET /api/calls/:call">;
+export type Conflict = Answer<"GET /api/conflicts">[number];
+export type LineSummary = Answer<"GET /api/lines">[number];
+export type LogEntry = Answer<"GET /api/lines/:line/log">[number];
+export type MapView = Answer<"GET /api/map">;
+export type NotificationView = Answer<"GET /api/map">["notifications"][number];
+export type ReadoutsView = Answer<"GET /api/calls/:call/readouts">;
+export type SharedZoneView = Answer<"GET /api/lines/:line/zones">[number];
+export type TranslationView = Answer<"GET /api/lines/:line/translations">[number];
+export type ZoneView = Answer<"GET /api/zones">[number];
+export type Alarm = Answer<"GET /api/alarms">[number];
+export type LineHealth = Answer<"GET /api/lines/:line/health">;
+export type Status = Answer<"GET /api/status">;
+export type Whoami = Answer<"GET /api/whoami">;
+export type RecordCheck = Answer<"GET /api/lines/:line/record">;
+export type Session = Answer<"GET /api/session">;
+export type StationIdentity = Answer<"GET /api/station">;
 
 // The server's lists are values in modules that bundle zod and turf, so the console keeps copies;
 // typed as the server's tuples, they cannot differ from them in members or order.

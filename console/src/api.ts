@@ -1,24 +1,6 @@
-import type {
-  Alarm,
-  CallView,
-  Conflict,
-  LineHealth,
-  LineSummary,
-  LogEntry,
-  MapView,
-  NotificationView,
-  NotifyType,
-  Precedence,
-  ReadoutsView,
-  RecordCheck,
-  Session,
-  Status,
-  Verdict,
-  Whoami,
-  SharedZoneView,
-  StationIdentity,
-  ZoneView,
-} from "./api-types";
+import { typedCall } from "../../src/api/call.js";
+import type { Answer } from "../../src/api/call.js";
+import type { NotifyType, Precedence, Verdict, ZoneView } from "./api-types";
 
 /** An answer of the operator API that was not a success, or no answer at all (`code` NETWORK). */
 export class ApiError extends Error {
@@ -48,7 +30,7 @@ export function setSessionToken(token: string, lost: () => void): void {
   onUnauthenticated = lost;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request(method: string, path: string, body?: unknown): Promise<unknown> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   // Signing in is the only change made without a session, and so without its token.
@@ -64,7 +46,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch (cause) {
     throw new ApiError("NETWORK", `Cannot reach the station: ${String(cause)}`, 0);
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined;
   const text = await response.text();
   let json: unknown = undefined;
   try {
@@ -78,7 +60,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     if (response.status === 401 && path !== "/api/session") onUnauthenticated();
     throw error;
   }
-  return json as T;
+  return json;
 }
 
 function errorOf(json: unknown, response: Response): ApiError {
@@ -98,79 +80,75 @@ function errorOf(json: unknown, response: Response): ApiError {
   return new ApiError(code, message, response.status, retryAfter);
 }
 
-const line = (id: string): string => `/api/lines/${encodeURIComponent(id)}`;
+/**
+ * Calls a route of the operator API by its name in the contract (src/api/contract/), e.g.
+ * `call("GET /api/lines/:line/log", { params: { line } })`: its argument and answer are typed by
+ * the route's schemas, so a route renamed or reshaped on the server breaks this build.
+ */
+export const call = typedCall((r) => request(r.method, r.path, r.body));
 
-/** The operator API, one function per route the console uses. */
+/**
+ * @param answer the notifications route's answer without `geojson`: the list
+ * @returns the list
+ */
+function listOf(answer: Answer<"GET /api/lines/:line/notifications">) {
+  if (!Array.isArray(answer)) throw new ApiError("INTERNAL", "The station answered GeoJSON, not a list", 200);
+  return answer;
+}
+
+/** The operator API, one function per route the console uses, each over {@link call}. */
 export const api = {
-  session: () => request<Session>("GET", "/api/session"),
+  session: () => call("GET /api/session"),
   /** which station this is: public, for the sign-in page */
-  station: () => request<StationIdentity>("GET", "/api/station"),
-  signIn: (operator: string, password: string) =>
-    request<Session>("POST", "/api/session", { operator, password }),
-  signOut: () => request<undefined>("DELETE", "/api/session"),
-  saveLang: (lang: string) => request<Session>("PUT", "/api/session/lang", { lang }),
-  status: () => request<Status>("GET", "/api/status"),
-  lines: () => request<LineSummary[]>("GET", "/api/lines"),
+  station: () => call("GET /api/station"),
+  signIn: (operator: string, password: string) => call("POST /api/session", { body: { operator, password } }),
+  signOut: () => call("DELETE /api/session"),
+  saveLang: (lang: string) => call("PUT /api/session/lang", { body: { lang } }),
+  status: () => call("GET /api/status"),
+  lines: () => call("GET /api/lines"),
   /** consents, as this station, to a station another participant added to a line (admins) */
-  approveMember: (id: string, station: string) =>
-    request<{ hash: string; seq: number; member: string; awaiting: string[] }>(
-      "POST",
-      `${line(id)}/members/${encodeURIComponent(station)}/approve`,
-      {},
-    ),
-  whoami: () => request<Whoami>("GET", "/api/whoami"),
-  log: (id: string) => request<LogEntry[]>("GET", `${line(id)}/log`),
-  health: (id: string) => request<LineHealth>("GET", `${line(id)}/health`),
-  record: (id: string) => request<RecordCheck>("GET", `${line(id)}/record`),
-  send: (id: string, message: { text: string; precedence: Precedence; lang: string }) =>
-    request<{ hash: string; seq: number }>("POST", `${line(id)}/messages`, message),
-  ack: (entry: string) =>
-    request<{ hash: string; seq: number; entry: string }>("POST", "/api/acks", { entry }),
-  calls: (id: string) => request<CallView[]>("GET", `${line(id)}/calls`),
-  readouts: (call: string) => request<ReadoutsView>("GET", `/api/calls/${encodeURIComponent(call)}/readouts`),
+  approveMember: (line: string, station: string) =>
+    call("POST /api/lines/:line/members/:station/approve", { params: { line, station } }),
+  whoami: () => call("GET /api/whoami"),
+  log: (line: string) => call("GET /api/lines/:line/log", { params: { line } }),
+  health: (line: string) => call("GET /api/lines/:line/health", { params: { line } }),
+  record: (line: string) => call("GET /api/lines/:line/record", { params: { line } }),
+  send: (line: string, message: { text: string; precedence: Precedence; lang: string }) =>
+    call("POST /api/lines/:line/messages", { params: { line }, body: message }),
+  ack: (entry: string) => call("POST /api/acks", { body: { entry } }),
+  calls: (line: string) => call("GET /api/lines/:line/calls", { params: { line } }),
+  readouts: (id: string) => call("GET /api/calls/:call/readouts", { params: { call: id } }),
   markReadout: (readout: string, mark: { point: number; verdict: Verdict; comment?: string }) =>
-    request<{ hash: string; seq: number; readout: string; quote: string }>(
-      "POST",
-      `/api/readouts/${encodeURIComponent(readout)}/marks`,
-      mark,
-    ),
+    call("POST /api/readouts/:readout/marks", { params: { readout }, body: mark }),
   translate: (translation: {
     entry: string;
     lang: string;
     text: string;
     translator: string;
     machine: boolean;
-  }) => request<{ hash: string; seq: number; of: string }>("POST", "/api/translations", translation),
-  alarms: (all = false) => request<Alarm[]>("GET", all ? "/api/alarms?all=true" : "/api/alarms"),
-  ackAlarm: (id: number) => request<Alarm>("POST", `/api/alarms/${id}/ack`, {}),
+  }) => call("POST /api/translations", { body: translation }),
+  alarms: (all = false) => call("GET /api/alarms", all ? { query: { all: "true" } } : {}),
+  ackAlarm: (id: number) => call("POST /api/alarms/:id/ack", { params: { id } }),
   /** everything the map draws: notifications and volumes, this station's zones, conflicts */
-  map: () => request<MapView>("GET", "/api/map"),
+  map: () => call("GET /api/map"),
   /** asks about a notification (its id): a `clarify` entry */
   askClarification: (notification: string, question: string) =>
-    request<{ hash: string; seq: number }>(
-      "POST",
-      `/api/notifications/${encodeURIComponent(notification)}/clarify`,
-      { question },
-    ),
+    call("POST /api/notifications/:entry/clarify", { params: { entry: notification }, body: { question } }),
   /** answers a question (its `clarify` entry's hash): a `clarify.answer` entry */
   answerClarification: (question: string, text: string) =>
-    request<{ hash: string; seq: number }>(
-      "POST",
-      `/api/clarifications/${encodeURIComponent(question)}/answer`,
-      { text },
-    ),
-  notifications: (id: string) => request<NotificationView[]>("GET", `${line(id)}/notifications`),
+    call("POST /api/clarifications/:entry/answer", { params: { entry: question }, body: { text } }),
+  notifications: (line: string) =>
+    call("GET /api/lines/:line/notifications", { params: { line } }).then(listOf),
   /** a notification's JSON, or a GeoJSON FeatureCollection of its volumes */
-  notify: (id: string, notification: object) =>
-    request<{ hash: string; seq: number }>("POST", `${line(id)}/notifications`, notification),
+  notify: (line: string, notification: Record<string, unknown>) =>
+    call("POST /api/lines/:line/notifications", { params: { line }, body: notification }),
   cancelNotification: (notification: string, reason: string) =>
-    request<{ hash: string; seq: number }>(
-      "POST",
-      `/api/notifications/${encodeURIComponent(notification)}/cancel`,
-      reason === "" ? {} : { reason },
-    ),
-  conflicts: (id: string) => request<Conflict[]>("GET", `/api/conflicts?line=${encodeURIComponent(id)}`),
-  zones: () => request<ZoneView[]>("GET", "/api/zones"),
+    call("POST /api/notifications/:entry/cancel", {
+      params: { entry: notification },
+      body: reason === "" ? {} : { reason },
+    }),
+  conflicts: (line: string) => call("GET /api/conflicts", { query: { line } }),
+  zones: () => call("GET /api/zones"),
   addZone: (zone: {
     name: string;
     kind: ZoneView["kind"];
@@ -179,15 +157,13 @@ export const api = {
     maxAltitude?: number;
     from?: string;
     to?: string;
-  }) => request<ZoneView>("POST", "/api/zones", zone),
-  removeZone: (name: string) =>
-    request<{ removed: string }>("DELETE", `/api/zones/${encodeURIComponent(name)}`),
+  }) => call("POST /api/zones", { body: zone }),
+  removeZone: (name: string) => call("DELETE /api/zones/:name", { params: { name } }),
   /** the zones shared on a line, by any participant */
-  sharedZones: (line: string) =>
-    request<SharedZoneView[]>("GET", `/api/lines/${encodeURIComponent(line)}/zones`),
+  sharedZones: (line: string) => call("GET /api/lines/:line/zones", { params: { line } }),
   /** shares a zone on a line (a plan as a notification, with its type and title); the station then drops its private copy */
   shareZone: (
     name: string,
     share: { line: string; type?: NotifyType; title?: string; description?: string },
-  ) => request<{ hash: string; seq: number }>("POST", `/api/zones/${encodeURIComponent(name)}/share`, share),
+  ) => call("POST /api/zones/:name/share", { params: { name }, body: share }),
 };

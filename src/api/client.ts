@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PinnedAgent } from "../peer/mod.js";
 import { HotlineError, type ErrorCode } from "../record/mod.js";
 import type { StationPaths } from "../station/mod.js";
+import { typedCall, type Call } from "./call.js";
 
 /** What a running station writes in its data directory, so the CLI can find its API. */
 export interface LockInfo {
@@ -60,7 +61,8 @@ export function runningStation(paths: StationPaths, operator?: string): ApiClien
 }
 
 /**
- * The operator API over HTTP or HTTPS, as the CLI uses it. Over HTTPS the agent pins the API's
+ * The operator API over HTTP or HTTPS, as the CLI uses it: {@link ApiClient.call} names a route
+ * of the contract and is typed by it. Over HTTPS the agent pins the API's
  * certificate, so the token goes to no one else. Errors come back as HotlineErrors with the API's
  * code.
  */
@@ -83,19 +85,14 @@ export class ApiClient {
     this.#agent = options.agent;
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.#call<T>("GET", path);
-  }
+  /**
+   * Calls a route of the operator API by its name in the contract, e.g.
+   * `call("GET /api/lines/:line/log", { params: { line } })`: the argument and the answer are typed
+   * by the route's schemas.
+   */
+  readonly call: Call = typedCall((request) => this.#call(request.method, request.path, request.body));
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.#call<T>("POST", path, body);
-  }
-
-  delete<T>(path: string): Promise<T> {
-    return this.#call<T>("DELETE", path);
-  }
-
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async #call(method: string, path: string, body?: unknown): Promise<unknown> {
     let response: { status: number; text: string };
     try {
       response = await this.#send(method, path, body);
@@ -107,7 +104,7 @@ export class ApiClient {
         { cause },
       );
     }
-    let answer: T & { error?: { code: ErrorCode; message: string } };
+    let answer: { error?: { code: ErrorCode; message: string } };
     try {
       answer = JSON.parse(response.text) as typeof answer;
     } catch (cause) {

@@ -3,9 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
-import { HotlineError, LANG, type HeadStatement } from "../record/mod.js";
+import { HotlineError, type HeadStatement } from "../record/mod.js";
 import {
   PERMISSIONS,
   statusOf,
@@ -16,15 +14,10 @@ import {
   type StationStatus,
 } from "../station/mod.js";
 import { PUBLIC, publicRoutes } from "./access.js";
+import { route } from "./route.js";
 import { type Sessions, ThrottledError } from "./sessions.js";
-import type { RecordSummary, StationIdentity } from "./views.js";
+import type { RecordSummary } from "./views.js";
 
-const SIGN_IN = z.strictObject({
-  operator: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-});
-const LANG_REQUEST = z.strictObject({ lang: LANG });
-const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
 /** How often the event stream looks for a changed status, and pings (a long silence means a dead stream). */
 const STATUS_EVERY_MS = 2_000;
 /** Most console event streams open at once. */
@@ -44,41 +37,28 @@ export async function consoleRoutes(
   options: { sessions: Sessions; outbox: Outbox; monitor: LinkMonitor },
 ): Promise<void> {
   const { sessions } = options;
-  const api = app.withTypeProvider<ZodTypeProvider>();
   const cookieOf = (request: { cookies: Record<string, string | undefined> }) =>
     request.cookies[sessions.cookie];
 
-  api.get(
-    "/api/session",
-    // public: it says whether the cookie is a live session, and nothing to anyone without one
-    { config: { access: PUBLIC }, schema: { summary: "The console session: operator, CSRF token" } },
-    async (request) => {
+  // public: it says whether the cookie is a live session, and nothing to anyone without one
+  route(app, "GET /api/session", {
+    access: PUBLIC,
+    handler: async (request) => {
       const session = sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
       return sessions.view(session);
     },
-  );
-  api.get(
-    "/api/station",
-    {
-      config: { access: PUBLIC },
-      schema: {
-        summary:
-          "Which station this is (name and key fingerprint), for the sign-in page: public, so an operator can check it before giving a password",
-      },
-    },
-    async (): Promise<StationIdentity> => {
+  });
+  route(app, "GET /api/station", {
+    access: PUBLIC,
+    handler: async () => {
       const me = station.whoami();
       return { name: me.name, fingerprint: me.fingerprint };
     },
-  );
-  api.post(
-    "/api/session",
-    {
-      config: { access: PUBLIC },
-      schema: { summary: "Sign in to the console with an operator's name and password", body: SIGN_IN },
-    },
-    async (request, reply) => {
+  });
+  route(app, "POST /api/session", {
+    access: PUBLIC,
+    handler: async (request, reply) => {
       try {
         const { secret, row } = await sessions.signIn(
           request.body.operator,
@@ -95,50 +75,34 @@ export async function consoleRoutes(
         throw error;
       }
     },
-  );
-  api.delete(
-    "/api/session",
-    { config: { access: PERMISSIONS.read }, schema: { summary: "Sign out" } },
-    async (request, reply) => {
+  });
+  route(app, "DELETE /api/session", {
+    access: PERMISSIONS.read,
+    handler: async (request, reply) => {
       sessions.signOut(cookieOf(request));
       sessions.setCookie(reply, null);
       return reply.status(204).send();
     },
-  );
-  api.put(
-    "/api/session/lang",
-    {
-      config: { access: PERMISSIONS.read },
-      schema: { summary: "The signed-in operator's console language", body: LANG_REQUEST },
-    },
-    async (request) => {
+  });
+  route(app, "PUT /api/session/lang", {
+    access: PERMISSIONS.read,
+    handler: async (request) => {
       const session = sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
       station.store.setOperatorLang(session.operator, request.body.lang);
       return sessions.view(session);
     },
-  );
+  });
 
-  api.get(
-    "/api/lines/:line/record",
-    {
-      config: { access: PERMISSIONS.read },
-      schema: {
-        summary: "A line's record: verified, and compared with each peer's signed heads",
-        params: LINE_PARAM,
-      },
-    },
-    async (request) => recordSummary(station, request.params.line),
-  );
+  route(app, "GET /api/lines/:line/record", {
+    access: PERMISSIONS.read,
+    handler: async (request) => recordSummary(station, request.params.line),
+  });
 
   let streams = 0;
-  app.get(
-    "/api/events",
-    {
-      config: { access: PERMISSIONS.read },
-      schema: { summary: "Server-sent events: status, entries, alarm" },
-    },
-    (request, reply) => {
+  route(app, "GET /api/events", {
+    access: PERMISSIONS.read,
+    handler: (request, reply) => {
       if (streams >= MAX_STREAMS)
         throw new HotlineError("THROTTLED", "Cannot open another event stream: too many");
       streams++;
@@ -218,8 +182,9 @@ export async function consoleRoutes(
         streams--;
       };
       request.raw.once("close", close);
+      return undefined; // hijacked: the stream is answered above, not by Fastify
     },
-  );
+  });
 
   if (root !== null) {
     const files = root;

@@ -1,9 +1,7 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { FastifyPluginAsync } from "fastify";
 import { PERMISSIONS, type Station } from "../station/mod.js";
 import { actingOperator } from "./access.js";
-
-const MEMBER_PARAMS = z.object({ line: z.string().min(1).max(200), station: z.string().min(1).max(100) });
+import { route } from "./route.js";
 
 /**
  * Consent to a station another participant added to a line.
@@ -11,22 +9,14 @@ const MEMBER_PARAMS = z.object({ line: z.string().min(1).max(200), station: z.st
  * @param app the operator API
  * @param options the station
  */
-export const memberRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
-  app.post(
-    "/api/lines/:line/members/:station/approve",
-    {
-      config: { access: PERMISSIONS.approveMember },
-      schema: {
-        summary:
-          "Consent, as this station, to a station another participant added to a line (a signed entry)",
-        params: MEMBER_PARAMS,
-      },
-    },
-    async (request) =>
+export const memberRoutes: FastifyPluginAsync<{ station: Station }> = async (app, { station }) => {
+  route(app, "POST /api/lines/:line/members/:station/approve", {
+    access: PERMISSIONS.approveMember,
+    handler: async (request) =>
       station.approveMember({
         line: request.params.line,
         member: request.params.station,
         operator: actingOperator(station, request.headers),
       }),
-  );
+  });
 };

@@ -1,6 +1,4 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
-import { NOTIFY_TYPES } from "../record/mod.js";
+import type { FastifyPluginAsync } from "fastify";
 import {
   PERMISSIONS,
   addZone,
@@ -21,34 +19,17 @@ import {
   type Station,
 } from "../station/mod.js";
 import { actingOperator } from "./access.js";
+import type { Answer } from "./call.js";
+import { route } from "./route.js";
 
-// Request schemas check shapes; the station checks the content (volumes, times), so a wrong
-// field is BAD_INPUT with the same message here as on the command line.
-const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
-const ENTRY_PARAM = z.object({ entry: z.string().min(1).max(64) });
-const ZONE_PARAM = z.object({ name: z.string().min(1).max(100) });
-/** A notification's JSON, or a GeoJSON FeatureCollection of its volumes. */
-export const NOTIFICATION_REQUEST = z.record(z.string(), z.unknown());
-export const CANCEL_REQUEST = z.strictObject({ reason: z.string().max(1000).optional() });
-export const QUESTION_REQUEST = z.strictObject({ question: z.string().max(4000) });
-export const ANSWER_REQUEST = z.strictObject({ text: z.string().max(4000) });
-export const ZONE_REQUEST = z.strictObject({
-  name: z.string().max(100),
-  kind: z.enum(["protected", "plan"]).optional(),
-  geojson: z.unknown(),
-  minAltitude: z.number().optional(),
-  maxAltitude: z.number().optional(),
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
-});
-
-export const SHARE_REQUEST = z.strictObject({
-  line: z.string().min(1).max(200),
-  /** a plan's notification type and title (a protected zone needs neither) */
-  type: z.enum(NOTIFY_TYPES).optional(),
-  title: z.string().max(200).optional(),
-  description: z.string().max(4000).optional(),
-});
+export {
+  ANSWER_REQUEST,
+  CANCEL_REQUEST,
+  NOTIFICATION_REQUEST,
+  QUESTION_REQUEST,
+  SHARE_REQUEST,
+  ZONE_REQUEST,
+} from "./contract/notify.js";
 
 /**
  * The operator API's routes for notifications, clarifications, conflicts and zones. Notifying
@@ -57,141 +38,92 @@ export const SHARE_REQUEST = z.strictObject({
  * @param app the operator API
  * @param options the station
  */
-export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
-  const read = { access: PERMISSIONS.read };
-  const write = { access: PERMISSIONS.notify };
+export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app, { station }) => {
+  const read = PERMISSIONS.read;
+  const write = PERMISSIONS.notify;
   // Sharing a private zone discloses it to the line and drops the private copy: it takes what
   // adding or removing one takes, not what notifying takes.
-  const zones = { access: PERMISSIONS.zones };
+  const zones = PERMISSIONS.zones;
   const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
 
-  app.get(
-    "/api/lines/:line/notifications",
-    {
-      config: read,
-      schema: {
-        summary: "A line's notifications (geojson=true: as a GeoJSON FeatureCollection)",
-        params: LINE_PARAM,
-        querystring: z.object({ geojson: z.enum(["true", "false"]).optional() }),
-      },
-    },
-    async (request) => {
+  route(app, "GET /api/lines/:line/notifications", {
+    access: read,
+    handler: async (request) => {
       const all = notificationsOf(station, request.params.line);
-      return request.query.geojson === "true" ? notificationsToGeoJson(all) : all;
+      // The GeoJSON is built loosely typed; its answer schema checks it on the way out.
+      if (request.query.geojson !== "true") return all;
+      return notificationsToGeoJson(all) as Answer<"GET /api/lines/:line/notifications">;
     },
-  );
-  app.post(
-    "/api/lines/:line/notifications",
-    {
-      config: write,
-      schema: { summary: "Notify (a signed entry)", params: LINE_PARAM, body: NOTIFICATION_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/lines/:line/notifications", {
+    access: write,
+    handler: async (request) =>
       notify(station, {
         line: request.params.line,
         ...notificationFromFile(request.body),
         operator: by(request.headers),
       }),
-  );
-  app.post(
-    "/api/notifications/:entry/update",
-    {
-      config: write,
-      schema: { summary: "Replace a notification", params: ENTRY_PARAM, body: NOTIFICATION_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/notifications/:entry/update", {
+    access: write,
+    handler: async (request) =>
       amendNotification(station, {
         of: request.params.entry,
         ...notificationFromFile(request.body),
         operator: by(request.headers),
       }),
-  );
-  app.post(
-    "/api/notifications/:entry/cancel",
-    {
-      config: write,
-      schema: { summary: "Withdraw a notification", params: ENTRY_PARAM, body: CANCEL_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/notifications/:entry/cancel", {
+    access: write,
+    handler: async (request) =>
       amendNotification(station, {
         of: request.params.entry,
         cancel: true,
         reason: request.body.reason,
         operator: by(request.headers),
       }),
-  );
-  app.post(
-    "/api/notifications/:entry/clarify",
-    {
-      config: write,
-      schema: { summary: "Ask about a notification", params: ENTRY_PARAM, body: QUESTION_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/notifications/:entry/clarify", {
+    access: write,
+    handler: async (request) =>
       clarify(station, {
         of: request.params.entry,
         question: request.body.question,
         operator: by(request.headers),
       }),
-  );
-  app.post(
-    "/api/clarifications/:entry/answer",
-    { config: write, schema: { summary: "Answer a question", params: ENTRY_PARAM, body: ANSWER_REQUEST } },
-    async (request) =>
+  });
+  route(app, "POST /api/clarifications/:entry/answer", {
+    access: write,
+    handler: async (request) =>
       clarify(station, {
         of: request.params.entry,
         answer: request.body.text,
         operator: by(request.headers),
       }),
-  );
-  app.get(
-    "/api/conflicts",
-    {
-      config: read,
-      schema: {
-        summary: "Conflicts among notifications in force, and with this station's zones",
-        querystring: z.object({ line: z.string().min(1).max(200).optional() }),
-      },
-    },
-    async (request) => conflictsOf(station, { line: request.query.line }),
-  );
-  app.get(
-    "/api/map",
-    {
-      config: read,
-      schema: {
-        summary:
-          "Everything the map draws: every line's notifications and volumes, this station's zones and plans, conflicts with their overlaps",
-      },
-    },
-    async () => mapOf(station),
-  );
-  app.get("/api/zones", { config: read, schema: { summary: "This station's protected zones" } }, async () =>
-    listZones(station),
-  );
-  app.post(
-    "/api/zones",
-    {
-      config: zones,
-      schema: { summary: "Add a protected zone", body: ZONE_REQUEST },
-    },
-    async (request) => {
+  });
+  route(app, "GET /api/conflicts", {
+    access: read,
+    handler: async (request) => conflictsOf(station, { line: request.query.line }),
+  });
+  route(app, "GET /api/map", {
+    access: read,
+    handler: async () => mapOf(station),
+  });
+  route(app, "GET /api/zones", {
+    access: read,
+    handler: async () => listZones(station),
+  });
+  route(app, "POST /api/zones", {
+    access: zones,
+    handler: async (request) => {
       const zone = addZone(station, { ...request.body, operator: by(request.headers) });
       syncAllNotifyAlarms(station);
       return zone;
     },
-  );
-  app.post(
-    "/api/zones/:name/share",
-    {
-      config: zones,
-      schema: {
-        summary:
-          "Share a zone on a line: a protected zone as zone.share, a plan as a notification (the private copy is then dropped)",
-        params: ZONE_PARAM,
-        body: SHARE_REQUEST,
-      },
-    },
-    async (request) => {
+  });
+  route(app, "POST /api/zones/:name/share", {
+    access: zones,
+    handler: async (request) => {
       const shared = shareZone(station, {
         name: request.params.name,
         ...request.body,
@@ -200,35 +132,26 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       syncAllNotifyAlarms(station);
       return shared;
     },
-  );
-  app.get(
-    "/api/lines/:line/zones",
-    { config: read, schema: { summary: "Zones shared on a line, by any participant", params: LINE_PARAM } },
-    async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
-  );
-  app.post(
-    "/api/shared-zones/:entry/withdraw",
-    {
-      config: write,
-      schema: { summary: "Withdraw a zone this station shared", params: ENTRY_PARAM, body: CANCEL_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "GET /api/lines/:line/zones", {
+    access: read,
+    handler: async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
+  });
+  route(app, "POST /api/shared-zones/:entry/withdraw", {
+    access: write,
+    handler: async (request) =>
       withdrawSharedZone(station, {
         of: request.params.entry,
         reason: request.body.reason,
         operator: by(request.headers),
       }),
-  );
-  app.delete(
-    "/api/zones/:name",
-    {
-      config: zones,
-      schema: { summary: "Remove a protected zone", params: ZONE_PARAM },
-    },
-    async (request) => {
+  });
+  route(app, "DELETE /api/zones/:name", {
+    access: zones,
+    handler: async (request) => {
       removeZone(station, request.params.name);
       syncAllNotifyAlarms(station);
       return { removed: request.params.name };
     },
-  );
+  });
 };

@@ -1,23 +1,16 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { FastifyPluginAsync } from "fastify";
 import {
   addOperator,
   disableOperator,
   listOperators,
-  OPERATOR_NAME,
-  PASSWORD,
   PERMISSIONS,
-  ROLES,
   setPassword,
   type Station,
 } from "../station/mod.js";
 import { actingOperator } from "./access.js";
+import { route } from "./route.js";
 
-export const ADD_OPERATOR_REQUEST = z.strictObject({ name: OPERATOR_NAME, role: z.enum(ROLES) });
-/** No password: the station generates one and answers it, once. */
-export const PASSWORD_REQUEST = z.strictObject({ password: PASSWORD.optional() });
-export const DISABLE_REQUEST = z.strictObject({}).optional();
-const OPERATOR_PARAM = z.object({ name: z.string().min(1).max(64) });
+export { ADD_OPERATOR_REQUEST, DISABLE_REQUEST, PASSWORD_REQUEST } from "./contract/operators.js";
 
 /**
  * The operator API's routes for managing operators: admins only.
@@ -25,52 +18,28 @@ const OPERATOR_PARAM = z.object({ name: z.string().min(1).max(64) });
  * @param app the operator API
  * @param options the station
  */
-export const operatorRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
-  const config = { access: PERMISSIONS.manageOperators };
-  app.get(
-    "/api/operators",
-    { config, schema: { summary: "Operators: name, role, whether disabled, when added" } },
-    async (request) => listOperators(station, { by: actingOperator(station, request.headers) }),
-  );
-  app.post(
-    "/api/operators",
-    {
-      config,
-      schema: {
-        summary: "Add an operator; the answer holds its generated password, shown once",
-        body: ADD_OPERATOR_REQUEST,
-      },
-    },
-    async (request) =>
+export const operatorRoutes: FastifyPluginAsync<{ station: Station }> = async (app, { station }) => {
+  const access = PERMISSIONS.manageOperators;
+  route(app, "GET /api/operators", {
+    access,
+    handler: async (request) => listOperators(station, { by: actingOperator(station, request.headers) }),
+  });
+  route(app, "POST /api/operators", {
+    access,
+    handler: async (request) =>
       addOperator(station, { ...request.body, by: actingOperator(station, request.headers) }),
-  );
-  app.post(
-    "/api/operators/:name/password",
-    {
-      config,
-      schema: {
-        summary: "Set an operator's password: the one given, or a generated one answered once",
-        params: OPERATOR_PARAM,
-        body: PASSWORD_REQUEST,
-      },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/operators/:name/password", {
+    access,
+    handler: async (request) =>
       setPassword(station, request.params.name, {
         password: request.body.password,
         by: actingOperator(station, request.headers),
       }),
-  );
-  app.post(
-    "/api/operators/:name/disable",
-    {
-      config,
-      schema: {
-        summary: "Disable an operator (not the last enabled admin)",
-        params: OPERATOR_PARAM,
-        body: DISABLE_REQUEST,
-      },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/operators/:name/disable", {
+    access,
+    handler: async (request) =>
       disableOperator(station, request.params.name, { by: actingOperator(station, request.headers) }),
-  );
+  });
 };

@@ -7,13 +7,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from "fastify";
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from "fastify-type-provider-zod";
-import { z } from "zod";
+import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
 import { answerErrors, httpStatusOf, useBoundedJson } from "../http/mod.js";
 import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.js";
 import { guardApi } from "./guard.js";
@@ -25,7 +19,7 @@ import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
 import { Sessions } from "./sessions.js";
-import { BODY_SCHEMAS, LANG, NAME, PRECEDENCES } from "../record/mod.js";
+import { checkedAnswers, route } from "./route.js";
 import {
   acceptInvite,
   ackAlarm,
@@ -43,37 +37,15 @@ import {
 
 export { OPERATOR_HEADER };
 
-const LINE_PARAM = z.object({ line: z.string().min(1).max(200) });
-
-export const SEND_REQUEST = z.strictObject({
-  text: z.string().max(64 * 1024),
-  precedence: z.enum(PRECEDENCES).default("ROUTINE"),
-  lang: LANG.optional(),
-});
-export const CREATE_LINE_REQUEST = z.strictObject({ name: NAME });
-export const INVITE_REQUEST = z.strictObject({
-  line: z.string().min(1).max(200),
-  expiresInSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 24 * 3600)
-    .default(24 * 3600),
-});
-export const SETTINGS_REQUEST = BODY_SCHEMAS["line.settings"].omit({ operator: true });
-export const ACK_REQUEST = z.strictObject({
-  entry: z.string().min(1).max(64),
-  note: z.string().max(1000).optional(),
-});
-export const SUSPEND_REQUEST = z.strictObject({
-  reason: z
-    .string()
-    .max(1000)
-    .refine((t) => t.trim().length > 0, "must say why"),
-});
-const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() });
-const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
-export const ACCEPT_REQUEST = z.strictObject({ invite: z.string().min(1).max(4096) });
+export {
+  ACCEPT_REQUEST,
+  ACK_REQUEST,
+  CREATE_LINE_REQUEST,
+  INVITE_REQUEST,
+  SEND_REQUEST,
+  SETTINGS_REQUEST,
+  SUSPEND_REQUEST,
+} from "./contract/lines.js";
 
 /** Where the OpenAPI docs are served: public, as they describe the API and hold nothing of the station. */
 const DOCS_PREFIX = "/api/docs";
@@ -126,7 +98,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
     tls === null ? Fastify(settings) : (Fastify({ ...settings, https: tls }) as unknown as FastifyInstance);
   useBoundedJson(app);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(checkedAnswers);
   // Only JSON bodies: a foreign page's form or text/plain post (sent without a CORS preflight)
   // is refused as SCHEMA before a handler sees it, whatever else it carries.
   app.removeContentTypeParser("text/plain");
@@ -162,40 +134,27 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
     return station.operator(name).name;
   };
 
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const read = { access: PERMISSIONS.read };
-  await api.register(operatorRoutes, { station });
+  const read = PERMISSIONS.read;
+  await app.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
-  await api.register(hookRoutes, { station });
-  await api.register(memberRoutes, { station });
-  await api.register(callRoutes, { station });
-  await api.register(notifyRoutes, { station });
-  api.get("/api/whoami", { config: read, schema: { summary: "This station" } }, async () => station.whoami());
-  api.get(
-    "/api/status",
-    { config: read, schema: { summary: "Lines, participants, contact and outbox" } },
-    async () => statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
-  );
-  api.get(
-    "/api/lines",
-    { config: read, schema: { summary: "Lines and participants with safety codes" } },
-    async () => station.lines(),
-  );
-  api.post(
-    "/api/lines",
-    {
-      config: { access: PERMISSIONS.openLine },
-      schema: { summary: "Open a line", body: CREATE_LINE_REQUEST },
-    },
-    async (request) => station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
-  );
-  api.post(
-    "/api/lines/:line/messages",
-    {
-      config: { access: PERMISSIONS.send },
-      schema: { summary: "Write a message on a line", params: LINE_PARAM, body: SEND_REQUEST },
-    },
-    async (request) =>
+  await app.register(hookRoutes, { station });
+  await app.register(memberRoutes, { station });
+  await app.register(callRoutes, { station });
+  await app.register(notifyRoutes, { station });
+  route(app, "GET /api/whoami", { access: read, handler: async () => station.whoami() });
+  route(app, "GET /api/status", {
+    access: read,
+    handler: async () => statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
+  });
+  route(app, "GET /api/lines", { access: read, handler: async () => station.lines() });
+  route(app, "POST /api/lines", {
+    access: PERMISSIONS.openLine,
+    handler: async (request) =>
+      station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
+  });
+  route(app, "POST /api/lines/:line/messages", {
+    access: PERMISSIONS.send,
+    handler: async (request) =>
       station.send({
         line: request.params.line,
         text: request.body.text,
@@ -203,121 +162,73 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
         lang: request.body.lang,
         operator: operatorOf(request.headers),
       }),
-  );
-  api.get(
-    "/api/lines/:line/log",
-    {
-      config: read,
-      schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM },
-    },
-    async (request) => station.log(request.params.line),
-  );
-  api.get(
-    "/api/lines/:line/health",
-    {
-      config: { access: PERMISSIONS.read },
-      schema: {
-        summary: "A line's health report: per participant state, round trips, uptime and incidents",
-        params: LINE_PARAM,
-      },
-    },
-    async (request) => healthReport(station, request.params.line, { monitor: options.monitor }),
-  );
-  api.post(
-    "/api/invites",
-    {
-      config: { access: PERMISSIONS.invite },
-      schema: { summary: "Invite a station to a line", body: INVITE_REQUEST },
-    },
-    async (request) =>
+  });
+  route(app, "GET /api/lines/:line/log", {
+    access: read,
+    handler: async (request) => station.log(request.params.line),
+  });
+  route(app, "GET /api/lines/:line/health", {
+    access: read,
+    handler: async (request) => healthReport(station, request.params.line, { monitor: options.monitor }),
+  });
+  route(app, "POST /api/invites", {
+    access: PERMISSIONS.invite,
+    handler: async (request) =>
       createInvite(station, {
         line: request.body.line,
         expiresInMs: request.body.expiresInSeconds * 1000,
         operator: operatorOf(request.headers),
       }),
-  );
-  api.post(
-    "/api/accept",
-    {
-      config: { access: PERMISSIONS.accept },
-      schema: { summary: "Join a line with an invite", body: ACCEPT_REQUEST },
-    },
-    async (request) => {
+  });
+  route(app, "POST /api/accept", {
+    access: PERMISSIONS.accept,
+    handler: async (request) => {
       operatorOf(request.headers);
       const accepted = await acceptInvite(station, options.transport, request.body.invite);
       options.outbox.refresh();
       return accepted;
     },
-  );
-  api.post(
-    "/api/lines/:line/settings",
-    {
-      config: { access: PERMISSIONS.changeSettings },
-      schema: {
-        summary: "Change a line's settings (a signed entry)",
-        params: LINE_PARAM,
-        body: SETTINGS_REQUEST,
-      },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/lines/:line/settings", {
+    access: PERMISSIONS.changeSettings,
+    handler: async (request) =>
       station.setLine({ line: request.params.line, ...request.body, operator: operatorOf(request.headers) }),
-  );
-  api.get(
-    "/api/alarms",
-    {
-      config: read,
-      schema: { summary: "Alarms: active and unacknowledged ones, or all", querystring: ALARMS_QUERY },
-    },
-    async (request) => alarmsOf(station, { all: request.query.all === "true" }),
-  );
-  api.post(
-    "/api/alarms/:id/ack",
-    {
-      config: { access: PERMISSIONS.ackAlarm },
-      schema: { summary: "Acknowledge an alarm", params: ALARM_PARAM },
-    },
-    async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
-  );
-  api.post(
-    "/api/acks",
-    { config: { access: PERMISSIONS.ack }, schema: { summary: "Acknowledge a message", body: ACK_REQUEST } },
-    async (request) =>
+  });
+  route(app, "GET /api/alarms", {
+    access: read,
+    handler: async (request) => alarmsOf(station, { all: request.query.all === "true" }),
+  });
+  route(app, "POST /api/alarms/:id/ack", {
+    access: PERMISSIONS.ackAlarm,
+    handler: async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
+  });
+  route(app, "POST /api/acks", {
+    access: PERMISSIONS.ack,
+    handler: async (request) =>
       ackEntry(station, {
         entry: request.body.entry,
         note: request.body.note,
         operator: operatorOf(request.headers),
       }),
-  );
-  api.post(
-    "/api/lines/:line/suspend",
-    {
-      config: { access: PERMISSIONS.suspend },
-      schema: {
-        summary: "Suspend a line, saying why (a signed entry)",
-        params: LINE_PARAM,
-        body: SUSPEND_REQUEST,
-      },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/lines/:line/suspend", {
+    access: PERMISSIONS.suspend,
+    handler: async (request) =>
       station.suspendLine({
         line: request.params.line,
         suspend: true,
         reason: request.body.reason,
         operator: operatorOf(request.headers),
       }),
-  );
-  api.post(
-    "/api/lines/:line/resume",
-    {
-      config: { access: PERMISSIONS.suspend },
-      schema: { summary: "Put a suspended line back in service (a signed entry)", params: LINE_PARAM },
-    },
-    async (request) =>
+  });
+  route(app, "POST /api/lines/:line/resume", {
+    access: PERMISSIONS.suspend,
+    handler: async (request) =>
       station.suspendLine({
         line: request.params.line,
         suspend: false,
         operator: operatorOf(request.headers),
       }),
-  );
+  });
   return app;
 }

@@ -20,7 +20,7 @@ export function registerAlarmCommands(program: Command): void {
     const alarms = await viaStation(
       options,
       PERMISSIONS.read,
-      (api) => api.get<AlarmView[]>(`/api/alarms${all ? "?all=true" : ""}`),
+      (api) => api.call("GET /api/alarms", all ? { query: { all: "true" } } : {}),
       (station) => alarmsOf(station, { all }),
     );
     if (options.json) return printJson(alarms);
@@ -41,7 +41,7 @@ export function registerAlarmCommands(program: Command): void {
     const acked = await viaStation(
       options,
       PERMISSIONS.ackAlarm,
-      (api) => api.post<AlarmView>(`/api/alarms/${id}/ack`, {}),
+      (api) => api.call("POST /api/alarms/:id/ack", { params: { id } }),
       (station) => ackAlarm(station, id, options.as),
     );
     if (options.json) return printJson(acked);

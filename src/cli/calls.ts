@@ -53,11 +53,7 @@ export function registerCallCommands(program: Command): void {
       const made = await viaStation(
         options,
         PERMISSIONS.call,
-        (api) =>
-          api.post<{ hash: string; seq: number }>(
-            `/api/lines/${encodeURIComponent(options.line)}/calls`,
-            request,
-          ),
+        (api) => api.call("POST /api/lines/:line/calls", { params: { line: options.line }, body: request }),
         (station) => requestCall(station, { line: options.line, ...request, operator: options.as }),
       );
       if (options.json) return printJson(made);
@@ -90,10 +86,14 @@ export function registerCallCommands(program: Command): void {
         options,
         PERMISSIONS.call,
         (api) =>
-          api.post<{ hash: string; seq: number; call: CallView }>(
-            `/api/calls/${encodeURIComponent(ref)}/${answer}`,
-            reason === undefined ? {} : { [answer === "accept" ? "note" : "reason"]: reason },
-          ),
+          answer === "accept"
+            ? api.call("POST /api/calls/:call/accept", { params: { call: ref }, body: { note: reason } })
+            : answer === "decline"
+              ? api.call("POST /api/calls/:call/decline", {
+                  params: { call: ref },
+                  body: { reason: reason ?? "" },
+                })
+              : api.call("POST /api/calls/:call/cancel", { params: { call: ref }, body: { reason } }),
         (station) => answerCall(station, { call: ref, answer, reason, operator: options.as }),
       );
       if (options.json) return printJson(done);
@@ -140,11 +140,7 @@ export function registerCallCommands(program: Command): void {
       const done = await viaStation(
         options,
         PERMISSIONS.call,
-        (api) =>
-          api.post<{ hash: string; seq: number; call: CallView }>(
-            `/api/calls/${encodeURIComponent(ref)}/held`,
-            held,
-          ),
+        (api) => api.call("POST /api/calls/:call/held", { params: { call: ref }, body: held }),
         (station) => recordCallHeld(station, { call: ref, ...held, operator: options.as }),
       );
       if (options.json) return printJson(done);

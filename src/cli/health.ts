@@ -25,7 +25,7 @@ export function registerHealthCommand(program: Command): void {
     const report = await viaStation(
       options,
       PERMISSIONS.read,
-      (api) => api.get<HealthReport>(`/api/lines/${encodeURIComponent(options.line)}/health`),
+      (api) => api.call("GET /api/lines/:line/health", { params: { line: options.line } }),
       (station) => healthReport(station, options.line, { monitor: null }),
     );
     if (options.json) return printJson(report);

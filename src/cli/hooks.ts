@@ -51,7 +51,8 @@ export function registerHookCommands(program: Command): void {
     const added = await viaStation(
       options,
       PERMISSIONS.manageHooks,
-      (api) => api.post<HookView>("/api/hooks", request),
+      // a partial request is the station's to refuse (BAD_INPUT), here as on the command line
+      (api) => api.call("POST /api/hooks", { body: request as HookRequest }),
       (station) => addHook(station, request, { by: options.as }),
     );
     if (options.json) return printJson(added);
@@ -63,7 +64,7 @@ export function registerHookCommands(program: Command): void {
       const hooks = await viaStation(
         options,
         PERMISSIONS.manageHooks,
-        (api) => api.get<HookView[]>("/api/hooks"),
+        (api) => api.call("GET /api/hooks"),
         (station) => listHooks(station, { by: options.as }),
       );
       if (options.json) return printJson(hooks);
@@ -84,7 +85,7 @@ export function registerHookCommands(program: Command): void {
     const removed = await viaStation(
       options,
       PERMISSIONS.manageHooks,
-      (api) => api.delete<HookView>(`/api/hooks/${id}`),
+      (api) => api.call("DELETE /api/hooks/:id", { params: { id } }),
       (station) => removeHook(station, id, { by: options.as }),
     );
     if (options.json) return printJson(removed);

@@ -1,14 +1,7 @@
 import type { Command } from "commander";
 import { runningStation } from "../api/mod.js";
 import { PRECEDENCES, type Precedence } from "../record/mod.js";
-import {
-  PERMISSIONS,
-  requireRole,
-  stationPaths,
-  type LineSettings,
-  type SettingsChanges,
-  type Suspension,
-} from "../station/mod.js";
+import { PERMISSIONS, requireRole, stationPaths, type SettingsChanges } from "../station/mod.js";
 import { parseDuration } from "./peers.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
@@ -34,7 +27,7 @@ export function registerLineCommands(program: Command): void {
             requireRole(station, options.as, PERMISSIONS.openLine);
             return station.createLine({ name: options.name, operator: options.as });
           })
-        : await api.post<{ id: string; name: string }>("/api/lines", { name: options.name });
+        : await api.call("POST /api/lines", { body: { name: options.name } });
     if (options.json) return printJson(created);
     printLines(`Line ${created.name} opened: ${created.id}`);
   });
@@ -107,10 +100,10 @@ export function registerLineCommands(program: Command): void {
               requireRole(station, options.as, PERMISSIONS.changeSettings);
               return station.setLine({ line: options.line, ...changes, operator: options.as });
             })
-          : await api.post<{ hash: string; seq: number; settings: LineSettings }>(
-              `/api/lines/${encodeURIComponent(options.line)}/settings`,
-              changes,
-            );
+          : await api.call("POST /api/lines/:line/settings", {
+              params: { line: options.line },
+              body: changes,
+            });
       if (options.json) return printJson(set);
       const s = set.settings;
       printLines(
@@ -135,7 +128,6 @@ export function registerLineCommands(program: Command): void {
     withCommon(command.addOption(asOption())).action(
       async (options: CommonOptions & { line: string; reason?: string; as: string }) => {
         const api = runningStation(stationPaths(options.dir), options.as);
-        const path = `/api/lines/${encodeURIComponent(options.line)}/${suspend ? "suspend" : "resume"}`;
         const done =
           api === null
             ? await withStation(options, (station) => {
@@ -147,10 +139,12 @@ export function registerLineCommands(program: Command): void {
                   operator: options.as,
                 });
               })
-            : await api.post<{ hash: string; seq: number; suspended: Suspension | null }>(
-                path,
-                suspend ? { reason: options.reason } : {},
-              );
+            : suspend
+              ? await api.call("POST /api/lines/:line/suspend", {
+                  params: { line: options.line },
+                  body: { reason: options.reason ?? "" },
+                })
+              : await api.call("POST /api/lines/:line/resume", { params: { line: options.line } });
         if (options.json) return printJson(done);
         printLines(
           done.suspended === null

@@ -4,14 +4,6 @@ import { PERMISSIONS, requireRole, stationPaths } from "../station/mod.js";
 import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
 
-/** What approving a member answers. */
-interface Approved {
-  hash: string;
-  seq: number;
-  member: string;
-  awaiting: string[];
-}
-
 /**
  * `hotline member approve`: this station consents to a station another participant added to a
  * line. Until every participant asked has consented, the line sends it nothing.
@@ -35,10 +27,9 @@ export function registerMemberCommands(program: Command): void {
             requireRole(station, options.as, PERMISSIONS.approveMember);
             return station.approveMember({ line: options.line, member: ref, operator: options.as });
           })
-        : await api.post<Approved>(
-            `/api/lines/${encodeURIComponent(options.line)}/members/${encodeURIComponent(ref)}/approve`,
-            {},
-          );
+        : await api.call("POST /api/lines/:line/members/:station/approve", {
+            params: { line: options.line, station: ref },
+          });
     if (options.json) return printJson(approved);
     printLines(
       approved.awaiting.length === 0

@@ -67,14 +67,14 @@ export function registerMessageCommands(program: Command): void {
                 operator: options.as,
               });
             })
-          : await api.post<{ hash: string; seq: number }>(
-              `/api/lines/${encodeURIComponent(options.line)}/messages`,
-              {
+          : await api.call("POST /api/lines/:line/messages", {
+              params: { line: options.line },
+              body: {
                 text,
                 precedence: options.precedence,
                 ...(options.lang === undefined ? {} : { lang: options.lang }),
               },
-            );
+            });
       if (options.json) return printJson(sent);
       printLines(
         `Sent: seq ${sent.seq}, ${sent.hash}${api === null ? " (stored; delivered when the station runs)" : ""}`,
@@ -97,9 +97,8 @@ export function registerMessageCommands(program: Command): void {
             requireRole(station, options.as, PERMISSIONS.ack);
             return ackEntry(station, { entry, note: options.note, operator: options.as });
           })
-        : await api.post<{ hash: string; seq: number; entry: string }>("/api/acks", {
-            entry,
-            ...(options.note === undefined ? {} : { note: options.note }),
+        : await api.call("POST /api/acks", {
+            body: { entry, ...(options.note === undefined ? {} : { note: options.note }) },
           });
     if (options.json) return printJson(acked);
     printLines(

@@ -20,17 +20,13 @@ import {
   withdrawSharedZone,
   syncAllNotifyAlarms,
   syncNotifyAlarms,
-  type Conflict,
   type NotificationView,
   type Station,
-  type SharedZoneView,
-  type ZoneView,
 } from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, viaStation, withCommon } from "./common.js";
 import { printJson, printLines } from "./output.js";
 
 type Written = { hash: string; seq: number };
-const enc = encodeURIComponent;
 
 /**
  * `hotline notify`, `notification update|cancel`, `notifications`, `conflicts`, `clarify`,
@@ -51,7 +47,11 @@ export function registerNotifyCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/lines/${enc(options.line)}/notifications`, body),
+      (api) =>
+        api.call("POST /api/lines/:line/notifications", {
+          params: { line: options.line },
+          body: body as NotificationFile,
+        }),
       (station) =>
         synced(
           station,
@@ -75,7 +75,11 @@ export function registerNotifyCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/notifications/${enc(id)}/update`, body),
+      (api) =>
+        api.call("POST /api/notifications/:entry/update", {
+          params: { entry: id },
+          body: body as NotificationFile,
+        }),
       (station) =>
         synced(
           station,
@@ -96,7 +100,11 @@ export function registerNotifyCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/notifications/${enc(id)}/cancel`, { reason: options.reason }),
+      (api) =>
+        api.call("POST /api/notifications/:entry/cancel", {
+          params: { entry: id },
+          body: { reason: options.reason },
+        }),
       (station) =>
         synced(
           station,
@@ -118,7 +126,8 @@ export function registerNotifyCommands(program: Command): void {
     const all = await viaStation(
       options,
       PERMISSIONS.read,
-      (api) => api.get<NotificationView[]>(`/api/lines/${enc(options.line)}/notifications`),
+      (api) =>
+        api.call("GET /api/lines/:line/notifications", { params: { line: options.line } }).then(listOf),
       (station) => notificationsOf(station, options.line),
     );
     if (options.geojson === true) return printJson(notificationsToGeoJson(all));
@@ -139,10 +148,7 @@ export function registerNotifyCommands(program: Command): void {
     const all = await viaStation(
       options,
       PERMISSIONS.read,
-      (api) =>
-        api.get<Conflict[]>(
-          `/api/conflicts${options.line === undefined ? "" : `?line=${enc(options.line)}`}`,
-        ),
+      (api) => api.call("GET /api/conflicts", { query: { line: options.line } }),
       (station) => conflictsOf(station, { line: options.line }),
     );
     if (options.json) return printJson(all);
@@ -171,7 +177,8 @@ export function registerNotifyCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/notifications/${enc(of)}/clarify`, { question }),
+      (api) =>
+        api.call("POST /api/notifications/:entry/clarify", { params: { entry: of }, body: { question } }),
       (station) => clarify(station, { of, question, operator: options.as }),
     );
     if (options.json) return printJson(made);
@@ -188,7 +195,11 @@ export function registerNotifyCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/clarifications/${enc(options.of)}/answer`, { text: options.text }),
+      (api) =>
+        api.call("POST /api/clarifications/:entry/answer", {
+          params: { entry: options.of },
+          body: { text: options.text },
+        }),
       (station) => clarify(station, { of: options.of, answer: options.text, operator: options.as }),
     );
     if (options.json) return printJson(made);
@@ -241,7 +252,7 @@ function registerZoneCommands(program: Command): void {
       const added = await viaStation(
         options,
         PERMISSIONS.zones,
-        (api) => api.post<ZoneView>("/api/zones", request),
+        (api) => api.call("POST /api/zones", { body: request }),
         (station) => {
           const z = addZone(station, { ...request, operator: options.as });
           syncAllNotifyAlarms(station);
@@ -264,7 +275,7 @@ function registerZoneCommands(program: Command): void {
       const shared = await viaStation(
         options,
         PERMISSIONS.read,
-        (api) => api.get<SharedZoneView[]>(`/api/lines/${enc(line)}/zones`),
+        (api) => api.call("GET /api/lines/:line/zones", { params: { line } }),
         (station) => sharedZonesOf(station, station.resolveLine(line).id),
       );
       if (options.json) return printJson(shared);
@@ -279,7 +290,7 @@ function registerZoneCommands(program: Command): void {
     const zones = await viaStation(
       options,
       PERMISSIONS.read,
-      (api) => api.get<ZoneView[]>("/api/zones"),
+      (api) => api.call("GET /api/zones"),
       (station) => listZones(station),
     );
     if (options.json) return printJson(zones);
@@ -301,7 +312,7 @@ function registerZoneCommands(program: Command): void {
     const removed = await viaStation(
       options,
       PERMISSIONS.zones,
-      (api) => api.delete<{ removed: string }>(`/api/zones/${enc(name)}`),
+      (api) => api.call("DELETE /api/zones/:name", { params: { name } }),
       (station) => {
         removeZone(station, name);
         syncAllNotifyAlarms(station);
@@ -343,7 +354,7 @@ function registerZoneCommands(program: Command): void {
       const made = await viaStation(
         options,
         PERMISSIONS.zones,
-        (api) => api.post<Written>(`/api/zones/${enc(name)}/share`, request),
+        (api) => api.call("POST /api/zones/:name/share", { params: { name }, body: request }),
         (station) => {
           const written = shareZone(station, { name, ...request, operator: options.as });
           syncAllNotifyAlarms(station);
@@ -365,7 +376,11 @@ function registerZoneCommands(program: Command): void {
     const made = await viaStation(
       options,
       PERMISSIONS.notify,
-      (api) => api.post<Written>(`/api/shared-zones/${enc(id)}/withdraw`, { reason: options.reason }),
+      (api) =>
+        api.call("POST /api/shared-zones/:entry/withdraw", {
+          params: { entry: id },
+          body: { reason: options.reason },
+        }),
       (station) =>
         synced(
           station,
@@ -382,6 +397,20 @@ function synced(station: Station, written: Written): Written {
   const entry = resolveEntry(station, written.hash);
   syncNotifyAlarms(station, entry.line);
   return written;
+}
+
+/** A notification file as the API takes it: the station checks its content, as it does here. */
+type NotificationFile = Record<string, unknown>;
+
+/**
+ * @param answer the notifications route's answer without `geojson`: the list
+ * @returns the list
+ */
+function listOf(answer: NotificationView[] | object): NotificationView[] {
+  if (!Array.isArray(answer)) {
+    throw new HotlineError("INTERNAL", "Cannot list the notifications: the station answered GeoJSON");
+  }
+  return answer as NotificationView[];
 }
 
 function readJson(file: string): unknown {

@@ -11,8 +11,6 @@ import {
   ROLES,
   setPassword,
   stationPaths,
-  type AddedOperator,
-  type OperatorSummary,
 } from "../station/mod.js";
 import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
@@ -43,7 +41,7 @@ export function registerOperatorCommands(program: Command): void {
         ? await withStation(options, (station) =>
             addOperator(station, { name, role: options.role, by: options.as }),
           )
-        : await api.post<AddedOperator>("/api/operators", { name, role: options.role });
+        : await api.call("POST /api/operators", { body: { name, role: options.role } });
     if (options.json) return printJson(added);
     printLines(
       `Operator '${added.name}' (${added.role}) added, password: ${added.password}`,
@@ -58,7 +56,7 @@ export function registerOperatorCommands(program: Command): void {
     const operators =
       api === null
         ? await withStation(options, (station) => listOperators(station, { by: options.as }))
-        : await api.get<OperatorSummary[]>("/api/operators");
+        : await api.call("GET /api/operators");
     if (options.json) return printJson(operators);
     const width = Math.max(...operators.map((o) => o.name.length));
     printLines(
@@ -82,10 +80,10 @@ export function registerOperatorCommands(program: Command): void {
     const changed =
       api === null
         ? await withStation(options, (station) => setPassword(station, name, { password, by: options.as }))
-        : await api.post<{ name: string; password?: string }>(
-            `/api/operators/${encodeURIComponent(name)}/password`,
-            password === undefined ? {} : { password },
-          );
+        : await api.call("POST /api/operators/:name/password", {
+            params: { name },
+            body: password === undefined ? {} : { password },
+          });
     if (options.json) return printJson(changed);
     if (changed.password === undefined) return printLines(`Password of operator '${changed.name}' changed.`);
     printLines(
@@ -105,7 +103,7 @@ export function registerOperatorCommands(program: Command): void {
     const disabled =
       api === null
         ? await withStation(options, (station) => disableOperator(station, name, { by: options.as }))
-        : await api.post<OperatorSummary>(`/api/operators/${encodeURIComponent(name)}/disable`, {});
+        : await api.call("POST /api/operators/:name/disable", { params: { name }, body: {} });
     if (options.json) return printJson(disabled);
     printLines(`Operator '${disabled.name}' disabled: it can no longer act.`);
   });

@@ -2,15 +2,7 @@ import type { Command } from "commander";
 import pino from "pino";
 import { runningStation } from "../api/mod.js";
 import { HotlineError } from "../record/mod.js";
-import {
-  createInvite,
-  PERMISSIONS,
-  requireRole,
-  stationPaths,
-  statusOf,
-  type Accepted,
-  type StationStatus,
-} from "../station/mod.js";
+import { createInvite, PERMISSIONS, requireRole, stationPaths, statusOf } from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { printJson, printLines } from "./output.js";
 import { startStation } from "./runtime.js";
@@ -64,9 +56,8 @@ export function registerPeerCommands(program: Command): void {
             requireRole(station, options.as, PERMISSIONS.invite);
             return createInvite(station, { line: options.line, expiresInMs, operator: options.as });
           })
-        : await api.post<{ invite: string; expires: string }>("/api/invites", {
-            line: options.line,
-            expiresInSeconds: Math.round(expiresInMs / 1000),
+        : await api.call("POST /api/invites", {
+            body: { line: options.line, expiresInSeconds: Math.round(expiresInMs / 1000) },
           });
     if (options.json) return printJson(made);
     printLines(
@@ -91,7 +82,7 @@ export function registerPeerCommands(program: Command): void {
         "Cannot accept an invite: start this station first ('hotline start')",
       );
     }
-    const accepted = await api.post<Accepted>("/api/accept", { invite });
+    const accepted = await api.call("POST /api/accept", { body: { invite } });
     if (options.json) return printJson(accepted);
     printLines(
       `Joined line ${accepted.line.slice(0, 12)} with ${accepted.peer.name}.`,
@@ -106,7 +97,7 @@ export function registerPeerCommands(program: Command): void {
       const status =
         api === null
           ? await withStation(options, (station) => statusOf(station, null))
-          : await api.get<StationStatus>("/api/status");
+          : await api.call("GET /api/status");
       if (options.json) return printJson(status);
       printLines(
         `Station ${status.station.name} (${status.running ? "running" : "not running"})`,

@@ -50,14 +50,14 @@ export function registerReadoutCommands(program: Command): void {
         options,
         PERMISSIONS.readout,
         (api) =>
-          api.post<{ hash: string; seq: number; call: string; points: number }>(
-            `/api/calls/${encodeURIComponent(call)}/readouts`,
-            {
+          api.call("POST /api/calls/:call/readouts", {
+            params: { call },
+            body: {
               text,
               ...(options.lang === undefined ? {} : { lang: options.lang }),
               ...(options.line === undefined ? {} : { line: options.line }),
             },
-          ),
+          }),
         (station) =>
           publishReadout(station, {
             call,
@@ -105,11 +105,7 @@ export function registerReadoutCommands(program: Command): void {
         const marked = await viaStation(
           options,
           PERMISSIONS.readout,
-          (api) =>
-            api.post<{ hash: string; seq: number; readout: string; quote: string }>(
-              `/api/readouts/${encodeURIComponent(ref)}/marks`,
-              mark,
-            ),
+          (api) => api.call("POST /api/readouts/:readout/marks", { params: { readout: ref }, body: mark }),
           (station) => markReadout(station, { readout: ref, ...mark, operator: options.as }),
         );
         if (options.json) return printJson(marked);

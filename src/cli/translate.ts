@@ -51,7 +51,7 @@ export function registerTranslateCommands(program: Command): void {
       const attached = await viaStation(
         options,
         PERMISSIONS.translate,
-        (api) => api.post<{ hash: string; seq: number; of: string }>("/api/translations", request),
+        (api) => api.call("POST /api/translations", { body: request }),
         (station) => translateEntry(station, { ...request, operator: options.as }),
       );
       if (options.json) return printJson(attached);

@@ -1,67 +1,12 @@
-import { z } from "zod";
 import { HotlineError } from "../record/mod.js";
 import type { HookRow, Severity } from "../store/mod.js";
 import { isoNow } from "./clock.js";
+import { HOOK_REQUEST, SEVERITIES, type HookRequest } from "./hook-schemas.js";
 import { PERMISSIONS, requireRole } from "./operators.js";
 import type { Station } from "./station.js";
 
-/** The severities, from least to most severe: a hook fires for its own and those after it. */
-export const SEVERITIES = ["info", "warning", "critical"] as const satisfies readonly Severity[];
-
-/** Most arguments a hook's command takes, program included. */
-export const MAX_COMMAND_ITEMS = 32;
-
-/** Longest webhook URL. */
-export const MAX_WEBHOOK_LENGTH = 500;
-
-const COMMAND = z
-  .array(
-    z
-      .string()
-      .min(1, "must not hold an empty program or argument")
-      .max(4096)
-      .refine((s) => !s.includes("\0"), "must not hold a NUL character"),
-  )
-  .min(1, "must name a program")
-  .max(MAX_COMMAND_ITEMS, `must have at most ${MAX_COMMAND_ITEMS} items, program included`);
-
-const WEBHOOK = z
-  .string()
-  .max(MAX_WEBHOOK_LENGTH, `must be at most ${MAX_WEBHOOK_LENGTH} characters`)
-  .refine((text) => {
-    const url = urlOf(text);
-    return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  }, "must be an http:// or https:// URL")
-  // fetch refuses URLs with credentials; a token belongs in the path or the query
-  .refine((text) => {
-    const url = urlOf(text);
-    return url === null || (url.username === "" && url.password === "");
-  }, "must not hold a user name or password (user:password@)");
-
-function urlOf(text: string): URL | null {
-  try {
-    return new URL(text);
-  } catch {
-    return null;
-  }
-}
-
-/** What an admin gives to add a hook: a least severity and exactly one of command and webhook. */
-export const HOOK_REQUEST = z
-  .strictObject({
-    severity: z.enum(SEVERITIES),
-    command: COMMAND.optional(),
-    webhook: WEBHOOK.optional(),
-  })
-  .superRefine((h, context) => {
-    if (h.command === undefined && h.webhook === undefined) {
-      context.addIssue({ code: "custom", message: "it needs a command or a webhook" });
-    } else if (h.command !== undefined && h.webhook !== undefined) {
-      context.addIssue({ code: "custom", message: "it takes a command or a webhook, not both" });
-    }
-  });
-
-export type HookRequest = z.infer<typeof HOOK_REQUEST>;
+export { HOOK_REQUEST, MAX_COMMAND_ITEMS, MAX_WEBHOOK_LENGTH, SEVERITIES } from "./hook-schemas.js";
+export type { HookRequest } from "./hook-schemas.js";
 
 /** A hook as listed and answered. */
 export type HookView = HookRow;

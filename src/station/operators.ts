@@ -1,27 +1,12 @@
-import { z } from "zod";
-import { HotlineError, OPERATOR } from "../record/mod.js";
+import type { z } from "zod";
+import { HotlineError } from "../record/mod.js";
 import type { OperatorRow, Role } from "../store/mod.js";
 import { isoNow } from "./clock.js";
+import { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
 import { generatePassword, hashPassword } from "./password.js";
 import type { Station } from "./station.js";
 
-/** The roles, from least to most allowed. */
-export const ROLES = ["observer", "officer", "supervisor", "admin"] as const satisfies readonly Role[];
-
-/** An operator's name as a station accepts it for a new operator: short, lowercase, no spaces. */
-export const OPERATOR_NAME = OPERATOR.regex(
-  /^[a-z0-9._-]{1,32}$/,
-  "must be 1 to 32 lowercase letters, digits, '.', '_' or '-'",
-);
-
-/** The shortest password an operator may choose (generated ones are longer). */
-export const MIN_PASSWORD_LENGTH = 12;
-
-/** A password an operator chose. */
-export const PASSWORD = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(1024);
+export { MIN_PASSWORD_LENGTH, OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
 
 /** What an action takes: the roles allowed to do it, and how to name it to a person. */
 export interface Permission {

@@ -449,7 +449,7 @@ describe("the operator API off loopback", () => {
       expect(running.apiUrl).toBe(`https://127.0.0.1:${port}`);
       const client = runningStation(stationPaths(dir));
       expect(client).not.toBeNull();
-      expect(await client?.get<{ id: string }>("/api/whoami")).toMatchObject({ id: made.id });
+      expect(await client?.call("GET /api/whoami")).toMatchObject({ id: made.id });
       // Plain HTTP gets no answer from it.
       await expect(raw(port, "GET", "/api/station")).rejects.toThrow();
       const station = await raw(port, "GET", "/api/station", { https: true });
@@ -493,7 +493,7 @@ describe("the operator API off loopback", () => {
       const { writeFileSync } = await import("node:fs");
       writeFileSync(lock, JSON.stringify({ ...info, pin: `sha256:${"0".repeat(64)}` }));
       const client = runningStation(stationPaths(dir));
-      await expect(client?.get("/api/whoami")).rejects.toMatchObject({ code: "UNKNOWN_PEER" });
+      await expect(client?.call("GET /api/whoami")).rejects.toMatchObject({ code: "UNKNOWN_PEER" });
     } finally {
       await running.stop();
     }
@@ -514,7 +514,9 @@ describe("the operator API off loopback", () => {
       expect(running.apiUrl).toBe(`http://127.0.0.1:${port}`);
       expect(running.apiInsecure).toBe(true);
       expect((await raw(port, "GET", "/api/station")).status).toBe(200);
-      expect(await runningStation(stationPaths(dir))?.get("/api/whoami")).toMatchObject({ name: "Paris" });
+      expect(await runningStation(stationPaths(dir))?.call("GET /api/whoami")).toMatchObject({
+        name: "Paris",
+      });
     } finally {
       await running.stop();
     }
