@@ -74,7 +74,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
   const read = { access: PERMISSIONS.read };
   const call = { access: PERMISSIONS.call };
   const readout = { access: PERMISSIONS.readout };
-  const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
+  const by = async (headers: Parameters<typeof actingOperator>[1]) => await actingOperator(station, headers);
 
   app.get(
     "/api/lines/:line/calls",
@@ -85,7 +85,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
         params: LINE_PARAM,
       },
     },
-    async (request) => callsOf(station, request.params.line),
+    async (request) => await callsOf(station, request.params.line),
   );
   app.post(
     "/api/lines/:line/calls",
@@ -94,22 +94,26 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       schema: { summary: "Ask for a call (a signed entry)", params: LINE_PARAM, body: CALL_REQUEST },
     },
     async (request) =>
-      requestCall(station, { line: request.params.line, ...request.body, operator: by(request.headers) }),
+      await requestCall(station, {
+        line: request.params.line,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   );
   app.get(
     "/api/calls/:call",
     { config: read, schema: { summary: "One call", params: CALL_PARAM } },
-    async (request) => callOf(station, request.params.call),
+    async (request) => await callOf(station, request.params.call),
   );
   app.post(
     "/api/calls/:call/accept",
     { config: call, schema: { summary: "Accept a call", params: CALL_PARAM, body: CALL_ACCEPT_REQUEST } },
     async (request) =>
-      answerCall(station, {
+      await answerCall(station, {
         call: request.params.call,
         answer: "accept",
         reason: request.body.note,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -119,11 +123,11 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       schema: { summary: "Decline a call, saying why", params: CALL_PARAM, body: CALL_DECLINE_REQUEST },
     },
     async (request) =>
-      answerCall(station, {
+      await answerCall(station, {
         call: request.params.call,
         answer: "decline",
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -137,11 +141,11 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       },
     },
     async (request) =>
-      answerCall(station, {
+      await answerCall(station, {
         call: request.params.call,
         answer: "cancel",
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -151,7 +155,11 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       schema: { summary: "Record that a call took place", params: CALL_PARAM, body: CALL_HELD_REQUEST },
     },
     async (request) =>
-      recordCallHeld(station, { call: request.params.call, ...request.body, operator: by(request.headers) }),
+      await recordCallHeld(station, {
+        call: request.params.call,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   );
   app.get(
     "/api/calls/:call/readouts",
@@ -162,7 +170,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
         params: CALL_PARAM,
       },
     },
-    async (request) => readoutsOf(station, request.params.call),
+    async (request) => await readoutsOf(station, request.params.call),
   );
   app.post(
     "/api/calls/:call/readouts",
@@ -175,7 +183,11 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       },
     },
     async (request) =>
-      publishReadout(station, { call: request.params.call, ...request.body, operator: by(request.headers) }),
+      await publishReadout(station, {
+        call: request.params.call,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   );
   app.post(
     "/api/readouts/:readout/marks",
@@ -188,16 +200,16 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       },
     },
     async (request) =>
-      markReadout(station, {
+      await markReadout(station, {
         readout: request.params.readout,
         ...request.body,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.get(
     "/api/lines/:line/translations",
     { config: read, schema: { summary: "A line's translations", params: LINE_PARAM } },
-    async (request) => translationsOf(station, request.params.line),
+    async (request) => await translationsOf(station, request.params.line),
   );
   app.post(
     "/api/translations",
@@ -205,7 +217,8 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       config: { access: PERMISSIONS.translate },
       schema: { summary: "Attach a translation to a message or readout", body: TRANSLATION_REQUEST },
     },
-    async (request) => translateEntry(station, { ...request.body, operator: by(request.headers) }),
+    async (request) =>
+      await translateEntry(station, { ...request.body, operator: await by(request.headers) }),
   );
   app.get(
     "/api/lines/:line/export",
@@ -220,10 +233,12 @@ export const callRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
     async (request, reply) => {
       const { format } = request.query;
       if (format === "bundle") {
-        return reply.type("application/json").send(canonicalJson(exportBundle(station, request.params.line)));
+        return reply
+          .type("application/json")
+          .send(canonicalJson(await exportBundle(station, request.params.line)));
       }
       const type = format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
-      return reply.type(type).send(renderTranscript(station, request.params.line, format));
+      return reply.type(type).send(await renderTranscript(station, request.params.line, format));
     },
   );
 };

@@ -13,8 +13,10 @@ const HOOK_PARAM = z.object({ id: z.coerce.number().int().min(1) });
  */
 export const hookRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (app, { station }) => {
   const config = { access: PERMISSIONS.manageHooks };
-  app.get("/api/hooks", { config, schema: { summary: "Alarm hooks, oldest first" } }, async (request) =>
-    listHooks(station, { by: actingOperator(station, request.headers) }),
+  app.get(
+    "/api/hooks",
+    { config, schema: { summary: "Alarm hooks, oldest first" } },
+    async (request) => await listHooks(station, { by: await actingOperator(station, request.headers) }),
   );
   app.post(
     "/api/hooks",
@@ -29,12 +31,12 @@ export const hookRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (ap
       attachValidation: true,
     },
     async (request) =>
-      addHook(station, request.body as unknown, { by: actingOperator(station, request.headers) }),
+      await addHook(station, request.body as unknown, { by: await actingOperator(station, request.headers) }),
   );
   app.delete(
     "/api/hooks/:id",
     { config, schema: { summary: "Remove an alarm hook", params: HOOK_PARAM } },
     async (request) =>
-      removeHook(station, request.params.id, { by: actingOperator(station, request.headers) }),
+      await removeHook(station, request.params.id, { by: await actingOperator(station, request.headers) }),
   );
 };

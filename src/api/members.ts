@@ -23,10 +23,10 @@ export const memberRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       },
     },
     async (request) =>
-      station.approveMember({
+      await station.approveMember({
         line: request.params.line,
         member: request.params.station,
-        operator: actingOperator(station, request.headers),
+        operator: await actingOperator(station, request.headers),
       }),
   );
 };

@@ -63,7 +63,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
   // Sharing a private zone discloses it to the line and drops the private copy: it takes what
   // adding or removing one takes, not what notifying takes.
   const zones = { access: PERMISSIONS.zones };
-  const by = (headers: Parameters<typeof actingOperator>[1]) => actingOperator(station, headers);
+  const by = async (headers: Parameters<typeof actingOperator>[1]) => await actingOperator(station, headers);
 
   app.get(
     "/api/lines/:line/notifications",
@@ -76,7 +76,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       },
     },
     async (request) => {
-      const all = notificationsOf(station, request.params.line);
+      const all = await notificationsOf(station, request.params.line);
       return request.query.geojson === "true" ? notificationsToGeoJson(all) : all;
     },
   );
@@ -87,10 +87,10 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Notify (a signed entry)", params: LINE_PARAM, body: NOTIFICATION_REQUEST },
     },
     async (request) =>
-      notify(station, {
+      await notify(station, {
         line: request.params.line,
         ...notificationFromFile(request.body),
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -100,10 +100,10 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Replace a notification", params: ENTRY_PARAM, body: NOTIFICATION_REQUEST },
     },
     async (request) =>
-      amendNotification(station, {
+      await amendNotification(station, {
         of: request.params.entry,
         ...notificationFromFile(request.body),
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -113,11 +113,11 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Withdraw a notification", params: ENTRY_PARAM, body: CANCEL_REQUEST },
     },
     async (request) =>
-      amendNotification(station, {
+      await amendNotification(station, {
         of: request.params.entry,
         cancel: true,
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
@@ -127,20 +127,20 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Ask about a notification", params: ENTRY_PARAM, body: QUESTION_REQUEST },
     },
     async (request) =>
-      clarify(station, {
+      await clarify(station, {
         of: request.params.entry,
         question: request.body.question,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.post(
     "/api/clarifications/:entry/answer",
     { config: write, schema: { summary: "Answer a question", params: ENTRY_PARAM, body: ANSWER_REQUEST } },
     async (request) =>
-      clarify(station, {
+      await clarify(station, {
         of: request.params.entry,
         answer: request.body.text,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.get(
@@ -152,7 +152,7 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
         querystring: z.object({ line: z.string().min(1).max(200).optional() }),
       },
     },
-    async (request) => conflictsOf(station, { line: request.query.line }),
+    async (request) => await conflictsOf(station, { line: request.query.line }),
   );
   app.get(
     "/api/map",
@@ -163,10 +163,12 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
           "Everything the map draws: every line's notifications and volumes, this station's zones and plans, conflicts with their overlaps",
       },
     },
-    async () => mapOf(station),
+    async () => await mapOf(station),
   );
-  app.get("/api/zones", { config: read, schema: { summary: "This station's protected zones" } }, async () =>
-    listZones(station),
+  app.get(
+    "/api/zones",
+    { config: read, schema: { summary: "This station's protected zones" } },
+    async () => await listZones(station),
   );
   app.post(
     "/api/zones",
@@ -175,8 +177,8 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Add a protected zone", body: ZONE_REQUEST },
     },
     async (request) => {
-      const zone = addZone(station, { ...request.body, operator: by(request.headers) });
-      syncAllNotifyAlarms(station);
+      const zone = await addZone(station, { ...request.body, operator: await by(request.headers) });
+      await syncAllNotifyAlarms(station);
       return zone;
     },
   );
@@ -192,19 +194,19 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       },
     },
     async (request) => {
-      const shared = shareZone(station, {
+      const shared = await shareZone(station, {
         name: request.params.name,
         ...request.body,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       });
-      syncAllNotifyAlarms(station);
+      await syncAllNotifyAlarms(station);
       return shared;
     },
   );
   app.get(
     "/api/lines/:line/zones",
     { config: read, schema: { summary: "Zones shared on a line, by any participant", params: LINE_PARAM } },
-    async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
+    async (request) => await sharedZonesOf(station, (await station.resolveLine(request.params.line)).id),
   );
   app.post(
     "/api/shared-zones/:entry/withdraw",
@@ -213,10 +215,10 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Withdraw a zone this station shared", params: ENTRY_PARAM, body: CANCEL_REQUEST },
     },
     async (request) =>
-      withdrawSharedZone(station, {
+      await withdrawSharedZone(station, {
         of: request.params.entry,
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   );
   app.delete(
@@ -226,8 +228,8 @@ export const notifyRoutes: FastifyPluginAsyncZod<{ station: Station }> = async (
       schema: { summary: "Remove a protected zone", params: ZONE_PARAM },
     },
     async (request) => {
-      removeZone(station, request.params.name);
-      syncAllNotifyAlarms(station);
+      await removeZone(station, request.params.name);
+      await syncAllNotifyAlarms(station);
       return { removed: request.params.name };
     },
   );

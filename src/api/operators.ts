@@ -30,7 +30,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ station: Station }> = async
   app.get(
     "/api/operators",
     { config, schema: { summary: "Operators: name, role, whether disabled, when added" } },
-    async (request) => listOperators(station, { by: actingOperator(station, request.headers) }),
+    async (request) => await listOperators(station, { by: await actingOperator(station, request.headers) }),
   );
   app.post(
     "/api/operators",
@@ -42,7 +42,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ station: Station }> = async
       },
     },
     async (request) =>
-      addOperator(station, { ...request.body, by: actingOperator(station, request.headers) }),
+      await addOperator(station, { ...request.body, by: await actingOperator(station, request.headers) }),
   );
   app.post(
     "/api/operators/:name/password",
@@ -55,9 +55,9 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ station: Station }> = async
       },
     },
     async (request) =>
-      setPassword(station, request.params.name, {
+      await setPassword(station, request.params.name, {
         password: request.body.password,
-        by: actingOperator(station, request.headers),
+        by: await actingOperator(station, request.headers),
       }),
   );
   app.post(
@@ -71,6 +71,8 @@ export const operatorRoutes: FastifyPluginAsyncZod<{ station: Station }> = async
       },
     },
     async (request) =>
-      disableOperator(station, request.params.name, { by: actingOperator(station, request.headers) }),
+      await disableOperator(station, request.params.name, {
+        by: await actingOperator(station, request.headers),
+      }),
   );
 };

@@ -157,9 +157,9 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   await publicRoutes(app, (docs) => docs.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX }));
 
-  const operatorOf = (headers: Record<string, unknown>): string => {
+  const operatorOf = async (headers: Record<string, unknown>): Promise<string> => {
     const name = typeof headers[OPERATOR_HEADER] === "string" ? headers[OPERATOR_HEADER] : "admin";
-    return station.operator(name).name;
+    return (await station.operator(name)).name;
   };
 
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -174,12 +174,12 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   api.get(
     "/api/status",
     { config: read, schema: { summary: "Lines, participants, contact and outbox" } },
-    async () => statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
+    async () => await statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
   );
   api.get(
     "/api/lines",
     { config: read, schema: { summary: "Lines and participants with safety codes" } },
-    async () => station.lines(),
+    async () => await station.lines(),
   );
   api.post(
     "/api/lines",
@@ -187,7 +187,8 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       config: { access: PERMISSIONS.openLine },
       schema: { summary: "Open a line", body: CREATE_LINE_REQUEST },
     },
-    async (request) => station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
+    async (request) =>
+      await station.createLine({ name: request.body.name, operator: await operatorOf(request.headers) }),
   );
   api.post(
     "/api/lines/:line/messages",
@@ -196,12 +197,12 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       schema: { summary: "Write a message on a line", params: LINE_PARAM, body: SEND_REQUEST },
     },
     async (request) =>
-      station.send({
+      await station.send({
         line: request.params.line,
         text: request.body.text,
         precedence: request.body.precedence,
         lang: request.body.lang,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   );
   api.get(
@@ -210,7 +211,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       config: read,
       schema: { summary: "A line's transcript, in causal order, with receipts", params: LINE_PARAM },
     },
-    async (request) => station.log(request.params.line),
+    async (request) => await station.log(request.params.line),
   );
   api.get(
     "/api/lines/:line/health",
@@ -221,7 +222,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
         params: LINE_PARAM,
       },
     },
-    async (request) => healthReport(station, request.params.line, { monitor: options.monitor }),
+    async (request) => await healthReport(station, request.params.line, { monitor: options.monitor }),
   );
   api.post(
     "/api/invites",
@@ -230,10 +231,10 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       schema: { summary: "Invite a station to a line", body: INVITE_REQUEST },
     },
     async (request) =>
-      createInvite(station, {
+      await createInvite(station, {
         line: request.body.line,
         expiresInMs: request.body.expiresInSeconds * 1000,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   );
   api.post(
@@ -243,9 +244,9 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       schema: { summary: "Join a line with an invite", body: ACCEPT_REQUEST },
     },
     async (request) => {
-      operatorOf(request.headers);
+      await operatorOf(request.headers);
       const accepted = await acceptInvite(station, options.transport, request.body.invite);
-      options.outbox.refresh();
+      await options.outbox.refresh();
       return accepted;
     },
   );
@@ -260,7 +261,11 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       },
     },
     async (request) =>
-      station.setLine({ line: request.params.line, ...request.body, operator: operatorOf(request.headers) }),
+      await station.setLine({
+        line: request.params.line,
+        ...request.body,
+        operator: await operatorOf(request.headers),
+      }),
   );
   api.get(
     "/api/alarms",
@@ -268,7 +273,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       config: read,
       schema: { summary: "Alarms: active and unacknowledged ones, or all", querystring: ALARMS_QUERY },
     },
-    async (request) => alarmsOf(station, { all: request.query.all === "true" }),
+    async (request) => await alarmsOf(station, { all: request.query.all === "true" }),
   );
   api.post(
     "/api/alarms/:id/ack",
@@ -276,16 +281,16 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       config: { access: PERMISSIONS.ackAlarm },
       schema: { summary: "Acknowledge an alarm", params: ALARM_PARAM },
     },
-    async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
+    async (request) => await ackAlarm(station, request.params.id, await operatorOf(request.headers)),
   );
   api.post(
     "/api/acks",
     { config: { access: PERMISSIONS.ack }, schema: { summary: "Acknowledge a message", body: ACK_REQUEST } },
     async (request) =>
-      ackEntry(station, {
+      await ackEntry(station, {
         entry: request.body.entry,
         note: request.body.note,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   );
   api.post(
@@ -299,11 +304,11 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       },
     },
     async (request) =>
-      station.suspendLine({
+      await station.suspendLine({
         line: request.params.line,
         suspend: true,
         reason: request.body.reason,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   );
   api.post(
@@ -313,10 +318,10 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       schema: { summary: "Put a suspended line back in service (a signed entry)", params: LINE_PARAM },
     },
     async (request) =>
-      station.suspendLine({
+      await station.suspendLine({
         line: request.params.line,
         suspend: false,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   );
   return app;

@@ -21,7 +21,7 @@ export function registerAlarmCommands(program: Command): void {
       options,
       PERMISSIONS.read,
       (api) => api.get<AlarmView[]>(`/api/alarms${all ? "?all=true" : ""}`),
-      (station) => alarmsOf(station, { all }),
+      async (station) => await alarmsOf(station, { all }),
     );
     if (options.json) return printJson(alarms);
     if (alarms.length === 0) return printLines(all ? "No alarms, ever." : "No alarms.");
@@ -42,7 +42,7 @@ export function registerAlarmCommands(program: Command): void {
       options,
       PERMISSIONS.ackAlarm,
       (api) => api.post<AlarmView>(`/api/alarms/${id}/ack`, {}),
-      (station) => ackAlarm(station, id, options.as),
+      async (station) => await ackAlarm(station, id, options.as),
     );
     if (options.json) return printJson(acked);
     printLines(`Alarm ${acked.id} (${acked.code}) acknowledged by ${acked.ackedBy ?? options.as}.`);

@@ -58,7 +58,8 @@ export function registerCallCommands(program: Command): void {
             `/api/lines/${encodeURIComponent(options.line)}/calls`,
             request,
           ),
-        (station) => requestCall(station, { line: options.line, ...request, operator: options.as }),
+        async (station) =>
+          await requestCall(station, { line: options.line, ...request, operator: options.as }),
       );
       if (options.json) return printJson(made);
       printLines(`Call requested: ${made.hash} (seq ${made.seq})`);
@@ -94,7 +95,7 @@ export function registerCallCommands(program: Command): void {
             `/api/calls/${encodeURIComponent(ref)}/${answer}`,
             reason === undefined ? {} : { [answer === "accept" ? "note" : "reason"]: reason },
           ),
-        (station) => answerCall(station, { call: ref, answer, reason, operator: options.as }),
+        async (station) => await answerCall(station, { call: ref, answer, reason, operator: options.as }),
       );
       if (options.json) return printJson(done);
       printLines(`Call ${done.call.id.slice(0, 12)} ${done.call.state} (seq ${done.seq}).`);
@@ -145,7 +146,7 @@ export function registerCallCommands(program: Command): void {
             `/api/calls/${encodeURIComponent(ref)}/held`,
             held,
           ),
-        (station) => recordCallHeld(station, { call: ref, ...held, operator: options.as }),
+        async (station) => await recordCallHeld(station, { call: ref, ...held, operator: options.as }),
       );
       if (options.json) return printJson(done);
       printLines(
@@ -160,7 +161,7 @@ export function registerCallCommands(program: Command): void {
       .description("a line's calls: who asked, who agreed, when, how long, at what level")
       .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name"),
   ).action(async (options: CommonOptions & { line: string }) => {
-    const calls = await withStation(options, (station) => callsOf(station, options.line));
+    const calls = await withStation(options, async (station) => await callsOf(station, options.line));
     if (options.json) return printJson(calls);
     if (calls.length === 0) return printLines("No calls on this line.");
     printLines(...calls.map(describeCall));

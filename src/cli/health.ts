@@ -26,7 +26,7 @@ export function registerHealthCommand(program: Command): void {
       options,
       PERMISSIONS.read,
       (api) => api.get<HealthReport>(`/api/lines/${encodeURIComponent(options.line)}/health`),
-      (station) => healthReport(station, options.line, { monitor: null }),
+      async (station) => await healthReport(station, options.line, { monitor: null }),
     );
     if (options.json) return printJson(report);
     printLines(...describeReport(report));

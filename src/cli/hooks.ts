@@ -52,7 +52,7 @@ export function registerHookCommands(program: Command): void {
       options,
       PERMISSIONS.manageHooks,
       (api) => api.post<HookView>("/api/hooks", request),
-      (station) => addHook(station, request, { by: options.as }),
+      async (station) => await addHook(station, request, { by: options.as }),
     );
     if (options.json) return printJson(added);
     printLines(`Hook ${added.id} added: ${describe(added)}`);
@@ -64,7 +64,7 @@ export function registerHookCommands(program: Command): void {
         options,
         PERMISSIONS.manageHooks,
         (api) => api.get<HookView[]>("/api/hooks"),
-        (station) => listHooks(station, { by: options.as }),
+        async (station) => await listHooks(station, { by: options.as }),
       );
       if (options.json) return printJson(hooks);
       if (hooks.length === 0) return printLines("No hooks.");
@@ -85,7 +85,7 @@ export function registerHookCommands(program: Command): void {
       options,
       PERMISSIONS.manageHooks,
       (api) => api.delete<HookView>(`/api/hooks/${id}`),
-      (station) => removeHook(station, id, { by: options.as }),
+      async (station) => await removeHook(station, id, { by: options.as }),
     );
     if (options.json) return printJson(removed);
     printLines(`Hook ${removed.id} removed.`);

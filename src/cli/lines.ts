@@ -30,9 +30,9 @@ export function registerLineCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const created =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.openLine);
-            return station.createLine({ name: options.name, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.openLine);
+            return await station.createLine({ name: options.name, operator: options.as });
           })
         : await api.post<{ id: string; name: string }>("/api/lines", { name: options.name });
     if (options.json) return printJson(created);
@@ -103,9 +103,9 @@ export function registerLineCommands(program: Command): void {
       const api = runningStation(stationPaths(options.dir), options.as);
       const set =
         api === null
-          ? await withStation(options, (station) => {
-              requireRole(station, options.as, PERMISSIONS.changeSettings);
-              return station.setLine({ line: options.line, ...changes, operator: options.as });
+          ? await withStation(options, async (station) => {
+              await requireRole(station, options.as, PERMISSIONS.changeSettings);
+              return await station.setLine({ line: options.line, ...changes, operator: options.as });
             })
           : await api.post<{ hash: string; seq: number; settings: LineSettings }>(
               `/api/lines/${encodeURIComponent(options.line)}/settings`,
@@ -138,9 +138,9 @@ export function registerLineCommands(program: Command): void {
         const path = `/api/lines/${encodeURIComponent(options.line)}/${suspend ? "suspend" : "resume"}`;
         const done =
           api === null
-            ? await withStation(options, (station) => {
-                requireRole(station, options.as, PERMISSIONS.suspend);
-                return station.suspendLine({
+            ? await withStation(options, async (station) => {
+                await requireRole(station, options.as, PERMISSIONS.suspend);
+                return await station.suspendLine({
                   line: options.line,
                   suspend,
                   reason: options.reason,
@@ -163,8 +163,8 @@ export function registerLineCommands(program: Command): void {
 
   withCommon(program.command("lines").description("list this station's lines and their participants")).action(
     async (options: CommonOptions) => {
-      await withStation(options, (station) => {
-        const lines = station.lines();
+      await withStation(options, async (station) => {
+        const lines = await station.lines();
         if (options.json) return printJson(lines);
         if (lines.length === 0)
           return printLines("No lines yet: open one with 'hotline line create --name NAME'.");

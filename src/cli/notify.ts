@@ -52,10 +52,10 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/lines/${enc(options.line)}/notifications`, body),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          notify(station, { line: options.line, ...notificationFromFile(body), operator: options.as }),
+          await notify(station, { line: options.line, ...notificationFromFile(body), operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -76,10 +76,10 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/notifications/${enc(id)}/update`, body),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          amendNotification(station, { of: id, ...notificationFromFile(body), operator: options.as }),
+          await amendNotification(station, { of: id, ...notificationFromFile(body), operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -97,10 +97,15 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/notifications/${enc(id)}/cancel`, { reason: options.reason }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          amendNotification(station, { of: id, cancel: true, reason: options.reason, operator: options.as }),
+          await amendNotification(station, {
+            of: id,
+            cancel: true,
+            reason: options.reason,
+            operator: options.as,
+          }),
         ),
     );
     if (options.json) return printJson(made);
@@ -119,7 +124,7 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.read,
       (api) => api.get<NotificationView[]>(`/api/lines/${enc(options.line)}/notifications`),
-      (station) => notificationsOf(station, options.line),
+      async (station) => await notificationsOf(station, options.line),
     );
     if (options.geojson === true) return printJson(notificationsToGeoJson(all));
     if (options.json) return printJson(all);
@@ -143,7 +148,7 @@ export function registerNotifyCommands(program: Command): void {
         api.get<Conflict[]>(
           `/api/conflicts${options.line === undefined ? "" : `?line=${enc(options.line)}`}`,
         ),
-      (station) => conflictsOf(station, { line: options.line }),
+      async (station) => await conflictsOf(station, { line: options.line }),
     );
     if (options.json) return printJson(all);
     if (all.length === 0) return printLines("No conflicts.");
@@ -172,7 +177,7 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/notifications/${enc(of)}/clarify`, { question }),
-      (station) => clarify(station, { of, question, operator: options.as }),
+      async (station) => await clarify(station, { of, question, operator: options.as }),
     );
     if (options.json) return printJson(made);
     printLines(`Asked: ${made.hash} (seq ${made.seq})`);
@@ -189,7 +194,8 @@ export function registerNotifyCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/clarifications/${enc(options.of)}/answer`, { text: options.text }),
-      (station) => clarify(station, { of: options.of, answer: options.text, operator: options.as }),
+      async (station) =>
+        await clarify(station, { of: options.of, answer: options.text, operator: options.as }),
     );
     if (options.json) return printJson(made);
     printLines(`Answered: ${made.hash} (seq ${made.seq})`);
@@ -242,9 +248,9 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.zones,
         (api) => api.post<ZoneView>("/api/zones", request),
-        (station) => {
-          const z = addZone(station, { ...request, operator: options.as });
-          syncAllNotifyAlarms(station);
+        async (station) => {
+          const z = await addZone(station, { ...request, operator: options.as });
+          await syncAllNotifyAlarms(station);
           return z;
         },
       );
@@ -265,7 +271,7 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.read,
         (api) => api.get<SharedZoneView[]>(`/api/lines/${enc(line)}/zones`),
-        (station) => sharedZonesOf(station, station.resolveLine(line).id),
+        async (station) => await sharedZonesOf(station, (await station.resolveLine(line)).id),
       );
       if (options.json) return printJson(shared);
       if (shared.length === 0) return printLines("No zones shared on this line.");
@@ -280,7 +286,7 @@ function registerZoneCommands(program: Command): void {
       options,
       PERMISSIONS.read,
       (api) => api.get<ZoneView[]>("/api/zones"),
-      (station) => listZones(station),
+      async (station) => await listZones(station),
     );
     if (options.json) return printJson(zones);
     if (zones.length === 0) return printLines("No zones.");
@@ -302,9 +308,9 @@ function registerZoneCommands(program: Command): void {
       options,
       PERMISSIONS.zones,
       (api) => api.delete<{ removed: string }>(`/api/zones/${enc(name)}`),
-      (station) => {
-        removeZone(station, name);
-        syncAllNotifyAlarms(station);
+      async (station) => {
+        await removeZone(station, name);
+        await syncAllNotifyAlarms(station);
         return { removed: name };
       },
     );
@@ -344,9 +350,9 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.zones,
         (api) => api.post<Written>(`/api/zones/${enc(name)}/share`, request),
-        (station) => {
-          const written = shareZone(station, { name, ...request, operator: options.as });
-          syncAllNotifyAlarms(station);
+        async (station) => {
+          const written = await shareZone(station, { name, ...request, operator: options.as });
+          await syncAllNotifyAlarms(station);
           return written;
         },
       );
@@ -366,10 +372,10 @@ function registerZoneCommands(program: Command): void {
       options,
       PERMISSIONS.notify,
       (api) => api.post<Written>(`/api/shared-zones/${enc(id)}/withdraw`, { reason: options.reason }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          withdrawSharedZone(station, { of: id, reason: options.reason, operator: options.as }),
+          await withdrawSharedZone(station, { of: id, reason: options.reason, operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -378,9 +384,9 @@ function registerZoneCommands(program: Command): void {
 }
 
 /** After a write on a station opened here (none running): its alarms, as a running one would. */
-function synced(station: Station, written: Written): Written {
-  const entry = resolveEntry(station, written.hash);
-  syncNotifyAlarms(station, entry.line);
+async function synced(station: Station, written: Written): Promise<Written> {
+  const entry = await resolveEntry(station, written.hash);
+  await syncNotifyAlarms(station, entry.line);
   return written;
 }
 

@@ -40,8 +40,9 @@ export function registerOperatorCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const added =
       api === null
-        ? await withStation(options, (station) =>
-            addOperator(station, { name, role: options.role, by: options.as }),
+        ? await withStation(
+            options,
+            async (station) => await addOperator(station, { name, role: options.role, by: options.as }),
           )
         : await api.post<AddedOperator>("/api/operators", { name, role: options.role });
     if (options.json) return printJson(added);
@@ -57,7 +58,7 @@ export function registerOperatorCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const operators =
       api === null
-        ? await withStation(options, (station) => listOperators(station, { by: options.as }))
+        ? await withStation(options, async (station) => await listOperators(station, { by: options.as }))
         : await api.get<OperatorSummary[]>("/api/operators");
     if (options.json) return printJson(operators);
     const width = Math.max(...operators.map((o) => o.name.length));
@@ -81,7 +82,10 @@ export function registerOperatorCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const changed =
       api === null
-        ? await withStation(options, (station) => setPassword(station, name, { password, by: options.as }))
+        ? await withStation(
+            options,
+            async (station) => await setPassword(station, name, { password, by: options.as }),
+          )
         : await api.post<{ name: string; password?: string }>(
             `/api/operators/${encodeURIComponent(name)}/password`,
             password === undefined ? {} : { password },
@@ -104,7 +108,10 @@ export function registerOperatorCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const disabled =
       api === null
-        ? await withStation(options, (station) => disableOperator(station, name, { by: options.as }))
+        ? await withStation(
+            options,
+            async (station) => await disableOperator(station, name, { by: options.as }),
+          )
         : await api.post<OperatorSummary>(`/api/operators/${encodeURIComponent(name)}/disable`, {});
     if (options.json) return printJson(disabled);
     printLines(`Operator '${disabled.name}' disabled: it can no longer act.`);

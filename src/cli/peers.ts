@@ -60,9 +60,9 @@ export function registerPeerCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const made =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.invite);
-            return createInvite(station, { line: options.line, expiresInMs, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.invite);
+            return await createInvite(station, { line: options.line, expiresInMs, operator: options.as });
           })
         : await api.post<{ invite: string; expires: string }>("/api/invites", {
             line: options.line,
@@ -105,7 +105,7 @@ export function registerPeerCommands(program: Command): void {
       const api = runningStation(stationPaths(options.dir));
       const status =
         api === null
-          ? await withStation(options, (station) => statusOf(station, null))
+          ? await withStation(options, async (station) => await statusOf(station, null))
           : await api.get<StationStatus>("/api/status");
       if (options.json) return printJson(status);
       printLines(

@@ -58,8 +58,8 @@ export function registerReadoutCommands(program: Command): void {
               ...(options.line === undefined ? {} : { line: options.line }),
             },
           ),
-        (station) =>
-          publishReadout(station, {
+        async (station) =>
+          await publishReadout(station, {
             call,
             text,
             lang: options.lang,
@@ -110,7 +110,7 @@ export function registerReadoutCommands(program: Command): void {
               `/api/readouts/${encodeURIComponent(ref)}/marks`,
               mark,
             ),
-          (station) => markReadout(station, { readout: ref, ...mark, operator: options.as }),
+          async (station) => await markReadout(station, { readout: ref, ...mark, operator: options.as }),
         );
         if (options.json) return printJson(marked);
         printLines(`Point ${options.point} marked ${verdict} (seq ${marked.seq}): "${marked.quote}"`);
@@ -125,7 +125,7 @@ export function registerReadoutCommands(program: Command): void {
       )
       .requiredOption("--call <call>", "the call: its request's hash, or its first 8 or more hex digits"),
   ).action(async (options: CommonOptions & { call: string }) => {
-    const view = await withStation(options, (station) => readoutsOf(station, options.call));
+    const view = await withStation(options, async (station) => await readoutsOf(station, options.call));
     if (options.json) return printJson(view);
     printLines(...describeReadouts(view));
   });

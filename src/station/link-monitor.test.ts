@@ -29,25 +29,26 @@ describe("link tests time out on the whole exchange", () => {
     const port = await freeLoopbackPort();
     await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:0" });
     await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: `127.0.0.1:${port}` });
-    const washington = Station.open({ dir: join(root, "washington") });
-    const moscow = Station.open({ dir: join(root, "moscow") });
-    cleanups.push(() => {
-      washington.close();
-      moscow.close();
+    const washington = await Station.open({ dir: join(root, "washington") });
+    const moscow = await Station.open({ dir: join(root, "moscow") });
+    cleanups.push(async () => {
+      await washington.close();
+      await moscow.close();
     });
     const direct = new DirectTransport();
     direct.add(washington, moscow);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
     await acceptInvite(
       moscow,
       direct,
-      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+      (await createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" })).invite,
     );
-    const missing = moscow.store
-      .entries(line)
-      .filter((e) => washington.store.entryByHash(e.hash) === null)
-      .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
-    washington.receive(missing);
+    const missing: unknown[] = [];
+    for (const e of await moscow.store.entries(line)) {
+      if ((await washington.store.entryByHash(e.hash)) === null)
+        missing.push(JSON.parse(e.bytes.toString("utf8")));
+    }
+    await washington.receive(missing);
     const tls = (s: Station) => ({
       cert: readFileSync(s.paths.tlsCert, "utf8"),
       key: readFileSync(s.paths.tlsKey, "utf8"),
@@ -81,7 +82,7 @@ describe("link tests time out on the whole exchange", () => {
     const monitor = new LinkMonitor(washington, { transport: client, timeoutMs: 1_000 });
 
     const started = Date.now();
-    monitor.start();
+    await monitor.start();
     cleanups.push(() => monitor.stop());
     await waitFor(() => monitor.state(line, moscow.id)?.lastTestAt != null);
     // Loosely bounded: the timeout is 1 s, the trickle would go on for ever.

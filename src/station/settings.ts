@@ -1,5 +1,8 @@
 import type { BodyOf } from "../record/mod.js";
-import type { Store, StoredEntry } from "../store/mod.js";
+import type { EntryStore, StoredEntry } from "../store/mod.js";
+
+/** What reading a line's settings needs of the store. */
+type SettingsReads = Pick<EntryStore, "entriesOfKind" | "entryPlace">;
 import { witnessOrder, type Witnessed } from "./order.js";
 import type { LineSettings, Suspension } from "./views.js";
 
@@ -27,15 +30,17 @@ export const DEFAULT_SETTINGS: LineSettings = {
  * @param line a line id
  * @returns the settings
  */
-export function settingsOf(store: Store, line: string): LineSettings {
+export async function settingsOf(store: SettingsReads, line: string): Promise<LineSettings> {
   const changes = witnessOrder(
-    store.entriesOfKind(line, "line.settings").map((stored) => {
-      const entry = JSON.parse(stored.bytes.toString("utf8")) as {
-        body: SettingsBody;
-        seen: Record<string, string>;
-      };
-      return { ...witnessed(store, stored, entry.seen), body: entry.body };
-    }),
+    await Promise.all(
+      (await store.entriesOfKind(line, "line.settings")).map(async (stored) => {
+        const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+          body: SettingsBody;
+          seen: Record<string, string>;
+        };
+        return { ...(await witnessed(store, stored, entry.seen)), body: entry.body };
+      }),
+    ),
   );
   const settings: LineSettings = {
     ...DEFAULT_SETTINGS,
@@ -57,9 +62,15 @@ export function settingsOf(store: Store, line: string): LineSettings {
 type SettingsBody = BodyOf<"line.settings">;
 
 /** An entry with what its author had seen, as seqs: for {@link witnessOrder}. */
-function witnessed(store: Store, stored: StoredEntry, seen: Record<string, string>): Witnessed {
+async function witnessed(
+  store: SettingsReads,
+  stored: StoredEntry,
+  seen: Record<string, string>,
+): Promise<Witnessed> {
   const seenSeq: Record<string, number> = {};
-  for (const [author, hash] of Object.entries(seen)) seenSeq[author] = store.entryPlace(hash)?.seq ?? 0;
+  for (const [author, hash] of Object.entries(seen)) {
+    seenSeq[author] = (await store.entryPlace(hash))?.seq ?? 0;
+  }
   return { author: stored.author, seq: stored.seq, time: stored.time, seenSeq };
 }
 
@@ -69,16 +80,20 @@ function witnessed(store: Store, stored: StoredEntry, seen: Record<string, strin
  * @returns the suspension in force, or null when the line is in service (the latest of
  *   `line.suspend` and `line.resume` decides, in the order of {@link witnessOrder})
  */
-export function suspensionOf(store: Store, line: string): Suspension | null {
+export async function suspensionOf(store: SettingsReads, line: string): Promise<Suspension | null> {
+  const stored = [
+    ...(await store.entriesOfKind(line, "line.suspend")),
+    ...(await store.entriesOfKind(line, "line.resume")),
+  ];
   const changes = witnessOrder(
-    [...store.entriesOfKind(line, "line.suspend"), ...store.entriesOfKind(line, "line.resume")].map(
-      (stored) => {
-        const entry = JSON.parse(stored.bytes.toString("utf8")) as {
+    await Promise.all(
+      stored.map(async (e) => {
+        const entry = JSON.parse(e.bytes.toString("utf8")) as {
           body: { reason: string; operator: string };
           seen: Record<string, string>;
         };
-        return { ...witnessed(store, stored, entry.seen), kind: stored.kind, body: entry.body };
-      },
+        return { ...(await witnessed(store, e, entry.seen)), kind: e.kind, body: entry.body };
+      }),
     ),
   );
   const last = changes.at(-1);

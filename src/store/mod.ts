@@ -33,12 +33,10 @@ export type {
   MemberRow,
   PeerContactRow,
   StatementRow,
-  Store as AsyncStore,
+  Store,
   StoredEntry,
   ZoneRow,
 } from "./store.js";
 export type { AlarmRow, Role, Severity } from "./rows.js";
-export { openSqliteStore as openAsyncSqliteStore } from "./sqlite.js";
-// Until the station awaits the async store (the next commit): the synchronous one, under its old names.
-export type { SyncStore as Store } from "./_legacy-sync.js";
-export { openSqliteSyncStore as openSqliteStore } from "./_legacy-sync.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+export { storeContract, type ContractOptions } from "./contract.js";
