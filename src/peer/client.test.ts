@@ -75,7 +75,7 @@ describe("PeerClient bounds every exchange with a peer", () => {
     ];
     for (const [what, attempt] of tries) {
       const started = Date.now();
-      await expect(await attempt(), what).rejects.toMatchObject({ code: "PEER_UNREACHABLE" });
+      await expect(attempt(), what).rejects.toMatchObject({ code: "PEER_UNREACHABLE" });
       // Loosely bounded: the timeout is 1 s; the trickle would go on for ever.
       expect(Date.now() - started, what).toBeLessThan(3_000);
     }
