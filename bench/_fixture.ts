@@ -25,8 +25,8 @@ export function tempRoot(): TempRoot {
  */
 export async function benchStation(dir: string, name: string): Promise<{ station: Station; line: string }> {
   await initStation({ dir, name });
-  const station = Station.open({ dir });
-  const line = station.createLine({ name: `${name.toLowerCase()}-bench`, operator: "admin" }).id;
+  const station = await Station.open({ dir });
+  const line = (await station.createLine({ name: `${name.toLowerCase()}-bench`, operator: "admin" })).id;
   return { station, line };
 }
 

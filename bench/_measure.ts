@@ -49,3 +49,39 @@ export function bestOf(rounds: number, measure: (round: number) => number): numb
   for (let r = 0; r < rounds; r++) best = Math.max(best, measure(r));
   return best;
 }
+
+/**
+ * As {@link opsPerSecond}, for an operation that returns a promise: each waited for in turn.
+ *
+ * @param ops how many operations to time
+ * @param op one operation
+ * @param warmup how many to run first, untimed
+ * @returns operations per second
+ */
+export async function opsPerSecondAsync(
+  ops: number,
+  op: (i: number) => Promise<void>,
+  warmup = Math.min(200, ops / 10),
+): Promise<number> {
+  for (let i = 0; i < warmup; i++) await op(i);
+  const { seconds: took } = await secondsAsync(async () => {
+    for (let i = 0; i < ops; i++) await op(i);
+  });
+  return ops / took;
+}
+
+/**
+ * As {@link bestOf}, for a measure that returns a promise.
+ *
+ * @param rounds how many rounds
+ * @param measure one round; returns a rate (higher is better)
+ * @returns the best rate
+ */
+export async function bestOfAsync(
+  rounds: number,
+  measure: (round: number) => Promise<number>,
+): Promise<number> {
+  let best = 0;
+  for (let r = 0; r < rounds; r++) best = Math.max(best, await measure(r));
+  return best;
+}

@@ -65,14 +65,14 @@ export async function peerBench(
   try {
     moscow = await startChild(mDir);
     const w = washington.station;
-    const line = w.createLine({ name: "moscow-washington", operator: "admin" }).id;
-    const { invite } = createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
+    const line = (await w.createLine({ name: "moscow-washington", operator: "admin" })).id;
+    const { invite } = await createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
     const mApi = runningStation(stationPaths(mDir));
     if (mApi === null) throw new Error("Moscow is not running");
     const accepted = await mApi.call("POST /api/accept", { body: { invite } });
     const moscowId = (await mApi.call("GET /api/whoami")).id;
     if (accepted.peer.id !== w.id) throw new Error("paired with the wrong station");
-    await receiptFor(washington, line, moscowId, w.store.head(line, w.id)?.seq ?? 0);
+    await receiptFor(washington, line, moscowId, (await w.store.head(line, w.id))?.seq ?? 0);
 
     // Latency, and its ceiling: a bare mutual-TLS round trip to another process.
     progress(`latency: ${sizes.latency} messages, one at a time, API → receipt stored`);
@@ -121,9 +121,9 @@ export async function peerBench(
     await stopChild(moscow);
     moscow = null;
     for (let held = 0; held < sizes.catchUp; held += 1000) {
-      w.writeMany(line, textDrafts(Math.min(1000, sizes.catchUp - held), held));
+      await w.writeMany(line, textDrafts(Math.min(1000, sizes.catchUp - held), held));
     }
-    const last = w.store.head(line, w.id)?.seq ?? 0;
+    const last = (await w.store.head(line, w.id))?.seq ?? 0;
     const start = process.hrtime.bigint();
     moscow = await startChild(mDir);
     const started = Number(process.hrtime.bigint() - start) / 1e9;
@@ -143,7 +143,7 @@ export async function peerBench(
     );
     // Time to detect a dead peer: link tests every second; kill -9 Moscow, time until `down`.
     progress(`time to detect a dead peer: ${sizes.detectTrials} kill -9 trials, link test every 1 s`);
-    w.setLine({ line, testInterval: 1, operator: "admin" });
+    await w.setLine({ line, testInterval: 1, operator: "admin" });
     const detect: number[] = [];
     for (let trial = 0; trial < sizes.detectTrials; trial++) {
       await waitHealth(washington, line, moscowId, "up");
@@ -189,17 +189,23 @@ async function timeToReceipt(running: RunningStation, line: string, peer: string
   const w = running.station;
   const start = process.hrtime.bigint();
   for (let held = 0; held < count; held += 100) {
-    w.writeMany(line, textDrafts(Math.min(100, count - held), held));
+    await w.writeMany(line, textDrafts(Math.min(100, count - held), held));
     await new Promise((r) => setImmediate(r)); // let the outbox push while writing goes on
   }
-  await receiptFor(running, line, peer, w.store.head(line, w.id)?.seq ?? 0, 300_000);
+  await receiptFor(running, line, peer, (await w.store.head(line, w.id))?.seq ?? 0, 300_000);
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
 /** Resolves when the peer's signed heads stored here cover this station's chain up to `seq`. */
-function receiptFor(running: RunningStation, line: string, peer: string, seq: number, timeoutMs = 30_000) {
+async function receiptFor(
+  running: RunningStation,
+  line: string,
+  peer: string,
+  seq: number,
+  timeoutMs = 30_000,
+) {
   const me = running.station.id;
-  if (running.station.store.coveredSeq(line, peer, me) >= seq) return Promise.resolve();
+  if ((await running.station.store.coveredSeq(line, peer, me)) >= seq) return Promise.resolve();
   return new Promise<void>((done, fail) => {
     const timer = setTimeout(() => {
       running.station.events.off("statement", check);

@@ -10,7 +10,7 @@ import { secondsAsync } from "./_measure.js";
  * @throws Error when the record is not intact or not the expected size
  */
 export async function verifyRate(station: Station, workers: number, expected: number): Promise<number> {
-  const { seconds, value: report } = await secondsAsync(() => station.verify({ workers }));
+  const { seconds, value: report } = await secondsAsync(async () => await station.verify({ workers }));
   if (!report.ok || report.entries !== expected) {
     throw new Error(
       `verify (${workers} workers) found ${report.problems.length} problem(s) in ${report.entries} of ${expected} entries`,

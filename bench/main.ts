@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import type { Station } from "../src/station/mod.js";
 import { ceilingSample, durableInsertRate, rawSignRate, rawVerifyRate } from "./_ceilings.js";
 import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_fixture.js";
-import { bestOf, opsPerSecond, seconds } from "./_measure.js";
+import { bestOfAsync, opsPerSecondAsync, secondsAsync } from "./_measure.js";
 import { peerBench } from "./_peers.js";
 import { conflictBench } from "./_conflicts.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
@@ -66,7 +66,7 @@ try {
   // Writing, on a fresh station with one line.
   const a = await benchStation(join(root.path, "alpha"), "Alpha");
   opened.push(a.station);
-  const sample = ceilingSample(a.station.identity, a.station.write(a.line, textDraft(0)));
+  const sample = ceilingSample(a.station.identity, await a.station.write(a.line, textDraft(0)));
   let next = 1;
   let signRate = 0;
   const rawSign = () =>
@@ -75,26 +75,28 @@ try {
   progress(`sign+append, one transaction each: ${size.rounds} rounds of ${size.sends}`);
   let insertRate = 0;
   let oneCeiling = 0;
-  const oneEach = bestOf(size.rounds, (round) => {
+  const oneEach = await bestOfAsync(size.rounds, async (round) => {
     const dir = join(root.path, `ceiling-${round}`);
     mkdirSync(dir);
     const inserts = durableInsertRate(dir, sample.stored, size.sends);
     const signs = rawSign();
     insertRate = Math.max(insertRate, inserts);
     oneCeiling = Math.max(oneCeiling, 1 / (1 / inserts + 1 / signs));
-    const send = () => a.station.send({ line: a.line, text: messageText(next++), operator: "admin" });
-    return opsPerSecond(size.sends, send, 20);
+    const send = async () => {
+      await a.station.send({ line: a.line, text: messageText(next++), operator: "admin" });
+    };
+    return opsPerSecondAsync(size.sends, send, 20);
   });
   rows.push(compared("sign+append, one transaction each", oneEach, oneCeiling, 0.7));
 
   progress(`sign+append, batches of 100: ${size.rounds} rounds of ${size.batches} batches`);
-  const batched = bestOf(size.rounds, () => {
+  const batched = await bestOfAsync(size.rounds, () => {
     rawSign();
-    const batch = () => {
-      a.station.writeMany(a.line, textDrafts(100, next));
+    const batch = async () => {
+      await a.station.writeMany(a.line, textDrafts(100, next));
       next += 100;
     };
-    return opsPerSecond(size.batches, batch, 2) * 100;
+    return opsPerSecondAsync(size.batches, batch, 2).then((rate) => rate * 100);
   });
   rawSign();
   rows.push(compared("sign+append, batches of 100", batched, signRate, 0.8));
@@ -103,19 +105,21 @@ try {
   const b = await benchStation(join(root.path, "bravo"), "Bravo");
   opened.push(b.station);
   progress(`building a ${size.record.toLocaleString("en-US")}-entry record`);
-  notes.recordBuildSeconds = seconds(() => {
-    // The genesis, then texts in batches of 1000; the last entry is the sample written below.
-    for (let held = 1; held < size.record - 1;) {
-      const k = Math.min(1000, size.record - 1 - held);
-      b.station.writeMany(b.line, textDrafts(k, held));
-      held += k;
-    }
-  });
-  const signed = ceilingSample(b.station.identity, b.station.write(b.line, textDraft(size.record)));
+  notes.recordBuildSeconds = (
+    await secondsAsync(async () => {
+      // The genesis, then texts in batches of 1000; the last entry is the sample written below.
+      for (let held = 1; held < size.record - 1;) {
+        const k = Math.min(1000, size.record - 1 - held);
+        await b.station.writeMany(b.line, textDrafts(k, held));
+        held += k;
+      }
+    })
+  ).seconds;
+  const signed = ceilingSample(b.station.identity, await b.station.write(b.line, textDraft(size.record)));
   const rawVerify = () => rawVerifyRate(signed.bytes, signed.signature, signed.publicKey, size.rawOps);
 
   progress("warming up verify on the first station's record");
-  const warm = a.station.store.countEntries();
+  const warm = await a.station.store.countEntries();
   await verifyRate(a.station, 0, warm);
   await verifyRate(a.station, cores, warm);
 
@@ -147,8 +151,10 @@ try {
   // Not a required row: the same single writes, on the line that now holds the whole record, to
   // show what a write costs once a standing line has grown.
   progress(`sign+append, one transaction each, on the ${record}-entry line: ${size.bigLineSends}`);
-  const send = () => b.station.send({ line: b.line, text: messageText(next++), operator: "admin" });
-  const onBigLine = opsPerSecond(size.bigLineSends, send, 5);
+  const send = async () => {
+    await b.station.send({ line: b.line, text: messageText(next++), operator: "admin" });
+  };
+  const onBigLine = await opsPerSecondAsync(size.bigLineSends, send, 5);
   rows.splice(1, 0, compared(`sign+append, one each, on a ${record}-entry line`, onBigLine, oneCeiling, 0.7));
   // Conflicts: 100,000 stored volumes (20,000 with --quick), one new notification checked.
   progress("conflicts");
@@ -166,7 +172,7 @@ try {
     entryBytes: sample.stored,
   });
 } finally {
-  for (const station of opened) station.close();
+  for (const station of opened) await station.close();
   root.remove();
 }
 

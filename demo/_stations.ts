@@ -73,11 +73,12 @@ export async function startStations(
     if (!ports.includes(port)) ports.push(port);
   }
   return Promise.all(
-    specs.map((spec, i) =>
-      startStation(join(root, spec.name.toLowerCase()), spec, {
-        listen: ports[2 * i] as number,
-        api: ports[2 * i + 1] as number,
-      }),
+    specs.map(
+      async (spec, i) =>
+        await startStation(join(root, spec.name.toLowerCase()), spec, {
+          listen: ports[2 * i] as number,
+          api: ports[2 * i + 1] as number,
+        }),
     ),
   );
 }

@@ -156,7 +156,7 @@ try {
   step("Verification of every station's record (every hash, link and signature):");
   let intact = true;
   for (const s of started) {
-    const station = Station.open({ dir: s.dir });
+    const station = await Station.open({ dir: s.dir });
     try {
       const report = await station.verify();
       intact &&= report.ok;
@@ -164,7 +164,7 @@ try {
         `  ${s.name.padEnd(11)} ${report.ok ? "intact" : `${report.problems.length} PROBLEM(S)`}, ${report.entries} entries`,
       );
     } finally {
-      station.close();
+      await station.close();
     }
   }
   if (!intact) process.exitCode = 1;

@@ -67,8 +67,8 @@ export function namedOperator(headers: FastifyRequest["headers"]): string | unde
  * @param headers a request's headers
  * @returns the name of the operator the request acts for (default admin), who exists and is enabled
  */
-export function actingOperator(station: Station, headers: FastifyRequest["headers"]): string {
-  return station.operator(namedOperator(headers) ?? DEFAULT_OPERATOR).name;
+export async function actingOperator(station: Station, headers: FastifyRequest["headers"]): Promise<string> {
+  return (await station.operator(namedOperator(headers) ?? DEFAULT_OPERATOR)).name;
 }
 
 /**
@@ -122,12 +122,12 @@ export async function publicRoutes(
  * @param access the matched route's declared permission
  * @param headers the request's headers, naming the operator (set from the session for the console)
  */
-export function requireAccess(
+export async function requireAccess(
   station: Station,
   access: Permission,
   headers: FastifyRequest["headers"],
-): void {
+): Promise<void> {
   const named = namedOperator(headers);
   if (access === PERMISSIONS.read && named === undefined) return;
-  requireRole(station, named ?? DEFAULT_OPERATOR, access);
+  await requireRole(station, named ?? DEFAULT_OPERATOR, access);
 }

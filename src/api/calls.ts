@@ -57,7 +57,11 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
   route(app, "POST /api/lines/:line/calls", {
     access: call,
     handler: async (request) =>
-      requestCall(station, { line: request.params.line, ...request.body, operator: by(request.headers) }),
+      requestCall(station, {
+        line: request.params.line,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   });
   route(app, "GET /api/calls/:call", {
     access: read,
@@ -70,7 +74,7 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
         call: request.params.call,
         answer: "accept",
         reason: request.body.note,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/calls/:call/decline", {
@@ -80,7 +84,7 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
         call: request.params.call,
         answer: "decline",
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/calls/:call/cancel", {
@@ -90,13 +94,17 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
         call: request.params.call,
         answer: "cancel",
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/calls/:call/held", {
     access: call,
     handler: async (request) =>
-      recordCallHeld(station, { call: request.params.call, ...request.body, operator: by(request.headers) }),
+      recordCallHeld(station, {
+        call: request.params.call,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   });
   route(app, "GET /api/calls/:call/readouts", {
     access: read,
@@ -105,7 +113,11 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
   route(app, "POST /api/calls/:call/readouts", {
     access: readout,
     handler: async (request) =>
-      publishReadout(station, { call: request.params.call, ...request.body, operator: by(request.headers) }),
+      publishReadout(station, {
+        call: request.params.call,
+        ...request.body,
+        operator: await by(request.headers),
+      }),
   });
   route(app, "POST /api/readouts/:readout/marks", {
     access: readout,
@@ -113,7 +125,7 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
       markReadout(station, {
         readout: request.params.readout,
         ...request.body,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "GET /api/lines/:line/translations", {
@@ -122,17 +134,20 @@ export const callRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
   });
   route(app, "POST /api/translations", {
     access: PERMISSIONS.translate,
-    handler: async (request) => translateEntry(station, { ...request.body, operator: by(request.headers) }),
+    handler: async (request) =>
+      translateEntry(station, { ...request.body, operator: await by(request.headers) }),
   });
   route(app, "GET /api/lines/:line/export", {
     access: read,
     handler: async (request, reply) => {
       const { format } = request.query;
       if (format === "bundle") {
-        return reply.type("application/json").send(canonicalJson(exportBundle(station, request.params.line)));
+        return reply
+          .type("application/json")
+          .send(canonicalJson(await exportBundle(station, request.params.line)));
       }
       const type = format === "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
-      return reply.type(type).send(renderTranscript(station, request.params.line, format));
+      return reply.type(type).send(await renderTranscript(station, request.params.line, format));
     },
   });
 };

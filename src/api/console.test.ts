@@ -4,8 +4,8 @@ import { canonicalJson, type HeadStatement } from "../record/mod.js";
 import { recordSummary } from "./console.js";
 
 /** Keeps a peer's head statement at Washington as the peer server would, whatever it says. */
-function keepStatement(p: InProcessPair, statement: HeadStatement): void {
-  p.washington.store.addStatement(
+async function keepStatement(p: InProcessPair, statement: HeadStatement): Promise<void> {
+  await p.washington.store.addStatement(
     {
       line: statement.line,
       station: statement.station,
@@ -19,22 +19,22 @@ function keepStatement(p: InProcessPair, statement: HeadStatement): void {
 
 describe("recordSummary()", () => {
   let p: InProcessPair;
-  afterEach(() => p.close());
+  afterEach(async () => await p.close());
 
   it("says the heads match when the peer holds the same entries", async () => {
     p = await inProcessPair();
-    p.washington.send({ line: p.line, text: "Hello", operator: "admin" });
-    p.sync();
-    keepStatement(p, p.moscow.headStatement(p.line));
+    await p.washington.send({ line: p.line, text: "Hello", operator: "admin" });
+    await p.sync();
+    await keepStatement(p, await p.moscow.headStatement(p.line));
     const peer = (await recordSummary(p.washington, p.line)).peers[0];
     expect(peer).toMatchObject({ name: "Moscow", match: true, missing: 0, extra: 0, diverged: 0 });
   });
 
   it("shows a peer whose chain has another entry at the same seq as diverged, not matching", async () => {
     p = await inProcessPair();
-    p.washington.send({ line: p.line, text: "Hello", operator: "admin" });
-    p.sync();
-    const honest = p.moscow.headStatement(p.line);
+    await p.washington.send({ line: p.line, text: "Hello", operator: "admin" });
+    await p.sync();
+    const honest = await p.moscow.headStatement(p.line);
     const mine = honest.heads[p.washington.id];
     expect(mine).toBeDefined();
     // Same seq as Washington's head, another hash: Moscow holds a different history of Washington.
@@ -42,7 +42,7 @@ describe("recordSummary()", () => {
       ...honest,
       heads: { ...honest.heads, [p.washington.id]: { seq: mine?.seq ?? 0, hash: "f".repeat(64) } },
     };
-    keepStatement(p, forked);
+    await keepStatement(p, forked);
     const peer = (await recordSummary(p.washington, p.line)).peers[0];
     expect(peer).toMatchObject({ name: "Moscow", match: false, missing: 0, extra: 0, diverged: 1 });
   });

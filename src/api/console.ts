@@ -6,6 +6,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError, type HeadStatement } from "../record/mod.js";
 import {
   PERMISSIONS,
+  alarmOf,
+  lineRecord,
+  setOperatorLang,
   statusOf,
   verifyRecord,
   type LinkMonitor,
@@ -44,9 +47,9 @@ export async function consoleRoutes(
   route(app, "GET /api/session", {
     access: PUBLIC,
     handler: async (request) => {
-      const session = sessions.find(cookieOf(request));
+      const session = await sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
-      return sessions.view(session);
+      return await sessions.view(session);
     },
   });
   route(app, "GET /api/station", {
@@ -67,7 +70,7 @@ export async function consoleRoutes(
         );
         sessions.setCookie(reply, secret);
         request.log.info({ operator: row.operator }, "operator signed in");
-        return sessions.view(row);
+        return await sessions.view(row);
       } catch (error) {
         if (error instanceof ThrottledError)
           void reply.header("retry-after", String(error.retryAfterSeconds));
@@ -79,7 +82,7 @@ export async function consoleRoutes(
   route(app, "DELETE /api/session", {
     access: PERMISSIONS.read,
     handler: async (request, reply) => {
-      sessions.signOut(cookieOf(request));
+      await sessions.signOut(cookieOf(request));
       sessions.setCookie(reply, null);
       return reply.status(204).send();
     },
@@ -87,10 +90,10 @@ export async function consoleRoutes(
   route(app, "PUT /api/session/lang", {
     access: PERMISSIONS.read,
     handler: async (request) => {
-      const session = sessions.find(cookieOf(request));
+      const session = await sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");
-      station.store.setOperatorLang(session.operator, request.body.lang);
-      return sessions.view(session);
+      await setOperatorLang(station, session.operator, request.body.lang);
+      return await sessions.view(session);
     },
   });
 
@@ -118,10 +121,10 @@ export async function consoleRoutes(
         if (!out.writableEnded) out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       let lastStatus = "";
-      const sendStatus = () => {
+      const sendStatus = async () => {
         let status: StationStatus;
         try {
-          status = statusOf(station, { outbox: options.outbox, monitor: options.monitor });
+          status = await statusOf(station, { outbox: options.outbox, monitor: options.monitor });
         } catch {
           return; // the station is stopping
         }
@@ -150,7 +153,7 @@ export async function consoleRoutes(
             }));
           send("entries", { line, entries: brief });
         }
-        sendStatus();
+        void sendStatus();
       };
       const onStatement = (statement: HeadStatement) => {
         // A receipt moved: the line's transcript shows it. Link tests repeat the same heads: not news.
@@ -162,18 +165,20 @@ export async function consoleRoutes(
         if (!first) send("entries", { line: statement.line });
       };
       const onAlarm = (id: number) => {
-        send("alarm", station.store.alarm(id));
-        sendStatus();
+        void alarmOf(station, id).then((alarm) => {
+          send("alarm", alarm);
+          void sendStatus();
+        });
       };
       station.events.on("entries", onEntries);
       station.events.on("statement", onStatement);
       station.events.on("alarm", onAlarm);
       const timer = setInterval(() => {
-        sendStatus();
+        void sendStatus();
         send("ping", { at: new Date(station.clock.now()).toISOString() });
       }, STATUS_EVERY_MS);
       out.write("retry: 2000\n\n");
-      sendStatus();
+      void sendStatus();
       const close = () => {
         clearInterval(timer);
         station.events.off("entries", onEntries);
@@ -230,22 +235,21 @@ export function consolePage(request: FastifyRequest, reply: FastifyReply): Fasti
  *   peer's latest signed heads match this station's
  */
 export async function recordSummary(station: Station, ref: string): Promise<RecordSummary> {
-  const line = station.resolveLine(ref);
-  const entries = station.store.entries(line.id);
+  const { line, entries, heads, statements: latest, participants } = await lineRecord(station, ref);
   const report = await verifyRecord(entries, entries.length, { lines: [line.id], workers: 0 });
-  const mine = new Map(station.store.heads(line.id).map((h) => [h.author, h.seq]));
+  const mine = new Map(heads.map((h) => [h.author, h.seq]));
+  const byHash = new Map(entries.map((e) => [e.hash, e]));
   const heldAt = (author: string, seq: number, hash: string): boolean => {
-    const held = station.store.entryByHash(hash);
-    return held !== null && held.line === line.id && held.author === author && held.seq === seq;
+    const held = byHash.get(hash);
+    return held !== undefined && held.author === author && held.seq === seq;
   };
-  const statements = new Map(station.store.latestStatements(line.id).map((s) => [s.station, s]));
+  const statements = new Map(latest.map((s) => [s.station, s]));
   return {
     line: line.id,
     entries: report.entries,
     valid: report.ok,
     problems: report.problems.map((p) => ({ code: p.code, detail: p.detail })),
-    peers: station.store
-      .participants(line.id)
+    peers: participants
       .filter((p) => p.station !== station.id)
       .map((p) => {
         const statement = statements.get(p.station);

@@ -45,11 +45,11 @@ export function guardApi(
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: its API token is wrong");
       }
-      requireAccess(station, access, request.headers);
+      await requireAccess(station, access, request.headers);
       return;
     }
     delete request.headers[OPERATOR_HEADER]; // only the session names the operator
-    const session = sessions.find(request.cookies[sessions.cookie]);
+    const session = await sessions.find(request.cookies[sessions.cookie]);
     if (session === null) {
       throw new HotlineError(
         "UNAUTHORIZED",
@@ -61,7 +61,7 @@ export function guardApi(
       sessions.checkCsrf(request, session);
     }
     request.headers[OPERATOR_HEADER] = session.operator;
-    requireAccess(station, access, request.headers);
+    await requireAccess(station, access, request.headers);
   });
 }
 

@@ -13,18 +13,18 @@ export const hookRoutes: FastifyPluginAsync<{ station: Station }> = async (app, 
   const access = PERMISSIONS.manageHooks;
   route(app, "GET /api/hooks", {
     access,
-    handler: async (request) => listHooks(station, { by: actingOperator(station, request.headers) }),
+    handler: async (request) => listHooks(station, { by: await actingOperator(station, request.headers) }),
   });
   route(app, "POST /api/hooks", {
     access,
     // addHook checks the body itself, so a bad hook is BAD_INPUT here as on the command line
     attachValidation: true,
     handler: async (request) =>
-      addHook(station, request.body as unknown, { by: actingOperator(station, request.headers) }),
+      addHook(station, request.body as unknown, { by: await actingOperator(station, request.headers) }),
   });
   route(app, "DELETE /api/hooks/:id", {
     access,
     handler: async (request) =>
-      removeHook(station, request.params.id, { by: actingOperator(station, request.headers) }),
+      removeHook(station, request.params.id, { by: await actingOperator(station, request.headers) }),
   });
 };

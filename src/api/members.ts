@@ -16,7 +16,7 @@ export const memberRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       station.approveMember({
         line: request.params.line,
         member: request.params.station,
-        operator: actingOperator(station, request.headers),
+        operator: await actingOperator(station, request.headers),
       }),
   });
 };

@@ -49,7 +49,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
   route(app, "GET /api/lines/:line/notifications", {
     access: read,
     handler: async (request) => {
-      const all = notificationsOf(station, request.params.line);
+      const all = await notificationsOf(station, request.params.line);
       // The GeoJSON is built loosely typed; its answer schema checks it on the way out.
       if (request.query.geojson !== "true") return all;
       return notificationsToGeoJson(all) as Answer<"GET /api/lines/:line/notifications">;
@@ -61,7 +61,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       notify(station, {
         line: request.params.line,
         ...notificationFromFile(request.body),
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/notifications/:entry/update", {
@@ -70,7 +70,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       amendNotification(station, {
         of: request.params.entry,
         ...notificationFromFile(request.body),
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/notifications/:entry/cancel", {
@@ -80,7 +80,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
         of: request.params.entry,
         cancel: true,
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/notifications/:entry/clarify", {
@@ -89,7 +89,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       clarify(station, {
         of: request.params.entry,
         question: request.body.question,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "POST /api/clarifications/:entry/answer", {
@@ -98,7 +98,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       clarify(station, {
         of: request.params.entry,
         answer: request.body.text,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "GET /api/conflicts", {
@@ -116,8 +116,8 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
   route(app, "POST /api/zones", {
     access: zones,
     handler: async (request) => {
-      const zone = addZone(station, { ...request.body, operator: by(request.headers) });
-      syncAllNotifyAlarms(station);
+      const zone = addZone(station, { ...request.body, operator: await by(request.headers) });
+      await syncAllNotifyAlarms(station);
       return zone;
     },
   });
@@ -127,15 +127,15 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       const shared = shareZone(station, {
         name: request.params.name,
         ...request.body,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       });
-      syncAllNotifyAlarms(station);
+      await syncAllNotifyAlarms(station);
       return shared;
     },
   });
   route(app, "GET /api/lines/:line/zones", {
     access: read,
-    handler: async (request) => sharedZonesOf(station, station.resolveLine(request.params.line).id),
+    handler: async (request) => sharedZonesOf(station, (await station.resolveLine(request.params.line)).id),
   });
   route(app, "POST /api/shared-zones/:entry/withdraw", {
     access: write,
@@ -143,14 +143,14 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
       withdrawSharedZone(station, {
         of: request.params.entry,
         reason: request.body.reason,
-        operator: by(request.headers),
+        operator: await by(request.headers),
       }),
   });
   route(app, "DELETE /api/zones/:name", {
     access: zones,
     handler: async (request) => {
-      removeZone(station, request.params.name);
-      syncAllNotifyAlarms(station);
+      await removeZone(station, request.params.name);
+      await syncAllNotifyAlarms(station);
       return { removed: request.params.name };
     },
   });

@@ -22,24 +22,25 @@ export const operatorRoutes: FastifyPluginAsync<{ station: Station }> = async (a
   const access = PERMISSIONS.manageOperators;
   route(app, "GET /api/operators", {
     access,
-    handler: async (request) => listOperators(station, { by: actingOperator(station, request.headers) }),
+    handler: async (request) =>
+      listOperators(station, { by: await actingOperator(station, request.headers) }),
   });
   route(app, "POST /api/operators", {
     access,
     handler: async (request) =>
-      addOperator(station, { ...request.body, by: actingOperator(station, request.headers) }),
+      addOperator(station, { ...request.body, by: await actingOperator(station, request.headers) }),
   });
   route(app, "POST /api/operators/:name/password", {
     access,
     handler: async (request) =>
       setPassword(station, request.params.name, {
         password: request.body.password,
-        by: actingOperator(station, request.headers),
+        by: await actingOperator(station, request.headers),
       }),
   });
   route(app, "POST /api/operators/:name/disable", {
     access,
     handler: async (request) =>
-      disableOperator(station, request.params.name, { by: actingOperator(station, request.headers) }),
+      disableOperator(station, request.params.name, { by: await actingOperator(station, request.headers) }),
   });
 };

@@ -129,9 +129,9 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   await publicRoutes(app, (docs) => docs.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX }));
 
-  const operatorOf = (headers: Record<string, unknown>): string => {
+  const operatorOf = async (headers: Record<string, unknown>): Promise<string> => {
     const name = typeof headers[OPERATOR_HEADER] === "string" ? headers[OPERATOR_HEADER] : "admin";
-    return station.operator(name).name;
+    return (await station.operator(name)).name;
   };
 
   const read = PERMISSIONS.read;
@@ -150,7 +150,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   route(app, "POST /api/lines", {
     access: PERMISSIONS.openLine,
     handler: async (request) =>
-      station.createLine({ name: request.body.name, operator: operatorOf(request.headers) }),
+      station.createLine({ name: request.body.name, operator: await operatorOf(request.headers) }),
   });
   route(app, "POST /api/lines/:line/messages", {
     access: PERMISSIONS.send,
@@ -160,7 +160,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
         text: request.body.text,
         precedence: request.body.precedence,
         lang: request.body.lang,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   });
   route(app, "GET /api/lines/:line/log", {
@@ -177,22 +177,26 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       createInvite(station, {
         line: request.body.line,
         expiresInMs: request.body.expiresInSeconds * 1000,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   });
   route(app, "POST /api/accept", {
     access: PERMISSIONS.accept,
     handler: async (request) => {
-      operatorOf(request.headers);
+      await operatorOf(request.headers);
       const accepted = await acceptInvite(station, options.transport, request.body.invite);
-      options.outbox.refresh();
+      await options.outbox.refresh();
       return accepted;
     },
   });
   route(app, "POST /api/lines/:line/settings", {
     access: PERMISSIONS.changeSettings,
     handler: async (request) =>
-      station.setLine({ line: request.params.line, ...request.body, operator: operatorOf(request.headers) }),
+      station.setLine({
+        line: request.params.line,
+        ...request.body,
+        operator: await operatorOf(request.headers),
+      }),
   });
   route(app, "GET /api/alarms", {
     access: read,
@@ -200,7 +204,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   route(app, "POST /api/alarms/:id/ack", {
     access: PERMISSIONS.ackAlarm,
-    handler: async (request) => ackAlarm(station, request.params.id, operatorOf(request.headers)),
+    handler: async (request) => ackAlarm(station, request.params.id, await operatorOf(request.headers)),
   });
   route(app, "POST /api/acks", {
     access: PERMISSIONS.ack,
@@ -208,7 +212,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       ackEntry(station, {
         entry: request.body.entry,
         note: request.body.note,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   });
   route(app, "POST /api/lines/:line/suspend", {
@@ -218,7 +222,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
         line: request.params.line,
         suspend: true,
         reason: request.body.reason,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   });
   route(app, "POST /api/lines/:line/resume", {
@@ -227,7 +231,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
       station.suspendLine({
         line: request.params.line,
         suspend: false,
-        operator: operatorOf(request.headers),
+        operator: await operatorOf(request.headers),
       }),
   });
   return app;

@@ -1,7 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError } from "../record/mod.js";
-import { checkPassword, isoNow, type Station } from "../station/mod.js";
+import {
+  checkPassword,
+  endSession,
+  findOperator,
+  isoNow,
+  keepSession,
+  liveSession,
+  operatorLang,
+  type Station,
+} from "../station/mod.js";
 import type { SessionRow } from "../store/mod.js";
 import type { SessionView } from "./views.js";
 
@@ -123,7 +132,7 @@ export class Sessions {
     }
     // Counted before the (slow) password check, in the same tick as the wait was checked.
     this.#throttle.failed(keys, clock.now());
-    const row = this.#station.store.operator(operator);
+    const row = await findOperator(this.#station, operator);
     // The same work whether or not the operator exists, so timing does not tell which names do.
     const ok = await checkPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (row === null || !ok || row.disabled) {
@@ -142,7 +151,7 @@ export class Sessions {
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + SESSION_MS).toISOString(),
     };
-    this.#station.store.addSession(session);
+    await keepSession(this.#station, session);
     return { secret, row: session };
   }
 
@@ -150,30 +159,30 @@ export class Sessions {
    * @param secret the cookie's value
    * @returns the session, if it is live and its operator still enabled
    */
-  find(secret: string | undefined): SessionRow | null {
+  async find(secret: string | undefined): Promise<SessionRow | null> {
     if (secret === undefined || secret.length === 0 || secret.length > 100) return null;
-    const session = this.#station.store.session(hashOf(secret), isoNow(this.#station.clock));
+    const session = await liveSession(this.#station, hashOf(secret), isoNow(this.#station.clock));
     if (session === null) return null;
-    const operator = this.#station.store.operator(session.operator);
+    const operator = await findOperator(this.#station, session.operator);
     return operator === null || operator.disabled ? null : session;
   }
 
-  signOut(secret: string | undefined): void {
-    if (secret !== undefined) this.#station.store.deleteSession(hashOf(secret));
+  async signOut(secret: string | undefined): Promise<void> {
+    if (secret !== undefined) await endSession(this.#station, hashOf(secret));
   }
 
   /**
    * @param session a live session
    * @returns what the console is told of it
    */
-  view(session: SessionRow): SessionView {
-    const operator = this.#station.operator(session.operator);
+  async view(session: SessionRow): Promise<SessionView> {
+    const operator = await this.#station.operator(session.operator);
     const me = this.#station.whoami();
     return {
       operator: {
         name: operator.name,
         role: operator.role,
-        lang: this.#station.store.operatorLang(operator.name),
+        lang: await operatorLang(this.#station, operator.name),
       },
       csrf: session.csrf,
       station: { id: me.id, name: me.name, fingerprint: me.fingerprint, url: me.url },

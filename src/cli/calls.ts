@@ -156,7 +156,7 @@ export function registerCallCommands(program: Command): void {
       .description("a line's calls: who asked, who agreed, when, how long, at what level")
       .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name"),
   ).action(async (options: CommonOptions & { line: string }) => {
-    const calls = await withStation(options, (station) => callsOf(station, options.line));
+    const calls = await withStation(options, async (station) => await callsOf(station, options.line));
     if (options.json) return printJson(calls);
     if (calls.length === 0) return printLines("No calls on this line.");
     printLines(...calls.map(describeCall));

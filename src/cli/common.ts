@@ -32,11 +32,11 @@ export async function withStation<T>(
   options: CommonOptions,
   fn: (station: Station) => T | Promise<T>,
 ): Promise<T> {
-  const station = Station.open({ dir: options.dir });
+  const station = await Station.open({ dir: options.dir });
   try {
     return await fn(station);
   } finally {
-    station.close();
+    await station.close();
   }
 }
 
@@ -59,8 +59,8 @@ export async function viaStation<T>(
 ): Promise<T> {
   const api = runningStation(stationPaths(options.dir), options.as);
   if (api !== null) return remote(api);
-  return withStation(options, (station) => {
-    requireRole(station, options.as, permission);
+  return await withStation(options, async (station) => {
+    await requireRole(station, options.as, permission);
     return local(station);
   });
 }

@@ -24,10 +24,10 @@ export function registerExportCommand(program: Command): void {
       ),
   ).action(
     async (options: CommonOptions & { line: string; out: string; format: "bundle" | "html" | "md" }) => {
-      const made = await withStation(options, (station) => {
+      const made = await withStation(options, async (station) => {
         if (options.format !== "bundle")
-          return { text: renderTranscript(station, options.line, options.format) };
-        const bundle = exportBundle(station, options.line);
+          return { text: await renderTranscript(station, options.line, options.format) };
+        const bundle = await exportBundle(station, options.line);
         return {
           text: `${canonicalJson(bundle)}\n`,
           entries: bundle.entries.length,

@@ -23,9 +23,9 @@ export function registerLineCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const created =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.openLine);
-            return station.createLine({ name: options.name, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.openLine);
+            return await station.createLine({ name: options.name, operator: options.as });
           })
         : await api.call("POST /api/lines", { body: { name: options.name } });
     if (options.json) return printJson(created);
@@ -96,9 +96,9 @@ export function registerLineCommands(program: Command): void {
       const api = runningStation(stationPaths(options.dir), options.as);
       const set =
         api === null
-          ? await withStation(options, (station) => {
-              requireRole(station, options.as, PERMISSIONS.changeSettings);
-              return station.setLine({ line: options.line, ...changes, operator: options.as });
+          ? await withStation(options, async (station) => {
+              await requireRole(station, options.as, PERMISSIONS.changeSettings);
+              return await station.setLine({ line: options.line, ...changes, operator: options.as });
             })
           : await api.call("POST /api/lines/:line/settings", {
               params: { line: options.line },
@@ -130,9 +130,9 @@ export function registerLineCommands(program: Command): void {
         const api = runningStation(stationPaths(options.dir), options.as);
         const done =
           api === null
-            ? await withStation(options, (station) => {
-                requireRole(station, options.as, PERMISSIONS.suspend);
-                return station.suspendLine({
+            ? await withStation(options, async (station) => {
+                await requireRole(station, options.as, PERMISSIONS.suspend);
+                return await station.suspendLine({
                   line: options.line,
                   suspend,
                   reason: options.reason,
@@ -157,8 +157,8 @@ export function registerLineCommands(program: Command): void {
 
   withCommon(program.command("lines").description("list this station's lines and their participants")).action(
     async (options: CommonOptions) => {
-      await withStation(options, (station) => {
-        const lines = station.lines();
+      await withStation(options, async (station) => {
+        const lines = await station.lines();
         if (options.json) return printJson(lines);
         if (lines.length === 0)
           return printLines("No lines yet: open one with 'hotline line create --name NAME'.");

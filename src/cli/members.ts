@@ -23,9 +23,9 @@ export function registerMemberCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const approved =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.approveMember);
-            return station.approveMember({ line: options.line, member: ref, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.approveMember);
+            return await station.approveMember({ line: options.line, member: ref, operator: options.as });
           })
         : await api.call("POST /api/lines/:line/members/:station/approve", {
             params: { line: options.line, station: ref },

@@ -6,6 +6,7 @@ import {
   PERMISSIONS,
   ackEntry,
   isNotifyTextKind,
+  namesOn,
   notifyText,
   requireRole,
   stationPaths,
@@ -57,9 +58,9 @@ export function registerMessageCommands(program: Command): void {
       const api = runningStation(stationPaths(options.dir), options.as);
       const sent =
         api === null
-          ? await withStation(options, (station) => {
-              requireRole(station, options.as, PERMISSIONS.send);
-              return station.send({
+          ? await withStation(options, async (station) => {
+              await requireRole(station, options.as, PERMISSIONS.send);
+              return await station.send({
                 line: options.line,
                 text,
                 precedence: options.precedence,
@@ -93,9 +94,9 @@ export function registerMessageCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const acked =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.ack);
-            return ackEntry(station, { entry, note: options.note, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.ack);
+            return await ackEntry(station, { entry, note: options.note, operator: options.as });
           })
         : await api.call("POST /api/acks", {
             body: { entry, ...(options.note === undefined ? {} : { note: options.note }) },
@@ -114,10 +115,10 @@ export function registerMessageCommands(program: Command): void {
       .option("--follow", "keep running and show entries as they arrive (with --json: one JSON line each)"),
   ).action(async (options: CommonOptions & { line: string; follow?: boolean }) => {
     if (options.follow === true) return follow(options);
-    await withStation(options, (station) => {
-      const entries = station.log(options.line);
+    await withStation(options, async (station) => {
+      const entries = await station.log(options.line);
       if (options.json) return printJson(entries);
-      const names = participantNames(station, options.line);
+      const names = await participantNames(station, options.line);
       printLines(...entries.map((e) => transcriptLine(e, names)));
     });
   });
@@ -133,8 +134,8 @@ const FOLLOW_POLL_MS = 200;
  */
 async function follow(options: CommonOptions & { line: string }): Promise<void> {
   await withStation(options, async (station) => {
-    const line = station.resolveLine(options.line).id;
-    let names = participantNames(station, line);
+    const line = (await station.resolveLine(options.line)).id;
+    let names = await participantNames(station, line);
     let cursor = 0;
     let stopped = false;
     const stop = () => (stopped = true);
@@ -142,9 +143,9 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
     process.once("SIGTERM", stop);
     process.stdout.on("error", stop); // the reader went away (e.g. piped into head)
     while (!stopped) {
-      const batch = station.arrivals(line, cursor);
+      const batch = await station.arrivals(line, cursor);
       cursor = batch.cursor;
-      if (batch.entries.some((e) => e.kind === "member.add")) names = participantNames(station, line);
+      if (batch.entries.some((e) => e.kind === "member.add")) names = await participantNames(station, line);
       for (const entry of batch.entries) {
         process.stdout.write(
           options.json ? `${JSON.stringify(entry)}\n` : `${transcriptLine(entry, names)}\n`,
@@ -160,8 +161,8 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
  * @param line a line reference
  * @returns the names of the line's participants, by station id
  */
-export function participantNames(station: Station, line: string): Map<string, string> {
-  return new Map(station.store.participants(station.resolveLine(line).id).map((p) => [p.station, p.name]));
+export async function participantNames(station: Station, line: string): Promise<Map<string, string>> {
+  return await namesOn(station, (await station.resolveLine(line)).id);
 }
 
 /**

@@ -52,10 +52,10 @@ export function registerNotifyCommands(program: Command): void {
           params: { line: options.line },
           body: body as NotificationFile,
         }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          notify(station, { line: options.line, ...notificationFromFile(body), operator: options.as }),
+          await notify(station, { line: options.line, ...notificationFromFile(body), operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -80,10 +80,10 @@ export function registerNotifyCommands(program: Command): void {
           params: { entry: id },
           body: body as NotificationFile,
         }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          amendNotification(station, { of: id, ...notificationFromFile(body), operator: options.as }),
+          await amendNotification(station, { of: id, ...notificationFromFile(body), operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -105,10 +105,15 @@ export function registerNotifyCommands(program: Command): void {
           params: { entry: id },
           body: { reason: options.reason },
         }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          amendNotification(station, { of: id, cancel: true, reason: options.reason, operator: options.as }),
+          await amendNotification(station, {
+            of: id,
+            cancel: true,
+            reason: options.reason,
+            operator: options.as,
+          }),
         ),
     );
     if (options.json) return printJson(made);
@@ -253,9 +258,9 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.zones,
         (api) => api.call("POST /api/zones", { body: request }),
-        (station) => {
-          const z = addZone(station, { ...request, operator: options.as });
-          syncAllNotifyAlarms(station);
+        async (station) => {
+          const z = await addZone(station, { ...request, operator: options.as });
+          await syncAllNotifyAlarms(station);
           return z;
         },
       );
@@ -276,7 +281,7 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.read,
         (api) => api.call("GET /api/lines/:line/zones", { params: { line } }),
-        (station) => sharedZonesOf(station, station.resolveLine(line).id),
+        async (station) => await sharedZonesOf(station, (await station.resolveLine(line)).id),
       );
       if (options.json) return printJson(shared);
       if (shared.length === 0) return printLines("No zones shared on this line.");
@@ -313,9 +318,9 @@ function registerZoneCommands(program: Command): void {
       options,
       PERMISSIONS.zones,
       (api) => api.call("DELETE /api/zones/:name", { params: { name } }),
-      (station) => {
-        removeZone(station, name);
-        syncAllNotifyAlarms(station);
+      async (station) => {
+        await removeZone(station, name);
+        await syncAllNotifyAlarms(station);
         return { removed: name };
       },
     );
@@ -355,9 +360,9 @@ function registerZoneCommands(program: Command): void {
         options,
         PERMISSIONS.zones,
         (api) => api.call("POST /api/zones/:name/share", { params: { name }, body: request }),
-        (station) => {
-          const written = shareZone(station, { name, ...request, operator: options.as });
-          syncAllNotifyAlarms(station);
+        async (station) => {
+          const written = await shareZone(station, { name, ...request, operator: options.as });
+          await syncAllNotifyAlarms(station);
           return written;
         },
       );
@@ -381,10 +386,10 @@ function registerZoneCommands(program: Command): void {
           params: { entry: id },
           body: { reason: options.reason },
         }),
-      (station) =>
-        synced(
+      async (station) =>
+        await synced(
           station,
-          withdrawSharedZone(station, { of: id, reason: options.reason, operator: options.as }),
+          await withdrawSharedZone(station, { of: id, reason: options.reason, operator: options.as }),
         ),
     );
     if (options.json) return printJson(made);
@@ -393,9 +398,9 @@ function registerZoneCommands(program: Command): void {
 }
 
 /** After a write on a station opened here (none running): its alarms, as a running one would. */
-function synced(station: Station, written: Written): Written {
-  const entry = resolveEntry(station, written.hash);
-  syncNotifyAlarms(station, entry.line);
+async function synced(station: Station, written: Written): Promise<Written> {
+  const entry = await resolveEntry(station, written.hash);
+  await syncNotifyAlarms(station, entry.line);
   return written;
 }
 

@@ -38,8 +38,9 @@ export function registerOperatorCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const added =
       api === null
-        ? await withStation(options, (station) =>
-            addOperator(station, { name, role: options.role, by: options.as }),
+        ? await withStation(
+            options,
+            async (station) => await addOperator(station, { name, role: options.role, by: options.as }),
           )
         : await api.call("POST /api/operators", { body: { name, role: options.role } });
     if (options.json) return printJson(added);

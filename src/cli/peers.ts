@@ -52,9 +52,9 @@ export function registerPeerCommands(program: Command): void {
     const api = runningStation(stationPaths(options.dir), options.as);
     const made =
       api === null
-        ? await withStation(options, (station) => {
-            requireRole(station, options.as, PERMISSIONS.invite);
-            return createInvite(station, { line: options.line, expiresInMs, operator: options.as });
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.invite);
+            return await createInvite(station, { line: options.line, expiresInMs, operator: options.as });
           })
         : await api.call("POST /api/invites", {
             body: { line: options.line, expiresInSeconds: Math.round(expiresInMs / 1000) },

@@ -121,7 +121,7 @@ export function registerReadoutCommands(program: Command): void {
       )
       .requiredOption("--call <call>", "the call: its request's hash, or its first 8 or more hex digits"),
   ).action(async (options: CommonOptions & { call: string }) => {
-    const view = await withStation(options, (station) => readoutsOf(station, options.call));
+    const view = await withStation(options, async (station) => await readoutsOf(station, options.call));
     if (options.json) return printJson(view);
     printLines(...describeReadouts(view));
   });

@@ -52,13 +52,13 @@ export interface StartOptions {
  */
 export async function startStation(options: StartOptions = {}): Promise<RunningStation> {
   const logger = options.logger ?? pino({ level: "silent" });
-  const station = Station.open({ dir: options.dir, logger });
+  const station = await Station.open({ dir: options.dir, logger });
   const files = runtimeFiles(station.paths);
   let transport;
   try {
     transport = apiTransport(station.config, station.paths);
   } catch (error) {
-    station.close();
+    await station.close();
     throw error;
   }
   try {
@@ -68,7 +68,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
       ...(transport.pin === null ? {} : { pin: transport.pin }),
     });
   } catch (error) {
-    station.close();
+    await station.close();
     throw error;
   }
   const token = ensureToken(files.token);
@@ -118,7 +118,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
-    station.close();
+    await station.close();
     releaseLock(files.lock);
   };
   try {
@@ -138,10 +138,10 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   }
   // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
   hooks.start();
-  outbox.start();
-  monitor.start();
-  deadlines.start();
-  notifyWatch.start();
+  await outbox.start();
+  await monitor.start();
+  await deadlines.start();
+  await notifyWatch.start();
   presence.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },

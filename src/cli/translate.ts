@@ -67,7 +67,10 @@ export function registerTranslateCommands(program: Command): void {
       .description("a line's translations, each with the entry it translates")
       .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name"),
   ).action(async (options: CommonOptions & { line: string }) => {
-    const translations = await withStation(options, (station) => translationsOf(station, options.line));
+    const translations = await withStation(
+      options,
+      async (station) => await translationsOf(station, options.line),
+    );
     if (options.json) return printJson(translations);
     if (translations.length === 0) return printLines("No translations on this line.");
     printLines(

@@ -25,7 +25,10 @@ export function registerVerifyCommand(program: Command): void {
       if (!valid) process.exitCode = EXIT.failure;
       return;
     }
-    const report = await withStation(options, (station) => station.verify({ workers: options.workers }));
+    const report = await withStation(
+      options,
+      async (station) => await station.verify({ workers: options.workers }),
+    );
     if (options.json) {
       printJson(
         report.ok

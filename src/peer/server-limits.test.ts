@@ -22,7 +22,7 @@ describe("the peer server holds nobody's connections or requests without bound",
 
   async function serve(limits: Partial<PeerServerLimits> = {}) {
     const pair: InProcessPair = await inProcessPair();
-    cleanups.push(() => pair.close());
+    cleanups.push(async () => await pair.close());
     const app = buildPeerServer(pair.washington, {
       tls: tlsOf(pair.washington),
       logger: pino({ level: "silent" }),
@@ -42,7 +42,7 @@ describe("the peer server holds nobody's connections or requests without bound",
       connections: { perCertificate: 64, total: 256 },
     });
     const started = Date.now();
-    const sockets = await Promise.all(Array.from({ length: 50 }, () => open(port, moscowTls)));
+    const sockets = await Promise.all(Array.from({ length: 50 }, async () => await open(port, moscowTls)));
     for (const socket of sockets) {
       socket.write(
         `POST /peer/v1/push HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"line":"${line}","entries":[`,
@@ -51,7 +51,7 @@ describe("the peer server holds nobody's connections or requests without bound",
     await Promise.all(sockets.map((s) => closed(s)));
     // Loosely bounded: closed by the timeout (1 s, checked every 100 ms), not by the test's end.
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(washington.store.head(line, washington.id)).not.toBeNull(); // the station still answers
+    expect(await washington.store.head(line, washington.id)).not.toBeNull(); // the station still answers
   });
 
   it("a TLS connection without a client certificate is closed right after the handshake", async () => {
@@ -63,7 +63,7 @@ describe("the peer server holds nobody's connections or requests without bound",
 
   it("one certificate holds at most its share of connections: the next is closed, another certificate's is not", async () => {
     const { port, moscowTls } = await serve({ connections: { perCertificate: 3, total: 256 } });
-    const held = await Promise.all([0, 1, 2].map(() => open(port, moscowTls)));
+    const held = await Promise.all([0, 1, 2].map(async () => await open(port, moscowTls)));
     cleanups.push(() => {
       for (const s of held) s.destroy();
     });
@@ -106,13 +106,13 @@ describe("the peer server holds nobody's connections or requests without bound",
   it("a page of GET entries stops at about 4 MiB however many entries were asked for, and holds at least one", async () => {
     const { port, moscowTls, line, washington } = await serve();
     const text = "x".repeat(60_000);
-    for (let i = 0; i < 80; i++) washington.send({ line, text, operator: "admin" });
+    for (let i = 0; i < 80; i++) await washington.send({ line, text, operator: "admin" });
     const path = (after: number) =>
       `/peer/v1/entries?${new URLSearchParams({ line, author: washington.id, after: String(after), limit: "500" }).toString()}`;
     const first = await call(port, moscowTls, "GET", path(0));
     const entries = (first.body as { entries: { seq: number }[] }).entries;
     expect(entries.length).toBeGreaterThan(1);
-    expect(entries.length).toBeLessThan(washington.store.head(line, washington.id)?.seq ?? 0);
+    expect(entries.length).toBeLessThan((await washington.store.head(line, washington.id))?.seq ?? 0);
     expect(first.bytes).toBeLessThan(MAX_PAGE_BYTES + 64 * 1024);
     // The asker goes on from the page's end.
     const next = await call(port, moscowTls, "GET", path(entries.at(-1)?.seq ?? 0));

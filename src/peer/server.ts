@@ -10,7 +10,7 @@ import {
   WAITS_FOR_ANOTHER_CHAIN,
 } from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
-import { answerPairRequest, type Station } from "../station/mod.js";
+import { answerPairRequest, chainPage, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
@@ -155,13 +155,15 @@ export function buildPeerServer(
     }
   });
 
-  app.post("/peer/v1/pair", { bodyLimit: MAX_PAIR_BYTES }, async (request) =>
-    answerPairRequest(station, request.body, request.peerCert),
+  app.post(
+    "/peer/v1/pair",
+    { bodyLimit: MAX_PAIR_BYTES },
+    async (request) => await answerPairRequest(station, request.body, request.peerCert),
   );
 
   app.post("/peer/v1/push", async (request, reply) => {
     const { line, entries } = parse(PUSH, request.body, "push");
-    const peer = participantOf(request, line);
+    const peer = await participantOf(request, line);
     // The peer is checked for this line only: an entry of another line would be taken from a
     // station that may not be on it, and its refusal answered with that line's heads.
     const stray = entries.map(placeOf).find((place) => place.line !== undefined && place.line !== line);
@@ -182,25 +184,25 @@ export function buildPeerServer(
       if (WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) station.events.emit("behind", peer, line);
       return reply.status(httpStatusOf(refused.code)).send({
         error: { code: refused.code, message: refused.message },
-        ...(refused.place.line === line ? { statement: station.headStatement(line) } : {}),
+        ...(refused.place.line === line ? { statement: await station.headStatement(line) } : {}),
       });
     }
-    return { statement: station.headStatement(line) };
+    return { statement: await station.headStatement(line) };
   });
 
   app.post("/peer/v1/heads", async (request) => {
     const { statement } = parse(HEADS, request.body, "heads");
     // Who the peer is, on that line, before anything of the statement is checked or kept.
-    const from = participantOf(request, statement.line);
-    station.acceptStatement(statement, from);
+    const from = await participantOf(request, statement.line);
+    await station.acceptStatement(statement, from);
     station.events.emit("contact", from);
-    return { statement: station.headStatement(statement.line) };
+    return { statement: await station.headStatement(statement.line) };
   });
 
   app.get("/peer/v1/entries", async (request, reply) => {
     const query = parse(ENTRIES_QUERY, request.query, "entries");
-    participantOf(request, query.line);
-    const page = station.store.chainAfter(query.line, query.author, query.after, query.limit);
+    await participantOf(request, query.line);
+    const page = await chainPage(station, query.line, query.author, query.after, query.limit);
     // The stored canonical bytes go as they are: no parsing and serialising again per entry.
     // A page stops at MAX_PAGE_BYTES (always one entry at least): the asker continues from its end.
     const parts: Buffer[] = [];
@@ -217,8 +219,8 @@ export function buildPeerServer(
   });
 
   /** @returns the station the request's certificate is pinned to on the line, a participant there */
-  function participantOf(request: FastifyRequest, line: string): string {
-    const members = station.membersOf(line);
+  async function participantOf(request: FastifyRequest, line: string): Promise<string> {
+    const members = await station.membersOf(line);
     if (members === null) {
       throw new HotlineError("UNKNOWN_LINE", `Cannot serve line ${line}: this station is not on it`, {
         place: { line },

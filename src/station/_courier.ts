@@ -56,7 +56,8 @@ export class Courier {
   readonly #contact: PeerContact;
   readonly #options: CourierSettings;
   /** the peer's newest signed word on how far it holds this station's chain on the line */
-  #acked: number;
+  /** null until read at start (see #ackedAtStart) */
+  #acked: number | null = null;
   #failures = 0;
   #refused = false;
   #lastError: string | null = null;
@@ -78,9 +79,15 @@ export class Courier {
     this.#line = line;
     this.#contact = contact;
     this.#options = options;
-    const latest = station.store.latestStatements(line).find((s) => s.station === peer);
+  }
+
+  /** @returns how far the peer's latest statement kept here says it holds this station's chain */
+  async #ackedAtStart(): Promise<number> {
+    const latest = (await this.#station.store.latestStatements(this.#line)).find(
+      (s) => s.station === this.#peer,
+    );
     const heads = latest === undefined ? {} : (JSON.parse(latest.heads) as Record<string, { seq?: number }>);
-    this.#acked = heads[station.id]?.seq ?? 0;
+    return heads[this.#station.id]?.seq ?? 0;
   }
 
   get peer(): string {
@@ -91,7 +98,7 @@ export class Courier {
     return this.#line;
   }
 
-  get acked(): number {
+  get acked(): number | null {
     return this.#acked;
   }
 
@@ -142,6 +149,7 @@ export class Courier {
 
   async #run(): Promise<void> {
     const clock = this.#station.clock;
+    this.#acked ??= await this.#ackedAtStart();
     while (!this.#stopped) {
       // A retry is never further off than the longest delay: a clock set back does not stall delivery.
       this.#retryAt = Math.min(this.#retryAt, clock.now() + 1.5 * this.#options.maxDelayMs);
@@ -149,7 +157,7 @@ export class Courier {
         await this.#sleep(this.#retryAt - clock.now());
         continue;
       }
-      const target = this.#target();
+      const target = await this.#target();
       if (target === null) {
         await this.#sleep(this.#options.syncIntervalMs);
         continue;
@@ -175,8 +183,8 @@ export class Courier {
   /** @returns whether anything was sent */
   async #pushSome(target: PeerTarget): Promise<boolean> {
     const me = this.#station.id;
-    const before = this.#acked;
-    const page = this.#station.store.chainAfter(this.#line, me, before, this.#options.batch);
+    const before = this.#acked ?? 0;
+    const page = await this.#station.store.chainAfter(this.#line, me, before, this.#options.batch);
     if (page.length === 0) return false;
     let bytes = 0;
     const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
@@ -188,17 +196,17 @@ export class Courier {
         this.#line,
         page.map((e) => e.bytes),
       );
-      this.#learnFrom(statement);
+      await this.#learnFrom(statement);
     } catch (error) {
       const statement = (error as { statement?: unknown }).statement;
       const code = (error as { remoteCode?: string }).remoteCode;
       // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
       // lost a batch): its heads say from where to send. Anything else is a real refusal.
       if (statement === undefined || code === undefined || !GAP_CODES.has(code)) throw error;
-      this.#learnFrom(statement);
+      await this.#learnFrom(statement);
       gap = error as Error;
     }
-    if (this.#acked > before) {
+    if ((this.#acked ?? 0) > before) {
       this.#gaps = 0;
       return true;
     }
@@ -217,14 +225,14 @@ export class Courier {
     return true;
   }
 
-  #learnFrom(statement: unknown): void {
-    const theirs = this.#station.acceptStatement(statement, this.#peer);
+  async #learnFrom(statement: unknown): Promise<void> {
+    const theirs = await this.#station.acceptStatement(statement, this.#peer);
     if (theirs.line === this.#line) this.#acked = theirs.heads[this.#station.id]?.seq ?? 0;
   }
 
   /** The target on this line: the peer's participant row here, never one of another line. */
-  #target(): PeerTarget | null {
-    const p = this.#station.store.participants(this.#line).find((row) => row.station === this.#peer);
+  async #target(): Promise<PeerTarget | null> {
+    const p = (await this.#station.store.participants(this.#line)).find((row) => row.station === this.#peer);
     return p === undefined ? null : { station: p.station, url: p.url, cert: p.cert };
   }
 

@@ -59,8 +59,15 @@ export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): Rea
  * @param kinds the kinds wanted
  * @returns the entries read back, in causal, then time, order
  */
-export function entriesOfKinds(station: Station, line: string, kinds: readonly Kind[]): ReadEntry[] {
-  const picked = kinds.flatMap((kind) => station.store.entriesOfKind(line, kind).map((e) => readEntry(e)));
+export async function entriesOfKinds(
+  station: Station,
+  line: string,
+  kinds: readonly Kind[],
+): Promise<ReadEntry[]> {
+  const picked: ReadEntry[] = [];
+  for (const kind of kinds) {
+    for (const e of await station.store.entriesOfKind(line, kind)) picked.push(readEntry(e));
+  }
   const chains = new Map<string, ReadEntry[]>();
   for (const e of picked) {
     const chain = chains.get(e.author);
@@ -81,20 +88,21 @@ export function entriesOfKinds(station: Station, line: string, kinds: readonly K
     return chain[low - 1]?.hash ?? null;
   };
   const seqOf = new Map<string, number | null>();
-  const seqOfHash = (hash: string): number | null => {
-    if (!seqOf.has(hash)) seqOf.set(hash, station.store.entryByHash(hash)?.seq ?? null);
+  const seqOfHash = async (hash: string): Promise<number | null> => {
+    if (!seqOf.has(hash)) seqOf.set(hash, (await station.store.entryByHash(hash))?.seq ?? null);
     return seqOf.get(hash) ?? null;
   };
   const original = new Map(picked.map((e) => [e.hash, e]));
-  const repointed = picked.map((e) => {
+  const repointed: (ReadEntry & { prev: string | null; seen: Record<string, string> })[] = [];
+  for (const e of picked) {
     const seen: Record<string, string> = {};
     for (const [author, hash] of Object.entries(e.seen)) {
-      const seq = seqOfHash(hash);
+      const seq = await seqOfHash(hash);
       const newest = seq === null ? null : newestUpTo(author, seq);
       if (newest !== null) seen[author] = newest;
     }
-    return { ...e, prev: newestUpTo(e.author, e.seq - 1), seen };
-  });
+    repointed.push({ ...e, prev: newestUpTo(e.author, e.seq - 1), seen });
+  }
   return causalOrder(repointed).map((e) => original.get(e.hash) as ReadEntry);
 }
 
@@ -126,12 +134,12 @@ export function checkedBody<K extends Kind>(kind: K, body: BodyOf<K>, action: st
  * @returns the entry read back, its body typed (and checked) by its kind
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, or BAD_INPUT (another kind, another line)
  */
-export function referencedEntry<K extends Kind>(
+export async function referencedEntry<K extends Kind>(
   station: Station,
   ref: string,
   options: { kinds: readonly K[]; what: string; action: string; line?: string },
-): ReadEntry<BodyOf<K>> {
-  const stored = resolveEntry(station, ref);
+): Promise<ReadEntry<BodyOf<K>>> {
+  const stored = await resolveEntry(station, ref);
   const short = stored.hash.slice(0, 12);
   if (!(options.kinds as readonly string[]).includes(stored.kind)) {
     throw new HotlineError(
@@ -153,6 +161,6 @@ export function referencedEntry<K extends Kind>(
  * @param line a line id
  * @returns the names of the line's participants, by station id
  */
-export function namesOn(station: Station, line: string): Map<string, string> {
-  return new Map(station.store.participants(line).map((p) => [p.station, p.name]));
+export async function namesOn(station: Station, line: string): Promise<Map<string, string>> {
+  return new Map((await station.store.participants(line)).map((p) => [p.station, p.name]));
 }

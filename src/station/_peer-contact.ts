@@ -30,8 +30,20 @@ export class PeerContact {
     return this.#station.clock;
   }
 
+  /** Reads the last contact kept in the store, before this process heard from the peer. */
+  async load(): Promise<void> {
+    this.#lastContact ??= (await this.#station.store.contact(this.#peer))?.lastContact ?? null;
+  }
+
   get lastContact(): string | null {
-    return this.#lastContact ?? this.#station.store.contact(this.#peer)?.lastContact ?? null;
+    return this.#lastContact;
+  }
+
+  /** Keeps what contact there was; the courier does not wait for it (a failure is logged). */
+  #save(write: Promise<void>): void {
+    write.catch((error: unknown) => {
+      this.#logger.warn({ peer: this.#peer, error: String(error) }, "peer contact not saved");
+    });
   }
 
   /** The peer answered (whatever it said). */
@@ -50,7 +62,9 @@ export class PeerContact {
     this.lastError = error;
     if (!news) return;
     this.#logger.warn({ peer: this.#peer, error }, "peer not reached");
-    this.#station.store.contactFailed(this.#peer, error, new Date(this.#clock.now()).toISOString());
+    this.#save(
+      this.#station.store.contactFailed(this.#peer, error, new Date(this.#clock.now()).toISOString()),
+    );
   }
 
   /**
@@ -62,7 +76,7 @@ export class PeerContact {
     this.#lastContact = new Date(now).toISOString();
     if (force || now - this.#contactSaved >= CONTACT_SAVE_MS) {
       this.#contactSaved = now;
-      this.#station.store.contactSucceeded(this.#peer, this.#lastContact);
+      this.#save(this.#station.store.contactSucceeded(this.#peer, this.#lastContact));
     }
   }
 }

@@ -38,7 +38,7 @@ export interface AckMark {
  * @param ref the hash or prefix
  * @returns the entry
  */
-export function resolveEntry(station: Station, ref: string): StoredEntry {
+export async function resolveEntry(station: Station, ref: string): Promise<StoredEntry> {
   const prefix = ref.trim().toLowerCase();
   if (!/^[0-9a-f]{8,64}$/.test(prefix)) {
     throw new HotlineError(
@@ -46,7 +46,7 @@ export function resolveEntry(station: Station, ref: string): StoredEntry {
       `Cannot read entry '${ref}': give its hash, or at least its first 8 hex digits`,
     );
   }
-  const found = station.store.entriesByHashPrefix(prefix, 2);
+  const found = await station.store.entriesByHashPrefix(prefix, 2);
   if (found.length === 0)
     throw new HotlineError("UNKNOWN_ENTRY", `Cannot find entry ${prefix}: there is none here`);
   if (found.length > 1) {
@@ -63,11 +63,11 @@ export function resolveEntry(station: Station, ref: string): StoredEntry {
  * @param options the entry (hash or unique prefix), an optional note, the operator
  * @returns the ack entry's hash and seq, and the acknowledged entry's
  */
-export function ackEntry(
+export async function ackEntry(
   station: Station,
   options: { entry: string; note?: string | undefined; operator: string },
-): { hash: string; seq: number; entry: string } {
-  const target = resolveEntry(station, options.entry);
+): Promise<{ hash: string; seq: number; entry: string }> {
+  const target = await resolveEntry(station, options.entry);
   if (!isAckable(target.kind)) {
     throw new HotlineError(
       "BAD_INPUT",
@@ -80,13 +80,13 @@ export function ackEntry(
       `Cannot acknowledge ${target.kind === "test" ? "a presence test" : "a message"} this station sent: the other side acknowledges it`,
     );
   }
-  if (acksOf(station, target.line).get(target.hash)?.[station.id] !== undefined) {
+  if ((await acksOf(station, target.line)).get(target.hash)?.[station.id] !== undefined) {
     throw new HotlineError(
       "ALREADY_ACKED",
       `Cannot acknowledge ${target.hash.slice(0, 12)} again: this station has acknowledged it`,
     );
   }
-  const sealed = station.write(target.line, {
+  const sealed = await station.write(target.line, {
     kind: "ack",
     body: {
       entry: target.hash,
@@ -102,9 +102,9 @@ export function ackEntry(
  * @param line a line id
  * @returns for each acknowledged entry, the first acknowledgement by each station
  */
-export function acksOf(station: Station, line: string): Map<string, Record<string, AckMark>> {
+export async function acksOf(station: Station, line: string): Promise<Map<string, Record<string, AckMark>>> {
   const out = new Map<string, Record<string, AckMark>>();
-  for (const stored of station.store.entriesOfKind(line, "ack")) {
+  for (const stored of await station.store.entriesOfKind(line, "ack")) {
     const body = readStoredEntry(stored, "ack").body;
     const marks = out.get(body.entry) ?? {};
     marks[stored.author] ??= { by: body.operator, time: stored.time, hash: stored.hash };
@@ -170,14 +170,14 @@ export function ackStatesOf(
  * @param station the station
  * @param ack the ack entry's author and the entry it acknowledges
  */
-export function clearAnswered(station: Station, ack: { author: string; entry: string }): void {
+export async function clearAnswered(station: Station, ack: { author: string; entry: string }): Promise<void> {
   const at = isoNow(station.clock);
   for (const code of ["ACK_OVERDUE", "NO_ANSWER"]) {
-    station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: ack.author, code }, at);
+    await station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: ack.author, code }, at);
   }
   if (ack.author !== station.id) return;
   for (const code of ["ACK_REMINDER", "NO_ANSWER", PRESENCE_TEST]) {
-    station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: null, code }, at);
+    await station.store.clearAlarmsOfEntry({ entry: ack.entry, peer: null, code }, at);
   }
 }
 
@@ -207,6 +207,8 @@ export class DeadlineWatch {
   readonly #everyMs: number;
   readonly #awaiting = new Map<string, Awaiting>();
   #timer: Timer | null = null;
+  /** the work under way: checks and arrivals run one after another, in the order they came */
+  #work: Promise<void> = Promise.resolve();
 
   /**
    * @param station the station
@@ -217,20 +219,30 @@ export class DeadlineWatch {
     this.#everyMs = options.everyMs ?? 1_000;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     const since = this.#station.clock.now() - LOOK_BACK_MS;
-    for (const line of this.#station.store.lines()) {
-      for (const kind of ACKABLE_KINDS) {
-        for (const stored of this.#station.store.entriesOfKind(line.id, kind)) {
-          if (Date.parse(stored.time) < since) continue;
-          this.#await({ ...stored, line: line.id, kind, body: readStoredEntry(stored, kind).body });
+    this.#station.events.on("entries", this.#onEntries);
+    await this.#queue(async () => {
+      for (const line of await this.#station.store.lines()) {
+        for (const kind of ACKABLE_KINDS) {
+          for (const stored of await this.#station.store.entriesOfKind(line.id, kind)) {
+            if (Date.parse(stored.time) < since) continue;
+            await this.#await({ ...stored, line: line.id, kind, body: readStoredEntry(stored, kind).body });
+          }
         }
       }
-    }
-    this.#station.events.on("entries", this.#onEntries);
-    this.check();
-    this.#timer = this.#station.clock.setInterval(() => this.check(), this.#everyMs);
+    });
+    await this.check();
+    this.#timer = this.#station.clock.setInterval(() => void this.check(), this.#everyMs);
     this.#timer.unref();
+  }
+
+  /** @returns once the work asked so far is done (a failure is logged on stderr, not thrown) */
+  #queue(fn: () => Promise<void>): Promise<void> {
+    this.#work = this.#work.then(fn).catch((error: unknown) => {
+      process.stderr.write(`hotline: deadline watch: ${String(error)}\n`);
+    });
+    return this.#work;
   }
 
   stop(): void {
@@ -239,17 +251,19 @@ export class DeadlineWatch {
   }
 
   /** Raises the alarms of deadlines passed, and escalates those nobody attended to. */
-  check(): void {
-    const now = this.#station.clock.now();
-    const acks = new Map<string, Map<string, Record<string, AckMark>>>();
-    for (const awaiting of this.#awaiting.values()) {
-      const settings = this.#station.settings(awaiting.line);
-      if (Date.parse(awaiting.time) + ackWindowOf(awaiting, settings) * 1000 > now) continue;
-      if (!acks.has(awaiting.line)) acks.set(awaiting.line, acksOf(this.#station, awaiting.line));
-      this.#overdue(awaiting, acks.get(awaiting.line)?.get(awaiting.hash) ?? {}, settings);
-      this.#awaiting.delete(awaiting.hash);
-    }
-    this.#escalate(now);
+  check(): Promise<void> {
+    return this.#queue(async () => {
+      const now = this.#station.clock.now();
+      const acks = new Map<string, Map<string, Record<string, AckMark>>>();
+      for (const awaiting of this.#awaiting.values()) {
+        const settings = await this.#station.settings(awaiting.line);
+        if (Date.parse(awaiting.time) + ackWindowOf(awaiting, settings) * 1000 > now) continue;
+        if (!acks.has(awaiting.line)) acks.set(awaiting.line, await acksOf(this.#station, awaiting.line));
+        await this.#overdue(awaiting, acks.get(awaiting.line)?.get(awaiting.hash) ?? {}, settings);
+        this.#awaiting.delete(awaiting.hash);
+      }
+      await this.#escalate(now);
+    });
   }
 
   /** @returns how many entries are waiting for their deadline */
@@ -257,27 +271,27 @@ export class DeadlineWatch {
     return this.#awaiting.size;
   }
 
-  #await(entry: Awaiting): void {
+  async #await(entry: Awaiting): Promise<void> {
     this.#awaiting.set(entry.hash, entry);
     const station = this.#station;
     if (entry.kind !== "test" || entry.author === station.id) return;
-    if (station.store.alarmRaised(PRESENCE_TEST, entry.hash, entry.author)) return;
-    const settings = station.settings(entry.line);
+    if (await station.store.alarmRaised(PRESENCE_TEST, entry.hash, entry.author)) return;
+    const settings = await station.settings(entry.line);
     if (Date.parse(entry.time) + ackWindowOf(entry, settings) * 1000 <= station.clock.now()) return;
-    if (acksOf(station, entry.line).get(entry.hash)?.[station.id] !== undefined) return;
-    station.raiseAlarm({
+    if ((await acksOf(station, entry.line)).get(entry.hash)?.[station.id] !== undefined) return;
+    await station.raiseAlarm({
       code: PRESENCE_TEST,
       severity: "warning",
       line: entry.line,
       peer: entry.author,
       entry: entry.hash,
       audience: settings.escalation[0] ?? null,
-      detail: `Presence test from ${this.#nameOf(entry.line, entry.author)}: acknowledge it by ${deadlineOf(entry, settings) ?? ""} to show someone is on watch (hotline ack ${entry.hash.slice(0, 12)})`,
+      detail: `Presence test from ${await this.#nameOf(entry.line, entry.author)}: acknowledge it by ${deadlineOf(entry, settings) ?? ""} to show someone is on watch (hotline ack ${entry.hash.slice(0, 12)})`,
     });
   }
 
   /** Raises the alarms of an entry whose deadline passed, for each participant that did not answer. */
-  #overdue(entry: Awaiting, marks: Record<string, AckMark>, settings: LineSettings): void {
+  async #overdue(entry: Awaiting, marks: Record<string, AckMark>, settings: LineSettings): Promise<void> {
     const station = this.#station;
     const codes = OVERDUE_CODE[entry.kind];
     const what = this.#describe(entry);
@@ -287,10 +301,10 @@ export class DeadlineWatch {
         : ("warning" as const);
     const alarm = { severity, line: entry.line, entry: entry.hash, audience: settings.escalation[0] ?? null };
     if (entry.author === station.id) {
-      for (const p of station.store.participants(entry.line)) {
+      for (const p of await station.store.participants(entry.line)) {
         if (p.station === station.id || marks[p.station] !== undefined) continue;
-        if (station.store.alarmRaised(codes.atAuthor, entry.hash, p.station)) continue;
-        station.raiseAlarm({
+        if (await station.store.alarmRaised(codes.atAuthor, entry.hash, p.station)) continue;
+        await station.raiseAlarm({
           ...alarm,
           code: codes.atAuthor,
           peer: p.station,
@@ -300,27 +314,27 @@ export class DeadlineWatch {
       return;
     }
     if (marks[station.id] !== undefined) return;
-    station.store.clearAlarmsOfEntry(
+    await station.store.clearAlarmsOfEntry(
       { entry: entry.hash, peer: null, code: PRESENCE_TEST },
       isoNow(station.clock),
     );
-    if (station.store.alarmRaised(codes.atOwer, entry.hash, entry.author)) return;
-    station.raiseAlarm({
+    if (await station.store.alarmRaised(codes.atOwer, entry.hash, entry.author)) return;
+    await station.raiseAlarm({
       ...alarm,
       code: codes.atOwer,
       peer: entry.author,
-      detail: `${what} from ${this.#nameOf(entry.line, entry.author)} is past its deadline and not acknowledged here (hotline ack ${entry.hash.slice(0, 12)})`,
+      detail: `${what} from ${await this.#nameOf(entry.line, entry.author)} is past its deadline and not acknowledged here (hotline ack ${entry.hash.slice(0, 12)})`,
     });
   }
 
   /** Readdresses each unattended alarm to the role its age calls for: chain[k] from (k + 1) × the deadline. */
-  #escalate(now: number): void {
+  async #escalate(now: number): Promise<void> {
     const station = this.#station;
-    for (const alarm of station.store.unattendedAlarms(ESCALATING_CODES)) {
+    for (const alarm of await station.store.unattendedAlarms(ESCALATING_CODES)) {
       if (alarm.entry === null || alarm.line === null) continue;
-      const entry = station.store.entryByHash(alarm.entry);
+      const entry = await station.store.entryByHash(alarm.entry);
       if (entry === null || !isAckable(entry.kind)) continue;
-      const settings = station.settings(alarm.line);
+      const settings = await station.settings(alarm.line);
       const windowMs =
         ackWindowOf({ kind: entry.kind, body: readStoredEntry(entry, entry.kind).body }, settings) * 1000;
       const level = Math.min(
@@ -329,7 +343,7 @@ export class DeadlineWatch {
       );
       const role = settings.escalation[level];
       if (level <= alarm.escalation || role === undefined) continue;
-      if (station.store.escalateAlarm(alarm.id, level, role, isoNow(station.clock))) {
+      if (await station.store.escalateAlarm(alarm.id, level, role, isoNow(station.clock))) {
         station.events.emit("alarm", alarm.id);
       }
     }
@@ -342,10 +356,9 @@ export class DeadlineWatch {
     return `The ${body.precedence} message of ${entry.time} ("${excerpt}")`;
   }
 
-  #nameOf(line: string, station: string): string {
-    return (
-      this.#station.store.participants(line).find((p) => p.station === station)?.name ?? station.slice(0, 8)
-    );
+  async #nameOf(line: string, station: string): Promise<string> {
+    const participants = await this.#station.store.participants(line);
+    return participants.find((p) => p.station === station)?.name ?? station.slice(0, 8);
   }
 
   readonly #onEntries = (
@@ -354,16 +367,23 @@ export class DeadlineWatch {
       entry: { kind: string; line: string | null; author: string; time: string; body: unknown };
     }[],
   ): void => {
-    for (const { hash, entry } of entries) {
-      if (entry.line === null) continue;
-      if (entry.kind === "ack") {
-        clearAnswered(this.#station, {
-          author: entry.author,
-          entry: (entry.body as { entry: string }).entry,
-        });
-      } else if (isAckable(entry.kind)) {
-        this.#await({ ...entry, line: entry.line, kind: entry.kind, hash });
+    void this.#queue(async () => {
+      for (const { hash, entry } of entries) {
+        if (entry.line === null) continue;
+        if (entry.kind === "ack") {
+          await clearAnswered(this.#station, {
+            author: entry.author,
+            entry: (entry.body as { entry: string }).entry,
+          });
+        } else if (isAckable(entry.kind)) {
+          await this.#await({ ...entry, line: entry.line, kind: entry.kind, hash });
+        }
       }
-    }
+    });
   };
+
+  /** @returns once what the watch was given so far (arrivals, checks) is dealt with */
+  settled(): Promise<void> {
+    return this.#queue(() => Promise.resolve());
+  }
 }

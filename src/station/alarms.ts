@@ -9,8 +9,8 @@ import type { AlarmView } from "./views.js";
  * @param options all alarms, or only those still active and the warnings and critical ones not yet acknowledged
  * @returns the alarms, newest first
  */
-export function alarmsOf(station: Station, options: { all?: boolean } = {}): AlarmView[] {
-  return station.store.alarms(options);
+export async function alarmsOf(station: Station, options: { all?: boolean } = {}): Promise<AlarmView[]> {
+  return await station.store.alarms(options);
 }
 
 /**
@@ -21,10 +21,19 @@ export function alarmsOf(station: Station, options: { all?: boolean } = {}): Ala
  * @param operator who acknowledges it
  * @returns the alarm after
  */
-export function ackAlarm(station: Station, id: number, operator: string): AlarmView {
-  requireRole(station, operator, PERMISSIONS.ackAlarm);
-  if (!station.store.ackAlarm(id, operator, isoNow(station.clock))) {
+export async function ackAlarm(station: Station, id: number, operator: string): Promise<AlarmView> {
+  await requireRole(station, operator, PERMISSIONS.ackAlarm);
+  if (!(await station.store.ackAlarm(id, operator, isoNow(station.clock)))) {
     throw new HotlineError("NOT_FOUND", `Cannot acknowledge alarm ${id}: there is no such alarm`);
   }
-  return station.store.alarm(id) as AlarmView;
+  return (await station.store.alarm(id)) as AlarmView;
+}
+
+/**
+ * @param station the station
+ * @param id an alarm's id
+ * @returns the alarm, or null if there is none
+ */
+export function alarmOf(station: Station, id: number): Promise<AlarmView | null> {
+  return station.store.alarm(id);
 }

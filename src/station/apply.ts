@@ -18,7 +18,7 @@ import {
   type RuleFacts,
   type SealedEntry,
 } from "../record/mod.js";
-import type { Head, MemberRow, Store } from "../store/mod.js";
+import type { Head, MemberRow, Store, Transaction } from "../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -71,7 +71,7 @@ export interface ApplyOptions {
    */
   claimOf?: ((line: string, author: string) => { time: string; seq: number } | null) | undefined;
   /** called when an equivocation is found, with the evidence kept */
-  onEquivocation?: ((error: HotlineError) => void) | undefined;
+  onEquivocation?: ((error: HotlineError, tx: Transaction) => Promise<void>) | undefined;
 }
 
 /**
@@ -89,31 +89,31 @@ export interface ApplyOptions {
  * @param options the store, this station, the time, a line being joined
  * @returns what was stored, and what was refused
  */
-export function applyIncoming(values: readonly unknown[], options: ApplyOptions): ApplyResult {
+export async function applyIncoming(values: readonly unknown[], options: ApplyOptions): Promise<ApplyResult> {
   const { store } = options;
   const applied: SealedEntry[] = [];
   let duplicates = 0;
   let refused: HotlineError | null = null;
   const views = new Map<string, StoreLine>();
-  const viewOf = (line: string): StoreLine => {
+  const viewOf = (tx: Transaction, line: string): StoreLine => {
     let view = views.get(line);
-    if (view === undefined) views.set(line, (view = new StoreLine(store, line)));
+    if (view === undefined) views.set(line, (view = new StoreLine(tx, line)));
     return view;
   };
 
-  store.withWriteLock(() => {
+  await store.transaction(async (tx) => {
     for (const [index, value] of values.entries()) {
       try {
-        const sealed = checkOne(value, options.prepared?.[index]);
+        const sealed = await checkOne(tx, value, options.prepared?.[index]);
         if (sealed === null) {
           duplicates++;
           continue;
         }
-        store.appendEntries([sealed], new Date(options.now).toISOString());
+        await tx.appendEntries([sealed], new Date(options.now).toISOString());
         applied.push(sealed);
-        viewOf(sealed.entry.line ?? sealed.hash).took(sealed);
+        viewOf(tx, sealed.entry.line ?? sealed.hash).took(sealed);
         if (sealed.entry.kind.startsWith("member.") || sealed.entry.kind === "line.genesis") {
-          viewOf(sealed.entry.line ?? sealed.hash).forgetMembers();
+          viewOf(tx, sealed.entry.line ?? sealed.hash).forgetMembers();
         }
       } catch (error) {
         refused =
@@ -126,7 +126,11 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
   });
   return { applied, duplicates, refused };
 
-  function checkOne(value: unknown, prepared: PreparedEntry | undefined): SealedEntry | null {
+  async function checkOne(
+    tx: Transaction,
+    value: unknown,
+    prepared: PreparedEntry | undefined,
+  ): Promise<SealedEntry | null> {
     if (prepared?.error) throw prepared.error;
     const read = prepared?.read ?? readIncoming(value);
     const { envelope, hash } = read;
@@ -138,14 +142,19 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
 
     if (line === null) fail({ code: "BAD_LINE", detail: "only a genesis entry may have no line" });
     const lineId = line as string;
-    if (store.line(lineId) === null && !(envelope.kind === "line.genesis" && options.joining === lineId)) {
+    if (
+      (await tx.line(lineId)) === null &&
+      !(envelope.kind === "line.genesis" && options.joining === lineId)
+    ) {
       throw new HotlineError(
         "UNKNOWN_LINE",
         `Cannot accept an entry for line ${lineId}: this station is not on it (nor joining it)`,
         { place },
       );
     }
-    const view = viewOf(lineId);
+    const view = viewOf(tx, lineId);
+    // The record's rules read the line synchronously: what they will ask for is read first.
+    await view.load(envelope.author, [envelope.prev, ...Object.values(envelope.seen), hash]);
     const head = view.head(envelope.author);
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
@@ -158,8 +167,8 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
       fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
     }
     if (head !== null && envelope.seq <= head.seq) {
-      const other = store.entryAt(lineId, envelope.author, envelope.seq);
-      store.addEvidence({
+      const other = await tx.entryAt(lineId, envelope.author, envelope.seq);
+      await tx.addEvidence({
         code: "EQUIVOCATION",
         line: lineId,
         author: envelope.author,
@@ -175,7 +184,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         `Cannot accept the entry: this station holds a different entry at seq ${envelope.seq} of that chain; the author has signed two histories (evidence kept)`,
         { place },
       );
-      options.onEquivocation?.(error);
+      await options.onEquivocation?.(error, tx);
       throw error;
     }
     const facts: RuleFacts = {
@@ -214,7 +223,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
     const entry = parseBody(read.envelope);
     const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
     const full = ruleFactsOf(sealed);
-    const broken = checkMembership(full, view) ?? ownRules(full, view);
+    const broken = checkMembership(full, view) ?? (await ownRules(tx, full, view));
     if (broken !== null) fail(broken);
     return sealed;
   }
@@ -224,7 +233,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
    * consent and that of every participant it knows, and a station or certificate pinned here on
    * another line is not claimed by another.
    */
-  function ownRules(f: RuleFacts, view: StoreLine): RuleBreak | null {
+  async function ownRules(tx: Transaction, f: RuleFacts, view: StoreLine): Promise<RuleBreak | null> {
     if (f.member === null) return null;
     const m = f.member;
     for (const p of view.members()) {
@@ -239,7 +248,7 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
         };
       }
     }
-    const pinned = pinConflict(store, m);
+    const pinned = await pinConflict(tx, m);
     if (pinned !== null) return { code: "MEMBER_CONFLICT", detail: pinned };
     return null;
   }
@@ -253,19 +262,25 @@ export function applyIncoming(values: readonly unknown[], options: ApplyOptions)
  * @param member the station claimed, and its certificate
  * @returns why the claim conflicts with a pin here, or null
  */
-export function pinConflict(store: Store, member: { station: string; cert: string }): string | null {
-  if (store.membershipsOf(member.station).some((r) => r.cert !== member.cert)) {
+export async function pinConflict(
+  store: Pick<Transaction, "membershipsOf" | "membersWithCert">,
+  member: { station: string; cert: string },
+): Promise<string | null> {
+  if ((await store.membershipsOf(member.station)).some((r) => r.cert !== member.cert)) {
     return `station ${short(member.station)} is pinned here with another certificate`;
   }
-  if (store.membersWithCert(member.cert).some((r) => r.station !== member.station)) {
+  if ((await store.membersWithCert(member.cert)).some((r) => r.station !== member.station)) {
     return `certificate ${member.cert.slice(0, 19)}… is pinned here to another station`;
   }
   return null;
 }
 
-/** A line as the store holds it, for the record's rules; members read once per batch. */
+/**
+ * A line as the store holds it, for the record's rules (which read synchronously): members read
+ * once per batch, heads and entries read ({@link StoreLine.load}) before an entry is checked.
+ */
 class StoreLine implements LineView {
-  readonly #store: Store;
+  readonly #store: Transaction;
   readonly #line: string;
   #members: MemberRow[] | null = null;
   /** entries looked up or stored during this batch: a page of one chain names the same few again */
@@ -273,7 +288,7 @@ class StoreLine implements LineView {
   /** chain heads as this batch moves them */
   readonly #heads = new Map<string, Head | null>();
 
-  constructor(store: Store, line: string) {
+  constructor(store: Transaction, line: string) {
     this.#store = store;
     this.#line = line;
   }
@@ -282,8 +297,28 @@ class StoreLine implements LineView {
     this.#members = null;
   }
 
+  /**
+   * Reads what the rules will ask about an entry: the line's members, its author's head, and the
+   * entries it names.
+   *
+   * @param author the entry's author
+   * @param hashes the entries it names (prev, seen) and its own
+   */
+  async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
+    this.#members ??= await this.#store.members(this.#line);
+    if (!this.#heads.has(author)) this.#heads.set(author, await this.#store.head(this.#line, author));
+    for (const hash of hashes) {
+      if (hash === null || this.#entries.has(hash)) continue;
+      const place = await this.#store.entryPlace(hash);
+      // Only what is held is kept: an entry missing now may arrive later in the batch.
+      if (place !== null && place.line === this.#line) {
+        this.#entries.set(hash, { author: place.author, time: place.time });
+      }
+    }
+  }
+
   members(): MemberRow[] {
-    this.#members ??= this.#store.members(this.#line);
+    if (this.#members === null) throw new Error("StoreLine: members read before load()");
     return this.#members;
   }
 
@@ -295,20 +330,13 @@ class StoreLine implements LineView {
   }
 
   head(author: string) {
-    let head = this.#heads.get(author);
-    if (head === undefined) this.#heads.set(author, (head = this.#store.head(this.#line, author)));
+    const head = this.#heads.get(author);
+    if (head === undefined) throw new Error("StoreLine: head read before load()");
     return head;
   }
 
   entry(hash: string) {
-    let found = this.#entries.get(hash) ?? null;
-    if (found === null) {
-      const place = this.#store.entryPlace(hash);
-      found = place === null || place.line !== this.#line ? null : { author: place.author, time: place.time };
-      // Only what is held is kept: an entry missing now may arrive later in the batch.
-      if (found !== null) this.#entries.set(hash, found);
-    }
-    return found;
+    return this.#entries.get(hash) ?? null;
   }
 
   member(station: string): MemberState | null {

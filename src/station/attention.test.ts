@@ -12,9 +12,9 @@ import type { Station } from "./station.js";
 describe("presence tests, deadlines and escalation", () => {
   const pairs: InProcessPair[] = [];
   const cleanups: (() => void)[] = [];
-  afterEach(() => {
+  afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) c();
-    for (const p of pairs.splice(0)) p.close();
+    for (const p of pairs.splice(0)) await p.close();
   });
   let at: (iso: string) => void = () => undefined;
 
@@ -26,12 +26,17 @@ describe("presence tests, deadlines and escalation", () => {
     const { washington, moscow, line, deliver } = p;
     const watches = [washington, moscow].map((s) => new DeadlineWatch(s, { everyMs: 3_600_000 }));
     for (const w of watches) {
-      w.start();
+      await w.start();
       cleanups.push(() => w.stop());
     }
-    const check = () => watches.forEach((w) => w.check());
-    const open = (s: Station, code: string) =>
-      s.store.alarms().filter((a) => a.code === code && a.clearedAt === null);
+    const check = async () => {
+      for (const w of watches) await w.check();
+    };
+    const open = async (s: Station, code: string) => {
+      // the watches hear of entries as they are stored, and deal with them in turn
+      for (const w of watches) await w.settled();
+      return (await s.store.alarms()).filter((a) => a.code === code && a.clearedAt === null);
+    };
     return { washington, moscow, line, deliver, check, open };
   }
 
@@ -40,11 +45,11 @@ describe("presence tests, deadlines and escalation", () => {
     const presence = new PresenceTests(washington, { everyMs: 3_600_000 });
     presence.start();
     cleanups.push(() => presence.stop());
-    expect(presence.check()).toEqual([]);
+    expect(await presence.check()).toEqual([]);
     at("2026-11-23T06:00:00.400Z");
-    const sent = presence.check();
+    const sent = await presence.check();
     expect(sent.map((s) => s.slot)).toEqual(["2026-11-23T06:00:00.000Z"]);
-    expect(presence.check()).toEqual([]);
+    expect(await presence.check()).toEqual([]);
 
     // A restart just before the slot, looking again: the test of 06:00 is not sent twice.
     const again = new PresenceTests(washington);
@@ -52,20 +57,20 @@ describe("presence tests, deadlines and escalation", () => {
     again.start();
     again.stop();
     at("2026-11-23T06:00:01.000Z");
-    expect(again.check()).toEqual([]);
+    expect(await again.check()).toEqual([]);
 
-    const tests = washington.store.entriesOfKind(line, "test");
+    const tests = await washington.store.entriesOfKind(line, "test");
     expect(tests).toHaveLength(1);
     expect((JSON.parse(tests[0]?.bytes.toString("utf8") ?? "") as { body: unknown }).body).toEqual({
       slot: "2026-11-23T06:00:00.000Z",
     });
 
-    washington.setLine({ line, presenceSchedule: "*/15 * * * *", operator: "admin" });
+    await washington.setLine({ line, presenceSchedule: "*/15 * * * *", operator: "admin" });
     at("2026-11-23T06:15:00.100Z");
-    expect(presence.check().map((s) => s.slot)).toEqual(["2026-11-23T06:15:00.000Z"]);
-    washington.suspendLine({ line, suspend: true, reason: "maintenance", operator: "admin" });
+    expect((await presence.check()).map((s) => s.slot)).toEqual(["2026-11-23T06:15:00.000Z"]);
+    await washington.suspendLine({ line, suspend: true, reason: "maintenance", operator: "admin" });
     at("2026-11-23T06:30:00.100Z");
-    expect(presence.check()).toEqual([]);
+    expect(await presence.check()).toEqual([]);
   });
 
   it("the presence tests' own timer sends the test at its slot, not a millisecond before", async () => {
@@ -91,36 +96,36 @@ describe("presence tests, deadlines and escalation", () => {
     presence.start();
     presence.stop();
     at("2026-11-23T06:00:00.000Z");
-    const [sent] = presence.check();
-    deliver(washington, moscow);
-    expect(open(moscow, "PRESENCE_TEST")).toMatchObject([
+    const [sent] = await presence.check();
+    await deliver(washington, moscow);
+    expect(await open(moscow, "PRESENCE_TEST")).toMatchObject([
       { severity: "warning", peer: washington.id, entry: sent?.hash, audience: "officer" },
     ]);
 
     at("2026-11-23T06:09:59.999Z");
-    check();
-    expect(open(moscow, "NO_ANSWER")).toEqual([]);
-    expect(open(washington, "NO_ANSWER")).toEqual([]);
-    expect(washington.log(line).find((e) => e.kind === "test")?.ackStates).toEqual({
+    await check();
+    expect(await open(moscow, "NO_ANSWER")).toEqual([]);
+    expect(await open(washington, "NO_ANSWER")).toEqual([]);
+    expect((await washington.log(line)).find((e) => e.kind === "test")?.ackStates).toEqual({
       [moscow.id]: "pending",
     });
 
     at("2026-11-23T06:10:00.000Z");
-    check();
-    expect(open(washington, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: moscow.id }]);
-    expect(open(moscow, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: washington.id }]);
-    expect(open(moscow, "PRESENCE_TEST")).toEqual([]);
-    expect(washington.log(line).find((e) => e.kind === "test")?.ackStates).toEqual({
+    await check();
+    expect(await open(washington, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: moscow.id }]);
+    expect(await open(moscow, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: washington.id }]);
+    expect(await open(moscow, "PRESENCE_TEST")).toEqual([]);
+    expect((await washington.log(line)).find((e) => e.kind === "test")?.ackStates).toEqual({
       [moscow.id]: "overdue",
     });
 
     // Late, but answered: both ends clear.
     at("2026-11-23T06:12:00.000Z");
-    ackEntry(moscow, { entry: sent?.hash ?? "", operator: "admin" });
-    expect(open(moscow, "NO_ANSWER")).toEqual([]);
-    deliver(moscow, washington);
-    expect(open(washington, "NO_ANSWER")).toEqual([]);
-    const logged = washington.log(line).find((e) => e.kind === "test");
+    await ackEntry(moscow, { entry: sent?.hash ?? "", operator: "admin" });
+    expect(await open(moscow, "NO_ANSWER")).toEqual([]);
+    await deliver(moscow, washington);
+    expect(await open(washington, "NO_ANSWER")).toEqual([]);
+    const logged = (await washington.log(line)).find((e) => e.kind === "test");
     expect(logged?.ackStates).toEqual({ [moscow.id]: "acked" });
     expect(logged?.acks[moscow.id]).toEqual({ by: "admin", time: "2026-11-23T06:12:00.000Z" });
   });
@@ -128,56 +133,60 @@ describe("presence tests, deadlines and escalation", () => {
   it("answered in time: no alarm at either end", async () => {
     const { washington, moscow, deliver, check, open } = await pair();
     at("2026-11-23T06:00:00.000Z");
-    const sent = washington.send({
-      line: washington.store.lines()[0]?.id ?? "",
+    const sent = await washington.send({
+      line: (await washington.store.lines())[0]?.id ?? "",
       text: "Test",
       precedence: "FLASH",
       operator: "admin",
     });
-    deliver(washington, moscow);
+    await deliver(washington, moscow);
     at("2026-11-23T06:01:00.000Z");
-    ackEntry(moscow, { entry: sent.hash, operator: "admin" });
-    deliver(moscow, washington);
+    await ackEntry(moscow, { entry: sent.hash, operator: "admin" });
+    await deliver(moscow, washington);
     at("2026-11-23T06:30:00.000Z");
-    check();
+    await check();
     for (const s of [washington, moscow]) {
-      expect(open(s, "ACK_OVERDUE")).toEqual([]);
-      expect(open(s, "ACK_REMINDER")).toEqual([]);
+      expect(await open(s, "ACK_OVERDUE")).toEqual([]);
+      expect(await open(s, "ACK_REMINDER")).toEqual([]);
     }
   });
 
   it("an unanswered FLASH escalates officer → supervisor → admin at 1×, 2×, 3× its deadline, at both ends", async () => {
     const { washington, moscow, line, deliver, check, open } = await pair();
     at("2026-11-23T06:00:00.000Z");
-    washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
-    deliver(washington, moscow);
-    const audience = (s: Station, code: string) => open(s, code).map((a) => [a.audience, a.escalation]);
+    await washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
+    await deliver(washington, moscow);
+    const audience = async (s: Station, code: string) =>
+      (await open(s, code)).map((a) => [a.audience, a.escalation]);
 
     at("2026-11-23T06:02:00.000Z"); // FLASH: 2 minutes
-    check();
-    expect(audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
-    expect(audience(moscow, "ACK_REMINDER")).toEqual([["officer", 0]]);
-    expect(open(washington, "ACK_OVERDUE")[0]?.severity).toBe("critical");
+    await check();
+    expect(await audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
+    expect(await audience(moscow, "ACK_REMINDER")).toEqual([["officer", 0]]);
+    expect((await open(washington, "ACK_OVERDUE"))[0]?.severity).toBe("critical");
 
     at("2026-11-23T06:03:59.999Z");
-    check();
-    expect(audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
+    await check();
+    expect(await audience(washington, "ACK_OVERDUE")).toEqual([["officer", 0]]);
     at("2026-11-23T06:04:00.000Z");
-    check();
-    expect(audience(washington, "ACK_OVERDUE")).toEqual([["supervisor", 1]]);
-    expect(audience(moscow, "ACK_REMINDER")).toEqual([["supervisor", 1]]);
+    await check();
+    expect(await audience(washington, "ACK_OVERDUE")).toEqual([["supervisor", 1]]);
+    expect(await audience(moscow, "ACK_REMINDER")).toEqual([["supervisor", 1]]);
 
     // Someone at Moscow takes it (acknowledges the alarm): it stops climbing there.
-    const reminder = open(moscow, "ACK_REMINDER")[0];
-    moscow.store.ackAlarm(reminder?.id ?? 0, "ivanov", "2026-11-23T06:05:00.000Z");
+    const reminder = (await open(moscow, "ACK_REMINDER"))[0];
+    await moscow.store.ackAlarm(reminder?.id ?? 0, "ivanov", "2026-11-23T06:05:00.000Z");
     at("2026-11-23T06:06:00.000Z");
-    check();
-    expect(audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]);
-    expect(moscow.store.alarm(reminder?.id ?? 0)).toMatchObject({ audience: "supervisor", escalation: 1 });
+    await check();
+    expect(await audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]);
+    expect(await moscow.store.alarm(reminder?.id ?? 0)).toMatchObject({
+      audience: "supervisor",
+      escalation: 1,
+    });
 
     at("2026-11-23T07:00:00.000Z");
-    check();
-    expect(audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]); // the end of the chain
+    await check();
+    expect(await audience(washington, "ACK_OVERDUE")).toEqual([["admin", 2]]); // the end of the chain
   });
 
   it("the deadline watch raises ACK_OVERDUE by its own timer at the deadline, not a millisecond before", async () => {
@@ -185,40 +194,40 @@ describe("presence tests, deadlines and escalation", () => {
     pairs.push(p);
     const { washington, moscow, line, clock, deliver } = p;
     const watch = new DeadlineWatch(washington); // looks every second, on the station's clock
-    watch.start();
+    await watch.start();
     cleanups.push(() => watch.stop());
-    washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
-    deliver(washington, moscow);
-    const overdue = () => washington.store.alarms().filter((a) => a.code === "ACK_OVERDUE");
+    await washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });
+    await deliver(washington, moscow);
+    const overdue = async () => (await washington.store.alarms()).filter((a) => a.code === "ACK_OVERDUE");
 
     await clock.advance(2 * 60_000 - 1); // FLASH: 2 minutes
-    expect(overdue()).toEqual([]);
+    expect(await overdue()).toEqual([]);
     expect(watch.waiting).toBe(1);
     await clock.advance(1);
-    expect(overdue()).toMatchObject([{ severity: "critical", raisedAt: "2026-11-23T06:02:00.000Z" }]);
+    expect(await overdue()).toMatchObject([{ severity: "critical", raisedAt: "2026-11-23T06:02:00.000Z" }]);
     expect(watch.waiting).toBe(0);
   });
 
   it("the chain and the presence deadline are line settings; bad ones are refused", async () => {
     const { washington, moscow, line, deliver, check, open } = await pair();
-    washington.setLine({
+    await washington.setLine({
       line,
       escalation: ["supervisor", "admin"],
       presenceDeadline: 60,
       operator: "admin",
     });
-    deliver(washington, moscow);
-    expect(moscow.settings(line)).toMatchObject({
+    await deliver(washington, moscow);
+    expect(await moscow.settings(line)).toMatchObject({
       escalation: ["supervisor", "admin"],
       presenceDeadline: 60,
     });
 
     at("2026-11-23T06:00:00.000Z");
-    washington.send({ line, text: "Status?", precedence: "IMMEDIATE", operator: "admin" });
+    await washington.send({ line, text: "Status?", precedence: "IMMEDIATE", operator: "admin" });
     at("2026-11-23T06:10:00.000Z");
-    check();
-    expect(open(washington, "ACK_OVERDUE").map((a) => a.audience)).toEqual(["supervisor"]);
-    expect(open(washington, "ACK_OVERDUE")[0]?.severity).toBe("warning");
+    await check();
+    expect((await open(washington, "ACK_OVERDUE")).map((a) => a.audience)).toEqual(["supervisor"]);
+    expect((await open(washington, "ACK_OVERDUE"))[0]?.severity).toBe("warning");
 
     for (const bad of [
       { presenceSchedule: "61 * * * *" },
@@ -227,14 +236,14 @@ describe("presence tests, deadlines and escalation", () => {
       { escalation: ["janitor"] },
       { presenceDeadline: 0 },
     ]) {
-      const attempt = () => washington.setLine({ line, ...bad, operator: "admin" } as never);
-      expect(attempt).toThrow(HotlineError);
+      const attempt = async () => await washington.setLine({ line, ...bad, operator: "admin" } as never);
+      await expect(attempt()).rejects.toThrow(HotlineError);
       try {
-        attempt();
+        await attempt();
       } catch (error) {
         expect((error as HotlineError).code).toBe("SCHEMA");
       }
     }
-    expect(washington.settings(line).presenceSchedule).toBe("0 6,18 * * *");
+    expect((await washington.settings(line)).presenceSchedule).toBe("0 6,18 * * *");
   });
 });

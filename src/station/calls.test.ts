@@ -6,9 +6,9 @@ import { answerCall, callsOf, recordCallHeld, requestCall } from "./calls.js";
 import { markReadout, publishReadout, readoutsOf } from "./readouts.js";
 import { machineTranslate, translateEntry, translationsOf } from "./translations.js";
 
-function codeOf(fn: () => unknown): ErrorCode | "none" {
+async function codeOf(fn: () => unknown): Promise<ErrorCode | "none"> {
   try {
-    fn();
+    await fn();
     return "none";
   } catch (error) {
     if (error instanceof HotlineError) return error.code;
@@ -18,10 +18,10 @@ function codeOf(fn: () => unknown): ErrorCode | "none" {
 
 describe("calls, readouts and translations between two stations", () => {
   let pair: InProcessPair;
-  afterEach(() => pair.close());
+  afterEach(async () => await pair.close());
 
-  const request = (p: InProcessPair) =>
-    requestCall(p.washington, {
+  const request = async (p: InProcessPair) =>
+    await requestCall(p.washington, {
       line: "moscow-washington",
       level: "minister",
       topic: "Ukraine; lines of communication",
@@ -33,25 +33,25 @@ describe("calls, readouts and translations between two stations", () => {
   it("callsOf() tells who asked, who agreed, when, how long, at what level — the same at both ends", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync, at } = pair;
-    const asked = request(pair);
-    sync();
+    const asked = await request(pair);
+    await sync();
     at("2022-10-21T09:30:00.000Z");
     expect(
-      answerCall(moscow, { call: asked.hash.slice(0, 10), answer: "accept", operator: "dezhurny" }).call
-        .state,
+      (await answerCall(moscow, { call: asked.hash.slice(0, 10), answer: "accept", operator: "dezhurny" }))
+        .call.state,
     ).toBe("accepted");
-    sync();
+    await sync();
     at("2022-10-21T15:00:00.000Z");
-    recordCallHeld(washington, {
+    await recordCallHeld(washington, {
       call: asked.hash,
       start: "2022-10-21T14:02:00.000Z",
       end: "2022-10-21T14:47:30.000Z",
       operator: "duty-officer",
     });
-    sync();
+    await sync();
 
-    const calls = callsOf(washington, "moscow-washington");
-    expect(callsOf(moscow, "moscow-washington")).toEqual(calls);
+    const calls = await callsOf(washington, "moscow-washington");
+    expect(await callsOf(moscow, "moscow-washington")).toEqual(calls);
     expect(calls).toMatchObject([
       {
         id: asked.hash,
@@ -75,125 +75,163 @@ describe("calls, readouts and translations between two stations", () => {
   it("declines need a reason; a cancel is the requester's; nobody answers twice or after the end", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync } = pair;
-    const first = request(pair);
-    const second = request(pair);
-    sync();
+    const first = await request(pair);
+    const second = await request(pair);
+    await sync();
     expect(
-      codeOf(() => answerCall(moscow, { call: first.hash, answer: "decline", reason: "", operator: "d" })),
-    ).toBe("BAD_INPUT");
-    expect(
-      answerCall(moscow, { call: first.hash, answer: "decline", reason: "Not now", operator: "d" }).call
-        .state,
-    ).toBe("declined");
-    expect(codeOf(() => answerCall(moscow, { call: first.hash, answer: "accept", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(codeOf(() => answerCall(washington, { call: first.hash, answer: "accept", operator: "a" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(codeOf(() => answerCall(moscow, { call: second.hash, answer: "cancel", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(answerCall(washington, { call: second.hash, answer: "cancel", operator: "a" }).call.state).toBe(
-      "cancelled",
-    );
-    sync();
-    expect(codeOf(() => answerCall(moscow, { call: second.hash, answer: "accept", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(
-      codeOf(() =>
-        recordCallHeld(moscow, {
-          call: second.hash,
-          start: "2022-10-21T14:00:00.000Z",
-          end: "2022-10-21T14:10:00.000Z",
-          operator: "d",
-        }),
+      await codeOf(
+        async () =>
+          await answerCall(moscow, { call: first.hash, answer: "decline", reason: "", operator: "d" }),
       ),
     ).toBe("BAD_INPUT");
-    expect(codeOf(() => publishReadout(moscow, { call: first.hash, text: "Nothing.", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(callsOf(moscow, "moscow-washington").map((c) => c.state)).toEqual(["declined", "cancelled"]);
+    expect(
+      (await answerCall(moscow, { call: first.hash, answer: "decline", reason: "Not now", operator: "d" }))
+        .call.state,
+    ).toBe("declined");
+    expect(
+      await codeOf(
+        async () => await answerCall(moscow, { call: first.hash, answer: "accept", operator: "d" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () => await answerCall(washington, { call: first.hash, answer: "accept", operator: "a" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () => await answerCall(moscow, { call: second.hash, answer: "cancel", operator: "d" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      (await answerCall(washington, { call: second.hash, answer: "cancel", operator: "a" })).call.state,
+    ).toBe("cancelled");
+    await sync();
+    expect(
+      await codeOf(
+        async () => await answerCall(moscow, { call: second.hash, answer: "accept", operator: "d" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () =>
+          await recordCallHeld(moscow, {
+            call: second.hash,
+            start: "2022-10-21T14:00:00.000Z",
+            end: "2022-10-21T14:10:00.000Z",
+            operator: "d",
+          }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () => await publishReadout(moscow, { call: first.hash, text: "Nothing.", operator: "d" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect((await callsOf(moscow, "moscow-washington")).map((c) => c.state)).toEqual([
+      "declined",
+      "cancelled",
+    ]);
   });
 
   it("refuses bad references and bad fields with their codes", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync } = pair;
-    const asked = request(pair);
-    const message = washington.send({ line: "moscow-washington", text: "Line check", operator: "a" });
-    const other = washington.createLine({ name: "paris-washington", operator: "a" }).id;
-    const elsewhere = requestCall(washington, { ...baseRequest, line: other, operator: "a" });
-    sync();
+    const asked = await request(pair);
+    const message = await washington.send({ line: "moscow-washington", text: "Line check", operator: "a" });
+    const other = (await washington.createLine({ name: "paris-washington", operator: "a" })).id;
+    const elsewhere = await requestCall(washington, { ...baseRequest, line: other, operator: "a" });
+    await sync();
     const unknown = "ab".repeat(32);
-    expect(codeOf(() => answerCall(moscow, { call: unknown, answer: "accept", operator: "d" }))).toBe(
-      "UNKNOWN_ENTRY",
-    );
-    expect(codeOf(() => answerCall(moscow, { call: "zz", answer: "accept", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(codeOf(() => answerCall(moscow, { call: message.hash, answer: "accept", operator: "d" }))).toBe(
-      "BAD_INPUT",
-    );
     expect(
-      codeOf(() =>
-        publishReadout(washington, {
-          call: elsewhere.hash,
-          line: "moscow-washington",
-          text: "x.",
-          operator: "a",
-        }),
+      await codeOf(async () => await answerCall(moscow, { call: unknown, answer: "accept", operator: "d" })),
+    ).toBe("UNKNOWN_ENTRY");
+    expect(
+      await codeOf(async () => await answerCall(moscow, { call: "zz", answer: "accept", operator: "d" })),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () => await answerCall(moscow, { call: message.hash, answer: "accept", operator: "d" }),
       ),
     ).toBe("BAD_INPUT");
-    expect(codeOf(() => publishReadout(washington, { call: message.hash, text: "x.", operator: "a" }))).toBe(
-      "BAD_INPUT",
-    );
     expect(
-      codeOf(() => requestCall(washington, { ...baseRequest, proposedTime: "tomorrow", operator: "a" })),
+      await codeOf(
+        async () =>
+          await publishReadout(washington, {
+            call: elsewhere.hash,
+            line: "moscow-washington",
+            text: "x.",
+            operator: "a",
+          }),
+      ),
     ).toBe("BAD_INPUT");
-    expect(codeOf(() => requestCall(washington, { ...baseRequest, participants: [], operator: "a" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(codeOf(() => requestCall(washington, { ...baseRequest, topic: "  ", operator: "a" }))).toBe(
-      "BAD_INPUT",
-    );
+    expect(
+      await codeOf(
+        async () => await publishReadout(washington, { call: message.hash, text: "x.", operator: "a" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () =>
+          await requestCall(washington, { ...baseRequest, proposedTime: "tomorrow", operator: "a" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () => await requestCall(washington, { ...baseRequest, participants: [], operator: "a" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(async () => await requestCall(washington, { ...baseRequest, topic: "  ", operator: "a" })),
+    ).toBe("BAD_INPUT");
     const held = { call: asked.hash, start: "2022-10-21T14:00:00.000Z", operator: "a" };
-    expect(codeOf(() => recordCallHeld(washington, { ...held, end: "2022-10-21T13:59:59.999Z" }))).toBe(
-      "BAD_INPUT",
-    );
-    expect(codeOf(() => recordCallHeld(washington, { ...held, end: "2022-10-23T14:00:00.000Z" }))).toBe(
-      "BAD_INPUT",
-    );
     expect(
-      codeOf(() =>
-        recordCallHeld(washington, { ...held, end: "2022-10-21T14:30:00.000Z", initiatedBy: "Paris" }),
+      await codeOf(
+        async () => await recordCallHeld(washington, { ...held, end: "2022-10-21T13:59:59.999Z" }),
       ),
     ).toBe("BAD_INPUT");
-    const byMoscow = recordCallHeld(washington, {
+    expect(
+      await codeOf(
+        async () => await recordCallHeld(washington, { ...held, end: "2022-10-23T14:00:00.000Z" }),
+      ),
+    ).toBe("BAD_INPUT");
+    expect(
+      await codeOf(
+        async () =>
+          await recordCallHeld(washington, {
+            ...held,
+            end: "2022-10-21T14:30:00.000Z",
+            initiatedBy: "Paris",
+          }),
+      ),
+    ).toBe("BAD_INPUT");
+    const byMoscow = await recordCallHeld(washington, {
       ...held,
       end: "2022-10-21T14:30:00.000Z",
       initiatedBy: "moscow",
     });
     expect(byMoscow.call.initiatedBy?.station).toBe(moscow.id);
-    expect(codeOf(() => recordCallHeld(washington, { ...held, end: "2022-10-21T14:30:00.000Z" }))).toBe(
-      "BAD_INPUT",
-    );
+    expect(
+      await codeOf(
+        async () => await recordCallHeld(washington, { ...held, end: "2022-10-21T14:30:00.000Z" }),
+      ),
+    ).toBe("BAD_INPUT");
     // Nothing refused was written: Washington's chain holds only what succeeded.
-    expect(washington.store.entriesOfKind(pair.line, "call.held")).toHaveLength(1);
+    expect(await washington.store.entriesOfKind(pair.line, "call.held")).toHaveLength(1);
   });
 
   it("callsOf() tolerates odd but valid entries from a peer: two accepts, then a decline, an answer to nothing", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync, line } = pair;
-    const asked = request(pair);
-    const readout = publishReadout(washington, {
+    const asked = await request(pair);
+    const readout = await publishReadout(washington, {
       call: asked.hash,
       text: WASHINGTON_READOUT,
       operator: "pa",
     });
-    sync();
+    await sync();
     // Written directly, as a peer's own software might: schema-valid, past the station's checks.
-    moscow.writeMany(line, [
+    await moscow.writeMany(line, [
       { kind: "call.accept", body: { call: asked.hash, operator: "d" } },
       { kind: "call.accept", body: { call: asked.hash, operator: "d" } },
       { kind: "call.accept", body: { call: "cd".repeat(32), operator: "d" } },
@@ -217,11 +255,11 @@ describe("calls, readouts and translations between two stations", () => {
         },
       },
     ]);
-    sync();
-    const [call] = callsOf(washington, "moscow-washington");
+    await sync();
+    const [call] = await callsOf(washington, "moscow-washington");
     expect(call?.state).toBe("declined");
     expect(call?.responses.map((r) => r.kind)).toEqual(["accept", "accept", "decline"]);
-    const view = readoutsOf(washington, asked.hash);
+    const view = await readoutsOf(washington, asked.hash);
     expect(view.unplaced).toMatchObject([{ readout: readout.hash, point: 0, quote: "Never said." }]);
     // Placed by its quote, as the index names another sentence.
     expect(view.readouts[0]?.points.map((p) => Object.values(p.verdicts))).toEqual([[], ["agreed"], [], []]);
@@ -230,45 +268,49 @@ describe("calls, readouts and translations between two stations", () => {
   it("readoutsOf() shows both sides' readouts side by side, compared through the author's translation, with marks", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync } = pair;
-    const asked = request(pair);
-    sync();
-    answerCall(moscow, { call: asked.hash, answer: "accept", operator: "d" });
-    sync();
+    const asked = await request(pair);
+    await sync();
+    await answerCall(moscow, { call: asked.hash, answer: "accept", operator: "d" });
+    await sync();
     pair.at("2022-10-21T15:00:00.000Z");
-    const usReadout = publishReadout(washington, {
+    const usReadout = await publishReadout(washington, {
       call: asked.hash,
       text: WASHINGTON_READOUT,
       operator: "pa",
     });
     pair.at("2022-10-21T15:10:00.000Z"); // written before Washington's arrived: ordered by time
-    const ruReadout = publishReadout(moscow, { call: asked.hash, text: MOSCOW_READOUT_RU, operator: "pr" });
+    const ruReadout = await publishReadout(moscow, {
+      call: asked.hash,
+      text: MOSCOW_READOUT_RU,
+      operator: "pr",
+    });
     expect(ruReadout.points).toBe(3);
-    sync();
+    await sync();
 
-    const before = readoutsOf(washington, asked.hash);
+    const before = await readoutsOf(washington, asked.hash);
     expect(before.comparisons).toMatchObject([{ comparable: false, onlyA: [], onlyB: [] }]);
     expect(before.comparisons[0]?.reason).toMatch(/Cannot compare a readout in en with one in ru/);
 
-    const translation = translateEntry(moscow, {
+    const translation = await translateEntry(moscow, {
       entry: ruReadout.hash,
       lang: "en",
       text: MOSCOW_READOUT_EN,
       translator: "MID translation service",
       operator: "pr",
     });
-    markReadout(washington, { readout: ruReadout.hash, point: 2, verdict: "agreed", operator: "pa" });
-    markReadout(washington, {
+    await markReadout(washington, { readout: ruReadout.hash, point: 2, verdict: "agreed", operator: "pa" });
+    await markReadout(washington, {
       readout: ruReadout.hash,
       point: 2,
       verdict: "disputed",
       comment: "No evidence; we reject this as a pretext",
       operator: "pa",
     });
-    markReadout(moscow, { readout: usReadout.hash, point: 1, verdict: "agreed", operator: "pr" });
-    sync();
+    await markReadout(moscow, { readout: usReadout.hash, point: 1, verdict: "agreed", operator: "pr" });
+    await sync();
 
-    const view = readoutsOf(washington, asked.hash);
-    expect(readoutsOf(moscow, asked.hash.slice(0, 16))).toEqual(view);
+    const view = await readoutsOf(washington, asked.hash);
+    expect(await readoutsOf(moscow, asked.hash.slice(0, 16))).toEqual(view);
     expect(view.readouts.map((r) => [r.stationName, r.lang, r.latest, r.points.length])).toEqual([
       ["Washington", "en", true, 4],
       ["Moscow", "ru", true, 3],
@@ -316,15 +358,27 @@ describe("calls, readouts and translations between two stations", () => {
   it("markReadout() refuses this station's own readout, a point that is not there, and what is not a readout", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync } = pair;
-    const asked = request(pair);
-    const mine = publishReadout(washington, { call: asked.hash, text: WASHINGTON_READOUT, operator: "pa" });
-    sync();
+    const asked = await request(pair);
+    const mine = await publishReadout(washington, {
+      call: asked.hash,
+      text: WASHINGTON_READOUT,
+      operator: "pa",
+    });
+    await sync();
     const mark = { point: 0, verdict: "agreed" as const, operator: "x" };
-    expect(codeOf(() => markReadout(washington, { ...mark, readout: mine.hash }))).toBe("BAD_INPUT");
-    expect(codeOf(() => markReadout(moscow, { ...mark, readout: mine.hash, point: 4 }))).toBe("BAD_INPUT");
-    expect(codeOf(() => markReadout(moscow, { ...mark, readout: asked.hash }))).toBe("BAD_INPUT");
-    expect(codeOf(() => markReadout(moscow, { ...mark, readout: "12345678" }))).toBe("UNKNOWN_ENTRY");
-    expect(markReadout(moscow, { ...mark, readout: mine.hash, point: 3 }).quote).toBe(
+    expect(await codeOf(async () => await markReadout(washington, { ...mark, readout: mine.hash }))).toBe(
+      "BAD_INPUT",
+    );
+    expect(
+      await codeOf(async () => await markReadout(moscow, { ...mark, readout: mine.hash, point: 4 })),
+    ).toBe("BAD_INPUT");
+    expect(await codeOf(async () => await markReadout(moscow, { ...mark, readout: asked.hash }))).toBe(
+      "BAD_INPUT",
+    );
+    expect(await codeOf(async () => await markReadout(moscow, { ...mark, readout: "12345678" }))).toBe(
+      "UNKNOWN_ENTRY",
+    );
+    expect((await markReadout(moscow, { ...mark, readout: mine.hash, point: 3 })).quote).toBe(
       "He rejected any pretext for Russian escalation.",
     );
   });
@@ -332,13 +386,13 @@ describe("calls, readouts and translations between two stations", () => {
   it("translations are attached beside messages in the log, by person or machine, never in the original's language", async () => {
     pair = await inProcessPair();
     const { washington, moscow, sync } = pair;
-    const sent = washington.send({
+    const sent = await washington.send({
       line: "moscow-washington",
       text: "Line check, please confirm.",
       operator: "a",
     });
-    sync();
-    translateEntry(moscow, {
+    await sync();
+    await translateEntry(moscow, {
       entry: sent.hash,
       lang: "ru",
       text: "Проверка линии, подтвердите.",
@@ -350,28 +404,36 @@ describe("calls, readouts and translations between two stations", () => {
       { entry: sent.hash, lang: "fr", operator: "ivanov" },
     );
     expect(
-      codeOf(() => translateEntry(moscow, { entry: sent.hash, lang: "EN", text: "x", operator: "i" })),
+      await codeOf(
+        async () => await translateEntry(moscow, { entry: sent.hash, lang: "EN", text: "x", operator: "i" }),
+      ),
     ).toBe("BAD_INPUT");
-    const ack = moscow.log("moscow-washington").find((e) => e.kind === "member.add");
+    const ack = (await moscow.log("moscow-washington")).find((e) => e.kind === "member.add");
     expect(
-      codeOf(() => translateEntry(moscow, { entry: ack?.hash ?? "", lang: "ru", text: "x", operator: "i" })),
+      await codeOf(
+        async () =>
+          await translateEntry(moscow, { entry: ack?.hash ?? "", lang: "ru", text: "x", operator: "i" }),
+      ),
     ).toBe("BAD_INPUT");
     expect(
-      codeOf(() => translateEntry(moscow, { entry: sent.hash, lang: "xx-!!", text: "x", operator: "i" })),
+      await codeOf(
+        async () =>
+          await translateEntry(moscow, { entry: sent.hash, lang: "xx-!!", text: "x", operator: "i" }),
+      ),
     ).toBe("BAD_INPUT");
-    sync();
+    await sync();
 
-    const entry = washington.log("moscow-washington").find((e) => e.hash === sent.hash);
+    const entry = (await washington.log("moscow-washington")).find((e) => e.hash === sent.hash);
     expect(entry?.body.text).toBe("Line check, please confirm.");
     expect(entry?.translations).toMatchObject([
       { lang: "ru", translator: "ivanov", machine: false, byAuthor: false, stationName: "Moscow" },
       { lang: "fr", translator: "FakeMT 1", machine: true, text: "[en→fr] Line check, please confirm." },
     ]);
-    expect(translationsOf(moscow, "moscow-washington")).toEqual(
-      translationsOf(washington, "moscow-washington"),
+    expect(await translationsOf(moscow, "moscow-washington")).toEqual(
+      await translationsOf(washington, "moscow-washington"),
     );
     expect(
-      washington.log("moscow-washington").find((e) => e.kind === "line.genesis")?.translations,
+      (await washington.log("moscow-washington")).find((e) => e.kind === "line.genesis")?.translations,
     ).toBeUndefined();
   });
 });

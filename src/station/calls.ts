@@ -18,12 +18,12 @@ const CALL_KINDS = ["call.request", "call.accept", "call.decline", "call.cancel"
  * @param ref the line: id, prefix or name
  * @returns the calls
  */
-export function callsOf(station: Station, ref: string): CallView[] {
-  const line = station.resolveLine(ref).id;
-  const names = namesOn(station, line);
+export async function callsOf(station: Station, ref: string): Promise<CallView[]> {
+  const line = (await station.resolveLine(ref)).id;
+  const names = await namesOn(station, line);
   const others = (requester: string) => [...names.keys()].filter((s) => s !== requester);
   const calls = new Map<string, CallView>();
-  const entries = entriesOfKinds(station, line, CALL_KINDS);
+  const entries = await entriesOfKinds(station, line, CALL_KINDS);
   // Requests first, so that an answer a peer wrote without having seen its request still finds it.
   for (const e of [...entries.filter((e) => e.kind === "call.request"), ...entries]) {
     const actor = {
@@ -98,13 +98,13 @@ export function callsOf(station: Station, ref: string): CallView[] {
  * @returns the call
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, or BAD_INPUT (not a call request)
  */
-export function callOf(station: Station, ref: string): CallView {
-  const request = referencedEntry(station, ref, {
+export async function callOf(station: Station, ref: string): Promise<CallView> {
+  const request = await referencedEntry(station, ref, {
     kinds: ["call.request"],
     what: "a call request",
     action: `show call ${ref}`,
   });
-  const call = callsOf(station, request.line).find((c) => c.id === request.hash);
+  const call = (await callsOf(station, request.line)).find((c) => c.id === request.hash);
   if (call === undefined) throw new HotlineError("INTERNAL", `Cannot show call ${ref}: it went missing`);
   return call;
 }
@@ -142,8 +142,11 @@ export interface CallRequest {
  * @returns the request's hash (the call's id) and seq
  * @throws HotlineError UNKNOWN_LINE, BAD_INPUT (a field)
  */
-export function requestCall(station: Station, options: CallRequest): { hash: string; seq: number } {
-  const line = station.resolveLine(options.line);
+export async function requestCall(
+  station: Station,
+  options: CallRequest,
+): Promise<{ hash: string; seq: number }> {
+  const line = await station.resolveLine(options.line);
   const body = checkedBody(
     "call.request",
     {
@@ -155,7 +158,7 @@ export function requestCall(station: Station, options: CallRequest): { hash: str
     },
     `request a call on ${line.name}`,
   );
-  const sealed = station.write(line.id, { kind: "call.request", body });
+  const sealed = await station.write(line.id, { kind: "call.request", body });
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }
 
@@ -168,7 +171,7 @@ export function requestCall(station: Station, options: CallRequest): { hash: str
  * @returns the answer's hash and seq, and the call as it now stands
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, BAD_INPUT
  */
-export function answerCall(
+export async function answerCall(
   station: Station,
   options: {
     call: string;
@@ -176,8 +179,8 @@ export function answerCall(
     reason?: string | undefined;
     operator: string;
   },
-): { hash: string; seq: number; call: CallView } {
-  const call = callOf(station, options.call);
+): Promise<{ hash: string; seq: number; call: CallView }> {
+  const call = await callOf(station, options.call);
   const action = `${options.answer} call ${call.id.slice(0, 12)}`;
   const mine = call.requestedBy.station === station.id;
   if (options.answer === "cancel" && !mine) {
@@ -202,7 +205,7 @@ export function answerCall(
   const reason = options.reason === undefined || options.reason === "" ? {} : { reason: options.reason };
   const sealed =
     options.answer === "accept"
-      ? station.write(call.line, {
+      ? await station.write(call.line, {
           kind: "call.accept",
           body: checkedBody(
             "call.accept",
@@ -215,7 +218,7 @@ export function answerCall(
           ),
         })
       : options.answer === "decline"
-        ? station.write(call.line, {
+        ? await station.write(call.line, {
             kind: "call.decline",
             body: checkedBody(
               "call.decline",
@@ -223,7 +226,7 @@ export function answerCall(
               action,
             ),
           })
-        : station.write(call.line, {
+        : await station.write(call.line, {
             kind: "call.cancel",
             body: checkedBody(
               "call.cancel",
@@ -231,7 +234,7 @@ export function answerCall(
               action,
             ),
           });
-  return { hash: sealed.hash, seq: sealed.entry.seq, call: callOf(station, call.id) };
+  return { hash: sealed.hash, seq: sealed.entry.seq, call: await callOf(station, call.id) };
 }
 
 /**
@@ -244,7 +247,7 @@ export function answerCall(
  * @returns the entry's hash and seq, and the call as it now stands
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, BAD_INPUT
  */
-export function recordCallHeld(
+export async function recordCallHeld(
   station: Station,
   options: {
     call: string;
@@ -254,8 +257,8 @@ export function recordCallHeld(
     initiatedBy?: string | undefined;
     operator: string;
   },
-): { hash: string; seq: number; call: CallView } {
-  const call = callOf(station, options.call);
+): Promise<{ hash: string; seq: number; call: CallView }> {
+  const call = await callOf(station, options.call);
   const action = `record call ${call.id.slice(0, 12)} as held`;
   if (call.state === "cancelled" || call.state === "declined") {
     throw new HotlineError("BAD_INPUT", `Cannot ${action}: it was ${call.state}`);
@@ -270,7 +273,7 @@ export function recordCallHeld(
   const initiatedBy =
     options.initiatedBy === undefined
       ? call.requestedBy.station
-      : participantOf(station, call.line, options.initiatedBy, action);
+      : await participantOf(station, call.line, options.initiatedBy, action);
   const body = checkedBody(
     "call.held",
     {
@@ -283,21 +286,17 @@ export function recordCallHeld(
     },
     action,
   );
-  const sealed = station.write(call.line, { kind: "call.held", body });
-  return { hash: sealed.hash, seq: sealed.entry.seq, call: callOf(station, call.id) };
+  const sealed = await station.write(call.line, { kind: "call.held", body });
+  return { hash: sealed.hash, seq: sealed.entry.seq, call: await callOf(station, call.id) };
 }
 
 /** @returns the station id of a line's participant named by id, id prefix or name */
-function participantOf(station: Station, line: string, ref: string, action: string): string {
+async function participantOf(station: Station, line: string, ref: string, action: string): Promise<string> {
   const wanted = ref.trim().toLowerCase();
-  const found = station.store
-    .participants(line)
-    .filter(
-      (p) =>
-        p.station === ref ||
-        p.name.toLowerCase() === wanted ||
-        (ref.length >= 4 && p.station.startsWith(ref)),
-    );
+  const found = (await station.store.participants(line)).filter(
+    (p) =>
+      p.station === ref || p.name.toLowerCase() === wanted || (ref.length >= 4 && p.station.startsWith(ref)),
+  );
   if (found.length === 1 && found[0] !== undefined) return found[0].station;
   throw new HotlineError(
     "BAD_INPUT",

@@ -11,8 +11,8 @@ import { Station } from "./station.js";
 describe("catch-up", () => {
   const roots: string[] = [];
   const open: Station[] = [];
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
     for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
   });
 
@@ -20,7 +20,7 @@ describe("catch-up", () => {
     const root = mkdtempSync(join(tmpdir(), "hotline-catch-up-"));
     roots.push(root);
     await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
-    const s = Station.open({ dir: join(root, name) });
+    const s = await Station.open({ dir: join(root, name) });
     open.push(s);
     return s;
   }
@@ -33,27 +33,28 @@ describe("catch-up", () => {
     ];
     const transport = new DirectTransport();
     transport.add(washington, moscow, ankara);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
-    const invite = (s: Station) => createInvite(s, { line, expiresInMs: 60_000, operator: "admin" }).invite;
-    await acceptInvite(moscow, transport, invite(washington));
-    for (let i = 0; i < 3; i++) moscow.send({ line, text: `Moscow ${i}`, operator: "admin" });
+    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
+    const invite = async (s: Station) =>
+      (await createInvite(s, { line, expiresInMs: 60_000, operator: "admin" })).invite;
+    await acceptInvite(moscow, transport, await invite(washington));
+    for (let i = 0; i < 3; i++) await moscow.send({ line, text: `Moscow ${i}`, operator: "admin" });
     // Washington takes Moscow's messages (as if pushed); Ankara has not joined yet.
     const fromMoscow = { station: moscow.id, url: moscow.config.url, cert: moscow.certFingerprint };
     await catchUp(washington, transport, fromMoscow, line, { peerChain: true });
-    expect(washington.store.head(line, moscow.id)?.seq).toBe(3);
+    expect((await washington.store.head(line, moscow.id))?.seq).toBe(3);
     return { washington, moscow, ankara, transport, line, invite };
   }
 
   /** Ankara joins by Washington's invite; Moscow, asked, consents; Washington learns it. */
   async function ankaraJoins(parts: Awaited<ReturnType<typeof threeOnALine>>) {
     const { washington, moscow, ankara, transport, line, invite } = parts;
-    const joined = await acceptInvite(ankara, transport, invite(washington));
+    const joined = await acceptInvite(ankara, transport, await invite(washington));
     expect(joined.awaiting).toEqual([moscow.id]);
     const at = (s: Station) => ({ station: s.id, url: s.config.url, cert: s.certFingerprint });
     await catchUp(moscow, transport, at(washington), line, { peerChain: true });
-    moscow.approveMember({ line, member: "Ankara", operator: "admin" });
+    await moscow.approveMember({ line, member: "Ankara", operator: "admin" });
     await catchUp(washington, transport, at(moscow), line, { peerChain: true });
-    expect(washington.lines()[0]?.participants.map((p) => [p.name, p.pending])).toEqual([
+    expect((await washington.lines())[0]?.participants.map((p) => [p.name, p.pending])).toEqual([
       ["Washington", false],
       ["Moscow", false],
       ["Ankara", false],
@@ -68,16 +69,8 @@ describe("catch-up", () => {
     const target = { station: washington.id, url: washington.config.url, cert: washington.certFingerprint };
     await catchUp(ankara, transport, target, line, { peerChain: true });
     expect(transport.pulls[0]).toBe(washington.id);
-    expect(
-      ankara.store
-        .entries(line)
-        .map((e) => e.hash)
-        .sort(),
-    ).toEqual(
-      washington.store
-        .entries(line)
-        .map((e) => e.hash)
-        .sort(),
+    expect((await ankara.store.entries(line)).map((e) => e.hash).sort()).toEqual(
+      (await washington.store.entries(line)).map((e) => e.hash).sort(),
     );
     expect((await ankara.verify()).ok).toBe(true);
   });
@@ -98,7 +91,7 @@ describe("catch-up", () => {
     const pushed = transport.push(
       { station: ankara.id, url: ankara.config.url, cert: ankara.certFingerprint },
       line,
-      washington.store.chainAfter(line, washington.id, 1, 500).map((e) => e.bytes),
+      (await washington.store.chainAfter(line, washington.id, 1, 500)).map((e) => e.bytes),
     );
     await expect(pushed).rejects.toMatchObject({ code: "UNKNOWN_SEEN" });
     const next = await catchUp(ankara, transport, target, line);
@@ -107,7 +100,7 @@ describe("catch-up", () => {
 
     // Washington's own chain, when pulled too, unblocks the rest: the whole record, verified.
     await catchUp(ankara, transport, target, line, { peerChain: true });
-    expect(ankara.store.countEntries()).toBe(washington.store.countEntries());
+    expect(await ankara.store.countEntries()).toBe(await washington.store.countEntries());
     expect((await ankara.verify()).ok).toBe(true);
   });
 });

@@ -33,8 +33,8 @@ export async function catchUp(
   line: string,
   options: { peerChain?: boolean } = {},
 ): Promise<CatchUpResult> {
-  const theirs = station.acceptStatement(
-    await transport.heads(target, station.headStatement(line)),
+  const theirs = await station.acceptStatement(
+    await transport.heads(target, await station.headStatement(line)),
     target.station,
   );
   let pulled = 0;
@@ -46,9 +46,9 @@ export async function catchUp(
     a === target.station ? -1 : b === target.station ? 1 : 0,
   );
   for (const [author, head] of chains) {
-    const mine = station.store.head(line, author);
+    const mine = await station.store.head(line, author);
     if (mine !== null && head.seq <= mine.seq) {
-      const held = station.store.entryAt(line, author, head.seq);
+      const held = await station.store.entryAt(line, author, head.seq);
       if (held !== null && held.hash !== head.hash) diverged.push(author);
     }
   }
@@ -60,8 +60,8 @@ export async function catchUp(
       if (author === target.station && options.peerChain !== true) continue;
       // A chain by a station this one does not yet know as a participant waits for the entry that
       // adds it; the next pass, or the next comparison of heads, pulls it.
-      if (!station.store.participants(line).some((p) => p.station === author)) continue;
-      let after = station.store.head(line, author)?.seq ?? 0;
+      if (!(await station.store.participants(line)).some((p) => p.station === author)) continue;
+      let after = (await station.store.head(line, author))?.seq ?? 0;
       while (after < head.seq) {
         const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
         if (page.length === 0) break;
@@ -72,7 +72,7 @@ export async function catchUp(
           if (WAITS_FOR_ANOTHER_CHAIN.has(result.refused.code)) break;
           throw result.refused;
         }
-        const last = station.store.head(line, author)?.seq ?? after;
+        const last = (await station.store.head(line, author))?.seq ?? after;
         if (last <= after) {
           throw new HotlineError(
             "CHAIN_GAP",

@@ -11,16 +11,21 @@ import { verifyBundle } from "./verify-bundle.js";
 
 describe("export bundles and offline verification", () => {
   let pair: InProcessPair;
-  afterEach(() => pair.close());
+  afterEach(async () => await pair.close());
 
   /** A line with messages, a call held, both readouts, a mark and a translation; Moscow's heads kept at Washington. */
   async function record() {
     pair = await inProcessPair();
     const { washington, moscow, sync, at, line } = pair;
-    washington.send({ line, text: "Line check, please confirm.", precedence: "IMMEDIATE", operator: "kim" });
-    sync();
+    await washington.send({
+      line,
+      text: "Line check, please confirm.",
+      precedence: "IMMEDIATE",
+      operator: "kim",
+    });
+    await sync();
     at("2022-10-21T09:05:00.000Z");
-    const call = requestCall(washington, {
+    const call = await requestCall(washington, {
       line,
       level: "minister",
       topic: "Ukraine",
@@ -28,34 +33,38 @@ describe("export bundles and offline verification", () => {
       participants: ["Secretary Austin", "Minister Shoigu"],
       operator: "kim",
     });
-    sync();
-    answerCall(moscow, { call: call.hash, answer: "accept", operator: "ivanov" });
-    sync();
+    await sync();
+    await answerCall(moscow, { call: call.hash, answer: "accept", operator: "ivanov" });
+    await sync();
     at("2022-10-21T15:00:00.000Z");
-    recordCallHeld(washington, {
+    await recordCallHeld(washington, {
       call: call.hash,
       start: "2022-10-21T14:00:00.000Z",
       end: "2022-10-21T14:45:00.000Z",
       operator: "kim",
     });
-    const us = publishReadout(washington, { call: call.hash, text: WASHINGTON_READOUT, operator: "kim" });
+    const us = await publishReadout(washington, {
+      call: call.hash,
+      text: WASHINGTON_READOUT,
+      operator: "kim",
+    });
     at("2022-10-21T15:30:00.000Z");
-    const ru = publishReadout(moscow, { call: call.hash, text: MOSCOW_READOUT_RU, operator: "ivanov" });
-    translateEntry(moscow, { entry: ru.hash, lang: "en", text: MOSCOW_READOUT_EN, operator: "ivanov" });
-    sync();
-    markReadout(washington, {
+    const ru = await publishReadout(moscow, { call: call.hash, text: MOSCOW_READOUT_RU, operator: "ivanov" });
+    await translateEntry(moscow, { entry: ru.hash, lang: "en", text: MOSCOW_READOUT_EN, operator: "ivanov" });
+    await sync();
+    await markReadout(washington, {
       readout: ru.hash,
       point: 2,
       verdict: "disputed",
       comment: "No evidence <none> & rejected",
       operator: "kim",
     });
-    sync();
-    washington.acceptStatement(moscow.headStatement(line), moscow.id);
+    await sync();
+    await washington.acceptStatement(await moscow.headStatement(line), moscow.id);
     return { call, us, ru };
   }
 
-  const resign = (bundle: Bundle, change: (b: Bundle) => void): string => {
+  const resign = async (bundle: Bundle, change: (b: Bundle) => void): Promise<string> => {
     const copy = structuredClone(bundle);
     change(copy);
     const { sig: _sig, ...unsigned } = copy;
@@ -65,14 +74,14 @@ describe("export bundles and offline verification", () => {
 
   it("verifyBundle() finds an exported bundle intact, every participant's heads covering the whole record", async () => {
     await record();
-    const bundle = exportBundle(pair.washington, "moscow-washington");
+    const bundle = await exportBundle(pair.washington, "moscow-washington");
     expect(bundle).toMatchObject({
       v: 1,
       kind: "hotline.bundle",
       line: { id: pair.line, name: "moscow-washington" },
       exportedBy: { station: pair.washington.id, name: "Washington" },
     });
-    expect(bundle.entries).toHaveLength(pair.washington.store.entries(pair.line).length);
+    expect(bundle.entries).toHaveLength((await pair.washington.store.entries(pair.line)).length);
     expect(bundle.statements.map((s) => (s as { station: string }).station).sort()).toEqual(
       [pair.washington.id, pair.moscow.id].sort(),
     );
@@ -88,8 +97,8 @@ describe("export bundles and offline verification", () => {
   it("verifyBundle() reports what a participant's signed heads do not cover, and heads beyond the bundle", async () => {
     await record();
     const { washington, moscow, line } = pair;
-    const later = washington.send({ line, text: "One more", operator: "kim" });
-    const uncovered = exportBundle(washington, line);
+    const later = await washington.send({ line, text: "One more", operator: "kim" });
+    const uncovered = await exportBundle(washington, line);
     const report = await verifyBundle(canonicalJson(uncovered));
     expect(report.ok).toBe(true);
     expect(report.coverage.find((c) => c.name === "Moscow")).toMatchObject({
@@ -99,14 +108,14 @@ describe("export bundles and offline verification", () => {
     });
 
     // Moscow signs heads naming an entry Washington never received: the bundle lacks it.
-    moscow.send({ line, text: "Not yet delivered", operator: "ivanov" });
-    washington.acceptStatement(moscow.headStatement(line), moscow.id);
-    expect(await codes(canonicalJson(exportBundle(washington, line)))).toContain("CHAIN_GAP");
+    await moscow.send({ line, text: "Not yet delivered", operator: "ivanov" });
+    await washington.acceptStatement(await moscow.headStatement(line), moscow.id);
+    expect(await codes(canonicalJson(await exportBundle(washington, line)))).toContain("CHAIN_GAP");
   });
 
   it("verifyBundle() names each problem of a damaged bundle with a stable code", async () => {
     const { us } = await record();
-    const bundle = exportBundle(pair.washington, "moscow-washington");
+    const bundle = await exportBundle(pair.washington, "moscow-washington");
     const text = canonicalJson(bundle);
 
     expect(await codes("{")).toEqual(["BAD_BUNDLE"]);
@@ -119,7 +128,7 @@ describe("export bundles and offline verification", () => {
     const flipped = `${text.slice(0, at)}X${text.slice(at + 1)}`;
     const report = await verifyBundle(flipped);
     expect(report.ok).toBe(false);
-    const place = pair.washington.store.entryByHash(us.hash);
+    const place = await pair.washington.store.entryByHash(us.hash);
     expect(report.problems).toContainEqual(
       expect.objectContaining({ code: "BAD_SIGNATURE", author: place?.author, seq: place?.seq }),
     );
@@ -138,22 +147,22 @@ describe("export bundles and offline verification", () => {
     expect(await codes(canonicalJson({ ...bundle, sig: "A".repeat(86) }))).toEqual(["BAD_SIGNATURE"]);
     expect(
       await codes(
-        resign(bundle, (b) => {
+        await resign(bundle, (b) => {
           (b.participants[1] as { fingerprint: string }).fingerprint = "AAAA BBBB";
         }),
       ),
     ).toEqual(["MISMATCH"]);
-    expect(await codes(resign(bundle, (b) => b.participants.pop()))).toEqual(["BAD_BUNDLE"]);
+    expect(await codes(await resign(bundle, (b) => b.participants.pop()))).toEqual(["BAD_BUNDLE"]);
     expect(
       await codes(
-        resign(bundle, (b) => {
+        await resign(bundle, (b) => {
           const statement = b.statements[0] as { time: string };
           statement.time = "2030-01-01T00:00:00.000Z";
         }),
       ),
     ).toEqual(["BAD_SIGNATURE"]);
     const withoutOne = await verifyBundle(
-      resign(bundle, (b) => {
+      await resign(bundle, (b) => {
         b.entries.splice(3, 1);
       }),
     );
@@ -162,7 +171,7 @@ describe("export bundles and offline verification", () => {
 
   it("verifyBundle() calls an entry written with a key given twice NOT_CANONICAL, though its signature checks", async () => {
     await record();
-    const text = canonicalJson(exportBundle(pair.washington, "moscow-washington"));
+    const text = canonicalJson(await exportBundle(pair.washington, "moscow-washington"));
     const signed = '"text":"Line check, please confirm."';
     expect(text).toContain(signed);
     // A reader keeping the first of two equal keys reads "forged"; JSON.parse keeps the signed one.
@@ -182,10 +191,10 @@ describe("export bundles and offline verification", () => {
 
   it("verifyBundle() reports a member.add naming member null as SCHEMA, not a crash", async () => {
     await record();
-    const bundle = exportBundle(pair.washington, "moscow-washington");
+    const bundle = await exportBundle(pair.washington, "moscow-washington");
     const last = bundle.entries.at(-1) as Record<string, unknown>;
     const report = await verifyBundle(
-      resign(bundle, (b) => {
+      await resign(bundle, (b) => {
         b.entries.push({ ...last, seq: 99, kind: "member.add", body: { member: null, operator: "kim" } });
       }),
     );
@@ -197,8 +206,8 @@ describe("export bundles and offline verification", () => {
   it("renderTranscript() puts readouts, marks and translations in place, escaped for HTML and Markdown", async () => {
     await record();
     const { washington, line } = pair;
-    washington.send({ line, text: "<script>alert('x')</script> & *bold*", operator: "kim" });
-    const html = renderTranscript(washington, line, "html");
+    await washington.send({ line, text: "<script>alert('x')</script> & *bold*", operator: "kim" });
+    const html = await renderTranscript(washington, line, "html");
     expect(html).toContain("He rejected any pretext for Russian escalation.");
     expect(html).toContain("Министр Шойгу выразил обеспокоенность");
     expect(html).toContain(MOSCOW_READOUT_EN.slice(0, 60));
@@ -208,7 +217,7 @@ describe("export bundles and offline verification", () => {
     expect(html).not.toContain("<script>");
     expect(html).toContain("Only Moscow mentions:");
 
-    const md = renderTranscript(washington, line, "md");
+    const md = await renderTranscript(washington, line, "md");
     expect(md).toContain("He rejected any pretext for Russian escalation.");
     expect(md).toContain("&lt;script&gt;alert('x')&lt;/script&gt; &amp; \\*bold\\*");
     expect(md).toContain("Translation into en by ivanov");

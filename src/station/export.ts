@@ -23,15 +23,14 @@ import type { Station } from "./station.js";
  * @param ref the line: id, prefix or name
  * @returns the signed bundle
  */
-export function exportBundle(station: Station, ref: string): Bundle {
-  const line = station.resolveLine(ref);
-  const stored = station.store.entries(line.id);
+export async function exportBundle(station: Station, ref: string): Promise<Bundle> {
+  const line = await station.resolveLine(ref);
+  const stored = await station.store.entries(line.id);
   const byHash = new Map(stored.map((e) => [e.hash, e]));
   const entries = causalOrder(stored.map((e) => readEntry(e))).map((e) =>
     readStoredEntry(byHash.get(e.hash) as StoredEntry),
   );
-  const statements: HeadStatement[] = station.store
-    .latestStatements(line.id)
+  const statements: HeadStatement[] = (await station.store.latestStatements(line.id))
     .filter((s) => s.station !== station.id)
     .flatMap((s) => {
       try {
@@ -40,7 +39,7 @@ export function exportBundle(station: Station, ref: string): Bundle {
         return []; // kept statements were checked on arrival; a damaged one is left out, not signed for
       }
     });
-  statements.push(station.headStatement(line.id));
+  statements.push(await station.headStatement(line.id));
   return signBundle(
     {
       v: 1,
@@ -48,7 +47,7 @@ export function exportBundle(station: Station, ref: string): Bundle {
       line: { id: line.id, name: line.name },
       exportedAt: isoNow(station.clock),
       exportedBy: { station: station.id, name: station.config.name },
-      participants: station.store.participants(line.id).map((p) => ({
+      participants: (await station.store.participants(line.id)).map((p) => ({
         station: p.station,
         name: p.name,
         fingerprint: fingerprintOf(p.station),

@@ -27,8 +27,8 @@ class DirectTransport implements PeerTransport {
     return station;
   }
 
-  pair(target: PeerTarget, request: PairRequest) {
-    return Promise.resolve(answerPairRequest(this.#at(target), request, request.joiner.cert));
+  async pair(target: PeerTarget, request: PairRequest) {
+    return Promise.resolve(await answerPairRequest(this.#at(target), request, request.joiner.cert));
   }
 
   push(target: PeerTarget, line: string) {
@@ -39,9 +39,9 @@ class DirectTransport implements PeerTransport {
     return Promise.resolve(this.#at(target).headStatement(statement.line));
   }
 
-  entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
-    const page = this.#at(target).store.chainAfter(line, author, after, limit);
-    return Promise.resolve(page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown));
+  async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
+    const page = await this.#at(target).store.chainAfter(line, author, after, limit);
+    return page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
   }
 }
 
@@ -54,8 +54,8 @@ const ago = (ms: number) => new Date(NOW - ms).toISOString();
 describe("healthReport()", () => {
   const roots: string[] = [];
   const open: Station[] = [];
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
     for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
   });
 
@@ -63,7 +63,7 @@ describe("healthReport()", () => {
     const root = mkdtempSync(join(tmpdir(), "hotline-health-report-"));
     roots.push(root);
     await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
-    const s = Station.open({ dir: join(root, name), clock });
+    const s = await Station.open({ dir: join(root, name), clock });
     open.push(s);
     return s;
   }
@@ -74,12 +74,12 @@ describe("healthReport()", () => {
     const washington = await station("Washington", 17011, clock);
     const moscow = await station("Moscow", 17012, clock);
     const transport = new DirectTransport(washington, moscow);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
-    const { invite } = createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" });
+    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
+    const { invite } = await createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" });
     await acceptInvite(moscow, transport, invite);
     /** Keeps a change of Washington's link to Moscow in the health history. */
-    const change = (from: string, to: string, at: string, lastOkAt: string | null = null) =>
-      washington.store.addHealthChange({
+    const change = async (from: string, to: string, at: string, lastOkAt: string | null = null) =>
+      await washington.store.addHealthChange({
         line,
         peer: moscow.id,
         from,
@@ -94,14 +94,14 @@ describe("healthReport()", () => {
   it("gives uptime over 1 h, 24 h and 7 d, incidents newest first with time to detect, and round-trip percentiles", async () => {
     const { washington, moscow, line, change } = await twoOnALine();
     // Two days ago: up 30 min, down 30 min, then this station was stopped (kept as → unknown).
-    change("unknown", "up", ago(48 * HOUR));
-    change("up", "down", ago(47.5 * HOUR), ago(47.5 * HOUR + 3_000));
-    change("down", "unknown", ago(47 * HOUR));
+    await change("unknown", "up", ago(48 * HOUR));
+    await change("up", "down", ago(47.5 * HOUR), ago(47.5 * HOUR + 3_000));
+    await change("down", "unknown", ago(47 * HOUR));
     // Started again 4 h ago; a failure 30 min ago, detected 15 s after the last good test; back 15 min ago.
-    change("unknown", "up", ago(4 * HOUR));
-    change("up", "degraded", ago(30 * MIN + 10_000), ago(30 * MIN + 15_000));
-    change("degraded", "down", ago(30 * MIN), ago(30 * MIN + 15_000));
-    change("down", "up", ago(15 * MIN));
+    await change("unknown", "up", ago(4 * HOUR));
+    await change("up", "degraded", ago(30 * MIN + 10_000), ago(30 * MIN + 15_000));
+    await change("degraded", "down", ago(30 * MIN), ago(30 * MIN + 15_000));
+    await change("down", "up", ago(15 * MIN));
 
     const rtts = [
       { at: NOW - 2 * HOUR, ms: 1_000 }, // older than an hour: left out
@@ -117,7 +117,7 @@ describe("healthReport()", () => {
     };
     const monitor: LinkStates = { state: (l, peer) => (l === line && peer === moscow.id ? link : null) };
 
-    const report = healthReport(washington, "moscow-washington", { monitor });
+    const report = await healthReport(washington, "moscow-washington", { monitor });
     expect(report.line).toEqual({ id: line, name: "moscow-washington" });
     expect(report.generatedAt).toBe(ago(0));
     expect(report.running).toBe(true);
@@ -155,13 +155,13 @@ describe("healthReport()", () => {
 
   it("takes the state before a crash (no stop kept) to last until the next start; a link still down has an open incident", async () => {
     const { washington, line, change } = await twoOnALine();
-    change("unknown", "up", ago(2 * HOUR));
-    change("up", "down", ago(90 * MIN), ago(90 * MIN + 4_000));
+    await change("unknown", "up", ago(2 * HOUR));
+    await change("up", "down", ago(90 * MIN), ago(90 * MIN + 4_000));
     // crashed while Moscow was down; started again 75 min ago
-    change("unknown", "up", ago(75 * MIN));
-    change("up", "down", ago(30 * MIN), ago(30 * MIN + 2_000));
+    await change("unknown", "up", ago(75 * MIN));
+    await change("up", "down", ago(30 * MIN), ago(30 * MIN + 2_000));
 
-    const [moscow] = healthReport(washington, line, { monitor: null }).participants;
+    const [moscow] = (await healthReport(washington, line, { monitor: null })).participants;
     expect(moscow).toMatchObject({
       state: "unknown",
       lastTestAt: null,
@@ -193,10 +193,10 @@ describe("healthReport()", () => {
 
   it("a down with no good test before it (the peer was unreachable when this station started) is detected at once", async () => {
     const { washington, line, change } = await twoOnALine();
-    change("unknown", "degraded", ago(10 * MIN));
-    change("degraded", "down", ago(10 * MIN - 5_000));
-    change("down", "up", ago(5 * MIN));
-    const [moscow] = healthReport(washington, line, { monitor: null }).participants;
+    await change("unknown", "degraded", ago(10 * MIN));
+    await change("degraded", "down", ago(10 * MIN - 5_000));
+    await change("down", "up", ago(5 * MIN));
+    const [moscow] = (await healthReport(washington, line, { monitor: null })).participants;
     expect(moscow?.incidents).toEqual([
       {
         start: ago(10 * MIN - 5_000),
@@ -214,7 +214,7 @@ describe("healthReport()", () => {
 
   it("an empty history: health never known, uptime null, no incidents", async () => {
     const { washington, moscow, line } = await twoOnALine();
-    const report = healthReport(washington, line.slice(0, 8), { monitor: null });
+    const report = await healthReport(washington, line.slice(0, 8), { monitor: null });
     expect(report.running).toBe(false);
     expect(report.participants).toEqual([
       {
@@ -228,14 +228,14 @@ describe("healthReport()", () => {
       },
     ]);
     // A running monitor that has not tested the link yet says no more.
-    const untested = healthReport(washington, line, { monitor: { state: () => untestedLink() } });
+    const untested = await healthReport(washington, line, { monitor: { state: () => untestedLink() } });
     expect(untested.participants[0]?.rttMs).toEqual({ last: null, p50: null, p95: null, samples: 0 });
   });
 
   it("refuses a line this station is not on with UNKNOWN_LINE", async () => {
     const { washington } = await twoOnALine();
     for (const ref of ["no-such-line", "ffffffff", "f".repeat(64), ""]) {
-      expect(() => healthReport(washington, ref, { monitor: null })).toThrow(
+      await expect(healthReport(washington, ref, { monitor: null })).rejects.toThrow(
         expect.objectContaining({ code: "UNKNOWN_LINE" }),
       );
     }
@@ -244,23 +244,23 @@ describe("healthReport()", () => {
   it("a clean stop of the link monitor is kept as a change to unknown, so the stop is left out of uptime", async () => {
     const { clock, washington, moscow, transport, line } = await twoOnALine();
     const monitor = new LinkMonitor(washington, { transport });
-    monitor.start();
+    await monitor.start();
     for (let i = 0; i < 100 && monitor.state(line, moscow.id)?.health !== "up"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(monitor.state(line, moscow.id)?.health).toBe("up");
-    const running = healthReport(washington, line, { monitor }).participants[0];
+    const running = (await healthReport(washington, line, { monitor })).participants[0];
     expect(running?.rttMs.samples).toBe(1);
     expect(running?.rttMs.p50).toBeGreaterThan(0);
 
     clock.t += 10 * MIN;
     await monitor.stop();
-    expect(washington.store.healthHistory({ line, peer: moscow.id })).toMatchObject([
+    expect(await washington.store.healthHistory({ line, peer: moscow.id })).toMatchObject([
       { from: "unknown", to: "up", at: ago(0) },
       { from: "up", to: "unknown", at: ago(-10 * MIN), lastOkAt: ago(0) },
     ]);
     clock.t += 20 * MIN;
-    const [stopped] = healthReport(washington, line, { monitor: null }).participants;
+    const [stopped] = (await healthReport(washington, line, { monitor: null })).participants;
     expect(stopped?.uptime).toEqual({ "1h": 100, "24h": 100, "7d": 100 });
     expect(stopped?.incidents).toEqual([]);
   });

@@ -46,44 +46,45 @@ export interface LinkStates {
  * @returns the report
  * @throws HotlineError UNKNOWN_LINE or AMBIGUOUS_LINE
  */
-export function healthReport(
+export async function healthReport(
   station: Station,
   line: string,
   options: { monitor: LinkStates | null; now?: number | undefined },
-): HealthReport {
-  const found = station.resolveLine(line);
+): Promise<HealthReport> {
+  const found = await station.resolveLine(line);
   const now = options.now ?? station.clock.now();
   return {
     line: { id: found.id, name: found.name },
     generatedAt: new Date(now).toISOString(),
     running: options.monitor !== null,
-    participants: station.store
-      .participants(found.id)
-      .filter((p) => p.station !== station.id)
-      .map((p) => {
-        const link = options.monitor?.state(found.id, p.station) ?? null;
-        const history = station.store.healthHistory({ line: found.id, peer: p.station });
-        const periods = periodsOf(history, now);
-        const rtts = link === null ? [] : recentRtts(link.rtts, now).map((s) => s.ms);
-        return {
-          id: p.station,
-          name: p.name,
-          state: link?.health ?? "unknown",
-          lastTestAt: link?.lastTestAt ?? null,
-          rttMs: {
-            last: tenths(link?.rttMs ?? null),
-            p50: tenths(quantile(rtts, 0.5)),
-            p95: tenths(quantile(rtts, 0.95)),
-            samples: rtts.length,
-          },
-          uptime: {
-            "1h": uptimeOf(periods, now - UPTIME_WINDOWS["1h"], now),
-            "24h": uptimeOf(periods, now - UPTIME_WINDOWS["24h"], now),
-            "7d": uptimeOf(periods, now - UPTIME_WINDOWS["7d"], now),
-          },
-          incidents: incidentsOf(history).reverse().slice(0, MAX_INCIDENTS),
-        };
-      }),
+    participants: await Promise.all(
+      (await station.store.participants(found.id))
+        .filter((p) => p.station !== station.id)
+        .map(async (p) => {
+          const link = options.monitor?.state(found.id, p.station) ?? null;
+          const history = await station.store.healthHistory({ line: found.id, peer: p.station });
+          const periods = periodsOf(history, now);
+          const rtts = link === null ? [] : recentRtts(link.rtts, now).map((s) => s.ms);
+          return {
+            id: p.station,
+            name: p.name,
+            state: link?.health ?? "unknown",
+            lastTestAt: link?.lastTestAt ?? null,
+            rttMs: {
+              last: tenths(link?.rttMs ?? null),
+              p50: tenths(quantile(rtts, 0.5)),
+              p95: tenths(quantile(rtts, 0.95)),
+              samples: rtts.length,
+            },
+            uptime: {
+              "1h": uptimeOf(periods, now - UPTIME_WINDOWS["1h"], now),
+              "24h": uptimeOf(periods, now - UPTIME_WINDOWS["24h"], now),
+              "7d": uptimeOf(periods, now - UPTIME_WINDOWS["7d"], now),
+            },
+            incidents: incidentsOf(history).reverse().slice(0, MAX_INCIDENTS),
+          };
+        }),
+    ),
   };
 }
 

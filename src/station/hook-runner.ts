@@ -53,6 +53,8 @@ export class HookRunner {
   readonly #maxRunning: number;
   readonly #fetch: typeof fetch;
   readonly #running = new Set<Promise<void>>();
+  /** alarms being read, before their hooks run */
+  readonly #reading = new Set<Promise<void>>();
   readonly #children = new Set<ChildProcess>();
   /** aborted at stop: no more retries */
   readonly #stopping = new AbortController();
@@ -75,12 +77,12 @@ export class HookRunner {
   }
 
   start(): void {
-    this.#station.events.on("alarm", this.#onAlarm);
+    this.#station.events.on("alarm", this.#hear);
   }
 
   /** Stops taking alarms and waits, at most `stopWaitMs`, for hooks still running; then kills them. */
   async stop(): Promise<void> {
-    this.#station.events.off("alarm", this.#onAlarm);
+    this.#station.events.off("alarm", this.#hear);
     this.#stopping.abort();
     if (this.#running.size === 0) return;
     const clock = this.#station.clock;
@@ -98,28 +100,37 @@ export class HookRunner {
 
   /** @returns once every hook started so far has finished (for tests) */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    while (this.#running.size > 0 || this.#reading.size > 0) {
+      await Promise.allSettled([...this.#reading, ...this.#running]);
+    }
   }
 
   // Called inside `raiseAlarm`: reads the alarm as it is now, starts the hooks later, never throws.
   // A repeat (the same cause again, counted on the open alarm) runs nothing: people outside hear
   // of an alarm when it is raised, reopened or escalated, not once per event a peer can repeat.
-  readonly #onAlarm = (id: number, repeat?: boolean): void => {
+  readonly #hear = (id: number, repeat?: boolean): void => {
+    const task = this.#onAlarm(id, repeat).finally(() => this.#reading.delete(task));
+    this.#reading.add(task);
+  };
+
+  readonly #onAlarm = async (id: number, repeat?: boolean): Promise<void> => {
     if (repeat === true) return;
     try {
-      const alarm = this.#station.store.alarm(id);
+      const alarm = await this.#station.store.alarm(id);
       if (alarm === null) return;
-      const hooks = this.#station.store.hooks().filter((h) => severityReaches(alarm.severity, h.severity));
+      const hooks = (await this.#station.store.hooks()).filter((h) =>
+        severityReaches(alarm.severity, h.severity),
+      );
       if (hooks.length === 0) return;
-      const body = JSON.stringify(this.#noticeOf(alarm));
+      const body = JSON.stringify(await this.#noticeOf(alarm));
       for (const hook of hooks) this.#start(hook, alarm, body);
     } catch (error) {
       this.#logger.warn({ alarm: id, error: messageOf(error) }, "alarm hooks not run");
     }
   };
 
-  #noticeOf(alarm: AlarmRow): AlarmNotice {
-    const line = alarm.line === null ? null : this.#station.store.line(alarm.line);
+  async #noticeOf(alarm: AlarmRow): Promise<AlarmNotice> {
+    const line = alarm.line === null ? null : await this.#station.store.line(alarm.line);
     return {
       event: "alarm",
       station: { id: this.#station.id, name: this.#station.config.name },

@@ -10,9 +10,9 @@ import { ManualClock } from "./manual-clock.js";
 import { addOperator } from "./operators.js";
 import { Station } from "./station.js";
 
-function codeOf(fn: () => unknown): string {
+async function codeOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
   }
@@ -33,51 +33,52 @@ describe("parseHookRequest()", () => {
     });
   });
 
-  it("refuses a webhook that is not an http(s) URL, too long, or holding credentials, with BAD_INPUT", () => {
-    const webhook = (url: string) => codeOf(() => parseHookRequest({ severity: "warning", webhook: url }));
-    expect(webhook("ftp://example.org/x")).toBe(
+  it("refuses a webhook that is not an http(s) URL, too long, or holding credentials, with BAD_INPUT", async () => {
+    const webhook = async (url: string) =>
+      await codeOf(() => parseHookRequest({ severity: "warning", webhook: url }));
+    expect(await webhook("ftp://example.org/x")).toBe(
       "BAD_INPUT: Cannot add the hook: webhook: must be an http:// or https:// URL",
     );
-    expect(webhook("not a url")).toMatch(/^BAD_INPUT: .*http:\/\/ or https:\/\//);
-    expect(webhook("file:///etc/passwd")).toMatch(/^BAD_INPUT: /);
-    expect(webhook(`https://example.org/${"x".repeat(500)}`)).toBe(
+    expect(await webhook("not a url")).toMatch(/^BAD_INPUT: .*http:\/\/ or https:\/\//);
+    expect(await webhook("file:///etc/passwd")).toMatch(/^BAD_INPUT: /);
+    expect(await webhook(`https://example.org/${"x".repeat(500)}`)).toBe(
       "BAD_INPUT: Cannot add the hook: webhook: must be at most 500 characters",
     );
-    expect(webhook("https://user:secret@example.org/")).toMatch(/^BAD_INPUT: .*user name or password/);
+    expect(await webhook("https://user:secret@example.org/")).toMatch(/^BAD_INPUT: .*user name or password/);
   });
 
-  it("refuses both or neither of command and webhook, with BAD_INPUT", () => {
-    expect(codeOf(() => parseHookRequest({ severity: "critical" }))).toBe(
+  it("refuses both or neither of command and webhook, with BAD_INPUT", async () => {
+    expect(await codeOf(() => parseHookRequest({ severity: "critical" }))).toBe(
       "BAD_INPUT: Cannot add the hook: it needs a command or a webhook",
     );
     expect(
-      codeOf(() =>
+      await codeOf(() =>
         parseHookRequest({ severity: "critical", command: ["true"], webhook: "https://example.org/" }),
       ),
     ).toBe("BAD_INPUT: Cannot add the hook: it takes a command or a webhook, not both");
   });
 
-  it("refuses an empty argv, an empty program or argument, too many arguments, and a NUL, with BAD_INPUT", () => {
-    const command = (argv: unknown) =>
-      codeOf(() => parseHookRequest({ severity: "critical", command: argv }));
-    expect(command([])).toBe("BAD_INPUT: Cannot add the hook: command: must name a program");
-    expect(command([""])).toBe(
+  it("refuses an empty argv, an empty program or argument, too many arguments, and a NUL, with BAD_INPUT", async () => {
+    const command = async (argv: unknown) =>
+      await codeOf(() => parseHookRequest({ severity: "critical", command: argv }));
+    expect(await command([])).toBe("BAD_INPUT: Cannot add the hook: command: must name a program");
+    expect(await command([""])).toBe(
       "BAD_INPUT: Cannot add the hook: command.0: must not hold an empty program or argument",
     );
-    expect(command(["/bin/echo", ""])).toMatch(/^BAD_INPUT: .*command\.1: /);
-    expect(command(Array.from({ length: 33 }, () => "x"))).toMatch(/^BAD_INPUT: .*at most 32 items/);
-    expect(command(["/bin/echo", "a\0b"])).toMatch(/^BAD_INPUT: .*NUL/);
-    expect(command("/usr/bin/logger -t hotline")).toMatch(/^BAD_INPUT: .*command: /);
+    expect(await command(["/bin/echo", ""])).toMatch(/^BAD_INPUT: .*command\.1: /);
+    expect(await command(Array.from({ length: 33 }, () => "x"))).toMatch(/^BAD_INPUT: .*at most 32 items/);
+    expect(await command(["/bin/echo", "a\0b"])).toMatch(/^BAD_INPUT: .*NUL/);
+    expect(await command("/usr/bin/logger -t hotline")).toMatch(/^BAD_INPUT: .*command: /);
   });
 
-  it("refuses an unknown severity and unknown fields, with BAD_INPUT", () => {
-    expect(codeOf(() => parseHookRequest({ severity: "fatal", command: ["true"] }))).toMatch(
+  it("refuses an unknown severity and unknown fields, with BAD_INPUT", async () => {
+    expect(await codeOf(() => parseHookRequest({ severity: "fatal", command: ["true"] }))).toMatch(
       /^BAD_INPUT: .*severity: /,
     );
-    expect(codeOf(() => parseHookRequest({ severity: "info", command: ["true"], shell: true }))).toMatch(
-      /^BAD_INPUT: /,
-    );
-    expect(codeOf(() => parseHookRequest(undefined))).toMatch(/^BAD_INPUT: /);
+    expect(
+      await codeOf(() => parseHookRequest({ severity: "info", command: ["true"], shell: true })),
+    ).toMatch(/^BAD_INPUT: /);
+    expect(await codeOf(() => parseHookRequest(undefined))).toMatch(/^BAD_INPUT: /);
   });
 
   it("severityReaches() orders info < warning < critical", () => {
@@ -100,7 +101,7 @@ describe("hooks on a station", () => {
   const runners: HookRunner[] = [];
   afterEach(async () => {
     for (const r of runners.splice(0)) await r.stop();
-    for (const s of open.splice(0)) s.close();
+    for (const s of open.splice(0)) await s.close();
     for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
   });
 
@@ -110,7 +111,7 @@ describe("hooks on a station", () => {
     roots.push(root);
     await initStation({ dir: join(root, "w"), name: "Washington", listen: "127.0.0.1:17101" });
     const clock = new ManualClock({ start: "2026-11-23T06:00:00.000Z" });
-    const s = Station.open({ dir: join(root, "w"), clock });
+    const s = await Station.open({ dir: join(root, "w"), clock });
     open.push(s);
     return { station: s, root, clock };
   }
@@ -151,30 +152,30 @@ describe("hooks on a station", () => {
 
   it("addHook(), listHooks(), removeHook(): admins only; an unknown hook is UNKNOWN_HOOK", async () => {
     const { station: s } = await station();
-    const hook = addHook(s, { severity: "warning", command: ["/bin/true"] }, { by: "admin" });
+    const hook = await addHook(s, { severity: "warning", command: ["/bin/true"] }, { by: "admin" });
     expect(hook).toMatchObject({ id: 1, severity: "warning", command: ["/bin/true"], webhook: null });
-    expect(listHooks(s, { by: "admin" })).toEqual([hook]);
+    expect(await listHooks(s, { by: "admin" })).toEqual([hook]);
     await addOperator(s, { name: "kim", role: "officer", by: "admin" });
-    expect(codeOf(() => addHook(s, { severity: "info", command: ["x"] }, { by: "kim" }))).toMatch(
-      /^FORBIDDEN: Cannot manage alarm hooks: operator 'kim' is an officer; it takes an admin/,
-    );
-    expect(codeOf(() => listHooks(s, { by: "kim" }))).toMatch(/^FORBIDDEN: /);
-    expect(removeHook(s, hook.id, { by: "admin" })).toEqual(hook);
-    expect(codeOf(() => removeHook(s, hook.id, { by: "admin" }))).toBe(
+    expect(
+      await codeOf(async () => await addHook(s, { severity: "info", command: ["x"] }, { by: "kim" })),
+    ).toMatch(/^FORBIDDEN: Cannot manage alarm hooks: operator 'kim' is an officer; it takes an admin/);
+    expect(await codeOf(async () => await listHooks(s, { by: "kim" }))).toMatch(/^FORBIDDEN: /);
+    expect(await removeHook(s, hook.id, { by: "admin" })).toEqual(hook);
+    expect(await codeOf(async () => await removeHook(s, hook.id, { by: "admin" }))).toBe(
       "UNKNOWN_HOOK: Cannot remove hook 1: there is no such hook (see 'hotline hook list')",
     );
-    expect(listHooks(s, { by: "admin" })).toEqual([]);
+    expect(await listHooks(s, { by: "admin" })).toEqual([]);
   });
 
   it("HookRunner POSTs the alarm as JSON to webhooks whose severity it reaches, again when it is emitted again (escalated)", async () => {
     const { station: s } = await station();
-    addHook(s, { severity: "critical", webhook: "http://127.0.0.1:9/critical" }, { by: "admin" });
-    addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/all" }, { by: "admin" });
+    await addHook(s, { severity: "critical", webhook: "http://127.0.0.1:9/critical" }, { by: "admin" });
+    await addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/all" }, { by: "admin" });
     const web = fakeFetch([]);
     const { runner: r } = runner(s, { fetch: web.fetch });
 
-    s.raiseAlarm({ ...linkDown, code: "LINK_UP", severity: "info", detail: "back" });
-    const id = s.raiseAlarm({ ...linkDown, detail: "Moscow down" });
+    await s.raiseAlarm({ ...linkDown, code: "LINK_UP", severity: "info", detail: "back" });
+    const id = await s.raiseAlarm({ ...linkDown, detail: "Moscow down" });
     await r.idle();
     expect(web.calls.map((c) => c.url).sort()).toEqual([
       "http://127.0.0.1:9/all",
@@ -189,13 +190,13 @@ describe("hooks on a station", () => {
       event: "alarm",
       station: { id: s.id, name: "Washington" },
       lineName: null,
-      alarm: s.store.alarm(id),
+      alarm: await s.store.alarm(id),
     });
 
     // An escalation emits "alarm" again: each hook is called again with the row as it is then
     // (an acknowledgement stands in here for the escalation's change of the row).
     web.calls.length = 0;
-    s.store.ackAlarm(id, "admin", new Date().toISOString());
+    await s.store.ackAlarm(id, "admin", new Date().toISOString());
     s.events.emit("alarm", id);
     await r.idle();
     const again = web.calls.map((c) => (JSON.parse(c.body) as AlarmNotice).alarm);
@@ -205,7 +206,7 @@ describe("hooks on a station", () => {
 
   it("HookRunner retries a failing webhook twice, 1 s then 3 s later, then gives up; logs never hold the URL's path or query", async () => {
     const { station: s, clock } = await station();
-    addHook(
+    await addHook(
       s,
       { severity: "info", webhook: "https://hooks.example.org/T0/B0/s3cr3t?token=s3cr3t" },
       { by: "admin" },
@@ -217,7 +218,7 @@ describe("hooks on a station", () => {
       200,
     ]);
     const { runner: r, logs } = runner(s, { fetch: web.fetch });
-    expect(() => s.raiseAlarm({ ...linkDown, detail: "x" })).not.toThrow();
+    await s.raiseAlarm({ ...linkDown, detail: "x" });
     await waitFor(() => logs.length === 1);
     await clock.advance(999);
     expect(web.calls).toHaveLength(1);
@@ -236,14 +237,14 @@ describe("hooks on a station", () => {
     expect(logs[0]?.obj).toMatchObject({ hook: 1, attempt: 1, error: "answered HTTP 500", retryInMs: 1_000 });
     expect(JSON.stringify(logs)).not.toMatch(/s3cr3t|token/);
 
-    s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" }); // another cause: a repeat would call nothing
+    await s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" }); // another cause: a repeat would call nothing
     await r.idle();
     expect(logs.at(-1)).toMatchObject({ level: "info", msg: "alarm hook webhook called" });
   });
 
   it("HookRunner gives a webhook that does not answer 5 s by the station's clock, then retries it", async () => {
     const { station: s, clock } = await station();
-    addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/hook" }, { by: "admin" });
+    await addHook(s, { severity: "info", webhook: "http://127.0.0.1:9/hook" }, { by: "admin" });
     let calls = 0;
     const silent: typeof fetch = (_url, init) => {
       calls++;
@@ -252,7 +253,7 @@ describe("hooks on a station", () => {
       });
     };
     const { runner: r, logs } = runner(s, { fetch: silent });
-    s.raiseAlarm({ ...linkDown, detail: "x" });
+    await s.raiseAlarm({ ...linkDown, detail: "x" });
     await clock.advance(4_999);
     expect(logs).toEqual([]);
     await clock.advance(1);
@@ -275,16 +276,16 @@ describe("hooks on a station", () => {
     const { station: s, root } = await station();
     const out = join(root, "out.json");
     const script = `let t="";process.stdin.on("data",d=>t+=d).on("end",()=>require("fs").writeFileSync(${JSON.stringify(out)},JSON.stringify({stdin:JSON.parse(t),env:[process.env.HOTLINE_ALARM_ID,process.env.HOTLINE_ALARM_CODE,process.env.HOTLINE_ALARM_SEVERITY],arg:process.argv[1]})))`;
-    addHook(
+    await addHook(
       s,
       { severity: "warning", command: [process.execPath, "-e", script, "$HOME; echo"] },
       { by: "admin" },
     );
     const { runner: r, logs } = runner(s);
-    const id = s.raiseAlarm({ ...linkDown, detail: "Moscow down" });
+    const id = await s.raiseAlarm({ ...linkDown, detail: "Moscow down" });
     await r.idle();
     const seen = JSON.parse(readFileSync(out, "utf8")) as { stdin: AlarmNotice; env: string[]; arg: string };
-    expect(seen.stdin.alarm).toEqual(s.store.alarm(id));
+    expect(seen.stdin.alarm).toEqual(await s.store.alarm(id));
     expect(seen.env).toEqual([String(id), "LINK_DOWN", "critical"]);
     expect(seen.arg).toBe("$HOME; echo");
     expect(logs).toMatchObject([{ level: "info", msg: "alarm hook command ran" }]);
@@ -292,15 +293,19 @@ describe("hooks on a station", () => {
 
   it("HookRunner logs a command that fails, cannot start, or runs too long (killed at 10 s), and never throws", async () => {
     const { station: s, clock } = await station();
-    addHook(s, { severity: "info", command: [process.execPath, "-e", "process.exit(3)"] }, { by: "admin" });
-    addHook(s, { severity: "info", command: ["/nonexistent/hook"] }, { by: "admin" });
-    addHook(
+    await addHook(
+      s,
+      { severity: "info", command: [process.execPath, "-e", "process.exit(3)"] },
+      { by: "admin" },
+    );
+    await addHook(s, { severity: "info", command: ["/nonexistent/hook"] }, { by: "admin" });
+    await addHook(
       s,
       { severity: "info", command: [process.execPath, "-e", "setTimeout(() => {}, 60000)"] },
       { by: "admin" },
     );
     const { runner: r, logs } = runner(s);
-    expect(() => s.raiseAlarm({ ...linkDown, severity: "info", detail: "x" })).not.toThrow();
+    await s.raiseAlarm({ ...linkDown, severity: "info", detail: "x" });
     // The two that end by themselves do; the third runs until its time is up, to the millisecond.
     await waitFor(() => logs.length === 2);
     await clock.advance(9_999);
@@ -318,13 +323,13 @@ describe("hooks on a station", () => {
 
   it("HookRunner.stop() waits a bounded time (2 s) for hooks still running, then ends them", async () => {
     const { station: s, clock } = await station();
-    addHook(
+    await addHook(
       s,
       { severity: "info", command: [process.execPath, "-e", "setTimeout(() => {}, 60000)"] },
       { by: "admin" },
     );
     const { runner: r, logs } = runner(s);
-    s.raiseAlarm({ ...linkDown, detail: "x" });
+    await s.raiseAlarm({ ...linkDown, detail: "x" });
     await clock.advance(0); // the command starts
     let stopped = false;
     const stopping = r.stop().then(() => (stopped = true));
@@ -336,7 +341,7 @@ describe("hooks on a station", () => {
     expect(logs.map((l) => l.msg)).toContain("alarm hooks still running at stop: ended");
     // stopped: later alarms run nothing
     const before = logs.length;
-    s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" });
+    await s.raiseAlarm({ ...linkDown, peer: "q", detail: "y" });
     await r.idle();
     expect(logs).toHaveLength(before);
   });

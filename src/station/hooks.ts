@@ -51,8 +51,12 @@ export function parseHookRequest(request: unknown): HookRequest {
  * @returns the hook
  * @throws HotlineError FORBIDDEN, UNKNOWN_OPERATOR, BAD_INPUT
  */
-export function addHook(station: Station, request: unknown, options: { by: string }): HookView {
-  requireRole(station, options.by, PERMISSIONS.manageHooks);
+export async function addHook(
+  station: Station,
+  request: unknown,
+  options: { by: string },
+): Promise<HookView> {
+  await requireRole(station, options.by, PERMISSIONS.manageHooks);
   const checked = parseHookRequest(request);
   const hook: Omit<HookRow, "id"> = {
     severity: checked.severity,
@@ -61,7 +65,7 @@ export function addHook(station: Station, request: unknown, options: { by: strin
     createdBy: options.by,
     createdAt: isoNow(station.clock),
   };
-  return { id: station.store.addHook(hook), ...hook };
+  return { id: await station.store.addHook(hook), ...hook };
 }
 
 /**
@@ -70,9 +74,9 @@ export function addHook(station: Station, request: unknown, options: { by: strin
  * @returns every hook, oldest first
  * @throws HotlineError FORBIDDEN, UNKNOWN_OPERATOR
  */
-export function listHooks(station: Station, options: { by: string }): HookView[] {
-  requireRole(station, options.by, PERMISSIONS.manageHooks);
-  return station.store.hooks();
+export async function listHooks(station: Station, options: { by: string }): Promise<HookView[]> {
+  await requireRole(station, options.by, PERMISSIONS.manageHooks);
+  return await station.store.hooks();
 }
 
 /**
@@ -84,10 +88,10 @@ export function listHooks(station: Station, options: { by: string }): HookView[]
  * @returns the hook removed
  * @throws HotlineError FORBIDDEN, UNKNOWN_OPERATOR, UNKNOWN_HOOK
  */
-export function removeHook(station: Station, id: number, options: { by: string }): HookView {
-  requireRole(station, options.by, PERMISSIONS.manageHooks);
-  const hook = station.store.hooks().find((h) => h.id === id);
-  if (hook === undefined || !station.store.removeHook(id)) {
+export async function removeHook(station: Station, id: number, options: { by: string }): Promise<HookView> {
+  await requireRole(station, options.by, PERMISSIONS.manageHooks);
+  const hook = (await station.store.hooks()).find((h) => h.id === id);
+  if (hook === undefined || !(await station.store.removeHook(id))) {
     throw new HotlineError(
       "UNKNOWN_HOOK",
       `Cannot remove hook ${id}: there is no such hook (see 'hotline hook list')`,

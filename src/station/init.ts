@@ -99,9 +99,9 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
   writeFileSync(paths.tlsCert, tls.cert, { mode: 0o644, flag: "wx" });
 
   const password = generatePassword();
-  const store = openSqliteStore(paths.database);
+  const store = await openSqliteStore(paths.database);
   try {
-    store.addOperator({
+    await store.addOperator({
       name: "admin",
       role: "admin",
       passwordHash: await hashPassword(password),
@@ -109,7 +109,7 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
       createdAt: config.createdAt,
     });
   } finally {
-    store.close();
+    await store.close();
   }
   chmodSync(paths.database, 0o600);
   // Written last: a directory without it is not yet a station.

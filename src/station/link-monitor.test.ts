@@ -31,25 +31,26 @@ describe("link tests time out on the whole exchange", () => {
     const port = await freeLoopbackPort();
     await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:0" });
     await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: `127.0.0.1:${port}` });
-    const washington = Station.open({ dir: join(root, "washington"), clock });
-    const moscow = Station.open({ dir: join(root, "moscow"), clock });
-    cleanups.push(() => {
-      washington.close();
-      moscow.close();
+    const washington = await Station.open({ dir: join(root, "washington"), clock });
+    const moscow = await Station.open({ dir: join(root, "moscow"), clock });
+    cleanups.push(async () => {
+      await washington.close();
+      await moscow.close();
     });
     const direct = new DirectTransport();
     direct.add(washington, moscow);
-    const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
     await acceptInvite(
       moscow,
       direct,
-      createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+      (await createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" })).invite,
     );
-    const missing = moscow.store
-      .entries(line)
-      .filter((e) => washington.store.entryByHash(e.hash) === null)
-      .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
-    washington.receive(missing);
+    const missing: unknown[] = [];
+    for (const e of await moscow.store.entries(line)) {
+      if ((await washington.store.entryByHash(e.hash)) === null)
+        missing.push(JSON.parse(e.bytes.toString("utf8")));
+    }
+    await washington.receive(missing);
     const tls = (s: Station) => ({
       cert: readFileSync(s.paths.tlsCert, "utf8"),
       key: readFileSync(s.paths.tlsKey, "utf8"),
@@ -83,7 +84,7 @@ describe("link tests time out on the whole exchange", () => {
     const monitor = new LinkMonitor(washington, { transport: client, timeoutMs: 1_000 });
 
     const started = Date.now();
-    monitor.start();
+    await monitor.start();
     cleanups.push(() => monitor.stop());
     await waitFor(() => monitor.state(line, moscow.id)?.lastTestAt != null);
     // Loosely bounded: the timeout is 1 s, the trickle would go on for ever.
@@ -126,11 +127,11 @@ describe("link tests time out on the whole exchange", () => {
       heads: (target: PeerTarget, statement) =>
         dead ? new Promise(() => undefined) : direct.heads(target, statement),
     };
-    const intervalMs = washington.settings(line).testInterval * 1000; // 5 s by default
+    const intervalMs = (await washington.settings(line)).testInterval * 1000; // 5 s by default
     const timeoutMs = 2_000;
     // A slow answer never counts here (a loaded machine is slow, not a slow link): only failures do.
     const monitor = new LinkMonitor(washington, { transport, timeoutMs, rules: { degradedRttMs: 60_000 } });
-    monitor.start();
+    await monitor.start();
     cleanups.push(() => monitor.stop());
     await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
     const lastOk = clock.now();
@@ -147,13 +148,15 @@ describe("link tests time out on the whole exchange", () => {
     await clock.advance(1);
     await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
     expect(clock.now() - lastOk).toBe(2 * intervalMs + timeoutMs);
-    expect(washington.store.healthHistory({ line, peer: moscow.id }).map((c) => [c.to, c.at])).toEqual([
+    expect(
+      (await washington.store.healthHistory({ line, peer: moscow.id })).map((c) => [c.to, c.at]),
+    ).toEqual([
       ["up", new Date(lastOk).toISOString()],
       ["degraded", new Date(lastOk + intervalMs + timeoutMs).toISOString()],
       ["down", new Date(lastOk + 2 * intervalMs + timeoutMs).toISOString()],
     ]);
     expect(
-      washington.store.alarms().filter((a) => a.code === "LINK_DOWN" && a.clearedAt === null),
+      (await washington.store.alarms()).filter((a) => a.code === "LINK_DOWN" && a.clearedAt === null),
     ).toHaveLength(1);
   });
 });

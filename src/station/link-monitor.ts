@@ -55,16 +55,16 @@ export class LinkMonitor {
   }
 
   /** Starts testing every link, and links that appear later (a new participant, a new line). */
-  start(): void {
+  async start(): Promise<void> {
     this.#station.events.on("entries", this.#onEntries);
-    this.refresh();
+    await this.refresh();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#station.events.off("entries", this.#onEntries);
     await Promise.all([...this.#links.values()].map((link) => link.stop()));
-    this.#keepStop();
+    await this.#keepStop();
   }
 
   /**
@@ -72,13 +72,13 @@ export class LinkMonitor {
    * tests it while this station is stopped), so uptime leaves the stop out. No alarm: the
    * operator stopped it. A crash keeps nothing; the health report reads the next start for it.
    */
-  #keepStop(): void {
+  async #keepStop(): Promise<void> {
     const at = isoNow(this.#station.clock);
     for (const [key, link] of this.#links) {
       if (link.state.health === "unknown") continue;
       const [line = "", peer = ""] = key.split(" ");
       try {
-        this.#station.store.addHealthChange({
+        await this.#station.store.addHealthChange({
           line,
           peer,
           from: link.state.health,
@@ -94,11 +94,11 @@ export class LinkMonitor {
   }
 
   /** Starts tests of links that appeared since. */
-  refresh(): void {
+  async refresh(): Promise<void> {
     if (this.#stopped) return;
     const me = this.#station.id;
-    for (const line of this.#station.store.lines()) {
-      for (const p of this.#station.store.participants(line.id)) {
+    for (const line of await this.#station.store.lines()) {
+      for (const p of await this.#station.store.participants(line.id)) {
         const key = `${line.id} ${p.station}`;
         if (p.station === me || this.#links.has(key)) continue;
         const link = new Link(this, line.id, p.station);
@@ -119,28 +119,29 @@ export class LinkMonitor {
 
   readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
     // A member added, or consented to (it then becomes a participant), or a line taken up.
-    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis"))
-      this.refresh();
+    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis")) {
+      this.refresh().catch(() => undefined); // the store is closing: the station is stopping
+    }
   };
 
   /** One link test. @internal */
   async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
-    const p = this.#station.store.participants(line).find((row) => row.station === peer);
+    const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
     const target: PeerTarget = { station: p.station, url: p.url, cert: p.cert };
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     const start = process.hrtime.bigint();
     try {
       const answer = await withDeadline(
-        this.#transport.heads(target, this.#station.headStatement(line), { timeoutMs }),
+        this.#transport.heads(target, await this.#station.headStatement(line), { timeoutMs }),
         timeoutMs,
         this.#station.clock,
       );
       const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
-      const theirs = this.#station.acceptStatement(answer, peer);
+      const theirs = await this.#station.acceptStatement(answer, peer);
       this.#onReached(peer);
-      if (this.#isBehind(line, theirs)) this.#onBehind(peer, line);
+      if (await this.#isBehind(line, theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs };
     } catch (error) {
       return {
@@ -151,11 +152,12 @@ export class LinkMonitor {
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
-  changed(line: string, peer: string, before: LinkState, after: LinkState): void {
+  async changed(line: string, peer: string, before: LinkState, after: LinkState): Promise<void> {
     const station = this.#station;
     const at = isoNow(station.clock);
-    const name = station.store.participants(line).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
-    const lineName = station.store.line(line)?.name ?? line.slice(0, 12);
+    const name =
+      (await station.store.participants(line)).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
+    const lineName = (await station.store.line(line))?.name ?? line.slice(0, 12);
     const detail =
       after.health === "down"
         ? `${name} has not answered ${after.failures} link tests in a row on ${lineName}: ${after.lastError ?? ""}`
@@ -164,7 +166,7 @@ export class LinkMonitor {
             ? `A link test to ${name} on ${lineName} failed: ${after.lastError ?? ""}`
             : `${name} answers slowly on ${lineName}: ${Math.round(after.rttMs ?? 0)} ms`
           : `${name} answers again on ${lineName} (${Math.round(after.rttMs ?? 0)} ms)`;
-    station.store.addHealthChange({
+    await station.store.addHealthChange({
       line,
       peer,
       from: before.health,
@@ -177,19 +179,20 @@ export class LinkMonitor {
     if (after.health === "up") this.#logger.info(fields, detail);
     else this.#logger.warn(fields, detail);
     if (before.health === "unknown" && after.health === "up") return; // a first good test: nothing to say
-    station.store.clearAlarms({ line, peer, codes: LINK_ALARMS }, at);
+    await station.store.clearAlarms({ line, peer, codes: LINK_ALARMS }, at);
     const alarm = {
       line,
       peer,
       entry: null,
       detail,
     };
-    if (after.health === "down") station.raiseAlarm({ ...alarm, code: "LINK_DOWN", severity: "critical" });
+    if (after.health === "down")
+      await station.raiseAlarm({ ...alarm, code: "LINK_DOWN", severity: "critical" });
     else if (after.health === "degraded") {
-      station.raiseAlarm({ ...alarm, code: "LINK_DEGRADED", severity: "warning" });
+      await station.raiseAlarm({ ...alarm, code: "LINK_DEGRADED", severity: "warning" });
     } else {
-      station.raiseAlarm({ ...alarm, code: "LINK_UP", severity: "info" });
-      station.store.clearAlarms({ line, peer, codes: ["LINK_UP"] }, at);
+      await station.raiseAlarm({ ...alarm, code: "LINK_UP", severity: "info" });
+      await station.store.clearAlarms({ line, peer, codes: ["LINK_UP"] }, at);
     }
   }
 
@@ -201,10 +204,11 @@ export class LinkMonitor {
     return this.#station;
   }
 
-  #isBehind(line: string, theirs: HeadStatement): boolean {
-    return Object.entries(theirs.heads).some(
-      ([author, head]) => head.seq > (this.#station.store.head(line, author)?.seq ?? 0),
-    );
+  async #isBehind(line: string, theirs: HeadStatement): Promise<boolean> {
+    for (const [author, head] of Object.entries(theirs.heads)) {
+      if (head.seq > ((await this.#station.store.head(line, author))?.seq ?? 0)) return true;
+    }
+    return false;
   }
 }
 
@@ -268,7 +272,7 @@ class Link {
     const clock = this.#monitor.station.clock;
     let next = clock.now();
     while (!this.#stopped) {
-      const intervalMs = this.#monitor.station.settings(this.#line).testInterval * 1000;
+      const intervalMs = (await this.#monitor.station.settings(this.#line)).testInterval * 1000;
       const outcome = await this.#monitor.test(this.#line, this.#peer, intervalMs);
       if (this.#stopped) break;
       const before = this.state;
@@ -276,7 +280,7 @@ class Link {
       this.state = afterTest(before, { at, ...outcome }, this.#monitor.rules);
       if (this.state.health !== before.health) {
         try {
-          this.#monitor.changed(this.#line, this.#peer, before, this.state);
+          await this.#monitor.changed(this.#line, this.#peer, before, this.state);
         } catch {
           // the store is closing: the station is stopping
         }

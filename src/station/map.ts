@@ -4,7 +4,7 @@ import { lineConflicts } from "./notify-watch.js";
 import { notificationsOf } from "./notify.js";
 import { sharedZonesOf } from "./shared-zones.js";
 import type { Station } from "./station.js";
-import type { MapConflict, MapView, MapVolume } from "./views.js";
+import type { MapConflict, MapView, MapVolume, NotificationView, SharedZoneView } from "./views.js";
 import { listZones, zoneVolumes } from "./zones.js";
 
 /**
@@ -14,14 +14,17 @@ import { listZones, zoneVolumes } from "./zones.js";
  * @param station the station
  * @returns the map's contents
  */
-export function mapOf(station: Station): MapView {
-  const lines = station.store.lines().map((l) => ({ id: l.id, name: l.name }));
-  const read = lines.map((l) => ({
-    notifications: notificationsOf(station, l.id),
-    shared: sharedZonesOf(station, l.id),
-  }));
+export async function mapOf(station: Station): Promise<MapView> {
+  const lines = (await station.store.lines()).map((l) => ({ id: l.id, name: l.name }));
+  const read: { notifications: NotificationView[]; shared: SharedZoneView[] }[] = [];
+  for (const l of lines) {
+    read.push({
+      notifications: await notificationsOf(station, l.id),
+      shared: await sharedZonesOf(station, l.id),
+    });
+  }
   const notifications = read.flatMap((r) => r.notifications);
-  const zones = listZones(station);
+  const zones = await listZones(station);
   const areas = new Map<string, Position[][][]>();
   const features: MapVolume[] = [];
   for (const n of notifications) {
@@ -58,7 +61,7 @@ export function mapOf(station: Station): MapView {
     .filter((z) => z.state === "active")
     .map((z) => ({ ...z, geometry: { type: "MultiPolygon" as const, coordinates: polygonsOf(z.geometry) } }));
   for (const z of sharedZones) areas.set(`${z.id}#0`, z.geometry.coordinates);
-  const own = zoneVolumes(station);
+  const own = await zoneVolumes(station);
   const found = read.flatMap((r) => lineConflicts(r.notifications, r.shared, own));
   const conflicts = found.map((c): MapConflict => {
     const a = areas.get(`${c.a}#${c.volumeA}`);

@@ -66,7 +66,10 @@ export { checkPassword, generatePassword, hashPassword } from "./password.js";
 export {
   addOperator,
   disableOperator,
+  findOperator,
   listOperators,
+  operatorLang,
+  setOperatorLang,
   MIN_PASSWORD_LENGTH,
   OPERATOR_NAME,
   PASSWORD,
@@ -93,7 +96,10 @@ export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./heal
 export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
 export type { LinkStates } from "./health-report.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
-export { ackAlarm, alarmsOf } from "./alarms.js";
+export { ackAlarm, alarmOf, alarmsOf } from "./alarms.js";
+export { keepSession, liveSession, endSession } from "./sessions.js";
+export { chainPage, lineRecord, type LineRecord } from "./line-record.js";
+export { namesOn } from "./_entries.js";
 export {
   addHook,
   HOOK_REQUEST,

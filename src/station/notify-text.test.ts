@@ -7,8 +7,8 @@ import { renderTranscript } from "./transcript.js";
 
 describe("notifications as people read them", () => {
   const pairs: InProcessPair[] = [];
-  afterEach(() => {
-    for (const p of pairs.splice(0)) p.close();
+  afterEach(async () => {
+    for (const p of pairs.splice(0)) await p.close();
   });
 
   it("says where, how high and when of a polygon and of a circle", () => {
@@ -47,7 +47,7 @@ describe("notifications as people read them", () => {
       altitude: { minMeters: 0, maxMeters: 1_500_000, ref: "MSL" as const },
       time: { start: "2026-11-30T08:00:00.000Z", end: "2026-11-30T16:00:00.000Z" },
     };
-    const n = notify(p.moscow, {
+    const n = await notify(p.moscow, {
       line: p.line,
       type: "missile-launch",
       title: "Grom",
@@ -55,21 +55,18 @@ describe("notifications as people read them", () => {
       volumes: [volume],
       operator: "admin",
     });
-    p.sync();
-    const q = clarify(p.washington, {
+    await p.sync();
+    const q = await clarify(p.washington, {
       of: n.hash,
       question: "Any launch toward the Pacific?",
       operator: "admin",
     });
-    p.sync();
-    clarify(p.moscow, { of: q.hash, answer: "Only to the Kura range.", operator: "admin" });
-    amendNotification(p.moscow, { of: n.hash, cancel: true, reason: "Postponed", operator: "admin" });
-    p.sync();
+    await p.sync();
+    await clarify(p.moscow, { of: q.hash, answer: "Only to the Kura range.", operator: "admin" });
+    await amendNotification(p.moscow, { of: n.hash, cancel: true, reason: "Postponed", operator: "admin" });
+    await p.sync();
 
-    const log = p.washington
-      .log(p.line)
-      .map((e) => transcriptLine(e))
-      .join("\n");
+    const log = (await p.washington.log(p.line)).map((e) => transcriptLine(e)).join("\n");
     expect(log).toContain('NOTIFIED missile-launch: "Grom" (admin)');
     expect(log).toContain("    volume 0: circle of 40 km around 40.68°E 62.93°N, 0–1,500,000 m MSL");
     expect(log).toContain(
@@ -79,11 +76,11 @@ describe("notifications as people read them", () => {
     expect(log).toContain(`WITHDREW notification ${n.hash.slice(0, 12)}: Postponed (admin)`);
     expect(log).not.toMatch(/"kind"|\{"/);
 
-    const md = renderTranscript(p.moscow, p.line, "md");
+    const md = await renderTranscript(p.moscow, p.line, "md");
     expect(md).toContain('NOTIFIED missile-launch: "Grom"');
     expect(md).toContain("- Launches from Plesetsk");
     expect(md).toContain("Only to the Kura range.");
-    const html = renderTranscript(p.moscow, p.line, "html");
+    const html = await renderTranscript(p.moscow, p.line, "html");
     expect(html).toContain("<li>Any launch toward the Pacific?</li>");
   });
 });

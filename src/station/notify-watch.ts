@@ -37,15 +37,22 @@ export function volumesOf(notifications: readonly NotificationView[]): OwnedVolu
  * @param options a line (id, prefix or name), else every line
  * @returns the conflicts, by id
  */
-export function conflictsOf(station: Station, options: { line?: string | undefined } = {}): Conflict[] {
+export async function conflictsOf(
+  station: Station,
+  options: { line?: string | undefined } = {},
+): Promise<Conflict[]> {
   const lines =
     options.line === undefined
-      ? station.store.lines().map((l) => l.id)
-      : [station.resolveLine(options.line).id];
-  const zones = zoneVolumes(station);
-  return lines.flatMap((line) =>
-    lineConflicts(notificationsOf(station, line), sharedZonesOf(station, line), zones),
-  );
+      ? (await station.store.lines()).map((l) => l.id)
+      : [(await station.resolveLine(options.line)).id];
+  const zones = await zoneVolumes(station);
+  const conflicts: Conflict[] = [];
+  for (const line of lines) {
+    conflicts.push(
+      ...lineConflicts(await notificationsOf(station, line), await sharedZonesOf(station, line), zones),
+    );
+  }
+  return conflicts;
 }
 
 /**
@@ -74,11 +81,12 @@ export function lineConflicts(
  * @param line a line id
  * @returns the line's conflicts
  */
-export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
-  const notifications = notificationsOf(station, line);
+export async function syncNotifyAlarms(station: Station, line: string): Promise<Conflict[]> {
+  const notifications = await notificationsOf(station, line);
   for (const n of notifications) {
-    if (!n.late || n.state !== "active" || station.store.alarmRaised("LATE_NOTICE", n.id, null)) continue;
-    station.raiseAlarm({
+    if (!n.late || n.state !== "active" || (await station.store.alarmRaised("LATE_NOTICE", n.id, null)))
+      continue;
+    await station.raiseAlarm({
       code: "LATE_NOTICE",
       severity: "warning",
       line,
@@ -87,16 +95,16 @@ export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
       detail: `Notification '${n.title}' (${n.type}) from ${n.stationName} came ${-(n.marginHours ?? 0)} h later than the line's ${n.noticeHours} h notice`,
     });
   }
-  const shared = sharedZonesOf(station, line);
-  const conflicts = lineConflicts(notifications, shared, zoneVolumes(station));
+  const shared = await sharedZonesOf(station, line);
+  const conflicts = lineConflicts(notifications, shared, await zoneVolumes(station));
   const ids = new Set(conflicts.map((c) => c.id));
   const open = new Set<string>();
   const at = new Date(station.clock.now()).toISOString();
-  for (const alarm of station.store.alarms()) {
+  for (const alarm of await station.store.alarms()) {
     if (alarm.code !== "CONFLICT" || alarm.line !== line || alarm.clearedAt !== null || alarm.entry === null)
       continue;
     if (ids.has(alarm.entry)) open.add(alarm.entry);
-    else station.store.clearAlarmsOfEntry({ entry: alarm.entry, peer: null, code: "CONFLICT" }, at);
+    else await station.store.clearAlarmsOfEntry({ entry: alarm.entry, peer: null, code: "CONFLICT" }, at);
   }
   const titles = new Map([
     ...notifications.map((n): [string, string] => [n.hash, `'${n.title}' (${n.stationName})`]),
@@ -104,7 +112,7 @@ export function syncNotifyAlarms(station: Station, line: string): Conflict[] {
   ]);
   for (const c of conflicts) {
     if (open.has(c.id)) continue;
-    station.raiseAlarm({
+    await station.raiseAlarm({
       code: "CONFLICT",
       severity: c.severity,
       line,
@@ -125,8 +133,8 @@ export class NotifyWatch {
     this.#station = station;
   }
 
-  start(): void {
-    for (const line of this.#station.store.lines()) syncNotifyAlarms(this.#station, line.id);
+  async start(): Promise<void> {
+    for (const line of await this.#station.store.lines()) await syncNotifyAlarms(this.#station, line.id);
     this.#station.events.on("entries", this.#onEntries);
   }
 
@@ -134,7 +142,18 @@ export class NotifyWatch {
     this.#station.events.off("entries", this.#onEntries);
   }
 
+  /** alarms synced one change after another, in the order entries came */
+  #work: Promise<void> = Promise.resolve();
+
   readonly #onEntries = (entries: SealedEntry[]): void => {
+    this.#work = this.#work
+      .then(() => this.#sync(entries))
+      .catch((error: unknown) => {
+        process.stderr.write(`hotline: notification alarms: ${String(error)}\n`);
+      });
+  };
+
+  async #sync(entries: SealedEntry[]): Promise<void> {
     const lines = new Set<string>();
     for (const e of entries) {
       const kind = e.entry.kind as string;
@@ -145,8 +164,13 @@ export class NotifyWatch {
       )
         lines.add(e.entry.line ?? "");
     }
-    for (const line of lines) syncNotifyAlarms(this.#station, line);
-  };
+    for (const line of lines) await syncNotifyAlarms(this.#station, line);
+  }
+
+  /** @returns once the alarms of what arrived so far are synced */
+  settled(): Promise<void> {
+    return this.#work;
+  }
 }
 
 /**
@@ -154,6 +178,6 @@ export class NotifyWatch {
  *
  * @param station the station
  */
-export function syncAllNotifyAlarms(station: Station): void {
-  for (const line of station.store.lines()) syncNotifyAlarms(station, line.id);
+export async function syncAllNotifyAlarms(station: Station): Promise<void> {
+  for (const line of await station.store.lines()) await syncNotifyAlarms(station, line.id);
 }

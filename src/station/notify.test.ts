@@ -238,92 +238,88 @@ describe("conflictsAmong()", () => {
 
 describe("notifications on a line, at two stations", () => {
   const pairs: InProcessPair[] = [];
-  afterEach(() => {
-    for (const p of pairs.splice(0)) p.close();
+  afterEach(async () => {
+    for (const p of pairs.splice(0)) await p.close();
   });
 
   /** Washington and Moscow on a line; `sync` also brings each one's notification alarms up to date. */
   async function pair() {
     const p = await inProcessPair("2026-11-23T06:00:00.000Z");
     pairs.push(p);
-    const sync = () => {
-      p.sync();
-      syncNotifyAlarms(p.washington, p.line);
-      syncNotifyAlarms(p.moscow, p.line);
+    const sync = async () => {
+      await p.sync();
+      await syncNotifyAlarms(p.washington, p.line);
+      await syncNotifyAlarms(p.moscow, p.line);
     };
-    sync();
+    await sync();
     return { washington: p.washington, moscow: p.moscow, line: p.line, sync };
   }
 
-  const open = (s: Station, code: string) =>
-    s.store.alarms().filter((a) => a.code === code && a.clearedAt === null);
+  const open = async (s: Station, code: string) =>
+    (await s.store.alarms()).filter((a) => a.code === code && a.clearedAt === null);
 
   it("computes the same conflicts, with the same ids, at both ends; a zone conflict only where the zone is", async () => {
     const { washington, moscow, line, sync } = await pair();
-    const w = notify(washington, {
+    const w = await notify(washington, {
       line,
       type: "missile-launch",
       title: "Test launch",
       volumes: [volume(square(10, 10, 2)), volume(square(30, 30, 1))],
       operator: "admin",
     });
-    const m = notify(moscow, {
+    const m = await notify(moscow, {
       line,
       type: "air-activity",
       title: "Patrol",
       volumes: [volume(square(11, 11, 2))],
       operator: "admin",
     });
-    addZone(moscow, {
+    await addZone(moscow, {
       name: "Kaliningrad",
       geojson: { type: "Polygon", coordinates: square(30.5, 30.5, 2) },
       operator: "admin",
     });
-    sync();
-    const atW = conflictsOf(washington, { line });
-    const atM = conflictsOf(moscow, { line });
+    await sync();
+    const atW = await conflictsOf(washington, { line });
+    const atM = await conflictsOf(moscow, { line });
     expect(atW).toHaveLength(1);
     expect(atW[0]).toMatchObject({ a: [w.hash, m.hash].sort()[0], severity: "critical" });
     expect(atM.filter((c) => !c.b.startsWith("zone:"))).toEqual(atW);
     expect(atM.find((c) => c.b === "zone:Kaliningrad")).toMatchObject({ a: w.hash, volumeA: 1 });
-    expect(open(washington, "CONFLICT").map((a) => a.entry)).toEqual(atW.map((c) => c.id));
-    expect(
-      open(moscow, "CONFLICT")
-        .map((a) => a.entry)
-        .sort(),
-    ).toEqual(atM.map((c) => c.id).sort());
-    expect(open(moscow, "CONFLICT")[0]?.severity).toBe("critical");
+    expect((await open(washington, "CONFLICT")).map((a) => a.entry)).toEqual(atW.map((c) => c.id));
+    expect((await open(moscow, "CONFLICT")).map((a) => a.entry).sort()).toEqual(atM.map((c) => c.id).sort());
+    expect((await open(moscow, "CONFLICT"))[0]?.severity).toBe("critical");
 
-    amendNotification(washington, { of: w.hash, cancel: true, operator: "admin" });
-    sync();
-    expect(conflictsOf(washington, { line })).toEqual([]);
-    expect(open(washington, "CONFLICT")).toEqual([]);
-    expect(open(moscow, "CONFLICT")).toEqual([]);
+    await amendNotification(washington, { of: w.hash, cancel: true, operator: "admin" });
+    await sync();
+    expect(await conflictsOf(washington, { line })).toEqual([]);
+    expect(await open(washington, "CONFLICT")).toEqual([]);
+    expect(await open(moscow, "CONFLICT")).toEqual([]);
   });
 
   it("flags a notification later than the line's notice rule LATE_NOTICE at both ends", async () => {
     const { washington, moscow, line, sync } = await pair();
-    washington.setLine({ line, noticeHours: { "missile-launch": 24 * 30 }, operator: "admin" });
-    sync();
-    notify(washington, {
+    await washington.setLine({ line, noticeHours: { "missile-launch": 24 * 30 }, operator: "admin" });
+    await sync();
+    await notify(washington, {
       line,
       type: "missile-launch",
       title: "Launch",
       volumes: [volume(square(0, 0, 1))],
       operator: "admin",
     });
-    sync();
+    await sync();
     for (const s of [washington, moscow]) {
-      const [n] = notificationsOf(s, line);
+      const [n] = await notificationsOf(s, line);
       expect(n).toMatchObject({ late: true, noticeHours: 720 });
       expect(n?.marginHours).toBeLessThan(0);
-      expect(open(s, "LATE_NOTICE")).toHaveLength(1);
+      expect(await open(s, "LATE_NOTICE")).toHaveLength(1);
     }
   });
 
   it("takes times written without milliseconds, with an offset or in lowercase, and keeps them as UTC with ms", async () => {
     const { washington, moscow, line, sync } = await pair();
-    notify(washington, {
+    await notify(washington, {
       line,
       type: "exercise",
       title: "Times",
@@ -332,14 +328,14 @@ describe("notifications on a line, at two stations", () => {
       ],
       operator: "admin",
     });
-    sync();
+    await sync();
     for (const s of [washington, moscow]) {
-      expect(notificationsOf(s, line)[0]?.volumes[0]?.time).toEqual({
+      expect((await notificationsOf(s, line))[0]?.volumes[0]?.time).toEqual({
         start: "2030-10-17T00:00:00.000Z",
         end: "2030-10-17T02:30:00.500Z",
       });
     }
-    const zone = addZone(washington, {
+    const zone = await addZone(washington, {
       name: "plant",
       geojson: { type: "Polygon", coordinates: square(0, 0, 1) },
       from: "2030-10-17T00:00:00-01:30",
@@ -347,7 +343,7 @@ describe("notifications on a line, at two stations", () => {
       operator: "admin",
     });
     expect([zone.from, zone.to]).toEqual(["2030-10-17T01:30:00.000Z", "2030-10-18T00:00:00.123Z"]);
-    expect(() =>
+    await expect(
       notify(washington, {
         line,
         type: "exercise",
@@ -355,15 +351,15 @@ describe("notifications on a line, at two stations", () => {
         volumes: [volume(square(0, 0, 1), { start: "2030-02-30T00:00:00Z" })],
         operator: "admin",
       }),
-    ).toThrow(expect.objectContaining({ code: "BAD_INPUT" }) as Error);
+    ).rejects.toThrow(expect.objectContaining({ code: "BAD_INPUT" }) as Error);
   });
 
   it("refuses a window longer than the line's maxWindowHours as BAD_INPUT naming the field", async () => {
     const { washington, line } = await pair();
-    washington.setLine({ line, maxWindowHours: 12, operator: "admin" });
+    await washington.setLine({ line, maxWindowHours: 12, operator: "admin" });
     let error: unknown;
     try {
-      notify(washington, {
+      await notify(washington, {
         line,
         type: "exercise",
         title: "Long",

@@ -20,14 +20,14 @@ export const NOTIFY_KINDS = [
  * @param ref the line: id, prefix or name
  * @returns the notifications
  */
-export function notificationsOf(station: Station, ref: string): NotificationView[] {
-  const line = station.resolveLine(ref).id;
-  const names = namesOn(station, line);
-  const settings = station.settings(line);
+export async function notificationsOf(station: Station, ref: string): Promise<NotificationView[]> {
+  const line = (await station.resolveLine(ref)).id;
+  const names = await namesOn(station, line);
+  const settings = await station.settings(line);
   const nameOf = (s: string) => names.get(s) ?? s.slice(0, 8);
   const out = new Map<string, NotificationView>();
   const questions = new Map<string, ClarificationView>();
-  const entries = entriesOfKinds(station, line, NOTIFY_KINDS);
+  const entries = await entriesOfKinds(station, line, NOTIFY_KINDS);
   for (const e of [...entries.filter((e) => e.kind === "notify"), ...entries]) {
     const actor = { station: e.author, stationName: nameOf(e.author), operator: String(e.body.operator) };
     if (e.kind === "notify") {
@@ -122,15 +122,15 @@ export interface NotificationDraft {
  * @throws HotlineError UNKNOWN_LINE, BAD_INPUT naming the field (a bad volume, a window longer
  *   than the line allows)
  */
-export function notify(
+export async function notify(
   station: Station,
   options: NotificationDraft & { line: string; operator: string },
-): { hash: string; seq: number } {
-  const line = station.resolveLine(options.line);
+): Promise<{ hash: string; seq: number }> {
+  const line = await station.resolveLine(options.line);
   const action = `notify on ${line.name}`;
   const body = checkedBody("notify", bodyOf(options), action);
-  checkWindows(station, line.id, body.volumes, action);
-  const sealed = station.write(line.id, { kind: "notify", body });
+  await checkWindows(station, line.id, body.volumes, action);
+  const sealed = await station.write(line.id, { kind: "notify", body });
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }
 
@@ -142,13 +142,13 @@ export function notify(
  * @returns the entry's hash and seq
  * @throws HotlineError UNKNOWN_ENTRY, BAD_INPUT (another station's, cancelled already, a bad field)
  */
-export function amendNotification(
+export async function amendNotification(
   station: Station,
   options: { of: string; operator: string } & (
     { cancel: true; reason?: string | undefined } | ({ cancel?: false } & NotificationDraft)
   ),
-): { hash: string; seq: number } {
-  const original = referencedEntry(station, options.of, {
+): Promise<{ hash: string; seq: number }> {
+  const original = await referencedEntry(station, options.of, {
     kinds: ["notify"],
     what: "a notification",
     action: `${options.cancel === true ? "cancel" : "update"} notification ${options.of}`,
@@ -157,7 +157,7 @@ export function amendNotification(
   if (original.author !== station.id) {
     throw new HotlineError("BAD_INPUT", `Cannot ${action}: another station made it; ask with 'clarify'`);
   }
-  const view = notificationsOf(station, original.line).find((n) => n.id === original.hash);
+  const view = (await notificationsOf(station, original.line)).find((n) => n.id === original.hash);
   if (view?.state === "cancelled") {
     throw new HotlineError("BAD_INPUT", `Cannot ${action}: it was cancelled already (${view.cancelledAt})`);
   }
@@ -168,12 +168,12 @@ export function amendNotification(
       { of: original.hash, ...reason, operator: options.operator },
       action,
     );
-    const sealed = station.write(original.line, { kind: "notify.cancel", body });
+    const sealed = await station.write(original.line, { kind: "notify.cancel", body });
     return { hash: sealed.hash, seq: sealed.entry.seq };
   }
   const body = checkedBody("notify.update", { of: original.hash, ...bodyOf(options) }, action);
-  checkWindows(station, original.line, body.volumes, action);
-  const sealed = station.write(original.line, { kind: "notify.update", body });
+  await checkWindows(station, original.line, body.volumes, action);
+  const sealed = await station.write(original.line, { kind: "notify.update", body });
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }
 
@@ -186,23 +186,27 @@ export function amendNotification(
  * @returns the entry's hash and seq
  * @throws HotlineError UNKNOWN_ENTRY, BAD_INPUT
  */
-export function clarify(
+export async function clarify(
   station: Station,
   options: { of: string; operator: string } & ({ question: string } | { answer: string }),
-): { hash: string; seq: number } {
+): Promise<{ hash: string; seq: number }> {
   if ("question" in options) {
     const action = `ask about notification ${options.of}`;
-    const n = referencedEntry(station, options.of, { kinds: ["notify"], what: "a notification", action });
+    const n = await referencedEntry(station, options.of, {
+      kinds: ["notify"],
+      what: "a notification",
+      action,
+    });
     const body = checkedBody(
       "clarify",
       { of: n.hash, question: options.question, operator: options.operator },
       action,
     );
-    const sealed = station.write(n.line, { kind: "clarify", body });
+    const sealed = await station.write(n.line, { kind: "clarify", body });
     return { hash: sealed.hash, seq: sealed.entry.seq };
   }
   const action = `answer question ${options.of}`;
-  const q = referencedEntry(station, options.of, {
+  const q = await referencedEntry(station, options.of, {
     kinds: ["clarify"],
     what: "a question (clarify)",
     action,
@@ -212,7 +216,7 @@ export function clarify(
     { of: q.hash, text: options.answer, operator: options.operator },
     action,
   );
-  const sealed = station.write(q.line, { kind: "clarify.answer", body });
+  const sealed = await station.write(q.line, { kind: "clarify.answer", body });
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }
 
@@ -241,8 +245,13 @@ function withTimesNormalized(volume: Volume): Volume {
   };
 }
 
-function checkWindows(station: Station, line: string, volumes: readonly Volume[], action: string): void {
-  const { maxWindowHours } = station.settings(line);
+async function checkWindows(
+  station: Station,
+  line: string,
+  volumes: readonly Volume[],
+  action: string,
+): Promise<void> {
+  const { maxWindowHours } = await station.settings(line);
   for (const [i, v] of volumes.entries()) {
     if (Date.parse(v.time.end) - Date.parse(v.time.start) > maxWindowHours * 3_600_000) {
       throw new HotlineError(

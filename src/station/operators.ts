@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { HotlineError } from "../record/mod.js";
-import type { OperatorRow, Role } from "../store/mod.js";
+import type { OperatorRow, OperatorStore, Role } from "../store/mod.js";
 import { isoNow } from "./clock.js";
 import { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
 import { generatePassword, hashPassword } from "./password.js";
@@ -73,12 +73,16 @@ export interface AddedOperator extends OperatorSummary {
  * @throws HotlineError UNKNOWN_OPERATOR, or FORBIDDEN (disabled, or not in a role allowed)
  * @example
  * ```ts
- * requireRole(station, "kim", PERMISSIONS.invite);
+ * await requireRole(station, "kim", PERMISSIONS.invite);
  * // FORBIDDEN: Cannot make an invite: operator 'kim' is an officer; it takes an admin
  * ```
  */
-export function requireRole(station: Station, name: string, permission: Permission): OperatorRow {
-  const operator = station.operator(name);
+export async function requireRole(
+  station: Station,
+  name: string,
+  permission: Permission,
+): Promise<OperatorRow> {
+  const operator = await station.operator(name);
   if (!permission.roles.includes(operator.role)) {
     throw new HotlineError(
       "FORBIDDEN",
@@ -100,7 +104,7 @@ export async function addOperator(
   station: Station,
   options: { name: string; role: Role; by: string },
 ): Promise<AddedOperator> {
-  requireRole(station, options.by, PERMISSIONS.manageOperators);
+  await requireRole(station, options.by, PERMISSIONS.manageOperators);
   const name = OPERATOR_NAME.safeParse(options.name);
   if (!name.success) {
     throw new HotlineError(
@@ -114,7 +118,7 @@ export async function addOperator(
       `Cannot add operator '${options.name}': its role must be one of ${ROLES.join(", ")}`,
     );
   }
-  if (station.store.operator(name.data) !== null) throw operatorExists(name.data);
+  if ((await station.store.operator(name.data)) !== null) throw operatorExists(name.data);
   const password = generatePassword();
   const row: OperatorRow = {
     name: name.data,
@@ -123,7 +127,7 @@ export async function addOperator(
     disabled: false,
     createdAt: isoNow(station.clock),
   };
-  station.store.addOperator(row);
+  await station.store.addOperator(row);
   return { ...summaryOf(row), password };
 }
 
@@ -132,9 +136,9 @@ export async function addOperator(
  * @param options the admin asking
  * @returns every operator, oldest first, without password hashes
  */
-export function listOperators(station: Station, options: { by: string }): OperatorSummary[] {
-  requireRole(station, options.by, PERMISSIONS.manageOperators);
-  return station.store.operators().map(summaryOf);
+export async function listOperators(station: Station, options: { by: string }): Promise<OperatorSummary[]> {
+  await requireRole(station, options.by, PERMISSIONS.manageOperators);
+  return (await station.store.operators()).map(summaryOf);
 }
 
 /**
@@ -151,8 +155,8 @@ export async function setPassword(
   name: string,
   options: { password?: string | undefined; by: string },
 ): Promise<{ name: string; password?: string }> {
-  requireRole(station, options.by, PERMISSIONS.manageOperators);
-  existing(station, name);
+  await requireRole(station, options.by, PERMISSIONS.manageOperators);
+  await existing(station.store, name);
   let chosen: string | undefined;
   if (options.password !== undefined) {
     const parsed = PASSWORD.safeParse(options.password);
@@ -166,8 +170,8 @@ export async function setPassword(
   }
   const password = chosen ?? generatePassword();
   const hash = await hashPassword(password);
-  if (!station.store.setOperatorPassword(name, hash)) throw unknownOperator(name);
-  station.store.deleteSessionsOf(name); // a new password ends the console sessions of the old one
+  if (!(await station.store.setOperatorPassword(name, hash))) throw unknownOperator(name);
+  await station.store.deleteSessionsOf(name); // a new password ends the console sessions of the old one
   return chosen === undefined ? { name, password } : { name };
 }
 
@@ -181,14 +185,18 @@ export async function setPassword(
  * @returns the operator as it now is
  * @throws HotlineError FORBIDDEN, UNKNOWN_OPERATOR, LAST_ADMIN
  */
-export function disableOperator(station: Station, name: string, options: { by: string }): OperatorSummary {
-  requireRole(station, options.by, PERMISSIONS.manageOperators);
+export async function disableOperator(
+  station: Station,
+  name: string,
+  options: { by: string },
+): Promise<OperatorSummary> {
+  await requireRole(station, options.by, PERMISSIONS.manageOperators);
   // Counted and changed in one write transaction, so two admins disabling each other at once
   // cannot leave the station with none.
-  return station.store.withWriteLock(() => {
-    const operator = existing(station, name);
+  return station.store.transaction(async (tx) => {
+    const operator = await existing(tx, name);
     if (operator.role === "admin" && !operator.disabled) {
-      const admins = station.store.operators().filter((o) => o.role === "admin" && !o.disabled);
+      const admins = (await tx.operators()).filter((o) => o.role === "admin" && !o.disabled);
       if (admins.length <= 1) {
         throw new HotlineError(
           "LAST_ADMIN",
@@ -196,14 +204,14 @@ export function disableOperator(station: Station, name: string, options: { by: s
         );
       }
     }
-    station.store.setOperatorDisabled(name, true);
-    station.store.deleteSessionsOf(name);
+    await tx.setOperatorDisabled(name, true);
+    await tx.deleteSessionsOf(name);
     return summaryOf({ ...operator, disabled: true });
   });
 }
 
-function existing(station: Station, name: string): OperatorRow {
-  const operator = station.store.operator(name);
+async function existing(store: Pick<OperatorStore, "operator">, name: string): Promise<OperatorRow> {
+  const operator = await store.operator(name);
   if (operator === null) throw unknownOperator(name);
   return operator;
 }
@@ -234,4 +242,34 @@ function withArticle(role: Role): string {
 function anyOf(roles: readonly Role[]): string {
   const named = roles.map(withArticle);
   return named.length <= 1 ? (named[0] ?? "no role") : `${named.slice(0, -1).join(", ")} or ${named.at(-1)}`;
+}
+
+/**
+ * @param station the station
+ * @param name an operator's name
+ * @returns the operator, disabled or not, or null if there is none of that name (for signing in)
+ */
+export function findOperator(station: Station, name: string): Promise<OperatorRow | null> {
+  return station.store.operator(name);
+}
+
+/**
+ * @param station the station
+ * @param name an operator's name
+ * @returns the language the operator chose for the console, or null
+ */
+export function operatorLang(station: Station, name: string): Promise<string | null> {
+  return station.store.operatorLang(name);
+}
+
+/**
+ * Keeps the language an operator chose for the console.
+ *
+ * @param station the station
+ * @param name an operator's name
+ * @param lang the language
+ * @returns false if there is no such operator
+ */
+export function setOperatorLang(station: Station, name: string, lang: string): Promise<boolean> {
+  return station.store.setOperatorLang(name, lang);
 }

@@ -18,7 +18,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
   const outboxes: Outbox[] = [];
   afterEach(async () => {
     await Promise.all(outboxes.splice(0).map((o) => o.stop()));
-    for (const p of pairs.splice(0)) p.close();
+    for (const p of pairs.splice(0)) await p.close();
   });
 
   /** @returns the in-process pair, with a second line "second" between them too */
@@ -28,13 +28,13 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const { washington, moscow } = pair;
     const direct = new DirectTransport();
     direct.add(washington, moscow);
-    const second = washington.createLine({ name: "second", operator: "admin" }).id;
+    const second = (await washington.createLine({ name: "second", operator: "admin" })).id;
     await acceptInvite(
       moscow,
       direct,
-      createInvite(washington, { line: second, expiresInMs: 60_000, operator: "admin" }).invite,
+      (await createInvite(washington, { line: second, expiresInMs: 60_000, operator: "admin" })).invite,
     );
-    copyLine(moscow, washington, second);
+    await copyLine(moscow, washington, second);
     return { ...pair, second, direct };
   }
 
@@ -43,12 +43,12 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     readonly pushes: string[] = [];
     /** bytes of entries in each push */
     readonly sizes: number[] = [];
-    refuse: (line: string) => PeerRejection | null = () => null;
+    refuse: (line: string) => Promise<PeerRejection | null> | PeerRejection | null = () => null;
 
     override async push(target: PeerTarget, line: string, entries: readonly Buffer[]) {
       this.pushes.push(line);
       this.sizes.push(entries.reduce((sum, e) => sum + e.length, 0));
-      const refusal = this.refuse(line);
+      const refusal = await this.refuse(line);
       if (refusal !== null) throw refusal;
       return super.push(target, line, entries);
     }
@@ -59,15 +59,15 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     return { warnings, info: () => undefined, warn: (_obj, msg) => warnings.push(msg) };
   }
 
-  function start(
+  async function start(
     station: Station,
     transport: ScriptedTransport,
     log: OutboxLogger,
     options: { batchBytes?: number } = {},
-  ): Outbox {
+  ): Promise<Outbox> {
     const outbox = new Outbox(station, { transport, logger: log, ...options });
     outboxes.push(outbox);
-    outbox.start();
+    await outbox.start();
     return outbox;
   }
 
@@ -75,25 +75,25 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const { washington, moscow, line, second, clock } = await twoLines();
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
-    transport.refuse = (l) =>
+    transport.refuse = async (l) =>
       l === line
         ? new PeerRejection(
             "FUTURE_TIME",
             "Cannot accept an entry from the future",
             422,
-            moscow.headStatement(l),
+            await moscow.headStatement(l),
           )
         : null;
-    washington.send({ line, text: "Refused by Moscow's clock.", operator: "admin" });
-    washington.send({ line: second, text: "Delivered all the same.", operator: "admin" });
+    await washington.send({ line, text: "Refused by Moscow's clock.", operator: "admin" });
+    await washington.send({ line: second, text: "Delivered all the same.", operator: "admin" });
     const log = logger();
-    const outbox = start(washington, transport, log);
+    const outbox = await start(washington, transport, log);
 
-    await waitFor(() => outbox.pending(second, moscow.id) === 0);
-    expect(moscow.store.head(second, washington.id)?.seq).toBe(
-      washington.store.head(second, washington.id)?.seq,
+    await waitFor(async () => (await outbox.pending(second, moscow.id)) === 0);
+    expect((await moscow.store.head(second, washington.id))?.seq).toBe(
+      (await washington.store.head(second, washington.id))?.seq,
     );
-    expect(outbox.pending(line, moscow.id)).toBeGreaterThan(0);
+    expect(await outbox.pending(line, moscow.id)).toBeGreaterThan(0);
     await waitFor(() => outbox.state(moscow.id)?.lines.find((l) => l.line === line)?.failures === 1);
     const state = outbox.state(moscow.id);
     expect(state).toMatchObject({ connected: true, failures: 1 });
@@ -109,15 +109,15 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     expect(refused()).toBe(1);
 
     // New messages on the other line still go at once; on the refused line they wait.
-    washington.send({ line: second, text: "And this one too.", operator: "admin" });
-    await waitFor(() => outbox.pending(second, moscow.id) === 0);
+    await washington.send({ line: second, text: "And this one too.", operator: "admin" });
+    await waitFor(async () => (await outbox.pending(second, moscow.id)) === 0);
     expect(refused()).toBe(1);
 
     // Once the backoff is over (200 ms, a quick retry) the refused line is tried again by itself;
     // accepted now, delivery resumes.
     transport.refuse = () => null;
     await clock.advance(1);
-    await waitFor(() => outbox.pending(line, moscow.id) === 0);
+    await waitFor(async () => (await outbox.pending(line, moscow.id)) === 0);
     expect(outbox.state(moscow.id)?.lines.every((l) => l.failures === 0)).toBe(true);
     expect(log.warnings.filter((w) => w.includes("refused"))).toHaveLength(1);
   });
@@ -127,16 +127,16 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
     // Moscow says each time that it holds nothing more of Washington's chain than before.
-    transport.refuse = (l) =>
+    transport.refuse = async (l) =>
       new PeerRejection(
         "CHAIN_GAP",
         "Cannot accept the entry: a gap before it",
         409,
-        moscow.headStatement(l),
+        await moscow.headStatement(l),
       );
-    washington.send({ line, text: "Never taken.", operator: "admin" });
+    await washington.send({ line, text: "Never taken.", operator: "admin" });
     const log = logger();
-    const outbox = start(washington, transport, log);
+    const outbox = await start(washington, transport, log);
     const pushes = () => transport.pushes.filter((l) => l === line).length;
 
     // Three resends in a row right away (quick retries: 3), and the fourth is the first failure.
@@ -171,8 +171,8 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
         422,
         moscow.headStatement(line),
       );
-    washington.send({ line, text: "Refused, again and again.", operator: "admin" });
-    const outbox = start(washington, transport, logger());
+    await washington.send({ line, text: "Refused, again and again.", operator: "admin" });
+    const outbox = await start(washington, transport, logger());
 
     const ratios: number[] = [];
     for (let failures = 1; failures <= 14; failures++) {
@@ -199,21 +199,21 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     transport.add(washington, moscow);
     let down = true;
     const heads = transport.heads.bind(transport);
-    transport.heads = (target, statement) => {
+    transport.heads = async (target, statement) => {
       if (down) return Promise.reject(new HotlineError("PEER_UNREACHABLE", "Cannot reach Moscow: refused"));
-      return heads(target, statement);
+      return await heads(target, statement);
     };
-    washington.send({ line, text: "Waiting for Moscow.", operator: "admin" });
-    const outbox = start(washington, transport, logger());
+    await washington.send({ line, text: "Waiting for Moscow.", operator: "admin" });
+    const outbox = await start(washington, transport, logger());
     await waitFor(() => (outbox.state(moscow.id)?.failures ?? 0) >= 1);
     expect(outbox.state(moscow.id)).toMatchObject({ connected: false });
     expect(outbox.state(moscow.id)?.lastError).toContain("PEER_UNREACHABLE");
-    expect(outbox.pending(line, moscow.id)).toBeGreaterThan(0);
+    expect(await outbox.pending(line, moscow.id)).toBeGreaterThan(0);
 
     // The clock has not moved, so the backoff is not over; Moscow's push arriving ends it.
     down = false;
     outbox.wake(moscow.id, true);
-    await waitFor(() => outbox.pending(line, moscow.id) === 0);
+    await waitFor(async () => (await outbox.pending(line, moscow.id)) === 0);
     expect(outbox.state(moscow.id)).toMatchObject({ connected: true, failures: 0, lastError: null });
   });
 
@@ -222,26 +222,28 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
     for (let i = 0; i < 10; i++)
-      washington.send({ line, text: `${i} ${"x".repeat(4_000)}`, operator: "admin" });
-    const outbox = start(washington, transport, logger(), { batchBytes: 10_000 });
-    await waitFor(() => outbox.pending(line, moscow.id) === 0);
+      await washington.send({ line, text: `${i} ${"x".repeat(4_000)}`, operator: "admin" });
+    const outbox = await start(washington, transport, logger(), { batchBytes: 10_000 });
+    await waitFor(async () => (await outbox.pending(line, moscow.id)) === 0);
     expect(transport.sizes.length).toBeGreaterThanOrEqual(5);
     expect(Math.max(...transport.sizes)).toBeLessThanOrEqual(10_000);
-    expect(moscow.store.head(line, washington.id)?.seq).toBe(washington.store.head(line, washington.id)?.seq);
+    expect((await moscow.store.head(line, washington.id))?.seq).toBe(
+      (await washington.store.head(line, washington.id))?.seq,
+    );
   });
 
   it("a peer that takes a push without its heads moving is backed off like a gap", async () => {
     const { washington, moscow, line, clock } = await twoLines();
     const transport = new ScriptedTransport();
     transport.add(washington, moscow);
-    const outbox = start(washington, transport, logger());
+    const outbox = await start(washington, transport, logger());
     // Moscow answers with an old head statement that does not cover what was sent.
-    const stale = moscow.headStatement(line);
+    const stale = await moscow.headStatement(line);
     transport.push = async (_target, l) => {
       transport.pushes.push(l);
       return Promise.resolve(stale);
     };
-    washington.send({ line, text: "Taken, says Moscow, but not receipted.", operator: "admin" });
+    await washington.send({ line, text: "Taken, says Moscow, but not receipted.", operator: "admin" });
     await waitFor(() => transport.pushes.length >= 4);
     // The fourth push that moved nothing is a failure: the next try waits its 200 ms, to the millisecond.
     await clock.advance(199);
@@ -253,12 +255,12 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
 });
 
 /** Copies to one station what another holds of a line and it does not. */
-function copyLine(from: Station, to: Station, line: string): void {
-  const missing = from.store
-    .entries(line)
-    .filter((e) => to.store.entryByHash(e.hash) === null)
-    .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
-  const result = to.receive(missing);
+async function copyLine(from: Station, to: Station, line: string): Promise<void> {
+  const missing: unknown[] = [];
+  for (const e of await from.store.entries(line)) {
+    if ((await to.store.entryByHash(e.hash)) === null) missing.push(JSON.parse(e.bytes.toString("utf8")));
+  }
+  const result = await to.receive(missing);
   if (result.refused !== null) throw result.refused;
 }
 
@@ -272,9 +274,9 @@ function pause(ms: number): Promise<void> {
 }
 
 /** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) throw new Error("the condition did not come true in time");
     await pause(10);
   }

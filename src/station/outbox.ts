@@ -61,6 +61,7 @@ export class Outbox {
   readonly #couriers = new Map<string, Courier>();
   readonly #peers = new Map<string, PeerContact>();
   #stopped = false;
+  #refreshing: Promise<void> = Promise.resolve();
 
   constructor(station: Station, options: OutboxOptions) {
     this.#station = station;
@@ -78,12 +79,12 @@ export class Outbox {
   }
 
   /** Starts a courier for every (peer, line), and listens for new entries, peers and contact. */
-  start(): void {
+  async start(): Promise<void> {
     this.#station.events.on("entries", this.#onEntries);
     this.#station.events.on("contact", this.#onContact);
     this.#station.events.on("behind", this.#onBehind);
     this.#station.events.on("statement", this.#onStatement);
-    this.refresh();
+    await this.refresh();
   }
 
   /** Stops every courier; in-flight requests finish or fail on their own. */
@@ -96,24 +97,36 @@ export class Outbox {
     await Promise.all([...this.#couriers.values()].map((c) => c.stop()));
   }
 
-  /** Starts couriers for peers and lines that appeared since. */
-  refresh(): void {
+  /** Starts couriers for peers and lines that appeared since (one refresh at a time; a failure is logged). */
+  refresh(): Promise<void> {
+    this.#refreshing = this.#refreshing
+      .then(() => this.#refresh())
+      .catch((error: unknown) =>
+        this.#options.logger.warn({ error: String(error) }, "outbox refresh failed"),
+      );
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
     if (this.#stopped) return;
     const me = this.#station.id;
-    for (const line of this.#station.store.lines()) {
-      for (const p of this.#station.store.participants(line.id)) {
+    const loads: Promise<void>[] = [];
+    for (const line of await this.#station.store.lines()) {
+      for (const p of await this.#station.store.participants(line.id)) {
         const key = `${line.id} ${p.station}`;
         if (p.station === me || this.#couriers.has(key)) continue;
         let contact = this.#peers.get(p.station);
         if (contact === undefined) {
           contact = new PeerContact(this.#station, p.station, this.#options.logger);
           this.#peers.set(p.station, contact);
+          loads.push(contact.load());
         }
         const courier = new Courier(this.#station, p.station, line.id, contact, this.#options);
         this.#couriers.set(key, courier);
         courier.start();
       }
     }
+    await Promise.all(loads);
   }
 
   /**
@@ -140,13 +153,13 @@ export class Outbox {
    * @param peer a peer station
    * @returns how many of this station's entries on the line the peer has not receipted
    */
-  pending(line: string, peer: string): number {
-    const mine = this.#station.store.head(line, this.#station.id)?.seq ?? 0;
+  async pending(line: string, peer: string): Promise<number> {
+    const mine = (await this.#station.store.head(line, this.#station.id))?.seq ?? 0;
     return Math.max(
       0,
       mine -
         (this.#couriers.get(`${line} ${peer}`)?.acked ??
-          this.#station.store.coveredSeq(line, peer, this.#station.id)),
+          (await this.#station.store.coveredSeq(line, peer, this.#station.id))),
     );
   }
 
@@ -182,7 +195,7 @@ export class Outbox {
   readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
     // A member added, or consented to (it then becomes a participant), or a line taken up.
     if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis"))
-      this.refresh();
+      void this.refresh();
     const lines = new Set(entries.map((e) => e.entry.line));
     for (const courier of this.#couriers.values()) {
       if (lines.has(courier.line) || lines.has(null)) courier.wake();

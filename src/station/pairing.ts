@@ -75,11 +75,11 @@ export interface PairResponse {
  * @param options line (id, prefix or name), lifetime in ms, the operator inviting
  * @returns the invite string and its expiry
  */
-export function createInvite(
+export async function createInvite(
   station: Station,
   options: { line: string; expiresInMs: number; operator: string },
-): { invite: string; expires: string } {
-  const line = station.resolveLine(options.line);
+): Promise<{ invite: string; expires: string }> {
+  const line = await station.resolveLine(options.line);
   const invite: Invite = {
     v: 1,
     id: randomBytes(16).toString("base64url"),
@@ -92,7 +92,7 @@ export function createInvite(
     secret: randomBytes(32).toString("base64url"),
     expires: new Date(station.clock.now() + options.expiresInMs).toISOString(),
   };
-  station.store.addInvite({
+  await station.store.addInvite({
     id: invite.id,
     line: line.id,
     secretHash: createHash("sha256").update(invite.secret).digest("hex"),
@@ -153,7 +153,11 @@ export function secretHashOf(invite: Pick<Invite, "secret">): string {
  * @param clientCert fingerprint of the TLS client certificate the request came with
  * @returns the line and its genesis
  */
-export function answerPairRequest(station: Station, value: unknown, clientCert: string | null): PairResponse {
+export async function answerPairRequest(
+  station: Station,
+  value: unknown,
+  clientCert: string | null,
+): Promise<PairResponse> {
   const parsed = PAIR_REQUEST.safeParse(value);
   if (!parsed.success) throw new HotlineError("SCHEMA", `Cannot pair: ${describeZodError(parsed.error)}`);
   const request = parsed.data;
@@ -164,7 +168,7 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
       "Cannot pair: the TLS certificate presented is not the one the request names",
     );
   }
-  const invite = station.store.invite(request.invite);
+  const invite = await station.store.invite(request.invite);
   const expected = Buffer.from(invite?.secretHash ?? "0".repeat(64), "hex");
   const given = createHash("sha256").update(request.secret).digest();
   if (invite === null || !timingSafeEqual(expected, given)) {
@@ -185,11 +189,12 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
       "Cannot pair: the claim is not signed with the key of the station it names",
     );
   }
-  const members = station.store.members(invite.line);
+  const members = await station.store.members(invite.line);
   if (members.some((p) => p.station === joiner.station)) {
     throw new HotlineError("INVITE_USED", "Cannot pair: that station is a member of the line already");
   }
-  const pinned = joiner.station === station.id ? "that is this station" : pinConflict(station.store, joiner);
+  const pinned =
+    joiner.station === station.id ? "that is this station" : await pinConflict(station.store, joiner);
   if (pinned !== null) throw new HotlineError("MEMBER_CONFLICT", `Cannot pair: ${pinned}`);
   if (members.length >= MAX_PARTICIPANTS) {
     throw new HotlineError(
@@ -197,17 +202,17 @@ export function answerPairRequest(station: Station, value: unknown, clientCert: 
       `Cannot pair: the line has ${MAX_PARTICIPANTS} members, the most a line may have`,
     );
   }
-  if (!station.store.useInvite(invite.id, joiner.station, isoNow(station.clock))) {
+  if (!(await station.store.useInvite(invite.id, joiner.station, isoNow(station.clock)))) {
     throw new HotlineError("INVITE_USED", "Cannot pair: the invite was used already; ask for a new one");
   }
   // Every other participant must consent before the joiner is sent anything of the line; the
   // invite is this station's consent.
   const consenters = members.filter((m) => m.active && m.station !== station.id).map((m) => m.station);
-  station.write(invite.line, {
+  await station.write(invite.line, {
     kind: "member.add",
     body: { member: joiner, consenters, proof: request.claim, operator: invite.createdBy },
   });
-  const genesis = station.store.entryByHash(invite.line);
+  const genesis = await station.store.entryByHash(invite.line);
   if (genesis === null) throw new HotlineError("INTERNAL", "Cannot pair: the line has no genesis entry");
   return { line: invite.line, genesis: readStoredEntry(genesis, "line.genesis"), awaiting: consenters };
 }
@@ -246,7 +251,7 @@ export async function acceptInvite(
   if (invite.station === station.id) {
     throw new HotlineError("BAD_INVITE", "Cannot accept an invite this station made itself");
   }
-  if (station.store.participants(invite.line).some((p) => p.station === station.id)) {
+  if ((await station.store.participants(invite.line)).some((p) => p.station === station.id)) {
     throw new HotlineError(
       "INVITE_USED",
       `Cannot accept the invite: this station is on line ${invite.lineName} already`,
@@ -282,8 +287,8 @@ export async function acceptInvite(
   if (answer.line !== invite.line) {
     throw new HotlineError("BAD_INVITE", "Cannot accept the invite: the inviter answered for another line");
   }
-  if (station.store.line(invite.line) === null) {
-    const taken = station.receive([answer.genesis], { joining: invite.line });
+  if ((await station.store.line(invite.line)) === null) {
+    const taken = await station.receive([answer.genesis], { joining: invite.line });
     if (taken.refused !== null) throw taken.refused;
   }
   const awaiting = Array.isArray(answer.awaiting) ? answer.awaiting.filter((a) => typeof a === "string") : [];

@@ -45,7 +45,10 @@ export class PresenceTests {
 
   start(): void {
     this.#startedAt = this.#station.clock.now();
-    this.#timer = this.#station.clock.setInterval(() => this.check(), this.#everyMs);
+    this.#timer = this.#station.clock.setInterval(
+      () => void this.check().catch(() => undefined),
+      this.#everyMs,
+    );
     this.#timer.unref();
   }
 
@@ -59,23 +62,23 @@ export class PresenceTests {
    *
    * @returns the tests written: line and slot
    */
-  check(): { line: string; slot: string; hash: string }[] {
+  async check(): Promise<{ line: string; slot: string; hash: string }[]> {
     const station = this.#station;
     const now = station.clock.now();
     const written: { line: string; slot: string; hash: string }[] = [];
-    for (const line of station.store.lines()) {
+    for (const line of await station.store.lines()) {
       const from = this.#checkedUpTo.get(line.id) ?? this.#startedAt;
       this.#checkedUpTo.set(line.id, now);
-      const slot = this.#latestSlot(line.id, station.settings(line.id).presenceSchedule, from, now);
+      const slot = this.#latestSlot(line.id, (await station.settings(line.id)).presenceSchedule, from, now);
       if (slot === null) continue;
-      if (station.store.participants(line.id).length < 2) continue;
-      if (suspensionOf(station.store, line.id) !== null) {
+      if ((await station.store.participants(line.id)).length < 2) continue;
+      if ((await suspensionOf(station.store, line.id)) !== null) {
         this.#logger.info({ line: line.id, slot }, "presence test not sent: the line is suspended");
         continue;
       }
-      if (this.#sent(line.id, slot)) continue;
+      if (await this.#sent(line.id, slot)) continue;
       try {
-        const sealed = station.write(line.id, { kind: "test", body: { slot } });
+        const sealed = await station.write(line.id, { kind: "test", body: { slot } });
         written.push({ line: line.id, slot, hash: sealed.hash });
         this.#logger.info({ line: line.id, slot, at: isoNow(station.clock) }, "presence test sent");
       } catch (error) {
@@ -104,9 +107,9 @@ export class PresenceTests {
     return latest?.toISOString() ?? null;
   }
 
-  #sent(line: string, slot: string): boolean {
-    return this.#station.store
-      .entriesOfKind(line, "test")
-      .some((e) => e.author === this.#station.id && readStoredEntry(e, "test").body.slot === slot);
+  async #sent(line: string, slot: string): Promise<boolean> {
+    return (await this.#station.store.entriesOfKind(line, "test")).some(
+      (e) => e.author === this.#station.id && readStoredEntry(e, "test").body.slot === slot,
+    );
   }
 }

@@ -25,12 +25,12 @@ import type {
  * @param ref the call: its request's hash or a unique prefix
  * @returns the view
  */
-export function readoutsOf(station: Station, ref: string): ReadoutsView {
-  const call = callOf(station, ref);
-  const names = namesOn(station, call.line);
+export async function readoutsOf(station: Station, ref: string): Promise<ReadoutsView> {
+  const call = await callOf(station, ref);
+  const names = await namesOn(station, call.line);
   const nameOf = (s: string) => names.get(s) ?? s.slice(0, 8);
-  const translations = translationsByOriginal(translationsOf(station, call.line));
-  const entries = entriesOfKinds(station, call.line, ["readout", "readout.mark"]);
+  const translations = translationsByOriginal(await translationsOf(station, call.line));
+  const entries = await entriesOfKinds(station, call.line, ["readout", "readout.mark"]);
   const readouts = entries
     .filter((e) => e.kind === "readout" && e.body.call === call.id)
     .map((e) => readoutView(e as ReadEntry<BodyOf<"readout">>, nameOf, translations.get(e.hash) ?? []));
@@ -152,7 +152,7 @@ function readoutView(
  * @returns the readout's hash and seq, and how many points (sentences) it has
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, BAD_INPUT (not a call, a call declined or cancelled, a field)
  */
-export function publishReadout(
+export async function publishReadout(
   station: Station,
   options: {
     call: string;
@@ -161,10 +161,10 @@ export function publishReadout(
     line?: string | undefined;
     operator: string;
   },
-): { hash: string; seq: number; call: string; points: number } {
-  const call = callOf(station, options.call);
+): Promise<{ hash: string; seq: number; call: string; points: number }> {
+  const call = await callOf(station, options.call);
   const action = `publish a readout of call ${call.id.slice(0, 12)}`;
-  if (options.line !== undefined && station.resolveLine(options.line).id !== call.line) {
+  if (options.line !== undefined && (await station.resolveLine(options.line)).id !== call.line) {
     throw new HotlineError(
       "BAD_INPUT",
       `Cannot ${action}: the call is on another line (${call.line.slice(0, 12)})`,
@@ -179,7 +179,7 @@ export function publishReadout(
     { call: call.id, text: options.text, lang, operator: options.operator },
     action,
   );
-  const sealed = station.write(call.line, { kind: "readout", body });
+  const sealed = await station.write(call.line, { kind: "readout", body });
   return {
     hash: sealed.hash,
     seq: sealed.entry.seq,
@@ -200,7 +200,7 @@ export function publishReadout(
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, BAD_INPUT (not a readout, this station's
  *   own, no such point, a field)
  */
-export function markReadout(
+export async function markReadout(
   station: Station,
   options: {
     readout: string;
@@ -209,8 +209,8 @@ export function markReadout(
     comment?: string | undefined;
     operator: string;
   },
-): { hash: string; seq: number; readout: string; quote: string } {
-  const readout = referencedEntry(station, options.readout, {
+): Promise<{ hash: string; seq: number; readout: string; quote: string }> {
+  const readout = await referencedEntry(station, options.readout, {
     kinds: ["readout"],
     what: "a readout",
     action: `mark readout ${options.readout}`,
@@ -242,6 +242,6 @@ export function markReadout(
     },
     action,
   );
-  const sealed = station.write(readout.line, { kind: "readout.mark", body });
+  const sealed = await station.write(readout.line, { kind: "readout.mark", body });
   return { hash: sealed.hash, seq: sealed.entry.seq, readout: readout.hash, quote };
 }

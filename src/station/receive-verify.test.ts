@@ -22,6 +22,7 @@ import {
 import { signWithKey } from "../record/_testing.js";
 import { initStation } from "./init.js";
 import { Station } from "./station.js";
+import type { StoredEntry } from "../store/mod.js";
 
 /** Refusals that rest on what only the receiving station knows, not on the record. */
 const RECEIVER_ONLY: ReadonlySet<ErrorCode> = new Set(["FUTURE_TIME", "NO_CONSENT", "MEMBER_CONFLICT"]);
@@ -107,12 +108,12 @@ describe("receive and verify", () => {
           const dir = join(root, `a${n++}`);
           await initStation({ dir, name: "Alpha", listen: "127.0.0.1:17401" });
           const clock = { t: NOW, now: () => clock.t };
-          const a = Station.open({ dir, clock });
+          const a = await Station.open({ dir, clock });
           try {
             const b = peer("Bravo");
             const c = peer("Charlie");
-            const line = a.createLine({ name: "alpha-bravo", operator: "admin" }).id;
-            a.write(line, {
+            const line = (await a.createLine({ name: "alpha-bravo", operator: "admin" })).id;
+            await a.write(line, {
               kind: "member.add",
               body: {
                 member: b.participant,
@@ -125,26 +126,26 @@ describe("receive and verify", () => {
             for (const act of actions) {
               clock.t += 1_000;
               if (act.kind === "approve-c") {
-                const pending = a.store
-                  .members(line)
-                  .find((m) => m.station === c.participant.station && !m.active);
+                const pending = (await a.store.members(line)).find(
+                  (m) => m.station === c.participant.station && !m.active,
+                );
                 if (pending !== undefined && pending.consenters.includes(a.id)) {
-                  a.approveMember({ line, member: c.participant.station, operator: "admin" });
+                  await a.approveMember({ line, member: c.participant.station, operator: "admin" });
                 }
                 continue;
               }
-              const sealed = craft(a, line, act, { b, c, addOfC, now: clock.t });
+              const sealed = await craft(a, line, act, { b, c, addOfC, now: clock.t });
               if (sealed === null) continue;
-              const held: HeldEntry[] = [...a.store.allEntries()].map(
-                ({ line: l, author, seq, hash, bytes }) => ({
-                  line: l,
-                  author,
-                  seq,
-                  hash,
-                  bytes,
-                }),
-              );
-              const result = a.receive([JSON.parse(sealed.bytes.toString("utf8")) as unknown]);
+              const all: StoredEntry[] = [];
+              for await (const e of a.store.allEntries()) all.push(e);
+              const held: HeldEntry[] = all.map(({ line: l, author, seq, hash, bytes }) => ({
+                line: l,
+                author,
+                seq,
+                hash,
+                bytes,
+              }));
+              const result = await a.receive([JSON.parse(sealed.bytes.toString("utf8")) as unknown]);
               const problems = checkRecord([
                 ...held,
                 {
@@ -167,7 +168,7 @@ describe("receive and verify", () => {
             }
             expect((await a.verify()).ok).toBe(true);
           } finally {
-            a.close();
+            await a.close();
           }
         }),
         { numRuns: 40 },
@@ -179,16 +180,16 @@ describe("receive and verify", () => {
 });
 
 /** The entry an action makes, signed by its author (or by whoever the mutation says). */
-function craft(
+async function craft(
   a: Station,
   line: string,
   act: Exclude<Action, { kind: "approve-c" }>,
   ctx: { b: Peer; c: Peer; addOfC: string | null; now: number },
-): SealedEntry | null {
+): Promise<SealedEntry | null> {
   const author = act.kind === "text" && act.by === "c" ? ctx.c : ctx.b;
-  const head = a.store.head(line, author.identity.id);
+  const head = await a.store.head(line, author.identity.id);
   const seen: Record<string, string> = {};
-  for (const h of a.store.heads(line)) if (h.author !== author.identity.id) seen[h.author] = h.hash;
+  for (const h of await a.store.heads(line)) if (h.author !== author.identity.id) seen[h.author] = h.hash;
   const mutation: Mutation = act.kind === "text" ? act.mutation : "none";
   const envelope = {
     v: 1 as const,

@@ -1,5 +1,8 @@
 import { readStoredEntry } from "../record/mod.js";
-import type { Store, StoredEntry } from "../store/mod.js";
+import type { EntryStore, StoredEntry } from "../store/mod.js";
+
+/** What reading a line's settings needs of the store. */
+type SettingsReads = Pick<EntryStore, "entriesOfKind" | "entryPlace">;
 import { witnessOrder, type Witnessed } from "./order.js";
 import type { LineSettings, Suspension } from "./views.js";
 
@@ -27,12 +30,14 @@ export const DEFAULT_SETTINGS: LineSettings = {
  * @param line a line id
  * @returns the settings
  */
-export function settingsOf(store: Store, line: string): LineSettings {
+export async function settingsOf(store: SettingsReads, line: string): Promise<LineSettings> {
   const changes = witnessOrder(
-    store.entriesOfKind(line, "line.settings").map((stored) => {
-      const entry = readStoredEntry(stored, "line.settings");
-      return { ...witnessed(store, stored, entry.seen), body: entry.body };
-    }),
+    await Promise.all(
+      (await store.entriesOfKind(line, "line.settings")).map(async (stored) => {
+        const entry = readStoredEntry(stored, "line.settings");
+        return { ...(await witnessed(store, stored, entry.seen)), body: entry.body };
+      }),
+    ),
   );
   const settings: LineSettings = {
     ...DEFAULT_SETTINGS,
@@ -52,9 +57,15 @@ export function settingsOf(store: Store, line: string): LineSettings {
 }
 
 /** An entry with what its author had seen, as seqs: for {@link witnessOrder}. */
-function witnessed(store: Store, stored: StoredEntry, seen: Record<string, string>): Witnessed {
+async function witnessed(
+  store: SettingsReads,
+  stored: StoredEntry,
+  seen: Record<string, string>,
+): Promise<Witnessed> {
   const seenSeq: Record<string, number> = {};
-  for (const [author, hash] of Object.entries(seen)) seenSeq[author] = store.entryPlace(hash)?.seq ?? 0;
+  for (const [author, hash] of Object.entries(seen)) {
+    seenSeq[author] = (await store.entryPlace(hash))?.seq ?? 0;
+  }
   return { author: stored.author, seq: stored.seq, time: stored.time, seenSeq };
 }
 
@@ -64,19 +75,22 @@ function witnessed(store: Store, stored: StoredEntry, seen: Record<string, strin
  * @returns the suspension in force, or null when the line is in service (the latest of
  *   `line.suspend` and `line.resume` decides, in the order of {@link witnessOrder})
  */
-export function suspensionOf(store: Store, line: string): Suspension | null {
-  const changes = witnessOrder([
-    ...store.entriesOfKind(line, "line.suspend").map((stored) => {
-      const entry = readStoredEntry(stored, "line.suspend");
-      return { ...witnessed(store, stored, entry.seen), kind: entry.kind, body: entry.body };
-    }),
-    ...store.entriesOfKind(line, "line.resume").map((stored) => {
-      const entry = readStoredEntry(stored, "line.resume");
-      return { ...witnessed(store, stored, entry.seen), kind: entry.kind, body: entry.body };
-    }),
-  ]);
+export async function suspensionOf(store: SettingsReads, line: string): Promise<Suspension | null> {
+  const stored = [
+    ...(await store.entriesOfKind(line, "line.suspend")),
+    ...(await store.entriesOfKind(line, "line.resume")),
+  ];
+  const changes = witnessOrder(
+    await Promise.all(
+      stored.map(async (e) => {
+        const entry = readStoredEntry(e, e.kind as "line.suspend" | "line.resume");
+        return { ...(await witnessed(store, e, entry.seen)), kind: entry.kind, body: entry.body };
+      }),
+    ),
+  );
   const last = changes.at(-1);
-  if (last === undefined || last.kind === "line.resume") return null;
+  // a line.suspend's body has its reason; a resume's has none
+  if (last === undefined || last.kind === "line.resume" || !("reason" in last.body)) return null;
   const body = last.body;
   return { since: last.time, station: last.author, by: body.operator, reason: body.reason };
 }

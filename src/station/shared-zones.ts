@@ -16,10 +16,10 @@ export const SHARED_ZONE_KINDS = ["zone.share", "zone.withdraw"] as const;
  * @param line a line id
  * @returns the shared zones
  */
-export function sharedZonesOf(station: Station, line: string): SharedZoneView[] {
-  const names = namesOn(station, line);
+export async function sharedZonesOf(station: Station, line: string): Promise<SharedZoneView[]> {
+  const names = await namesOn(station, line);
   const out = new Map<string, SharedZoneView>();
-  for (const e of entriesOfKinds(station, line, SHARED_ZONE_KINDS)) {
+  for (const e of await entriesOfKinds(station, line, SHARED_ZONE_KINDS)) {
     if (e.kind === "zone.share") {
       const b = e.body as BodyOf<"zone.share">;
       out.set(e.hash, {
@@ -69,7 +69,7 @@ export function sharedZoneVolumes(zones: readonly SharedZoneView[]): OwnedVolume
  * @returns the entry's hash and seq
  * @throws HotlineError BAD_INPUT
  */
-export function writeSharedZone(
+export async function writeSharedZone(
   station: Station,
   zone: {
     name: string;
@@ -80,15 +80,15 @@ export function writeSharedZone(
     to: string | null;
   },
   options: { line: string; operator: string },
-): { hash: string; seq: number } {
-  const line = station.resolveLine(options.line);
+): Promise<{ hash: string; seq: number }> {
+  const line = await station.resolveLine(options.line);
   const body = checkedBody(
     "zone.share",
     { ...zone, operator: options.operator },
     `share zone '${zone.name}' on ${line.name}`,
   );
-  const sealed = station.write(line.id, { kind: "zone.share", body });
-  station.store.removeZone(zone.name);
+  const sealed = await station.write(line.id, { kind: "zone.share", body });
+  await station.store.removeZone(zone.name);
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }
 
@@ -100,12 +100,12 @@ export function writeSharedZone(
  * @returns the entry's hash and seq
  * @throws HotlineError UNKNOWN_ENTRY, BAD_INPUT (another station's, or withdrawn already)
  */
-export function withdrawSharedZone(
+export async function withdrawSharedZone(
   station: Station,
   options: { of: string; reason?: string | undefined; operator: string },
-): { hash: string; seq: number } {
+): Promise<{ hash: string; seq: number }> {
   const action = `withdraw shared zone ${options.of}`;
-  const shared = referencedEntry(station, options.of, {
+  const shared = await referencedEntry(station, options.of, {
     kinds: ["zone.share"],
     what: "a shared zone",
     action,
@@ -115,7 +115,7 @@ export function withdrawSharedZone(
       "BAD_INPUT",
       `Cannot ${action}: another station shared it; only it may withdraw it`,
     );
-  if (sharedZonesOf(station, shared.line).find((z) => z.id === shared.hash)?.state === "withdrawn")
+  if ((await sharedZonesOf(station, shared.line)).find((z) => z.id === shared.hash)?.state === "withdrawn")
     throw new HotlineError("BAD_INPUT", `Cannot ${action}: it is withdrawn already`);
   const body = checkedBody(
     "zone.withdraw",
@@ -126,6 +126,6 @@ export function withdrawSharedZone(
     },
     action,
   );
-  const sealed = station.write(shared.line, { kind: "zone.withdraw", body });
+  const sealed = await station.write(shared.line, { kind: "zone.withdraw", body });
   return { hash: sealed.hash, seq: sealed.entry.seq };
 }

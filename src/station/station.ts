@@ -26,6 +26,7 @@ import {
   type LineInfo,
   type MemberRow,
   type OperatorRow,
+  type RaisedAlarm,
   type Store,
   type StoredEntry,
 } from "../store/mod.js";
@@ -120,8 +121,11 @@ export class Station {
   readonly #claims = new Map<string, { time: string; seq: number }>();
   /** members per line (null: not a line here), dropped when a member entry is stored */
   readonly #members = new Map<string, readonly MemberRow[] | null>();
-  /** every certificate pinned to a member here, dropped likewise */
-  #pinned: Set<string> | null = null;
+  /**
+   * every certificate pinned to a member here: read at open and again before listeners hear of a
+   * member entry stored, so that the peer TLS guard can ask synchronously
+   */
+  #pinned = new Set<string>();
 
   private constructor(
     paths: StationPaths,
@@ -138,15 +142,25 @@ export class Station {
     this.clock = clock;
     this.logger = logger;
     this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
-    this.events.on("entries", (entries) => {
-      for (const e of entries) {
-        if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
-        if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") {
-          this.#members.clear();
-          this.#pinned = null;
-        }
-      }
-    });
+  }
+
+  /** Forgets what stored entries change, and reads the pins again if they may have changed. */
+  async #stored(entries: readonly SealedEntry[]): Promise<void> {
+    let members = false;
+    for (const e of entries) {
+      if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
+      if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") members = true;
+    }
+    if (!members) return;
+    this.#members.clear();
+    await this.#readPins();
+  }
+
+  async #readPins(): Promise<void> {
+    const pinned = new Set<string>();
+    for (const line of await this.store.lines())
+      for (const m of await this.store.members(line.id)) pinned.add(m.cert);
+    this.#pinned = pinned;
   }
 
   /**
@@ -154,10 +168,10 @@ export class Station {
    * @returns its members, participants and those waiting for consent (null: no such line here);
    *   kept until a member entry is stored, as every peer request asks
    */
-  membersOf(line: string): readonly MemberRow[] | null {
+  async membersOf(line: string): Promise<readonly MemberRow[] | null> {
     let members = this.#members.get(line);
     if (members === undefined) {
-      members = this.store.line(line) === null ? null : this.store.members(line);
+      members = (await this.store.line(line)) === null ? null : await this.store.members(line);
       this.#members.set(line, members);
     }
     return members;
@@ -165,14 +179,9 @@ export class Station {
 
   /**
    * @param cert a certificate fingerprint
-   * @returns whether it is pinned to a member of some line here
+   * @returns whether it is pinned to a member of some line here (synchronous: the TLS guard asks)
    */
   isPinned(cert: string): boolean {
-    if (this.#pinned === null) {
-      this.#pinned = new Set();
-      for (const line of this.store.lines())
-        for (const m of this.store.members(line.id)) this.#pinned.add(m.cert);
-    }
     return this.#pinned.has(cert);
   }
 
@@ -180,10 +189,10 @@ export class Station {
    * @param line a line id
    * @returns the settings in force on the line
    */
-  settings(line: string): LineSettings {
+  async settings(line: string): Promise<LineSettings> {
     let settings = this.#settings.get(line);
     if (settings === undefined) {
-      settings = settingsOf(this.store, line);
+      settings = await settingsOf(this.store, line);
       this.#settings.set(line, settings);
     }
     return settings;
@@ -195,13 +204,18 @@ export class Station {
    * @param options the line (id, prefix or name), suspend (with a reason) or resume, the operator
    * @returns the entry's hash and seq, and the suspension now in force
    */
-  suspendLine(options: { line: string; suspend: boolean; reason?: string | undefined; operator: string }): {
+  async suspendLine(options: {
+    line: string;
+    suspend: boolean;
+    reason?: string | undefined;
+    operator: string;
+  }): Promise<{
     hash: string;
     seq: number;
     suspended: Suspension | null;
-  } {
-    const line = this.resolveLine(options.line);
-    const now = suspensionOf(this.store, line.id);
+  }> {
+    const line = await this.resolveLine(options.line);
+    const now = await suspensionOf(this.store, line.id);
     if (options.suspend && now !== null) {
       throw new HotlineError(
         "BAD_INPUT",
@@ -212,12 +226,16 @@ export class Station {
       throw new HotlineError("BAD_INPUT", `Cannot resume ${line.name}: it is not suspended`);
     }
     const sealed = options.suspend
-      ? this.write(line.id, {
+      ? await this.write(line.id, {
           kind: "line.suspend",
           body: { reason: options.reason ?? "", operator: options.operator },
         })
-      : this.write(line.id, { kind: "line.resume", body: { operator: options.operator } });
-    return { hash: sealed.hash, seq: sealed.entry.seq, suspended: suspensionOf(this.store, line.id) };
+      : await this.write(line.id, { kind: "line.resume", body: { operator: options.operator } });
+    return {
+      hash: sealed.hash,
+      seq: sealed.entry.seq,
+      suspended: await suspensionOf(this.store, line.id),
+    };
   }
 
   /**
@@ -226,12 +244,12 @@ export class Station {
    * @param options the line (id, prefix or name), the changes, the operator
    * @returns the entry's hash and seq, and the settings now in force
    */
-  setLine(options: { line: string; operator: string } & SettingsChanges): {
+  async setLine(options: { line: string; operator: string } & SettingsChanges): Promise<{
     hash: string;
     seq: number;
     settings: LineSettings;
-  } {
-    const line = this.resolveLine(options.line);
+  }> {
+    const line = await this.resolveLine(options.line);
     const { line: _line, operator, ...changes } = options;
     const body = {
       ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
@@ -240,8 +258,8 @@ export class Station {
     if (Object.keys(body).length === 1) {
       throw new HotlineError("USAGE", "Cannot change the line's settings: give at least one setting");
     }
-    const sealed = this.write(line.id, { kind: "line.settings", body });
-    return { hash: sealed.hash, seq: sealed.entry.seq, settings: this.settings(line.id) };
+    const sealed = await this.write(line.id, { kind: "line.settings", body });
+    return { hash: sealed.hash, seq: sealed.entry.seq, settings: await this.settings(line.id) };
   }
 
   /**
@@ -250,13 +268,15 @@ export class Station {
    * @param options directory (see `stationPaths`), clock and logger
    * @returns the open station; close it when done
    */
-  static open(options: OpenOptions = {}): Station {
+  static async open(options: OpenOptions = {}): Promise<Station> {
     const paths = stationPaths(options.dir);
     const config = readConfig(paths);
     const identity = identityFromPem(readFileSync(paths.identityKey, "utf8"));
-    const store = openSqliteStore(paths.database);
+    const store = await openSqliteStore(paths.database);
     const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
-    return new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
+    const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
+    await station.#readPins();
+    return station;
   }
 
   get id(): string {
@@ -279,8 +299,8 @@ export class Station {
    * @param options the line's name and the operator who opened it
    * @returns the new line's id and name
    */
-  createLine(options: { name: string; operator: string }): { id: string; name: string } {
-    const sealed = this.write(null, {
+  async createLine(options: { name: string; operator: string }): Promise<{ id: string; name: string }> {
+    const sealed = await this.write(null, {
       kind: "line.genesis",
       body: {
         name: options.name,
@@ -303,10 +323,10 @@ export class Station {
    * @returns the line
    * @throws HotlineError UNKNOWN_LINE or AMBIGUOUS_LINE
    */
-  resolveLine(ref: string): LineInfo {
-    const exact = /^[0-9a-f]{64}$/.test(ref) ? this.store.line(ref) : null;
+  async resolveLine(ref: string): Promise<LineInfo> {
+    const exact = /^[0-9a-f]{64}$/.test(ref) ? await this.store.line(ref) : null;
     if (exact !== null) return exact;
-    const lines = this.store.lines();
+    const lines = await this.store.lines();
     const wanted = ref.trim().toLowerCase();
     const byName = lines.filter((l) => l.name.toLowerCase() === wanted);
     if (byName.length === 1 && byName[0] !== undefined) return byName[0];
@@ -326,25 +346,29 @@ export class Station {
   }
 
   /** @returns every line with its participants and entry count */
-  lines(): LineSummary[] {
-    return this.store.lines().map((line) => ({
-      id: line.id,
-      name: line.name,
-      participants: this.store.members(line.id).map((p) => ({
-        id: p.station,
-        name: p.name,
-        fingerprint: fingerprintOf(p.station),
-        safetyCode:
-          p.station === this.id
-            ? null
-            : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
-        pending: !p.active,
-        awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
-      })),
-      entries: line.entries,
-      settings: this.settings(line.id),
-      suspended: suspensionOf(this.store, line.id),
-    }));
+  async lines(): Promise<LineSummary[]> {
+    const summaries: LineSummary[] = [];
+    for (const line of await this.store.lines()) {
+      summaries.push({
+        id: line.id,
+        name: line.name,
+        participants: (await this.store.members(line.id)).map((p) => ({
+          id: p.station,
+          name: p.name,
+          fingerprint: fingerprintOf(p.station),
+          safetyCode:
+            p.station === this.id
+              ? null
+              : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
+          pending: !p.active,
+          awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
+        })),
+        entries: line.entries,
+        settings: await this.settings(line.id),
+        suspended: await suspensionOf(this.store, line.id),
+      });
+    }
+    return summaries;
   }
 
   /**
@@ -356,15 +380,15 @@ export class Station {
    * @returns the entry's hash and seq, and who still has to consent
    * @throws HotlineError NOT_FOUND (no such member waiting), BAD_INPUT (this station was not asked, or consented already)
    */
-  approveMember(options: { line: string; member: string; operator: string }): {
+  async approveMember(options: { line: string; member: string; operator: string }): Promise<{
     hash: string;
     seq: number;
     member: string;
     awaiting: string[];
-  } {
-    const line = this.resolveLine(options.line);
+  }> {
+    const line = await this.resolveLine(options.line);
     const ref = options.member.trim();
-    const members = this.store.members(line.id);
+    const members = await this.store.members(line.id);
     const matches = members.filter(
       (m) =>
         m.station === ref ||
@@ -398,11 +422,11 @@ export class Station {
         `Cannot approve ${member.name} on ${line.name}: this station consented already`,
       );
     }
-    const sealed = this.write(line.id, {
+    const sealed = await this.write(line.id, {
       kind: "member.approve",
       body: { of: member.addedBy, operator: options.operator },
     });
-    const now = this.store.members(line.id).find((m) => m.station === member.station);
+    const now = (await this.store.members(line.id)).find((m) => m.station === member.station);
     return {
       hash: sealed.hash,
       seq: sealed.entry.seq,
@@ -418,9 +442,9 @@ export class Station {
    *   (default the station's), operator
    * @returns the new entry's hash and seq
    */
-  send(options: SendOptions): { hash: string; seq: number } {
-    const line = this.resolveLine(options.line);
-    const sealed = this.write(line.id, {
+  async send(options: SendOptions): Promise<{ hash: string; seq: number }> {
+    const line = await this.resolveLine(options.line);
+    const sealed = await this.write(line.id, {
       kind: "text",
       body: {
         text: options.text,
@@ -442,16 +466,16 @@ export class Station {
    * @param drafts the kinds and bodies to write, in order
    * @returns the sealed entries as stored
    */
-  writeMany(line: string | null, drafts: readonly Draft[]): SealedEntry[] {
-    const written = this.store.withWriteLock(() => {
+  async writeMany(line: string | null, drafts: readonly Draft[]): Promise<SealedEntry[]> {
+    const written = await this.store.transaction(async (tx) => {
       const now = isoNow(this.clock);
       const sealed: SealedEntry[] = [];
-      let head = line === null ? null : this.store.head(line, this.id);
+      let head = line === null ? null : await tx.head(line, this.id);
       // Never dated before the chain's previous entry, whatever this clock did (the record's rule).
       const time = head !== null && head.time > now ? head.time : now;
       const seen: Record<string, string> = {};
       if (line !== null) {
-        for (const h of this.store.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
+        for (const h of await tx.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
       }
       for (const draft of drafts) {
         const unsigned = {
@@ -468,9 +492,10 @@ export class Station {
         sealed.push(entry);
         head = { author: this.id, seq: entry.entry.seq, hash: entry.hash, time };
       }
-      this.store.appendEntries(sealed, now);
+      await tx.appendEntries(sealed, now);
       return sealed;
     });
+    await this.#stored(written);
     this.events.emit("entries", written, "local");
     return written;
   }
@@ -482,8 +507,8 @@ export class Station {
    * @param draft kind and body
    * @returns the sealed entry as stored
    */
-  write(line: string | null, draft: Draft): SealedEntry {
-    const [sealed] = this.writeMany(line, [draft]);
+  async write(line: string | null, draft: Draft): Promise<SealedEntry> {
+    const [sealed] = await this.writeMany(line, [draft]);
     if (sealed === undefined)
       throw new HotlineError("INTERNAL", "Cannot write the entry: nothing was written");
     return sealed;
@@ -495,12 +520,12 @@ export class Station {
    * @param ref line id, prefix or name
    * @returns its entries in causal, then time, order
    */
-  log(ref: string): LogEntry[] {
-    const line = this.resolveLine(ref);
-    const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
-    const receiptsOf = receiptFinder(this.store.coverage(line.id));
-    const extras = this.#extras(line.id);
-    const entries = this.store.entries(line.id).map((stored) => toLogEntry(stored, names));
+  async log(ref: string): Promise<LogEntry[]> {
+    const line = await this.resolveLine(ref);
+    const names = new Map((await this.store.participants(line.id)).map((p) => [p.station, p.name]));
+    const receiptsOf = receiptFinder(await this.store.coverage(line.id));
+    const extras = await this.#extras(line.id);
+    const entries = (await this.store.entries(line.id)).map((stored) => toLogEntry(stored, names));
     return causalOrder(entries).map(({ prev: _prev, seen: _seen, ...entry }) => ({
       ...entry,
       receipts: receiptsOf(entry.author, entry.seq),
@@ -509,19 +534,21 @@ export class Station {
   }
 
   /** @returns for a log entry of a line: its acknowledgements, deadline and who still owes one */
-  #extras(
+  async #extras(
     line: string,
-  ): (e: {
-    hash: string;
-    author: string;
-    kind: string;
-    time: string;
-    body: Record<string, unknown>;
-  }) => Pick<LogEntry, "acks" | "deadline" | "ackStates" | "translations"> {
-    const acks = acksOf(this, line);
-    const translations = translationsByOriginal(translationsOf(this, line));
-    const settings = this.settings(line);
-    const participants = this.store.participants(line).map((p) => p.station);
+  ): Promise<
+    (e: {
+      hash: string;
+      author: string;
+      kind: string;
+      time: string;
+      body: Record<string, unknown>;
+    }) => Pick<LogEntry, "acks" | "deadline" | "ackStates" | "translations">
+  > {
+    const acks = await acksOf(this, line);
+    const translations = translationsByOriginal(await translationsOf(this, line));
+    const settings = await this.settings(line);
+    const participants = (await this.store.participants(line)).map((p) => p.station);
     const now = this.clock.now();
     return (e) => {
       const attached = (TRANSLATABLE_KINDS as readonly string[]).includes(e.kind)
@@ -546,13 +573,13 @@ export class Station {
    * @param limit most entries to return
    * @returns the entries, and the cursor to pass next time
    */
-  arrivals(ref: string, after: number, limit = 500): { entries: LogEntry[]; cursor: number } {
-    const line = this.resolveLine(ref);
-    const stored = this.store.entriesAfter(line.id, after, limit);
+  async arrivals(ref: string, after: number, limit = 500): Promise<{ entries: LogEntry[]; cursor: number }> {
+    const line = await this.resolveLine(ref);
+    const stored = await this.store.entriesAfter(line.id, after, limit);
     if (stored.length === 0) return { entries: [], cursor: after };
-    const names = new Map(this.store.participants(line.id).map((p) => [p.station, p.name]));
-    const receiptsOf = receiptFinder(this.store.coverage(line.id));
-    const extras = this.#extras(line.id);
+    const names = new Map((await this.store.participants(line.id)).map((p) => [p.station, p.name]));
+    const receiptsOf = receiptFinder(await this.store.coverage(line.id));
+    const extras = await this.#extras(line.id);
     return {
       entries: stored.map((e) => {
         const { prev: _prev, seen: _seen, ...entry } = toLogEntry(e, names);
@@ -569,9 +596,9 @@ export class Station {
    * @param options worker threads
    * @returns ok, counts and problems
    */
-  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-    return verifyRecord(this.store.allEntries(), this.store.countEntries(), {
-      lines: this.store.lines().map((l) => l.id),
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
+      lines: (await this.store.lines()).map((l) => l.id),
       ...options,
     });
   }
@@ -581,8 +608,8 @@ export class Station {
    * @returns the operator, if it exists and is not disabled
    * @throws HotlineError UNKNOWN_OPERATOR, or FORBIDDEN when the operator is disabled
    */
-  operator(name: string): OperatorRow {
-    const op = this.store.operator(name);
+  async operator(name: string): Promise<OperatorRow> {
+    const op = await this.store.operator(name);
     if (op === null) {
       throw new HotlineError(
         "UNKNOWN_OPERATOR",
@@ -602,19 +629,22 @@ export class Station {
    * @param options a line being joined, if any
    * @returns what was stored and what was refused
    */
-  receive(
+  async receive(
     values: readonly unknown[],
     options: { joining?: string; prepared?: readonly PreparedEntry[] } = {},
-  ): ApplyResult {
-    const result = applyIncoming(values, {
+  ): Promise<ApplyResult> {
+    const alarms: RaisedAlarm[] = [];
+    const result = await applyIncoming(values, {
       store: this.store,
       self: this.id,
       now: this.clock.now(),
       claimOf: (line, author) => this.#claims.get(`${line} ${author}`) ?? null,
       joining: options.joining,
       prepared: options.prepared,
-      onEquivocation: (error) =>
-        this.raiseAlarm({
+      // raised in the transaction that keeps the evidence; listeners hear of it once committed
+      onEquivocation: async (error, tx) => {
+        const alarm = await tx.raiseAlarm({
+          raisedAt: isoNow(this.clock),
           code: "EQUIVOCATION",
           severity: "critical",
           line: error.place.line ?? null,
@@ -623,8 +653,12 @@ export class Station {
           detail: error.message,
           // one alarm per forger and line, however many entries it forges (each kept as evidence)
           cause: JSON.stringify([error.place.line ?? null, error.place.author ?? null]),
-        }),
+        });
+        alarms.push(alarm);
+      },
     });
+    for (const { id, outcome } of alarms) this.events.emit("alarm", id, outcome === "repeated");
+    await this.#stored(result.applied);
     if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
     return result;
   }
@@ -649,9 +683,9 @@ export class Station {
    * @param line a line id
    * @returns this station's signed statement of the heads it holds on the line
    */
-  headStatement(line: string): HeadStatement {
+  async headStatement(line: string): Promise<HeadStatement> {
     const heads: HeadStatement["heads"] = {};
-    for (const h of this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+    for (const h of await this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
     return signStatement(
       { v: 1, type: "heads", line, station: this.id, time: isoNow(this.clock), heads },
       this.identity,
@@ -671,14 +705,14 @@ export class Station {
    * @returns the statement
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
-  acceptStatement(value: unknown, from: string): HeadStatement {
+  async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
     const statement = parseStatement(value);
     const place = { line: statement.line, author: statement.station };
     const refuse = (code: ErrorCode, why: string): never => {
       throw new HotlineError(code, `Cannot accept the head statement: ${why}`, { place });
     };
     if (statement.station !== from) refuse("BAD_SIGNATURE", "it is signed by another station than the peer");
-    const members = this.membersOf(statement.line);
+    const members = await this.membersOf(statement.line);
     if (members === null) refuse("UNKNOWN_LINE", "this station is not on its line");
     const participants = new Set((members ?? []).filter((m) => m.active).map((p) => p.station));
     if (!participants.has(from)) refuse("NOT_PARTICIPANT", "the peer is not a participant of its line");
@@ -696,10 +730,12 @@ export class Station {
         strangers = true;
         continue;
       }
-      const mine = this.store.head(statement.line, author);
+      const mine = await this.store.head(statement.line, author);
       if (mine !== null && head.seq <= mine.seq) {
         const held =
-          head.seq === mine.seq ? mine.hash : this.store.entryAt(statement.line, author, head.seq)?.hash;
+          head.seq === mine.seq
+            ? mine.hash
+            : (await this.store.entryAt(statement.line, author, head.seq))?.hash;
         if (held !== head.hash) {
           if (author === this.id) {
             refuse("BAD_STATEMENT", `it names another entry at seq ${head.seq} of this station's own chain`);
@@ -714,7 +750,7 @@ export class Station {
       }
     }
     if (strangers) return statement;
-    this.store.addStatement(
+    await this.store.addStatement(
       {
         line: statement.line,
         station: statement.station,
@@ -730,7 +766,7 @@ export class Station {
       this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });
     }
     for (const d of divergent) {
-      this.store.addEvidence({
+      await this.store.addEvidence({
         code: "DIVERGENCE",
         line: statement.line,
         author: d.author,
@@ -741,7 +777,7 @@ export class Station {
         reportedBy: from,
         detectedAt: isoNow(this.clock),
       });
-      this.raiseAlarm({
+      await this.raiseAlarm({
         code: "DIVERGENCE",
         severity: "critical",
         line: statement.line,
@@ -760,8 +796,8 @@ export class Station {
    * @param peer a station id
    * @returns the safety code this station and that one compare by voice
    */
-  safetyCodeWith(peer: string, line?: string): string | null {
-    const other = this.store.membershipsOf(peer).find((m) => line === undefined || m.line === line);
+  async safetyCodeWith(peer: string, line?: string): Promise<string | null> {
+    const other = (await this.store.membershipsOf(peer)).find((m) => line === undefined || m.line === line);
     return other === undefined
       ? null
       : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: other.station, cert: other.cert });
@@ -773,15 +809,15 @@ export class Station {
    *
    * @returns the alarm's id: the open one's, for a repeat
    */
-  raiseAlarm(alarm: NewAlarm): number {
-    const { id, outcome } = this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
+  async raiseAlarm(alarm: NewAlarm): Promise<number> {
+    const { id, outcome } = await this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
     this.events.emit("alarm", id, outcome === "repeated");
     return id;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     void this.#signatures.close();
-    this.store.close();
+    await this.store.close();
   }
 }
 

@@ -10,8 +10,8 @@ import { settingsOf } from "./settings.js";
  */
 describe("a stored entry that no longer reads", () => {
   const pairs: InProcessPair[] = [];
-  afterEach(() => {
-    for (const p of pairs.splice(0)) p.close();
+  afterEach(async () => {
+    for (const p of pairs.splice(0)) await p.close();
   });
 
   /** Overwrites an entry's stored bytes behind the station's back, as a damaged disk or a hand edit would. */
@@ -24,9 +24,9 @@ describe("a stored entry that no longer reads", () => {
     }
   }
 
-  function thrown(run: () => unknown): HotlineError {
+  async function thrown(run: () => Promise<unknown>): Promise<HotlineError> {
     try {
-      run();
+      await run();
     } catch (error) {
       if (error instanceof HotlineError) return error;
       throw error;
@@ -38,25 +38,30 @@ describe("a stored entry that no longer reads", () => {
     const pair = await inProcessPair();
     pairs.push(pair);
     const { washington, line } = pair;
-    const sent = washington.send({ line, text: "Readable for now.", precedence: "FLASH", operator: "admin" });
-    const settings = washington.setLine({ line, testInterval: 30, operator: "admin" });
-    expect(washington.log(line).find((e) => e.hash === sent.hash)?.body).toMatchObject({
+    const sent = await washington.send({
+      line,
+      text: "Readable for now.",
+      precedence: "FLASH",
+      operator: "admin",
+    });
+    const settings = await washington.setLine({ line, testInterval: 30, operator: "admin" });
+    expect((await washington.log(line)).find((e) => e.hash === sent.hash)?.body).toMatchObject({
       text: "Readable for now.",
     });
 
     damage(washington.paths.database, sent.hash, Buffer.from('{"v":1,"kind":"text","body":{"te'));
-    const error = thrown(() => washington.log(line));
+    const error = await thrown(() => washington.log(line));
     expect(error.code).toBe("STORE_DAMAGED");
     expect(error.message).toMatch(
       new RegExp(`^Cannot read stored entry ${sent.hash.slice(0, 12)}: its bytes are not JSON`),
     );
 
     // A settings entry whose body no longer fits its schema: refused, not read as whatever it holds.
-    const { bytes } = washington.store.entryByHash(settings.hash) ?? { bytes: Buffer.alloc(0) };
+    const { bytes } = (await washington.store.entryByHash(settings.hash)) ?? { bytes: Buffer.alloc(0) };
     const changed = JSON.parse(bytes.toString("utf8")) as { body: Record<string, unknown> };
     changed.body.testInterval = "every second";
     damage(washington.paths.database, settings.hash, Buffer.from(JSON.stringify(changed)));
-    const bad = thrown(() => settingsOf(washington.store, line));
+    const bad = await thrown(() => settingsOf(washington.store, line));
     expect(bad.code).toBe("STORE_DAMAGED");
     expect(bad.message).toContain(settings.hash.slice(0, 12));
   });

@@ -14,12 +14,12 @@ describe("time a peer writes in its entries decides nothing it could gain by", (
   it("notice is judged from when each station first held a notification, so one written 72 h before it arrives is late where it arrived", async () => {
     pair = await inProcessPair(hours(0));
     const { washington, moscow, line } = pair;
-    washington.setLine({ line, noticeHours: { exercise: 72 }, operator: "admin" });
-    pair.sync();
+    await washington.setLine({ line, noticeHours: { exercise: 72 }, operator: "admin" });
+    await pair.sync();
     // Moscow writes at +28 h (its clock), and Washington first holds it at +100 h, two hours
     // before the exercise: 74 h after the time Moscow wrote in it, but 2 h after it arrived.
     pair.at(hours(28));
-    const made = notify(moscow, {
+    const made = await notify(moscow, {
       line,
       type: "exercise",
       title: "Grom",
@@ -33,14 +33,14 @@ describe("time a peer writes in its entries decides nothing it could gain by", (
       operator: "admin",
     });
     pair.at(hours(100));
-    pair.deliver(moscow, washington);
+    await pair.deliver(moscow, washington);
 
-    const there = notificationsOf(washington, line).find((n) => n.id === made.hash);
+    const there = (await notificationsOf(washington, line)).find((n) => n.id === made.hash);
     expect(there?.givenAt).toBe(hours(100));
     expect(there?.marginHours).toBe(-70);
     expect(there?.late).toBe(true);
     // At Moscow it was given when Moscow wrote it: 74 h ahead, in time by its own record.
-    const here = notificationsOf(moscow, line).find((n) => n.id === made.hash);
+    const here = (await notificationsOf(moscow, line)).find((n) => n.id === made.hash);
     expect(here?.late).toBe(false);
   });
 
@@ -49,14 +49,14 @@ describe("time a peer writes in its entries decides nothing it could gain by", (
     const { washington, moscow, line } = pair;
     // Moscow's clock runs 4 minutes ahead; it sets the test interval to 30 s.
     pair.at(new Date(T0 + 4 * 60_000).toISOString());
-    moscow.setLine({ line, testInterval: 30, operator: "admin" });
-    pair.deliver(moscow, washington);
+    await moscow.setLine({ line, testInterval: 30, operator: "admin" });
+    await pair.deliver(moscow, washington);
     // Washington, on time, answers with 10 s, having seen Moscow's change: its change comes later,
     // though the time it carries is earlier.
     pair.at(hours(0));
-    washington.setLine({ line, testInterval: 10, operator: "admin" });
-    pair.deliver(washington, moscow);
-    expect(washington.settings(line).testInterval).toBe(10);
-    expect(moscow.settings(line).testInterval).toBe(10);
+    await washington.setLine({ line, testInterval: 10, operator: "admin" });
+    await pair.deliver(washington, moscow);
+    expect((await washington.settings(line)).testInterval).toBe(10);
+    expect((await moscow.settings(line)).testInterval).toBe(10);
   });
 });

@@ -22,14 +22,18 @@ export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
  * @param format html or md
  * @returns the document
  */
-export function renderTranscript(station: Station, ref: string, format: TranscriptFormat): string {
-  const line = station.resolveLine(ref);
+export async function renderTranscript(
+  station: Station,
+  ref: string,
+  format: TranscriptFormat,
+): Promise<string> {
+  const line = await station.resolveLine(ref);
   const w = format === "html" ? html : md;
-  const entries = station.log(line.id);
-  const calls = new Map(callsOf(station, line.id).map((c) => [c.id, c]));
+  const entries = await station.log(line.id);
+  const calls = new Map((await callsOf(station, line.id)).map((c) => [c.id, c]));
   const readouts = new Map<string, ReadoutsView>();
-  for (const id of calls.keys()) readouts.set(id, readoutsOf(station, id));
-  const names = new Map(station.store.participants(line.id).map((p) => [p.station, p.name]));
+  for (const id of calls.keys()) readouts.set(id, await readoutsOf(station, id));
+  const names = new Map((await station.store.participants(line.id)).map((p) => [p.station, p.name]));
   const short = (hash: unknown) => String(hash).slice(0, 12);
 
   const out: string[] = [
@@ -40,9 +44,9 @@ export function renderTranscript(station: Station, ref: string, format: Transcri
     ),
     w.heading("Participants"),
     w.list(
-      station.store
-        .participants(line.id)
-        .map((p) => `${p.name}: key fingerprint ${fingerprintOf(p.station)}, station id ${p.station}`),
+      (await station.store.participants(line.id)).map(
+        (p) => `${p.name}: key fingerprint ${fingerprintOf(p.station)}, station id ${p.station}`,
+      ),
     ),
     w.heading("Record"),
   ];

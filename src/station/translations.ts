@@ -23,27 +23,29 @@ export interface MachineTranslator {
  * @param ref the line: id, prefix or name
  * @returns the translations
  */
-export function translationsOf(station: Station, ref: string): TranslationView[] {
-  const line = station.resolveLine(ref).id;
-  const names = namesOn(station, line);
-  const authorOf = (hash: string) => station.store.entryByHash(hash)?.author;
-  return entriesOfKinds(station, line, ["translation"]).map((e) => {
+export async function translationsOf(station: Station, ref: string): Promise<TranslationView[]> {
+  const line = (await station.resolveLine(ref)).id;
+  const names = await namesOn(station, line);
+  const authorOf = async (hash: string) => (await station.store.entryByHash(hash))?.author;
+  const views: TranslationView[] = [];
+  for (const e of await entriesOfKinds(station, line, ["translation"])) {
     const body = e.body as BodyOf<"translation">;
-    return {
+    views.push({
       hash: e.hash,
       of: body.of,
       lang: body.lang,
       text: body.text,
       translator: body.translator,
       machine: body.machine,
-      byAuthor: authorOf(body.of) === e.author,
+      byAuthor: (await authorOf(body.of)) === e.author,
       authoritative: false,
       station: e.author,
       stationName: names.get(e.author) ?? e.author.slice(0, 8),
       operator: body.operator,
       time: e.time,
-    };
-  });
+    });
+  }
+  return views;
 }
 
 /**
@@ -85,11 +87,11 @@ export interface TranslationRequest {
  * @throws HotlineError UNKNOWN_ENTRY, AMBIGUOUS_ENTRY, BAD_INPUT (not a message or readout, the
  *   original's own language, a field)
  */
-export function translateEntry(
+export async function translateEntry(
   station: Station,
   options: TranslationRequest,
-): { hash: string; seq: number; of: string } {
-  const original = referencedEntry(station, options.entry, {
+): Promise<{ hash: string; seq: number; of: string }> {
+  const original = await referencedEntry(station, options.entry, {
     kinds: TRANSLATABLE_KINDS,
     what: "a message or a readout",
     action: `translate entry ${options.entry}`,
@@ -110,7 +112,7 @@ export function translateEntry(
     },
     action,
   );
-  const sealed = station.write(original.line, { kind: "translation", body });
+  const sealed = await station.write(original.line, { kind: "translation", body });
   return { hash: sealed.hash, seq: sealed.entry.seq, of: original.hash };
 }
 
@@ -128,13 +130,13 @@ export async function machineTranslate(
   translator: MachineTranslator,
   options: { entry: string; lang: string; operator: string },
 ): Promise<{ hash: string; seq: number; of: string }> {
-  const original = referencedEntry(station, options.entry, {
+  const original = await referencedEntry(station, options.entry, {
     kinds: TRANSLATABLE_KINDS,
     what: "a message or a readout",
     action: `translate entry ${options.entry}`,
   });
   const text = await translator.translate(original.body.text, { from: original.body.lang, to: options.lang });
-  return translateEntry(station, {
+  return await translateEntry(station, {
     entry: original.hash,
     lang: options.lang,
     text,

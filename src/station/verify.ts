@@ -34,60 +34,69 @@ const PARALLEL_FROM = 2_000;
  * @returns ok, counts and problems
  */
 export async function verifyRecord(
-  held: Iterable<HeldEntry>,
+  held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
   total: number,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const workers =
     options.workers ?? (total >= PARALLEL_FROM && existsSync(WORKER_FILE) ? availableParallelism() : 0);
   const facts =
-    workers > 0 && existsSync(WORKER_FILE) ? await checkInWorkers(held, workers) : checkHere(held);
+    workers > 0 && existsSync(WORKER_FILE) ? await checkInWorkers(held, workers) : await checkHere(held);
   return finish(facts, options.lines ?? []);
 }
 
-function checkHere(held: Iterable<HeldEntry>): EntryFacts[] {
+async function checkHere(held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>): Promise<EntryFacts[]> {
   const facts: EntryFacts[] = [];
-  for (const h of held) facts.push(checkHeldEntry(h));
+  for await (const h of held) facts.push(checkHeldEntry(h));
   return facts;
 }
 
-async function checkInWorkers(held: Iterable<HeldEntry>, count: number): Promise<EntryFacts[]> {
+async function checkInWorkers(
+  held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
+  count: number,
+): Promise<EntryFacts[]> {
   const pool = Array.from({ length: count }, () => new Worker(WORKER_FILE));
   const results: EntryFacts[][] = [];
-  const iterator = held[Symbol.iterator]();
+  const iterator = asyncIterable(held)[Symbol.asyncIterator]();
   let nextId = 0;
-  const take = (): HeldEntry[] => {
-    const batch: HeldEntry[] = [];
-    for (let r = iterator.next(); !r.done; r = iterator.next()) {
-      const { line, author, seq, hash, bytes } = r.value;
-      batch.push({ line, author, seq, hash, bytes });
-      if (batch.length === BATCH) break;
-    }
-    return batch;
+  // Batches are read one after another (the record streams in order), each numbered as read.
+  let reading: Promise<unknown> = Promise.resolve();
+  const take = (): Promise<{ id: number; batch: HeldEntry[] }> => {
+    const next = reading.then(async () => {
+      const batch: HeldEntry[] = [];
+      for (let r = await iterator.next(); r.done !== true; r = await iterator.next()) {
+        const { line, author, seq, hash, bytes } = r.value;
+        batch.push({ line, author, seq, hash, bytes });
+        if (batch.length === BATCH) break;
+      }
+      return { id: nextId++, batch };
+    });
+    reading = next;
+    return next;
   };
   try {
     await Promise.all(
       pool.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            // batches being read or checked for this worker; none left: it is done
             let inFlight = 0;
-            const send = () => {
-              const batch = take();
-              if (batch.length === 0) return;
+            const send = (): void => {
               inFlight++;
-              worker.postMessage({ id: nextId++, held: batch });
+              take().then(({ id, batch }) => {
+                if (batch.length > 0) return worker.postMessage({ id, held: batch });
+                if (--inFlight === 0) resolve();
+              }, reject);
             };
             worker.on("message", (m: { id: number; facts: EntryFacts[] }) => {
               results[m.id] = m.facts;
               inFlight--;
               send();
-              if (inFlight === 0) resolve();
             });
             worker.on("error", reject);
             // Two batches in flight per worker keep it busy while the main thread reads the next.
             send();
             send();
-            if (inFlight === 0) resolve();
           }),
       ),
     );
@@ -108,4 +117,8 @@ function finish(facts: readonly EntryFacts[], lines: readonly string[]): VerifyR
   }
   for (const [line, list] of byLine) problems.push(...checkLine(line, list));
   return { ok: problems.length === 0, lines: byLine.size, entries: facts.length, problems };
+}
+
+async function* asyncIterable<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {
+  yield* items;
 }

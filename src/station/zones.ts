@@ -26,7 +26,7 @@ import type { ZoneView } from "./views.js";
  * @returns the zone
  * @throws HotlineError BAD_INPUT (a bad field, a name taken)
  */
-export function addZone(
+export async function addZone(
   station: Station,
   options: {
     name: string;
@@ -39,7 +39,7 @@ export function addZone(
     to?: string | undefined;
     operator: string;
   },
-): ZoneView {
+): Promise<ZoneView> {
   const kind = options.kind ?? "protected";
   const action = `add ${kind === "plan" ? "plan" : "zone"} '${options.name}'`;
   const from = options.from === undefined ? undefined : normalizeTime(options.from);
@@ -79,7 +79,7 @@ export function addZone(
     createdBy: options.operator,
     createdAt: new Date(station.clock.now()).toISOString(),
   };
-  if (!station.store.addZone(row)) throw fail("a zone has that name already (remove it first)");
+  if (!(await station.store.addZone(row))) throw fail("a zone has that name already (remove it first)");
   return toView(row);
 }
 
@@ -87,8 +87,8 @@ export function addZone(
  * @param station this station
  * @returns its zones, by name
  */
-export function listZones(station: Station): ZoneView[] {
-  return station.store.zones().map(toView);
+export async function listZones(station: Station): Promise<ZoneView[]> {
+  return (await station.store.zones()).map(toView);
 }
 
 /**
@@ -96,8 +96,8 @@ export function listZones(station: Station): ZoneView[] {
  * @param name the zone's name
  * @throws HotlineError NOT_FOUND
  */
-export function removeZone(station: Station, name: string): void {
-  if (!station.store.removeZone(name)) {
+export async function removeZone(station: Station, name: string): Promise<void> {
+  if (!(await station.store.removeZone(name))) {
     throw new HotlineError(
       "NOT_FOUND",
       `Cannot remove zone '${name}': there is no such zone (see 'hotline zone list')`,
@@ -118,7 +118,7 @@ export function removeZone(station: Station, name: string): void {
  * @throws HotlineError NOT_FOUND (no such zone), BAD_INPUT (a plan without a type, title, or a
  *   bounded altitude band and window, or anything `notify` refuses)
  */
-export function shareZone(
+export async function shareZone(
   station: Station,
   options: {
     name: string;
@@ -128,15 +128,15 @@ export function shareZone(
     description?: string | undefined;
     operator: string;
   },
-): { hash: string; seq: number } {
-  const row = station.store.zones().find((z) => z.name === options.name);
+): Promise<{ hash: string; seq: number }> {
+  const row = (await station.store.zones()).find((z) => z.name === options.name);
   if (row === undefined)
     throw new HotlineError(
       "NOT_FOUND",
       `Cannot share zone '${options.name}': there is no such zone or plan (see 'hotline zone list')`,
     );
   if (row.kind === "protected") {
-    return writeSharedZone(
+    return await writeSharedZone(
       station,
       {
         name: row.name,
@@ -165,7 +165,7 @@ export function shareZone(
     altitude: { minMeters: row.minAltitude, maxMeters: row.maxAltitude, ref: "MSL" },
     time: { start: row.from, end: row.to },
   };
-  const written = notify(station, {
+  const written = await notify(station, {
     line: options.line,
     type: options.type,
     title: options.title,
@@ -173,7 +173,7 @@ export function shareZone(
     volumes: [volume],
     operator: options.operator,
   });
-  station.store.removeZone(row.name);
+  await station.store.removeZone(row.name);
   return written;
 }
 
@@ -181,8 +181,8 @@ export function shareZone(
  * @param station this station
  * @returns its zones as volumes, owned by "zone:NAME" (a plan: "plan:NAME"); unbounded bands and windows are ±Infinity
  */
-export function zoneVolumes(station: Station): OwnedVolume[] {
-  return station.store.zones().map((z) => ({
+export async function zoneVolumes(station: Station): Promise<OwnedVolume[]> {
+  return (await station.store.zones()).map((z) => ({
     owner: `${z.kind === "plan" ? "plan" : "zone"}:${z.name}`,
     index: 0,
     line: null,

@@ -1,11 +1,22 @@
 /**
- * The store: everything a station keeps, behind the {@link Store} interface. One implementation
- * now, SQLite through better-sqlite3; all SQL lives in this folder.
+ * The store: everything a station keeps, behind the {@link Store} interface (one small async
+ * interface per feature, and one transaction API). One implementation now, SQLite through
+ * better-sqlite3; all SQL lives in this folder. `storeContract` is what any implementation passes.
  *
  * @module
  */
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
 export type {
+  AlarmStore,
+  EntryPlace,
+  EntryStore,
+  HealthStore,
+  HookStore,
+  OperatorStore,
+  PeerStore,
+  StatementStore,
+  Transaction,
+  ZoneStore,
   NewAlarm,
   RaisedAlarm,
   SessionRow,
@@ -27,4 +38,5 @@ export type {
   ZoneRow,
 } from "./store.js";
 export type { AlarmRow, Role, Severity } from "./rows.js";
-export { openSqliteStore } from "./sqlite.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+export { storeContract, type ContractOptions } from "./contract.js";

@@ -1,78 +1,21 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
-import type { Statement } from "better-sqlite3";
 import { HotlineError } from "../record/mod.js";
-import type { SealedEntry } from "../record/mod.js";
 import { migrate } from "./migrate.js";
-import type { AlarmRow, Role } from "./rows.js";
-import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
-import type {
-  NewAlarm,
-  RaisedAlarm,
-  SessionRow,
-  HealthChangeRow,
-  HookRow,
-  ZoneRow,
-  CoverageRow,
-  EvidenceRow,
-  Head,
-  InviteRow,
-  LineInfo,
-  LineRow,
-  MemberRow,
-  OperatorRow,
-  ParticipantRow,
-  PeerContactRow,
-  StatementRow,
-  Store,
-  StoredEntry,
-} from "./store.js";
+import { Mutex } from "./mutex.js";
+import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
+import type { StoredEntry, Store, Transaction } from "./store.js";
 
-const ALARM_COLUMNS = `id, code, severity, line, peer, entry, detail, raised_at AS raisedAt, count,
-  last_raised_at AS lastRaisedAt, cleared_at AS clearedAt, acked_by AS ackedBy, acked_at AS ackedAt, audience,
-  escalation, escalated_at AS escalatedAt`;
+/** Entries read at a time by `allEntries`: a large record is never held at once. */
+const ENTRIES_PAGE = 1000;
 
-const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
+/** A transaction open longer than this is reported (process warning): it holds the write lock. */
+const SLOW_TRANSACTION_MS = 2000;
 
-interface EntryRecord {
-  n: number;
-  line: string;
-  author: string;
-  seq: number;
-  hash: string;
-  kind: string;
-  time: string;
-  bytes: Buffer;
-  received_at: string;
-}
-
-interface OperatorRecord {
-  name: string;
-  role: Role;
-  password_hash: string;
-  disabled: number;
-  created_at: string;
-}
-
-const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at";
-const MEMBER_COLUMNS = "station, name, url, cert, added_by AS addedBy, active, consenters, approvals";
-
-interface MemberRecord extends Omit<MemberRow, "active" | "consenters" | "approvals"> {
-  active: number;
-  consenters: string;
-  approvals: string;
-}
-
-function toMember(row: MemberRecord): MemberRow {
-  return {
-    station: row.station,
-    name: row.name,
-    url: row.url,
-    cert: row.cert,
-    addedBy: row.addedBy,
-    active: row.active === 1,
-    consenters: JSON.parse(row.consenters) as string[],
-    approvals: JSON.parse(row.approvals) as string[],
-  };
+export interface SqliteStoreOptions {
+  /** open without writing (for `verify` on a copy); the file must exist */
+  readonly?: boolean;
 }
 
 /**
@@ -80,668 +23,197 @@ function toMember(row: MemberRecord): MemberRow {
  * survives power loss, a busy timeout for the CLI and the running station sharing the file, and
  * every migration applied.
  *
+ * Two connections: a writer, on which every write and every transaction runs one at a time (an
+ * async mutex, so two async transactions never interleave on it), and a reader for reads outside a
+ * transaction, which in WAL mode sees only committed data, as another engine's reader would.
+ *
  * @param path the database file
- * @param options `readonly` opens without writing (for `verify` on a copy)
+ * @param options `readonly` opens without writing (one connection, and every write fails)
  * @returns the store
  */
-export function openSqliteStore(path: string, options: { readonly?: boolean } = {}): Store {
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  const readonly = options.readonly ?? false;
+  const writer = connect(path, { readonly, fileMustExist: readonly });
+  if (!readonly) {
+    writer.pragma("journal_mode = WAL");
+    writer.pragma("synchronous = FULL");
+    writer.pragma("foreign_keys = ON");
+    try {
+      migrate(writer);
+    } catch (error) {
+      writer.close();
+      throw error;
+    }
+  }
+  const reader = readonly ? writer : connect(path, { readonly: true, fileMustExist: true });
+  return sqliteStore(writer, reader);
+}
+
+function connect(path: string, options: { readonly: boolean; fileMustExist: boolean }): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(path, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-    });
+    db = new Database(path, options);
   } catch (cause) {
     throw new HotlineError("NO_STATION", `Cannot open the database ${path}: ${(cause as Error).message}`, {
       cause,
     });
   }
   db.pragma("busy_timeout = 5000");
-  if (!options.readonly) {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
-    migrate(db);
-  }
-  return new SqliteStore(db);
+  return db;
 }
 
-class SqliteStore implements Store {
-  readonly #db: Database.Database;
-  readonly #insertEntry: Statement;
-  readonly #insertLine: Statement;
-  readonly #insertParticipant: Statement;
-  readonly #head: Statement;
-  readonly #participantIds: Statement;
-  readonly #line: Statement;
-  readonly #append: (entries: readonly SealedEntry[], receivedAt: string) => void;
-  /** prepared once, by their SQL text: preparing costs more than running most of these queries */
-  readonly #statements = new Map<string, Statement>();
+/** Runs a synchronous call on a connection's tables. */
+type Runner = <R>(fn: (tables: SyncTables) => R) => Promise<R>;
 
-  #sql(source: string): Statement {
-    let statement = this.#statements.get(source);
-    if (statement === undefined) {
-      statement = this.#db.prepare(source);
-      this.#statements.set(source, statement);
-    }
-    return statement;
-  }
+function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): Store {
+  const writerTables = new SqliteTables(writerDb);
+  const readerTables = readerDb === writerDb ? writerTables : new SqliteTables(readerDb);
+  const mutex = new Mutex();
+  const begin = writerDb.prepare("BEGIN IMMEDIATE");
+  const commit = writerDb.prepare("COMMIT");
+  const rollback = writerDb.prepare("ROLLBACK");
+  /** the transaction whose function is running in this async context, if any */
+  const inside = new AsyncLocalStorage<{ open: boolean }>();
+  let closed = false;
 
-  constructor(db: Database.Database) {
-    this.#db = db;
-    this.#insertEntry = db.prepare(
-      `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at) VALUES (@line, @author, @seq, @hash, @kind, @time, @bytes, @received_at)`,
-    );
-    this.#insertLine = db.prepare("INSERT INTO lines (id, name, created_at) VALUES (?, ?, ?)");
-    this.#insertParticipant = db.prepare(
-      "INSERT OR IGNORE INTO participants (line, station, name, url, cert, added_by, active, consenters) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    this.#head = db.prepare(
-      "SELECT author, seq, hash, time FROM entries WHERE line = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-    );
-    this.#participantIds = db
-      .prepare("SELECT station FROM participants WHERE line = ? ORDER BY rowid")
-      .pluck();
-    this.#line = db.prepare("SELECT id, name, created_at AS createdAt FROM lines WHERE id = ?");
-    this.#append = db.transaction((entries: readonly SealedEntry[], receivedAt: string) => {
-      for (const { entry, bytes, hash } of entries) {
-        const line = entry.kind === "line.genesis" ? hash : entry.line;
-        if (line === null) throw new HotlineError("BAD_LINE", "Cannot store an entry with no line");
-        if (entry.kind === "line.genesis") {
-          this.#insertLine.run(hash, entry.body.name, entry.time);
-          const c = entry.body.creator;
-          this.#insertParticipant.run(hash, c.station, c.name, c.url, c.cert, hash, 1, "[]");
-        }
-        this.#insertEntry.run({
-          line,
-          author: entry.author,
-          seq: entry.seq,
-          hash,
-          kind: entry.kind,
-          time: entry.time,
-          bytes,
-          received_at: receivedAt,
-        });
-        if (entry.kind === "member.add") {
-          const m = entry.body.member;
-          const consenters = entry.body.consenters;
-          const active = consenters.length === 0 ? 1 : 0;
-          this.#insertParticipant.run(
-            line,
-            m.station,
-            m.name,
-            m.url,
-            m.cert,
-            hash,
-            active,
-            JSON.stringify(consenters),
-          );
-        }
-        if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
-      }
-    });
-  }
-
-  /** A consent to a member: noted if it was asked for; the member counts once every one is in. */
-  #approve(line: string, addedBy: string, approver: string): void {
-    const row = this.#sql(
-      "SELECT consenters, approvals FROM participants WHERE line = ? AND added_by = ?",
-    ).get(line, addedBy) as { consenters: string; approvals: string } | undefined;
-    if (row === undefined) return;
-    const consenters = JSON.parse(row.consenters) as string[];
-    const approvals = JSON.parse(row.approvals) as string[];
-    if (!consenters.includes(approver) || approvals.includes(approver)) return;
-    approvals.push(approver);
-    const active = consenters.every((c) => approvals.includes(c)) ? 1 : 0;
-    this.#sql("UPDATE participants SET approvals = ?, active = ? WHERE line = ? AND added_by = ?").run(
-      JSON.stringify(approvals),
-      active,
-      line,
-      addedBy,
-    );
-  }
-
-  appendEntries(entries: readonly SealedEntry[], receivedAt: string): void {
-    this.#append(entries, receivedAt);
-  }
-
-  withWriteLock<T>(fn: () => T): T {
-    return this.#db.transaction(fn).immediate();
-  }
-
-  head(line: string, author: string): Head | null {
-    return (this.#head.get(line, author) as Head | undefined) ?? null;
-  }
-
-  heads(line: string): Head[] {
-    // One index lookup per participant, however long the line.
-    const heads: Head[] = [];
-    for (const station of this.#participantIds.all(line) as string[]) {
-      const head = this.head(line, station);
-      if (head !== null) heads.push(head);
-    }
-    return heads;
-  }
-
-  entryByHash(hash: string): StoredEntry | null {
-    const row = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash = ?`).get(hash) as
-      EntryRecord | undefined;
-    return row === undefined ? null : toStoredEntry(row);
-  }
-
-  entryPlace(hash: string): { line: string; author: string; seq: number; time: string } | null {
-    return (
-      (this.#sql("SELECT line, author, seq, time FROM entries WHERE hash = ?").get(hash) as
-        { line: string; author: string; seq: number; time: string } | undefined) ?? null
-    );
-  }
-
-  entriesByHashPrefix(prefix: string, limit: number): StoredEntry[] {
-    const rows = this.#sql(
-      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?`,
-    ).all(prefix, `${prefix}g`, limit) as EntryRecord[];
-    return rows.map(toStoredEntry);
-  }
-
-  alarmRaised(code: string, entry: string, peer: string | null): boolean {
-    return (
-      this.#sql("SELECT 1 FROM alarms WHERE code = ? AND entry = ? AND peer IS ? LIMIT 1").get(
-        code,
-        entry,
-        peer,
-      ) !== undefined
-    );
-  }
-
-  entryAt(line: string, author: string, seq: number): StoredEntry | null {
-    const row = this.#sql(
-      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq = ?`,
-    ).get(line, author, seq) as EntryRecord | undefined;
-    return row === undefined ? null : toStoredEntry(row);
-  }
-
-  line(id: string): LineInfo | null {
-    return (this.#line.get(id) as LineInfo | undefined) ?? null;
-  }
-
-  lines(): LineRow[] {
-    return this.#sql(
-      `SELECT l.id, l.name, l.created_at AS createdAt, (SELECT COUNT(*) FROM entries e WHERE e.line = l.id) AS entries
-         FROM lines l ORDER BY l.created_at, l.id`,
-    ).all() as LineRow[];
-  }
-
-  participants(line: string): ParticipantRow[] {
-    return this.#sql(
-      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? AND active = 1 ORDER BY rowid",
-    ).all(line) as ParticipantRow[];
-  }
-
-  members(line: string): MemberRow[] {
-    return (
-      this.#sql(`SELECT ${MEMBER_COLUMNS} FROM participants WHERE line = ? ORDER BY rowid`).all(
-        line,
-      ) as MemberRecord[]
-    ).map(toMember);
-  }
-
-  membersWithCert(cert: string): (MemberRow & { line: string })[] {
-    return (
-      this.#sql(`SELECT ${MEMBER_COLUMNS}, line FROM participants WHERE cert = ? ORDER BY rowid`).all(
-        cert,
-      ) as (MemberRecord & {
-        line: string;
-      })[]
-    ).map((r) => ({ ...toMember(r), line: r.line }));
-  }
-
-  membershipsOf(station: string): (MemberRow & { line: string })[] {
-    return (
-      this.#sql(`SELECT ${MEMBER_COLUMNS}, line FROM participants WHERE station = ? ORDER BY rowid`).all(
-        station,
-      ) as (MemberRecord & {
-        line: string;
-      })[]
-    ).map((r) => ({ ...toMember(r), line: r.line }));
-  }
-
-  entries(line: string): StoredEntry[] {
-    const rows = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? ORDER BY n`).all(
-      line,
-    ) as EntryRecord[];
-    return rows.map(toStoredEntry);
-  }
-
-  *allEntries(): IterableIterator<StoredEntry> {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY n`)
-      .iterate() as IterableIterator<EntryRecord>;
-    for (const row of rows) yield toStoredEntry(row);
-  }
-
-  entriesOfKind(line: string, kind: string): StoredEntry[] {
-    const rows = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND kind = ? ORDER BY n`).all(
-      line,
-      kind,
-    ) as EntryRecord[];
-    return rows.map(toStoredEntry);
-  }
-
-  entriesAfter(line: string, after: number, limit: number): StoredEntry[] {
-    const rows = this.#sql(
-      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND n > ? ORDER BY n LIMIT ?`,
-    ).all(line, after, limit) as EntryRecord[];
-    return rows.map(toStoredEntry);
-  }
-
-  countEntries(): number {
-    return (this.#sql("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n;
-  }
-
-  chainAfter(line: string, author: string, after: number, limit: number): StoredEntry[] {
-    const rows = this.#sql(
-      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND author = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    ).all(line, author, after, limit) as EntryRecord[];
-    return rows.map(toStoredEntry);
-  }
-
-  linesOf(station: string): string[] {
-    return (
-      this.#sql("SELECT line FROM participants WHERE station = ? AND active = 1 ORDER BY rowid").all(
-        station,
-      ) as {
-        line: string;
-      }[]
-    ).map((r) => r.line);
-  }
-
-  addStatement(statement: StatementRow, receivedAt: string): void {
-    this.#db.transaction(() => {
-      this.#sql(
-        "INSERT OR IGNORE INTO statements (line, station, time, heads, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(statement.line, statement.station, statement.time, statement.heads, statement.bytes, receivedAt);
-      const heads = JSON.parse(statement.heads) as Record<string, { seq: number }>;
-      const step = this.#sql(
-        `INSERT OR IGNORE INTO coverage (line, peer, author, seq, time)
-         SELECT ?, ?, ?, ?, ? WHERE ? > COALESCE((SELECT MAX(seq) FROM coverage WHERE line = ? AND peer = ? AND author = ?), 0)`,
-      );
-      for (const [author, head] of Object.entries(heads)) {
-        step.run(
-          statement.line,
-          statement.station,
-          author,
-          head.seq,
-          statement.time,
-          head.seq,
-          statement.line,
-          statement.station,
-          author,
-        );
-      }
-    })();
-  }
-
-  coveredSeq(line: string, peer: string, author: string): number {
-    const row = this.#sql(
-      "SELECT MAX(seq) AS seq FROM coverage WHERE line = ? AND peer = ? AND author = ?",
-    ).get(line, peer, author) as { seq: number | null };
-    return row.seq ?? 0;
-  }
-
-  coverage(line: string): CoverageRow[] {
-    return this.#sql(
-      "SELECT peer, author, seq, time FROM coverage WHERE line = ? ORDER BY peer, author, seq",
-    ).all(line) as CoverageRow[];
-  }
-
-  latestStatements(line: string): StatementRow[] {
-    return this.#sql(
-      `SELECT line, station, time, heads, bytes FROM statements s
-         WHERE line = ? AND n = (SELECT MAX(n) FROM statements t WHERE t.line = s.line AND t.station = s.station)
-         ORDER BY station`,
-    ).all(line) as StatementRow[];
-  }
-
-  addInvite(invite: InviteRow): void {
-    this.#sql(
-      `INSERT INTO invites (id, line, secret_hash, created_at, expires_at, created_by, used_at, used_by)
-         VALUES (@id, @line, @secretHash, @createdAt, @expiresAt, @createdBy, @usedAt, @usedBy)`,
-    ).run(invite);
-  }
-
-  invite(id: string): InviteRow | null {
-    return (
-      (this.#sql(
-        `SELECT id, line, secret_hash AS secretHash, created_at AS createdAt, expires_at AS expiresAt,
-                  created_by AS createdBy, used_at AS usedAt, used_by AS usedBy FROM invites WHERE id = ?`,
-      ).get(id) as InviteRow | undefined) ?? null
-    );
-  }
-
-  useInvite(id: string, by: string, at: string): boolean {
-    return (
-      this.#sql("UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL").run(
-        at,
-        by,
-        id,
-      ).changes === 1
-    );
-  }
-
-  contactSucceeded(station: string, at: string): void {
-    this.#sql(
-      `INSERT INTO peer_contact (station, last_contact, failures) VALUES (?, ?, 0)
-         ON CONFLICT (station) DO UPDATE SET last_contact = excluded.last_contact, failures = 0`,
-    ).run(station, at);
-  }
-
-  contactFailed(station: string, error: string, at: string): void {
-    this.#sql(
-      `INSERT INTO peer_contact (station, last_failure, last_error, failures) VALUES (?, ?, ?, 1)
-         ON CONFLICT (station) DO UPDATE SET last_failure = excluded.last_failure, last_error = excluded.last_error,
-           failures = failures + 1`,
-    ).run(station, at, error);
-  }
-
-  contact(station: string): PeerContactRow | null {
-    return (
-      (this.#sql(
-        `SELECT station, last_contact AS lastContact, last_failure AS lastFailure, last_error AS lastError, failures
-           FROM peer_contact WHERE station = ?`,
-      ).get(station) as PeerContactRow | undefined) ?? null
-    );
-  }
-
-  addEvidence(e: EvidenceRow): boolean {
-    const keep = { ...e, otherBytes: (e.otherBytes?.length ?? 0) > MAX_EVIDENCE_BYTES ? null : e.otherBytes };
-    return this.withWriteLock(() => {
-      const held = this.#sql(
-        `SELECT count(*) AS rows,
-                count(CASE WHEN code = @code AND seq = @seq AND held_hash IS @heldHash AND other_hash IS @otherHash
-                             AND reported_by IS @reportedBy THEN 1 END) AS same
-           FROM evidence WHERE line = @line AND author = @author`,
-      ).get(keep) as { rows: number; same: number };
-      if (held.same === 0 && held.rows < MAX_EVIDENCE_PER_AUTHOR) {
-        this.#sql(
-          `INSERT INTO evidence (code, line, author, seq, held_hash, other_hash, other_bytes, reported_by, detected_at)
-             VALUES (@code, @line, @author, @seq, @heldHash, @otherHash, @otherBytes, @reportedBy, @detectedAt)`,
-        ).run(keep);
-        return true;
-      }
-      this.#sql(
-        `INSERT INTO evidence_dropped (line, author, dropped, last_at) VALUES (?, ?, 1, ?)
-           ON CONFLICT (line, author) DO UPDATE SET dropped = dropped + 1, last_at = excluded.last_at`,
-      ).run(e.line, e.author, e.detectedAt);
-      return false;
-    });
-  }
-
-  evidence(line?: string): EvidenceRow[] {
-    return this.#sql(
-      `SELECT code, line, author, seq, held_hash AS heldHash, other_hash AS otherHash, other_bytes AS otherBytes,
-                reported_by AS reportedBy, detected_at AS detectedAt
-         FROM evidence WHERE (? IS NULL OR line = ?) ORDER BY n`,
-    ).all(line ?? null, line ?? null) as EvidenceRow[];
-  }
-
-  droppedEvidence(line: string, author: string): number {
-    const row = this.#sql("SELECT dropped FROM evidence_dropped WHERE line = ? AND author = ?").get(
-      line,
-      author,
-    ) as { dropped: number } | undefined;
-    return row?.dropped ?? 0;
-  }
-
-  raiseAlarm(a: NewAlarm & { raisedAt: string }): RaisedAlarm {
-    const cause = a.cause ?? JSON.stringify([a.line, a.peer, a.entry]);
-    return this.withWriteLock(() => {
-      const open = this.#sql(
-        "SELECT id, severity, acked_at AS ackedAt FROM alarms WHERE code = ? AND cause = ? AND cleared_at IS NULL ORDER BY id LIMIT 1",
-      ).get(a.code, cause) as Pick<AlarmRow, "id" | "severity" | "ackedAt"> | undefined;
-      if (open === undefined) {
-        const id = this.#sql(
-          `INSERT INTO alarms (code, severity, line, peer, entry, detail, raised_at, last_raised_at, audience, cause)
-             VALUES (@code, @severity, @line, @peer, @entry, @detail, @raisedAt, @raisedAt, @audience, @cause)`,
-        ).run({
-          code: a.code,
-          severity: a.severity,
-          line: a.line,
-          peer: a.peer,
-          entry: a.entry,
-          detail: a.detail,
-          raisedAt: a.raisedAt,
-          audience: a.audience ?? null,
-          cause,
-        }).lastInsertRowid;
-        return { id: Number(id), outcome: "raised" };
-      }
-      const graver = SEVERITY_RANK[a.severity] > SEVERITY_RANK[open.severity];
-      const reopened = graver || open.ackedAt !== null;
-      this.#sql(
-        `UPDATE alarms SET count = count + 1, last_raised_at = ?, severity = ?,
-                acked_by = CASE WHEN ? THEN NULL ELSE acked_by END, acked_at = CASE WHEN ? THEN NULL ELSE acked_at END
-           WHERE id = ?`,
-      ).run(a.raisedAt, graver ? a.severity : open.severity, reopened ? 1 : 0, reopened ? 1 : 0, open.id);
-      return { id: open.id, outcome: reopened ? "reopened" : "repeated" };
-    });
-  }
-
-  escalateAlarm(id: number, level: number, audience: string, at: string): boolean {
-    return (
-      this.#sql(
-        `UPDATE alarms SET audience = ?, escalation = ?, escalated_at = ?
-           WHERE id = ? AND cleared_at IS NULL`,
-      ).run(audience, level, at, id).changes > 0
-    );
-  }
-
-  unattendedAlarms(codes: readonly string[]): AlarmRow[] {
-    return this.#sql(
-      `SELECT ${ALARM_COLUMNS}
-         FROM alarms WHERE cleared_at IS NULL AND acked_at IS NULL AND code IN (SELECT value FROM json_each(?))
-         ORDER BY id`,
-    ).all(JSON.stringify(codes)) as AlarmRow[];
-  }
-
-  alarms(options: { all?: boolean } = {}): AlarmRow[] {
-    return this.#sql(
-      `SELECT ${ALARM_COLUMNS}
-         FROM alarms WHERE ? OR cleared_at IS NULL OR (acked_at IS NULL AND severity != 'info')
-         ORDER BY id DESC`,
-    ).all(options.all ? 1 : 0) as AlarmRow[];
-  }
-
-  alarm(id: number): AlarmRow | null {
-    return (
-      (this.#sql(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ?`).get(id) as AlarmRow | undefined) ?? null
-    );
-  }
-
-  clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number {
-    let cleared = 0;
-    for (const code of where.codes) {
-      cleared += this.#sql(
-        "UPDATE alarms SET cleared_at = ? WHERE line = ? AND peer = ? AND code = ? AND cleared_at IS NULL",
-      ).run(at, where.line, where.peer, code).changes;
-    }
-    return cleared;
-  }
-
-  clearAlarmsOfEntry(where: { entry: string; peer: string | null; code: string }, at: string): number {
-    return this.#sql(
-      `UPDATE alarms SET cleared_at = ? WHERE entry = ? AND code = ? AND cleared_at IS NULL AND (? IS NULL OR peer = ?)`,
-    ).run(at, where.entry, where.code, where.peer, where.peer).changes;
-  }
-
-  ackAlarm(id: number, by: string, at: string): boolean {
-    return (
-      this.#sql("UPDATE alarms SET acked_by = ?, acked_at = ? WHERE id = ? AND acked_at IS NULL").run(
-        by,
-        at,
-        id,
-      ).changes > 0 || this.alarm(id) !== null
-    );
-  }
-
-  addHook(hook: Omit<HookRow, "id">): number {
-    const command = hook.command === null ? null : JSON.stringify(hook.command);
-    return Number(
-      this.#sql(
-        `INSERT INTO hooks (severity, command, webhook, created_by, created_at)
-           VALUES (@severity, @command, @webhook, @createdBy, @createdAt)`,
-      ).run({ ...hook, command }).lastInsertRowid,
-    );
-  }
-
-  hooks(): HookRow[] {
-    const rows = this.#sql(
-      `SELECT id, severity, command, webhook, created_by AS createdBy, created_at AS createdAt
-         FROM hooks ORDER BY id`,
-    ).all() as (Omit<HookRow, "command"> & { command: string | null })[];
-    return rows.map((row) => ({
-      ...row,
-      command: row.command === null ? null : (JSON.parse(row.command) as string[]),
-    }));
-  }
-
-  removeHook(id: number): boolean {
-    return this.#sql("DELETE FROM hooks WHERE id = ?").run(id).changes > 0;
-  }
-
-  addZone(zone: ZoneRow): boolean {
-    return (
-      this.#sql(
-        `INSERT INTO zones (name, kind, geometry, min_alt, max_alt, from_time, to_time, created_by, created_at)
-           VALUES (@name, @kind, @geometry, @minAltitude, @maxAltitude, @from, @to, @createdBy, @createdAt)
-           ON CONFLICT (name) DO NOTHING`,
-      ).run(zone).changes > 0
-    );
-  }
-
-  zones(): ZoneRow[] {
-    return this.#sql(
-      `SELECT name, kind, geometry, min_alt AS minAltitude, max_alt AS maxAltitude, from_time AS "from",
-              to_time AS "to", created_by AS createdBy, created_at AS createdAt
-         FROM zones ORDER BY name`,
-    ).all() as ZoneRow[];
-  }
-
-  removeZone(name: string): boolean {
-    return this.#sql("DELETE FROM zones WHERE name = ?").run(name).changes > 0;
-  }
-
-  addHealthChange(c: HealthChangeRow): void {
-    this.#sql(
-      `INSERT INTO health_history (line, peer, from_state, to_state, at, last_ok_at, detail)
-       VALUES (@line, @peer, @from, @to, @at, @lastOkAt, @detail)`,
-    ).run(c);
-  }
-
-  healthHistory(where: { line?: string; peer?: string } = {}): HealthChangeRow[] {
-    return this.#sql(
-      `SELECT line, peer, from_state AS "from", to_state AS "to", at, last_ok_at AS lastOkAt, detail
-       FROM health_history WHERE (@line IS NULL OR line = @line) AND (@peer IS NULL OR peer = @peer) ORDER BY n`,
-    ).all({ line: where.line ?? null, peer: where.peer ?? null }) as HealthChangeRow[];
-  }
-
-  addOperator(op: OperatorRow): void {
-    try {
-      this.#sql(
-        "INSERT INTO operators (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?)",
-      ).run(op.name, op.role, op.passwordHash, op.disabled ? 1 : 0, op.createdAt);
-    } catch (cause) {
-      const taken = (cause as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+  const guard = (what: string): void => {
+    if (inside.getStore()?.open === true) {
+      // It would wait for the mutex its own transaction holds: a deadlock. Use tx instead.
       throw new HotlineError(
-        taken ? "OPERATOR_EXISTS" : "BAD_INPUT",
-        `Cannot add operator '${op.name}': ${taken ? "that name is taken" : (cause as Error).message}`,
-        { cause },
+        "INTERNAL",
+        `Cannot ${what} on the store from inside a transaction: use the transaction's tx`,
       );
     }
-  }
+  };
+  const read: Runner = async (fn) => fn(readerTables);
+  const write: Runner = (fn) => {
+    guard("write");
+    return mutex.run(() => fn(writerTables));
+  };
 
-  operator(name: string): OperatorRow | null {
-    const row = this.#sql("SELECT * FROM operators WHERE name = ?").get(name) as OperatorRecord | undefined;
-    return row === undefined ? null : toOperator(row);
-  }
-
-  operators(): OperatorRow[] {
-    return (this.#sql("SELECT * FROM operators ORDER BY created_at, name").all() as OperatorRecord[]).map(
-      toOperator,
-    );
-  }
-
-  operatorLang(name: string): string | null {
-    const row = this.#sql("SELECT lang FROM operators WHERE name = ?").get(name) as
-      { lang: string | null } | undefined;
-    return row?.lang ?? null;
-  }
-
-  setOperatorLang(name: string, lang: string): boolean {
-    return this.#sql("UPDATE operators SET lang = ? WHERE name = ?").run(lang, name).changes === 1;
-  }
-
-  addSession(s: SessionRow): void {
-    this.#sql("DELETE FROM sessions WHERE expires_at <= ?").run(s.createdAt);
-    this.#sql(
-      `INSERT INTO sessions (id_hash, operator, csrf, created_at, expires_at)
-         VALUES (@idHash, @operator, @csrf, @createdAt, @expiresAt)`,
-    ).run(s);
-  }
-
-  session(idHash: string, now: string): SessionRow | null {
-    return (
-      (this.#sql(
-        `SELECT id_hash AS idHash, operator, csrf, created_at AS createdAt, expires_at AS expiresAt
-           FROM sessions WHERE id_hash = ? AND expires_at > ?`,
-      ).get(idHash, now) as SessionRow | undefined) ?? null
-    );
-  }
-
-  deleteSession(idHash: string): void {
-    this.#sql("DELETE FROM sessions WHERE id_hash = ?").run(idHash);
-  }
-
-  deleteSessionsOf(operator: string): number {
-    return this.#sql("DELETE FROM sessions WHERE operator = ?").run(operator).changes;
-  }
-
-  setOperatorPassword(name: string, passwordHash: string): boolean {
-    return (
-      this.#sql("UPDATE operators SET password_hash = ? WHERE name = ?").run(passwordHash, name).changes === 1
-    );
-  }
-
-  setOperatorDisabled(name: string, disabled: boolean): boolean {
-    return (
-      this.#sql("UPDATE operators SET disabled = ? WHERE name = ?").run(disabled ? 1 : 0, name).changes === 1
-    );
-  }
-
-  close(): void {
-    if (this.#db.open) this.#db.close();
-  }
-}
-
-function toStoredEntry(row: EntryRecord): StoredEntry {
   return {
-    n: row.n,
-    line: row.line,
-    author: row.author,
-    seq: row.seq,
-    hash: row.hash,
-    kind: row.kind,
-    time: row.time,
-    bytes: row.bytes,
-    receivedAt: row.received_at,
+    ...view(read, write),
+    transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+      guard("start a transaction");
+      return mutex.run(async () => {
+        const state = { open: true };
+        const run: Runner = async (call) => {
+          if (!state.open) {
+            throw new HotlineError("INTERNAL", "Cannot use a transaction after it ended");
+          }
+          return call(writerTables);
+        };
+        const started = performance.now();
+        begin.run();
+        try {
+          const result = await inside.run(state, () => fn(view(run, run)));
+          state.open = false;
+          commit.run();
+          return result;
+        } catch (error) {
+          state.open = false;
+          if (writerDb.inTransaction) rollback.run();
+          throw error;
+        } finally {
+          const ms = performance.now() - started;
+          if (ms > SLOW_TRANSACTION_MS) {
+            process.emitWarning(`A store transaction held the write lock for ${Math.round(ms)} ms`, {
+              code: "HOTLINE_SLOW_TRANSACTION",
+            });
+          }
+        }
+      });
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await mutex.run(() => {
+        if (readerDb !== writerDb && readerDb.open) readerDb.close();
+        // the last connection to close checkpoints the WAL into the main file
+        if (writerDb.open) writerDb.close();
+      });
+    },
   };
 }
 
-function toOperator(row: OperatorRecord): OperatorRow {
+/**
+ * @param read runs a read
+ * @param write runs a write
+ * @returns the async interface over the tables
+ */
+function view(read: Runner, write: Runner): Transaction {
   return {
-    name: row.name,
-    role: row.role,
-    passwordHash: row.password_hash,
-    disabled: row.disabled !== 0,
-    createdAt: row.created_at,
+    allEntries: () => pages(read),
+    appendEntries: (entries, receivedAt) => write((t) => t.appendEntries(entries, receivedAt)),
+    head: (line, author) => read((t) => t.head(line, author)),
+    heads: (line) => read((t) => t.heads(line)),
+    entryByHash: (hash) => read((t) => t.entryByHash(hash)),
+    entryPlace: (hash) => read((t) => t.entryPlace(hash)),
+    entriesByHashPrefix: (prefix, limit) => read((t) => t.entriesByHashPrefix(prefix, limit)),
+    entryAt: (line, author, seq) => read((t) => t.entryAt(line, author, seq)),
+    entries: (line) => read((t) => t.entries(line)),
+    entriesOfKind: (line, kind) => read((t) => t.entriesOfKind(line, kind)),
+    entriesAfter: (line, after, limit) => read((t) => t.entriesAfter(line, after, limit)),
+    chainAfter: (line, author, after, limit) => read((t) => t.chainAfter(line, author, after, limit)),
+    countEntries: () => read((t) => t.countEntries()),
+    line: (id) => read((t) => t.line(id)),
+    lines: () => read((t) => t.lines()),
+    participants: (line) => read((t) => t.participants(line)),
+    members: (line) => read((t) => t.members(line)),
+    linesOf: (station) => read((t) => t.linesOf(station)),
+    membersWithCert: (cert) => read((t) => t.membersWithCert(cert)),
+    membershipsOf: (station) => read((t) => t.membershipsOf(station)),
+    addStatement: (statement, receivedAt) => write((t) => t.addStatement(statement, receivedAt)),
+    coveredSeq: (line, peer, author) => read((t) => t.coveredSeq(line, peer, author)),
+    coverage: (line) => read((t) => t.coverage(line)),
+    latestStatements: (line) => read((t) => t.latestStatements(line)),
+    addInvite: (invite) => write((t) => t.addInvite(invite)),
+    invite: (id) => read((t) => t.invite(id)),
+    useInvite: (id, by, at) => write((t) => t.useInvite(id, by, at)),
+    contactSucceeded: (station, at) => write((t) => t.contactSucceeded(station, at)),
+    contactFailed: (station, error, at) => write((t) => t.contactFailed(station, error, at)),
+    contact: (station) => read((t) => t.contact(station)),
+    addEvidence: (evidence) => write((t) => t.addEvidence(evidence)),
+    evidence: (line) => read((t) => t.evidence(line)),
+    droppedEvidence: (line, author) => read((t) => t.droppedEvidence(line, author)),
+    raiseAlarm: (alarm) => write((t) => t.raiseAlarm(alarm)),
+    alarms: (options) => read((t) => t.alarms(options)),
+    alarm: (id) => read((t) => t.alarm(id)),
+    alarmRaised: (code, entry, peer) => read((t) => t.alarmRaised(code, entry, peer)),
+    clearAlarms: (where, at) => write((t) => t.clearAlarms(where, at)),
+    clearAlarmsOfEntry: (where, at) => write((t) => t.clearAlarmsOfEntry(where, at)),
+    escalateAlarm: (id, level, audience, at) => write((t) => t.escalateAlarm(id, level, audience, at)),
+    unattendedAlarms: (codes) => read((t) => t.unattendedAlarms(codes)),
+    ackAlarm: (id, by, at) => write((t) => t.ackAlarm(id, by, at)),
+    addHook: (hook) => write((t) => t.addHook(hook)),
+    hooks: () => read((t) => t.hooks()),
+    removeHook: (id) => write((t) => t.removeHook(id)),
+    addZone: (zone) => write((t) => t.addZone(zone)),
+    zones: () => read((t) => t.zones()),
+    removeZone: (name) => write((t) => t.removeZone(name)),
+    addHealthChange: (change) => write((t) => t.addHealthChange(change)),
+    healthHistory: (where) => read((t) => t.healthHistory(where)),
+    addOperator: (operator) => write((t) => t.addOperator(operator)),
+    operator: (name) => read((t) => t.operator(name)),
+    operators: () => read((t) => t.operators()),
+    setOperatorPassword: (name, passwordHash) => write((t) => t.setOperatorPassword(name, passwordHash)),
+    setOperatorDisabled: (name, disabled) => write((t) => t.setOperatorDisabled(name, disabled)),
+    operatorLang: (name) => read((t) => t.operatorLang(name)),
+    setOperatorLang: (name, lang) => write((t) => t.setOperatorLang(name, lang)),
+    addSession: (session) => write((t) => t.addSession(session)),
+    session: (idHash, now) => read((t) => t.session(idHash, now)),
+    deleteSession: (idHash) => write((t) => t.deleteSession(idHash)),
+    deleteSessionsOf: (operator) => write((t) => t.deleteSessionsOf(operator)),
   };
+}
+
+async function* pages(read: Runner): AsyncIterable<StoredEntry> {
+  let after = 0;
+  for (;;) {
+    const page = await read((t) => t.entriesPage(after, ENTRIES_PAGE));
+    yield* page;
+    const last = page[page.length - 1];
+    if (last === undefined || page.length < ENTRIES_PAGE) return;
+    after = last.n;
+  }
 }

@@ -25,25 +25,25 @@ export class DirectTransport implements PeerTransport {
     return station;
   }
 
-  pair(target: PeerTarget, request: PairRequest) {
-    return Promise.resolve(answerPairRequest(this.#at(target), request, request.joiner.cert));
+  async pair(target: PeerTarget, request: PairRequest) {
+    return await answerPairRequest(this.#at(target), request, request.joiner.cert);
   }
 
   async push(target: PeerTarget, _line: string, entries: readonly Buffer[]) {
     const station = this.#at(target);
     const result = await station.receiveBatch(entries.map((e) => JSON.parse(e.toString("utf8")) as unknown));
     if (result.refused !== null) throw result.refused;
-    return station.headStatement(_line);
+    return await station.headStatement(_line);
   }
 
-  heads(target: PeerTarget, statement: HeadStatement) {
+  async heads(target: PeerTarget, statement: HeadStatement) {
     const station = this.#at(target);
-    return Promise.resolve(station.headStatement(statement.line));
+    return await station.headStatement(statement.line);
   }
 
-  entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
+  async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
     this.pulls.push(author);
-    const page = this.#at(target).store.chainAfter(line, author, after, limit);
-    return Promise.resolve(page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown));
+    const page = await this.#at(target).store.chainAfter(line, author, after, limit);
+    return page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
   }
 }

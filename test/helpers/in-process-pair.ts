@@ -14,11 +14,11 @@ export interface InProcessPair {
   /** moves the clock to a time */
   at: (iso: string) => void;
   /** copies to each station what the other holds and it does not */
-  sync: () => void;
+  sync: () => Promise<void>;
   /** copies to one station what the other holds and it does not (one way only) */
-  deliver: (from: Station, to: Station) => void;
+  deliver: (from: Station, to: Station) => Promise<void>;
   /** closes both stations and removes their directories */
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 /**
@@ -33,32 +33,32 @@ export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise
   const clock = new ManualClock({ start });
   await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:17301" });
   await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: "127.0.0.1:17302", lang: "ru" });
-  const washington = Station.open({ dir: join(root, "washington"), clock });
-  const moscow = Station.open({ dir: join(root, "moscow"), clock });
+  const washington = await Station.open({ dir: join(root, "washington"), clock });
+  const moscow = await Station.open({ dir: join(root, "moscow"), clock });
   const transport = new DirectTransport();
   transport.add(washington, moscow);
-  const line = washington.createLine({ name: "moscow-washington", operator: "admin" }).id;
+  const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
   await acceptInvite(
     moscow,
     transport,
-    createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" }).invite,
+    (await createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" })).invite,
   );
-  const copy = (from: Station, to: Station) => {
-    const missing = from.store
-      .entries(line)
-      .filter((e) => to.store.entryByHash(e.hash) === null)
-      .map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+  const copy = async (from: Station, to: Station) => {
+    const missing: unknown[] = [];
+    for (const e of await from.store.entries(line)) {
+      if ((await to.store.entryByHash(e.hash)) === null) missing.push(JSON.parse(e.bytes.toString("utf8")));
+    }
     if (missing.length > 0) {
-      const result = to.receive(missing);
+      const result = await to.receive(missing);
       if (result.refused !== null) throw result.refused;
     }
   };
-  const sync = () => {
-    copy(moscow, washington);
-    copy(washington, moscow);
-    copy(moscow, washington);
+  const sync = async () => {
+    await copy(moscow, washington);
+    await copy(washington, moscow);
+    await copy(moscow, washington);
   };
-  sync();
+  await sync();
   return {
     washington,
     moscow,
@@ -67,9 +67,9 @@ export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise
     at: (iso) => (clock.t = Date.parse(iso)),
     sync,
     deliver: copy,
-    close: () => {
-      washington.close();
-      moscow.close();
+    close: async () => {
+      await washington.close();
+      await moscow.close();
       rmSync(root, { recursive: true, force: true });
     },
   };

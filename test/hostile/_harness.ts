@@ -111,7 +111,7 @@ export class Harness {
     const dir = join(this.root, name.toLowerCase());
     const port = await freeLoopbackPort();
     const made = await initStation({ dir, name, listen: `127.0.0.1:${port}`, api: "127.0.0.1:9" });
-    const station = Station.open({ dir });
+    const station = await Station.open({ dir });
     const tls = {
       cert: readFileSync(join(dir, "tls.crt"), "utf8"),
       key: readFileSync(join(dir, "tls.key"), "utf8"),
@@ -163,8 +163,8 @@ export class Harness {
         onBehind: (peer) => outbox.syncNow(peer),
         onReached: (peer) => outbox.wake(peer, true),
       });
-      outbox.start();
-      node.monitor.start();
+      await outbox.start();
+      await node.monitor.start();
     }
     return node;
   }
@@ -180,15 +180,22 @@ export class Harness {
    * @returns the line id
    */
   async line(creator: Node, name: string, joiners: readonly Node[]): Promise<string> {
-    const line = creator.station.createLine({ name, operator: "admin" }).id;
+    const line = (await creator.station.createLine({ name, operator: "admin" })).id;
     const members = [creator];
     for (const joiner of joiners) {
-      const { invite } = createInvite(creator.station, { line, expiresInMs: 60_000, operator: "admin" });
+      const { invite } = await createInvite(creator.station, {
+        line,
+        expiresInMs: 60_000,
+        operator: "admin",
+      });
       await acceptInvite(joiner.station, joiner.client, invite);
       for (const other of members.slice(1)) {
-        await waitFor(() => other.station.store.members(line).some((p) => p.station === joiner.id), {
-          what: `${other.name} to learn that ${joiner.name} joined`,
-        });
+        await waitFor(
+          async () => (await other.station.store.members(line)).some((p) => p.station === joiner.id),
+          {
+            what: `${other.name} to learn that ${joiner.name} joined`,
+          },
+        );
         await approve(other, line, joiner.id);
       }
       members.push(joiner);
@@ -203,15 +210,18 @@ export class Harness {
    * @param line a line id
    */
   async settle(line: string): Promise<void> {
-    const on = this.nodes.filter((n) => n.station.store.line(line) !== null);
+    const on: Node[] = [];
+    for (const n of this.nodes) if ((await n.station.store.line(line)) !== null) on.push(n);
     await waitFor(
-      () =>
-        on.every((a) =>
-          on.every((b) => {
-            const head = b.station.store.head(line, b.id)?.seq ?? 0;
-            return (a.station.store.head(line, b.id)?.seq ?? 0) >= head;
-          }),
-        ),
+      async () => {
+        for (const a of on) {
+          for (const b of on) {
+            const head = (await b.station.store.head(line, b.id))?.seq ?? 0;
+            if (((await a.station.store.head(line, b.id))?.seq ?? 0) < head) return false;
+          }
+        }
+        return true;
+      },
       { what: `the stations on line ${line.slice(0, 8)} to hold each other's chains` },
     );
   }
@@ -223,7 +233,7 @@ export class Harness {
         await Promise.allSettled([n.outbox?.stop(), n.monitor?.stop()]);
         await n.server?.close();
         n.client.close();
-        n.station.close();
+        await n.station.close();
       }),
     );
     rmSync(this.root, { recursive: true, force: true });
@@ -237,8 +247,8 @@ export class Harness {
  * @param line the line id
  * @param member the new member's station id
  */
-export function approve(node: Node, line: string, member: string): Promise<void> {
-  node.station.approveMember({ line, member, operator: "admin" });
+export async function approve(node: Node, line: string, member: string): Promise<void> {
+  await node.station.approveMember({ line, member, operator: "admin" });
   return Promise.resolve();
 }
 
@@ -256,7 +266,7 @@ export async function assertLineWorks(a: Node, b: Node, line: string): Promise<v
     [a, b],
     [b, a],
   ] as const) {
-    const sent = from.station.send({
+    const sent = await from.station.send({
       line,
       text: `${from.name} to ${to.name}: still here`,
       operator: "admin",
@@ -270,11 +280,11 @@ export async function assertLineWorks(a: Node, b: Node, line: string): Promise<v
           const target = { station: from.id, url: from.url, cert: from.cert };
           await catchUp(to.station, to.client, target, line, { peerChain: true }).catch(() => undefined);
         }
-        return to.station.store.entryByHash(sent.hash) !== null;
+        return (await to.station.store.entryByHash(sent.hash)) !== null;
       },
       { what: `${to.name} to hold ${from.name}'s message` },
     );
-    await waitFor(() => from.station.store.coveredSeq(line, to.id, from.id) >= sent.seq, {
+    await waitFor(async () => (await from.station.store.coveredSeq(line, to.id, from.id)) >= sent.seq, {
       what: `${from.name} to hold ${to.name}'s receipt for its message`,
     });
   }
@@ -289,8 +299,8 @@ export async function assertLineWorks(a: Node, b: Node, line: string): Promise<v
  * @param line the line id
  */
 export async function pushOwn(from: Node, to: Node, line: string): Promise<void> {
-  const after = from.station.store.coveredSeq(line, to.id, from.id);
-  const page = from.station.store.chainAfter(line, from.id, after, 500);
+  const after = await from.station.store.coveredSeq(line, to.id, from.id);
+  const page = await from.station.store.chainAfter(line, from.id, after, 500);
   if (page.length === 0) return;
   const target = { station: to.id, url: to.url, cert: to.cert };
   const statement = await from.client.push(
@@ -298,7 +308,7 @@ export async function pushOwn(from: Node, to: Node, line: string): Promise<void>
     line,
     page.map((e) => e.bytes),
   );
-  from.station.acceptStatement(statement, to.id);
+  await from.station.acceptStatement(statement, to.id);
 }
 
 /**

@@ -137,12 +137,12 @@ export class Mallory {
    * @param line the line
    * @returns v, line, author, seq, prev, seen, time
    */
-  envelope(line: string): Record<string, unknown> & { seq: number } {
+  async envelope(line: string): Promise<Record<string, unknown> & { seq: number }> {
     const store = this.node.station.store;
-    const head = store.head(line, this.id);
+    const head = await store.head(line, this.id);
     const seen: Record<string, string> = {};
-    for (const h of store.heads(line)) {
-      if (h.author !== this.id && this.victim.station.store.entryByHash(h.hash) !== null)
+    for (const h of await store.heads(line)) {
+      if (h.author !== this.id && (await this.victim.station.store.entryByHash(h.hash)) !== null)
         seen[h.author] = h.hash;
     }
     return {
@@ -165,12 +165,17 @@ export class Mallory {
    * @param change fields of the envelope to set otherwise (seq, prev, seen, time …)
    * @returns the signed entry
    */
-  entry(line: string, kind: string, body: unknown, change: Record<string, unknown> = {}): Wire {
-    return signRaw({ ...this.envelope(line), kind, body, ...change }, this.node.identity);
+  async entry(
+    line: string,
+    kind: string,
+    body: unknown,
+    change: Record<string, unknown> = {},
+  ): Promise<Wire> {
+    return signRaw({ ...(await this.envelope(line)), kind, body, ...change }, this.node.identity);
   }
 
   /** @returns a text entry, next on Mallory's chain unless changed */
-  text(line: string, text: string, change: Record<string, unknown> = {}): Wire {
+  text(line: string, text: string, change: Record<string, unknown> = {}): Promise<Wire> {
     return this.entry(line, "text", { text, lang: "en", precedence: "ROUTINE", operator: "mallory" }, change);
   }
 
@@ -184,12 +189,12 @@ export class Mallory {
    */
   async push(line: string, entries: readonly unknown[]): Promise<PeerAnswer> {
     const answer = await this.call({ path: "/peer/v1/push", body: JSON.stringify({ line, entries }) });
-    if (answer.status === 200) this.keep(entries);
+    if (answer.status === 200) await this.keep(entries);
     return answer;
   }
 
   /** Takes entries the victim accepted into Mallory's own store, unchecked. */
-  keep(entries: readonly unknown[]): void {
+  async keep(entries: readonly unknown[]): Promise<void> {
     const store = this.node.station.store;
     for (const value of entries) {
       let sealed;
@@ -198,10 +203,11 @@ export class Mallory {
       } catch {
         continue; // not an entry this build can read: nothing the victim can have stored either
       }
-      if (store.entryByHash(sealed.hash) !== null) continue;
+      if ((await store.entryByHash(sealed.hash)) !== null) continue;
       if (sealed.entry.author !== this.id) continue;
-      if ((store.head(sealed.entry.line ?? "", this.id)?.seq ?? 0) + 1 !== sealed.entry.seq) continue;
-      store.withWriteLock(() => store.appendEntries([sealed], new Date().toISOString()));
+      if (((await store.head(sealed.entry.line ?? "", this.id))?.seq ?? 0) + 1 !== sealed.entry.seq) continue;
+      const entry = sealed;
+      await store.transaction((tx) => tx.appendEntries([entry], new Date().toISOString()));
     }
   }
 
@@ -254,7 +260,7 @@ export interface Bilateral {
  * A fresh victim Alpha and a scripted peer Mallory, paired on a line over mutual TLS, each side
  * with a message the other holds and has receipted (so Mallory's chain has a head).
  *
- * @returns the scene; `h.close()` ends it
+ * @returns the scene; `await h.close()` ends it
  */
 export async function bilateral(): Promise<Bilateral> {
   const h = Harness.create();

@@ -23,7 +23,7 @@ async function setUp(): Promise<Bilateral> {
 
 /** After a refusal: the entries are not stored, the record verifies, and the line works both ways. */
 async function expectUnharmed({ a, m, line }: Bilateral, refused: readonly Wire[]): Promise<void> {
-  for (const entry of refused) expect(a.station.store.entryByHash(hashOf(entry))).toBeNull();
+  for (const entry of refused) expect(await a.station.store.entryByHash(hashOf(entry))).toBeNull();
   await expectIntact(a);
   await assertLineWorks(a, m, line);
 }
@@ -94,7 +94,7 @@ function geometryBomb(stars: number): Record<string, unknown> {
 describe("entries a paired peer signs validly, built to do harm", () => {
   it("an entry whose seen names a hash the victim does not hold is refused with UNKNOWN_SEEN, and the victim's verify stays clean", async () => {
     const s = await setUp();
-    const entry = s.mal.text(s.line, "I answer what you never wrote.", {
+    const entry = await s.mal.text(s.line, "I answer what you never wrote.", {
       seen: { [s.a.id]: sha256Hex("an entry nobody wrote") },
     });
     expectRefused(await s.mal.push(s.line, [entry]), 400, "UNKNOWN_SEEN");
@@ -103,7 +103,7 @@ describe("entries a paired peer signs validly, built to do harm", () => {
 
   it("an entry dated 1970, before its chain's previous entry, is refused with BACKDATED", async () => {
     const s = await setUp();
-    const entry = s.mal.text(s.line, "Written long ago.", { time: "1970-01-01T00:00:00.000Z" });
+    const entry = await s.mal.text(s.line, "Written long ago.", { time: "1970-01-01T00:00:00.000Z" });
     expectRefused(await s.mal.push(s.line, [entry]), 400, "BACKDATED");
     await expectUnharmed(s, [entry]);
   });
@@ -111,9 +111,9 @@ describe("entries a paired peer signs validly, built to do harm", () => {
   it("a notification dated 72 hours back, just after the peer's own signed heads, is refused with BACKDATED", async () => {
     const s = await setUp();
     const heads: Record<string, { seq: number; hash: string }> = {};
-    for (const h of s.m.station.store.heads(s.line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+    for (const h of await s.m.station.store.heads(s.line)) heads[h.author] = { seq: h.seq, hash: h.hash };
     expect((await s.mal.heads(s.line, heads)).status).toBe(200);
-    const entry = s.mal.entry(s.line, "notify", notifyBody(2), {
+    const entry = await s.mal.entry(s.line, "notify", notifyBody(2), {
       time: new Date(Date.now() - 72 * hour).toISOString(),
     });
     expectRefused(await s.mal.push(s.line, [entry]), 400, "BACKDATED");
@@ -122,34 +122,37 @@ describe("entries a paired peer signs validly, built to do harm", () => {
 
   it("line settings that would make the victim work every second are refused with SCHEMA", async () => {
     const s = await setUp();
-    const everySecond = s.mal.entry(s.line, "line.settings", {
+    const everySecond = await s.mal.entry(s.line, "line.settings", {
       presenceSchedule: "* * * * * *",
       operator: "mallory",
     });
     expectRefused(await s.mal.push(s.line, [everySecond]), 400, "SCHEMA");
-    const oneSecond = s.mal.entry(s.line, "line.settings", { presenceDeadline: 1, operator: "mallory" });
+    const oneSecond = await s.mal.entry(s.line, "line.settings", {
+      presenceDeadline: 1,
+      operator: "mallory",
+    });
     expectRefused(await s.mal.push(s.line, [oneSecond]), 400, "SCHEMA");
-    expect(s.a.station.settings(s.line).presenceSchedule).not.toBe("* * * * * *");
+    expect((await s.a.station.settings(s.line)).presenceSchedule).not.toBe("* * * * * *");
     await expectUnharmed(s, [everySecond, oneSecond]);
   });
 
   it("50 equivocating entries are each refused with EQUIVOCATION, raise one alarm counting 50, and keep bounded evidence", async () => {
     const s = await setUp();
-    const held = s.a.station.store.head(s.line, s.mal.id);
+    const held = await s.a.station.store.head(s.line, s.mal.id);
     if (held === null) throw new Error("the victim holds no chain of Mallory's");
-    const prev = s.a.station.store.entryAt(s.line, s.mal.id, held.seq - 1)?.hash ?? null;
+    const prev = (await s.a.station.store.entryAt(s.line, s.mal.id, held.seq - 1))?.hash ?? null;
     const forks: Wire[] = [];
     for (let i = 0; i < 50; i++) {
-      const fork = s.mal.text(s.line, `Another history, number ${i}.`, { seq: held.seq, prev });
+      const fork = await s.mal.text(s.line, `Another history, number ${i}.`, { seq: held.seq, prev });
       forks.push(fork);
       expectRefused(await s.mal.push(s.line, [fork]), 409, "EQUIVOCATION");
     }
-    const alarms = s.a.station.store
-      .alarms({ all: true })
-      .filter((alarm) => alarm.code === "EQUIVOCATION" && alarm.line === s.line);
+    const alarms = (await s.a.station.store.alarms({ all: true })).filter(
+      (alarm) => alarm.code === "EQUIVOCATION" && alarm.line === s.line,
+    );
     expect(alarms, "one EQUIVOCATION alarm, however many forks").toHaveLength(1);
     expect(alarms[0]).toMatchObject({ peer: s.mal.id, count: 50 });
-    const evidence = s.a.station.store.evidence(s.line).filter((e) => e.author === s.mal.id);
+    const evidence = (await s.a.station.store.evidence(s.line)).filter((e) => e.author === s.mal.id);
     expect(evidence.length).toBeGreaterThan(0);
     expect(evidence.length).toBeLessThanOrEqual(16);
     await expectUnharmed(s, forks);
@@ -157,7 +160,7 @@ describe("entries a paired peer signs validly, built to do harm", () => {
 
   it("a geometry bomb (three 2,000-position star polygons) is refused within seconds, and the victim answers others meanwhile", async () => {
     const s = await setUp();
-    const bomb = s.mal.entry(s.line, "notify", geometryBomb(3));
+    const bomb = await s.mal.entry(s.line, "notify", geometryBomb(3));
     const before = rssMiB();
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
@@ -182,7 +185,7 @@ describe("entries a paired peer signs validly, built to do harm", () => {
 
   it("one 2,000-position star polygon (under the entry limit) is refused with TOO_COMPLEX or SCHEMA without stalling the victim", async () => {
     const s = await setUp();
-    const bomb = s.mal.entry(s.line, "notify", geometryBomb(1));
+    const bomb = await s.mal.entry(s.line, "notify", geometryBomb(1));
     expect(JSON.stringify(bomb).length).toBeLessThan(64 * 1024);
     const before = rssMiB();
     const stalls = monitorEventLoopDelay({ resolution: 10 });
@@ -211,7 +214,9 @@ describe("entries a paired peer signs validly, built to do harm", () => {
 
   it("a push carrying an entry of another line is refused with BAD_LINE", async () => {
     const s = await setUp();
-    const elsewhere = s.mal.text(s.line, "Meant for another line.", { line: sha256Hex("another line") });
+    const elsewhere = await s.mal.text(s.line, "Meant for another line.", {
+      line: sha256Hex("another line"),
+    });
     const answer = await s.mal.push(s.line, [elsewhere]);
     expectRefused(answer, 400, "BAD_LINE");
     expect(answer.body).not.toHaveProperty("statement");

@@ -45,10 +45,9 @@ afterEach(async () => {
 });
 
 /** @returns what the victim holds of a participant of a line: where it is reached, and the safety code shown */
-function knownAt(victim: Node, line: string, station: string) {
-  const row = victim.station.store.participants(line).find((p) => p.station === station);
-  const shown = victim.station
-    .lines()
+async function knownAt(victim: Node, line: string, station: string) {
+  const row = (await victim.station.store.participants(line)).find((p) => p.station === station);
+  const shown = (await victim.station.lines())
     .find((l) => l.id === line)
     ?.participants.find((p) => p.id === station);
   return { url: row?.url, cert: row?.cert, safetyCode: shown?.safetyCode };
@@ -66,10 +65,10 @@ describe("a peer cannot pose as another station", () => {
     const c = await harness.station("Charlie");
     const m = await harness.station("Mallory", { run: "none" });
     const withC = await harness.line(a, "alpha-charlie", [c]);
-    const before = knownAt(a, withC, c.id);
-    const fresh = a.station.createLine({ name: "alpha-newcomer", operator: "admin" }).id;
+    const before = await knownAt(a, withC, c.id);
+    const fresh = (await a.station.createLine({ name: "alpha-newcomer", operator: "admin" })).id;
     const invite = parseInvite(
-      createInvite(a.station, { line: fresh, expiresInMs: 60_000, operator: "admin" }).invite,
+      (await createInvite(a.station, { line: fresh, expiresInMs: 60_000, operator: "admin" })).invite,
     );
     const request = { invite: invite.id, joiner: claimOf(c.id, "Charlie", m) };
     // Mallory holds the invite's secret, and signs the claim with the only station key it holds: its own.
@@ -83,8 +82,8 @@ describe("a peer cannot pose as another station", () => {
       tls: m.tls,
     });
     expectRefused(answer, 400, "BAD_SIGNATURE");
-    expect(a.station.store.participants(fresh).map((p) => p.station)).toEqual([a.id]);
-    expect(knownAt(a, withC, c.id)).toEqual(before);
+    expect((await a.station.store.participants(fresh)).map((p) => p.station)).toEqual([a.id]);
+    expect(await knownAt(a, withC, c.id)).toEqual(before);
     // With its own certificate Mallory reads none of Charlie's lines.
     const read = await new Mallory(m, a).entries(withC, a.id);
     expectRefused(read, [403, 404], ["UNKNOWN_PEER", "NOT_PARTICIPANT", "UNKNOWN_LINE"]);
@@ -100,12 +99,12 @@ describe("a peer cannot pose as another station", () => {
     const withM = await harness.line(a, "alpha-mallory", [m]);
     const withC = await harness.line(a, "alpha-charlie", [c]);
     await assertLineWorks(a, m, withM);
-    const before = knownAt(a, withC, c.id);
+    const before = await knownAt(a, withC, c.id);
     const mal = new Mallory(m, a);
     const posing = claimOf(c.id, "Charlie", m);
 
     const random = signBytes("not Charlie's claim", m.identity);
-    const first = mal.entry(
+    const first = await mal.entry(
       withM,
       "member.add",
       memberAddBody(posing, { consenters: [a.id], proof: random }),
@@ -113,22 +112,21 @@ describe("a peer cannot pose as another station", () => {
     expectRefused(await mal.push(withM, [first]), 400, "BAD_SIGNATURE");
 
     // Charlie's real proof, as the victim holds it on the line it shares with Charlie.
-    const held = a.station.store
-      .entriesOfKind(withC, "member.add")
+    const held = (await a.station.store.entriesOfKind(withC, "member.add"))
       .map((e) => JSON.parse(e.bytes.toString("utf8")) as { body: { member: Member; proof?: string } })
       .find((e) => e.body.member.station === c.id);
     const copied = held?.body.proof ?? random;
-    const second = mal.entry(
+    const second = await mal.entry(
       withM,
       "member.add",
       memberAddBody(posing, { consenters: [a.id], proof: copied }),
     );
     expectRefused(await mal.push(withM, [second]), 400, "BAD_SIGNATURE");
 
-    expect(knownAt(a, withC, c.id), "Charlie's address, certificate and safety code at Alpha").toEqual(
+    expect(await knownAt(a, withC, c.id), "Charlie's address, certificate and safety code at Alpha").toEqual(
       before,
     );
-    expect(a.station.store.participants(withM).map((p) => p.station)).not.toContain(c.id);
+    expect((await a.station.store.participants(withM)).map((p) => p.station)).not.toContain(c.id);
     await expectIntact(a);
     await assertLineWorks(a, c, withC);
     await assertLineWorks(a, m, withM);
@@ -141,13 +139,13 @@ describe("a peer cannot pose as another station", () => {
     const m = await harness.station("Mallory", { run: "server" });
     const line = await harness.line(a, "alpha-bravo-mallory", [b, m]);
     await assertLineWorks(a, m, line);
-    const before = knownAt(a, line, b.id);
+    const before = await knownAt(a, line, b.id);
     const mal = new Mallory(m, a);
     const consenters = [a.id, b.id];
 
     // Bravo's id with Mallory's address: Mallory cannot prove Bravo's key, so either code is a refusal.
     const asBravo = claimOf(b.id, "Bravo", m);
-    const named = mal.entry(
+    const named = await mal.entry(
       line,
       "member.add",
       memberAddBody(asBravo, { consenters, proof: memberProof(line, asBravo, m.identity) }),
@@ -157,7 +155,7 @@ describe("a peer cannot pose as another station", () => {
     // A new station Yankee, whose key Mallory made (so its proof is valid), pinned to Bravo's certificate.
     const yankee = await puppet("Yankee");
     const withBravosCert = claimOf(yankee.id, "Yankee", { url: m.url, cert: b.cert });
-    const taken = mal.entry(
+    const taken = await mal.entry(
       line,
       "member.add",
       memberAddBody(withBravosCert, {
@@ -167,12 +165,12 @@ describe("a peer cannot pose as another station", () => {
     );
     expectRefused(await mal.push(line, [taken]), 409, "MEMBER_CONFLICT");
 
-    expect(a.station.store.participants(line).map((p) => p.station)).toEqual([a.id, b.id, m.id]);
-    expect(knownAt(a, line, b.id)).toEqual(before);
+    expect((await a.station.store.participants(line)).map((p) => p.station)).toEqual([a.id, b.id, m.id]);
+    expect(await knownAt(a, line, b.id)).toEqual(before);
     // Bravo's own link test still reaches Alpha as Bravo.
     const heads = await peerCall(a.port, {
       path: "/peer/v1/heads",
-      body: JSON.stringify({ statement: b.station.headStatement(line) }),
+      body: JSON.stringify({ statement: await b.station.headStatement(line) }),
       tls: b.tls,
     });
     expect(heads.status, JSON.stringify(heads.body).slice(0, 300)).toBe(200);
@@ -220,14 +218,13 @@ describe("a stranger brought into a bilateral line", () => {
     const member = claimOf(zulu.id, "Zulu", { url: at.url, cert: zulu.cert });
     const proof = memberProof(line, member, zulu.identity);
 
-    const unasked = mal.entry(line, "member.add", memberAddBody(member, { consenters: [], proof }));
+    const unasked = await mal.entry(line, "member.add", memberAddBody(member, { consenters: [], proof }));
     expectRefused(await mal.push(line, [unasked]), 403, "NO_CONSENT");
 
-    const asked = mal.entry(line, "member.add", memberAddBody(member, { consenters: [a.id], proof }));
+    const asked = await mal.entry(line, "member.add", memberAddBody(member, { consenters: [a.id], proof }));
     const added = await mal.push(line, [asked]);
     expect(added.status, JSON.stringify(added.body).slice(0, 300)).toBe(200);
-    const shown = a.station
-      .lines()
+    const shown = (await a.station.lines())
       .find((l) => l.id === line)
       ?.participants.find((p) => p.id === zulu.id);
     expect(shown, "Zulu is shown on the line, pending").toMatchObject({ pending: true });
@@ -265,9 +262,8 @@ describe("a stranger brought into a bilateral line", () => {
 
     await approve(a, line, zulu.id);
     await waitFor(
-      () =>
-        a.station
-          .lines()
+      async () =>
+        (await a.station.lines())
           .find((l) => l.id === line)
           ?.participants.some((p) => p.id === zulu.id && (p as { pending?: boolean }).pending !== true),
       { what: "Zulu to be a member once Alpha's operator approved it" },

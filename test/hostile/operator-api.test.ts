@@ -111,8 +111,8 @@ describe("the operator API denies by default", () => {
     kimPassword = (await addOperator(running.station, { name: "kim", role: "officer", by: "admin" }))
       .password;
     await addOperator(running.station, { name: "sam", role: "supervisor", by: "admin" });
-    line = running.station.createLine({ name: "night watch", operator: "admin" }).id;
-    running.station.suspendLine({ line, suspend: true, reason: "drill", operator: "admin" });
+    line = (await running.station.createLine({ name: "night watch", operator: "admin" })).id;
+    await running.station.suspendLine({ line, suspend: true, reason: "drill", operator: "admin" });
     const signedIn = await raw(
       port,
       "POST",
@@ -129,7 +129,8 @@ describe("the operator API denies by default", () => {
     tmp.remove();
   });
 
-  const suspended = () => running.station.lines().find((l) => l.id === line)?.suspended !== null;
+  const suspended = async () =>
+    (await running.station.lines()).find((l) => l.id === line)?.suspended !== null;
 
   it("every route declares who may call it; only the sign-in page's, the docs and the console's files are public", () => {
     const routes = declaredRoutes(running.api);
@@ -290,7 +291,7 @@ describe("the operator API denies by default", () => {
   });
 
   it("a text/plain post to resume a suspended line is refused, and the line stays suspended", async () => {
-    expect(suspended()).toBe(true);
+    expect(await suspended()).toBe(true);
     const plain = { "content-type": "text/plain" };
     const attempts = [
       await raw(port, "POST", `/api/lines/${line}/resume`, { headers: plain, body: "x" }),
@@ -312,7 +313,7 @@ describe("the operator API denies by default", () => {
       "BAD_ORIGIN",
       "SCHEMA",
     ]);
-    expect(suspended()).toBe(true);
+    expect(await suspended()).toBe(true);
   });
 
   it("an officer cannot share (so disclose and drop) a supervisor's private zone: FORBIDDEN", async () => {
@@ -404,7 +405,7 @@ describe("the operator API denies by default", () => {
       { numRuns: 300 },
     );
     expect(JSON.parse((await raw(port, "GET", "/api/hooks", { headers: withToken() })).body)).toEqual([]);
-    expect(suspended()).toBe(true);
+    expect(await suspended()).toBe(true);
   });
 
   it("sign-in guesses sent all at once: at most the free ones reach the password check, the rest are THROTTLED", async () => {

@@ -79,7 +79,7 @@ describe("the victim's peer port against a hostile transport", () => {
     const body = JSON.stringify({ invite: "A".repeat(22), padding: "x".repeat(64 * 1024) });
     const answer = await peerCall(a.port, { path: "/peer/v1/pair", body, tls: stranger });
     expectRefused(answer, 413, "TOO_LARGE");
-    expect(a.station.store.participants(line)).toHaveLength(2);
+    expect(await a.station.store.participants(line)).toHaveLength(2);
     await assertLineWorks(a, m, line);
   });
 

@@ -50,7 +50,7 @@ function expectRefusal(answer: Answer, status: number, code: string): void {
  * @param change what to change in the invite it carries
  * @returns the invite string with that change
  */
-function alterInvite(text: string, change: (invite: Record<string, unknown>) => void): string {
+async function alterInvite(text: string, change: (invite: Record<string, unknown>) => void): Promise<string> {
   const prefix = "hotline-invite:";
   const invite = JSON.parse(Buffer.from(text.slice(prefix.length), "base64url").toString("utf8")) as Record<
     string,
@@ -202,7 +202,7 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       expect(expired.code).toBe(1);
 
       // The expiry in the string is not covered by the proof; the inviter checks the one it keeps.
-      const edited = alterInvite(expiredInvite, (invite) => {
+      const edited = await alterInvite(expiredInvite, (invite) => {
         invite.expires = new Date(Date.now() + 3_600_000).toISOString();
       });
       const atInviter = await hotline(["accept", edited, "--dir", running(havana).dir]);
@@ -566,9 +566,9 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       await expectStored(0);
 
       // Read beside the running station, without writing.
-      const store = openSqliteStore(join(running(washington).dir, "hotline.db"), { readonly: true });
+      const store = await openSqliteStore(join(running(washington).dir, "hotline.db"), { readonly: true });
       try {
-        expect(store.evidence(line)).toEqual([
+        expect(await store.evidence(line)).toEqual([
           expect.objectContaining({
             code: "EQUIVOCATION",
             author: moscowKey.id,
@@ -578,11 +578,11 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
             otherBytes: other.bytes,
           }),
         ]);
-        expect(store.alarms().filter((a) => a.code === "EQUIVOCATION")).toEqual([
+        expect((await store.alarms()).filter((a) => a.code === "EQUIVOCATION")).toEqual([
           expect.objectContaining({ severity: "critical", line, peer: moscowKey.id, entry: other.hash }),
         ]);
       } finally {
-        store.close();
+        await store.close();
       }
       expect(running(washington).output).toMatch(/"code":"EQUIVOCATION"/);
       await expectWashingtonServes();
