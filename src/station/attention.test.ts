@@ -81,13 +81,13 @@ describe("presence tests, deadlines and escalation", () => {
     presence.start();
     cleanups.push(() => presence.stop());
     await clock.advance(1_999);
-    expect(washington.store.entriesOfKind(line, "test")).toEqual([]);
+    expect(await washington.store.entriesOfKind(line, "test")).toEqual([]);
     await clock.advance(1);
-    expect(washington.store.entriesOfKind(line, "test")).toMatchObject([
+    expect(await washington.store.entriesOfKind(line, "test")).toMatchObject([
       { author: washington.id, time: "2026-11-23T06:00:00.000Z" },
     ]);
     await clock.advance(60_000);
-    expect(washington.store.entriesOfKind(line, "test")).toHaveLength(1);
+    expect(await washington.store.entriesOfKind(line, "test")).toHaveLength(1);
   });
 
   it("a presence test asks the other side at once; unanswered at its deadline it is NO_ANSWER at both ends", async () => {
