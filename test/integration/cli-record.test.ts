@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { hotline, hotlineJson, hotlineProcess, tempDir, type TempDir } from "../helpers/cli.js";
 
 interface Problem {
   code: string;
@@ -103,7 +103,8 @@ describe("hotline CLI on one station", () => {
       db.close();
     }
     for (const workers of ["2", "0"]) {
-      const bad = await hotline(["verify", "--dir", dir, "--workers", workers, "--json"]);
+      // A process of the built CLI: worker threads run the compiled worker, which only dist/ has.
+      const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
       expect(bad.code).toBe(1);
       const report = JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
       expect(report.problems.map((p) => [p.code, p.seq])).toContainEqual(["SCHEMA", 3]);

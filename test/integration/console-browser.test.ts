@@ -23,6 +23,7 @@ describe("the operator console in a real browser", () => {
 
   beforeAll(async () => {
     stations = await startPairedStationsWithBrowser({
+      processes: ["moscow"], // a test kills it with -9
       beforeStart: async ({ moscow }) => {
         const { password } = await hotlineJson<{ password: string }>([
           "operator",
