@@ -96,7 +96,8 @@ async function startProcess(station: TestStation): Promise<void> {
   const child = spawn(process.execPath, [HOTLINE_BIN, "start", "--dir", station.dir], {
     env: { ...process.env, HOTLINE_DIR: "" },
     stdio: ["ignore", "pipe", "pipe"],
-  });  station.process = child;
+  });
+  station.process = child;
   station.output = "";
   child.stdout?.on("data", (d: Buffer) => (station.output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (station.output += d.toString()));
@@ -250,7 +251,9 @@ export async function startPairedStations(options: PairedStationsOptions = {}): 
     ]);
     made.push(washington, moscow);
     await options.beforeStart?.({ tmp, washington, moscow });
-    const asProcess = (name: "washington" | "moscow") => ({ process: options.processes?.includes(name) === true });
+    const asProcess = (name: "washington" | "moscow") => ({
+      process: options.processes?.includes(name) === true,
+    });
     await Promise.all([
       startStation(washington, asProcess("washington")),
       startStation(moscow, asProcess("moscow")),

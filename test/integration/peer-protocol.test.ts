@@ -25,7 +25,14 @@ import { certFingerprint, makeSelfSignedCertificate, type TlsCredentials } from 
 import { openSqliteStore } from "../../src/store/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { peerCall, type PeerAnswer } from "../helpers/peer-call.js";
-import { initStation, pairOnLine, startStation, stopStation, type TestStation } from "../helpers/stations.js";
+import {
+  initStation,
+  isRunning,
+  pairOnLine,
+  startStation,
+  stopStation,
+  type TestStation,
+} from "../helpers/stations.js";
 
 /** What the peer endpoint answered. */
 type Answer = PeerAnswer;
