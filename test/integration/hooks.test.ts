@@ -109,7 +109,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     line = (await pairOnLine(washington, [moscow])).line;
     await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
     await waitFor(async () => (await healthOf()) === "up", { what: "Washington to see Moscow up" });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all([stopStation(washington), stopStation(moscow)]);
@@ -141,7 +141,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
       /^error FORBIDDEN: Cannot manage alarm hooks: operator 'kim' is an officer/,
     );
     expect(await hotlineJson(["hook", "list", "--dir", washington.dir])).toEqual([]);
-  }, 30_000);
+  });
 
   it("kill -9 of Moscow: the critical LINK_DOWN reaches the webhook and the command; the LINK_UP note (info) only the info hooks; failing hooks crash nothing", async () => {
     const script = `let t="";process.stdin.on("data",d=>t+=d).on("end",()=>require("fs").appendFileSync(${JSON.stringify(commandOut)},JSON.stringify({...JSON.parse(t),env:process.env.HOTLINE_ALARM_CODE+" "+process.env.HOTLINE_ALARM_SEVERITY})+"\\n"))`;
@@ -163,7 +163,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     await stopStation(moscow, "SIGKILL");
     await waitFor(() => receiver.received.some((r) => r.path.startsWith("/ok")), {
       what: "the webhook to receive LINK_DOWN",
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
     });
     const down = receiver.received.find((r) => r.path.startsWith("/ok"));
     expect(down?.method).toBe("POST");
@@ -183,7 +183,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
 
     // Moscow back: LINK_UP is an info note; the failing info hooks get it, the critical hooks do not.
     await startStation(moscow);
-    await waitFor(async () => (await healthOf()) === "up", { what: "Moscow up again", timeoutMs: 15_000 });
+    await waitFor(async () => (await healthOf()) === "up", { what: "Moscow up again", timeoutMs: 60_000 });
     await waitFor(
       () => receiver.received.some((r) => r.path.startsWith("/fail") && r.notice.alarm.code === "LINK_UP"),
       { what: "the info webhook to receive LINK_UP" },
@@ -195,7 +195,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     // A failed webhook is tried three times (two retries): LINK_DOWN's attempts are all in by now.
     await waitFor(() => codesAt("/fail").filter((c) => c === "LINK_DOWN").length === 3, {
       what: "two retries of the failing webhook",
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
     });
 
     // The station lived through the failing hooks: it answers, its alarms are intact, and its log
@@ -212,5 +212,5 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     expect(removed.id).toBe(okHook.id);
     const left = await hotlineJson<Hook[]>(["hook", "list", "--dir", washington.dir]);
     expect(left.map((h) => h.id).sort()).toEqual([commandHook.id, failHook.id, closedHook.id].sort());
-  }, 45_000);
+  });
 });
