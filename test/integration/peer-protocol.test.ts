@@ -445,7 +445,9 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       expect(body.length).toBeGreaterThan(EIGHT_MIB);
       // The server may answer 413 and close before the client has written the whole body: the
       // client then sees EPIPE or a reset, which is as much a refusal as the 413 itself.
-      const answer = await call({ path: "/peer/v1/push", body, tls: moscowTls }).catch((error: unknown) => {
+      // 8 MiB over TLS may take a while on a loaded machine: a minute before calling it a hang.
+      const sending = call({ path: "/peer/v1/push", body, tls: moscowTls, timeoutMs: 60_000 });
+      const answer = await sending.catch((error: unknown) => {
         expect(String((error as { code?: string }).code)).toMatch(/^(EPIPE|ECONNRESET)$/);
         return null;
       });

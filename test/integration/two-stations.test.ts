@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { countSpawn, HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   initStation,
   pairOnLine,
@@ -182,6 +182,8 @@ describe("two stations as real processes over mutual TLS", () => {
   });
 
   it("`log --follow --json` streams each new entry as one JSON line as it arrives", async () => {
+    // A process: it runs until interrupted (SIGINT).
+    countSpawn();
     const follower = spawn(
       process.execPath,
       [HOTLINE_BIN, "log", "--follow", "--json", "--line", line, "--dir", moscow.dir],
