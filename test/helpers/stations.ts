@@ -158,7 +158,7 @@ export async function waitFor(
   check: () => boolean | Promise<boolean>,
   options: { what: string; timeoutMs?: number; everyMs?: number },
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let last: Error | null = null;
   for (;;) {
     try {
