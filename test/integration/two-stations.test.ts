@@ -82,7 +82,7 @@ async function waitDelivered(from: TestStation, to: TestStation, line: string, t
   );
 }
 
-describe("two stations as real processes over mutual TLS", () => {
+describe("two stations over mutual TLS, Moscow as a real process (for kill -9)", () => {
   let tmp: TempDir;
   let washington: TestStation;
   let moscow: TestStation;
