@@ -183,3 +183,44 @@ describe("hotline CLI refuses bad input and writes nothing", () => {
     expect(result.stderr).toMatch(/^error NO_STATION: .*hotline init/);
   });
 });
+
+// Most tests run the CLI in their own process (helpers/cli.ts): the built binary must answer alike.
+describe("the hotline binary and the CLI run in-process answer alike", () => {
+  let tmp: TempDir;
+  let dir: string;
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    dir = tmp.join("havana");
+    await hotlineJson(["init", "--name", "Havana", "--dir", dir]);
+    await hotlineJson(["line", "create", "--name", "havana-washington", "--dir", dir]);
+  });
+  afterAll(() => tmp.remove());
+
+  it("the same exit code, output and errors: --version, a wrong option, $HOTLINE_DIR, a too large message from stdin", async () => {
+    const env = { HOTLINE_DIR: dir };
+    const runs: [string[], { input?: string; env?: Record<string, string> }][] = [
+      [["--version"], {}],
+      [["lines", "--no-such-option"], {}],
+      [["lines", "--json"], { env }],
+      [["send", "--line", "havana-washington", "--file", "-"], { env, input: "z".repeat(70_000) }],
+    ];
+    for (const [args, options] of runs) {
+      const inProcess = await hotline(args, options);
+      expect(inProcess.stdout + inProcess.stderr).not.toBe("");
+      expect(inProcess).toEqual(await hotlineProcess(args, options));
+    }
+  });
+
+  it("a message read from stdin is sent alike by both", async () => {
+    const send = ["send", "--line", "havana-washington", "--file", "-", "--dir", dir];
+    expect((await hotline(send, { input: "¿Recibido?\nSí" })).code).toBe(0);
+    expect((await hotlineProcess(send, { input: "Recibido.\nSí" })).code).toBe(0);
+    const texts = (
+      await hotlineJson<{ body: { text?: string } }[]>(["log", "--line", "havana-washington", "--dir", dir])
+    )
+      .map((e) => e.body.text)
+      .filter((text) => text !== undefined);
+    expect(texts).toEqual(["¿Recibido?\nSí", "Recibido.\nSí"]);
+  });
+});
