@@ -130,5 +130,5 @@ describe("the operator console in a real browser", () => {
     await page.locator(".alarm-link").click();
     await page.getByText("LINK_DOWN").first().waitFor({ timeout: 60_000 });
     await startStation(moscow);
-  });
+  }, 240_000);
 });

@@ -277,9 +277,11 @@ describe("two stations over mutual TLS, Moscow as a real process (for kill -9)",
       ]);
       expect(approved.awaiting).toEqual([]);
       const atW = await log(washington, line);
+      // Washington's outbox backed off while Ankara waited for Moscow's consent (up to 30 s ± 50 %).
       await waitFor(async () => (await log(ankara, line)).length >= atW.length, {
         what: "Ankara to catch up",
         everyMs: 300,
+        timeoutMs: 120_000,
       });
       expect((await log(ankara, line)).slice(0, atW.length).map((e) => e.hash)).toEqual(
         atW.map((e) => e.hash),
@@ -314,5 +316,5 @@ describe("two stations over mutual TLS, Moscow as a real process (for kill -9)",
     } finally {
       await stopStation(ankara);
     }
-  });
+  }, 240_000);
 });
