@@ -127,7 +127,7 @@ describe("the operator console in a real browser", () => {
     expect(await page.locator(".health-down").first().textContent()).toMatch(/down/i);
     // The header's alarm count, shown on every page, counts it.
     await expect.poll(async () => (await page.locator(".alarm-link").textContent()) ?? "").toMatch(/[1-9]/);
-    await page.locator(".alarm-link").click();
+    await page.locator(".alarm-link").click({ timeout: 60_000 }); // the board re-renders on each push
     await page.getByText("LINK_DOWN").first().waitFor({ timeout: 60_000 });
     await startStation(moscow);
   }, 240_000);
