@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { HotlineError, canonicalJson } from "../record/mod.js";
 import { exportBundle, renderTranscript, verifyBundle, type BundleReport } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
+import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
 
 /**
@@ -35,7 +36,7 @@ export function registerExportCommand(program: Command): void {
         };
       });
       if (options.out === "-") {
-        process.stdout.write(made.text);
+        cliIo().stdout.write(made.text);
         return;
       }
       try {

@@ -12,6 +12,7 @@ import { registerNotifyCommands } from "./notify.js";
 import { registerOperatorCommands } from "./operators.js";
 import { registerPeerCommands } from "./peers.js";
 import { registerReadoutCommands } from "./readouts.js";
+import { cliIo, processIo, withCliIo, type CliIo } from "./io.js";
 import { EXIT, reportError } from "./output.js";
 import { registerStationCommands } from "./station.js";
 import { registerTranslateCommands } from "./translate.js";
@@ -28,7 +29,17 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .exitOverride()
     .configureOutput({
+      writeOut: (text) => cliIo().stdout.write(text),
+      writeErr: (text) => cliIo().stderr.write(text),
       outputError: (text, write) => write(`error USAGE: ${text.replace(/^error: /, "")}`),
+    })
+    // `--dir` defaults to $HOTLINE_DIR of the run's environment (the process's, or a test's).
+    .hook("preAction", (_root, action) => {
+      const dir = cliIo().env.HOTLINE_DIR;
+      const takesDir = action.options.some((option) => option.attributeName() === "dir");
+      if (takesDir && dir !== undefined && action.getOptionValue("dir") === undefined) {
+        action.setOptionValue("dir", dir);
+      }
     });
   registerStationCommands(program);
   registerLineCommands(program);
@@ -59,14 +70,29 @@ export function buildProgram(): Command {
  * @param argv process.argv
  */
 export async function main(argv: readonly string[]): Promise<void> {
-  try {
-    await buildProgram().parseAsync([...argv]);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      return;
+  await runCli(argv, processIo);
+}
+
+/**
+ * Runs the CLI once with the given streams and environment, in this process (what `main` does
+ * with the process's own; tests run it with captured ones).
+ *
+ * @param argv the arguments, after two leading entries as in process.argv
+ * @param io where the run reads and writes; `io.exitCode` is set as the process's would be
+ * @returns the exit code: 0 ok, 1 failure, 2 bad usage
+ */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return withCliIo(io, async () => {
+    try {
+      await buildProgram().parseAsync([...argv]);
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        io.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      } else {
+        const code = reportError(error);
+        io.exitCode = error instanceof UsageError ? EXIT.usage : code;
+      }
     }
-    const code = reportError(error);
-    process.exitCode = error instanceof UsageError ? EXIT.usage : code;
-  }
+    return io.exitCode ?? EXIT.ok;
+  });
 }

@@ -21,6 +21,7 @@ import {
   withCommon,
   withStation,
 } from "./common.js";
+import { cliIo, processIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
 
 /**
@@ -54,7 +55,7 @@ export function registerMessageCommands(program: Command): void {
         throw usageError("Cannot send: give the text or --file, not both");
       if (words.length === 0 && options.file === undefined)
         throw usageError("Cannot send: give the text, or --file F");
-      const text = options.file === undefined ? words.join(" ") : readText(options.file);
+      const text = options.file === undefined ? words.join(" ") : await readText(options.file);
       const api = runningStation(stationPaths(options.dir), options.as);
       const sent =
         api === null
@@ -141,13 +142,13 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
     const stop = () => (stopped = true);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    process.stdout.on("error", stop); // the reader went away (e.g. piped into head)
+    cliIo().stdout.on("error", stop); // the reader went away (e.g. piped into head)
     while (!stopped) {
       const batch = await station.arrivals(line, cursor);
       cursor = batch.cursor;
       if (batch.entries.some((e) => e.kind === "member.add")) names = await participantNames(station, line);
       for (const entry of batch.entries) {
-        process.stdout.write(
+        cliIo().stdout.write(
           options.json ? `${JSON.stringify(entry)}\n` : `${transcriptLine(entry, names)}\n`,
         );
       }
@@ -268,7 +269,27 @@ function indent(text: string): string {
  * @param path the file
  * @returns its text
  */
-export function readText(path: string): string {
+export async function readText(path: string): Promise<string> {
+  const io = cliIo();
+  return path === "-" && io !== processIo ? readStream(io.stdin) : readFile(path);
+}
+
+/** Standard input given as a stream (a test's), read as `readFile` reads fd 0. */
+async function readStream(input: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    chunks.push(bytes);
+    length += bytes.length;
+    if (length > MAX_ENTRY_BYTES) {
+      throw new HotlineError("TOO_LARGE", `Cannot send -: it is larger than an entry may be (64 KiB)`);
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function readFile(path: string): string {
   // Read at most one byte past the limit, so a huge file is refused without being read whole.
   let fd: number;
   try {

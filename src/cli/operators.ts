@@ -13,6 +13,7 @@ import {
   stationPaths,
 } from "../station/mod.js";
 import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
+import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
 
 type AsOptions = CommonOptions & { as: string };
@@ -122,9 +123,10 @@ const MAX_PASSWORD_INPUT = 4096;
 async function readPassword(name: string): Promise<string> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    length += chunk.length;
+  for await (const chunk of cliIo().stdin) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    chunks.push(bytes);
+    length += bytes.length;
     if (length > MAX_PASSWORD_INPUT) break;
   }
   // One final line break is the end of the line typed or echoed, not part of the password.

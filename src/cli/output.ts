@@ -1,4 +1,5 @@
 import { isHotlineError } from "../record/mod.js";
+import { cliIo } from "./io.js";
 
 /** Exit codes: 0 ok, 1 the command failed, 2 it was used wrongly. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -9,7 +10,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
  * @param value what to print
  */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cliIo().stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**
@@ -18,7 +19,7 @@ export function printJson(value: unknown): void {
  * @param lines the lines
  */
 export function printLines(...lines: string[]): void {
-  process.stdout.write(`${lines.join("\n")}\n`);
+  cliIo().stdout.write(`${lines.join("\n")}\n`);
 }
 
 /**
@@ -28,13 +29,14 @@ export function printLines(...lines: string[]): void {
  * @returns the exit code
  */
 export function reportError(error: unknown): number {
+  const io = cliIo();
   if (isHotlineError(error)) {
-    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    io.stderr.write(`error ${error.code}: ${error.message}\n`);
     return EXIT.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error INTERNAL: ${message}\n`);
-  if (process.env.HOTLINE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
+  io.stderr.write(`error INTERNAL: ${message}\n`);
+  if (io.env.HOTLINE_DEBUG && error instanceof Error) io.stderr.write(`${error.stack ?? ""}\n`);
   return EXIT.failure;
 }
 

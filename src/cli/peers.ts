@@ -4,6 +4,7 @@ import { runningStation } from "../api/mod.js";
 import { HotlineError } from "../record/mod.js";
 import { createInvite, PERMISSIONS, requireRole, stationPaths, statusOf } from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
+import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
 import { startStation } from "./runtime.js";
 
@@ -17,16 +18,16 @@ export function registerPeerCommands(program: Command): void {
     program.command("start").description("run the station: peer endpoint, operator API, outbox"),
   ).action(async (options: CommonOptions) => {
     const logger = pino(
-      process.stdout.isTTY
+      cliIo().stdout.isTTY
         ? { transport: { target: "pino-pretty", options: { translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l'Z'" } } }
         : {},
     );
     const running = await startStation({ dir: options.dir, logger });
-    process.stdout.write(
+    cliIo().stdout.write(
       `Station ${running.station.config.name} running: peer ${running.peerUrl}, operator API ${running.apiUrl} (Ctrl-C stops)\n`,
     );
     if (running.apiInsecure) {
-      process.stderr.write(
+      cliIo().stderr.write(
         `WARNING: the operator API at ${running.station.config.api} is plain HTTP off loopback (--api-insecure-http): passwords, the API token and session cookies cross the network in clear.\n`,
       );
     }

@@ -45,7 +45,7 @@ export function registerReadoutCommands(program: Command): void {
       if ((options.text === undefined) === (options.file === undefined))
         throw usageError("Cannot publish a readout: give --text TEXT or --file F (one of them)");
       const call = options.call;
-      const text = options.text ?? readText(options.file ?? "-");
+      const text = options.text ?? (await readText(options.file ?? "-"));
       const published = await viaStation(
         options,
         PERMISSIONS.readout,

@@ -44,7 +44,7 @@ export function registerTranslateCommands(program: Command): void {
       const request = {
         entry,
         lang: options.lang,
-        text: options.text ?? readText(options.file ?? "-"),
+        text: options.text ?? (await readText(options.file ?? "-")),
         ...(options.translator === undefined ? {} : { translator: options.translator }),
         machine: options.machine === true,
       };

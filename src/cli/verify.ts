@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { cliIo } from "./io.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { verifyBundleFile } from "./export.js";
 import { EXIT, printJson, printLines } from "./output.js";
@@ -22,7 +23,7 @@ export function registerVerifyCommand(program: Command): void {
   ).action(async (options: CommonOptions & { bundle?: string; workers?: number }) => {
     if (options.bundle !== undefined) {
       const valid = await verifyBundleFile(options.bundle, options);
-      if (!valid) process.exitCode = EXIT.failure;
+      if (!valid) cliIo().exitCode = EXIT.failure;
       return;
     }
     const report = await withStation(
@@ -48,6 +49,6 @@ export function registerVerifyCommand(program: Command): void {
         ),
       );
     }
-    if (!report.ok) process.exitCode = EXIT.failure;
+    if (!report.ok) cliIo().exitCode = EXIT.failure;
   });
 }

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { expect } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 
 /** The built CLI, as a user runs it. */
 export const HOTLINE_BIN = resolve(import.meta.dirname, "../../bin/hotline.js");
@@ -12,17 +15,63 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Standard input and extra environment for one run of the CLI. */
+export interface CliOptions {
+  input?: string;
+  env?: Record<string, string>;
+}
+
 /**
- * Runs the real `hotline` binary in a child process.
+ * Notes a spawned process in the file `$HOTLINE_TEST_SPAWNS` names, if any, by test file: how the
+ * suite's cost is measured.
+ */
+export function countSpawn(): void {
+  const log = process.env.HOTLINE_TEST_SPAWNS;
+  if (log) appendFileSync(log, `${expect.getState().testPath ?? "?"}\n`);
+}
+
+/**
+ * Runs the `hotline` program in this process, as a user would see it: its arguments, standard
+ * input and environment (over this process's, with `HOTLINE_DIR` cleared unless given), and the
+ * exit code, standard output and standard error it would have had. Much faster than a process;
+ * use {@link hotlineProcess} where the process itself is under test.
  *
  * @param args its arguments
  * @param options standard input and extra environment
  * @returns exit code and output
  */
-export function hotline(
-  args: readonly string[],
-  options: { input?: string; env?: Record<string, string> } = {},
-): Promise<CliResult> {
+export async function hotline(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await runCli(["node", HOTLINE_BIN, ...args], {
+    stdout,
+    stderr,
+    stdin: Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]),
+    env: { ...process.env, HOTLINE_DIR: "", ...options.env },
+    exitCode: undefined,
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** A writable stream that keeps what is written to it. */
+class Capture extends Writable {
+  text = "";
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/**
+ * Runs the real `hotline` binary (built, in dist/) in a child process.
+ *
+ * @param args its arguments
+ * @param options standard input and extra environment
+ * @returns exit code and output
+ */
+export function hotlineProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  countSpawn();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [HOTLINE_BIN, ...args], {
       env: { ...process.env, HOTLINE_DIR: "", ...options.env },

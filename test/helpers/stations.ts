@@ -1,21 +1,26 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import pino from "pino";
+import { startStation as startInProcess, type RunningStation } from "../../src/cli/runtime.js";
 import { freeLoopbackPort } from "../../src/station/mod.js";
-import { HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "./cli.js";
+import { countSpawn, HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "./cli.js";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export const freePort = freeLoopbackPort;
 
-/** A station's data directory, and the process running it when it runs. */
+/** A station's data directory, and what runs it when it runs: this process, or its own. */
 export interface TestStation {
   name: string;
   dir: string;
   id: string;
   peerPort: number;
   apiPort: number;
+  /** the `hotline start` process, when it runs in its own */
   process: ChildProcess | null;
-  /** everything the running process wrote (logs), for diagnosing a failed test */
+  /** the station running in this process, as `hotline start` runs it */
+  running: RunningStation | null;
+  /** everything the running station logged, for diagnosing a failed test or reading its log */
   output: string;
   /** the password `init` gave the station's first operator, admin */
   adminPassword: string;
@@ -49,20 +54,47 @@ export async function initStation(dir: string, name: string): Promise<TestStatio
     peerPort,
     apiPort,
     process: null,
+    running: null,
     output: "",
     adminPassword: made.admin.password,
   };
 }
 
+/** How a test station runs. */
+export interface StartOptions {
+  /**
+   * run `hotline start` in a child process, for tests of the process itself (kill -9, signals);
+   * else the station runs in this process, as `hotline start` runs it, over real loopback TLS
+   */
+  process?: boolean;
+}
+
 /**
- * Runs `hotline start` as a child process and waits until its operator API answers.
+ * Starts a station (`hotline start`) and waits until its operator API answers.
  *
  * @param station the station to start
- * @param env extra environment (e.g. faster outbox timings)
+ * @param options in this process (the default) or in its own
  */
-export async function startStation(station: TestStation, env: Record<string, string> = {}): Promise<void> {
+export async function startStation(station: TestStation, options: StartOptions = {}): Promise<void> {
+  if (options.process === true) return startProcess(station);
+  station.output = "";
+  const log = { write: (line: string) => void (station.output += line) };
+  station.running = await startInProcess({ dir: station.dir, logger: pino({ level: "info" }, log) });
+}
+
+/**
+ * @param station a test station
+ * @returns whether it runs (in this process, or its process has not exited)
+ */
+export function isRunning(station: TestStation): boolean {
+  if (station.running !== null) return true;
+  return station.process !== null && station.process.exitCode === null && station.process.signalCode === null;
+}
+
+async function startProcess(station: TestStation): Promise<void> {
+  countSpawn();
   const child = spawn(process.execPath, [HOTLINE_BIN, "start", "--dir", station.dir], {
-    env: { ...process.env, HOTLINE_DIR: "", ...env },
+    env: { ...process.env, HOTLINE_DIR: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   station.process = child;
@@ -86,7 +118,8 @@ export async function startStation(station: TestStation, env: Record<string, str
 }
 
 /**
- * Stops a running station: SIGTERM (clean stop) or SIGKILL (kill -9), and waits for its exit.
+ * Stops a running station: SIGTERM (clean stop) or SIGKILL (kill -9, a station started with
+ * `{ process: true }` only), and waits for its exit.
  *
  * @param station the station
  * @param signal how to stop it
@@ -96,6 +129,15 @@ export async function stopStation(
   station: TestStation,
   signal: "SIGTERM" | "SIGKILL" = "SIGTERM",
 ): Promise<number | string | null> {
+  const running = station.running;
+  if (running !== null) {
+    if (signal === "SIGKILL") {
+      throw new Error(`${station.name} runs in this process: start it with { process: true } to kill -9 it`);
+    }
+    station.running = null;
+    await running.stop();
+    return 0;
+  }
   const child = station.process;
   if (child === null) return null;
   station.process = null;
@@ -116,7 +158,7 @@ export async function waitFor(
   check: () => boolean | Promise<boolean>,
   options: { what: string; timeoutMs?: number; everyMs?: number },
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let last: Error | null = null;
   for (;;) {
     try {
@@ -184,6 +226,8 @@ export interface PairedStations {
 export interface PairedStationsOptions {
   /** runs once both stations are initialised, before either starts (e.g. to add an operator) */
   beforeStart?: (stations: Omit<PairedStations, "line" | "close">) => Promise<void>;
+  /** the stations to run as `hotline start` processes (for a test that kills one with -9) */
+  processes?: readonly ("washington" | "moscow")[];
 }
 
 /**
@@ -207,7 +251,13 @@ export async function startPairedStations(options: PairedStationsOptions = {}): 
     ]);
     made.push(washington, moscow);
     await options.beforeStart?.({ tmp, washington, moscow });
-    await Promise.all([startStation(washington), startStation(moscow)]);
+    const asProcess = (name: "washington" | "moscow") => ({
+      process: options.processes?.includes(name) === true,
+    });
+    await Promise.all([
+      startStation(washington, asProcess("washington")),
+      startStation(moscow, asProcess("moscow")),
+    ]);
     const { line } = await pairOnLine(washington, [moscow]);
     return { tmp, washington, moscow, line, close };
   } catch (error) {

@@ -48,7 +48,7 @@ describe("calls, readouts, translations, export and offline verification between
     await Promise.all([startStation(washington), startStation(moscow)]);
     line = (await pairOnLine(washington, [moscow])).line;
     await hotlineJson(at(washington, "line", "set", "--line", line, "--test-interval", "1"));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all([stopStation(washington), stopStation(moscow)]);
@@ -156,7 +156,7 @@ describe("calls, readouts, translations, export and offline verification between
         const { code, report } = await verify(bundle);
         return code === 0 && report.coverage.every((c) => c.complete);
       },
-      { what: "a bundle whose every participant's heads cover the whole record", timeoutMs: 15_000 },
+      { what: "a bundle whose every participant's heads cover the whole record", timeoutMs: 60_000 },
     );
     const { report } = await verify(bundle);
     expect(report.ok).toBe(true);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { hotline, hotlineJson, hotlineProcess, tempDir, type TempDir } from "../helpers/cli.js";
 
 interface Problem {
   code: string;
@@ -103,7 +103,8 @@ describe("hotline CLI on one station", () => {
       db.close();
     }
     for (const workers of ["2", "0"]) {
-      const bad = await hotline(["verify", "--dir", dir, "--workers", workers, "--json"]);
+      // A process of the built CLI: worker threads run the compiled worker, which only dist/ has.
+      const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
       expect(bad.code).toBe(1);
       const report = JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
       expect(report.problems.map((p) => [p.code, p.seq])).toContainEqual(["SCHEMA", 3]);
@@ -180,5 +181,46 @@ describe("hotline CLI refuses bad input and writes nothing", () => {
     const result = await hotline(["lines", "--dir", tmp.join("nowhere")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error NO_STATION: .*hotline init/);
+  });
+});
+
+// Most tests run the CLI in their own process (helpers/cli.ts): the built binary must answer alike.
+describe("the hotline binary and the CLI run in-process answer alike", () => {
+  let tmp: TempDir;
+  let dir: string;
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    dir = tmp.join("havana");
+    await hotlineJson(["init", "--name", "Havana", "--dir", dir]);
+    await hotlineJson(["line", "create", "--name", "havana-washington", "--dir", dir]);
+  });
+  afterAll(() => tmp.remove());
+
+  it("the same exit code, output and errors: --version, a wrong option, $HOTLINE_DIR, a too large message from stdin", async () => {
+    const env = { HOTLINE_DIR: dir };
+    const runs: [string[], { input?: string; env?: Record<string, string> }][] = [
+      [["--version"], {}],
+      [["lines", "--no-such-option"], {}],
+      [["lines", "--json"], { env }],
+      [["send", "--line", "havana-washington", "--file", "-"], { env, input: "z".repeat(70_000) }],
+    ];
+    for (const [args, options] of runs) {
+      const inProcess = await hotline(args, options);
+      expect(inProcess.stdout + inProcess.stderr).not.toBe("");
+      expect(inProcess).toEqual(await hotlineProcess(args, options));
+    }
+  });
+
+  it("a message read from stdin is sent alike by both", async () => {
+    const send = ["send", "--line", "havana-washington", "--file", "-", "--dir", dir];
+    expect((await hotline(send, { input: "¿Recibido?\nSí" })).code).toBe(0);
+    expect((await hotlineProcess(send, { input: "Recibido.\nSí" })).code).toBe(0);
+    const texts = (
+      await hotlineJson<{ body: { text?: string } }[]>(["log", "--line", "havana-washington", "--dir", dir])
+    )
+      .map((e) => e.body.text)
+      .filter((text) => text !== undefined);
+    expect(texts).toEqual(["¿Recibido?\nSí", "Recibido.\nSí"]);
   });
 });

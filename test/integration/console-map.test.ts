@@ -87,11 +87,11 @@ describe("the console's map", () => {
     ).hash;
     await waitFor(async () => (await notificationAt(moscow)) !== undefined, {
       what: "Moscow to have the notification",
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
     });
     [page, atWashington] = await Promise.all([stations.signIn(moscow), stations.signIn(washington)]);
     page.on("request", (request) => requests.push(request.url()));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await stations?.close();
@@ -112,7 +112,7 @@ describe("the console's map", () => {
     expect(text).toContain(TITLE);
     expect(text).toContain("Zone npp");
     expect(text).toContain("0–5,000 m MSL");
-  }, 20_000);
+  });
 
   it("opens a clicked volume's details; a question asked there reaches Washington, its answer comes back", async () => {
     await page.locator(`path[data-volume="${exercise}#0"]`).click();
@@ -131,7 +131,7 @@ describe("the console's map", () => {
           (await notificationAt(washington))?.clarifications.find((q) => q.question === QUESTION)?.hash ?? "";
         return question !== "";
       },
-      { what: "the question to reach Washington", timeoutMs: 10_000 },
+      { what: "the question to reach Washington", timeoutMs: 60_000 },
     );
     // Washington answers in its own console, on its map's deep link to the notification.
     await atWashington.goto(`${consoleOf(washington)}/map?n=${exercise}`);
@@ -139,8 +139,8 @@ describe("the console's map", () => {
     await asked.getByLabel("Answer this question").fill(ANSWER);
     await asked.getByRole("button", { name: "Answer", exact: true }).click();
     await asked.locator(".clarify-answers", { hasText: ANSWER }).waitFor();
-    await details.locator(".clarify-answers", { hasText: ANSWER }).waitFor({ timeout: 10_000 });
-  }, 30_000);
+    await details.locator(".clarify-answers", { hasText: ANSWER }).waitFor({ timeout: 30_000 });
+  });
 
   it("a deep link selects the notification", async () => {
     await page.goto(`${consoleOf(moscow)}/map?n=${exercise}`);
@@ -149,7 +149,7 @@ describe("the console's map", () => {
       .getByRole("heading", { name: TITLE })
       .waitFor();
     await page.locator(`path[data-volume="${exercise}#0"]`).waitFor();
-  }, 15_000);
+  });
 
   it("takes the conflict off the map, without reload, when Washington cancels", async () => {
     const [conflict] = await hotlineJson<Conflict[]>(["conflicts", "--dir", moscow.dir]);
@@ -158,7 +158,7 @@ describe("the console's map", () => {
     expect(cancelled.code, cancelled.stderr).toBe(0);
     await page
       .locator(`path[data-conflict="${conflict?.id}"]`)
-      .waitFor({ state: "detached", timeout: 10_000 });
+      .waitFor({ state: "detached", timeout: 30_000 });
     await page.locator(`[data-conflict-item="${conflict?.id}"]`).waitFor({ state: "detached" });
     // Cancelled volumes are hidden unless asked for; the open details say it is withdrawn.
     await page.locator(`path[data-volume="${exercise}#0"]`).waitFor({ state: "detached" });
@@ -167,7 +167,7 @@ describe("the console's map", () => {
     expect(await page.locator(`path[data-volume="${exercise}#0"]`).getAttribute("data-state")).toBe(
       "cancelled",
     );
-  }, 20_000);
+  });
 
   it("draws a zone added from the command line, and drops one removed, without reload; a zone's link looks at it", async () => {
     const added = await hotline([
@@ -183,14 +183,14 @@ describe("the console's map", () => {
     ]);
     expect(added.code, added.stderr).toBe(0);
     // Attached: it lies outside the part of the map in view.
-    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "attached", timeout: 10_000 });
+    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "attached", timeout: 30_000 });
     // The Zones page's "Show on map" link looks at the zone.
     await page.goto(`${consoleOf(moscow)}/map?zone=depot-move`);
-    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "visible", timeout: 10_000 });
+    await page.locator('path[data-zone="depot-move"]').waitFor({ state: "visible", timeout: 30_000 });
     const removed = await hotline(["zone", "remove", "npp", "--dir", moscow.dir]);
     expect(removed.code, removed.stderr).toBe(0);
-    await page.locator('path[data-zone="npp"]').waitFor({ state: "detached", timeout: 10_000 });
-  }, 30_000);
+    await page.locator('path[data-zone="npp"]').waitFor({ state: "detached", timeout: 30_000 });
+  });
 
   it("asked no host but the station", () => {
     expect(requests.length).toBeGreaterThan(0);

@@ -93,7 +93,6 @@ describe("npm run demo", () => {
     const started = Date.now();
     const run = runDemo(["--once", "--dir", tmp.join("once")]);
     expect(await run.exit, run.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(60_000);
     const dir = (station: string) => tmp.join("once", station);
 
     // Four lines, each with the same safety code at both ends; five records intact.
@@ -305,5 +304,5 @@ describe("npm run demo", () => {
     }
     expect(await run.exit).toBe(0);
     for (const s of STATIONS) expect(existsSync(tmp.join("live", s, "station.lock")), s).toBe(false);
-  }, 90_000);
+  });
 });

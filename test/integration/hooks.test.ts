@@ -7,6 +7,7 @@ import {
   freePort,
   initStation,
   pairOnLine,
+  isRunning,
   startStation,
   stopStation,
   waitFor,
@@ -103,11 +104,12 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
       initStation(tmp.join("washington"), "Washington"),
       initStation(tmp.join("moscow"), "Moscow"),
     ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
+    // Moscow in its own process: a test kills it with -9.
+    await Promise.all([startStation(washington), startStation(moscow, { process: true })]);
     line = (await pairOnLine(washington, [moscow])).line;
     await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
     await waitFor(async () => (await healthOf()) === "up", { what: "Washington to see Moscow up" });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all([stopStation(washington), stopStation(moscow)]);
@@ -139,7 +141,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
       /^error FORBIDDEN: Cannot manage alarm hooks: operator 'kim' is an officer/,
     );
     expect(await hotlineJson(["hook", "list", "--dir", washington.dir])).toEqual([]);
-  }, 30_000);
+  });
 
   it("kill -9 of Moscow: the critical LINK_DOWN reaches the webhook and the command; the LINK_UP note (info) only the info hooks; failing hooks crash nothing", async () => {
     const script = `let t="";process.stdin.on("data",d=>t+=d).on("end",()=>require("fs").appendFileSync(${JSON.stringify(commandOut)},JSON.stringify({...JSON.parse(t),env:process.env.HOTLINE_ALARM_CODE+" "+process.env.HOTLINE_ALARM_SEVERITY})+"\\n"))`;
@@ -161,7 +163,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     await stopStation(moscow, "SIGKILL");
     await waitFor(() => receiver.received.some((r) => r.path.startsWith("/ok")), {
       what: "the webhook to receive LINK_DOWN",
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
     });
     const down = receiver.received.find((r) => r.path.startsWith("/ok"));
     expect(down?.method).toBe("POST");
@@ -181,7 +183,7 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
 
     // Moscow back: LINK_UP is an info note; the failing info hooks get it, the critical hooks do not.
     await startStation(moscow);
-    await waitFor(async () => (await healthOf()) === "up", { what: "Moscow up again", timeoutMs: 15_000 });
+    await waitFor(async () => (await healthOf()) === "up", { what: "Moscow up again", timeoutMs: 60_000 });
     await waitFor(
       () => receiver.received.some((r) => r.path.startsWith("/fail") && r.notice.alarm.code === "LINK_UP"),
       { what: "the info webhook to receive LINK_UP" },
@@ -193,14 +195,14 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     // A failed webhook is tried three times (two retries): LINK_DOWN's attempts are all in by now.
     await waitFor(() => codesAt("/fail").filter((c) => c === "LINK_DOWN").length === 3, {
       what: "two retries of the failing webhook",
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
     });
 
     // The station lived through the failing hooks: it answers, its alarms are intact, and its log
     // names the failures by hook id without the webhook's query.
     const alarms = await hotlineJson<Alarm[]>(["alarms", "--all", "--dir", washington.dir]);
     expect(alarms.map((a) => a.code)).toEqual(expect.arrayContaining(["LINK_DOWN", "LINK_UP"]));
-    expect(washington.process?.exitCode).toBeNull();
+    expect(isRunning(washington)).toBe(true);
     expect(washington.output).toMatch(/alarm hook webhook failed/);
     expect(washington.output).toMatch(new RegExp(`"hook":${failHook.id},.*answered HTTP 500`));
     expect(washington.output).toMatch(new RegExp(`"hook":${closedHook.id},.*fetch failed`));
@@ -210,5 +212,5 @@ describe("alarm hooks: a command and webhooks reach people outside the console",
     expect(removed.id).toBe(okHook.id);
     const left = await hotlineJson<Hook[]>(["hook", "list", "--dir", washington.dir]);
     expect(left.map((h) => h.id).sort()).toEqual([commandHook.id, failHook.id, closedHook.id].sort());
-  }, 45_000);
+  });
 });

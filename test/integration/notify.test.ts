@@ -42,7 +42,7 @@ describe("notifications and conflicts between two stations", () => {
   beforeAll(async () => {
     stations = await startPairedStations();
     ({ tmp, washington, moscow, line } = stations);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await stations?.close();
@@ -129,7 +129,7 @@ describe("notifications and conflicts between two stations", () => {
       what: "Moscow's CONFLICT alarms to clear",
     });
     expect(await openConflictAlarms(washington)).toEqual([]);
-  }, 60_000);
+  });
 
   it("refuses bad notifications with a code naming the field, and writes nothing", async () => {
     const before = (await hotlineJson<{ entries: number }[]>(["lines", "--dir", washington.dir]))[0]?.entries;
@@ -170,7 +170,7 @@ describe("notifications and conflicts between two stations", () => {
     expect(notJson.stderr).toMatch(/^error [A-Z_]+: /);
     const after = (await hotlineJson<{ entries: number }[]>(["lines", "--dir", washington.dir]))[0]?.entries;
     expect(after).toBe(before);
-  }, 30_000);
+  });
   it("a plan stays private until shared: then both sides have it as a notification; the map draws the overlap", async () => {
     const plan = {
       type: "Polygon",
@@ -387,5 +387,5 @@ describe("notifications and conflicts between two stations", () => {
     expect((await questionsAt(moscow))?.map((q) => [q.question, q.answers.map((a) => a.text)])).toEqual([
       ["Live firing?", ["No."]],
     ]);
-  }, 60_000);
+  });
 });

@@ -55,7 +55,7 @@ describe("a protected zone shared on a line", () => {
   beforeAll(async () => {
     pair = await startPairedStations();
     ({ washington, moscow, line } = pair);
-  }, 60_000);
+  });
 
   afterAll(() => pair.close());
 
@@ -200,5 +200,5 @@ describe("a protected zone shared on a line", () => {
     const again = await hotline(["zone", "withdraw", zone, "--dir", moscow.dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error BAD_INPUT: .*withdrawn already/);
-  }, 90_000);
+  });
 });

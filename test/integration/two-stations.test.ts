@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { countSpawn, HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   initStation,
   pairOnLine,
@@ -82,7 +82,7 @@ async function waitDelivered(from: TestStation, to: TestStation, line: string, t
   );
 }
 
-describe("two stations as real processes over mutual TLS", () => {
+describe("two stations over mutual TLS, Moscow as a real process (for kill -9)", () => {
   let tmp: TempDir;
   let washington: TestStation;
   let moscow: TestStation;
@@ -95,11 +95,12 @@ describe("two stations as real processes over mutual TLS", () => {
       initStation(tmp.join("washington"), "Washington"),
       initStation(tmp.join("moscow"), "Moscow"),
     ]);
-    await Promise.all([startStation(washington), startStation(moscow)]);
+    // Moscow in its own process: a test kills it with -9.
+    await Promise.all([startStation(washington), startStation(moscow, { process: true })]);
     const paired = await pairOnLine(washington, [moscow]);
     line = paired.line;
     safetyCode = paired.safetyCodes[0] as string;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await Promise.all([stopStation(washington), stopStation(moscow)]);
@@ -178,9 +179,11 @@ describe("two stations as real processes over mutual TLS", () => {
     await startStation(washington);
     await waitDelivered(washington, moscow, line);
     expect(textsBy(await log(moscow, line), washington.id)).toContain("written while stopped");
-  }, 60_000);
+  });
 
   it("`log --follow --json` streams each new entry as one JSON line as it arrives", async () => {
+    // A process: it runs until interrupted (SIGINT).
+    countSpawn();
     const follower = spawn(
       process.execPath,
       [HOTLINE_BIN, "log", "--follow", "--json", "--line", line, "--dir", moscow.dir],
@@ -202,7 +205,7 @@ describe("two stations as real processes over mutual TLS", () => {
     } finally {
       follower.kill("SIGINT");
     }
-  }, 30_000);
+  });
 
   it("a station restored from an older copy of its data directory catches up and converges", async () => {
     await stopStation(moscow);
@@ -230,7 +233,7 @@ describe("two stations as real processes over mutual TLS", () => {
     await send(washington, line, "after the restore");
     await waitDelivered(washington, moscow, line);
     expect((await hotlineJson<{ ok: boolean }>(["verify", "--dir", moscow.dir])).ok).toBe(true);
-  }, 90_000);
+  });
 
   it("a third station joins by a further invite, catches up on the whole record, and all three then talk", async () => {
     const ankara = await initStation(tmp.join("ankara"), "Ankara");
@@ -274,9 +277,11 @@ describe("two stations as real processes over mutual TLS", () => {
       ]);
       expect(approved.awaiting).toEqual([]);
       const atW = await log(washington, line);
+      // Washington's outbox backed off while Ankara waited for Moscow's consent (up to 30 s ± 50 %).
       await waitFor(async () => (await log(ankara, line)).length >= atW.length, {
         what: "Ankara to catch up",
         everyMs: 300,
+        timeoutMs: 120_000,
       });
       expect((await log(ankara, line)).slice(0, atW.length).map((e) => e.hash)).toEqual(
         atW.map((e) => e.hash),
@@ -311,5 +316,5 @@ describe("two stations as real processes over mutual TLS", () => {
     } finally {
       await stopStation(ankara);
     }
-  }, 90_000);
+  }, 240_000);
 });
