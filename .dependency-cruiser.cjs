@@ -17,8 +17,7 @@ module.exports = {
     {
       name: "through-mod-only",
       severity: "error",
-      comment:
-        "A folder's files are reached from outside it only through its mod.ts, the folder's one door.",
+      comment: "A folder's files are reached from outside it only through its mod.ts, the folder's one door.",
       from: { path: "^(src/(?:station/)?[^/]+)/" },
       to: {
         path: "^src/(?:station/)?[^/]+/(?!mod\\.ts$)[^/]+$",
