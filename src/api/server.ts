@@ -21,6 +21,7 @@ import { operatorRoutes } from "./operators.js";
 import { Sessions } from "./sessions.js";
 import { checkedAnswers, route } from "./route.js";
 import {
+  logOf,
   acceptInvite,
   ackAlarm,
   ackEntry,
@@ -165,7 +166,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   route(app, "GET /api/lines/:line/log", {
     access: read,
-    handler: async (request) => station.log(request.params.line),
+    handler: async (request) => logOf(station, request.params.line),
   });
   route(app, "GET /api/lines/:line/health", {
     access: read,

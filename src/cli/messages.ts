@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { HotlineError, MAX_ENTRY_BYTES, type Precedence } from "../record/mod.js";
 import { runningStation } from "../api/mod.js";
 import {
+  arrivalsOf,
+  logOf,
   PERMISSIONS,
   ackEntry,
   isNotifyTextKind,
@@ -117,7 +119,7 @@ export function registerMessageCommands(program: Command): void {
   ).action(async (options: CommonOptions & { line: string; follow?: boolean }) => {
     if (options.follow === true) return follow(options);
     await withStation(options, async (station) => {
-      const entries = await station.log(options.line);
+      const entries = await logOf(station, options.line);
       if (options.json) return printJson(entries);
       const names = await participantNames(station, options.line);
       printLines(...entries.map((e) => transcriptLine(e, names)));
@@ -144,7 +146,7 @@ async function follow(options: CommonOptions & { line: string }): Promise<void> 
     process.once("SIGTERM", stop);
     cliIo().stdout.on("error", stop); // the reader went away (e.g. piped into head)
     while (!stopped) {
-      const batch = await station.arrivals(line, cursor);
+      const batch = await arrivalsOf(station, line, cursor);
       cursor = batch.cursor;
       if (batch.entries.some((e) => e.kind === "member.add")) names = await participantNames(station, line);
       for (const entry of batch.entries) {

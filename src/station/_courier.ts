@@ -1,14 +1,14 @@
 import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../record/mod.js";
 import { catchUp } from "./catch-up.js";
 import type { PeerContact } from "./_peer-contact.js";
-import type { OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
 import type { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
 
 /** The outbox's settings, defaults applied. */
 export interface CourierSettings {
   transport: PeerTransport;
-  logger: OutboxLogger;
+  logger: PartLogger;
   batch: number;
   batchBytes: number;
   quickRetries: number;

@@ -7,7 +7,6 @@ import {
   type Kind,
 } from "../record/mod.js";
 import type { StoredEntry } from "../store/mod.js";
-import { resolveEntry } from "./acks.js";
 import { causalOrder } from "./order.js";
 import type { Station } from "./station.js";
 
@@ -163,4 +162,28 @@ export async function referencedEntry<K extends Kind>(
  */
 export async function namesOn(station: Station, line: string): Promise<Map<string, string>> {
   return new Map((await station.store.participants(line)).map((p) => [p.station, p.name]));
+}
+
+/**
+ * Finds an entry by its hash or a unique prefix of it (at least 8 hex characters).
+ *
+ * @param station the station
+ * @param ref the hash or prefix
+ * @returns the entry
+ */
+export async function resolveEntry(station: Station, ref: string): Promise<StoredEntry> {
+  const prefix = ref.trim().toLowerCase();
+  if (!/^[0-9a-f]{8,64}$/.test(prefix)) {
+    throw new HotlineError(
+      "BAD_INPUT",
+      `Cannot read entry '${ref}': give its hash, or at least its first 8 hex digits`,
+    );
+  }
+  const found = await station.store.entriesByHashPrefix(prefix, 2);
+  if (found.length === 0)
+    throw new HotlineError("UNKNOWN_ENTRY", `Cannot find entry ${prefix}: there is none here`);
+  if (found.length > 1) {
+    throw new HotlineError("AMBIGUOUS_ENTRY", `Cannot tell which entry ${prefix} is: give more of its hash`);
+  }
+  return found[0] as StoredEntry;
 }

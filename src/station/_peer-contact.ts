@@ -1,5 +1,5 @@
 import type { Clock } from "./clock.js";
-import type { OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
 import type { Station } from "./station.js";
 
 /** How often, at most, the time of last contact with a peer is written to the store. */
@@ -12,7 +12,7 @@ const CONTACT_SAVE_MS = 5_000;
 export class PeerContact {
   readonly #station: Station;
   readonly #peer: string;
-  readonly #logger: OutboxLogger;
+  readonly #logger: PartLogger;
   connected = false;
   /** the last transport failure, while the peer is not reached */
   lastError: string | null = null;
@@ -20,7 +20,7 @@ export class PeerContact {
   #lastContact: string | null = null;
   #contactSaved = Number.NEGATIVE_INFINITY;
 
-  constructor(station: Station, peer: string, logger: OutboxLogger) {
+  constructor(station: Station, peer: string, logger: PartLogger) {
     this.#station = station;
     this.#peer = peer;
     this.#logger = logger;

@@ -1,6 +1,6 @@
 import { HotlineError, readStoredEntry, type Precedence } from "../record/mod.js";
-import type { StoredEntry } from "../store/mod.js";
 import { isoNow, type Timer } from "./clock.js";
+import { resolveEntry } from "./_entries.js";
 import type { Station } from "./station.js";
 import type { AckState, LineSettings } from "./views.js";
 
@@ -29,30 +29,6 @@ export interface AckMark {
   by: string;
   time: string;
   hash: string;
-}
-
-/**
- * Finds an entry by its hash or a unique prefix of it (at least 8 hex characters).
- *
- * @param station the station
- * @param ref the hash or prefix
- * @returns the entry
- */
-export async function resolveEntry(station: Station, ref: string): Promise<StoredEntry> {
-  const prefix = ref.trim().toLowerCase();
-  if (!/^[0-9a-f]{8,64}$/.test(prefix)) {
-    throw new HotlineError(
-      "BAD_INPUT",
-      `Cannot read entry '${ref}': give its hash, or at least its first 8 hex digits`,
-    );
-  }
-  const found = await station.store.entriesByHashPrefix(prefix, 2);
-  if (found.length === 0)
-    throw new HotlineError("UNKNOWN_ENTRY", `Cannot find entry ${prefix}: there is none here`);
-  if (found.length > 1) {
-    throw new HotlineError("AMBIGUOUS_ENTRY", `Cannot tell which entry ${prefix} is: give more of its hash`);
-  }
-  return found[0] as StoredEntry;
 }
 
 /**

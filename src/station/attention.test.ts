@@ -4,6 +4,7 @@ import { HotlineError } from "../record/mod.js";
 import { DeadlineWatch, ackEntry } from "./acks.js";
 import { PresenceTests } from "./presence.js";
 import type { Station } from "./station.js";
+import { logOf } from "./log.js";
 
 /**
  * Human attention with a fake clock: presence tests on schedule, acknowledgement deadlines,
@@ -106,7 +107,7 @@ describe("presence tests, deadlines and escalation", () => {
     await check();
     expect(await open(moscow, "NO_ANSWER")).toEqual([]);
     expect(await open(washington, "NO_ANSWER")).toEqual([]);
-    expect((await washington.log(line)).find((e) => e.kind === "test")?.ackStates).toEqual({
+    expect((await logOf(washington, line)).find((e) => e.kind === "test")?.ackStates).toEqual({
       [moscow.id]: "pending",
     });
 
@@ -115,7 +116,7 @@ describe("presence tests, deadlines and escalation", () => {
     expect(await open(washington, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: moscow.id }]);
     expect(await open(moscow, "NO_ANSWER")).toMatchObject([{ severity: "critical", peer: washington.id }]);
     expect(await open(moscow, "PRESENCE_TEST")).toEqual([]);
-    expect((await washington.log(line)).find((e) => e.kind === "test")?.ackStates).toEqual({
+    expect((await logOf(washington, line)).find((e) => e.kind === "test")?.ackStates).toEqual({
       [moscow.id]: "overdue",
     });
 
@@ -125,7 +126,7 @@ describe("presence tests, deadlines and escalation", () => {
     expect(await open(moscow, "NO_ANSWER")).toEqual([]);
     await deliver(moscow, washington);
     expect(await open(washington, "NO_ANSWER")).toEqual([]);
-    const logged = (await washington.log(line)).find((e) => e.kind === "test");
+    const logged = (await logOf(washington, line)).find((e) => e.kind === "test");
     expect(logged?.ackStates).toEqual({ [moscow.id]: "acked" });
     expect(logged?.acks[moscow.id]).toEqual({ by: "admin", time: "2026-11-23T06:12:00.000Z" });
   });

@@ -5,6 +5,7 @@ import { HotlineError, type ErrorCode } from "../record/mod.js";
 import { answerCall, callsOf, recordCallHeld, requestCall } from "./calls.js";
 import { markReadout, publishReadout, readoutsOf } from "./readouts.js";
 import { machineTranslate, translateEntry, translationsOf } from "./translations.js";
+import { logOf } from "./log.js";
 
 async function codeOf(fn: () => unknown): Promise<ErrorCode | "none"> {
   try {
@@ -408,7 +409,7 @@ describe("calls, readouts and translations between two stations", () => {
         async () => await translateEntry(moscow, { entry: sent.hash, lang: "EN", text: "x", operator: "i" }),
       ),
     ).toBe("BAD_INPUT");
-    const ack = (await moscow.log("moscow-washington")).find((e) => e.kind === "member.add");
+    const ack = (await logOf(moscow, "moscow-washington")).find((e) => e.kind === "member.add");
     expect(
       await codeOf(
         async () =>
@@ -423,7 +424,7 @@ describe("calls, readouts and translations between two stations", () => {
     ).toBe("BAD_INPUT");
     await sync();
 
-    const entry = (await washington.log("moscow-washington")).find((e) => e.hash === sent.hash);
+    const entry = (await logOf(washington, "moscow-washington")).find((e) => e.hash === sent.hash);
     expect(entry?.body.text).toBe("Line check, please confirm.");
     expect(entry?.translations).toMatchObject([
       { lang: "ru", translator: "ivanov", machine: false, byAuthor: false, stationName: "Moscow" },
@@ -433,7 +434,7 @@ describe("calls, readouts and translations between two stations", () => {
       await translationsOf(washington, "moscow-washington"),
     );
     expect(
-      (await washington.log("moscow-washington")).find((e) => e.kind === "line.genesis")?.translations,
+      (await logOf(washington, "moscow-washington")).find((e) => e.kind === "line.genesis")?.translations,
     ).toBeUndefined();
   });
 });

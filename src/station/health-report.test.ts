@@ -9,7 +9,8 @@ import { untestedLink, type LinkState } from "./health.js";
 import { healthReport, type LinkStates } from "./health-report.js";
 import { initStation } from "./init.js";
 import { LinkMonitor } from "./link-monitor.js";
-import { acceptInvite, answerPairRequest, createInvite, type PairRequest } from "./pairing.js";
+import { acceptInvite, answerPairRequest, createInvite } from "./pairing.js";
+import type { PairRequest } from "./transport.js";
 import { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { AlarmRow, HookRow } from "../store/mod.js";
 import { severityReaches } from "./hooks.js";
 import type { Clock, Timer } from "./clock.js";
-import type { OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
 import type { Station } from "./station.js";
 
 /** What a hook is given: a command on its standard input, a webhook as its JSON body. */
@@ -16,7 +16,7 @@ export interface AlarmNotice {
 }
 
 export interface HookRunnerOptions {
-  logger?: OutboxLogger | undefined;
+  logger?: PartLogger | undefined;
   /** how long a command may run before it (and what it started) is killed (default 10 s) */
   commandTimeoutMs?: number | undefined;
   /** how long a webhook may take to answer (default 5 s) */
@@ -45,7 +45,7 @@ const STDERR_TAIL = 500;
  */
 export class HookRunner {
   readonly #station: Station;
-  readonly #logger: OutboxLogger;
+  readonly #logger: PartLogger;
   readonly #commandTimeoutMs: number;
   readonly #webhookTimeoutMs: number;
   readonly #retryDelaysMs: readonly number[];

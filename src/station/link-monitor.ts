@@ -1,13 +1,13 @@
 import { HotlineError, type HeadStatement } from "../record/mod.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
 import { isoNow, type Clock, type Timer } from "./clock.js";
-import type { OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
 import type { Station } from "./station.js";
 import type { PeerTarget, PeerTransport } from "./transport.js";
 
 export interface LinkMonitorOptions {
   transport: PeerTransport;
-  logger?: OutboxLogger | undefined;
+  logger?: PartLogger | undefined;
   rules?: Partial<LinkRules> | undefined;
   /**
    * longest a whole test may take — connecting, sending, the complete answer — (default 5 s; never
@@ -36,7 +36,7 @@ const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
 export class LinkMonitor {
   readonly #station: Station;
   readonly #transport: PeerTransport;
-  readonly #logger: OutboxLogger;
+  readonly #logger: PartLogger;
   readonly #rules: LinkRules;
   readonly #timeoutMs: number;
   readonly #onBehind: (peer: string, line: string) => void;

@@ -6,6 +6,9 @@ export interface StationLogger {
   child(bindings: Record<string, unknown>): StationLogger;
 }
 
+/** What a part of the station (outbox, couriers, link tests, hooks) logs through: pino fits. */
+export type PartLogger = Pick<StationLogger, "info" | "warn">;
+
 /** A logger that says nothing: the default when none is given. */
 export const silentLogger: StationLogger = {
   info: () => undefined,

@@ -4,6 +4,7 @@
  * @module
  */
 export { Station } from "./station.js";
+export { arrivalsOf, logOf } from "./log.js";
 export type { Draft, OpenOptions, SendOptions, SettingsChanges } from "./station.js";
 export type {
   AckState,
@@ -85,8 +86,9 @@ export { catchUp } from "./catch-up.js";
 export { Outbox } from "./outbox.js";
 export type { CourierState, LineDelivery, OutboxOptions } from "./outbox.js";
 export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./pairing.js";
-export type { Accepted, Invite, PairRequest, PairResponse } from "./pairing.js";
-export type { PeerTarget, PeerTransport } from "./transport.js";
+export type { Accepted, Invite } from "./pairing.js";
+export { PAIR_REQUEST } from "./transport.js";
+export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./transport.js";
 export type { StationEvents } from "./station.js";
 export { statusOf } from "./status.js";
 export { LinkMonitor } from "./link-monitor.js";
@@ -120,8 +122,8 @@ export {
   acksOf,
   deadlineOf,
   isAckable,
-  resolveEntry,
 } from "./acks.js";
+export { resolveEntry } from "./_entries.js";
 export { PresenceTests } from "./presence.js";
 export { answerCall, callOf, callsOf, recordCallHeld, requestCall } from "./calls.js";
 export type { CallRequest } from "./calls.js";

@@ -4,6 +4,7 @@ import { transcriptLine } from "../cli/messages.js";
 import { amendNotification, clarify, notify } from "./notify.js";
 import { volumeText } from "./notify-text.js";
 import { renderTranscript } from "./transcript.js";
+import { logOf } from "./log.js";
 
 describe("notifications as people read them", () => {
   const pairs: InProcessPair[] = [];
@@ -66,7 +67,7 @@ describe("notifications as people read them", () => {
     await amendNotification(p.moscow, { of: n.hash, cancel: true, reason: "Postponed", operator: "admin" });
     await p.sync();
 
-    const log = (await p.washington.log(p.line)).map((e) => transcriptLine(e)).join("\n");
+    const log = (await logOf(p.washington, p.line)).map((e) => transcriptLine(e)).join("\n");
     expect(log).toContain('NOTIFIED missile-launch: "Grom" (admin)');
     expect(log).toContain("    volume 0: circle of 40 km around 40.68°E 62.93°N, 0–1,500,000 m MSL");
     expect(log).toContain(

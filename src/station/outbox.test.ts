@@ -3,7 +3,8 @@ import { DirectTransport } from "../../test/helpers/direct-transport.js";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { PeerRejection } from "../peer/client.js";
 import { HotlineError } from "../record/mod.js";
-import { Outbox, type OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
+import { Outbox } from "./outbox.js";
 import { acceptInvite, createInvite } from "./pairing.js";
 import type { Station } from "./station.js";
 import type { PeerTarget } from "./transport.js";
@@ -54,7 +55,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     }
   }
 
-  function logger(): OutboxLogger & { warnings: string[] } {
+  function logger(): PartLogger & { warnings: string[] } {
     const warnings: string[] = [];
     return { warnings, info: () => undefined, warn: (_obj, msg) => warnings.push(msg) };
   }
@@ -62,7 +63,7 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
   async function start(
     station: Station,
     transport: ScriptedTransport,
-    log: OutboxLogger,
+    log: PartLogger,
     options: { batchBytes?: number } = {},
   ): Promise<Outbox> {
     const outbox = new Outbox(station, { transport, logger: log, ...options });

@@ -1,19 +1,14 @@
 import { Courier, type CourierSettings, type LineDelivery } from "./_courier.js";
 import { PeerContact } from "./_peer-contact.js";
+import type { PartLogger } from "./logger.js";
 import type { Station } from "./station.js";
 import type { PeerTransport } from "./transport.js";
 
 export type { LineDelivery } from "./_courier.js";
 
-/** Where the outbox reports what it does; pino fits. */
-export interface OutboxLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 export interface OutboxOptions {
   transport: PeerTransport;
-  logger?: OutboxLogger | undefined;
+  logger?: PartLogger | undefined;
   /** most entries per push (default 500: a backlog drains in few round trips; one new entry goes alone) */
   batch?: number | undefined;
   /**

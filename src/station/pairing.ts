@@ -5,12 +5,10 @@ import {
   HASH,
   HotlineError,
   MAX_PARTICIPANTS,
-  SIGNATURE,
   isValidMemberClaim,
   safetyCode,
   signMemberClaim,
   NAME,
-  PARTICIPANT,
   STATION_ID,
   TIME,
   URL_SCHEMA,
@@ -22,7 +20,7 @@ import { isoNow } from "./clock.js";
 import { pinConflict } from "./apply.js";
 import { catchUp } from "./catch-up.js";
 import type { Station } from "./station.js";
-import type { PeerTarget, PeerTransport } from "./transport.js";
+import { PAIR_REQUEST, type PairResponse, type PeerTarget, type PeerTransport } from "./transport.js";
 
 const PREFIX = "hotline-invite:";
 
@@ -40,31 +38,6 @@ export const INVITE = z.strictObject({
   expires: TIME,
 });
 export type Invite = z.infer<typeof INVITE>;
-
-/**
- * What a joiner sends the inviter: the invite's secret itself (over mutual TLS to the certificate
- * the invite pins, so only the inviter reads it; the inviter keeps only its hash, so a copy of the
- * inviter's database cannot pair), and its claim to its place on the line, signed with its station
- * key (so nobody joins in another station's name). The TLS client certificate must be the one the
- * claim names, so the joiner holds that key too.
- */
-export const PAIR_REQUEST = z.strictObject({
-  invite: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-  joiner: PARTICIPANT,
-  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  claim: SIGNATURE,
-});
-export type PairRequest = z.infer<typeof PAIR_REQUEST>;
-
-/**
- * What the inviter answers: the line's genesis, so the joiner can take the line up, and the
- * participants whose consent the joiner still awaits (none on a line of two).
- */
-export interface PairResponse {
-  line: string;
-  genesis: unknown;
-  awaiting: string[];
-}
 
 /**
  * Makes an invite to a line: one copy-pasteable string that carries this station's URL, key and

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import { MIN_PRESENCE_GAP_MINUTES, readStoredEntry } from "../record/mod.js";
 import { isoNow, type Timer } from "./clock.js";
-import type { OutboxLogger } from "./outbox.js";
+import type { PartLogger } from "./logger.js";
 import { suspensionOf } from "./settings.js";
 import type { Station } from "./station.js";
 
@@ -25,7 +25,7 @@ const MAX_SLOTS_PER_CHECK = 1_000;
 export class PresenceTests {
   readonly #station: Station;
   readonly #everyMs: number;
-  readonly #logger: OutboxLogger;
+  readonly #logger: PartLogger;
   /** per line, the time up to which its schedule was looked at */
   readonly #checkedUpTo = new Map<string, number>();
   /** per line, its schedule parsed (only the current one: a line's old schedules are let go) */
@@ -37,7 +37,7 @@ export class PresenceTests {
    * @param station the station
    * @param options how often to look at the schedules (default every second), a logger
    */
-  constructor(station: Station, options: { everyMs?: number; logger?: OutboxLogger | undefined } = {}) {
+  constructor(station: Station, options: { everyMs?: number; logger?: PartLogger | undefined } = {}) {
     this.#station = station;
     this.#everyMs = options.everyMs ?? 1_000;
     this.#logger = options.logger ?? station.logger.child({ part: "presence" });

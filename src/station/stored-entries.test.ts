@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { HotlineError } from "../record/mod.js";
 import { settingsOf } from "./settings.js";
+import { logOf } from "./log.js";
 
 /**
  * Stored entries are read back through one checked decoder: a database changed or damaged under
@@ -45,12 +46,12 @@ describe("a stored entry that no longer reads", () => {
       operator: "admin",
     });
     const settings = await washington.setLine({ line, testInterval: 30, operator: "admin" });
-    expect((await washington.log(line)).find((e) => e.hash === sent.hash)?.body).toMatchObject({
+    expect((await logOf(washington, line)).find((e) => e.hash === sent.hash)?.body).toMatchObject({
       text: "Readable for now.",
     });
 
     damage(washington.paths.database, sent.hash, Buffer.from('{"v":1,"kind":"text","body":{"te'));
-    const error = await thrown(() => washington.log(line));
+    const error = await thrown(() => logOf(washington, line));
     expect(error.code).toBe("STORE_DAMAGED");
     expect(error.message).toMatch(
       new RegExp(`^Cannot read stored entry ${sent.hash.slice(0, 12)}: its bytes are not JSON`),

@@ -5,6 +5,7 @@ import { isNotifyTextKind, notifyText } from "./notify-text.js";
 import { readoutsOf } from "./readouts.js";
 import type { Station } from "./station.js";
 import type { CallView, LogEntry, ReadoutsView, TranslationView } from "./views.js";
+import { logOf } from "./log.js";
 
 /** The transcript formats: for people, not for verification (that is the bundle). */
 export const TRANSCRIPT_FORMATS = ["html", "md"] as const;
@@ -29,7 +30,7 @@ export async function renderTranscript(
 ): Promise<string> {
   const line = await station.resolveLine(ref);
   const w = format === "html" ? html : md;
-  const entries = await station.log(line.id);
+  const entries = await logOf(station, line.id);
   const calls = new Map((await callsOf(station, line.id)).map((c) => [c.id, c]));
   const readouts = new Map<string, ReadoutsView>();
   for (const id of calls.keys()) readouts.set(id, await readoutsOf(station, id));

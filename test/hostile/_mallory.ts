@@ -10,7 +10,7 @@ import { sign } from "node:crypto";
 import { generateIdentity, canonicalJson, parseEntry, seal, sha256Hex } from "../../src/record/mod.js";
 import * as record from "../../src/record/mod.js";
 import type { Identity } from "../../src/record/mod.js";
-import { PAIR_REQUEST } from "../../src/station/pairing.js";
+import { PAIR_REQUEST } from "../../src/station/mod.js";
 import { makeSelfSignedCertificate, certFingerprint } from "../../src/station/tls.js";
 import { peerCall, type PeerAnswer, type PeerCallOptions } from "../helpers/peer-call.js";
 import { assertLineWorks, Harness, type Node } from "./_harness.js";

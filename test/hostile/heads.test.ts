@@ -1,3 +1,4 @@
+import { logOf } from "../../src/station/mod.js";
 /**
  * A paired peer posts signed head statements that lie (POST /peer/v1/heads): for a line the victim
  * does not hold, from the past or the future, naming strangers, claiming entries the victim never
@@ -116,7 +117,7 @@ describe("head statements from a paired peer that lie", () => {
     expect(await s.a.station.store.coveredSeq(s.line, s.mal.id, s.a.id)).toBeLessThanOrEqual(own.seq);
     // Written after the lie, and not yet delivered (the outbox pushes on a later tick): no receipt.
     const sent = await s.a.station.send({ line: s.line, text: "Not yet delivered.", operator: "admin" });
-    const shown = (await s.a.station.log(s.line)).find((e) => e.hash === sent.hash);
+    const shown = (await logOf(s.a.station, s.line)).find((e) => e.hash === sent.hash);
     expect(shown?.receipts[s.mal.id], "a receipt for an entry before it reached the peer").toBeUndefined();
     await expectUnharmed(s);
   });
