@@ -31,12 +31,12 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(\\.\\./){2,}src/(?!((station|api)/views|api/contract/mod|api/call)\\.js$)",
+              regex: "^(\\.\\./){2,}src/(?!(station/views/mod|api/views|api/contract/mod|api/call)\\.js$)",
               message:
-                "The console takes only the server's view types (src/station/views.ts, src/api/views.ts), the API contract's types (src/api/contract/mod.ts) and the typed call (src/api/call.ts).",
+                "The console takes only the server's view types (src/station/views/mod.ts, src/api/views.ts), the API contract's types (src/api/contract/mod.ts) and the typed call (src/api/call.ts).",
             },
             {
-              regex: "^(\\.\\./){2,}src/((station|api)/views|api/contract/mod)\\.js$",
+              regex: "^(\\.\\./){2,}src/(station/views/mod|api/views|api/contract/mod)\\.js$",
               allowTypeImports: true,
               message:
                 "Import the server's view types and the API contract with 'import type': the console bundles no server code (the contract holds zod).",
@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // Shared with the console: types only, so that importing them bundles nothing.
-    files: ["src/station/views.ts", "src/api/views.ts"],
+    files: ["src/station/views/*.ts", "src/api/views.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
@@ -76,7 +76,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
 import { runningStation } from "../src/api/mod.js";
-import { startStation, type RunningStation } from "../src/cli/runtime.js";
+import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PinnedAgent } from "../src/peer/mod.js";
 import type { HeadStatement } from "../src/record/mod.js";
 import {

@@ -4,7 +4,7 @@
 // breaks the console at compile time. Type imports only: nothing of the server is bundled.
 
 import type { Answer } from "../../src/api/call.js";
-import type { NotifyTypeList, PrecedenceList, TextBody } from "../../src/station/views.js";
+import type { NotifyTypeList, PrecedenceList, TextBody } from "../../src/station/views/mod.js";
 
 export type {
   AckState,
@@ -38,7 +38,7 @@ export type {
   TextBody,
   Verdict,
   Volume,
-} from "../../src/station/views.js";
+} from "../../src/station/views/mod.js";
 /** A route's answer, by its name in the contract. */
 export type { Answer };
 

@@ -4,4 +4,6 @@
  * @module
  */
 export { buildApiServer, OPERATOR_HEADER } from "./server.js";
-export { ApiClient, runningStation } from "./client.js";
+export { ApiClient, runningStation, runtimeFiles } from "./client.js";
+export type { LockInfo } from "./client.js";
+export { apiTransport } from "./tls.js";

@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, openSync, readFileSync, unlinkSync, writeFileSync, closeSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { buildApiServer } from "../api/mod.js";
-import { runtimeFiles, type LockInfo } from "../api/client.js";
-import { apiTransport } from "../api/tls.js";
+import { apiTransport, buildApiServer, runtimeFiles, type LockInfo } from "../api/mod.js";
 import { buildPeerServer, PeerClient, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, type HeadStatement } from "../record/mod.js";
 import { certFingerprint, makeSelfSignedCertificate, type PeerTarget } from "../station/mod.js";
-import type { TlsCredentials } from "../station/tls.js";
+import type { TlsCredentials } from "../station/core/tls.js";
 import { PeerClient } from "./client.js";
 
 /**

@@ -6,7 +6,7 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { makeSelfSignedCertificate, type Station } from "../station/mod.js";
-import type { TlsCredentials } from "../station/tls.js";
+import type { TlsCredentials } from "../station/core/tls.js";
 import { buildPeerServer, type PeerServerLimits } from "./server.js";
 import { MAX_PAGE_BYTES } from "./limits.js";
 

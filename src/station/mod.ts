@@ -3,9 +3,9 @@
  *
  * @module
  */
-export { Station } from "./station.js";
-export { arrivalsOf, logOf } from "./log.js";
-export type { Draft, OpenOptions, SendOptions, SettingsChanges } from "./station.js";
+export { Station } from "./core/mod.js";
+export { arrivalsOf, logOf } from "./thread/mod.js";
+export type { Draft, OpenOptions, SendOptions, SettingsChanges } from "./core/mod.js";
 export type {
   AckState,
   Actor,
@@ -43,9 +43,9 @@ export type {
   UptimeWindow,
   WhoAmI,
   ZoneView,
-} from "./views.js";
-export { initStation } from "./init.js";
-export type { InitOptions, InitResult } from "./init.js";
+} from "./views/mod.js";
+export { initStation } from "./core/mod.js";
+export type { InitOptions, InitResult } from "./core/mod.js";
 export {
   DEFAULT_API,
   DEFAULT_LISTEN,
@@ -53,17 +53,17 @@ export {
   parseHostPort,
   readConfig,
   stationPaths,
-} from "./config.js";
-export type { StationConfig, StationPaths } from "./config.js";
-export { systemClock, isoNow } from "./clock.js";
-export type { Clock } from "./clock.js";
-export { ManualClock } from "./manual-clock.js";
-export type { StationLogger } from "./logger.js";
-export { verifyRecord } from "./verify.js";
-export type { VerifyOptions, VerifyReport } from "./verify.js";
-export { causalOrder } from "./order.js";
-export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
-export { checkPassword, generatePassword, hashPassword } from "./password.js";
+} from "./core/mod.js";
+export type { StationConfig, StationPaths } from "./core/mod.js";
+export { systemClock, isoNow } from "./core/mod.js";
+export type { Clock } from "./core/mod.js";
+export { ManualClock } from "./core/mod.js";
+export type { StationLogger } from "./core/mod.js";
+export { verifyRecord } from "./core/mod.js";
+export type { VerifyOptions, VerifyReport } from "./core/mod.js";
+export { causalOrder } from "./core/mod.js";
+export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
+export { checkPassword, generatePassword, hashPassword } from "./core/mod.js";
 export {
   addOperator,
   disableOperator,
@@ -78,30 +78,30 @@ export {
   requireRole,
   ROLES,
   setPassword,
-} from "./operators.js";
-export type { AddedOperator, OperatorSummary, Permission } from "./operators.js";
-export { applyIncoming, MAX_CLOCK_AHEAD_MS } from "./apply.js";
-export type { ApplyResult } from "./apply.js";
-export { catchUp } from "./catch-up.js";
-export { Outbox } from "./outbox.js";
-export type { CourierState, LineDelivery, OutboxOptions } from "./outbox.js";
-export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./pairing.js";
-export type { Accepted, Invite } from "./pairing.js";
-export { PAIR_REQUEST } from "./transport.js";
-export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./transport.js";
-export type { StationEvents } from "./station.js";
-export { statusOf } from "./status.js";
-export { LinkMonitor } from "./link-monitor.js";
-export type { LinkMonitorOptions } from "./link-monitor.js";
-export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
-export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
-export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
-export type { LinkStates } from "./health-report.js";
-export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
-export { ackAlarm, alarmOf, alarmsOf } from "./alarms.js";
-export { keepSession, liveSession, endSession } from "./sessions.js";
-export { chainPage, lineRecord, type LineRecord } from "./line-record.js";
-export { namesOn } from "./_entries.js";
+} from "./core/mod.js";
+export type { AddedOperator, OperatorSummary, Permission } from "./core/mod.js";
+export { applyIncoming, MAX_CLOCK_AHEAD_MS } from "./core/mod.js";
+export type { ApplyResult } from "./core/mod.js";
+export { catchUp } from "./delivery/mod.js";
+export { Outbox } from "./delivery/mod.js";
+export type { CourierState, LineDelivery, OutboxOptions } from "./delivery/mod.js";
+export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./delivery/mod.js";
+export type { Accepted, Invite } from "./delivery/mod.js";
+export { PAIR_REQUEST } from "./delivery/mod.js";
+export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./delivery/mod.js";
+export type { StationEvents } from "./core/mod.js";
+export { statusOf } from "./links/mod.js";
+export { LinkMonitor } from "./links/mod.js";
+export type { LinkMonitorOptions } from "./links/mod.js";
+export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./links/mod.js";
+export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./links/mod.js";
+export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./links/mod.js";
+export type { LinkStates } from "./links/mod.js";
+export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./core/mod.js";
+export { ackAlarm, alarmOf, alarmsOf } from "./attention/mod.js";
+export { keepSession, liveSession, endSession } from "./core/mod.js";
+export { chainPage, lineRecord, type LineRecord } from "./evidence/mod.js";
+export { namesOn } from "./core/mod.js";
 export {
   addHook,
   HOOK_REQUEST,
@@ -110,10 +110,10 @@ export {
   removeHook,
   SEVERITIES,
   severityReaches,
-} from "./hooks.js";
-export type { HookRequest, HookView } from "./hooks.js";
-export { HookRunner } from "./hook-runner.js";
-export type { AlarmNotice, HookRunnerOptions } from "./hook-runner.js";
+} from "./attention/mod.js";
+export type { HookRequest, HookView } from "./attention/mod.js";
+export { HookRunner } from "./attention/mod.js";
+export type { AlarmNotice, HookRunnerOptions } from "./attention/mod.js";
 export {
   ACKABLE_KINDS,
   DeadlineWatch,
@@ -122,43 +122,37 @@ export {
   acksOf,
   deadlineOf,
   isAckable,
-} from "./acks.js";
-export { resolveEntry } from "./_entries.js";
-export { PresenceTests } from "./presence.js";
-export { answerCall, callOf, callsOf, recordCallHeld, requestCall } from "./calls.js";
-export type { CallRequest } from "./calls.js";
-export { markReadout, publishReadout, readoutsOf } from "./readouts.js";
-export { compareTexts, keyTermsOf, sentencesOf } from "./readout-compare.js";
-export type { ComparedPoint, TextComparison } from "./readout-compare.js";
+} from "./attention/mod.js";
+export { resolveEntry } from "./core/mod.js";
+export { PresenceTests } from "./attention/mod.js";
+export { answerCall, callOf, callsOf, recordCallHeld, requestCall } from "./calls/mod.js";
+export type { CallRequest } from "./calls/mod.js";
+export { markReadout, publishReadout, readoutsOf } from "./calls/mod.js";
+export { compareTexts, keyTermsOf, sentencesOf } from "./calls/mod.js";
+export type { ComparedPoint, TextComparison } from "./calls/mod.js";
 export {
   machineTranslate,
   TRANSLATABLE_KINDS,
   translateEntry,
   translationsByOriginal,
   translationsOf,
-} from "./translations.js";
-export type { MachineTranslator, TranslationRequest } from "./translations.js";
-export { exportBundle } from "./export.js";
-export { verifyBundle } from "./verify-bundle.js";
-export type { BundleReport, Coverage } from "./verify-bundle.js";
-export { renderTranscript, TRANSCRIPT_FORMATS } from "./transcript.js";
-export type { TranscriptFormat } from "./transcript.js";
-export type { AckMark } from "./acks.js";
-export { amendNotification, clarify, NOTIFY_KINDS, notificationsOf, notify } from "./notify.js";
-export type { NotificationDraft } from "./notify.js";
-export { conflictBetween, conflictId, conflictsAmong, VolumeIndex } from "./conflicts.js";
-export type { OwnedVolume } from "./conflicts.js";
-export { areasOverlap, overlapOf, shapeOf } from "./geometry.js";
-export type { Shape } from "./geometry.js";
-export {
-  conflictsOf,
-  NotifyWatch,
-  syncAllNotifyAlarms,
-  syncNotifyAlarms,
-  volumesOf,
-} from "./notify-watch.js";
-export { addZone, listZones, removeZone, shareZone, zoneVolumes } from "./zones.js";
-export { mapOf } from "./map.js";
-export { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf, withdrawSharedZone } from "./shared-zones.js";
-export { isNotifyTextKind, notifyText, volumeText } from "./notify-text.js";
-export { notificationFromFile, notificationsToGeoJson } from "./notify-geojson.js";
+} from "./thread/mod.js";
+export type { MachineTranslator, TranslationRequest } from "./thread/mod.js";
+export { exportBundle } from "./evidence/mod.js";
+export { verifyBundle } from "./evidence/mod.js";
+export type { BundleReport, Coverage } from "./evidence/mod.js";
+export { renderTranscript, TRANSCRIPT_FORMATS } from "./evidence/mod.js";
+export type { TranscriptFormat } from "./evidence/mod.js";
+export type { AckMark } from "./attention/mod.js";
+export { amendNotification, clarify, NOTIFY_KINDS, notificationsOf, notify } from "./notify/mod.js";
+export type { NotificationDraft } from "./notify/mod.js";
+export { conflictBetween, conflictId, conflictsAmong, VolumeIndex } from "./notify/mod.js";
+export type { OwnedVolume } from "./notify/mod.js";
+export { areasOverlap, overlapOf, shapeOf } from "./notify/mod.js";
+export type { Shape } from "./notify/mod.js";
+export { conflictsOf, NotifyWatch, syncAllNotifyAlarms, syncNotifyAlarms, volumesOf } from "./notify/mod.js";
+export { addZone, listZones, removeZone, shareZone, zoneVolumes } from "./notify/mod.js";
+export { mapOf } from "./notify/mod.js";
+export { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf, withdrawSharedZone } from "./notify/mod.js";
+export { isNotifyTextKind, notifyText, volumeText } from "./notify/mod.js";
+export { notificationFromFile, notificationsToGeoJson } from "./notify/mod.js";

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { catchUp } from "../../src/station/catch-up.js";
+import { catchUp } from "../../src/station/delivery/catch-up.js";
 import pino from "pino";
 import { expect } from "vitest";
 import { buildPeerServer, PeerClient } from "../../src/peer/mod.js";
@@ -25,7 +25,7 @@ import {
   Outbox,
   Station,
 } from "../../src/station/mod.js";
-import { certFingerprint } from "../../src/station/tls.js";
+import { certFingerprint } from "../../src/station/core/tls.js";
 import { codeOf, type PeerAnswer } from "../helpers/peer-call.js";
 
 /** How a station of the suite runs. */

@@ -11,7 +11,7 @@ import { generateIdentity, canonicalJson, parseEntry, seal, sha256Hex } from "..
 import * as record from "../../src/record/mod.js";
 import type { Identity } from "../../src/record/mod.js";
 import { PAIR_REQUEST } from "../../src/station/mod.js";
-import { makeSelfSignedCertificate, certFingerprint } from "../../src/station/tls.js";
+import { makeSelfSignedCertificate, certFingerprint } from "../../src/station/core/tls.js";
 import { peerCall, type PeerAnswer, type PeerCallOptions } from "../helpers/peer-call.js";
 import { assertLineWorks, Harness, type Node } from "./_harness.js";
 

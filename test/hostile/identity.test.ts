@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/record/mod.js";
 import { createInvite, freeLoopbackPort } from "../../src/station/mod.js";
-import { parseInvite } from "../../src/station/pairing.js";
+import { parseInvite } from "../../src/station/delivery/pairing.js";
 import { peerCall } from "../helpers/peer-call.js";
 import {
   approve,

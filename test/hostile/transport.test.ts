@@ -4,7 +4,7 @@
  */
 import { connect, type TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSelfSignedCertificate, type TlsCredentials } from "../../src/station/tls.js";
+import { makeSelfSignedCertificate, type TlsCredentials } from "../../src/station/core/tls.js";
 import { peerCall, type PeerAnswer } from "../helpers/peer-call.js";
 import { assertLineWorks, expectIntact, expectRefused, Harness, sleep, type Node } from "./_harness.js";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPassword } from "../../src/station/password.js";
+import { checkPassword } from "../../src/station/core/password.js";
 import { hotline, hotlineJson, tempDir, type CliResult, type TempDir } from "../helpers/cli.js";
 import { initStation, startStation, stopStation, type TestStation } from "../helpers/stations.js";
 

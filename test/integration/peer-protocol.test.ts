@@ -20,8 +20,12 @@ import {
   type SealedEntry,
 } from "../../src/record/mod.js";
 import { signWithKey } from "../../src/record/_testing.js";
-import { parseInvite } from "../../src/station/pairing.js";
-import { certFingerprint, makeSelfSignedCertificate, type TlsCredentials } from "../../src/station/tls.js";
+import { parseInvite } from "../../src/station/delivery/pairing.js";
+import {
+  certFingerprint,
+  makeSelfSignedCertificate,
+  type TlsCredentials,
+} from "../../src/station/core/tls.js";
 import { openSqliteStore } from "../../src/store/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { peerCall, type PeerAnswer } from "../helpers/peer-call.js";

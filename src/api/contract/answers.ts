@@ -9,7 +9,7 @@ import { z } from "zod";
 import { CALL_LEVELS, ESCALATION_ROLES, PRECEDENCES, VERDICTS } from "../../record/kinds.js";
 import { NOTIFY_TYPES } from "../../record/volume.js";
 import type { AlarmRow, Role } from "../../store/rows.js";
-import type * as views from "../../station/views.js";
+import type * as views from "../../station/views/mod.js";
 import type { RecordSummary, SessionView, StationIdentity } from "../views.js";
 import { viewOf } from "./route.js";
 

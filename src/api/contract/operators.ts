@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { HOOK_REQUEST } from "../../station/hook-schemas.js";
-import { OPERATOR_NAME, PASSWORD, ROLES } from "../../station/operator-schemas.js";
+import { HOOK_REQUEST } from "../../station/attention/mod.js";
+import { OPERATOR_NAME, PASSWORD, ROLES } from "../../station/core/mod.js";
 import { HOOK, OPERATOR_SUMMARY } from "./answers.js";
 import { ERRORS, routes } from "./route.js";
 

@@ -1,0 +1,17 @@
+export {
+  ACKABLE_KINDS,
+  DeadlineWatch,
+  ackEntry,
+  ackStatesOf,
+  acksOf,
+  deadlineOf,
+  isAckable,
+} from "./acks.js";
+export type { AckMark } from "./acks.js";
+export { ackAlarm, alarmOf, alarmsOf } from "./alarms.js";
+export { HookRunner } from "./hook-runner.js";
+export type { AlarmNotice, HookRunnerOptions } from "./hook-runner.js";
+export { HOOK_REQUEST } from "./hook-schemas.js";
+export { SEVERITIES, addHook, listHooks, parseHookRequest, removeHook, severityReaches } from "./hooks.js";
+export type { HookRequest, HookView } from "./hooks.js";
+export { PresenceTests } from "./presence.js";

@@ -1,0 +1,416 @@
+import {
+  ENTRY_ENVELOPE,
+  HotlineError,
+  canonicalEntryBytes,
+  checkMembership,
+  checkPlace,
+  describeZodError,
+  parseBody,
+  placeOf,
+  ruleFactsOf,
+  sha256Hex,
+  signingBytesOf,
+  verifyEntrySignature,
+  type EntryEnvelope,
+  type LineView,
+  type MemberState,
+  type RuleBreak,
+  type RuleFacts,
+  type SealedEntry,
+} from "../../record/mod.js";
+import type { Head, MemberRow, Store, Transaction } from "../../store/mod.js";
+
+/** How far ahead of this station's clock an entry's time may be before it is refused. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * How far an entry's time may stand before the time of its author's own newest signed statement
+ * that did not yet hold it (the same clock, stepped back at most this much).
+ */
+export const CLAIM_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/** What became of a batch of incoming entries. */
+export interface ApplyResult {
+  /** entries newly stored */
+  applied: SealedEntry[];
+  /** entries this station already held (same hash): fine, nothing to do */
+  duplicates: number;
+  /** the first entry refused, if any; entries before it were stored */
+  refused: HotlineError | null;
+}
+
+/** An incoming entry read ahead of applying: its envelope and bytes, its signature checked (perhaps on another thread). */
+export interface PreparedEntry {
+  read: IncomingEntry | null;
+  /** why it could not be read, if it could not */
+  error: HotlineError | null;
+  signatureOk: boolean;
+}
+
+/** An incoming entry whose envelope is read: its body is not checked yet. */
+export interface IncomingEntry {
+  value: unknown;
+  envelope: EntryEnvelope;
+  /** canonical bytes of the whole entry, at most 64 KiB */
+  bytes: Buffer;
+  hash: string;
+}
+
+export interface ApplyOptions {
+  store: Store;
+  /** this station's id */
+  self: string;
+  /** the same values, read and signature-checked already (see prepareIncoming) */
+  prepared?: readonly PreparedEntry[] | undefined;
+  now: number;
+  /** a line this station is joining: its genesis may be accepted though the line is not yet known */
+  joining?: string | undefined;
+  /**
+   * the newest head statement an author signed on a line, with the seq of its own chain it held
+   * then: an entry after that seq cannot be dated before the statement
+   */
+  claimOf?: ((line: string, author: string) => { time: string; seq: number } | null) | undefined;
+  /** called when an equivocation is found, with the evidence kept */
+  onEquivocation?: ((error: HotlineError, tx: Transaction) => Promise<void>) | undefined;
+}
+
+/**
+ * Applies entries received from a peer, cheapest checks first: size and envelope → the line is
+ * held → already held (a duplicate, fine) → signature → the record's rules of place (author a
+ * participant, seq and prev continue the chain, time not before its chain's previous entry nor
+ * before what it had seen, seen held: {@link checkPlace}, the very function `verify` replays a
+ * record through) → time not ahead of this clock nor before the author's own newest statement →
+ * the body's schema (geometry last) → the record's rules of membership ({@link checkMembership})
+ * → this station's own consent and pins. Entries that pass are stored in one transaction; the first
+ * that fails stops the batch and is reported (entries before it are kept). The same (author, seq)
+ * with another hash is an equivocation: refused, with the evidence kept.
+ *
+ * @param values the entries as received (parsed JSON)
+ * @param options the store, this station, the time, a line being joined
+ * @returns what was stored, and what was refused
+ */
+export async function applyIncoming(values: readonly unknown[], options: ApplyOptions): Promise<ApplyResult> {
+  const { store } = options;
+  const applied: SealedEntry[] = [];
+  let duplicates = 0;
+  let refused: HotlineError | null = null;
+  const views = new Map<string, StoreLine>();
+  const viewOf = (tx: Transaction, line: string): StoreLine => {
+    let view = views.get(line);
+    if (view === undefined) views.set(line, (view = new StoreLine(tx, line)));
+    return view;
+  };
+
+  await store.transaction(async (tx) => {
+    for (const [index, value] of values.entries()) {
+      try {
+        const sealed = await checkOne(tx, value, options.prepared?.[index]);
+        if (sealed === null) {
+          duplicates++;
+          continue;
+        }
+        await tx.appendEntries([sealed], new Date(options.now).toISOString());
+        applied.push(sealed);
+        viewOf(tx, sealed.entry.line ?? sealed.hash).took(sealed);
+        if (sealed.entry.kind.startsWith("member.") || sealed.entry.kind === "line.genesis") {
+          viewOf(tx, sealed.entry.line ?? sealed.hash).forgetMembers();
+        }
+      } catch (error) {
+        refused =
+          error instanceof HotlineError
+            ? error
+            : new HotlineError("INTERNAL", `Cannot apply the entry: ${String(error)}`, { cause: error });
+        break;
+      }
+    }
+  });
+  return { applied, duplicates, refused };
+
+  async function checkOne(
+    tx: Transaction,
+    value: unknown,
+    prepared: PreparedEntry | undefined,
+  ): Promise<SealedEntry | null> {
+    if (prepared?.error) throw prepared.error;
+    const read = prepared?.read ?? readIncoming(value);
+    const { envelope, hash } = read;
+    const line = envelope.kind === "line.genesis" ? hash : envelope.line;
+    const place = { line: line ?? hash, author: envelope.author, seq: envelope.seq, hash };
+    const fail = (broken: RuleBreak): never => {
+      throw new HotlineError(broken.code, `Cannot accept the entry: ${broken.detail}`, { place });
+    };
+
+    if (line === null) fail({ code: "BAD_LINE", detail: "only a genesis entry may have no line" });
+    const lineId = line as string;
+    if (
+      (await tx.line(lineId)) === null &&
+      !(envelope.kind === "line.genesis" && options.joining === lineId)
+    ) {
+      throw new HotlineError(
+        "UNKNOWN_LINE",
+        `Cannot accept an entry for line ${lineId}: this station is not on it (nor joining it)`,
+        { place },
+      );
+    }
+    const view = viewOf(tx, lineId);
+    // The record's rules read the line synchronously: what they will ask for is read first.
+    await view.load(envelope.author, [envelope.prev, ...Object.values(envelope.seen), hash]);
+    const head = view.head(envelope.author);
+    // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
+    // only stand at or below its chain's head.
+    if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
+    if (
+      !(prepared === undefined
+        ? verifyEntrySignature(envelope.author, read.bytes, envelope.sig)
+        : prepared.signatureOk)
+    ) {
+      fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
+    }
+    if (head !== null && envelope.seq <= head.seq) {
+      const other = await tx.entryAt(lineId, envelope.author, envelope.seq);
+      await tx.addEvidence({
+        code: "EQUIVOCATION",
+        line: lineId,
+        author: envelope.author,
+        seq: envelope.seq,
+        heldHash: other?.hash ?? null,
+        otherHash: hash,
+        otherBytes: read.bytes,
+        reportedBy: null,
+        detectedAt: new Date(options.now).toISOString(),
+      });
+      const error = new HotlineError(
+        "EQUIVOCATION",
+        `Cannot accept the entry: this station holds a different entry at seq ${envelope.seq} of that chain; the author has signed two histories (evidence kept)`,
+        { place },
+      );
+      await options.onEquivocation?.(error, tx);
+      throw error;
+    }
+    const facts: RuleFacts = {
+      hash,
+      author: envelope.author,
+      seq: envelope.seq,
+      prev: envelope.prev,
+      seen: envelope.seen,
+      time: envelope.time,
+      kind: envelope.kind,
+      creator: null,
+      member: null,
+      approves: null,
+    };
+    const misplaced = checkPlace(facts, view);
+    if (misplaced !== null) fail(misplaced);
+    const at = Date.parse(envelope.time);
+    if (at > options.now + MAX_CLOCK_AHEAD_MS) {
+      fail({
+        code: "FUTURE_TIME",
+        detail: `its time ${envelope.time} is more than 5 minutes ahead of this station's clock`,
+      });
+    }
+    const claim = options.claimOf?.(lineId, envelope.author) ?? null;
+    if (
+      claim !== null &&
+      envelope.seq > claim.seq &&
+      at < Date.parse(claim.time) - CLAIM_CLOCK_TOLERANCE_MS
+    ) {
+      fail({
+        code: "BACKDATED",
+        detail: `its time ${envelope.time} is before ${claim.time}, when its author signed that it held its chain only up to seq ${claim.seq}`,
+      });
+    }
+
+    const entry = parseBody(read.envelope);
+    const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
+    const full = ruleFactsOf(sealed);
+    const broken = checkMembership(full, view) ?? (await ownRules(tx, full, view));
+    if (broken !== null) fail(broken);
+    return sealed;
+  }
+
+  /**
+   * This station's own rules, beyond the record's: nobody joins a line it is on without asking its
+   * consent and that of every participant it knows, and a station or certificate pinned here on
+   * another line is not claimed by another.
+   */
+  async function ownRules(tx: Transaction, f: RuleFacts, view: StoreLine): Promise<RuleBreak | null> {
+    if (f.member === null) return null;
+    const m = f.member;
+    for (const p of view.members()) {
+      if (!p.active || p.station === f.author || p.station === m.station) continue;
+      if (!m.consenters.includes(p.station)) {
+        return {
+          code: "NO_CONSENT",
+          detail:
+            p.station === options.self
+              ? `it adds ${short(m.station)} without asking this station's consent`
+              : `it adds ${short(m.station)} without asking the consent of participant ${short(p.station)}`,
+        };
+      }
+    }
+    const pinned = await pinConflict(tx, m);
+    if (pinned !== null) return { code: "MEMBER_CONFLICT", detail: pinned };
+    return null;
+  }
+}
+
+/**
+ * This station's pins, across every line: a station is known by one certificate, and a certificate
+ * belongs to one station. (A member of the same line is the record's rule, checked before.)
+ *
+ * @param store the store
+ * @param member the station claimed, and its certificate
+ * @returns why the claim conflicts with a pin here, or null
+ */
+export async function pinConflict(
+  store: Pick<Transaction, "membershipsOf" | "membersWithCert">,
+  member: { station: string; cert: string },
+): Promise<string | null> {
+  if ((await store.membershipsOf(member.station)).some((r) => r.cert !== member.cert)) {
+    return `station ${short(member.station)} is pinned here with another certificate`;
+  }
+  if ((await store.membersWithCert(member.cert)).some((r) => r.station !== member.station)) {
+    return `certificate ${member.cert.slice(0, 19)}… is pinned here to another station`;
+  }
+  return null;
+}
+
+/**
+ * A line as the store holds it, for the record's rules (which read synchronously): members read
+ * once per batch, heads and entries read ({@link StoreLine.load}) before an entry is checked.
+ */
+class StoreLine implements LineView {
+  readonly #store: Transaction;
+  readonly #line: string;
+  #members: MemberRow[] | null = null;
+  /** entries looked up or stored during this batch: a page of one chain names the same few again */
+  readonly #entries = new Map<string, { author: string; time: string }>();
+  /** chain heads as this batch moves them */
+  readonly #heads = new Map<string, Head | null>();
+
+  constructor(store: Transaction, line: string) {
+    this.#store = store;
+    this.#line = line;
+  }
+
+  forgetMembers(): void {
+    this.#members = null;
+  }
+
+  /**
+   * Reads what the rules will ask about an entry: the line's members, its author's head, and the
+   * entries it names.
+   *
+   * @param author the entry's author
+   * @param hashes the entries it names (prev, seen) and its own
+   */
+  async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
+    this.#members ??= await this.#store.members(this.#line);
+    if (!this.#heads.has(author)) this.#heads.set(author, await this.#store.head(this.#line, author));
+    for (const hash of hashes) {
+      if (hash === null || this.#entries.has(hash)) continue;
+      const place = await this.#store.entryPlace(hash);
+      // Only what is held is kept: an entry missing now may arrive later in the batch.
+      if (place !== null && place.line === this.#line) {
+        this.#entries.set(hash, { author: place.author, time: place.time });
+      }
+    }
+  }
+
+  members(): MemberRow[] {
+    if (this.#members === null) throw new Error("StoreLine: members read before load()");
+    return this.#members;
+  }
+
+  /** Notes an entry just stored: the new head of its chain. */
+  took(sealed: SealedEntry): void {
+    const { entry, hash } = sealed;
+    this.#entries.set(hash, { author: entry.author, time: entry.time });
+    this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
+  }
+
+  head(author: string) {
+    const head = this.#heads.get(author);
+    if (head === undefined) throw new Error("StoreLine: head read before load()");
+    return head;
+  }
+
+  entry(hash: string) {
+    return this.#entries.get(hash) ?? null;
+  }
+
+  member(station: string): MemberState | null {
+    return this.members().find((m) => m.station === station) ?? null;
+  }
+
+  memberWithCert(cert: string): string | null {
+    return this.members().find((m) => m.cert === cert)?.station ?? null;
+  }
+
+  memberAddedBy(hash: string): MemberState | null {
+    return this.members().find((m) => m.addedBy === hash) ?? null;
+  }
+
+  memberCount(): number {
+    return this.members().length;
+  }
+}
+
+/**
+ * Reads one incoming entry's envelope and its canonical bytes, whose size is checked; its body is
+ * read later, once the signature and the chain hold.
+ *
+ * @param value an entry as received
+ * @returns the entry read
+ */
+export function readIncoming(value: unknown): IncomingEntry {
+  const result = ENTRY_ENVELOPE.safeParse(value);
+  if (!result.success) {
+    throw new HotlineError("SCHEMA", `Cannot accept the entry: ${describeZodError(result.error)}`, {
+      place: placeOf(value),
+    });
+  }
+  const bytes = canonicalEntryBytes(value);
+  return { value, envelope: result.data, bytes, hash: sha256Hex(bytes) };
+}
+
+/**
+ * Reads a batch of incoming entries ahead of applying them, and says which signatures to check:
+ * so that the checks can run on other threads before the batch is applied in order.
+ *
+ * @param values entries as received
+ * @returns one prepared entry per value (signatureOk still false), and the jobs for the signatures
+ */
+export function prepareIncoming(values: readonly unknown[]): {
+  prepared: PreparedEntry[];
+  jobs: { index: number; signed: Buffer; sig: string; author: string }[];
+} {
+  const prepared: PreparedEntry[] = [];
+  const jobs: { index: number; signed: Buffer; sig: string; author: string }[] = [];
+  for (const [index, value] of values.entries()) {
+    try {
+      const read = readIncoming(value);
+      prepared.push({ read, error: null, signatureOk: false });
+      jobs.push({
+        index,
+        signed: signingBytesOf(read.bytes),
+        sig: read.envelope.sig,
+        author: read.envelope.author,
+      });
+    } catch (error) {
+      prepared.push({
+        read: null,
+        error:
+          error instanceof HotlineError
+            ? error
+            : new HotlineError("INTERNAL", `Cannot read the entry: ${String(error)}`, { cause: error }),
+        signatureOk: false,
+      });
+    }
+  }
+  return { prepared, jobs };
+}
+
+function short(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 10)}…` : id;
+}

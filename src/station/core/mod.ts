@@ -1,0 +1,42 @@
+export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
+export type { ApplyResult } from "./apply.js";
+export { isoNow, systemClock } from "./clock.js";
+export type { Clock, Timer } from "./clock.js";
+export {
+  DEFAULT_API,
+  DEFAULT_LISTEN,
+  freeLoopbackPort,
+  parseHostPort,
+  readConfig,
+  stationPaths,
+} from "./config.js";
+export type { StationConfig, StationPaths } from "./config.js";
+export { checkedBody, entriesOfKinds, namesOn, readEntry, referencedEntry, resolveEntry } from "./entries.js";
+export type { ReadEntry } from "./entries.js";
+export { initStation } from "./init.js";
+export type { InitOptions, InitResult } from "./init.js";
+export type { PartLogger, StationLogger } from "./logger.js";
+export { ManualClock } from "./manual-clock.js";
+export { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
+export {
+  MIN_PASSWORD_LENGTH,
+  PERMISSIONS,
+  addOperator,
+  disableOperator,
+  findOperator,
+  listOperators,
+  operatorLang,
+  requireRole,
+  setOperatorLang,
+  setPassword,
+} from "./operators.js";
+export type { AddedOperator, OperatorSummary, Permission } from "./operators.js";
+export { causalOrder } from "./order.js";
+export { checkPassword, generatePassword, hashPassword } from "./password.js";
+export { endSession, keepSession, liveSession } from "./sessions.js";
+export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
+export { Station } from "./station.js";
+export type { Draft, OpenOptions, SendOptions, SettingsChanges, StationEvents } from "./station.js";
+export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
+export { verifyRecord } from "./verify.js";
+export type { VerifyOptions, VerifyReport } from "./verify.js";

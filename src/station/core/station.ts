@@ -1,0 +1,741 @@
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import {
+  HotlineError,
+  type ErrorCode,
+  fingerprintOf,
+  identityFromPem,
+  signEntry,
+  type BodyOf,
+  type Identity,
+  type Kind,
+  type Precedence,
+  type SealedEntry,
+  type UnsignedEntry,
+  type HeadStatement,
+  canonicalJson,
+  parseStatement,
+  safetyCode,
+  signStatement,
+} from "../../record/mod.js";
+import {
+  openSqliteStore,
+  type NewAlarm,
+  type LineInfo,
+  type MemberRow,
+  type OperatorRow,
+  type RaisedAlarm,
+  type Store,
+} from "../../store/mod.js";
+import { completeClock, isoNow, systemClock, type Clock } from "./clock.js";
+import { silentLogger, type StationLogger } from "./logger.js";
+import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
+import { certFingerprint } from "./tls.js";
+import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
+import {
+  MAX_CLOCK_AHEAD_MS,
+  applyIncoming,
+  prepareIncoming,
+  type ApplyResult,
+  type PreparedEntry,
+} from "./apply.js";
+import { SignaturePool } from "./signature-pool.js";
+import { settingsOf, suspensionOf } from "./settings.js";
+import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
+
+/** How old a peer's head statement may be when it arrives: statements are signed as they are sent. */
+const STATEMENT_MAX_AGE_MS = 5 * 60_000;
+
+/** From this many entries on, an incoming batch has its signatures checked over worker threads. */
+const PARALLEL_RECEIVE_FROM = 64;
+
+/** What a station tells those who listen (the outbox, the operator API's event stream). */
+export interface StationEvents {
+  /** entries were stored: written here (local) or received */
+  entries: [entries: SealedEntry[], origin: "local" | "remote"];
+  /** a peer was heard from (a push, a heads exchange): its outbox may drain at once */
+  contact: [station: string];
+  /** a peer pushed what waits for entries of other chains it holds: catch up with it on the line now */
+  behind: [station: string, line: string];
+  /** a peer's head statement was stored */
+  statement: [statement: HeadStatement];
+  /** an alarm was raised or escalated; repeat: its cause was raised again and only counted (hooks stay quiet) */
+  alarm: [id: number, repeat?: boolean];
+}
+
+export interface OpenOptions {
+  dir?: string | undefined;
+  /**
+   * the time, timers and randomness (default the system's); a clock with only `now` keeps the
+   * system's timers and randomness
+   */
+  clock?: (Pick<Clock, "now"> & Partial<Clock>) | undefined;
+  /** where the station's parts log (default silent); pino fits */
+  logger?: StationLogger | undefined;
+}
+
+export interface SendOptions {
+  line: string;
+  text: string;
+  precedence?: Precedence | undefined;
+  lang?: string | undefined;
+  operator: string;
+  replyTo?: string | undefined;
+}
+
+/** Changes to a line's settings: the fields of a `line.settings` entry but its operator. */
+export type SettingsChanges = {
+  [K in keyof Omit<BodyOf<"line.settings">, "operator">]?: BodyOf<"line.settings">[K] | undefined;
+};
+
+/** An entry this station is about to write: its kind and body. */
+export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
+
+/**
+ * One party's station: its identity, settings and store, and the domain operations on its lines.
+ * Knows nothing of HTTP; takes its clock (time, timers, randomness) and logger as options, so tests
+ * move time on instead of waiting.
+ */
+export class Station {
+  readonly paths: StationPaths;
+  readonly config: StationConfig;
+  readonly identity: Identity;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: StationLogger;
+  readonly certFingerprint: string;
+  readonly events = new EventEmitter<StationEvents>();
+  readonly #signatures = new SignaturePool();
+  /** settings per line, computed from the record; dropped when a settings entry is stored */
+  readonly #settings = new Map<string, LineSettings>();
+  /**
+   * per `${line} ${station}`: the newest head statement the station signed on the line, and how far
+   * it held its own chain then; no entry of its after that seq may be dated before it
+   */
+  readonly #claims = new Map<string, { time: string; seq: number }>();
+  /** members per line (null: not a line here), dropped when a member entry is stored */
+  readonly #members = new Map<string, readonly MemberRow[] | null>();
+  /**
+   * every certificate pinned to a member here: read at open and again before listeners hear of a
+   * member entry stored, so that the peer TLS guard can ask synchronously
+   */
+  #pinned = new Set<string>();
+
+  private constructor(
+    paths: StationPaths,
+    config: StationConfig,
+    identity: Identity,
+    store: Store,
+    clock: Clock,
+    logger: StationLogger,
+  ) {
+    this.paths = paths;
+    this.config = config;
+    this.identity = identity;
+    this.store = store;
+    this.clock = clock;
+    this.logger = logger;
+    this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
+  }
+
+  /** Forgets what stored entries change, and reads the pins again if they may have changed. */
+  async #stored(entries: readonly SealedEntry[]): Promise<void> {
+    let members = false;
+    for (const e of entries) {
+      if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
+      if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") members = true;
+    }
+    if (!members) return;
+    this.#members.clear();
+    await this.#readPins();
+  }
+
+  async #readPins(): Promise<void> {
+    const pinned = new Set<string>();
+    for (const line of await this.store.lines())
+      for (const m of await this.store.members(line.id)) pinned.add(m.cert);
+    this.#pinned = pinned;
+  }
+
+  /**
+   * @param line a line id
+   * @returns its members, participants and those waiting for consent (null: no such line here);
+   *   kept until a member entry is stored, as every peer request asks
+   */
+  async membersOf(line: string): Promise<readonly MemberRow[] | null> {
+    let members = this.#members.get(line);
+    if (members === undefined) {
+      members = (await this.store.line(line)) === null ? null : await this.store.members(line);
+      this.#members.set(line, members);
+    }
+    return members;
+  }
+
+  /**
+   * @param cert a certificate fingerprint
+   * @returns whether it is pinned to a member of some line here (synchronous: the TLS guard asks)
+   */
+  isPinned(cert: string): boolean {
+    return this.#pinned.has(cert);
+  }
+
+  /**
+   * @param line a line id
+   * @returns the settings in force on the line
+   */
+  async settings(line: string): Promise<LineSettings> {
+    let settings = this.#settings.get(line);
+    if (settings === undefined) {
+      settings = await settingsOf(this.store, line);
+      this.#settings.set(line, settings);
+    }
+    return settings;
+  }
+
+  /**
+   * Suspends a line, or puts it back in service, by a signed entry.
+   *
+   * @param options the line (id, prefix or name), suspend (with a reason) or resume, the operator
+   * @returns the entry's hash and seq, and the suspension now in force
+   */
+  async suspendLine(options: {
+    line: string;
+    suspend: boolean;
+    reason?: string | undefined;
+    operator: string;
+  }): Promise<{
+    hash: string;
+    seq: number;
+    suspended: Suspension | null;
+  }> {
+    const line = await this.resolveLine(options.line);
+    const now = await suspensionOf(this.store, line.id);
+    if (options.suspend && now !== null) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot suspend ${line.name}: it is suspended already, since ${now.since}`,
+      );
+    }
+    if (!options.suspend && now === null) {
+      throw new HotlineError("BAD_INPUT", `Cannot resume ${line.name}: it is not suspended`);
+    }
+    const sealed = options.suspend
+      ? await this.write(line.id, {
+          kind: "line.suspend",
+          body: { reason: options.reason ?? "", operator: options.operator },
+        })
+      : await this.write(line.id, { kind: "line.resume", body: { operator: options.operator } });
+    return {
+      hash: sealed.hash,
+      seq: sealed.entry.seq,
+      suspended: await suspensionOf(this.store, line.id),
+    };
+  }
+
+  /**
+   * Changes a line's settings by writing a signed `line.settings` entry (only the fields given).
+   *
+   * @param options the line (id, prefix or name), the changes, the operator
+   * @returns the entry's hash and seq, and the settings now in force
+   */
+  async setLine(options: { line: string; operator: string } & SettingsChanges): Promise<{
+    hash: string;
+    seq: number;
+    settings: LineSettings;
+  }> {
+    const line = await this.resolveLine(options.line);
+    const { line: _line, operator, ...changes } = options;
+    const body = {
+      ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+      operator,
+    } as BodyOf<"line.settings">;
+    if (Object.keys(body).length === 1) {
+      throw new HotlineError("USAGE", "Cannot change the line's settings: give at least one setting");
+    }
+    const sealed = await this.write(line.id, { kind: "line.settings", body });
+    return { hash: sealed.hash, seq: sealed.entry.seq, settings: await this.settings(line.id) };
+  }
+
+  /**
+   * Opens the station in a data directory.
+   *
+   * @param options directory (see `stationPaths`), clock and logger
+   * @returns the open station; close it when done
+   */
+  static async open(options: OpenOptions = {}): Promise<Station> {
+    const paths = stationPaths(options.dir);
+    const config = readConfig(paths);
+    const identity = identityFromPem(readFileSync(paths.identityKey, "utf8"));
+    const store = await openSqliteStore(paths.database);
+    const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
+    const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
+    await station.#readPins();
+    return station;
+  }
+
+  get id(): string {
+    return this.identity.id;
+  }
+
+  whoami(): WhoAmI {
+    return {
+      id: this.id,
+      name: this.config.name,
+      fingerprint: fingerprintOf(this.id),
+      cert: this.certFingerprint,
+      url: this.config.url,
+    };
+  }
+
+  /**
+   * Opens a new line with this station as its only participant, by writing its genesis entry.
+   *
+   * @param options the line's name and the operator who opened it
+   * @returns the new line's id and name
+   */
+  async createLine(options: { name: string; operator: string }): Promise<{ id: string; name: string }> {
+    const sealed = await this.write(null, {
+      kind: "line.genesis",
+      body: {
+        name: options.name,
+        creator: {
+          station: this.id,
+          name: this.config.name,
+          url: this.config.url,
+          cert: this.certFingerprint,
+        },
+        operator: options.operator,
+      },
+    });
+    return { id: sealed.hash, name: options.name.trim() };
+  }
+
+  /**
+   * Finds a line by its id, a unique prefix of its id, or its name.
+   *
+   * @param ref what the operator typed
+   * @returns the line
+   * @throws HotlineError UNKNOWN_LINE or AMBIGUOUS_LINE
+   */
+  async resolveLine(ref: string): Promise<LineInfo> {
+    const exact = /^[0-9a-f]{64}$/.test(ref) ? await this.store.line(ref) : null;
+    if (exact !== null) return exact;
+    const lines = await this.store.lines();
+    const wanted = ref.trim().toLowerCase();
+    const byName = lines.filter((l) => l.name.toLowerCase() === wanted);
+    if (byName.length === 1 && byName[0] !== undefined) return byName[0];
+    const byPrefix = /^[0-9a-f]{4,}$/.test(ref) ? lines.filter((l) => l.id.startsWith(ref)) : [];
+    const found = byName.length > 1 ? byName : byPrefix;
+    if (found.length === 1 && found[0] !== undefined) return found[0];
+    if (found.length > 1) {
+      throw new HotlineError(
+        "AMBIGUOUS_LINE",
+        `Cannot choose line '${ref}': it could be ${found.map((l) => `${l.name} (${l.id.slice(0, 12)})`).join(" or ")}; give more of the id`,
+      );
+    }
+    throw new HotlineError(
+      "UNKNOWN_LINE",
+      `Cannot find line '${ref}': no line has that id, id prefix or name (see 'hotline lines')`,
+    );
+  }
+
+  /** @returns every line with its participants and entry count */
+  async lines(): Promise<LineSummary[]> {
+    const summaries: LineSummary[] = [];
+    for (const line of await this.store.lines()) {
+      summaries.push({
+        id: line.id,
+        name: line.name,
+        participants: (await this.store.members(line.id)).map((p) => ({
+          id: p.station,
+          name: p.name,
+          fingerprint: fingerprintOf(p.station),
+          safetyCode:
+            p.station === this.id
+              ? null
+              : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
+          pending: !p.active,
+          awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
+        })),
+        entries: line.entries,
+        settings: await this.settings(line.id),
+        suspended: await suspensionOf(this.store, line.id),
+      });
+    }
+    return summaries;
+  }
+
+  /**
+   * Consents, as this station, to a station another participant added to a line: a signed
+   * `member.approve`. Once every participant asked has consented, it is a participant: the line is
+   * sent to it and what it writes is accepted.
+   *
+   * @param options the line (id, prefix or name), the member (station id, unique id prefix or name), the operator
+   * @returns the entry's hash and seq, and who still has to consent
+   * @throws HotlineError NOT_FOUND (no such member waiting), BAD_INPUT (this station was not asked, or consented already)
+   */
+  async approveMember(options: { line: string; member: string; operator: string }): Promise<{
+    hash: string;
+    seq: number;
+    member: string;
+    awaiting: string[];
+  }> {
+    const line = await this.resolveLine(options.line);
+    const ref = options.member.trim();
+    const members = await this.store.members(line.id);
+    const matches = members.filter(
+      (m) =>
+        m.station === ref ||
+        (ref.length >= 4 && m.station.startsWith(ref)) ||
+        m.name.toLowerCase() === ref.toLowerCase(),
+    );
+    const member = matches.length === 1 ? matches[0] : undefined;
+    if (member === undefined) {
+      throw new HotlineError(
+        matches.length > 1 ? "BAD_INPUT" : "NOT_FOUND",
+        matches.length > 1
+          ? `Cannot approve '${ref}' on ${line.name}: it could be ${matches.map((m) => m.name).join(" or ")}; give its id`
+          : `Cannot approve '${ref}' on ${line.name}: no station of that id or name was added to the line`,
+      );
+    }
+    if (member.active) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: it is a participant already`,
+      );
+    }
+    if (!member.consenters.includes(this.id)) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: its addition did not ask this station's consent`,
+      );
+    }
+    if (member.approvals.includes(this.id)) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot approve ${member.name} on ${line.name}: this station consented already`,
+      );
+    }
+    const sealed = await this.write(line.id, {
+      kind: "member.approve",
+      body: { of: member.addedBy, operator: options.operator },
+    });
+    const now = (await this.store.members(line.id)).find((m) => m.station === member.station);
+    return {
+      hash: sealed.hash,
+      seq: sealed.entry.seq,
+      member: member.station,
+      awaiting: now === undefined ? [] : now.consenters.filter((c) => !now.approvals.includes(c)),
+    };
+  }
+
+  /**
+   * Writes a text message on a line.
+   *
+   * @param options line (id, prefix or name), text, precedence (default ROUTINE), language
+   *   (default the station's), operator
+   * @returns the new entry's hash and seq
+   */
+  async send(options: SendOptions): Promise<{ hash: string; seq: number }> {
+    const line = await this.resolveLine(options.line);
+    const sealed = await this.write(line.id, {
+      kind: "text",
+      body: {
+        text: options.text,
+        lang: options.lang ?? this.config.lang,
+        precedence: options.precedence ?? "ROUTINE",
+        operator: options.operator,
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      },
+    });
+    return { hash: sealed.hash, seq: sealed.entry.seq };
+  }
+
+  /**
+   * Writes entries of this station's own chain on a line, signed, in one durable transaction. The
+   * chain head is read inside the same write transaction, so two writers (the running station and
+   * a CLI) can never fork the chain.
+   *
+   * @param line the line id; null only for a genesis
+   * @param drafts the kinds and bodies to write, in order
+   * @returns the sealed entries as stored
+   */
+  async writeMany(line: string | null, drafts: readonly Draft[]): Promise<SealedEntry[]> {
+    const written = await this.store.transaction(async (tx) => {
+      const now = isoNow(this.clock);
+      const sealed: SealedEntry[] = [];
+      let head = line === null ? null : await tx.head(line, this.id);
+      // Never dated before the chain's previous entry, whatever this clock did (the record's rule).
+      const time = head !== null && head.time > now ? head.time : now;
+      const seen: Record<string, string> = {};
+      if (line !== null) {
+        for (const h of await tx.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
+      }
+      for (const draft of drafts) {
+        const unsigned = {
+          v: 1,
+          line: line ?? sealed[0]?.hash ?? null,
+          author: this.id,
+          seq: (head?.seq ?? 0) + 1,
+          prev: head?.hash ?? null,
+          seen,
+          time,
+          ...draft,
+        } as UnsignedEntry;
+        const entry = signEntry(unsigned, this.identity);
+        sealed.push(entry);
+        head = { author: this.id, seq: entry.entry.seq, hash: entry.hash, time };
+      }
+      await tx.appendEntries(sealed, now);
+      return sealed;
+    });
+    await this.#stored(written);
+    this.events.emit("entries", written, "local");
+    return written;
+  }
+
+  /**
+   * Writes one entry of this station's own chain.
+   *
+   * @param line the line id; null only for a genesis
+   * @param draft kind and body
+   * @returns the sealed entry as stored
+   */
+  async write(line: string | null, draft: Draft): Promise<SealedEntry> {
+    const [sealed] = await this.writeMany(line, [draft]);
+    if (sealed === undefined)
+      throw new HotlineError("INTERNAL", "Cannot write the entry: nothing was written");
+    return sealed;
+  }
+
+  /**
+   * Verifies this station's whole record: every entry's bytes, hash and signature (over worker
+   * threads when the record is large), every chain and every line.
+   *
+   * @param options worker threads
+   * @returns ok, counts and problems
+   */
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
+      lines: (await this.store.lines()).map((l) => l.id),
+      ...options,
+    });
+  }
+
+  /**
+   * @param name an operator's name
+   * @returns the operator, if it exists and is not disabled
+   * @throws HotlineError UNKNOWN_OPERATOR, or FORBIDDEN when the operator is disabled
+   */
+  async operator(name: string): Promise<OperatorRow> {
+    const op = await this.store.operator(name);
+    if (op === null) {
+      throw new HotlineError(
+        "UNKNOWN_OPERATOR",
+        `Cannot act as operator '${name}': there is no such operator here (see 'hotline operator list')`,
+      );
+    }
+    if (op.disabled) {
+      throw new HotlineError("FORBIDDEN", `Cannot act as operator '${name}': the operator is disabled`);
+    }
+    return op;
+  }
+
+  /**
+   * Applies entries received from a peer (see applyIncoming), and raises an alarm on equivocation.
+   *
+   * @param values entries as received
+   * @param options a line being joined, if any
+   * @returns what was stored and what was refused
+   */
+  async receive(
+    values: readonly unknown[],
+    options: { joining?: string; prepared?: readonly PreparedEntry[] } = {},
+  ): Promise<ApplyResult> {
+    const alarms: RaisedAlarm[] = [];
+    const result = await applyIncoming(values, {
+      store: this.store,
+      self: this.id,
+      now: this.clock.now(),
+      claimOf: (line, author) => this.#claims.get(`${line} ${author}`) ?? null,
+      joining: options.joining,
+      prepared: options.prepared,
+      // raised in the transaction that keeps the evidence; listeners hear of it once committed
+      onEquivocation: async (error, tx) => {
+        const alarm = await tx.raiseAlarm({
+          raisedAt: isoNow(this.clock),
+          code: "EQUIVOCATION",
+          severity: "critical",
+          line: error.place.line ?? null,
+          peer: error.place.author ?? null,
+          entry: error.place.hash ?? null,
+          detail: error.message,
+          // one alarm per forger and line, however many entries it forges (each kept as evidence)
+          cause: JSON.stringify([error.place.line ?? null, error.place.author ?? null]),
+        });
+        alarms.push(alarm);
+      },
+    });
+    for (const { id, outcome } of alarms) this.events.emit("alarm", id, outcome === "repeated");
+    await this.#stored(result.applied);
+    if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
+    return result;
+  }
+
+  /**
+   * As {@link receive}, but a large batch (a backlog after an outage, a page of catch-up) has its
+   * signatures checked over worker threads first, then is applied in order as one.
+   *
+   * @param values entries as received
+   * @returns what was stored and what was refused
+   */
+  async receiveBatch(values: readonly unknown[]): Promise<ApplyResult> {
+    if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values);
+    const { prepared, jobs } = prepareIncoming(values);
+    const ok = await this.#signatures.check(jobs);
+    for (const [i, job] of jobs.entries())
+      (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
+    return this.receive(values, { prepared });
+  }
+
+  /**
+   * @param line a line id
+   * @returns this station's signed statement of the heads it holds on the line
+   */
+  async headStatement(line: string): Promise<HeadStatement> {
+    const heads: HeadStatement["heads"] = {};
+    for (const h of await this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+    return signStatement(
+      { v: 1, type: "heads", line, station: this.id, time: isoNow(this.clock), heads },
+      this.identity,
+    );
+  }
+
+  /**
+   * Checks and keeps a peer's head statement: the delivery receipt and the witness. Nothing is kept
+   * unless it tells the truth as far as this station can tell: signed by the peer, on a line where
+   * the peer is a participant, dated within clock tolerance of now, naming only participants, and
+   * holding of this station's own chain only what this station wrote. A different hash at a seq
+   * of a third chain that this station holds is a divergence (an alarm, raised once per peer and
+   * entry); the statement is kept as its evidence.
+   *
+   * @param value the statement as received
+   * @param from the peer it is expected from
+   * @returns the statement
+   * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
+   */
+  async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
+    const statement = parseStatement(value);
+    const place = { line: statement.line, author: statement.station };
+    const refuse = (code: ErrorCode, why: string): never => {
+      throw new HotlineError(code, `Cannot accept the head statement: ${why}`, { place });
+    };
+    if (statement.station !== from) refuse("BAD_SIGNATURE", "it is signed by another station than the peer");
+    const members = await this.membersOf(statement.line);
+    if (members === null) refuse("UNKNOWN_LINE", "this station is not on its line");
+    const participants = new Set((members ?? []).filter((m) => m.active).map((p) => p.station));
+    if (!participants.has(from)) refuse("NOT_PARTICIPANT", "the peer is not a participant of its line");
+    const now = this.clock.now();
+    const at = Date.parse(statement.time);
+    if (at > now + MAX_CLOCK_AHEAD_MS)
+      refuse("FUTURE_TIME", `its time ${statement.time} is ahead of this clock`);
+    if (at < now - STATEMENT_MAX_AGE_MS) refuse("BACKDATED", `its time ${statement.time} is not recent`);
+    const divergent: { author: string; seq: number; held: string }[] = [];
+    // A chain of a station this one does not know yet (its member.add not yet here) is no lie, but
+    // nothing is kept of a statement that names one: it only says what to catch up.
+    let strangers = false;
+    for (const [author, head] of Object.entries(statement.heads)) {
+      if (!participants.has(author)) {
+        strangers = true;
+        continue;
+      }
+      const mine = await this.store.head(statement.line, author);
+      if (mine !== null && head.seq <= mine.seq) {
+        const held =
+          head.seq === mine.seq
+            ? mine.hash
+            : (await this.store.entryAt(statement.line, author, head.seq))?.hash;
+        if (held !== head.hash) {
+          if (author === this.id) {
+            refuse("BAD_STATEMENT", `it names another entry at seq ${head.seq} of this station's own chain`);
+          }
+          divergent.push({ author, seq: head.seq, held: held ?? "" });
+        }
+      } else if (author === this.id) {
+        refuse(
+          "BAD_STATEMENT",
+          `it holds seq ${head.seq} of this station's own chain, which was never written`,
+        );
+      }
+    }
+    if (strangers) return statement;
+    await this.store.addStatement(
+      {
+        line: statement.line,
+        station: statement.station,
+        time: statement.time,
+        heads: canonicalJson(statement.heads),
+        bytes: Buffer.from(canonicalJson(statement)),
+      },
+      isoNow(this.clock),
+    );
+    const key = `${statement.line} ${from}`;
+    const claim = this.#claims.get(key);
+    if (claim === undefined || claim.time <= statement.time) {
+      this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });
+    }
+    for (const d of divergent) {
+      await this.store.addEvidence({
+        code: "DIVERGENCE",
+        line: statement.line,
+        author: d.author,
+        seq: d.seq,
+        heldHash: d.held,
+        otherHash: statement.heads[d.author]?.hash ?? null,
+        otherBytes: null,
+        reportedBy: from,
+        detectedAt: isoNow(this.clock),
+      });
+      await this.raiseAlarm({
+        code: "DIVERGENCE",
+        severity: "critical",
+        line: statement.line,
+        peer: from,
+        entry: d.held,
+        detail: `${from} holds a different entry at seq ${d.seq} of ${d.author}'s chain`,
+        // one alarm per peer and line, counted each time a statement shows it again
+        cause: JSON.stringify([statement.line, from]),
+      });
+    }
+    this.events.emit("statement", statement);
+    return statement;
+  }
+
+  /**
+   * @param peer a station id
+   * @returns the safety code this station and that one compare by voice
+   */
+  async safetyCodeWith(peer: string, line?: string): Promise<string | null> {
+    const other = (await this.store.membershipsOf(peer)).find((m) => line === undefined || m.line === line);
+    return other === undefined
+      ? null
+      : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: other.station, cert: other.cert });
+  }
+
+  /**
+   * Raises an alarm, once per cause (see Store.raiseAlarm: a repeat counts on the open alarm), and
+   * tells listeners.
+   *
+   * @returns the alarm's id: the open one's, for a repeat
+   */
+  async raiseAlarm(alarm: NewAlarm): Promise<number> {
+    const { id, outcome } = await this.store.raiseAlarm({ ...alarm, raisedAt: isoNow(this.clock) });
+    this.events.emit("alarm", id, outcome === "repeated");
+    return id;
+  }
+
+  async close(): Promise<void> {
+    void this.#signatures.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../../record/mod.js";
+import type { Station } from "../core/mod.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
+
+/** Entries asked for per page when catching up. */
+export const CATCH_UP_PAGE = 500;
+
+/** What one catch-up with one peer on one line did. */
+export interface CatchUpResult {
+  pulled: number;
+  /** chains on which the peer holds a different entry at a seq this station holds too */
+  diverged: string[];
+}
+
+/**
+ * Compares heads with a peer on a line and pulls, page by page, every entry the peer holds that
+ * this station lacks — of any chain, this station's own included (a station restored from an
+ * older backup gets its own entries back); the peer's own only when asked (when joining: it names
+ * the other participants), as the peer pushes it anyway. Finds divergence: the peer's head hash differs from
+ * the entry this station holds at that seq.
+ *
+ * @param station this station
+ * @param transport how to reach the peer
+ * @param target the peer
+ * @param line the line
+ * @param options peerChain: pull the peer's own chain too, first
+ * @returns how much was pulled, and which chains diverged
+ */
+export async function catchUp(
+  station: Station,
+  transport: PeerTransport,
+  target: PeerTarget,
+  line: string,
+  options: { peerChain?: boolean } = {},
+): Promise<CatchUpResult> {
+  const theirs = await station.acceptStatement(
+    await transport.heads(target, await station.headStatement(line)),
+    target.station,
+  );
+  let pulled = 0;
+  const diverged: string[] = [];
+  // The peer's own chain first: it names who joined the line through the peer, and so whose
+  // entries the other chains hold. Unless asked (when joining), it is left to the peer's push —
+  // our heads, just sent, told it where we stand — so nothing travels twice.
+  const chains = Object.entries(theirs.heads).sort(([a], [b]) =>
+    a === target.station ? -1 : b === target.station ? 1 : 0,
+  );
+  for (const [author, head] of chains) {
+    const mine = await station.store.head(line, author);
+    if (mine !== null && head.seq <= mine.seq) {
+      const held = await station.store.entryAt(line, author, head.seq);
+      if (held !== null && held.hash !== head.hash) diverged.push(author);
+    }
+  }
+  // Chains refer to each other (seen, the member.add of their author, the member.add an approval
+  // names): one may wait for another, so passes go on while any chain moves.
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [author, head] of chains) {
+      if (author === target.station && options.peerChain !== true) continue;
+      // A chain by a station this one does not yet know as a participant waits for the entry that
+      // adds it; the next pass, or the next comparison of heads, pulls it.
+      if (!(await station.store.participants(line)).some((p) => p.station === author)) continue;
+      let after = (await station.store.head(line, author))?.seq ?? 0;
+      while (after < head.seq) {
+        const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
+        if (page.length === 0) break;
+        const result = await station.receiveBatch(page);
+        pulled += result.applied.length;
+        if (result.applied.length > 0) moved = true;
+        if (result.refused !== null) {
+          if (WAITS_FOR_ANOTHER_CHAIN.has(result.refused.code)) break;
+          throw result.refused;
+        }
+        const last = (await station.store.head(line, author))?.seq ?? after;
+        if (last <= after) {
+          throw new HotlineError(
+            "CHAIN_GAP",
+            `Cannot catch up ${author}'s chain: the peer's page did not continue it`,
+          );
+        }
+        after = last;
+      }
+    }
+  }
+  return { pulled, diverged };
+}

@@ -1,0 +1,304 @@
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../../record/mod.js";
+import { catchUp } from "./catch-up.js";
+import type { PeerContact } from "./peer-contact.js";
+import type { PartLogger } from "../core/mod.js";
+import type { Station } from "../core/mod.js";
+import type { PeerTarget, PeerTransport } from "./transport.js";
+
+/** The outbox's settings, defaults applied. */
+export interface CourierSettings {
+  transport: PeerTransport;
+  logger: PartLogger;
+  batch: number;
+  batchBytes: number;
+  quickRetries: number;
+  quickDelayMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  syncIntervalMs: number;
+}
+
+/** How delivery on one (peer, line) stands, for `status`. */
+export interface LineDelivery {
+  line: string;
+  /** failed tries in a row (transport failures and refusals alike) */
+  failures: number;
+  /** the last failure, until a delivery succeeds */
+  lastError: string | null;
+  /** whether the last failure was a refusal (the peer answered no), not a transport failure */
+  refused: boolean;
+  /** when the next try is due, while backing off */
+  retryAt: string | null;
+}
+
+/**
+ * Refusals that say the peer stands elsewhere than thought: a gap in this chain, or an entry that
+ * waits for one of another chain the peer has yet to pull (it is told to, and pulls it from here).
+ * Resent at once a few times, then backed off like any refusal.
+ */
+const GAP_CODES: ReadonlySet<string> = new Set(["CHAIN_GAP", "BAD_PREV", ...WAITS_FOR_ANOTHER_CHAIN]);
+
+/**
+ * Delivery of this station's chain on one line to one peer: its own loop, its own failure count
+ * and backoff, so that a refusal on one line never holds back another. The kept-alive connection
+ * to the peer is the transport's, shared by the peer's lines.
+ *
+ * Failures back off (quick retries, then capped, jittered exponential delays). A transport failure
+ * ends as soon as the peer is heard from again; a refusal (the peer said no) waits out its backoff
+ * whatever happens, since hearing from the peer changes nothing about its answer. A peer that keeps
+ * answering "gap" (or takes a push without moving its heads) is resent to from its heads a few
+ * times in a row, then backed off like a refusal.
+ */
+export class Courier {
+  readonly #station: Station;
+  readonly #peer: string;
+  readonly #line: string;
+  readonly #contact: PeerContact;
+  readonly #options: CourierSettings;
+  /** the peer's newest signed word on how far it holds this station's chain on the line */
+  /** null until read at start (see #ackedAtStart) */
+  #acked: number | null = null;
+  #failures = 0;
+  #refused = false;
+  #lastError: string | null = null;
+  /** the code of the failure last logged, so a failure repeated is logged once */
+  #logged: string | null = null;
+  /** resends after a gap (or a push that moved nothing) in a row */
+  #gaps = 0;
+  #retryAt = 0;
+  #nextSync = 0;
+  #stopped = false;
+  #wakeUp: (() => void) | null = null;
+  /** woken while not asleep (mid-delivery): the next sleep is skipped, so nothing waits a round */
+  #woken = false;
+  #running: Promise<void> | null = null;
+
+  constructor(station: Station, peer: string, line: string, contact: PeerContact, options: CourierSettings) {
+    this.#station = station;
+    this.#peer = peer;
+    this.#line = line;
+    this.#contact = contact;
+    this.#options = options;
+  }
+
+  /** @returns how far the peer's latest statement kept here says it holds this station's chain */
+  async #ackedAtStart(): Promise<number> {
+    const latest = (await this.#station.store.latestStatements(this.#line)).find(
+      (s) => s.station === this.#peer,
+    );
+    const heads = latest === undefined ? {} : (JSON.parse(latest.heads) as Record<string, { seq?: number }>);
+    return heads[this.#station.id]?.seq ?? 0;
+  }
+
+  get peer(): string {
+    return this.#peer;
+  }
+
+  get line(): string {
+    return this.#line;
+  }
+
+  get acked(): number | null {
+    return this.#acked;
+  }
+
+  start(): void {
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.wake();
+    await this.#running;
+  }
+
+  /** Looks again at once: new entries, or the peer heard from (see {@link heard}). */
+  wake(): void {
+    if (this.#wakeUp === null) this.#woken = true;
+    else this.#wakeUp();
+  }
+
+  /** The peer was heard from: a transport failure's backoff ends, a refusal's does not. */
+  heard(): void {
+    if (this.#failures > 0 && !this.#refused) {
+      this.#failures = 0;
+      this.#retryAt = 0;
+      this.#nextSync = 0; // it may have been away a while: compare heads first
+    }
+    this.wake();
+  }
+
+  syncNow(): void {
+    this.#nextSync = 0;
+    this.wake();
+  }
+
+  learn(seq: number): void {
+    this.#acked = seq;
+  }
+
+  state(): LineDelivery {
+    return {
+      line: this.#line,
+      failures: this.#failures,
+      lastError: this.#lastError,
+      refused: this.#refused,
+      retryAt: this.#failures > 0 ? new Date(this.#retryAt).toISOString() : null,
+    };
+  }
+
+  async #run(): Promise<void> {
+    const clock = this.#station.clock;
+    this.#acked ??= await this.#ackedAtStart();
+    while (!this.#stopped) {
+      // A retry is never further off than the longest delay: a clock set back does not stall delivery.
+      this.#retryAt = Math.min(this.#retryAt, clock.now() + 1.5 * this.#options.maxDelayMs);
+      if (clock.now() < this.#retryAt) {
+        await this.#sleep(this.#retryAt - clock.now());
+        continue;
+      }
+      const target = await this.#target();
+      if (target === null) {
+        await this.#sleep(this.#options.syncIntervalMs);
+        continue;
+      }
+      try {
+        const synced = clock.now() >= this.#nextSync;
+        if (synced) {
+          await catchUp(this.#station, this.#options.transport, target, this.#line);
+          this.#nextSync = clock.now() + this.#options.syncIntervalMs;
+        }
+        const sent = await this.#pushSome(target);
+        if (synced || sent) this.#succeeded();
+        if (!sent) {
+          await this.#sleep(Math.min(this.#nextSync - clock.now(), this.#options.syncIntervalMs));
+        }
+      } catch (error) {
+        if (this.#stopped) break;
+        this.#failed(error);
+      }
+    }
+  }
+
+  /** @returns whether anything was sent */
+  async #pushSome(target: PeerTarget): Promise<boolean> {
+    const me = this.#station.id;
+    const before = this.#acked ?? 0;
+    const page = await this.#station.store.chainAfter(this.#line, me, before, this.#options.batch);
+    if (page.length === 0) return false;
+    let bytes = 0;
+    const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
+    if (fits > 0) page.length = fits;
+    let gap: Error | null = null;
+    try {
+      const statement = await this.#options.transport.push(
+        target,
+        this.#line,
+        page.map((e) => e.bytes),
+      );
+      await this.#learnFrom(statement);
+    } catch (error) {
+      const statement = (error as { statement?: unknown }).statement;
+      const code = (error as { remoteCode?: string }).remoteCode;
+      // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
+      // lost a batch): its heads say from where to send. Anything else is a real refusal.
+      if (statement === undefined || code === undefined || !GAP_CODES.has(code)) throw error;
+      await this.#learnFrom(statement);
+      gap = error as Error;
+    }
+    if ((this.#acked ?? 0) > before) {
+      this.#gaps = 0;
+      return true;
+    }
+    // Nothing moved: resending at once is right a few times (the heads just learnt say from
+    // where), and is a loop of full batches if the peer keeps saying so.
+    this.#gaps++;
+    if (this.#gaps > this.#options.quickRetries) {
+      throw (
+        gap ??
+        new HotlineError(
+          "CHAIN_GAP",
+          `Cannot deliver on line ${this.#line}: the peer took ${page.length} entries but its heads did not move`,
+        )
+      );
+    }
+    return true;
+  }
+
+  async #learnFrom(statement: unknown): Promise<void> {
+    const theirs = await this.#station.acceptStatement(statement, this.#peer);
+    if (theirs.line === this.#line) this.#acked = theirs.heads[this.#station.id]?.seq ?? 0;
+  }
+
+  /** The target on this line: the peer's participant row here, never one of another line. */
+  async #target(): Promise<PeerTarget | null> {
+    const p = (await this.#station.store.participants(this.#line)).find((row) => row.station === this.#peer);
+    return p === undefined ? null : { station: p.station, url: p.url, cert: p.cert };
+  }
+
+  #succeeded(): void {
+    this.#contact.reached();
+    if (this.#failures > 0 && this.#refused) {
+      this.#options.logger.info({ peer: this.#peer, line: this.#line }, "delivering again");
+    }
+    this.#failures = 0;
+    this.#refused = false;
+    this.#lastError = null;
+    this.#logged = null;
+    this.#retryAt = 0;
+  }
+
+  #failed(error: unknown): void {
+    this.#failures++;
+    this.#lastError = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
+    this.#refused = !isTransportFailure(error);
+    if (this.#refused) {
+      this.#contact.reached();
+      const code = (error as { remoteCode?: string }).remoteCode ?? (error as { code?: string }).code ?? "";
+      if (code !== this.#logged) {
+        this.#logged = code;
+        this.#options.logger.warn(
+          { peer: this.#peer, line: this.#line, error: this.#lastError },
+          "delivery refused: backing off on this line",
+        );
+      }
+    } else {
+      this.#logged = null;
+      this.#contact.unreached(this.#lastError);
+    }
+    const { quickRetries, quickDelayMs, baseDelayMs, maxDelayMs } = this.#options;
+    const clock = this.#station.clock;
+    const delay =
+      this.#failures <= quickRetries
+        ? quickDelayMs
+        : Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#failures - quickRetries - 1)) *
+          (0.5 + clock.random());
+    this.#retryAt = clock.now() + Math.round(delay); // whole ms: the time `status` shows is the time it is tried
+    this.#nextSync = 0; // compare heads first when trying again
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopped || this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const clock = this.#station.clock;
+      const done = () => {
+        clock.clearTimer(timer);
+        this.#wakeUp = null;
+        resolve();
+      };
+      const timer = clock.setTimeout(done, ms);
+      this.#wakeUp = done;
+    });
+  }
+}
+
+/**
+ * @param error what a delivery threw
+ * @returns whether the peer was not reached (as opposed to reached and saying no)
+ */
+function isTransportFailure(error: unknown): boolean {
+  return !(error instanceof HotlineError) || error.code === "PEER_UNREACHABLE";
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { PARTICIPANT, SIGNATURE, type HeadStatement } from "../../record/mod.js";
+
+/**
+ * What a joiner sends the inviter: the invite's secret itself (over mutual TLS to the certificate
+ * the invite pins, so only the inviter reads it; the inviter keeps only its hash, so a copy of the
+ * inviter's database cannot pair), and its claim to its place on the line, signed with its station
+ * key (so nobody joins in another station's name). The TLS client certificate must be the one the
+ * claim names, so the joiner holds that key too.
+ */
+export const PAIR_REQUEST = z.strictObject({
+  invite: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  joiner: PARTICIPANT,
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  claim: SIGNATURE,
+});
+export type PairRequest = z.infer<typeof PAIR_REQUEST>;
+
+/**
+ * What the inviter answers: the line's genesis, so the joiner can take the line up, and the
+ * participants whose consent the joiner still awaits (none on a line of two).
+ */
+export interface PairResponse {
+  line: string;
+  genesis: unknown;
+  awaiting: string[];
+}
+
+/** Where a peer is and which certificate it must present. */
+export interface PeerTarget {
+  station: string;
+  url: string;
+  cert: string;
+}
+
+/**
+ * How the station core talks to peers; implemented over mutual TLS by `peer/PeerClient`.
+ * Transport failures throw HotlineError PEER_UNREACHABLE; refusals throw an error whose
+ * `statement` is the peer's head statement, when it sent one.
+ */
+export interface PeerTransport {
+  pair(target: PeerTarget, request: PairRequest): Promise<PairResponse>;
+  /** sends entries (each its canonical bytes, sent as they are); the answer is the peer's head statement */
+  push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown>;
+  heads(target: PeerTarget, statement: HeadStatement, options?: { timeoutMs?: number }): Promise<unknown>;
+  entries(target: PeerTarget, line: string, author: string, after: number, limit: number): Promise<unknown[]>;
+}

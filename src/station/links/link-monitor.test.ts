@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DirectTransport } from "../../../test/helpers/direct-transport.js";
+import { PeerClient } from "../../peer/client.js";
+import { freeLoopbackPort } from "../core/config.js";
+import { initStation } from "../core/init.js";
+import { LinkMonitor } from "./link-monitor.js";
+import { ManualClock } from "../core/manual-clock.js";
+import { acceptInvite, createInvite } from "../delivery/pairing.js";
+import { Station } from "../core/station.js";
+import type { PeerTarget, PeerTransport } from "../delivery/transport.js";
+
+/**
+ * Link tests against a peer that answers 200 and then trickles its answer a byte at a time: the
+ * test's timeout is the whole exchange's, so such a peer shows as failing, not up. The cadence and
+ * the deadlines are the station's clock's: on a manual clock they are tested to the millisecond.
+ */
+describe("link tests time out on the whole exchange", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** Washington and Moscow paired on a line; Moscow's address is a free loopback port. */
+  async function pair(clock?: ManualClock) {
+    const root = mkdtempSync(join(tmpdir(), "hotline-links-"));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const port = await freeLoopbackPort();
+    await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:0" });
+    await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: `127.0.0.1:${port}` });
+    const washington = await Station.open({ dir: join(root, "washington"), clock });
+    const moscow = await Station.open({ dir: join(root, "moscow"), clock });
+    cleanups.push(async () => {
+      await washington.close();
+      await moscow.close();
+    });
+    const direct = new DirectTransport();
+    direct.add(washington, moscow);
+    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
+    await acceptInvite(
+      moscow,
+      direct,
+      (await createInvite(washington, { line, expiresInMs: 60_000, operator: "admin" })).invite,
+    );
+    const missing: unknown[] = [];
+    for (const e of await moscow.store.entries(line)) {
+      if ((await washington.store.entryByHash(e.hash)) === null)
+        missing.push(JSON.parse(e.bytes.toString("utf8")));
+    }
+    await washington.receive(missing);
+    const tls = (s: Station) => ({
+      cert: readFileSync(s.paths.tlsCert, "utf8"),
+      key: readFileSync(s.paths.tlsKey, "utf8"),
+    });
+    return { washington, moscow, line, port, tls, direct };
+  }
+
+  it("a peer that answers 200 and trickles a byte every 200 ms is not up: the test fails within its timeout", async () => {
+    const { washington, moscow, line, port, tls } = await pair();
+    // Moscow's address, served by something holding Moscow's certificate that never finishes an answer.
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createServer(
+      { ...tls(moscow), requestCert: true, rejectUnauthorized: false, minVersion: "TLSv1.3" },
+      (req, res) => {
+        req.resume();
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+        const timer = setInterval(() => res.write(" "), 200);
+        timers.add(timer);
+        res.on("close", () => clearInterval(timer));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    cleanups.push(() => {
+      timers.forEach((t) => clearInterval(t));
+      server.closeAllConnections();
+      server.close();
+    });
+    const client = new PeerClient(tls(washington));
+    cleanups.push(() => client.close());
+    const monitor = new LinkMonitor(washington, { transport: client, timeoutMs: 1_000 });
+
+    const started = Date.now();
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.lastTestAt != null);
+    // Loosely bounded: the timeout is 1 s, the trickle would go on for ever.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const state = monitor.state(line, moscow.id);
+    expect(state?.health).not.toBe("up");
+    expect(state?.lastError).toMatch(/^PEER_UNREACHABLE/);
+  });
+
+  it("a transport that never settles does not hold a test: it fails at the test's own deadline, to the millisecond", async () => {
+    const clock = new ManualClock();
+    const { washington, moscow, line } = await pair(clock);
+    const hanging: PeerTransport = {
+      pair: () => new Promise(() => undefined),
+      push: () => new Promise(() => undefined),
+      heads: () => new Promise(() => undefined),
+      entries: () => new Promise(() => undefined),
+    };
+    const monitor = new LinkMonitor(washington, { transport: hanging, timeoutMs: 1_000 });
+    let outcome: unknown = null;
+    void monitor.test(line, moscow.id, 10_000).then((o) => (outcome = o));
+    await clock.advance(999);
+    expect(outcome).toBeNull();
+    await clock.advance(1);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^PEER_UNREACHABLE/) as unknown,
+    });
+  });
+
+  it("a peer that dies is down after two failed tests: within two test intervals plus the timeout, exactly", async () => {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const { washington, moscow, line, direct } = await pair(clock);
+    // Moscow answers until it dies; then it never answers at all.
+    let dead = false;
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      heads: (target: PeerTarget, statement) =>
+        dead ? new Promise(() => undefined) : direct.heads(target, statement),
+    };
+    const intervalMs = (await washington.settings(line)).testInterval * 1000; // 5 s by default
+    const timeoutMs = 2_000;
+    // A slow answer never counts here (a loaded machine is slow, not a slow link): only failures do.
+    const monitor = new LinkMonitor(washington, { transport, timeoutMs, rules: { degradedRttMs: 60_000 } });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const lastOk = clock.now();
+
+    // It dies just after a good test: the next test, one interval on, fails at its timeout
+    // (degraded); the one after, an interval later, fails too: down.
+    dead = true;
+    await clock.advance(intervalMs + timeoutMs - 1);
+    expect(monitor.state(line, moscow.id)?.health).toBe("up");
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "degraded");
+    await clock.advance(intervalMs - 1);
+    expect(monitor.state(line, moscow.id)).toMatchObject({ health: "degraded", failures: 1 });
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
+    expect(clock.now() - lastOk).toBe(2 * intervalMs + timeoutMs);
+    expect(
+      (await washington.store.healthHistory({ line, peer: moscow.id })).map((c) => [c.to, c.at]),
+    ).toEqual([
+      ["up", new Date(lastOk).toISOString()],
+      ["degraded", new Date(lastOk + intervalMs + timeoutMs).toISOString()],
+      ["down", new Date(lastOk + 2 * intervalMs + timeoutMs).toISOString()],
+    ]);
+    expect(
+      (await washington.store.alarms()).filter((a) => a.code === "LINK_DOWN" && a.clearedAt === null),
+    ).toHaveLength(1);
+  });
+});
+
+/** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

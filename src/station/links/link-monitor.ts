@@ -1,0 +1,301 @@
+import { HotlineError, type HeadStatement } from "../../record/mod.js";
+import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
+import { isoNow, type Clock, type Timer } from "../core/mod.js";
+import type { PartLogger } from "../core/mod.js";
+import type { Station } from "../core/mod.js";
+import type { PeerTarget, PeerTransport } from "../delivery/mod.js";
+
+export interface LinkMonitorOptions {
+  transport: PeerTransport;
+  logger?: PartLogger | undefined;
+  rules?: Partial<LinkRules> | undefined;
+  /**
+   * longest a whole test may take — connecting, sending, the complete answer — (default 5 s; never
+   * more than the test interval, never under 1 s)
+   */
+  timeoutMs?: number | undefined;
+  /** the peer holds entries this station lacks on the line: catch up now */
+  onBehind?: ((peer: string, line: string) => void) | undefined;
+  /** the peer answered: what waits for it may go now */
+  onReached?: ((peer: string) => void) | undefined;
+}
+
+/** Alarm codes a link raises; each change of health clears the ones before it. */
+const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
+
+/**
+ * Automatic link tests: for every line and every other participant, every `testInterval` seconds
+ * (a line setting), this station sends its signed heads and takes the peer's — measuring the round
+ * trip, noticing when the peer holds more (→ catch up) — and keeps each link's health. Every change
+ * of health is kept in the health history and raised as an alarm (LINK_DOWN critical,
+ * LINK_DEGRADED warning; back up clears them and is noted as LINK_UP).
+ *
+ * A test runs on a fixed cadence whatever the last one took, so a dead peer is `down` within
+ * 2 × interval + timeout with the default rules.
+ */
+export class LinkMonitor {
+  readonly #station: Station;
+  readonly #transport: PeerTransport;
+  readonly #logger: PartLogger;
+  readonly #rules: LinkRules;
+  readonly #timeoutMs: number;
+  readonly #onBehind: (peer: string, line: string) => void;
+  readonly #onReached: (peer: string) => void;
+  readonly #links = new Map<string, Link>();
+  #stopped = false;
+
+  constructor(station: Station, options: LinkMonitorOptions) {
+    this.#station = station;
+    this.#transport = options.transport;
+    this.#logger = options.logger ?? station.logger.child({ part: "links" });
+    this.#rules = { ...DEFAULT_LINK_RULES, ...options.rules };
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+    this.#onBehind = options.onBehind ?? (() => undefined);
+    this.#onReached = options.onReached ?? (() => undefined);
+  }
+
+  /** Starts testing every link, and links that appear later (a new participant, a new line). */
+  async start(): Promise<void> {
+    this.#station.events.on("entries", this.#onEntries);
+    await this.refresh();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#station.events.off("entries", this.#onEntries);
+    await Promise.all([...this.#links.values()].map((link) => link.stop()));
+    await this.#keepStop();
+  }
+
+  /**
+   * Keeps in the health history that each tested link's health is unknown from now on (nobody
+   * tests it while this station is stopped), so uptime leaves the stop out. No alarm: the
+   * operator stopped it. A crash keeps nothing; the health report reads the next start for it.
+   */
+  async #keepStop(): Promise<void> {
+    const at = isoNow(this.#station.clock);
+    for (const [key, link] of this.#links) {
+      if (link.state.health === "unknown") continue;
+      const [line = "", peer = ""] = key.split(" ");
+      try {
+        await this.#station.store.addHealthChange({
+          line,
+          peer,
+          from: link.state.health,
+          to: "unknown",
+          at,
+          lastOkAt: link.state.lastOkAt,
+          detail: "This station stopped: the link is not tested until it runs again",
+        });
+      } catch {
+        // the store is closed already: nothing more to keep
+      }
+    }
+  }
+
+  /** Starts tests of links that appeared since. */
+  async refresh(): Promise<void> {
+    if (this.#stopped) return;
+    const me = this.#station.id;
+    for (const line of await this.#station.store.lines()) {
+      for (const p of await this.#station.store.participants(line.id)) {
+        const key = `${line.id} ${p.station}`;
+        if (p.station === me || this.#links.has(key)) continue;
+        const link = new Link(this, line.id, p.station);
+        this.#links.set(key, link);
+        link.start();
+      }
+    }
+  }
+
+  /**
+   * @param line a line id
+   * @param peer a participant
+   * @returns the link's state, or null if it is not tested (not running, or no such link)
+   */
+  state(line: string, peer: string): LinkState | null {
+    return this.#links.get(`${line} ${peer}`)?.state ?? null;
+  }
+
+  readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
+    // A member added, or consented to (it then becomes a participant), or a line taken up.
+    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis")) {
+      this.refresh().catch(() => undefined); // the store is closing: the station is stopping
+    }
+  };
+
+  /** One link test. @internal */
+  async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
+    // The peer as it is on this line: its address and certificate on another line are not this link's.
+    const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
+    if (p === undefined) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
+    const target: PeerTarget = { station: p.station, url: p.url, cert: p.cert };
+    const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
+    const start = process.hrtime.bigint();
+    try {
+      const answer = await withDeadline(
+        this.#transport.heads(target, await this.#station.headStatement(line), { timeoutMs }),
+        timeoutMs,
+        this.#station.clock,
+      );
+      const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const theirs = await this.#station.acceptStatement(answer, peer);
+      this.#onReached(peer);
+      if (await this.#isBehind(line, theirs)) this.#onBehind(peer, line);
+      return { ok: true, rttMs };
+    } catch (error) {
+      return {
+        ok: false,
+        error: error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error),
+      };
+    }
+  }
+
+  /** Keeps a change of health: history, alarms, log. @internal */
+  async changed(line: string, peer: string, before: LinkState, after: LinkState): Promise<void> {
+    const station = this.#station;
+    const at = isoNow(station.clock);
+    const name =
+      (await station.store.participants(line)).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
+    const lineName = (await station.store.line(line))?.name ?? line.slice(0, 12);
+    const detail =
+      after.health === "down"
+        ? `${name} has not answered ${after.failures} link tests in a row on ${lineName}: ${after.lastError ?? ""}`
+        : after.health === "degraded"
+          ? after.failures > 0
+            ? `A link test to ${name} on ${lineName} failed: ${after.lastError ?? ""}`
+            : `${name} answers slowly on ${lineName}: ${Math.round(after.rttMs ?? 0)} ms`
+          : `${name} answers again on ${lineName} (${Math.round(after.rttMs ?? 0)} ms)`;
+    await station.store.addHealthChange({
+      line,
+      peer,
+      from: before.health,
+      to: after.health,
+      at,
+      lastOkAt: before.lastOkAt,
+      detail,
+    });
+    const fields = { line, peer, from: before.health, to: after.health };
+    if (after.health === "up") this.#logger.info(fields, detail);
+    else this.#logger.warn(fields, detail);
+    if (before.health === "unknown" && after.health === "up") return; // a first good test: nothing to say
+    await station.store.clearAlarms({ line, peer, codes: LINK_ALARMS }, at);
+    const alarm = {
+      line,
+      peer,
+      entry: null,
+      detail,
+    };
+    if (after.health === "down")
+      await station.raiseAlarm({ ...alarm, code: "LINK_DOWN", severity: "critical" });
+    else if (after.health === "degraded") {
+      await station.raiseAlarm({ ...alarm, code: "LINK_DEGRADED", severity: "warning" });
+    } else {
+      await station.raiseAlarm({ ...alarm, code: "LINK_UP", severity: "info" });
+      await station.store.clearAlarms({ line, peer, codes: ["LINK_UP"] }, at);
+    }
+  }
+
+  get rules(): LinkRules {
+    return this.#rules;
+  }
+
+  get station(): Station {
+    return this.#station;
+  }
+
+  async #isBehind(line: string, theirs: HeadStatement): Promise<boolean> {
+    for (const [author, head] of Object.entries(theirs.heads)) {
+      if (head.seq > ((await this.#station.store.head(line, author))?.seq ?? 0)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * The test's own deadline over the whole exchange, whatever the transport does with its timeout:
+ * a link is up only if the peer answered in full in time.
+ *
+ * @param exchange the request under way
+ * @param timeoutMs the deadline
+ * @param clock the station's clock, whose timer it is
+ * @returns its answer, or throws PEER_UNREACHABLE at the deadline
+ */
+function withDeadline<T>(exchange: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
+  let timer: Timer | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(
+      () =>
+        reject(
+          new HotlineError(
+            "PEER_UNREACHABLE",
+            `Cannot test the link: no complete answer within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  return Promise.race([exchange, deadline]).finally(() => clock.clearTimer(timer));
+}
+
+type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
+
+/** The tests of one link, on a fixed cadence. */
+class Link {
+  readonly #monitor: LinkMonitor;
+  readonly #line: string;
+  readonly #peer: string;
+  state: LinkState = untestedLink();
+  #stopped = false;
+  #timer: Timer | null = null;
+  #wake: (() => void) | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(monitor: LinkMonitor, line: string, peer: string) {
+    this.#monitor = monitor;
+    this.#line = line;
+    this.#peer = peer;
+  }
+
+  start(): void {
+    this.#running = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#monitor.station.clock.clearTimer(this.#timer);
+    this.#wake?.();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const clock = this.#monitor.station.clock;
+    let next = clock.now();
+    while (!this.#stopped) {
+      const intervalMs = (await this.#monitor.station.settings(this.#line)).testInterval * 1000;
+      const outcome = await this.#monitor.test(this.#line, this.#peer, intervalMs);
+      if (this.#stopped) break;
+      const before = this.state;
+      const at = isoNow(this.#monitor.station.clock);
+      this.state = afterTest(before, { at, ...outcome }, this.#monitor.rules);
+      if (this.state.health !== before.health) {
+        try {
+          await this.#monitor.changed(this.#line, this.#peer, before, this.state);
+        } catch {
+          // the store is closing: the station is stopping
+        }
+      }
+      next = Math.max(next + intervalMs, clock.now());
+      // Never more than one interval, even if the clock was set back (or is a test's, held still).
+      await this.#sleep(Math.min(intervalMs, next - clock.now()));
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#timer = this.#monitor.station.clock.setTimeout(resolve, ms);
+    });
+  }
+}

@@ -1,0 +1,7 @@
+export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
+export type { LinkStates } from "./health-report.js";
+export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
+export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
+export { LinkMonitor } from "./link-monitor.js";
+export type { LinkMonitorOptions } from "./link-monitor.js";
+export { statusOf } from "./status.js";

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
+import { suspensionOf } from "../core/mod.js";
+import type { LinkMonitor } from "./link-monitor.js";
+import type { Outbox } from "../delivery/mod.js";
+import type { Station } from "../core/mod.js";
+import type { StationStatus } from "../views/mod.js";
+
+/**
+ * The station's state: its lines, and for each other participant whether it is reached and how
+ * much of this station's chain it has not receipted.
+ *
+ * @param station the station
+ * @param running the running outbox and link monitor, or null when the station is not running
+ * @returns the status
+ */
+export async function statusOf(
+  station: Station,
+  running: { outbox: Outbox; monitor: LinkMonitor } | null,
+): Promise<StationStatus> {
+  const outbox = running?.outbox ?? null;
+  const me = station.id;
+  return {
+    station: { id: me, name: station.config.name, url: station.config.url },
+    running: running !== null,
+    zones: createHash("sha256")
+      .update(JSON.stringify((await station.store.zones()).map((z) => [z.name, z.createdAt])))
+      .digest("hex")
+      .slice(0, 16),
+    lines: await Promise.all(
+      (await station.store.lines()).map(async (line) => {
+        const mine = (await station.store.head(line.id, me))?.seq ?? 0;
+        return {
+          id: line.id,
+          name: line.name,
+          entries: line.entries,
+          suspended: await suspensionOf(station.store, line.id),
+          ...(await ackCountsAt(station, line.id, line.entries)),
+          participants: await Promise.all(
+            (await station.store.participants(line.id))
+              .filter((p) => p.station !== me)
+              .map(async (p) => {
+                const contact = await station.store.contact(p.station);
+                const state = outbox?.state(p.station) ?? null;
+                const link = running?.monitor.state(line.id, p.station) ?? null;
+                return {
+                  id: p.station,
+                  name: p.name,
+                  url: p.url,
+                  connected: state?.connected ?? false,
+                  lastContact: state?.lastContact ?? contact?.lastContact ?? null,
+                  outbox:
+                    outbox === null
+                      ? Math.max(0, mine - (await station.store.coveredSeq(line.id, p.station, me)))
+                      : await outbox.pending(line.id, p.station),
+                  health: link?.health ?? "unknown",
+                  lastTestAt: link?.lastTestAt ?? null,
+                  rttMs: link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10,
+                };
+              }),
+          ),
+        };
+      }),
+    ),
+  };
+}
+
+/** Each station's ack counts per line, with the entry count they were computed at. */
+type Counted = Map<string, { entries: number; counts: Awaited<ReturnType<typeof ackCounts>> }>;
+const counted = new WeakMap<Station, Counted>();
+
+/**
+ * Ack counts change only when entries arrive (acknowledgements and members are entries), so they
+ * are kept per line until its entry count moves: consoles ask for the status every 2 s.
+ *
+ * @returns the line's ack counts
+ */
+async function ackCountsAt(
+  station: Station,
+  line: string,
+  entries: number,
+): Promise<Awaited<ReturnType<typeof ackCounts>>> {
+  const lines: Counted = counted.get(station) ?? (new Map() as Counted);
+  counted.set(station, lines);
+  const known = lines.get(line);
+  if (known?.entries === entries) return known.counts;
+  const counts = await ackCounts(station, line);
+  lines.set(line, { entries, counts });
+  return counts;
+}
+
+/**
+ * @param station the station
+ * @param line a line id
+ * @returns how many messages from others this station has not acknowledged, and how many of its
+ *   own some other participant has not
+ */
+async function ackCounts(station: Station, line: string): Promise<{ unacked: number; awaitingAcks: number }> {
+  const me = station.id;
+  const others = (await station.store.participants(line)).map((p) => p.station).filter((id) => id !== me);
+  const acks = await acksOf(station, line);
+  let unacked = 0;
+  let awaitingAcks = 0;
+  const ackable = [];
+  for (const kind of ACKABLE_KINDS) ackable.push(...(await station.store.entriesOfKind(line, kind)));
+  for (const message of ackable) {
+    const marks = acks.get(message.hash) ?? {};
+    if (message.author !== me) {
+      if (marks[me] === undefined) unacked++;
+    } else if (others.some((id) => marks[id] === undefined)) awaitingAcks++;
+  }
+  return { unacked, awaitingAcks };
+}

@@ -1,0 +1,100 @@
+/** Lines and status: who a station is, its lines, their settings and participants. Types only (see mod.ts). */
+import type { ESCALATION_ROLES, Precedence } from "../../record/kinds.js";
+import type { NotifyType } from "../../record/volume.js";
+import type { Health } from "./basics.js";
+
+/** Who a station is, as `whoami` shows it. */
+export interface WhoAmI {
+  id: string;
+  name: string;
+  fingerprint: string;
+  cert: string;
+  url: string;
+}
+
+/** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
+export interface LineSettings {
+  /** seconds between automatic link tests */
+  testInterval: number;
+  /** when presence tests are due (cron, UTC) */
+  presenceSchedule: string;
+  /** seconds the other participants have to acknowledge a presence test */
+  presenceDeadline: number;
+  /** acknowledgement deadline per precedence, in seconds */
+  ackDeadlines: Record<Precedence, number>;
+  /** who an unanswered message's alarm is addressed to: the first role at its deadline, the next at twice it… */
+  escalation: (typeof ESCALATION_ROLES)[number][];
+  /** hours of notice a notification of each type needs before its first volume starts (absent: none) */
+  noticeHours: Partial<Record<NotifyType, number>>;
+  /** longest time window of a notification's volume, in hours */
+  maxWindowHours: number;
+}
+
+/** A line's suspension, as its record says. */
+export interface Suspension {
+  since: string;
+  /** the station and operator that suspended it */
+  station: string;
+  by: string;
+  reason: string;
+}
+
+/** A line with its participants, as `lines` shows it. */
+export interface LineSummary {
+  id: string;
+  name: string;
+  /**
+   * safetyCode: what this station and that participant compare by voice (none for this station);
+   * pending: added, but some participants (awaiting) have yet to consent, so it is sent nothing
+   */
+  participants: {
+    id: string;
+    name: string;
+    fingerprint: string;
+    safetyCode: string | null;
+    pending: boolean;
+    awaiting: string[];
+  }[];
+  entries: number;
+  settings: LineSettings;
+  /** the suspension in force, or null when the line is in service */
+  suspended: Suspension | null;
+}
+
+/** One participant of a line, as `status` shows it. */
+export interface ParticipantStatus {
+  id: string;
+  name: string;
+  url: string;
+  connected: boolean;
+  lastContact: string | null;
+  outbox: number;
+  /** the link's health by the automatic link tests ("unknown" when the station is not running) */
+  health: Health;
+  lastTestAt: string | null;
+  /** round trip of the last good link test */
+  rttMs: number | null;
+}
+
+/** One line, as `status` shows it. */
+export interface LineStatus {
+  id: string;
+  name: string;
+  entries: number;
+  /** the suspension in force (said by a signed entry), or null when in service */
+  suspended: Suspension | null;
+  /** messages and presence tests from other stations that this station has not acknowledged */
+  unacked: number;
+  /** this station's messages and presence tests that some other participant has not acknowledged */
+  awaitingAcks: number;
+  participants: ParticipantStatus[];
+}
+
+/** What `hotline status` shows. */
+export interface StationStatus {
+  station: { id: string; name: string; url: string };
+  running: boolean;
+  /** a digest of this station's private zones and plans: it changes when one is added or removed */
+  zones: string;
+  lines: LineStatus[];
+}
