@@ -1,5 +1,6 @@
 /**
- * The station core: a station's identity, settings and lines, and what it does with them. No HTTP.
+ * The station: its identity, settings and lines, and what it does with them; no HTTP. The door
+ * through which api/, cli/, peer/, the demo and the bench reach the feature folders inside.
  *
  * @module
  */

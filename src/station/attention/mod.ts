@@ -1,3 +1,11 @@
+/**
+ * Attention: acknowledgements and their deadlines (the deadline watch and its escalation),
+ * alarms, hooks that carry alarms out of the console, and presence tests.
+ *
+ * This file is the folder's only door (see docs/DESIGN.md, the map).
+ *
+ * @module
+ */
 export {
   ACKABLE_KINDS,
   DeadlineWatch,

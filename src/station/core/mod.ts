@@ -1,3 +1,12 @@
+/**
+ * The station core: a station's identity, keys and TLS files, config, operators and sessions,
+ * settings, writing entries and receiving them (cheapest check first), reading stored entries,
+ * `verify` and its worker threads, the clock and the logger. Imports no feature folder.
+ *
+ * This file is the folder's only door (see docs/DESIGN.md, the map).
+ *
+ * @module
+ */
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
 export { isoNow, systemClock } from "./clock.js";

@@ -1,3 +1,11 @@
+/**
+ * Notifications of activities as 4D volumes, clarifications, private and shared zones, the
+ * conflicts every station computes alike, the geometry under them, and the map.
+ *
+ * This file is the folder's only door (see docs/DESIGN.md, the map).
+ *
+ * @module
+ */
 export { VolumeIndex, conflictBetween, conflictId, conflictsAmong } from "./conflicts.js";
 export type { OwnedVolume } from "./conflicts.js";
 export { areasOverlap, overlapOf, shapeOf } from "./geometry.js";
