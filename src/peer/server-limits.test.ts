@@ -50,7 +50,7 @@ describe("the peer server holds nobody's connections or requests without bound",
     }
     await Promise.all(sockets.map((s) => closed(s)));
     // Loosely bounded: closed by the timeout (1 s, checked every 100 ms), not by the test's end.
-    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await washington.store.head(line, washington.id)).not.toBeNull(); // the station still answers
   });
 

@@ -87,8 +87,8 @@ describe("link tests time out on the whole exchange", () => {
     await monitor.start();
     cleanups.push(() => monitor.stop());
     await waitFor(() => monitor.state(line, moscow.id)?.lastTestAt != null);
-    // Loosely bounded: the timeout is 1 s, the trickle would go on for ever.
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // Loosely bounded (a loaded machine stalls): the timeout is 1 s, the trickle would go on for ever.
+    expect(Date.now() - started).toBeLessThan(15_000);
     const state = monitor.state(line, moscow.id);
     expect(state?.health).not.toBe("up");
     expect(state?.lastError).toMatch(/^PEER_UNREACHABLE/);
