@@ -7,6 +7,9 @@ import { Mutex } from "./mutex.js";
 import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
 import type { StoredEntry, Store, Transaction } from "./store.js";
 
+/** The page cache of a store, in KiB: better-sqlite3's default for one connection. */
+const PAGE_CACHE_KIB = 16_000;
+
 /** Entries read at a time by `allEntries`: a large record is never held at once. */
 const ENTRIES_PAGE = 1000;
 
@@ -45,7 +48,12 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       throw error;
     }
   }
-  const reader = readonly ? writer : connect(path, { readonly: true, fileMustExist: true });
+  if (readonly) return sqliteStore(writer, writer);
+  const reader = connect(path, { readonly: true, fileMustExist: true });
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the two connections share
+  // that one budget, so a station with a reader costs no more memory than one without.
+  writer.pragma(`cache_size = -${PAGE_CACHE_KIB / 2}`);
+  reader.pragma(`cache_size = -${PAGE_CACHE_KIB / 2}`);
   return sqliteStore(writer, reader);
 }
 
