@@ -9,6 +9,8 @@ import type { StoredEntry, Store, Transaction } from "./store.js";
 
 /** The page cache of a store, in KiB: better-sqlite3's default for one connection. */
 const PAGE_CACHE_KIB = 16_000;
+/** The reader connection's share of it. */
+const READER_CACHE_KIB = 2_000;
 
 /** Entries read at a time by `allEntries`: a large record is never held at once. */
 const ENTRIES_PAGE = 1000;
@@ -50,10 +52,11 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   }
   if (readonly) return sqliteStore(writer, writer);
   const reader = connect(path, { readonly: true, fileMustExist: true });
-  // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the two connections share
-  // that one budget, so a station with a reader costs no more memory than one without.
-  writer.pragma(`cache_size = -${PAGE_CACHE_KIB / 2}`);
-  reader.pragma(`cache_size = -${PAGE_CACHE_KIB / 2}`);
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the two share that one
+  // budget. The writer keeps most of it (heads, lookups, appends); the reader mostly streams the
+  // record once (verify, export), which a cache does not speed up: SQLite's own default, 2 MB.
+  writer.pragma(`cache_size = -${PAGE_CACHE_KIB - READER_CACHE_KIB}`);
+  reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
   return sqliteStore(writer, reader);
 }
 
