@@ -166,11 +166,6 @@ export class NotifyWatch {
     }
     for (const line of lines) await syncNotifyAlarms(this.#station, line);
   }
-
-  /** @returns once the alarms of what arrived so far are synced */
-  settled(): Promise<void> {
-    return this.#work;
-  }
 }
 
 /**
