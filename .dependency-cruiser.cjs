@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The import rules `npm test` enforces (dependency-cruiser): no import circle anywhere, type
- * imports included; and a folder's files are reached from outside only through its `mod.ts`.
+ * imports included; a folder's files are reached from outside only through its `mod.ts`; and what
+ * a station runs imports no devDependency.
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -39,6 +40,21 @@ module.exports = {
         path: "^src/(?:station/)?[^/]+/(?!mod\\.ts$)[^/]+$",
         pathNot: ["^$1/", ...NODE_FREE_DOORS],
       },
+    },
+    {
+      name: "no-dev-dependency-at-run-time",
+      severity: "error",
+      comment:
+        "What a station runs imports no devDependency (an install with --omit=dev has none); tests and the store contract suite may.",
+      from: { path: "^src/", pathNot: ["\\.test\\.ts$", "^src/store/contract\\.ts$"] },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "test-support-from-tests-only",
+      severity: "error",
+      comment: "The store contract suite runs under vitest: only tests import it (not a mod.ts: a station would load vitest).",
+      from: { pathNot: "\\.test\\.ts$" },
+      to: { path: "^src/store/contract\\.ts$" },
     },
     {
       name: "console-types-only",

@@ -12,8 +12,13 @@ const PAGE_CACHE_KIB = 16_000;
 /** The reader connection's share of it. */
 const READER_CACHE_KIB = 2_000;
 
-/** Entries read at a time by `allEntries`: a large record is never held at once. */
-const ENTRIES_PAGE = 1000;
+/**
+ * Entries read at a time by `allEntries`: a large record is never held at once. Small pages cost
+ * no speed (the query walks the primary key) and keep fewer native buffers alive at a time, which
+ * the allocator then cannot return: with pages of 1000 a verify of 100k entries left 243 MB
+ * resident after GC, with pages of 100, 187 MB.
+ */
+const ENTRIES_PAGE = 100;
 
 /** A transaction open longer than this is reported (process warning): it holds the write lock. */
 const SLOW_TRANSACTION_MS = 2000;
