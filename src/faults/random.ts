@@ -1,0 +1,17 @@
+/**
+ * A seeded source of numbers in [0, 1) (mulberry32): the same seed draws the same faults, so a
+ * chaos run that found a violation can be replayed. Not for anything secret.
+ *
+ * @param seed any 32-bit integer
+ * @returns the next number each call
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
