@@ -52,7 +52,8 @@ module.exports = {
     {
       name: "test-support-from-tests-only",
       severity: "error",
-      comment: "The store contract suite runs under vitest: only tests import it (not a mod.ts: a station would load vitest).",
+      comment:
+        "The store contract suite runs under vitest: only tests import it (not a mod.ts: a station would load vitest).",
       from: { pathNot: "\\.test\\.ts$" },
       to: { path: "^src/store/contract\\.ts$" },
     },

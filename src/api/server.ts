@@ -13,6 +13,7 @@ import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.j
 import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
 import { hookRoutes } from "./hooks.js";
+import { networkRoutes } from "./network.js";
 import { memberRoutes } from "./members.js";
 import { callRoutes } from "./calls.js";
 import { notifyRoutes } from "./notify.js";
@@ -139,6 +140,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   await app.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await app.register(hookRoutes, { station });
+  await app.register(networkRoutes, { station });
   await app.register(memberRoutes, { station });
   await app.register(callRoutes, { station });
   await app.register(notifyRoutes, { station });

@@ -12,6 +12,7 @@ import { registerNotifyCommands } from "./notify.js";
 import { registerOperatorCommands } from "./operators.js";
 import { registerPeerCommands } from "./peers.js";
 import { registerReadoutCommands } from "./readouts.js";
+import { registerRouteCommands } from "./routes.js";
 import { cliIo, processIo, withCliIo, type CliIo } from "./io.js";
 import { EXIT, reportError } from "./output.js";
 import { registerStationCommands } from "./station.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerMessageCommands(program);
   registerVerifyCommand(program);
   registerPeerCommands(program);
+  registerRouteCommands(program);
   registerOperatorCommands(program);
   registerAlarmCommands(program);
   registerHookCommands(program);

@@ -15,16 +15,23 @@ import { startStation } from "./runtime.js";
  */
 export function registerPeerCommands(program: Command): void {
   withCommon(
-    program.command("start").description("run the station: peer endpoint, operator API, outbox"),
-  ).action(async (options: CommonOptions) => {
+    program
+      .command("start")
+      .description("run the station: peer endpoint (on every route's address), operator API, outbox")
+      .option(
+        "--listen <HOST:PORT>",
+        "listen for peers only here, not on every route's address (repeatable)",
+        (value: string, previous: string[] = []) => [...previous, value],
+      ),
+  ).action(async (options: CommonOptions & { listen?: string[] }) => {
     const logger = pino(
       cliIo().stdout.isTTY
         ? { transport: { target: "pino-pretty", options: { translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l'Z'" } } }
         : {},
     );
-    const running = await startStation({ dir: options.dir, logger });
+    const running = await startStation({ dir: options.dir, logger, listen: options.listen });
     cliIo().stdout.write(
-      `Station ${running.station.config.name} running: peer ${running.peerUrl}, operator API ${running.apiUrl} (Ctrl-C stops)\n`,
+      `Station ${running.station.config.name} running: peer ${running.peerUrl} (listening on ${running.peerListen.join(", ")}), operator API ${running.apiUrl} (Ctrl-C stops)\n`,
     );
     if (running.apiInsecure) {
       cliIo().stderr.write(
@@ -104,10 +111,15 @@ export function registerPeerCommands(program: Command): void {
         `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
         ...status.lines.flatMap((line) => [
           `  ${line.name}  ${line.entries} entries  to acknowledge ${line.unacked}  awaiting acks ${line.awaitingAcks}${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
-          ...line.participants.map(
-            (p) =>
-              `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null || p.health === "down" ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
-          ),
+          ...line.participants.flatMap((p) => [
+            `    ${p.name.padEnd(14)} ${p.health.toUpperCase().padEnd(8)} ${p.rttMs === null || p.health === "down" ? "" : `rtt ${p.rttMs} ms  `}${p.connected ? "connected" : "not connected"}  last contact ${p.lastContact ?? "never"}  outbox ${p.outbox}`,
+            // More than one way to reach it: name each, and the one that carries the traffic.
+            ...(p.routes.length > 1
+              ? [
+                  `      routes: ${p.routes.map((r) => `${r.name} ${r.url}${r.active ? " (active)" : ""} ${r.health}`).join(", ")}`,
+                ]
+              : []),
+          ]),
         ]),
       );
     },

@@ -3,7 +3,8 @@ import { existsSync, openSync, readFileSync, unlinkSync, writeFileSync, closeSyn
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { apiTransport, buildApiServer, runtimeFiles, type LockInfo } from "../api/mod.js";
-import { buildPeerServer, PeerClient, type PeerServerLimits } from "../peer/mod.js";
+import { PeerListeners } from "./peer-listeners.js";
+import { buildPeerServer, PeerClient, peerServerShares, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
   DeadlineWatch,
@@ -13,6 +14,8 @@ import {
   Outbox,
   PresenceTests,
   Station,
+  announceRoutes,
+  ownRoutes,
   parseHostPort,
   type LinkMonitorOptions,
   type OutboxOptions,
@@ -26,6 +29,8 @@ export interface RunningStation {
   outbox: Outbox;
   monitor: LinkMonitor;
   peerUrl: string;
+  /** the peer addresses it listens on (HOST:PORT), one per route unless `listen` said otherwise */
+  peerListen: string[];
   apiUrl: string;
   /** the operator API is served over plain HTTP off loopback (the admin's `--api-insecure-http`) */
   apiInsecure: boolean;
@@ -39,6 +44,8 @@ export interface StartOptions {
   links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind" | "onReached"> | undefined;
   /** the peer port's timeouts, connection and rate limits (defaults: DEFAULT_PEER_SERVER_LIMITS) */
   peer?: Partial<PeerServerLimits> | undefined;
+  /** the peer addresses to listen on (HOST:PORT); default: every route's */
+  listen?: readonly string[] | undefined;
 }
 
 /**
@@ -92,11 +99,30 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const notifyWatch = new NotifyWatch(station);
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
-  const peer = buildPeerServer(station, {
-    tls,
-    logger: logger.child({ part: "peer" }),
-    limits: options.peer,
-  });
+  // One peer server per address (a route each), counting a peer's connections and requests together.
+  const shares = peerServerShares(options.peer);
+  const peers = new PeerListeners(() =>
+    buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }), limits: options.peer, shares }),
+  );
+  const routeAddresses = async () => [...new Set((await ownRoutes(station)).map((r) => r.listen))];
+  let announcing: Promise<unknown> = Promise.resolve();
+  const onEntries = (entries: readonly { entry: { kind: string } }[]) => {
+    if (!entries.some((e) => e.entry.kind === "line.genesis" || e.entry.kind.startsWith("member."))) return;
+    announcing = announcing
+      .then(() => announceRoutes(station))
+      .catch((error: unknown) => logger.warn({ err: error }, "could not announce the routes"));
+  };
+  // A route added or removed while running: listen on it at once, or stop.
+  const onRoutes = () => {
+    routeAddresses()
+      .then((addresses) => peers.set(addresses))
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error },
+          "cannot listen on a route's address: peers cannot reach this station by it",
+        ),
+      );
+  };
   const api = await buildApiServer(station, {
     token,
     outbox,
@@ -114,15 +140,16 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     notifyWatch.stop();
     presence.stop();
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
-    await Promise.allSettled([peer.close(), api.close()]);
+    station.events.off("routes", onRoutes);
+    station.events.off("entries", onEntries);
+    await Promise.allSettled([peers.close(), api.close()]);
     client.close();
     await station.close();
     releaseLock(files.lock);
   };
   try {
-    const listen = parseHostPort(station.config.listen);
     const apiAddress = parseHostPort(station.config.api);
-    await peer.listen({ host: listen.host, port: listen.port });
+    await peers.set(options.listen ?? (await routeAddresses()));
     await api.listen({ host: apiAddress.host, port: apiAddress.port });
   } catch (cause) {
     await stop();
@@ -134,6 +161,11 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
       "THE OPERATOR API IS SERVED OVER PLAIN HTTP OFF LOOPBACK (--api-insecure-http): operators' passwords, the API token and session cookies cross the network in clear; anyone on the path can take over this station",
     );
   }
+  // Routes changed while stopped (or a line joined before they were announced): tell the lines now;
+  // and whenever this station opens or joins a line while it runs.
+  await announceRoutes(station);
+  station.events.on("entries", onEntries);
+  if (options.listen === undefined) station.events.on("routes", onRoutes);
   // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
   hooks.start();
   await outbox.start();
@@ -142,7 +174,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   await notifyWatch.start();
   presence.start();
   logger.info(
-    { station: station.config.name, peer: station.config.listen, api: station.config.api },
+    { station: station.config.name, peer: peers.addresses, api: station.config.api },
     "station started",
   );
   return {
@@ -151,6 +183,9 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     outbox,
     monitor,
     peerUrl: station.config.url,
+    get peerListen() {
+      return peers.addresses;
+    },
     apiUrl: transport.url,
     apiInsecure: transport.insecure,
     stop,

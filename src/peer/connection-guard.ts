@@ -36,9 +36,18 @@ export function clientCertOf(socket: TLSSocket): string | null {
   return cert;
 }
 
-export function guardConnections(server: Server, limits: ConnectionLimits): void {
+/**
+ * @param server the HTTPS server of the peer API (before it listens)
+ * @param limits per certificate and in all (the total is per server)
+ * @param open connections per certificate; share one map between the servers of a station's
+ *   routes, so a peer holds its share of the station, not of each address
+ */
+export function guardConnections(
+  server: Server,
+  limits: ConnectionLimits,
+  open: Map<string, number> = new Map(),
+): void {
   server.maxConnections = limits.total;
-  const open = new Map<string, number>();
   // First in line, so that HTTP never reads a byte from a connection refused here.
   server.prependListener("secureConnection", (socket: TLSSocket) => {
     const cert = clientCertOf(socket);

@@ -5,6 +5,8 @@
  */
 export {
   buildPeerServer,
+  peerServerShares,
+  type PeerServerShares,
   DEFAULT_PEER_SERVER_LIMITS,
   MAX_BATCH,
   MAX_REQUEST_BYTES,

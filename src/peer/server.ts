@@ -75,6 +75,24 @@ declare module "fastify" {
 }
 
 /**
+ * What a station's peer servers (one per route it listens on) count together, so a peer's share
+ * of connections and requests is its share of the station, whichever addresses it uses.
+ */
+export interface PeerServerShares {
+  rate: RateLimiter;
+  /** open connections per client certificate */
+  open: Map<string, number>;
+}
+
+/**
+ * @param limits the peer port's limits (defaults: {@link DEFAULT_PEER_SERVER_LIMITS})
+ * @returns fresh shares, to pass to every peer server of one station
+ */
+export function peerServerShares(limits: Partial<PeerServerLimits> = {}): PeerServerShares {
+  return { rate: new RateLimiter({ ...DEFAULT_PEER_SERVER_LIMITS, ...limits }.rate), open: new Map() };
+}
+
+/**
  * The peer API: HTTPS, TLS 1.3, mutual TLS. Every request but pairing must come with a client
  * certificate pinned to a member of some line here, or it is refused with UNKNOWN_PEER; and every
  * request about a line is served only to the participant whose certificate is pinned ON THAT LINE
@@ -94,9 +112,12 @@ export function buildPeerServer(
     tls: { cert: string; key: string };
     logger: FastifyBaseLogger;
     limits?: Partial<PeerServerLimits> | undefined;
+    /** what the servers of one station's routes count together (see {@link peerServerShares}) */
+    shares?: PeerServerShares | undefined;
   },
 ) {
   const limits = { ...DEFAULT_PEER_SERVER_LIMITS, ...options.limits };
+  const shares = options.shares ?? peerServerShares(limits);
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: MAX_REQUEST_BYTES,
@@ -119,8 +140,8 @@ export function buildPeerServer(
     },
   });
   useBoundedJson(app, PEER_JSON_LIMITS);
-  guardConnections(app.server, limits.connections);
-  const rate = new RateLimiter(limits.rate);
+  guardConnections(app.server, limits.connections, shares.open);
+  const rate = shares.rate;
   app.decorateRequest("peerCert", null);
   answerErrors(app);
 

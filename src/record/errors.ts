@@ -30,6 +30,8 @@ export type ErrorCode =
   | "ALREADY_ACKED"
   | "UNKNOWN_ENTRY"
   | "UNKNOWN_OPERATOR"
+  | "ROUTE_EXISTS"
+  | "UNKNOWN_ROUTE"
   | "OPERATOR_EXISTS"
   | "LAST_ADMIN"
   | "UNKNOWN_HOOK"

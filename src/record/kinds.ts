@@ -39,6 +39,35 @@ export const CERT_FINGERPRINT = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, "must be 'sha256:' and 64 hex characters");
 export const URL_SCHEMA = z.url({ protocol: /^https$/ }).max(300);
+/** The most routes a station announces. */
+export const MAX_ROUTES = 8;
+/** A route's name: lower-case letters, digits and dashes, e.g. "primary", "satcom-2". */
+export const ROUTE_NAME = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be 1 to 32 of a-z, 0-9 and -, starting with a letter or digit");
+const ROUTE_URL_PATTERN =
+  /^https:\/\/(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/;
+/**
+ * Where a station is reached on one route: https, a host name or IP address, and a port; nothing
+ * else (no user, path or query), so a route names a peer port and no other resource.
+ */
+export const ROUTE_URL = z
+  .string()
+  .max(300)
+  // Length first, then a pattern without nested repetition (each label starts after a literal
+  // dot), so no string can make it backtrack: it runs in linear time on anything a peer sends.
+  .refine((url) => url.length <= 300 && ROUTE_URL_PATTERN.test(url), "must be https://HOST:PORT")
+  .refine((url) => {
+    const port = Number(/:(\d{1,5})$/.exec(url)?.[1]);
+    return port >= 1 && port <= 65_535;
+  }, "must have a port from 1 to 65535");
+/** One route: its name, its URL, and its priority (lower goes first). */
+export const ROUTE = z.strictObject({
+  name: ROUTE_NAME,
+  url: ROUTE_URL,
+  priority: z.number().int().min(0).max(1000),
+});
+export type Route = z.infer<typeof ROUTE>;
 // Schemas check and never change a value: what is signed must be exactly what is stored.
 export const NAME = z
   .string()
@@ -355,6 +384,25 @@ export const BODY_SCHEMAS = {
     }),
   /** The sharing station withdraws a zone it shared (`of`: the `zone.share` entry's hash). */
   "zone.withdraw": z.strictObject({ of: HASH, reason: z.string().max(1000).optional(), operator: OPERATOR }),
+  /**
+   * The author's routes, every address it can be reached at (replacing what it announced before on
+   * the line): a peer learns a station's addresses only from the station itself.
+   */
+  "route.announce": z.strictObject({
+    routes: z
+      .array(ROUTE)
+      .min(1)
+      .max(MAX_ROUTES)
+      .refine(
+        (routes) => new Set(routes.map((r) => r.name)).size === routes.length,
+        "must name each route once",
+      )
+      .refine(
+        (routes) => new Set(routes.map((r) => r.url)).size === routes.length,
+        "must give each URL once",
+      ),
+    operator: OPERATOR,
+  }),
 } as const;
 
 export type Kind = keyof typeof BODY_SCHEMAS;
@@ -413,6 +461,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("clarify.answer"),
   variant("zone.share"),
   variant("zone.withdraw"),
+  variant("route.announce"),
 ]);
 
 /** A signed entry, as it stands in the record. */

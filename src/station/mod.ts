@@ -89,6 +89,15 @@ export type { CourierState, LineDelivery, OutboxOptions } from "./delivery/mod.j
 export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./delivery/mod.js";
 export type { Accepted, Invite } from "./delivery/mod.js";
 export { PAIR_REQUEST } from "./delivery/mod.js";
+export {
+  addRoute,
+  announceRoutes,
+  ownRoutes,
+  peerRoutes,
+  PRIMARY_ROUTE,
+  removeRoute,
+  type OwnRoute,
+} from "./core/mod.js";
 export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./delivery/mod.js";
 export type { StationEvents } from "./core/mod.js";
 export { statusOf } from "./links/mod.js";

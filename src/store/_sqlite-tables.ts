@@ -11,6 +11,7 @@ import type {
   HealthChangeRow,
   HookRow,
   ZoneRow,
+  RouteRow,
   CoverageRow,
   EntryPlace,
   EvidenceRow,
@@ -614,6 +615,27 @@ export class SqliteTables implements SyncTables {
 
   removeZone(name: string): boolean {
     return this.#sql("DELETE FROM zones WHERE name = ?").run(name).changes > 0;
+  }
+
+  addRoute(route: RouteRow): boolean {
+    return (
+      this.#sql(
+        `INSERT INTO routes (name, url, priority, listen, created_by, created_at)
+           VALUES (@name, @url, @priority, @listen, @createdBy, @createdAt)
+           ON CONFLICT DO NOTHING`,
+      ).run(route).changes > 0
+    );
+  }
+
+  routes(): RouteRow[] {
+    return this.#sql(
+      `SELECT name, url, priority, listen, created_by AS createdBy, created_at AS createdAt
+         FROM routes ORDER BY priority, name`,
+    ).all() as RouteRow[];
+  }
+
+  removeRoute(name: string): boolean {
+    return this.#sql("DELETE FROM routes WHERE name = ?").run(name).changes > 0;
   }
 
   addHealthChange(c: HealthChangeRow): void {

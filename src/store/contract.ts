@@ -466,6 +466,33 @@ export function storeContract(
         expect(await store.removeZone("north")).toBe(false);
       });
 
+      it("routes are kept by priority then name, each name and URL once", async () => {
+        const store = await opened();
+        const route = {
+          name: "satcom",
+          url: "https://sat.example:7443",
+          priority: 20,
+          listen: null,
+          createdBy: "admin",
+          createdAt: at(0),
+        };
+        const backup = {
+          ...route,
+          name: "backup",
+          url: "https://10.0.0.2:7443",
+          priority: 10,
+          listen: "10.0.0.2:7443",
+        };
+        expect(await store.addRoute(route)).toBe(true);
+        expect(await store.addRoute({ ...route, url: "https://other.example:1" })).toBe(false);
+        expect(await store.addRoute({ ...route, name: "again" })).toBe(false);
+        expect(await store.addRoute(backup)).toBe(true);
+        expect(await store.routes()).toEqual([backup, route]);
+        expect(await store.removeRoute("satcom")).toBe(true);
+        expect(await store.removeRoute("satcom")).toBe(false);
+        expect(await store.routes()).toEqual([backup]);
+      });
+
       it("health changes are kept oldest first, by line and peer", async () => {
         const store = await opened();
         const change = (line: string, peer: string, to: string, minute: number) => ({

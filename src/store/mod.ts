@@ -33,6 +33,8 @@ export type {
   ParticipantRow,
   MemberRow,
   PeerContactRow,
+  RouteRow,
+  RouteStore,
   StatementRow,
   Store,
   StoredEntry,

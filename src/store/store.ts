@@ -4,6 +4,7 @@ import type { HealthStore } from "./health.js";
 import type { HookStore } from "./hooks.js";
 import type { OperatorStore } from "./operators.js";
 import type { PeerStore } from "./peers.js";
+import type { RouteStore } from "./routes.js";
 import type { StatementStore } from "./statements.js";
 import type { ZoneStore } from "./zones.js";
 
@@ -23,6 +24,7 @@ export type { HookRow, HookStore } from "./hooks.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 export type { EvidenceRow, InviteRow, PeerContactRow, PeerStore } from "./peers.js";
+export type { RouteRow, RouteStore } from "./routes.js";
 export type { CoverageRow, StatementRow, StatementStore } from "./statements.js";
 export type { ZoneRow, ZoneStore } from "./zones.js";
 
@@ -36,6 +38,7 @@ export type Transaction = EntryStore &
   AlarmStore &
   HookStore &
   ZoneStore &
+  RouteStore &
   HealthStore &
   OperatorStore;
 

@@ -222,4 +222,42 @@ describe("entries a paired peer signs validly, built to do harm", () => {
     expect(answer.body).not.toHaveProperty("statement");
     await expectUnharmed(s, [elsewhere]);
   });
+
+  it("route announcements that are not https://HOST:PORT, too many, or repeat a name or URL are refused with SCHEMA", async () => {
+    const s = await setUp();
+    const route = (name: string, url: string, priority = 0) => ({ name, url, priority });
+    const bad = [
+      [route("primary", "http://127.0.0.1:7443")],
+      [route("primary", "https://user:pw@127.0.0.1:7443")],
+      [route("primary", "https://127.0.0.1:7443/peer/v1/pair")],
+      [route("primary", "https://127.0.0.1:70000")],
+      [route("primary", `https://${"a".repeat(400)}.example:7443`)],
+      // hosts shaped to make a backtracking pattern take exponential time (30 characters took 10 s)
+      [route("primary", `https://${"a".repeat(280)}!:1`)],
+      [route("primary", `https://${"a-".repeat(140)}!:1`)],
+      [route("Primary", "https://127.0.0.1:7443")],
+      [route("a", "https://10.0.0.1:1"), route("a", "https://10.0.0.2:1")],
+      [route("a", "https://10.0.0.1:1"), route("b", "https://10.0.0.1:1")],
+      Array.from({ length: 9 }, (_, i) => route(`r${i}`, `https://10.0.0.${i}:7443`)),
+      [],
+    ];
+    const refused: Wire[] = [];
+    for (const routes of bad) {
+      const entry = await s.mal.entry(s.line, "route.announce", { routes, operator: "mallory" });
+      const answer = await s.mal.push(s.line, [entry]);
+      expectRefused(answer, 400, "SCHEMA");
+      expect(answer.ms, "refused without a long computation").toBeLessThan(5_000);
+      refused.push(entry);
+    }
+    // Its own routes, well formed, it may announce: they name where Mallory is, nobody else.
+    const good = await s.mal.entry(s.line, "route.announce", {
+      routes: [route("primary", "https://127.0.0.1:7443"), route("backup", "https://10.0.0.9:7443", 10)],
+      operator: "mallory",
+    });
+    expect((await s.mal.push(s.line, [good])).status).toBe(200);
+    const lines = await s.a.station.lines();
+    const others = lines[0]?.participants.filter((p) => p.id !== s.mal.id) ?? [];
+    expect(others.every((p) => p.routes.every((r) => !r.url.includes("10.0.0.9")))).toBe(true);
+    await expectUnharmed(s, refused);
+  });
 });

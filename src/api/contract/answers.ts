@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { CALL_LEVELS, ESCALATION_ROLES, PRECEDENCES, VERDICTS } from "../../record/kinds.js";
+import { CALL_LEVELS, ESCALATION_ROLES, PRECEDENCES, ROUTE, VERDICTS } from "../../record/kinds.js";
 import { NOTIFY_TYPES } from "../../record/volume.js";
 import type { AlarmRow, Role } from "../../store/rows.js";
 import type * as views from "../../station/views/mod.js";
@@ -80,6 +80,7 @@ export const LINE_SUMMARY = viewOf<views.LineSummary>()(
         safetyCode: nullable(TEXT),
         pending: z.boolean(),
         awaiting: z.array(TEXT),
+        routes: z.array(ROUTE),
       }),
     ),
     entries: COUNT,
@@ -88,11 +89,16 @@ export const LINE_SUMMARY = viewOf<views.LineSummary>()(
   }),
 );
 
+const ROUTE_STATUS = viewOf<views.RouteStatus>()(
+  ROUTE.extend({ health: HEALTH, rttMs: nullable(z.number()), active: z.boolean() }),
+);
+
 const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(
   z.object({
     id: TEXT,
     name: TEXT,
     url: TEXT,
+    routes: z.array(ROUTE_STATUS),
     connected: z.boolean(),
     lastContact: nullable(TEXT),
     outbox: COUNT,

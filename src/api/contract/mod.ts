@@ -11,6 +11,7 @@
 import { callRoutes } from "./calls.js";
 import { consoleRoutes } from "./console.js";
 import { lineRoutes } from "./lines.js";
+import { networkRoutes } from "./network.js";
 import { notifyRoutes } from "./notify.js";
 import { operatorRoutes } from "./operators.js";
 
@@ -23,6 +24,7 @@ export const contract = {
   ...callRoutes,
   ...notifyRoutes,
   ...operatorRoutes,
+  ...networkRoutes,
   ...consoleRoutes,
 };
 

@@ -1,7 +1,8 @@
 /**
  * The station core: a station's identity, keys and TLS files, config, operators and sessions,
  * settings, writing entries and receiving them (cheapest check first), reading stored entries,
- * `verify` and its worker threads, the clock and the logger. Imports no feature folder.
+ * routes (its own, and its peers' as they announced them), `verify` and its worker threads, the
+ * clock and the logger. Imports no feature folder.
  *
  * This file is the folder's only door (see docs/DESIGN.md, the map).
  *
@@ -10,6 +11,8 @@
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
 export { isoNow, systemClock } from "./clock.js";
+export { addRoute, announceRoutes, ownRoutes, removeRoute, type OwnRoute } from "./routes.js";
+export { peerRoutes, PRIMARY_ROUTE } from "./peer-routes.js";
 export type { Clock, Timer } from "./clock.js";
 export {
   DEFAULT_API,

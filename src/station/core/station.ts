@@ -41,6 +41,7 @@ import {
 } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
 import { settingsOf, suspensionOf } from "./settings.js";
+import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
 
 /** How old a peer's head statement may be when it arrives: statements are signed as they are sent. */
@@ -61,6 +62,8 @@ export interface StationEvents {
   statement: [statement: HeadStatement];
   /** an alarm was raised or escalated; repeat: its cause was raised again and only counted (hooks stay quiet) */
   alarm: [id: number, repeat?: boolean];
+  /** this station's own routes changed (`hotline route add|remove`): listen accordingly */
+  routes: [];
 }
 
 export interface OpenOptions {
@@ -346,17 +349,20 @@ export class Station {
       summaries.push({
         id: line.id,
         name: line.name,
-        participants: (await this.store.members(line.id)).map((p) => ({
-          id: p.station,
-          name: p.name,
-          fingerprint: fingerprintOf(p.station),
-          safetyCode:
-            p.station === this.id
-              ? null
-              : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
-          pending: !p.active,
-          awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
-        })),
+        participants: await Promise.all(
+          (await this.store.members(line.id)).map(async (p) => ({
+            id: p.station,
+            name: p.name,
+            fingerprint: fingerprintOf(p.station),
+            safetyCode:
+              p.station === this.id
+                ? null
+                : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
+            pending: !p.active,
+            awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
+            routes: sortRoutes((await announcedRoutes(this.store, line.id, p.station)) ?? [primaryOf(p.url)]),
+          })),
+        ),
         entries: line.entries,
         settings: await this.settings(line.id),
         suspended: await suspensionOf(this.store, line.id),

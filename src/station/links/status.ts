@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
-import { suspensionOf } from "../core/mod.js";
+import { peerRoutes, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import type { Outbox } from "../delivery/mod.js";
 import type { Station } from "../core/mod.js";
@@ -43,10 +43,23 @@ export async function statusOf(
                 const contact = await station.store.contact(p.station);
                 const state = outbox?.state(p.station) ?? null;
                 const link = running?.monitor.state(line.id, p.station) ?? null;
+                const rttMs = link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10;
+                // Traffic goes by the address the participant paired with; its other routes are
+                // shown as announced, not yet tested.
+                const routes = (await peerRoutes(station.store, line.id, p.station)).map((r) => {
+                  const active = r.url === p.url;
+                  return {
+                    ...r,
+                    health: active ? (link?.health ?? "unknown") : ("unknown" as const),
+                    rttMs: active ? rttMs : null,
+                    active,
+                  };
+                });
                 return {
                   id: p.station,
                   name: p.name,
                   url: p.url,
+                  routes,
                   connected: state?.connected ?? false,
                   lastContact: state?.lastContact ?? contact?.lastContact ?? null,
                   outbox:
@@ -55,7 +68,7 @@ export async function statusOf(
                       : await outbox.pending(line.id, p.station),
                   health: link?.health ?? "unknown",
                   lastTestAt: link?.lastTestAt ?? null,
-                  rttMs: link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10,
+                  rttMs,
                 };
               }),
           ),

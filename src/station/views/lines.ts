@@ -1,5 +1,5 @@
 /** Lines and status: who a station is, its lines, their settings and participants. Types only (see mod.ts). */
-import type { ESCALATION_ROLES, Precedence } from "../../record/kinds.js";
+import type { ESCALATION_ROLES, Precedence, Route } from "../../record/kinds.js";
 import type { NotifyType } from "../../record/volume.js";
 import type { Health } from "./basics.js";
 
@@ -54,6 +54,8 @@ export interface LineSummary {
     safetyCode: string | null;
     pending: boolean;
     awaiting: string[];
+    /** the addresses it announced (or paired with), most preferred first */
+    routes: Route[];
   }[];
   entries: number;
   settings: LineSettings;
@@ -61,11 +63,23 @@ export interface LineSummary {
   suspended: Suspension | null;
 }
 
+/** One route to a participant, as `status` shows it. */
+export interface RouteStatus extends Route {
+  /** by the link tests of this route ("unknown": not tested yet) */
+  health: Health;
+  rttMs: number | null;
+  /** whether it carries the traffic to the participant now */
+  active: boolean;
+}
+
 /** One participant of a line, as `status` shows it. */
 export interface ParticipantStatus {
   id: string;
   name: string;
+  /** the URL of the route that carries the traffic now */
   url: string;
+  /** every route to it, most preferred first */
+  routes: RouteStatus[];
   connected: boolean;
   lastContact: string | null;
   outbox: number;

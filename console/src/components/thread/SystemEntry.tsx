@@ -37,6 +37,17 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
     case "line.resume":
       text = t("system.resume", who);
       break;
+    case "route.announce": {
+      // The station's own word on its addresses: name and URL of each, most preferred first.
+      const routes = Array.isArray(entry.body["routes"]) ? (entry.body["routes"] as unknown[]) : [];
+      const described = routes
+        .map((r) => (typeof r === "object" && r !== null ? (r as Record<string, unknown>) : {}))
+        .sort((a, b) => Number(a["priority"]) - Number(b["priority"]))
+        .map((r) => `${String(r["name"])} ${String(r["url"])}`)
+        .join(", ");
+      text = t("system.routes", { ...who, routes: described });
+      break;
+    }
     case "member.add": {
       const member = entry.body["member"];
       const name =

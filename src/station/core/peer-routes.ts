@@ -1,0 +1,58 @@
+import { readStoredEntry, type Route } from "../../record/mod.js";
+import type { EntryStore } from "../../store/mod.js";
+
+/** The name of the route that is a station's address from pairing (its station.json `url`). */
+export const PRIMARY_ROUTE = "primary";
+
+/** What reading routes from the record needs of the store. */
+type RouteReads = Pick<EntryStore, "entriesOfKind" | "participants">;
+
+/**
+ * @param store the station's store
+ * @param line a line
+ * @param peer a participant of it
+ * @returns the peer's routes on the line, most preferred first: what it last announced there, or
+ *   the address it paired with; empty if it is not a participant
+ */
+export async function peerRoutes(store: RouteReads, line: string, peer: string): Promise<Route[]> {
+  const announced = await announcedRoutes(store, line, peer);
+  if (announced !== null) return sortRoutes(announced);
+  const p = (await store.participants(line)).find((row) => row.station === peer);
+  return p === undefined ? [] : [primaryOf(p.url)];
+}
+
+/**
+ * @param store the station's store
+ * @param line a line
+ * @param author a participant of it
+ * @returns what the author last announced on the line (its highest seq), or null if it never did
+ */
+export async function announcedRoutes(
+  store: RouteReads,
+  line: string,
+  author: string,
+): Promise<Route[] | null> {
+  let newest: { seq: number; routes: Route[] } | null = null;
+  for (const stored of await store.entriesOfKind(line, "route.announce")) {
+    if (stored.author !== author || (newest !== null && stored.seq < newest.seq)) continue;
+    newest = { seq: stored.seq, routes: readStoredEntry(stored, "route.announce").body.routes };
+  }
+  return newest?.routes ?? null;
+}
+
+/** @returns the route a participant has before it announces any: the address it paired with */
+export function primaryOf(url: string): Route {
+  return { name: PRIMARY_ROUTE, url, priority: 0 };
+}
+
+/** @returns routes most preferred first: by priority, then name */
+export function sortRoutes(routes: readonly Route[]): Route[] {
+  return [...routes].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
+}
+
+/** @returns whether two lists name the same routes, in any order */
+export function sameRoutes(a: readonly Route[], b: readonly Route[]): boolean {
+  const key = (routes: readonly Route[]) =>
+    JSON.stringify(sortRoutes(routes).map((r) => [r.name, r.url, r.priority]));
+  return key(a) === key(b);
+}
