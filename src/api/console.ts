@@ -12,6 +12,7 @@ import {
   statusOf,
   verifyRecord,
   type LinkMonitor,
+  type RoutedTransport,
   type Outbox,
   type Station,
   type StationStatus,
@@ -37,7 +38,7 @@ const MAX_STREAMS = 64;
 export async function consoleRoutes(
   app: FastifyInstance,
   station: Station,
-  options: { sessions: Sessions; outbox: Outbox; monitor: LinkMonitor },
+  options: { sessions: Sessions; outbox: Outbox; monitor: LinkMonitor; routes?: RoutedTransport | undefined },
 ): Promise<void> {
   const { sessions } = options;
   const cookieOf = (request: { cookies: Record<string, string | undefined> }) =>
@@ -124,7 +125,11 @@ export async function consoleRoutes(
       const sendStatus = async () => {
         let status: StationStatus;
         try {
-          status = await statusOf(station, { outbox: options.outbox, monitor: options.monitor });
+          status = await statusOf(station, {
+            outbox: options.outbox,
+            monitor: options.monitor,
+            routes: options.routes,
+          });
         } catch {
           return; // the station is stopping
         }

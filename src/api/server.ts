@@ -32,6 +32,7 @@ import {
   PERMISSIONS,
   statusOf,
   type LinkMonitor,
+  type RoutedTransport,
   type Outbox,
   type PeerTransport,
   type Station,
@@ -63,6 +64,8 @@ export interface ApiServerOptions {
   token: string;
   outbox: Outbox;
   monitor: LinkMonitor;
+  /** each peer's routes and which carries its traffic, for `status` */
+  routes?: RoutedTransport | undefined;
   transport: PeerTransport;
   logger: FastifyBaseLogger;
   /** serve HTTPS with this certificate and key; plain HTTP when absent (loopback only, unless the admin said otherwise) */
@@ -138,7 +141,12 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
 
   const read = PERMISSIONS.read;
   await app.register(operatorRoutes, { station });
-  await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
+  await consoleRoutes(app, station, {
+    sessions,
+    outbox: options.outbox,
+    monitor: options.monitor,
+    routes: options.routes,
+  });
   await app.register(hookRoutes, { station });
   await app.register(networkRoutes, { station });
   await app.register(memberRoutes, { station });
@@ -147,7 +155,8 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   route(app, "GET /api/whoami", { access: read, handler: async () => station.whoami() });
   route(app, "GET /api/status", {
     access: read,
-    handler: async () => statusOf(station, { outbox: options.outbox, monitor: options.monitor }),
+    handler: async () =>
+      statusOf(station, { outbox: options.outbox, monitor: options.monitor, routes: options.routes }),
   });
   route(app, "GET /api/lines", { access: read, handler: async () => station.lines() });
   route(app, "POST /api/lines", {

@@ -13,6 +13,7 @@ import {
   LinkMonitor,
   Outbox,
   PresenceTests,
+  RoutedTransport,
   Station,
   announceRoutes,
   ownRoutes,
@@ -28,6 +29,8 @@ export interface RunningStation {
   api: FastifyInstance;
   outbox: Outbox;
   monitor: LinkMonitor;
+  /** how each peer is reached: its routes and which carries its traffic */
+  routes: RoutedTransport;
   peerUrl: string;
   /** the peer addresses it listens on (HOST:PORT), one per route unless `listen` said otherwise */
   peerListen: string[];
@@ -82,13 +85,15 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     key: readFileSync(station.paths.tlsKey, "utf8"),
   };
   const client = new PeerClient(tls);
+  // Every exchange with a peer goes by the best of its routes, failing over at once.
+  const routes = new RoutedTransport(station, client, { logger: logger.child({ part: "routes" }) });
   const outbox = new Outbox(station, {
-    transport: client,
+    transport: routes,
     logger: logger.child({ part: "outbox" }),
     ...options.outbox,
   });
   const monitor = new LinkMonitor(station, {
-    transport: client,
+    transport: routes,
     logger: logger.child({ part: "links" }),
     onBehind: (peerId, line) => outbox.syncNow(peerId, line),
     // A link test answered: the outbox stops backing off and delivers at once (DESIGN: retry in two layers).
@@ -127,7 +132,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     token,
     outbox,
     monitor,
-    transport: client,
+    routes,
+    transport: routes,
     logger: logger.child({ part: "api" }),
     tls: transport.tls,
     names: station.config.apiNames,
@@ -182,6 +188,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     api,
     outbox,
     monitor,
+    routes,
     peerUrl: station.config.url,
     get peerListen() {
       return peers.addresses;

@@ -101,7 +101,8 @@ export {
 export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./delivery/mod.js";
 export type { StationEvents } from "./core/mod.js";
 export { statusOf } from "./links/mod.js";
-export { LinkMonitor } from "./links/mod.js";
+export { LinkMonitor, RoutedTransport } from "./links/mod.js";
+export type { PeerRouting, RouteState, RoutedTransportOptions } from "./links/mod.js";
 export type { LinkMonitorOptions } from "./links/mod.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./links/mod.js";
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./links/mod.js";

@@ -544,12 +544,17 @@ export class SqliteTables implements SyncTables {
     );
   }
 
-  clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): number {
+  clearAlarms(
+    where: { line: string; peer: string; codes: readonly string[]; cause?: string | undefined },
+    at: string,
+  ): number {
     let cleared = 0;
+    const cause = where.cause ?? null;
     for (const code of where.codes) {
       cleared += this.#sql(
-        "UPDATE alarms SET cleared_at = ? WHERE line = ? AND peer = ? AND code = ? AND cleared_at IS NULL",
-      ).run(at, where.line, where.peer, code).changes;
+        `UPDATE alarms SET cleared_at = ? WHERE line = ? AND peer = ? AND code = ? AND cleared_at IS NULL
+           AND (? IS NULL OR cause = ?)`,
+      ).run(at, where.line, where.peer, code, cause, cause).changes;
     }
     return cleared;
   }

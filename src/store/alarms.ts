@@ -53,8 +53,14 @@ export interface AlarmStore {
   alarm(id: number): Promise<AlarmRow | null>;
   /** @returns whether an alarm of a code about an entry and a peer was ever raised */
   alarmRaised(code: string, entry: string, peer: string | null): Promise<boolean>;
-  /** Marks the open alarms of some codes on a line and peer cleared. @returns how many */
-  clearAlarms(where: { line: string; peer: string; codes: readonly string[] }, at: string): Promise<number>;
+  /**
+   * Marks the open alarms of some codes on a line and peer cleared (with `cause`: only those raised
+   * for that cause). @returns how many
+   */
+  clearAlarms(
+    where: { line: string; peer: string; codes: readonly string[]; cause?: string | undefined },
+    at: string,
+  ): Promise<number>;
   /** Clears open alarms of a code about an entry (and a peer, unless null: any peer). @returns how many */
   clearAlarmsOfEntry(
     where: { entry: string; peer: string | null; code: string },

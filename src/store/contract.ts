@@ -368,6 +368,31 @@ export function storeContract(
         expect(await store.alarm(9_999)).toBeNull();
       });
 
+      it("clearing alarms by cause clears only those raised for it", async () => {
+        const store = await opened();
+        const primary = await store.raiseAlarm({
+          ...alarm,
+          code: "ROUTE_DOWN",
+          cause: "L P primary",
+          raisedAt: at(0),
+        });
+        const backup = await store.raiseAlarm({
+          ...alarm,
+          code: "ROUTE_DOWN",
+          cause: "L P backup",
+          raisedAt: at(0),
+        });
+        expect(backup.id).not.toBe(primary.id);
+        expect(
+          await store.clearAlarms(
+            { line: "L", peer: "P", codes: ["ROUTE_DOWN"], cause: "L P backup" },
+            at(1),
+          ),
+        ).toBe(1);
+        expect((await store.alarm(primary.id))?.clearedAt).toBeNull();
+        expect((await store.alarm(backup.id))?.clearedAt).toBe(at(1));
+      });
+
       it("alarms lists the active and unacknowledged ones newest first, or all", async () => {
         const store = await opened();
         const info = await store.raiseAlarm({

@@ -99,6 +99,7 @@ const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(
     name: TEXT,
     url: TEXT,
     routes: z.array(ROUTE_STATUS),
+    switchedAt: nullable(TEXT),
     connected: z.boolean(),
     lastContact: nullable(TEXT),
     outbox: COUNT,

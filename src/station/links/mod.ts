@@ -1,6 +1,6 @@
 /**
  * Links: link tests of every participant (LinkMonitor), the link state machine, the health
- * report, and `status`.
+ * report, failover between a peer's routes (RoutedTransport), and `status`.
  *
  * This file is the folder's only door (see docs/DESIGN.md, the map).
  *
@@ -12,4 +12,6 @@ export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } fro
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
 export { LinkMonitor } from "./link-monitor.js";
 export type { LinkMonitorOptions } from "./link-monitor.js";
+export { RoutedTransport } from "./routed-transport.js";
+export type { PeerRouting, RouteState, RoutedTransportOptions } from "./routed-transport.js";
 export { statusOf } from "./status.js";

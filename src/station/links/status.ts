@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
 import { peerRoutes, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
+import type { RoutedTransport } from "./routed-transport.js";
 import type { Outbox } from "../delivery/mod.js";
 import type { Station } from "../core/mod.js";
 import type { StationStatus } from "../views/mod.js";
@@ -11,12 +12,13 @@ import type { StationStatus } from "../views/mod.js";
  * much of this station's chain it has not receipted.
  *
  * @param station the station
- * @param running the running outbox and link monitor, or null when the station is not running
+ * @param running the running outbox, link monitor and routed transport, or null when the station
+ *   is not running
  * @returns the status
  */
 export async function statusOf(
   station: Station,
-  running: { outbox: Outbox; monitor: LinkMonitor } | null,
+  running: { outbox: Outbox; monitor: LinkMonitor; routes?: RoutedTransport | undefined } | null,
 ): Promise<StationStatus> {
   const outbox = running?.outbox ?? null;
   const me = station.id;
@@ -44,21 +46,24 @@ export async function statusOf(
                 const state = outbox?.state(p.station) ?? null;
                 const link = running?.monitor.state(line.id, p.station) ?? null;
                 const rttMs = link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10;
-                // Traffic goes by the address the participant paired with; its other routes are
-                // shown as announced, not yet tested.
-                const routes = (await peerRoutes(station.store, line.id, p.station)).map((r) => {
-                  const active = r.url === p.url;
+                // Each route as the routed transport found it (untested until traffic or a test
+                // went by it); when not running, as announced, the first carrying the traffic.
+                const routing = running?.routes?.routing(p.station) ?? null;
+                const routes = (await peerRoutes(station.store, line.id, p.station)).map((r, i) => {
+                  const known = routing?.routes.find((k) => k.name === r.name);
                   return {
                     ...r,
-                    health: active ? (link?.health ?? "unknown") : ("unknown" as const),
-                    rttMs: active ? rttMs : null,
-                    active,
+                    health: known?.health ?? ("unknown" as const),
+                    rttMs:
+                      known?.rttMs === null || known === undefined ? null : Math.round(known.rttMs * 10) / 10,
+                    active: routing === null ? i === 0 : routing.active === r.name,
                   };
                 });
                 return {
                   id: p.station,
                   name: p.name,
-                  url: p.url,
+                  url: routes.find((r) => r.active)?.url ?? p.url,
+                  switchedAt: routing?.switchedAt ?? null,
                   routes,
                   connected: state?.connected ?? false,
                   lastContact: state?.lastContact ?? contact?.lastContact ?? null,

@@ -80,6 +80,8 @@ export interface ParticipantStatus {
   url: string;
   /** every route to it, most preferred first */
   routes: RouteStatus[];
+  /** when its traffic last moved to another route (null: never, since this station started) */
+  switchedAt: string | null;
   connected: boolean;
   lastContact: string | null;
   outbox: number;

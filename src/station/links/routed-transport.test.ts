@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HotlineError, type HeadStatement } from "../../record/mod.js";
+import { DirectTransport } from "../../../test/helpers/direct-transport.js";
+import { inProcessPair, type InProcessPair } from "../../../test/helpers/in-process-pair.js";
+import { addRoute } from "../core/mod.js";
+import type { PairRequest, PeerTarget, PeerTransport } from "../delivery/mod.js";
+import { RoutedTransport } from "./routed-transport.js";
+
+const PRIMARY = "https://127.0.0.1:17302";
+const BACKUP = "https://127.0.0.1:17402";
+
+/**
+ * Moscow, reached through DirectTransport, except at the URLs the test marks dead (no answer) or
+ * refusing (an answer that says no); every try is counted by URL.
+ */
+class Network implements PeerTransport {
+  readonly #direct: DirectTransport;
+  readonly dead = new Set<string>();
+  readonly refusing = new Set<string>();
+  readonly tries: string[] = [];
+
+  constructor(direct: DirectTransport) {
+    this.#direct = direct;
+  }
+
+  #reach(target: PeerTarget): void {
+    this.tries.push(target.url);
+    if (this.dead.has(target.url))
+      throw new HotlineError("PEER_UNREACHABLE", `Cannot reach ${target.url}: reset`);
+    if (this.refusing.has(target.url))
+      throw new HotlineError("PEER_REJECTED", "The peer refused: RATE_LIMITED");
+  }
+
+  pair(target: PeerTarget, request: PairRequest) {
+    return this.#direct.pair(target, request);
+  }
+  async push(target: PeerTarget, line: string, entries: readonly Buffer[]) {
+    this.#reach(target);
+    return this.#direct.push(target, line, entries);
+  }
+  async heads(target: PeerTarget, statement: HeadStatement) {
+    this.#reach(target);
+    return this.#direct.heads(target, statement);
+  }
+  async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
+    this.#reach(target);
+    return this.#direct.entries(target, line, author, after, limit);
+  }
+}
+
+let pair: InProcessPair;
+let network: Network;
+let routed: RoutedTransport;
+let moscowTarget: PeerTarget;
+
+beforeEach(async () => {
+  pair = await inProcessPair();
+  // Moscow has a backup route and announces it; Washington holds the announcement.
+  await addRoute(pair.moscow, { name: "backup", url: BACKUP, operator: "admin" });
+  await pair.sync();
+  const direct = new DirectTransport();
+  direct.add(pair.washington, pair.moscow);
+  network = new Network(direct);
+  routed = new RoutedTransport(pair.washington, network, { downAfter: 2, returnAfter: 3, probeEvery: 1 });
+  moscowTarget = { station: pair.moscow.id, url: PRIMARY, cert: pair.moscow.certFingerprint };
+});
+afterEach(async () => {
+  await pair.close();
+});
+
+const statement = async () => pair.washington.headStatement(pair.line);
+/** One link test, and the tests of the idle routes it set off. */
+const heads = async () => {
+  try {
+    return await routed.heads(moscowTarget, await statement());
+  } finally {
+    await routed.probed();
+  }
+};
+const activeRoute = () => routed.routing(pair.moscow.id)?.active;
+const routeAlarms = async () =>
+  (await pair.washington.store.alarms()).filter((a) => a.code === "ROUTE_DOWN" && a.clearedAt === null);
+
+describe("failover between a peer's routes", () => {
+  it("goes by the preferred route while it answers", async () => {
+    await heads();
+    expect(activeRoute()).toBe("primary");
+    expect(network.tries[0]).toBe(PRIMARY);
+    expect(routed.routing(pair.moscow.id)?.routes.map((r) => [r.name, r.url])).toEqual([
+      ["primary", PRIMARY],
+      ["backup", BACKUP],
+    ]);
+  });
+
+  it("sends by the next route at once, in the same call, when the one carrying the traffic fails", async () => {
+    await heads();
+    network.dead.add(PRIMARY);
+    network.tries.length = 0;
+    await heads();
+    expect(network.tries.slice(0, 2)).toEqual([PRIMARY, BACKUP]);
+    expect(activeRoute()).toBe("backup");
+    expect(routed.routing(pair.moscow.id)?.switchedAt).not.toBeNull();
+  });
+
+  it("raises ROUTE_DOWN while another route carries the line, and clears it when the route answers again", async () => {
+    network.dead.add(PRIMARY);
+    await heads(); // primary fails once, backup carries
+    await heads(); // primary probed: fails a second time, down
+    const raised = await routeAlarms();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ severity: "warning", peer: pair.moscow.id, line: pair.line });
+    expect(raised[0]?.detail).toMatch(/primary/);
+    network.dead.delete(PRIMARY);
+    await heads(); // probed: answers
+    expect(await routeAlarms()).toHaveLength(0);
+  });
+
+  it("returns to the preferred route only after it answered several tests in a row, without flapping", async () => {
+    network.dead.add(PRIMARY);
+    await heads();
+    expect(activeRoute()).toBe("backup");
+    network.dead.delete(PRIMARY);
+    await heads(); // primary answers a probe: 1 in a row
+    expect(activeRoute()).toBe("backup");
+    network.dead.add(PRIMARY);
+    await heads(); // fails again: the streak starts over
+    network.dead.delete(PRIMARY);
+    await heads();
+    await heads();
+    expect(activeRoute()).toBe("backup");
+    await heads(); // the third in a row
+    expect(activeRoute()).toBe("primary");
+  });
+
+  it("takes a refusal as an answer: no failover, the refusal goes to the caller", async () => {
+    network.refusing.add(PRIMARY);
+    await expect(heads()).rejects.toThrow(/refused/);
+    expect(network.tries).toEqual([PRIMARY]);
+    expect(activeRoute()).toBe("primary");
+    expect(routed.routing(pair.moscow.id)?.routes[0]?.health).toBe("up");
+  });
+
+  it("fails when every route fails, and leaves that to the link's own alarm (no ROUTE_DOWN)", async () => {
+    network.dead.add(PRIMARY);
+    network.dead.add(BACKUP);
+    await expect(heads()).rejects.toThrow(/PEER_UNREACHABLE|Cannot reach/);
+    await expect(heads()).rejects.toThrow(/Cannot reach/);
+    expect(routed.routing(pair.moscow.id)?.routes.map((r) => r.health)).toEqual(["down", "down"]);
+    expect(await routeAlarms()).toHaveLength(0);
+  });
+
+  it("delivers pushes by the backup route when the primary is dead, nothing lost or doubled", async () => {
+    network.dead.add(PRIMARY);
+    const sent = await pair.washington.send({
+      line: pair.line,
+      text: "Are you receiving?",
+      operator: "admin",
+    });
+    const entry = await pair.washington.store.entryByHash(sent.hash);
+    if (entry === null) throw new Error("not stored");
+    await routed.push(moscowTarget, pair.line, [entry.bytes]);
+    await routed.push(moscowTarget, pair.line, [entry.bytes]); // again: idempotent at the receiver
+    expect(await pair.moscow.store.entryByHash(sent.hash)).not.toBeNull();
+    expect(network.tries.filter((url) => url === BACKUP)).toHaveLength(2);
+  });
+});

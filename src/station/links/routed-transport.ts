@@ -1,0 +1,343 @@
+import { HotlineError, type HeadStatement, type Route } from "../../record/mod.js";
+import { isoNow, peerRoutes, type PartLogger, type Station } from "../core/mod.js";
+import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../delivery/mod.js";
+import type { Health } from "../views/mod.js";
+
+export interface RoutedTransportOptions {
+  /** failed tries in a row that make a route down (default 2, as a link) */
+  downAfter?: number | undefined;
+  /** good tests in a row a more preferred route needs before traffic goes back to it (default 3) */
+  returnAfter?: number | undefined;
+  /**
+   * the routes that do not carry the traffic are tested once every this many link tests of their
+   * station (default 3), so a pair of stations does not multiply its test traffic by its routes
+   */
+  probeEvery?: number | undefined;
+  logger?: PartLogger | undefined;
+}
+
+/** How one route to a peer stands. */
+export interface RouteState {
+  name: string;
+  url: string;
+  priority: number;
+  health: Health;
+  /** round trip of the last good exchange over it */
+  rttMs: number | null;
+  /** whether it carries the traffic to the peer now */
+  active: boolean;
+  failures: number;
+  lastError: string | null;
+}
+
+/** The routes to one peer, and which carries its traffic. */
+export interface PeerRouting {
+  active: string | null;
+  /** when traffic last moved to another route, or null if it never did */
+  switchedAt: string | null;
+  routes: RouteState[];
+}
+
+interface Known {
+  health: Health;
+  failures: number;
+  /** good exchanges in a row */
+  streak: number;
+  rttMs: number | null;
+  lastError: string | null;
+}
+
+interface Peer {
+  /** the route carrying the traffic (its name) */
+  active: string | null;
+  switchedAt: string | null;
+  /** by route name */
+  known: Map<string, Known>;
+  /** the routes last read from the record, most preferred first */
+  routes: Route[];
+  /** link tests since the other routes were last probed */
+  tests: number;
+  /** the probe of the other routes under way (one at a time: a dead route does not pile them up) */
+  probing: Promise<void> | null;
+  /** lines shared with the peer, for the alarms */
+  lines: Set<string>;
+}
+
+const ROUTE_DOWN = "ROUTE_DOWN";
+
+/**
+ * A transport that reaches each peer by the best of its routes (the addresses it announced on the
+ * line): the one carrying its traffic while it works; when an exchange over it fails for want of
+ * an answer, the next route at once, in the same call (no waiting out the failed route's backoff);
+ * back to a more preferred route only once it has answered `returnAfter` tests in a row (no
+ * flapping). A refusal is an answer: the route works, and the refusal is the caller's to handle.
+ *
+ * Routes that do not carry the traffic are tested by sending the link test's own head statement
+ * over them, once every `probeEvery` link tests. A route going down while another carries the
+ * line raises `ROUTE_DOWN` (warning) on each line shared with the peer, cleared when it answers
+ * again; only when every route fails does the link test fail, and the link monitor raise
+ * `LINK_DOWN`. Nothing is queued here: the record decides what is pending, whatever route it goes by.
+ */
+export class RoutedTransport implements PeerTransport {
+  readonly #inner: PeerTransport;
+  readonly #station: Station;
+  readonly #downAfter: number;
+  readonly #returnAfter: number;
+  readonly #probeEvery: number;
+  readonly #logger: PartLogger;
+  readonly #peers = new Map<string, Peer>();
+
+  /**
+   * @param station the station whose peers these are
+   * @param inner the transport that talks to one address (the mutual-TLS client)
+   * @param options when a route is down, when traffic goes back, how often idle routes are tested
+   */
+  constructor(station: Station, inner: PeerTransport, options: RoutedTransportOptions = {}) {
+    this.#station = station;
+    this.#inner = inner;
+    this.#downAfter = options.downAfter ?? 2;
+    this.#returnAfter = options.returnAfter ?? 3;
+    this.#probeEvery = options.probeEvery ?? 3;
+    this.#logger = options.logger ?? station.logger.child({ part: "routes" });
+  }
+
+  pair(target: PeerTarget, request: PairRequest): Promise<PairResponse> {
+    // Pairing goes to the address in the invite: the inviter's only route this station knows yet.
+    return this.#inner.pair(target, request);
+  }
+
+  push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown> {
+    return this.#over(target, line, (t) => this.#inner.push(t, line, entries));
+  }
+
+  entries(
+    target: PeerTarget,
+    line: string,
+    author: string,
+    after: number,
+    limit: number,
+  ): Promise<unknown[]> {
+    return this.#over(target, line, (t) => this.#inner.entries(t, line, author, after, limit));
+  }
+
+  async heads(
+    target: PeerTarget,
+    statement: HeadStatement,
+    options?: { timeoutMs?: number },
+  ): Promise<unknown> {
+    const answer = await this.#over(target, statement.line, (t) => this.#inner.heads(t, statement, options));
+    const peer = this.#peers.get(target.station);
+    if (peer !== undefined && ++peer.tests >= this.#probeEvery && peer.probing === null) {
+      peer.tests = 0;
+      // The other routes, tested with the same statement, in the background of this link test.
+      peer.probing = this.#probe(target, peer, statement, options).finally(() => {
+        peer.probing = null;
+      });
+    }
+    return answer;
+  }
+
+  /** @returns when the tests of idle routes under way have ended (for tests and a clean stop) */
+  async probed(): Promise<void> {
+    const probes = [...this.#peers.values()].map((peer) => peer.probing ?? Promise.resolve());
+    await Promise.all(probes);
+  }
+
+  /**
+   * @param station a peer
+   * @returns its routes and which carries its traffic, or null if nothing was sent to it yet
+   */
+  routing(station: string): PeerRouting | null {
+    const peer = this.#peers.get(station);
+    if (peer === undefined) return null;
+    return {
+      active: peer.active,
+      switchedAt: peer.switchedAt,
+      routes: peer.routes.map((r) => {
+        const known = peer.known.get(r.name);
+        return {
+          ...r,
+          health: known?.health ?? "unknown",
+          rttMs: known?.rttMs ?? null,
+          active: r.name === peer.active,
+          failures: known?.failures ?? 0,
+          lastError: known?.lastError ?? null,
+        };
+      }),
+    };
+  }
+
+  /** One exchange with a peer, over the route carrying its traffic, else the next ones in turn. */
+  async #over<T>(target: PeerTarget, line: string, exchange: (target: PeerTarget) => Promise<T>): Promise<T> {
+    const peer = await this.#peer(target, line);
+    let failure: Error | null = null;
+    for (const route of this.#order(peer)) {
+      const start = performance.now();
+      try {
+        const answer = await exchange({ ...target, url: route.url });
+        await this.#answered(target.station, peer, route, performance.now() - start);
+        return answer;
+      } catch (error) {
+        if (!unanswered(error)) {
+          // The peer answered, if only to say no: the route works.
+          await this.#answered(target.station, peer, route, performance.now() - start);
+          throw error;
+        }
+        failure = error instanceof Error ? error : new Error(String(error));
+        await this.#failed(target.station, peer, route, error);
+      }
+    }
+    throw failure ?? new HotlineError("PEER_UNREACHABLE", `Cannot reach ${target.station}: it has no route`);
+  }
+
+  /** The order to try routes in: the active one, the others not down by preference, then the rest. */
+  #order(peer: Peer): Route[] {
+    const up = (r: Route) => peer.known.get(r.name)?.health !== "down";
+    const active = peer.routes.filter((r) => r.name === peer.active && up(r));
+    const others = peer.routes.filter((r) => r.name !== peer.active && up(r));
+    const down = peer.routes.filter((r) => !up(r));
+    return [...active, ...others, ...down];
+  }
+
+  async #peer(target: PeerTarget, line: string): Promise<Peer> {
+    let peer = this.#peers.get(target.station);
+    if (peer === undefined) {
+      peer = {
+        active: null,
+        switchedAt: null,
+        known: new Map(),
+        routes: [],
+        tests: 0,
+        probing: null,
+        lines: new Set(),
+      };
+      this.#peers.set(target.station, peer);
+    }
+    peer.lines.add(line);
+    // The routes as the record says now (the peer may have announced new ones); the address it
+    // paired with stays one of them until it says otherwise.
+    const announced = await peerRoutes(this.#station.store, line, target.station);
+    peer.routes = announced.length > 0 ? announced : [{ name: "primary", url: target.url, priority: 0 }];
+    if (peer.active === null || !peer.routes.some((r) => r.name === peer.active)) {
+      peer.active = peer.routes[0]?.name ?? null;
+    }
+    return peer;
+  }
+
+  async #probe(
+    target: PeerTarget,
+    peer: Peer,
+    statement: HeadStatement,
+    options: { timeoutMs?: number } | undefined,
+  ): Promise<void> {
+    for (const route of peer.routes) {
+      if (route.name === peer.active) continue;
+      const start = performance.now();
+      try {
+        await this.#inner.heads({ ...target, url: route.url }, statement, options);
+        await this.#answered(target.station, peer, route, performance.now() - start);
+      } catch (error) {
+        if (unanswered(error)) await this.#failed(target.station, peer, route, error);
+        else await this.#answered(target.station, peer, route, performance.now() - start);
+      }
+    }
+  }
+
+  async #answered(station: string, peer: Peer, route: Route, rttMs: number): Promise<void> {
+    const known = this.#known(peer, route);
+    const was = known.health;
+    known.failures = 0;
+    known.streak++;
+    known.rttMs = rttMs;
+    known.lastError = null;
+    known.health = "up";
+    if (was === "down") await this.#clear(station, peer, route);
+    const active = peer.routes.find((r) => r.name === peer.active);
+    const preferred = active === undefined || route.priority < active.priority;
+    // The last try over the route carrying the traffic failed (or it is down).
+    const activeFailing = active === undefined || (peer.known.get(active.name)?.failures ?? 0) > 0;
+    // Traffic moves to a route that answered when the active one fails (at once), or back to a
+    // more preferred one once it has answered enough tests in a row.
+    if (route.name !== peer.active && (activeFailing || (preferred && known.streak >= this.#returnAfter))) {
+      this.#switch(station, peer, route);
+    }
+  }
+
+  async #failed(station: string, peer: Peer, route: Route, error: unknown): Promise<void> {
+    const known = this.#known(peer, route);
+    known.failures++;
+    known.streak = 0;
+    known.lastError = error instanceof Error ? error.message : String(error);
+    if (known.health !== "down" && known.failures >= this.#downAfter) {
+      known.health = "down";
+      this.#logger.warn({ peer: station, route: route.name, error: known.lastError }, "route down");
+      // Another route still carries the line (it answered last): a warning. Every route down is
+      // the link monitor's LINK_DOWN.
+      if (peer.routes.some((r) => peer.known.get(r.name)?.health === "up")) {
+        await this.#raise(station, peer, route);
+      }
+    } else if (known.health === "unknown" || known.health === "up") {
+      known.health = known.failures >= this.#downAfter ? "down" : "degraded";
+    }
+  }
+
+  #switch(station: string, peer: Peer, route: Route): void {
+    const from = peer.active;
+    peer.active = route.name;
+    peer.switchedAt = isoNow(this.#station.clock);
+    this.#logger.info({ peer: station, from, to: route.name }, "traffic moved to another route");
+  }
+
+  #known(peer: Peer, route: Route): Known {
+    let known = peer.known.get(route.name);
+    if (known === undefined) {
+      known = { health: "unknown", failures: 0, streak: 0, rttMs: null, lastError: null };
+      peer.known.set(route.name, known);
+    }
+    return known;
+  }
+
+  async #raise(station: string, peer: Peer, route: Route): Promise<void> {
+    for (const line of peer.lines) {
+      try {
+        const name =
+          (await this.#station.store.participants(line)).find((p) => p.station === station)?.name ??
+          station.slice(0, 8);
+        await this.#station.raiseAlarm({
+          code: ROUTE_DOWN,
+          severity: "warning",
+          line,
+          peer: station,
+          entry: null,
+          cause: causeOf(line, station, route),
+          detail: `Route ${route.name} (${route.url}) to ${name} is down; another route carries the line`,
+        });
+      } catch {
+        // the store is closing: the station is stopping
+      }
+    }
+  }
+
+  async #clear(station: string, peer: Peer, route: Route): Promise<void> {
+    const at = isoNow(this.#station.clock);
+    for (const line of peer.lines) {
+      try {
+        await this.#station.store.clearAlarms(
+          { line, peer: station, codes: [ROUTE_DOWN], cause: causeOf(line, station, route) },
+          at,
+        );
+      } catch {
+        // the store is closing: the station is stopping
+      }
+    }
+  }
+}
+
+/** @returns whether an exchange failed for want of an answer (not a refusal, which is one) */
+function unanswered(error: unknown): boolean {
+  return error instanceof HotlineError && error.code === "PEER_UNREACHABLE";
+}
+
+function causeOf(line: string, station: string, route: Route): string {
+  return JSON.stringify([line, station, route.name]);
+}
