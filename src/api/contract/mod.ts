@@ -13,6 +13,7 @@ import { consoleRoutes } from "./console.js";
 import { lineRoutes } from "./lines.js";
 import { notifyRoutes } from "./notify.js";
 import { operatorRoutes } from "./operators.js";
+import { secondFactorRoutes } from "./second-factor.js";
 
 export { ERROR_ANSWER } from "./route.js";
 export type { Method, RouteKey, RouteSpec } from "./route.js";
@@ -24,6 +25,7 @@ export const contract = {
   ...notifyRoutes,
   ...operatorRoutes,
   ...consoleRoutes,
+  ...secondFactorRoutes,
 };
 
 /** The contract's type: what the typed client reads. */
