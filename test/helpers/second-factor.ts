@@ -105,8 +105,20 @@ export async function signInWithCode(place: ApiPlace, operator: string, password
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ operator, password, ...(code === undefined ? {} : { code }) }),
     });
-  if (operator === "admin") return send(nextCode(await authenticatorOf(place, operator)));
-  const key = `${place.dir} ${operator}`;
-  const own = enrolled.get(key);
-  return send(own === undefined ? undefined : nextCode(own));
+  const authenticator = await signInAuthenticator(place, operator);
+  return send(authenticator === undefined ? undefined : nextCode(authenticator));
+}
+
+/**
+ * @param place the API and the station's directory
+ * @param operator who signs in
+ * @returns the authenticator it signs in with: the admin's (enrolled at the first call), or one
+ *   enrolled before by {@link authenticatorOf}; undefined for an operator without a factor
+ */
+export async function signInAuthenticator(
+  place: ApiPlace,
+  operator: string,
+): Promise<Authenticator | undefined> {
+  if (operator === "admin") return authenticatorOf(place, operator);
+  return enrolled.get(`${place.dir} ${operator}`);
 }
