@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AuditRow } from "../../store/audit.js";
+import type { AuditRow } from "../../store/rows.js";
 import { ERRORS, routes, viewOf } from "./route.js";
 
 const CODE = z.string().min(1).max(64);
