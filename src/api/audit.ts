@@ -39,21 +39,20 @@ export function auditApi(app: FastifyInstance, station: Station): void {
     const signIn = route === SIGN_IN;
     const body = request.body as { operator?: unknown; code?: unknown } | undefined;
     const tried = typeof body?.operator === "string" ? body.operator : null;
+    // Who acted: the session's operator (set by the gate), or the one the token's holder names;
+    // no one when the caller was not known (the name it claimed is not worth recording as who).
+    const actor = namedOperator(request.headers) ?? (token ? DEFAULT_OPERATOR : null);
+    const code = refused ? errorCodeOf(payload, reply.statusCode) : null;
     try {
       await recordAudit(station, {
         at: isoNow(station.clock),
-        operator: clip(
-          signIn
-            ? tried
-            : token
-              ? (namedOperator(request.headers) ?? DEFAULT_OPERATOR)
-              : (namedOperator(request.headers) ?? null),
-        ),
+        operator: clip(signIn ? tried : code === "UNAUTHORIZED" ? null : actor),
         action: signIn ? "sign-in" : route,
         object: objectOf(request.params),
         outcome: refused ? "refused" : "allowed",
-        code: refused ? errorCodeOf(payload, reply.statusCode) : null,
-        origin: token ? "local" : request.ip,
+        code,
+        // The token is host access: "local", unless it came from elsewhere (an API off loopback).
+        origin: token && isLoopback(request.ip) ? "local" : request.ip,
         via: isPublic(access) ? "public" : token ? "token" : "session",
         secondFactor: signIn ? (signIns.get(request) ?? (body?.code === undefined ? "none" : "given")) : null,
       });
@@ -62,6 +61,10 @@ export function auditApi(app: FastifyInstance, station: Station): void {
     }
     return payload;
   });
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === "::1" || ip.startsWith("127.") || ip.startsWith("::ffff:127.");
 }
 
 function objectOf(params: unknown): string | null {
