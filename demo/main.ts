@@ -188,7 +188,9 @@ try {
       `  notified, and conflict ${conflict.id.slice(0, 12)} (${conflict.severity}) between the exercise and the patrol,\n` +
       `  a CONFLICT alarm at Washington and at Moscow. Moscow's map also shows its own protected zone and plan.`,
   );
-  console.log("\nThe consoles (sign in with an operator's name and password):");
+  console.log(
+    "\nThe consoles (sign in with an operator's name and password; an admin then enrols an authenticator app, TOTP):",
+  );
   for (const s of started) {
     console.log(`  ${s.name.padEnd(11)} ${s.console}   map: ${new URL("map", s.console).href}`);
     for (const o of s.operators)

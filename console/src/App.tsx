@@ -7,6 +7,9 @@ import { ConnectionBanner } from "./components/ConnectionBanner";
 import { Header } from "./components/Header";
 import i18next, { isConsoleLang, switchLang } from "./i18n";
 import { Alarms } from "./pages/Alarms";
+import { Audit } from "./pages/Audit";
+import { Enrol } from "./pages/Enrol";
+import { SecondFactor } from "./pages/SecondFactor";
 import { Board } from "./pages/Board";
 import { CallReadouts } from "./pages/CallReadouts";
 import { LineView } from "./pages/LineView";
@@ -102,6 +105,22 @@ export function App() {
       </ClockProvider>
     );
   }
+  // An admin signed in without the second factor it must have: enrolment, and nothing else.
+  if (session.secondFactor.required && !session.secondFactor.on) {
+    return (
+      <main className="signin-page">
+        <div className="signin">
+          <h1>
+            hotline <span className="muted">{t("enrol.title")}</span>
+          </h1>
+          <Enrol forced onDone={ask} />
+          <button type="button" className="tool" onClick={() => void context.signOut()}>
+            {t("header.signOut")}
+          </button>
+        </div>
+      </main>
+    );
+  }
   return (
     <SessionContext value={context}>
       <ClockProvider>
@@ -130,6 +149,10 @@ function Page() {
       return <Zones />;
     case "map":
       return <MapRoute />;
+    case "audit":
+      return <Audit />;
+    case "secondFactor":
+      return <SecondFactor />;
     case "notFound":
       return <NotFound path={route.path} />;
   }

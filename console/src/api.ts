@@ -56,8 +56,9 @@ async function request(method: string, path: string, body?: unknown): Promise<un
   }
   if (!response.ok) {
     const error = errorOf(json, response);
-    // Signed out elsewhere or expired (the contract says UNAUTHENTICATED; any 401 means it).
-    if (response.status === 401 && path !== "/api/session") onUnauthenticated();
+    // Signed out elsewhere or expired. Other 401s (a wrong code at enrolment) leave the session be.
+    if (response.status === 401 && error.code === "UNAUTHORIZED" && path !== "/api/session")
+      onUnauthenticated();
     throw error;
   }
   return json;
@@ -101,7 +102,17 @@ export const api = {
   session: () => call("GET /api/session"),
   /** which station this is: public, for the sign-in page */
   station: () => call("GET /api/station"),
-  signIn: (operator: string, password: string) => call("POST /api/session", { body: { operator, password } }),
+  /** the code: when the operator's second factor is on (the station answers SECOND_FACTOR_NEEDED without it) */
+  signIn: (operator: string, password: string, code?: string) =>
+    call("POST /api/session", { body: { operator, password, ...(code === undefined ? {} : { code }) } }),
+  secondFactor: () => call("GET /api/second-factor"),
+  /** a new secret and its QR code (SVG), shown once; the factor is on only once confirmed */
+  startEnrolment: () => call("POST /api/second-factor"),
+  /** turns the factor on; answers the recovery codes, shown once */
+  confirmEnrolment: (code: string) => call("POST /api/second-factor/confirm", { body: { code } }),
+  /** the audit log, newest first (admins) */
+  audit: (operator: string) =>
+    call("GET /api/audit", { query: { limit: "500", ...(operator === "" ? {} : { operator }) } }),
   signOut: () => call("DELETE /api/session"),
   saveLang: (lang: string) => call("PUT /api/session/lang", { body: { lang } }),
   status: () => call("GET /api/status"),

@@ -10,6 +10,8 @@ export type Route =
   | { page: "alarms" }
   | { page: "zones" }
   | { page: "map" }
+  | { page: "audit" }
+  | { page: "secondFactor" }
   | { page: "notFound"; path: string };
 
 const listeners = new Set<() => void>();
@@ -51,6 +53,8 @@ export function routeOf(path: string): Route {
   if (path === "/alarms" || path === "/alarms/") return { page: "alarms" };
   if (path === "/zones" || path === "/zones/") return { page: "zones" };
   if (path === "/map" || path === "/map/") return { page: "map" };
+  if (path === "/audit" || path === "/audit/") return { page: "audit" };
+  if (path === "/second-factor" || path === "/second-factor/") return { page: "secondFactor" };
   const line = /^\/lines\/([^/]+)\/?$/.exec(path);
   if (line?.[1] !== undefined) return { page: "line", id: decodeURIComponent(line[1]) };
   const call = /^\/lines\/([^/]+)\/calls\/([^/]+)\/?$/.exec(path);

@@ -18,6 +18,7 @@ import {
   type StationStatus,
 } from "../station/mod.js";
 import { PUBLIC, publicRoutes } from "./access.js";
+import { noteSignIn } from "./audit.js";
 import { route } from "./route.js";
 import { type Sessions, ThrottledError } from "./sessions.js";
 import type { RecordSummary } from "./views.js";
@@ -64,13 +65,15 @@ export async function consoleRoutes(
     access: PUBLIC,
     handler: async (request, reply) => {
       try {
-        const { secret, row } = await sessions.signIn(
+        const { secret, row, secondFactor } = await sessions.signIn(
           request.body.operator,
           request.body.password,
           request.ip,
+          request.body.code,
         );
+        noteSignIn(request, secondFactor);
         sessions.setCookie(reply, secret);
-        request.log.info({ operator: row.operator }, "operator signed in");
+        request.log.info({ operator: row.operator, secondFactor }, "operator signed in");
         return await sessions.view(row);
       } catch (error) {
         if (error instanceof ThrottledError)
@@ -81,7 +84,7 @@ export async function consoleRoutes(
     },
   });
   route(app, "DELETE /api/session", {
-    access: PERMISSIONS.read,
+    access: PERMISSIONS.ownSignIn,
     handler: async (request, reply) => {
       await sessions.signOut(cookieOf(request));
       sessions.setCookie(reply, null);
@@ -89,7 +92,7 @@ export async function consoleRoutes(
     },
   });
   route(app, "PUT /api/session/lang", {
-    access: PERMISSIONS.read,
+    access: PERMISSIONS.ownSignIn,
     handler: async (request) => {
       const session = await sessions.find(cookieOf(request));
       if (session === null) throw new HotlineError("UNAUTHORIZED", "Not signed in");

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HotlineError } from "../record/mod.js";
-import type { Station } from "../station/mod.js";
+import { lacksRequiredSecondFactor, type Station } from "../station/mod.js";
 import { isPublic, OPERATOR_HEADER, requireAccess } from "./access.js";
 import { requireNormalPath } from "./normal-path.js";
 import type { SameOrigin } from "./same-origin.js";
@@ -62,6 +62,13 @@ export function guardApi(
     }
     request.headers[OPERATOR_HEADER] = session.operator;
     await requireAccess(station, access, request.headers);
+    // An admin signed in with the password alone may only enrol: the console takes it there.
+    if (access.beforeSecondFactor !== true && (await lacksRequiredSecondFactor(station, session.operator))) {
+      throw new HotlineError(
+        "SECOND_FACTOR_REQUIRED",
+        `Cannot serve the request: operator '${session.operator}' must enrol a second factor first (the console shows how)`,
+      );
+    }
   });
 }
 

@@ -10,6 +10,7 @@ import Fastify, {
 import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
 import { answerErrors, httpStatusOf, useBoundedJson } from "../http/mod.js";
 import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.js";
+import { auditApi } from "./audit.js";
 import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
 import { hookRoutes } from "./hooks.js";
@@ -19,6 +20,7 @@ import { callRoutes } from "./calls.js";
 import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
+import { secondFactorRoutes } from "./second-factor.js";
 import { Sessions } from "./sessions.js";
 import { checkedAnswers, route } from "./route.js";
 import {
@@ -119,6 +121,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
     address: () => app.server.address(),
   });
   guardApi(app, station, { token: options.token, sessions, origin });
+  auditApi(app, station);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -141,6 +144,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
 
   const read = PERMISSIONS.read;
   await app.register(operatorRoutes, { station });
+  await app.register(secondFactorRoutes, { station });
   await consoleRoutes(app, station, {
     sessions,
     outbox: options.outbox,

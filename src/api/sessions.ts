@@ -3,6 +3,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { HotlineError } from "../record/mod.js";
 import {
   checkPassword,
+  checkSecondFactor,
+  secondFactorStatus,
+  type SecondFactorUsed,
   endSession,
   findOperator,
   isoNow,
@@ -111,19 +114,23 @@ export class Sessions {
   }
 
   /**
-   * Checks an operator's password and opens a session.
+   * Checks an operator's password and, when its second factor is on, its code; then opens a
+   * session. A wrong code counts as a failed sign-in, as a wrong password does.
    *
    * @param operator the name typed
    * @param password the password typed
    * @param client the client's address (for throttling)
-   * @returns the session's secret (for the cookie) and its row
-   * @throws HotlineError THROTTLED (wait), BAD_CREDENTIALS (wrong name or password, or disabled)
+   * @param code a current TOTP code or a recovery code, if given
+   * @returns the session's secret (for the cookie), its row, and which second factor was used
+   * @throws HotlineError THROTTLED (wait), BAD_CREDENTIALS (wrong name or password, or disabled),
+   *   SECOND_FACTOR_NEEDED (the password is right: give a code), BAD_SECOND_FACTOR (a wrong code)
    */
   async signIn(
     operator: string,
     password: string,
     client: string,
-  ): Promise<{ secret: string; row: SessionRow }> {
+    code?: string,
+  ): Promise<{ secret: string; row: SessionRow; secondFactor: SecondFactorUsed | "none" }> {
     const keys = [`operator:${operator.toLowerCase()}`, `client:${client}`];
     const clock = this.#station.clock;
     const wait = this.#throttle.waitMs(keys, clock.now());
@@ -141,6 +148,16 @@ export class Sessions {
         "Cannot sign in: the operator name or the password is wrong, or the operator is disabled",
       );
     }
+    let secondFactor: SecondFactorUsed | "none" = "none";
+    if ((await secondFactorStatus(this.#station, row.name)).on) {
+      if (code === undefined) {
+        throw new HotlineError(
+          "SECOND_FACTOR_NEEDED",
+          "Cannot sign in yet: give the code your authenticator app shows, or a recovery code",
+        );
+      }
+      secondFactor = await checkSecondFactor(this.#station, row.name, code);
+    }
     this.#throttle.succeeded(keys);
     const secret = randomBytes(32).toString("base64url");
     const now = clock.now();
@@ -152,7 +169,7 @@ export class Sessions {
       expiresAt: new Date(now + SESSION_MS).toISOString(),
     };
     await keepSession(this.#station, session);
-    return { secret, row: session };
+    return { secret, row: session, secondFactor };
   }
 
   /**
@@ -178,6 +195,7 @@ export class Sessions {
   async view(session: SessionRow): Promise<SessionView> {
     const operator = await this.#station.operator(session.operator);
     const me = this.#station.whoami();
+    const factor = await secondFactorStatus(this.#station, operator.name);
     return {
       operator: {
         name: operator.name,
@@ -186,6 +204,7 @@ export class Sessions {
       },
       csrf: session.csrf,
       station: { id: me.id, name: me.name, fingerprint: me.fingerprint, url: me.url },
+      secondFactor: { on: factor.on, required: factor.required },
     };
   }
 

@@ -12,6 +12,11 @@ export interface SessionView {
   operator: { name: string; role: Role; lang: string | null };
   csrf: string;
   station: { id: string; name: string; fingerprint: string; url: string };
+  /**
+   * on: the operator's second factor is on; required: it must be (admins). Required and not on:
+   * the session may only enrol (every other route answers SECOND_FACTOR_REQUIRED).
+   */
+  secondFactor: { on: boolean; required: boolean };
 }
 
 /** What the sign-in page shows before anyone signs in: which station this is. */

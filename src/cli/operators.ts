@@ -15,11 +15,13 @@ import {
 import { asOption, type CommonOptions, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
+import { registerSecondFactorCommands } from "./second-factor.js";
 
 type AsOptions = CommonOptions & { as: string };
 
 /**
- * `hotline operator add | list | passwd | disable`: admins manage the people who use the station.
+ * `hotline operator add | list | passwd | disable | reset-2fa | totp`: admins manage the people
+ * who use the station; each operator its own second factor.
  *
  * @param program the root command
  */
@@ -109,6 +111,8 @@ export function registerOperatorCommands(program: Command): void {
     if (options.json) return printJson(disabled);
     printLines(`Operator '${disabled.name}' disabled: it can no longer act.`);
   });
+
+  registerSecondFactorCommands(operator);
 }
 
 function operatorName(value: string): string {

@@ -57,6 +57,11 @@ export type ErrorCode =
   // operator API
   | "UNAUTHORIZED"
   | "BAD_CREDENTIALS"
+  | "SECOND_FACTOR_NEEDED"
+  | "BAD_SECOND_FACTOR"
+  | "SECOND_FACTOR_REQUIRED"
+  | "ALREADY_ENROLLED"
+  | "NOT_ENROLLING"
   | "THROTTLED"
   | "BAD_CSRF"
   | "BAD_PATH"

@@ -63,6 +63,23 @@ export type { StationLogger } from "./core/mod.js";
 export { verifyRecord } from "./core/mod.js";
 export type { VerifyOptions, VerifyReport } from "./core/mod.js";
 export { causalOrder } from "./core/mod.js";
+export {
+  MAX_AUDIT_READ,
+  RECOVERY_CODES,
+  SECOND_FACTOR_KEY_FILE,
+  checkSecondFactor,
+  confirmEnrolment,
+  disableSecondFactor,
+  lacksRequiredSecondFactor,
+  readAudit,
+  recordAudit,
+  resetSecondFactor,
+  secondFactorStatus,
+  startEnrolment,
+  totpCode,
+  totpStep,
+} from "./core/mod.js";
+export type { Enrolment, SecondFactorStatus, SecondFactorUsed } from "./core/mod.js";
 export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
 export { checkPassword, generatePassword, hashPassword } from "./core/mod.js";
 export {

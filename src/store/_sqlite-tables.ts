@@ -26,7 +26,11 @@ import type {
   StatementRow,
   StoredEntry,
   Transaction,
+  SecondFactorRow,
+  AuditRow,
+  AuditQuery,
 } from "./store.js";
+import { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS } from "./audit.js";
 
 /** An async interface's methods, returning what their promises would. */
 type Synchronous<T> = {
@@ -728,6 +732,91 @@ export class SqliteTables implements SyncTables {
     return (
       this.#sql("UPDATE operators SET disabled = ? WHERE name = ?").run(disabled ? 1 : 0, name).changes === 1
     );
+  }
+
+  secondFactor(operator: string): SecondFactorRow | null {
+    return (
+      (this.#sql(
+        `SELECT operator, secret AS sealedSecret, created_at AS createdAt, confirmed_at AS confirmedAt,
+           last_step AS lastStep FROM second_factors WHERE operator = ?`,
+      ).get(operator) as SecondFactorRow | undefined) ?? null
+    );
+  }
+
+  startSecondFactor(row: Omit<SecondFactorRow, "confirmedAt">): void {
+    this.deleteSecondFactor(row.operator);
+    this.#sql(
+      `INSERT INTO second_factors (operator, secret, created_at, confirmed_at, last_step)
+       VALUES (@operator, @sealedSecret, @createdAt, NULL, @lastStep)`,
+    ).run(row);
+  }
+
+  confirmSecondFactor(operator: string, step: number, codeHashes: readonly string[], at: string): boolean {
+    const changed = this.#sql(
+      `UPDATE second_factors SET confirmed_at = ?, last_step = ?
+       WHERE operator = ? AND confirmed_at IS NULL AND last_step < ?`,
+    ).run(at, step, operator, step).changes;
+    if (changed !== 1) return false;
+    const insert = this.#sql("INSERT INTO recovery_codes (operator, code_hash) VALUES (?, ?)");
+    for (const hash of codeHashes) insert.run(operator, hash);
+    return true;
+  }
+
+  useTotpStep(operator: string, step: number): boolean {
+    return (
+      this.#sql("UPDATE second_factors SET last_step = ? WHERE operator = ? AND last_step < ?").run(
+        step,
+        operator,
+        step,
+      ).changes === 1
+    );
+  }
+
+  useRecoveryCode(operator: string, codeHash: string, at: string): boolean {
+    return (
+      this.#sql(
+        "UPDATE recovery_codes SET used_at = ? WHERE operator = ? AND code_hash = ? AND used_at IS NULL",
+      ).run(at, operator, codeHash).changes === 1
+    );
+  }
+
+  recoveryCodesLeft(operator: string): number {
+    return (
+      this.#sql("SELECT count(*) AS n FROM recovery_codes WHERE operator = ? AND used_at IS NULL").get(
+        operator,
+      ) as { n: number }
+    ).n;
+  }
+
+  deleteSecondFactor(operator: string): boolean {
+    this.#sql("DELETE FROM recovery_codes WHERE operator = ?").run(operator);
+    return this.#sql("DELETE FROM second_factors WHERE operator = ?").run(operator).changes === 1;
+  }
+
+  addAudit(row: Omit<AuditRow, "n">): number {
+    const n = Number(
+      this.#sql(
+        `INSERT INTO audit (at, operator, action, object, outcome, code, origin, via, second_factor)
+         VALUES (@at, @operator, @action, @object, @outcome, @code, @origin, @via, @secondFactor)`,
+      ).run(row).lastInsertRowid,
+    );
+    // Bounded: the newest MAX_AUDIT_ROWS, none older than MAX_AUDIT_AGE_MS (both cheap on their keys).
+    this.#sql("DELETE FROM audit WHERE n <= ?").run(n - MAX_AUDIT_ROWS);
+    const oldest = new Date(Date.parse(row.at) - MAX_AUDIT_AGE_MS).toISOString();
+    this.#sql("DELETE FROM audit WHERE at < ?").run(oldest);
+    return n;
+  }
+
+  audit(query: AuditQuery = {}): AuditRow[] {
+    return this.#sql(
+      `SELECT n, at, operator, action, object, outcome, code, origin, via, second_factor AS secondFactor
+       FROM audit WHERE (@since IS NULL OR at >= @since) AND (@operator IS NULL OR operator = @operator)
+       ORDER BY n DESC LIMIT @limit`,
+    ).all({
+      since: query.since ?? null,
+      operator: query.operator ?? null,
+      limit: query.limit ?? 100,
+    }) as AuditRow[];
   }
 }
 

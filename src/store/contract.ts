@@ -591,6 +591,65 @@ export function storeContract(
         expect(await store.deleteSessionsOf("alice")).toBe(2);
         expect(await store.session("s3", at(21))).toBeNull();
       });
+
+      it("a second factor is confirmed once, its steps and recovery codes are each used once", async () => {
+        const store = await opened();
+        await store.addOperator(alice);
+        expect(await store.secondFactor("alice")).toBeNull();
+        await store.startSecondFactor({
+          operator: "alice",
+          sealedSecret: "sealed",
+          createdAt: at(0),
+          lastStep: 0,
+        });
+        expect(await store.secondFactor("alice")).toEqual({
+          operator: "alice",
+          sealedSecret: "sealed",
+          createdAt: at(0),
+          confirmedAt: null,
+          lastStep: 0,
+        });
+        expect(await store.confirmSecondFactor("alice", 100, ["r1", "r2"], at(1))).toBe(true);
+        expect(await store.confirmSecondFactor("alice", 101, ["r3"], at(1))).toBe(false);
+        expect(await store.secondFactor("alice")).toMatchObject({ confirmedAt: at(1), lastStep: 100 });
+        expect(await store.useTotpStep("alice", 100)).toBe(false);
+        expect(await store.useTotpStep("alice", 99)).toBe(false);
+        expect(await store.useTotpStep("alice", 101)).toBe(true);
+        expect(await store.recoveryCodesLeft("alice")).toBe(2);
+        expect(await store.useRecoveryCode("alice", "r1", at(2))).toBe(true);
+        expect(await store.useRecoveryCode("alice", "r1", at(3))).toBe(false);
+        expect(await store.useRecoveryCode("alice", "r3", at(3))).toBe(false);
+        expect(await store.recoveryCodesLeft("alice")).toBe(1);
+        expect(await store.deleteSecondFactor("alice")).toBe(true);
+        expect(await store.deleteSecondFactor("alice")).toBe(false);
+        expect(await store.secondFactor("alice")).toBeNull();
+        expect(await store.recoveryCodesLeft("alice")).toBe(0);
+      });
+
+      it("the audit log is read newest first, by time and operator, and is bounded in age", async () => {
+        const store = await opened();
+        const row = (minutes: number, operator: string | null) => ({
+          at: at(minutes),
+          operator,
+          action: "POST /api/lines",
+          object: null,
+          outcome: "allowed" as const,
+          code: null,
+          origin: "local",
+          via: "token",
+          secondFactor: null,
+        });
+        await store.addAudit(row(0, "alice"));
+        await store.addAudit(row(1, "bob"));
+        await store.addAudit(row(2, null));
+        expect((await store.audit()).map((r) => r.at)).toEqual([at(2), at(1), at(0)]);
+        expect((await store.audit({ operator: "alice" })).map((r) => r.operator)).toEqual(["alice"]);
+        expect((await store.audit({ since: at(1) })).length).toBe(2);
+        expect((await store.audit({ limit: 1 }))[0]).toMatchObject({ at: at(2), operator: null });
+        // A row added more than a year after the first prunes it.
+        await store.addAudit(row(367 * 24 * 60, "alice"));
+        expect((await store.audit()).map((r) => r.at)).toEqual([at(367 * 24 * 60)]);
+      });
     });
 
     describe("transactions", () => {

@@ -6,9 +6,14 @@
  *
  * @module
  */
-export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
+export { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
 export type {
   AlarmStore,
+  AuditQuery,
+  AuditRow,
+  AuditStore,
+  SecondFactorRow,
+  SecondFactorStore,
   EntryPlace,
   EntryStore,
   HealthStore,

@@ -34,3 +34,25 @@ export interface AlarmRow {
   escalation: number;
   escalatedAt: string | null;
 }
+
+/** One row of the audit log: who did what, when, from where, allowed or refused. Never a secret. */
+export interface AuditRow {
+  /** its place, rising */
+  n: number;
+  at: string;
+  /** who acted, or the name tried at a sign-in; null if unknown (no session) */
+  operator: string | null;
+  /** the route's key ("POST /api/lines"), or "sign-in" */
+  action: string;
+  /** what it acted on: the route's path parameters as JSON (ids and names, never content), or null */
+  object: string | null;
+  outcome: "allowed" | "refused";
+  /** the error code of a refusal or failure */
+  code: string | null;
+  /** the client's address, or "local" for the API token */
+  origin: string;
+  /** how the caller was known: "session", "token" or "public" */
+  via: string;
+  /** at a sign-in: "totp", "recovery" or "none" */
+  secondFactor: string | null;
+}

@@ -223,6 +223,16 @@ function view(read: Runner, write: Runner): Transaction {
     session: (idHash, now) => read((t) => t.session(idHash, now)),
     deleteSession: (idHash) => write((t) => t.deleteSession(idHash)),
     deleteSessionsOf: (operator) => write((t) => t.deleteSessionsOf(operator)),
+    secondFactor: (operator) => read((t) => t.secondFactor(operator)),
+    startSecondFactor: (row) => write((t) => t.startSecondFactor(row)),
+    confirmSecondFactor: (operator, step, hashes, at) =>
+      write((t) => t.confirmSecondFactor(operator, step, hashes, at)),
+    useTotpStep: (operator, step) => write((t) => t.useTotpStep(operator, step)),
+    useRecoveryCode: (operator, hash, at) => write((t) => t.useRecoveryCode(operator, hash, at)),
+    recoveryCodesLeft: (operator) => read((t) => t.recoveryCodesLeft(operator)),
+    deleteSecondFactor: (operator) => write((t) => t.deleteSecondFactor(operator)),
+    addAudit: (row) => write((t) => t.addAudit(row)),
+    audit: (query) => read((t) => t.audit(query)),
   };
 }
 

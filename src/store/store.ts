@@ -1,10 +1,12 @@
 import type { AlarmStore } from "./alarms.js";
+import type { AuditStore } from "./audit.js";
 import type { EntryStore } from "./entries.js";
 import type { HealthStore } from "./health.js";
 import type { HookStore } from "./hooks.js";
 import type { OperatorStore } from "./operators.js";
 import type { PeerStore } from "./peers.js";
 import type { RouteStore } from "./routes.js";
+import type { SecondFactorStore } from "./second-factors.js";
 import type { StatementStore } from "./statements.js";
 import type { ZoneStore } from "./zones.js";
 
@@ -19,12 +21,15 @@ export type {
   ParticipantRow,
   StoredEntry,
 } from "./entries.js";
+export type { AuditQuery, AuditRow, AuditStore } from "./audit.js";
+export { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS } from "./audit.js";
 export type { HealthChangeRow, HealthStore } from "./health.js";
 export type { HookRow, HookStore } from "./hooks.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 export type { EvidenceRow, InviteRow, PeerContactRow, PeerStore } from "./peers.js";
 export type { RouteRow, RouteStore } from "./routes.js";
+export type { SecondFactorRow, SecondFactorStore } from "./second-factors.js";
 export type { CoverageRow, StatementRow, StatementStore } from "./statements.js";
 export type { ZoneRow, ZoneStore } from "./zones.js";
 
@@ -40,7 +45,9 @@ export type Transaction = EntryStore &
   ZoneStore &
   RouteStore &
   HealthStore &
-  OperatorStore;
+  OperatorStore &
+  SecondFactorStore &
+  AuditStore;
 
 /**
  * Everything a station keeps, as one small async interface per feature. All SQL lives behind it,

@@ -11,6 +11,7 @@ import {
   type PairedStationsOptions,
   type TestStation,
 } from "./stations.js";
+import { nextCode, signInAuthenticator } from "./second-factor.js";
 
 /** Debian's Chromium (`.ci/run` installs it); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -44,7 +45,8 @@ export interface PairedStationsWithBrowser extends PairedStations {
   /** Opens a fresh browser context (its own cookies), closed by `close`. */
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /**
-   * Opens a station's console in a fresh context at 1280×800 and signs in.
+   * Opens a station's console in a fresh context at 1280×800 and signs in: with a code after the
+   * password for the admin (its second factor enrolled through the API token at the first sign-in).
    *
    * @param station the station
    * @param as the operator; the station's admin unless told
@@ -89,10 +91,19 @@ export async function startPairedStationsWithBrowser(
     async signIn(station, as = { operator: "admin", password: station.adminPassword }) {
       const context = await newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
       const page = await context.newPage();
+      // Admins must have a second factor: enrolled once per station, a fresh code at each sign-in.
+      const authenticator = await signInAuthenticator(
+        { base: consoleOf(station), dir: station.dir },
+        as.operator,
+      );
       await page.goto(consoleOf(station));
       await page.getByLabel("Operator").fill(as.operator);
       await page.getByLabel("Password").fill(as.password);
       await page.getByRole("button", { name: "Sign in" }).click();
+      if (authenticator !== undefined) {
+        await page.getByLabel("Code", { exact: true }).fill(nextCode(authenticator));
+        await page.getByRole("button", { name: "Sign in" }).click();
+      }
       await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
       return page;
     },

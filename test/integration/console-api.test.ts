@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { signInWithCode } from "../helpers/second-factor.js";
 import { initStation, startStation, stopStation, type TestStation } from "../helpers/stations.js";
 
 interface SessionView {
@@ -107,7 +108,7 @@ describe("console sessions", () => {
     const whoami = await hotlineJson<{ name: string; fingerprint: string }>(["whoami", "--dir", station.dir]);
     expect(await identity.json()).toEqual({ name: whoami.name, fingerprint: whoami.fingerprint });
 
-    const admin = await signIn("admin", station.adminPassword);
+    const admin = await signInWithCode({ base, dir: station.dir }, "admin", station.adminPassword);
     const cookie = cookieOf(admin);
     const { csrf } = (await admin.json()) as SessionView;
     const create = (headers: Record<string, string>) =>
@@ -174,7 +175,7 @@ describe("console sessions", () => {
     }
     expect((await fetch(`${base}/api/nosuch`)).status).toBe(404); // no route: nothing to authorize
 
-    const admin = await signIn("admin", station.adminPassword);
+    const admin = await signInWithCode({ base, dir: station.dir }, "admin", station.adminPassword);
     expect((await fetch(`${base}/api/nosuch`, { headers: { cookie: cookieOf(admin) } })).status).toBe(404);
     const abort = new AbortController();
     const stream = await fetch(`${base}/api/events`, {

@@ -70,6 +70,11 @@ export function Header() {
         <Link to="/zones" aria-current={route.page === "zones" ? "page" : undefined}>
           {t("header.zones")}
         </Link>
+        {session.operator.role === "admin" && (
+          <Link to="/audit" aria-current={route.page === "audit" ? "page" : undefined}>
+            {t("header.audit")}
+          </Link>
+        )}
       </nav>
       <div className="header-tools">
         {/* The label says the state; the tooltip says what a press does. */}
@@ -99,10 +104,15 @@ export function Header() {
             {langError}
           </span>
         )}
-        <span className="operator" title={t(`role.${session.operator.role}`)}>
+        <Link
+          to="/second-factor"
+          className="operator"
+          title={t("header.secondFactor")}
+          aria-current={route.page === "secondFactor" ? "page" : undefined}
+        >
           {session.operator.name}
           <span className="muted"> · {t(`role.${session.operator.role}`)}</span>
-        </span>
+        </Link>
         <button type="button" className="tool" onClick={() => void signOut()}>
           {t("header.signOut")}
         </button>

@@ -11,6 +11,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const now = useNow();
   const operatorId = useId();
   const passwordId = useId();
+  const codeId = useId();
+  // The password was right and the operator's second factor is on: ask for a code too.
+  const [needCode, setNeedCode] = useState(false);
+  const [code, setCode] = useState("");
   const [operator, setOperator] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -29,9 +33,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     setBusy(true);
     setError(null);
     setRetryAt(null);
-    api.signIn(operator.trim(), password).then(
+    api.signIn(operator.trim(), password, needCode ? code.trim() : undefined).then(
       (session) => {
         setPassword("");
+        setCode("");
         onSignedIn(session);
       },
       (failure: unknown) => {
@@ -39,6 +44,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         if (failure instanceof ApiError && failure.code === "BAD_CREDENTIALS") {
           setError(t("signIn.badCredentials"));
           setPassword("");
+          setNeedCode(false);
+        } else if (failure instanceof ApiError && failure.code === "SECOND_FACTOR_NEEDED") {
+          setNeedCode(true);
+        } else if (failure instanceof ApiError && failure.code === "BAD_SECOND_FACTOR") {
+          setError(t("signIn.badCode"));
+          setCode("");
         } else if (failure instanceof ApiError && failure.code === "THROTTLED") {
           setRetryAt(Date.now() + (failure.retryAfterSeconds ?? 30) * 1000);
         } else setError(t("signIn.failed", { message: (failure as Error).message }));
@@ -87,6 +98,25 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
+          {needCode && (
+            <>
+              <label htmlFor={codeId}>{t("signIn.code")}</label>
+              <input
+                id={codeId}
+                name="code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                autoFocus
+                aria-describedby={`${codeId}-hint`}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+              <p id={`${codeId}-hint`} className="muted small">
+                {t("signIn.codeHint")}
+              </p>
+            </>
+          )}
           <button type="submit" className="primary" disabled={busy || wait > 0}>
             {busy ? t("signIn.signingIn") : t("signIn.submit")}
           </button>

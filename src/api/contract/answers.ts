@@ -506,6 +506,7 @@ export const SESSION = viewOf<SessionView>()(
     operator: z.object({ name: TEXT, role: ROLE, lang: nullable(TEXT) }),
     csrf: TEXT,
     station: z.object({ id: TEXT, name: TEXT, fingerprint: TEXT, url: TEXT }),
+    secondFactor: z.object({ on: z.boolean(), required: z.boolean() }),
   }),
 );
 

@@ -7,6 +7,8 @@ import { ERRORS, routes } from "./route.js";
 export const SIGN_IN_REQUEST = z.strictObject({
   operator: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
+  /** a current TOTP code or a recovery code, when the operator's second factor is on */
+  code: z.string().min(1).max(64).optional(),
 });
 export const LANG_REQUEST = z.strictObject({ lang: LANG });
 
@@ -22,7 +24,8 @@ export const consoleRoutes = routes({
     response: { 200: STATION_IDENTITY, ...ERRORS },
   },
   "POST /api/session": {
-    summary: "Sign in to the console with an operator's name and password",
+    summary:
+      "Sign in to the console with an operator's name and password, and a code when its second factor is on (SECOND_FACTOR_NEEDED: give one)",
     body: SIGN_IN_REQUEST,
     response: { 200: SESSION, ...ERRORS },
   },

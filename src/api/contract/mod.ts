@@ -14,6 +14,7 @@ import { lineRoutes } from "./lines.js";
 import { networkRoutes } from "./network.js";
 import { notifyRoutes } from "./notify.js";
 import { operatorRoutes } from "./operators.js";
+import { secondFactorRoutes } from "./second-factor.js";
 
 export { ERROR_ANSWER } from "./route.js";
 export type { Method, RouteKey, RouteSpec } from "./route.js";
@@ -26,6 +27,7 @@ export const contract = {
   ...operatorRoutes,
   ...networkRoutes,
   ...consoleRoutes,
+  ...secondFactorRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

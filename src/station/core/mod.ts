@@ -44,6 +44,20 @@ export {
 } from "./operators.js";
 export type { AddedOperator, OperatorSummary, Permission } from "./operators.js";
 export { causalOrder } from "./order.js";
+export { MAX_AUDIT_READ, readAudit, recordAudit } from "./audit.js";
+export {
+  RECOVERY_CODES,
+  checkSecondFactor,
+  confirmEnrolment,
+  disableSecondFactor,
+  lacksRequiredSecondFactor,
+  resetSecondFactor,
+  secondFactorStatus,
+  startEnrolment,
+} from "./second-factor.js";
+export type { Enrolment, SecondFactorStatus, SecondFactorUsed } from "./second-factor.js";
+export { SECOND_FACTOR_KEY_FILE } from "./second-factor-key.js";
+export { totpCode, totpStep } from "./totp.js";
 export { checkPassword, generatePassword, hashPassword } from "./password.js";
 export { endSession, keepSession, liveSession } from "./sessions.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";

@@ -14,6 +14,11 @@ export interface Permission {
   roles: readonly Role[];
   /** what the action is, to complete "Cannot …", e.g. "make an invite" */
   action: string;
+  /**
+   * a console session may do it before its operator has the second factor it must have: signing
+   * out and enrolling (every other action then answers SECOND_FACTOR_REQUIRED)
+   */
+  beforeSecondFactor?: true;
 }
 
 const OFFICER_UP = ["officer", "supervisor", "admin"] as const satisfies readonly Role[];
@@ -28,6 +33,12 @@ const ADMIN = ["admin"] as const satisfies readonly Role[];
  */
 export const PERMISSIONS = {
   read: { roles: ROLES, action: "read" },
+  ownSignIn: {
+    roles: ROLES,
+    action: "sign out, or manage their own second factor",
+    beforeSecondFactor: true,
+  },
+  audit: { roles: ADMIN, action: "read the audit log" },
   write: { roles: OFFICER_UP, action: "change anything" },
   send: { roles: OFFICER_UP, action: "send a message" },
   openLine: { roles: ADMIN, action: "open a line" },
