@@ -20,6 +20,7 @@ import { consolePage, consoleRoutes } from "./console.js";
 import { operatorRoutes } from "./operators.js";
 import { Sessions } from "./sessions.js";
 import { checkedAnswers, route } from "./route.js";
+import { probeRoutes, type ProbeOptions } from "./probes.js";
 import {
   logOf,
   acceptInvite,
@@ -35,6 +36,8 @@ import {
   type PeerTransport,
   type Station,
 } from "../station/mod.js";
+
+export type { Readiness } from "./probes.js";
 
 export { OPERATOR_HEADER };
 
@@ -60,6 +63,10 @@ export interface TlsCredentials {
 /** How the operator API is reached: see {@link buildApiServer}. */
 export interface ApiServerOptions {
   token: string;
+  /** the token a metrics scraper gives for `/metrics` (file `metrics.token`): it opens nothing else */
+  metricsToken: string;
+  /** the metrics `/metrics` shows, and how `/readyz` tells that the peer port listens */
+  probes: ProbeOptions;
   outbox: Outbox;
   monitor: LinkMonitor;
   transport: PeerTransport;
@@ -114,7 +121,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
     names: options.names ?? [],
     address: () => app.server.address(),
   });
-  guardApi(app, station, { token: options.token, sessions, origin });
+  guardApi(app, station, { token: options.token, metricsToken: options.metricsToken, sessions, origin });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -136,6 +143,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   };
 
   const read = PERMISSIONS.read;
+  probeRoutes(app, station, options.probes);
   await app.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await app.register(hookRoutes, { station });

@@ -13,6 +13,7 @@ import {
   Outbox,
   PresenceTests,
   Station,
+  StationMetrics,
   parseHostPort,
   type LinkMonitorOptions,
   type OutboxOptions,
@@ -25,6 +26,8 @@ export interface RunningStation {
   api: FastifyInstance;
   outbox: Outbox;
   monitor: LinkMonitor;
+  /** what `/metrics` shows */
+  metrics: StationMetrics;
   peerUrl: string;
   apiUrl: string;
   /** the operator API is served over plain HTTP off loopback (the admin's `--api-insecure-http`) */
@@ -70,6 +73,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     throw error;
   }
   const token = ensureToken(files.token);
+  const metricsToken = ensureToken(files.metricsToken);
   const tls = {
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
@@ -92,6 +96,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const notifyWatch = new NotifyWatch(station);
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
+  const metrics = new StationMetrics(station, { outbox, monitor });
   const peer = buildPeerServer(station, {
     tls,
     logger: logger.child({ part: "peer" }),
@@ -99,6 +104,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   });
   const api = await buildApiServer(station, {
     token,
+    metricsToken,
+    probes: { metrics, peerListening: () => peer.server.listening },
     outbox,
     monitor,
     transport: client,
@@ -113,6 +120,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     deadlines.stop();
     notifyWatch.stop();
     presence.stop();
+    metrics.stop();
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
@@ -141,6 +149,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   await deadlines.start();
   await notifyWatch.start();
   presence.start();
+  metrics.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },
     "station started",
@@ -150,6 +159,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     api,
     outbox,
     monitor,
+    metrics,
     peerUrl: station.config.url,
     apiUrl: transport.url,
     apiInsecure: transport.insecure,

@@ -90,7 +90,9 @@ export { acceptInvite, answerPairRequest, createInvite, parseInvite } from "./de
 export type { Accepted, Invite } from "./delivery/mod.js";
 export { PAIR_REQUEST } from "./delivery/mod.js";
 export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./delivery/mod.js";
-export type { StationEvents } from "./core/mod.js";
+export type { ReceiveTiming, StationEvents } from "./core/mod.js";
+export { LINK_STATE_VALUES, StationMetrics } from "./metrics/mod.js";
+export type { StationMetricsOptions } from "./metrics/mod.js";
 export { statusOf } from "./links/mod.js";
 export { LinkMonitor } from "./links/mod.js";
 export type { LinkMonitorOptions } from "./links/mod.js";

@@ -45,7 +45,14 @@ export { checkPassword, generatePassword, hashPassword } from "./password.js";
 export { endSession, keepSession, liveSession } from "./sessions.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
 export { Station } from "./station.js";
-export type { Draft, OpenOptions, SendOptions, SettingsChanges, StationEvents } from "./station.js";
+export type {
+  Draft,
+  OpenOptions,
+  ReceiveTiming,
+  SendOptions,
+  SettingsChanges,
+  StationEvents,
+} from "./station.js";
 export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";
