@@ -92,14 +92,14 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     onReached: (peerId) => outbox.wake(peerId, true),
     ...options.links,
   });
-  const deadlines = new DeadlineWatch(station);
-  const notifyWatch = new NotifyWatch(station);
+  const deadlines = new DeadlineWatch(station, { logger: logger.child({ part: "deadlines" }) });
+  const notifyWatch = new NotifyWatch(station, { logger: logger.child({ part: "notify" }) });
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const metrics = new StationMetrics(station, { outbox, monitor });
   const peer = buildPeerServer(station, {
     tls,
-    logger: logger.child({ part: "peer" }),
+    logger: serverLogger(logger, "peer"),
     limits: options.peer,
   });
   const api = await buildApiServer(station, {
@@ -109,7 +109,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     outbox,
     monitor,
     transport: client,
-    logger: logger.child({ part: "api" }),
+    logger: serverLogger(logger, "api"),
     tls: transport.tls,
     names: station.config.apiNames,
   });
@@ -138,7 +138,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   }
   if (transport.insecure) {
     logger.warn(
-      { api: station.config.api },
+      { event: "api.insecure", api: station.config.api },
       "THE OPERATOR API IS SERVED OVER PLAIN HTTP OFF LOOPBACK (--api-insecure-http): operators' passwords, the API token and session cookies cross the network in clear; anyone on the path can take over this station",
     );
   }
@@ -151,7 +151,12 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   presence.start();
   metrics.start();
   logger.info(
-    { station: station.config.name, peer: station.config.listen, api: station.config.api },
+    {
+      event: "station.started",
+      station: station.config.name,
+      peer: station.config.listen,
+      api: station.config.api,
+    },
     "station started",
   );
   return {
@@ -165,6 +170,16 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     apiInsecure: transport.insecure,
     stop,
   };
+}
+
+/**
+ * The logger of a Fastify server. Fastify's own lines ("Server listening at …") name no event:
+ * they are `api.server` or `peer.server`, so that every line a station writes has one.
+ */
+function serverLogger(logger: Logger, part: "api" | "peer"): Logger {
+  const named = (fields: object): object =>
+    "event" in fields ? fields : { event: `${part}.server`, ...fields };
+  return logger.child({ part }, { formatters: { log: named } });
 }
 
 function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void {
