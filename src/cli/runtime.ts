@@ -6,6 +6,7 @@ import { apiTransport, buildApiServer, runtimeFiles, type LockInfo } from "../ap
 import { buildPeerServer, PeerClient, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
+  AlarmLog,
   DeadlineWatch,
   NotifyWatch,
   HookRunner,
@@ -95,6 +96,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const deadlines = new DeadlineWatch(station, { logger: logger.child({ part: "deadlines" }) });
   const notifyWatch = new NotifyWatch(station, { logger: logger.child({ part: "notify" }) });
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
+  const alarmLog = new AlarmLog(station, { logger: logger.child({ part: "alarms" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const metrics = new StationMetrics(station, { outbox, monitor });
   const peer = buildPeerServer(station, {
@@ -121,6 +123,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     notifyWatch.stop();
     presence.stop();
     metrics.stop();
+    alarmLog.stop();
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
@@ -142,7 +145,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
       "THE OPERATOR API IS SERVED OVER PLAIN HTTP OFF LOOPBACK (--api-insecure-http): operators' passwords, the API token and session cookies cross the network in clear; anyone on the path can take over this station",
     );
   }
-  // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
+  // Hooks and the alarm log first: the alarms raised at start (deadlines that passed while stopped) reach them too.
+  alarmLog.start();
   hooks.start();
   await outbox.start();
   await monitor.start();

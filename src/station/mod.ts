@@ -115,7 +115,7 @@ export {
   severityReaches,
 } from "./attention/mod.js";
 export type { HookRequest, HookView } from "./attention/mod.js";
-export { HookRunner } from "./attention/mod.js";
+export { AlarmLog, HookRunner } from "./attention/mod.js";
 export type { AlarmNotice, HookRunnerOptions } from "./attention/mod.js";
 export {
   ACKABLE_KINDS,

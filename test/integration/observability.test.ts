@@ -195,6 +195,7 @@ describe("observability: /metrics, /healthz, /readyz and the log", () => {
     }
     expect(events).toContain("station.started");
     expect(events).toContain("link.down");
+    expect(events).toContain("alarm.raised");
   });
 
   it("/readyz answers 503 naming the store when the store no longer answers; /healthz still 200", async () => {
