@@ -24,7 +24,7 @@ export { checkedBody, entriesOfKinds, namesOn, readEntry, referencedEntry, resol
 export type { ReadEntry } from "./entries.js";
 export { initStation } from "./init.js";
 export type { InitOptions, InitResult } from "./init.js";
-export type { PartLogger, StationLogger } from "./logger.js";
+export type { LogFields, PartLogger, StationLogger } from "./logger.js";
 export { ManualClock } from "./manual-clock.js";
 export { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
 export {
