@@ -8,8 +8,8 @@ export interface StationMetricsOptions {
   outbox: Outbox;
   monitor: LinkMonitor;
   /**
-   * also collect prom-client's process and Node metrics (CPU, memory, event-loop lag, GC) into
-   * this station's registry (default true)
+   * also show prom-client's process and Node metrics (CPU, memory, event-loop lag, GC), kept once
+   * per process whatever stations it runs (default true)
    */
   processMetrics?: boolean | undefined;
 }
@@ -34,8 +34,8 @@ const RECEIVE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * severities are this station's own.
  */
 export class StationMetrics {
-  /** the registry `/metrics` answers from */
-  readonly registry = new Registry();
+  /** the registry `/metrics` answers from: this station's metrics, and the process's if asked */
+  readonly registry: Registry;
   readonly #station: Station;
   readonly #outbox: Outbox;
   readonly #monitor: LinkMonitor;
@@ -55,7 +55,8 @@ export class StationMetrics {
     this.#station = station;
     this.#outbox = options.outbox;
     this.#monitor = options.monitor;
-    const registers = [this.registry];
+    const own = new Registry();
+    const registers = [own];
     const peer: PeerLabel[] = ["line", "line_id", "peer", "peer_id"];
     this.#written = new Counter({
       name: "hotline_entries_written_total",
@@ -117,7 +118,7 @@ export class StationMetrics {
       buckets: RECEIVE_BUCKETS,
       registers,
     });
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.registry = options.processMetrics === false ? own : Registry.merge([own, processRegistry()]);
   }
 
   /** Starts timing what the station receives. */
@@ -215,6 +216,21 @@ export class StationMetrics {
     this.#verify.observe(timing.verifyMs / 1000);
     this.#apply.observe(timing.applyMs / 1000);
   };
+}
+
+let sharedProcessRegistry: Registry | null = null;
+
+/**
+ * @returns the registry of prom-client's process and Node metrics, made once per process: they
+ *   describe the process, whatever stations it runs, and each collection keeps an event-loop
+ *   monitor running for good
+ */
+function processRegistry(): Registry {
+  if (sharedProcessRegistry === null) {
+    sharedProcessRegistry = new Registry();
+    collectDefaultMetrics({ register: sharedProcessRegistry });
+  }
+  return sharedProcessRegistry;
 }
 
 type PeerLabel = "line" | "line_id" | "peer" | "peer_id";
