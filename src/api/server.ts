@@ -37,8 +37,6 @@ import {
   type Station,
 } from "../station/mod.js";
 
-export type { Readiness } from "./probes.js";
-
 export { OPERATOR_HEADER };
 
 export {
