@@ -73,8 +73,15 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await station.close();
     throw error;
   }
-  const token = ensureToken(files.token);
-  const metricsToken = ensureToken(files.metricsToken);
+  let token, metricsToken;
+  try {
+    token = ensureToken(files.token);
+    metricsToken = ensureToken(files.metricsToken);
+  } catch (error) {
+    await station.close();
+    releaseLock(files.lock);
+    throw error;
+  }
   const tls = {
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
@@ -221,8 +228,20 @@ function releaseLock(path: string): void {
   }
 }
 
+/** The shortest token a token file may hold: an emptied file must not let an empty bearer token in. */
+const MIN_TOKEN_LENGTH = 16;
+
 function ensureToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  if (existsSync(path)) {
+    const held = readFileSync(path, "utf8").trim();
+    if (held.length < MIN_TOKEN_LENGTH) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot start the station: ${path} holds no token of at least ${MIN_TOKEN_LENGTH} characters (delete it: the next start makes a new one)`,
+      );
+    }
+    return held;
+  }
   const token = randomBytes(32).toString("base64url");
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return token;

@@ -1,9 +1,11 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hotlineJson } from "../helpers/cli.js";
+import { hotlineJson, tempDir } from "../helpers/cli.js";
 import {
+  initStation,
   startPairedStations,
+  startStation,
   stopStation,
   waitFor,
   type PairedStations,
@@ -204,5 +206,24 @@ describe("observability: /metrics, /healthz, /readyz and the log", () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ ready: false, checks: { store: "not answering", peer: "ok" } });
     expect((await fetch(`${apiOf(washington)}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("the metrics token file", () => {
+  it("an emptied metrics.token stops the station from starting (an empty bearer token must not pass); deleted, a new one is made", async () => {
+    const tmp = tempDir();
+    try {
+      const station = await initStation(tmp.join("washington"), "Washington");
+      const file = join(station.dir, "metrics.token");
+      writeFileSync(file, "\n", { mode: 0o600 });
+      await expect(startStation(station)).rejects.toThrow(/metrics\.token holds no token/);
+      expect(existsSync(join(station.dir, "station.lock"))).toBe(false);
+      rmSync(file);
+      await startStation(station);
+      expect(tokenOf(station, "metrics.token")).toMatch(/^[\w-]{40,}$/);
+      await stopStation(station);
+    } finally {
+      tmp.remove();
+    }
   });
 });
