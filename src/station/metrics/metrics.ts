@@ -26,7 +26,8 @@ const RECEIVE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 /**
  * A station's Prometheus metrics, in a registry of its own (several stations may share a process:
  * tests, the demo). Nearly everything is read from the store, the outbox and the link tests when
- * scraped, so sending and receiving pay nothing for it but two clock readings per batch received.
+ * scraped (about 2 ms for a line with one peer), so sending and receiving pay nothing for it but a
+ * few clock readings per batch received, and one per signature checked (about 2 µs a batch).
  *
  * Label values come only from what this station holds: its lines, and the participants pinned on
  * them (their name here and a short id). A peer cannot add a series by what it sends: entries it
