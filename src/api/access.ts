@@ -9,8 +9,15 @@ import { PERMISSIONS, requireRole, type Permission, type Station } from "../stat
  */
 export const PUBLIC = { public: true } as const;
 
-/** Who may call a route: an operator permission, or anyone ({@link PUBLIC}). */
-export type Access = Permission | typeof PUBLIC;
+/**
+ * The marker of a route a metrics scraper calls (`/metrics`): it takes the station's metrics token
+ * (file `metrics.token`, 0600), which opens nothing else, or the API token. Neither a session nor
+ * an operator: a scraper is neither.
+ */
+export const SCRAPE = { scrape: true } as const;
+
+/** Who may call a route: an operator permission, anyone ({@link PUBLIC}), or a scraper ({@link SCRAPE}). */
+export type Access = Permission | typeof PUBLIC | typeof SCRAPE;
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -51,6 +58,14 @@ const PUBLIC_CONTEXT = "hotlinePublicRoutes";
  */
 export function isPublic(access: Access): access is typeof PUBLIC {
   return "public" in access;
+}
+
+/**
+ * @param access a route's declared access
+ * @returns whether a scraper's metrics token opens it
+ */
+export function isScrape(access: Access): access is typeof SCRAPE {
+  return "scrape" in access;
 }
 
 /**

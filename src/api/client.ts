@@ -22,9 +22,13 @@ export interface LockInfo {
 /** The longest the CLI waits for the API's answer. */
 const TIMEOUT_MS = 30_000;
 
-/** @returns the lock file and token file of a data directory */
-export function runtimeFiles(paths: StationPaths): { lock: string; token: string } {
-  return { lock: join(paths.dir, "station.lock"), token: join(paths.dir, "api.token") };
+/** @returns the lock file and the token files (API, metrics) of a data directory */
+export function runtimeFiles(paths: StationPaths): { lock: string; token: string; metricsToken: string } {
+  return {
+    lock: join(paths.dir, "station.lock"),
+    token: join(paths.dir, "api.token"),
+    metricsToken: join(paths.dir, "metrics.token"),
+  };
 }
 
 /**

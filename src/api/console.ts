@@ -73,12 +73,16 @@ export async function consoleRoutes(
         );
         noteSignIn(request, secondFactor);
         sessions.setCookie(reply, secret);
-        request.log.info({ operator: row.operator, secondFactor }, "operator signed in");
+        request.log.info(
+          { event: "operator.signed-in", operator: row.operator, secondFactor },
+          "operator signed in",
+        );
         return await sessions.view(row);
       } catch (error) {
         if (error instanceof ThrottledError)
           void reply.header("retry-after", String(error.retryAfterSeconds));
-        if (error instanceof HotlineError) request.log.warn({ code: error.code }, "sign-in refused");
+        if (error instanceof HotlineError)
+          request.log.warn({ event: "operator.sign-in-refused", code: error.code }, "sign-in refused");
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HotlineError } from "../record/mod.js";
 import { lacksRequiredSecondFactor, type Station } from "../station/mod.js";
-import { isPublic, OPERATOR_HEADER, requireAccess } from "./access.js";
+import { isPublic, isScrape, OPERATOR_HEADER, requireAccess } from "./access.js";
 import { requireNormalPath } from "./normal-path.js";
 import type { SameOrigin } from "./same-origin.js";
 import type { Sessions } from "./sessions.js";
@@ -11,21 +11,23 @@ import type { Sessions } from "./sessions.js";
  * The operator API's one gate, in front of every route and of the not-found answer. In order:
  * the path is in normal form (BAD_PATH), the Host is this API's (BAD_HOST), an Origin, if any, is
  * this API's (BAD_ORIGIN); then the route that matched — never the raw URL — says who may call
- * it: anyone (public), or an operator with a permission, known by the CLI's bearer token (naming
- * the operator in a header) or by a console session's cookie (the session names the operator; a
- * write must come from this API's own pages, by Origin or Referer, and echo the CSRF token).
+ * it: anyone (public), a metrics scraper by the metrics token or the API token (`/metrics`), or an
+ * operator with a permission, known by the CLI's bearer token (naming the operator in a header) or
+ * by a console session's cookie (the session names the operator; a write must come from this
+ * API's own pages, by Origin or Referer, and echo the CSRF token).
  *
  * @param app the operator API, before any route is registered
  * @param station the station whose operators act
- * @param options the API token, the sessions, what the API is reached as
+ * @param options the API token, the metrics token, the sessions, what the API is reached as
  */
 export function guardApi(
   app: FastifyInstance,
   station: Station,
-  options: { token: string; sessions: Sessions; origin: SameOrigin },
+  options: { token: string; metricsToken: string; sessions: Sessions; origin: SameOrigin },
 ): void {
   const { sessions, origin } = options;
   const expected = Buffer.from(`Bearer ${options.token}`);
+  const scraper = Buffer.from(`Bearer ${options.metricsToken}`);
   app.addHook("onRequest", async (request) => {
     requireNormalPath(request.raw.url ?? "");
     origin.requireHost(request.headers.host);
@@ -40,9 +42,19 @@ export function guardApi(
       delete request.headers[OPERATOR_HEADER];
       return;
     }
+    if (isScrape(access)) {
+      delete request.headers[OPERATOR_HEADER];
+      const given = Buffer.from(request.headers.authorization ?? "");
+      if (!sameSecret(given, scraper) && !sameSecret(given, expected)) {
+        throw new HotlineError(
+          "UNAUTHORIZED",
+          "Cannot serve the metrics: give the station's metrics token (or its API token) as a bearer token",
+        );
+      }
+      return;
+    }
     if (request.headers.authorization !== undefined) {
-      const given = Buffer.from(request.headers.authorization);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!sameSecret(Buffer.from(request.headers.authorization), expected)) {
         throw new HotlineError("UNAUTHORIZED", "Cannot serve the request: its API token is wrong");
       }
       await requireAccess(station, access, request.headers);
@@ -102,4 +114,9 @@ function foreignOrigin(claimed: string): HotlineError {
     "BAD_ORIGIN",
     `Cannot accept the request: it comes from '${claimed.slice(0, 200)}', not from this station's console`,
   );
+}
+
+/** Compares a secret in constant time (for its length: a token's length is no secret). */
+function sameSecret(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -23,6 +23,7 @@ import { operatorRoutes } from "./operators.js";
 import { secondFactorRoutes } from "./second-factor.js";
 import { Sessions } from "./sessions.js";
 import { checkedAnswers, route } from "./route.js";
+import { probeRoutes, type ProbeOptions } from "./probes.js";
 import {
   logOf,
   acceptInvite,
@@ -64,6 +65,10 @@ export interface TlsCredentials {
 /** How the operator API is reached: see {@link buildApiServer}. */
 export interface ApiServerOptions {
   token: string;
+  /** the token a metrics scraper gives for `/metrics` (file `metrics.token`): it opens nothing else */
+  metricsToken: string;
+  /** the metrics `/metrics` shows, and how `/readyz` tells that the peer port listens */
+  probes: ProbeOptions;
   outbox: Outbox;
   monitor: LinkMonitor;
   /** each peer's routes and which carries its traffic, for `status` */
@@ -120,7 +125,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
     names: options.names ?? [],
     address: () => app.server.address(),
   });
-  guardApi(app, station, { token: options.token, sessions, origin });
+  guardApi(app, station, { token: options.token, metricsToken: options.metricsToken, sessions, origin });
   auditApi(app, station);
 
   await app.register(fastifySwagger, {
@@ -143,6 +148,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   };
 
   const read = PERMISSIONS.read;
+  probeRoutes(app, station, options.probes);
   await app.register(operatorRoutes, { station });
   await app.register(secondFactorRoutes, { station });
   await consoleRoutes(app, station, {

@@ -16,6 +16,11 @@ export class PeerListeners {
     this.#build = build;
   }
 
+  /** @returns whether it listens on at least one address, and on every one it was given */
+  get listening(): boolean {
+    return this.#servers.size > 0 && [...this.#servers.values()].every((s) => s.server.listening);
+  }
+
   /** @returns the addresses listened on (HOST:PORT) */
   get addresses(): string[] {
     return [...this.#servers.keys()];

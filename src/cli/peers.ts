@@ -40,7 +40,7 @@ export function registerPeerCommands(program: Command): void {
     }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
-        logger.info({ signal }, "stopping");
+        logger.info({ event: "station.stopping", signal }, "stopping");
         void running.stop().then(resolve);
       };
       process.once("SIGINT", () => stop("SIGINT"));

@@ -7,6 +7,7 @@ import { PeerListeners } from "./peer-listeners.js";
 import { buildPeerServer, PeerClient, peerServerShares, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
+  AlarmLog,
   DeadlineWatch,
   NotifyWatch,
   HookRunner,
@@ -17,6 +18,7 @@ import {
   Station,
   announceRoutes,
   ownRoutes,
+  StationMetrics,
   parseHostPort,
   type LinkMonitorOptions,
   type OutboxOptions,
@@ -31,6 +33,8 @@ export interface RunningStation {
   monitor: LinkMonitor;
   /** how each peer is reached: its routes and which carries its traffic */
   routes: RoutedTransport;
+  /** what `/metrics` shows */
+  metrics: StationMetrics;
   peerUrl: string;
   /** the peer addresses it listens on (HOST:PORT), one per route unless `listen` said otherwise */
   peerListen: string[];
@@ -79,7 +83,15 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await station.close();
     throw error;
   }
-  const token = ensureToken(files.token);
+  let token, metricsToken;
+  try {
+    token = ensureToken(files.token);
+    metricsToken = ensureToken(files.metricsToken);
+  } catch (error) {
+    await station.close();
+    releaseLock(files.lock);
+    throw error;
+  }
   const tls = {
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
@@ -100,14 +112,16 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     onReached: (peerId) => outbox.wake(peerId, true),
     ...options.links,
   });
-  const deadlines = new DeadlineWatch(station);
-  const notifyWatch = new NotifyWatch(station);
+  const deadlines = new DeadlineWatch(station, { logger: logger.child({ part: "deadlines" }) });
+  const notifyWatch = new NotifyWatch(station, { logger: logger.child({ part: "notify" }) });
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
+  const alarmLog = new AlarmLog(station, { logger: logger.child({ part: "alarms" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
+  const metrics = new StationMetrics(station, { outbox, monitor });
   // One peer server per address (a route each), counting a peer's connections and requests together.
   const shares = peerServerShares(options.peer);
   const peers = new PeerListeners(() =>
-    buildPeerServer(station, { tls, logger: logger.child({ part: "peer" }), limits: options.peer, shares }),
+    buildPeerServer(station, { tls, logger: serverLogger(logger, "peer"), limits: options.peer, shares }),
   );
   const routeAddresses = async () => [...new Set((await ownRoutes(station)).map((r) => r.listen))];
   let announcing: Promise<unknown> = Promise.resolve();
@@ -115,7 +129,9 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     if (!entries.some((e) => e.entry.kind === "line.genesis" || e.entry.kind.startsWith("member."))) return;
     announcing = announcing
       .then(() => announceRoutes(station))
-      .catch((error: unknown) => logger.warn({ err: error }, "could not announce the routes"));
+      .catch((error: unknown) =>
+        logger.warn({ event: "routes.announce-failed", err: error }, "could not announce the routes"),
+      );
   };
   // A route added or removed while running: listen on it at once, or stop.
   const onRoutes = () => {
@@ -123,18 +139,20 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
       .then((addresses) => peers.set(addresses))
       .catch((error: unknown) =>
         logger.error(
-          { err: error },
+          { event: "routes.listen-failed", err: error },
           "cannot listen on a route's address: peers cannot reach this station by it",
         ),
       );
   };
   const api = await buildApiServer(station, {
     token,
+    metricsToken,
+    probes: { metrics, peerListening: () => peers.listening },
     outbox,
     monitor,
     routes,
     transport: routes,
-    logger: logger.child({ part: "api" }),
+    logger: serverLogger(logger, "api"),
     tls: transport.tls,
     names: station.config.apiNames,
   });
@@ -145,6 +163,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     deadlines.stop();
     notifyWatch.stop();
     presence.stop();
+    metrics.stop();
+    alarmLog.stop();
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
     station.events.off("routes", onRoutes);
     station.events.off("entries", onEntries);
@@ -163,7 +183,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   }
   if (transport.insecure) {
     logger.warn(
-      { api: station.config.api },
+      { event: "api.insecure", api: station.config.api },
       "THE OPERATOR API IS SERVED OVER PLAIN HTTP OFF LOOPBACK (--api-insecure-http): operators' passwords, the API token and session cookies cross the network in clear; anyone on the path can take over this station",
     );
   }
@@ -172,15 +192,22 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   await announceRoutes(station);
   station.events.on("entries", onEntries);
   if (options.listen === undefined) station.events.on("routes", onRoutes);
-  // Hooks first: the alarms raised at start (deadlines that passed while stopped) reach them too.
+  // Hooks and the alarm log first: the alarms raised at start (deadlines that passed while stopped) reach them too.
+  alarmLog.start();
   hooks.start();
   await outbox.start();
   await monitor.start();
   await deadlines.start();
   await notifyWatch.start();
   presence.start();
+  metrics.start();
   logger.info(
-    { station: station.config.name, peer: peers.addresses, api: station.config.api },
+    {
+      event: "station.started",
+      station: station.config.name,
+      peer: peers.addresses,
+      api: station.config.api,
+    },
     "station started",
   );
   return {
@@ -189,6 +216,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     outbox,
     monitor,
     routes,
+    metrics,
     peerUrl: station.config.url,
     get peerListen() {
       return peers.addresses;
@@ -197,6 +225,16 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     apiInsecure: transport.insecure,
     stop,
   };
+}
+
+/**
+ * The logger of a Fastify server. Fastify's own lines ("Server listening at …") name no event:
+ * they are `api.server` or `peer.server`, so that every line a station writes has one.
+ */
+function serverLogger(logger: Logger, part: "api" | "peer"): Logger {
+  const named = (fields: object): object =>
+    "event" in fields ? fields : { event: `${part}.server`, ...fields };
+  return logger.child({ part }, { formatters: { log: named } });
 }
 
 function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void {
@@ -234,8 +272,20 @@ function releaseLock(path: string): void {
   }
 }
 
+/** The shortest token a token file may hold: an emptied file must not let an empty bearer token in. */
+const MIN_TOKEN_LENGTH = 16;
+
 function ensureToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  if (existsSync(path)) {
+    const held = readFileSync(path, "utf8").trim();
+    if (held.length < MIN_TOKEN_LENGTH) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot start the station: ${path} holds no token of at least ${MIN_TOKEN_LENGTH} characters (delete it: the next start makes a new one)`,
+      );
+    }
+    return held;
+  }
   const token = randomBytes(32).toString("base64url");
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return token;

@@ -91,7 +91,8 @@ export function answerErrors(
 ): void {
   app.setErrorHandler((error: FastifyError | HotlineError, request, reply) => {
     const hotline = toHotlineError(error);
-    if (httpStatusOf(hotline.code) >= 500) request.log.error({ err: error }, "request failed");
+    if (httpStatusOf(hotline.code) >= 500)
+      request.log.error({ event: "request.failed", err: error }, "request failed");
     void reply.status(httpStatusOf(hotline.code)).send({
       error: { code: hotline.code, message: hotline.message },
       ...(extra?.(hotline, request.url) ?? {}),

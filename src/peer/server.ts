@@ -197,7 +197,10 @@ export function buildPeerServer(
     station.events.emit("contact", peer);
     const result = await station.receiveBatch(entries);
     if (result.refused !== null) {
-      request.log.warn({ peer, code: result.refused.code, place: result.refused.place }, "refused an entry");
+      request.log.warn(
+        { event: "peer.push.refused", peer, code: result.refused.code, place: result.refused.place },
+        "refused an entry",
+      );
       // A refused push carries this station's heads, so the sender (a participant of the line,
       // checked above) can backfill from where this station stands.
       const refused = result.refused;

@@ -116,7 +116,9 @@ export {
   type OwnRoute,
 } from "./core/mod.js";
 export type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "./delivery/mod.js";
-export type { StationEvents } from "./core/mod.js";
+export type { ReceiveTiming, StationEvents } from "./core/mod.js";
+export { LINK_STATE_VALUES, StationMetrics } from "./metrics/mod.js";
+export type { StationMetricsOptions } from "./metrics/mod.js";
 export { statusOf } from "./links/mod.js";
 export { LinkMonitor, RoutedTransport } from "./links/mod.js";
 export type { PeerRouting, RouteState, RoutedTransportOptions } from "./links/mod.js";
@@ -140,7 +142,7 @@ export {
   severityReaches,
 } from "./attention/mod.js";
 export type { HookRequest, HookView } from "./attention/mod.js";
-export { HookRunner } from "./attention/mod.js";
+export { AlarmLog, HookRunner } from "./attention/mod.js";
 export type { AlarmNotice, HookRunnerOptions } from "./attention/mod.js";
 export {
   ACKABLE_KINDS,

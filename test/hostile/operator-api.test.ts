@@ -4,7 +4,13 @@ import { request as httpsRequest } from "node:https";
 import fc from "fast-check";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { declaredRoutes, isPublic, publicRoutes, requireDeclaredAccess } from "../../src/api/access.js";
+import {
+  declaredRoutes,
+  isPublic,
+  isScrape,
+  publicRoutes,
+  requireDeclaredAccess,
+} from "../../src/api/access.js";
 import { runningStation } from "../../src/api/client.js";
 import { startStation, type RunningStation } from "../../src/cli/runtime.js";
 import { HotlineError } from "../../src/record/mod.js";
@@ -146,11 +152,19 @@ describe("the operator API denies by default", () => {
       "HEAD /api/station",
       "POST /api/session",
     ]);
-    // Outside /api only the console's files, all public and read-only.
+    // Outside /api only the console's files and the probes, all public, and /metrics (its own
+    // token); all read-only.
     for (const r of routes.filter((r) => !r.url.startsWith("/api"))) {
       expect(["GET", "HEAD"]).toContain(r.method);
-      expect(isPublic(r.access)).toBe(true);
+      expect({ url: r.url, public: isPublic(r.access) }).toEqual({
+        url: r.url,
+        public: r.url !== "/metrics",
+      });
     }
+    expect(routes.filter((r) => isScrape(r.access)).map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /metrics",
+      "HEAD /metrics",
+    ]);
   });
 
   it("every route that is not public answers 401 UNAUTHORIZED without a token or a session", async () => {

@@ -1,5 +1,5 @@
 import { HotlineError, readStoredEntry, type Precedence } from "../../record/mod.js";
-import { isoNow, type Timer } from "../core/mod.js";
+import { isoNow, type PartLogger, type Timer } from "../core/mod.js";
 import { resolveEntry } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
 import type { AckState, LineSettings } from "../views/mod.js";
@@ -181,6 +181,7 @@ interface Awaiting {
 export class DeadlineWatch {
   readonly #station: Station;
   readonly #everyMs: number;
+  readonly #logger: PartLogger;
   readonly #awaiting = new Map<string, Awaiting>();
   #timer: Timer | null = null;
   /** the work under way: checks and arrivals run one after another, in the order they came */
@@ -188,11 +189,12 @@ export class DeadlineWatch {
 
   /**
    * @param station the station
-   * @param options how often to look (default every second)
+   * @param options how often to look (default every second), where to log (default the station's logger)
    */
-  constructor(station: Station, options: { everyMs?: number } = {}) {
+  constructor(station: Station, options: { everyMs?: number; logger?: PartLogger | undefined } = {}) {
     this.#station = station;
     this.#everyMs = options.everyMs ?? 1_000;
+    this.#logger = options.logger ?? station.logger.child({ part: "deadlines" });
   }
 
   async start(): Promise<void> {
@@ -213,10 +215,10 @@ export class DeadlineWatch {
     this.#timer.unref();
   }
 
-  /** @returns once the work asked so far is done (a failure is logged on stderr, not thrown) */
+  /** @returns once the work asked so far is done (a failure is logged, not thrown) */
   #queue(fn: () => Promise<void>): Promise<void> {
     this.#work = this.#work.then(fn).catch((error: unknown) => {
-      process.stderr.write(`hotline: deadline watch: ${String(error)}\n`);
+      this.#logger.warn({ event: "deadline.watch-failed", error: String(error) }, "deadline watch failed");
     });
     return this.#work;
   }

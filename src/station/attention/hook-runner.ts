@@ -93,7 +93,10 @@ export class HookRunner {
     ]);
     clock.clearTimer(timer);
     if (finished) return;
-    this.#logger.warn({ running: this.#running.size }, "alarm hooks still running at stop: ended");
+    this.#logger.warn(
+      { event: "hook.ended-at-stop", running: this.#running.size },
+      "alarm hooks still running at stop: ended",
+    );
     this.#abandon.abort();
     for (const child of this.#children) killGroup(child);
   }
@@ -125,7 +128,7 @@ export class HookRunner {
       const body = JSON.stringify(await this.#noticeOf(alarm));
       for (const hook of hooks) this.#start(hook, alarm, body);
     } catch (error) {
-      this.#logger.warn({ alarm: id, error: messageOf(error) }, "alarm hooks not run");
+      this.#logger.warn({ event: "hook.not-run", alarm: id, error: messageOf(error) }, "alarm hooks not run");
     }
   };
 
@@ -142,7 +145,7 @@ export class HookRunner {
   #start(hook: HookRow, alarm: AlarmRow, body: string): void {
     if (this.#running.size >= this.#maxRunning) {
       this.#logger.warn(
-        { hook: hook.id, alarm: alarm.id, running: this.#running.size },
+        { event: "hook.skipped", hook: hook.id, alarm: alarm.id, running: this.#running.size },
         "alarm hook skipped: too many hooks running",
       );
       return;
@@ -153,7 +156,10 @@ export class HookRunner {
       else if (hook.webhook !== null) await this.#callWebhook(hook.id, hook.webhook, alarm, body);
     })()
       .catch((error: unknown) => {
-        this.#logger.warn({ hook: hook.id, alarm: alarm.id, error: messageOf(error) }, "alarm hook failed");
+        this.#logger.warn(
+          { event: "hook.failed", hook: hook.id, alarm: alarm.id, error: messageOf(error) },
+          "alarm hook failed",
+        );
       })
       .finally(() => this.#running.delete(task));
     this.#running.add(task);
@@ -188,9 +194,13 @@ export class HookRunner {
         finished = true;
         clock.clearTimer(timer);
         this.#children.delete(child);
-        if (problem === null) this.#logger.info(log, "alarm hook command ran");
+        if (problem === null)
+          this.#logger.info({ event: "hook.command.ran", ...log }, "alarm hook command ran");
         else
-          this.#logger.warn({ ...log, error: problem, stderr: stderr.trim() }, "alarm hook command failed");
+          this.#logger.warn(
+            { event: "hook.command.failed", ...log, error: problem, stderr: stderr.trim() },
+            "alarm hook command failed",
+          );
         done();
       };
       child.on("error", (error) => finish(`cannot run the command: ${error.message}`));
@@ -212,17 +222,26 @@ export class HookRunner {
     for (let attempt = 1; ; attempt++) {
       const problem = await this.#post(url, body);
       if (problem === null) {
-        this.#logger.info({ ...log, attempt }, "alarm hook webhook called");
+        this.#logger.info({ event: "hook.webhook.called", ...log, attempt }, "alarm hook webhook called");
         return;
       }
       const retryInMs = this.#retryDelaysMs[attempt - 1];
       if (retryInMs === undefined || this.#stopping.signal.aborted) {
-        this.#logger.warn({ ...log, attempt, error: problem }, "alarm hook webhook failed: given up");
+        this.#logger.warn(
+          { event: "hook.webhook.given-up", ...log, attempt, error: problem },
+          "alarm hook webhook failed: given up",
+        );
         return;
       }
-      this.#logger.warn({ ...log, attempt, error: problem, retryInMs }, "alarm hook webhook failed");
+      this.#logger.warn(
+        { event: "hook.webhook.failed", ...log, attempt, error: problem, retryInMs },
+        "alarm hook webhook failed",
+      );
       if (!(await pause(this.#station.clock, retryInMs, this.#stopping.signal))) {
-        this.#logger.warn(log, "alarm hook webhook not retried: the station is stopping");
+        this.#logger.warn(
+          { event: "hook.webhook.not-retried", ...log },
+          "alarm hook webhook not retried: the station is stopping",
+        );
         return;
       }
     }

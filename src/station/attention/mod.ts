@@ -16,6 +16,7 @@ export {
   isAckable,
 } from "./acks.js";
 export type { AckMark } from "./acks.js";
+export { AlarmLog } from "./alarm-log.js";
 export { ackAlarm, alarmOf, alarmsOf } from "./alarms.js";
 export { HookRunner } from "./hook-runner.js";
 export type { AlarmNotice, HookRunnerOptions } from "./hook-runner.js";

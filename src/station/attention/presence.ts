@@ -73,16 +73,25 @@ export class PresenceTests {
       if (slot === null) continue;
       if ((await station.store.participants(line.id)).length < 2) continue;
       if ((await suspensionOf(station.store, line.id)) !== null) {
-        this.#logger.info({ line: line.id, slot }, "presence test not sent: the line is suspended");
+        this.#logger.info(
+          { event: "presence.skipped", line: line.id, slot },
+          "presence test not sent: the line is suspended",
+        );
         continue;
       }
       if (await this.#sent(line.id, slot)) continue;
       try {
         const sealed = await station.write(line.id, { kind: "test", body: { slot } });
         written.push({ line: line.id, slot, hash: sealed.hash });
-        this.#logger.info({ line: line.id, slot, at: isoNow(station.clock) }, "presence test sent");
+        this.#logger.info(
+          { event: "presence.sent", line: line.id, slot, at: isoNow(station.clock) },
+          "presence test sent",
+        );
       } catch (error) {
-        this.#logger.warn({ line: line.id, slot, error: String(error) }, "presence test not sent");
+        this.#logger.warn(
+          { event: "presence.failed", line: line.id, slot, error: String(error) },
+          "presence test not sent",
+        );
       }
     }
     return written;

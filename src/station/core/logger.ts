@@ -1,7 +1,17 @@
+/**
+ * What every line a station logs carries: a stable name for its kind of event (`link.down`,
+ * `peer.push.refused`), which log pipelines filter on; the message beside it is for people and may
+ * change. The list is in docs/operator-guide.md ("Log events").
+ */
+export interface LogFields {
+  event: string;
+  [field: string]: unknown;
+}
+
 /** Where the station and its parts report what they do; pino fits. */
 export interface StationLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
+  info(obj: LogFields, msg: string): void;
+  warn(obj: LogFields, msg: string): void;
   /** @returns a logger whose lines carry these fields too (e.g. `{ part: "outbox" }`) */
   child(bindings: Record<string, unknown>): StationLogger;
 }

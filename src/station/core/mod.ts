@@ -27,7 +27,7 @@ export { checkedBody, entriesOfKinds, namesOn, readEntry, referencedEntry, resol
 export type { ReadEntry } from "./entries.js";
 export { initStation } from "./init.js";
 export type { InitOptions, InitResult } from "./init.js";
-export type { PartLogger, StationLogger } from "./logger.js";
+export type { LogFields, PartLogger, StationLogger } from "./logger.js";
 export { ManualClock } from "./manual-clock.js";
 export { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";
 export {
@@ -62,7 +62,14 @@ export { checkPassword, generatePassword, hashPassword } from "./password.js";
 export { endSession, keepSession, liveSession } from "./sessions.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
 export { Station } from "./station.js";
-export type { Draft, OpenOptions, SendOptions, SettingsChanges, StationEvents } from "./station.js";
+export type {
+  Draft,
+  OpenOptions,
+  ReceiveTiming,
+  SendOptions,
+  SettingsChanges,
+  StationEvents,
+} from "./station.js";
 export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";

@@ -239,7 +239,10 @@ export class Courier {
   #succeeded(): void {
     this.#contact.reached();
     if (this.#failures > 0 && this.#refused) {
-      this.#options.logger.info({ peer: this.#peer, line: this.#line }, "delivering again");
+      this.#options.logger.info(
+        { event: "delivery.resumed", peer: this.#peer, line: this.#line },
+        "delivering again",
+      );
     }
     this.#failures = 0;
     this.#refused = false;
@@ -258,7 +261,7 @@ export class Courier {
       if (code !== this.#logged) {
         this.#logged = code;
         this.#options.logger.warn(
-          { peer: this.#peer, line: this.#line, error: this.#lastError },
+          { event: "delivery.refused", peer: this.#peer, line: this.#line, error: this.#lastError },
           "delivery refused: backing off on this line",
         );
       }

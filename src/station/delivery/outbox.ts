@@ -97,7 +97,10 @@ export class Outbox {
     this.#refreshing = this.#refreshing
       .then(() => this.#refresh())
       .catch((error: unknown) =>
-        this.#options.logger.warn({ error: String(error) }, "outbox refresh failed"),
+        this.#options.logger.warn(
+          { event: "outbox.refresh-failed", error: String(error) },
+          "outbox refresh failed",
+        ),
       );
     return this.#refreshing;
   }

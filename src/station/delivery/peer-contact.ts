@@ -42,14 +42,17 @@ export class PeerContact {
   /** Keeps what contact there was; the courier does not wait for it (a failure is logged). */
   #save(write: Promise<void>): void {
     write.catch((error: unknown) => {
-      this.#logger.warn({ peer: this.#peer, error: String(error) }, "peer contact not saved");
+      this.#logger.warn(
+        { event: "peer.contact-not-saved", peer: this.#peer, error: String(error) },
+        "peer contact not saved",
+      );
     });
   }
 
   /** The peer answered (whatever it said). */
   reached(): void {
     const again = !this.connected;
-    if (again) this.#logger.info({ peer: this.#peer }, "peer reached");
+    if (again) this.#logger.info({ event: "peer.reached", peer: this.#peer }, "peer reached");
     this.connected = true;
     this.lastError = null;
     this.heard(again);
@@ -61,7 +64,7 @@ export class PeerContact {
     this.connected = false;
     this.lastError = error;
     if (!news) return;
-    this.#logger.warn({ peer: this.#peer, error }, "peer not reached");
+    this.#logger.warn({ event: "peer.unreached", peer: this.#peer, error }, "peer not reached");
     this.#save(
       this.#station.store.contactFailed(this.#peer, error, new Date(this.#clock.now()).toISOString()),
     );

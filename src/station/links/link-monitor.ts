@@ -175,7 +175,7 @@ export class LinkMonitor {
       lastOkAt: before.lastOkAt,
       detail,
     });
-    const fields = { line, peer, from: before.health, to: after.health };
+    const fields = { event: `link.${after.health}`, line, peer, from: before.health, to: after.health };
     if (after.health === "up") this.#logger.info(fields, detail);
     else this.#logger.warn(fields, detail);
     if (before.health === "unknown" && after.health === "up") return; // a first good test: nothing to say

@@ -270,7 +270,10 @@ export class RoutedTransport implements PeerTransport {
     known.lastError = error instanceof Error ? error.message : String(error);
     if (known.health !== "down" && known.failures >= this.#downAfter) {
       known.health = "down";
-      this.#logger.warn({ peer: station, route: route.name, error: known.lastError }, "route down");
+      this.#logger.warn(
+        { event: "route.down", peer: station, route: route.name, error: known.lastError },
+        "route down",
+      );
       // Another route still carries the line (it answered last): a warning. Every route down is
       // the link monitor's LINK_DOWN.
       if (peer.routes.some((r) => peer.known.get(r.name)?.health === "up")) {
@@ -285,7 +288,10 @@ export class RoutedTransport implements PeerTransport {
     const from = peer.active;
     peer.active = route.name;
     peer.switchedAt = isoNow(this.#station.clock);
-    this.#logger.info({ peer: station, from, to: route.name }, "traffic moved to another route");
+    this.#logger.info(
+      { event: "route.switched", peer: station, from, to: route.name },
+      "traffic moved to another route",
+    );
   }
 
   #known(peer: Peer, route: Route): Known {

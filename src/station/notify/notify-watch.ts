@@ -2,7 +2,7 @@ import type { SealedEntry } from "../../record/mod.js";
 import { conflictsAmong, type OwnedVolume } from "./conflicts.js";
 import { shapeOf } from "./geometry.js";
 import { NOTIFY_KINDS, notificationsOf } from "./notify.js";
-import type { Station } from "../core/mod.js";
+import type { PartLogger, Station } from "../core/mod.js";
 import { SHARED_ZONE_KINDS, sharedZoneVolumes, sharedZonesOf } from "./shared-zones.js";
 import type { Conflict, NotificationView, SharedZoneView } from "../views/mod.js";
 import { zoneVolumes } from "./zones.js";
@@ -127,10 +127,15 @@ export async function syncNotifyAlarms(station: Station, line: string): Promise<
 /** Keeps LATE_NOTICE and CONFLICT alarms in line with the record as entries arrive, in a running station. */
 export class NotifyWatch {
   readonly #station: Station;
+  readonly #logger: PartLogger;
 
-  /** @param station the station */
-  constructor(station: Station) {
+  /**
+   * @param station the station
+   * @param options where to log (default the station's logger)
+   */
+  constructor(station: Station, options: { logger?: PartLogger | undefined } = {}) {
     this.#station = station;
+    this.#logger = options.logger ?? station.logger.child({ part: "notify" });
   }
 
   async start(): Promise<void> {
@@ -149,7 +154,10 @@ export class NotifyWatch {
     this.#work = this.#work
       .then(() => this.#sync(entries))
       .catch((error: unknown) => {
-        process.stderr.write(`hotline: notification alarms: ${String(error)}\n`);
+        this.#logger.warn(
+          { event: "notify.alarms-failed", error: String(error) },
+          "notification alarms not kept in line with the record",
+        );
       });
   };
 
