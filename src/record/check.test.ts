@@ -444,7 +444,7 @@ describe("checkLine()", () => {
 
   it("checkLine() reports BAD_LINE when the genesis does not hash to the line id", () => {
     const line = standardLine();
-    const facts = line.held().map(checkHeldEntry);
+    const facts = line.held().map((h) => checkHeldEntry(h));
     const wrongId = sha256Hex("another line");
     const problems = checkLine(wrongId, facts);
     expect(problems).toEqual([

@@ -2,11 +2,13 @@ import {
   ENTRY_ENVELOPE,
   HotlineError,
   canonicalEntryBytes,
+  checkKey,
   checkMembership,
   checkPlace,
   describeZodError,
   parseBody,
   placeOf,
+  readStoredEntry,
   ruleFactsOf,
   sha256Hex,
   signingBytesOf,
@@ -159,12 +161,21 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
+    // Signed by the key its author's chain has now: its station id until it rotated its key. A
+    // prepared check was made against the station id, so it stands only while that is the key.
+    const key = view.keyOf(envelope.author);
     if (
-      !(prepared === undefined
-        ? verifyEntrySignature(envelope.author, read.bytes, envelope.sig)
+      !(prepared === undefined || key !== envelope.author
+        ? verifyEntrySignature(key, read.bytes, envelope.sig)
         : prepared.signatureOk)
     ) {
-      fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
+      fail({
+        code: "BAD_SIGNATURE",
+        detail:
+          key === envelope.author
+            ? "its signature is not its author's"
+            : `its signature is not by its author's key in force, ${short(key)} (its key was rotated)`,
+      });
     }
     if (head !== null && envelope.seq <= head.seq) {
       const other = await tx.entryAt(lineId, envelope.author, envelope.seq);
@@ -198,6 +209,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       creator: null,
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: null,
     };
     const misplaced = checkPlace(facts, view);
     if (misplaced !== null) fail(misplaced);
@@ -223,7 +236,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     const entry = parseBody(read.envelope);
     const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
     const full = ruleFactsOf(sealed);
-    const broken = checkMembership(full, view) ?? (await ownRules(tx, full, view));
+    const broken = checkMembership(full, view) ?? checkKey(full, view) ?? (await ownRules(tx, full, view));
     if (broken !== null) fail(broken);
     return sealed;
   }
@@ -287,6 +300,10 @@ class StoreLine implements LineView {
   readonly #entries = new Map<string, { author: string; time: string }>();
   /** chain heads as this batch moves them */
   readonly #heads = new Map<string, Head | null>();
+  /** keys in force of the stations that rotated theirs on this line, as this batch moves them */
+  #keys: Map<string, string> | null = null;
+  /** every key rotated to on this line, and its station */
+  readonly #holders = new Map<string, string>();
 
   constructor(store: Transaction, line: string) {
     this.#store = store;
@@ -306,6 +323,17 @@ class StoreLine implements LineView {
    */
   async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
     this.#members ??= await this.#store.members(this.#line);
+    if (this.#keys === null) {
+      // Stored rotations passed the rules when stored: the newest of each chain is its key.
+      const keys = new Map<string, string>();
+      for (const stored of await this.#store.entriesOfKind(this.#line, "key.rotate")) {
+        const entry = readStoredEntry(stored);
+        if (entry.kind !== "key.rotate") continue;
+        keys.set(entry.author, entry.body.key);
+        this.#holders.set(entry.body.key, entry.author);
+      }
+      this.#keys = keys;
+    }
     if (!this.#heads.has(author)) this.#heads.set(author, await this.#store.head(this.#line, author));
     for (const hash of hashes) {
       if (hash === null || this.#entries.has(hash)) continue;
@@ -327,6 +355,19 @@ class StoreLine implements LineView {
     const { entry, hash } = sealed;
     this.#entries.set(hash, { author: entry.author, time: entry.time });
     this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
+    if (entry.kind === "key.rotate") {
+      this.#keys?.set(entry.author, entry.body.key);
+      this.#holders.set(entry.body.key, entry.author);
+    }
+  }
+
+  keyOf(station: string): string {
+    if (this.#keys === null) throw new Error("StoreLine: keys read before load()");
+    return this.#keys.get(station) ?? station;
+  }
+
+  keyHolder(key: string): string | null {
+    return this.#holders.get(key) ?? (this.member(key) === null ? null : key);
   }
 
   head(author: string) {
