@@ -14,6 +14,7 @@ import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
 import { hookRoutes } from "./hooks.js";
 import { memberRoutes } from "./members.js";
+import { keyRoutes } from "./keys.js";
 import { callRoutes } from "./calls.js";
 import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
@@ -140,6 +141,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await app.register(hookRoutes, { station });
   await app.register(memberRoutes, { station });
+  await app.register(keyRoutes, { station });
   await app.register(callRoutes, { station });
   await app.register(notifyRoutes, { station });
   route(app, "GET /api/whoami", { access: read, handler: async () => station.whoami() });

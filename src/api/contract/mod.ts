@@ -10,6 +10,7 @@
  */
 import { callRoutes } from "./calls.js";
 import { consoleRoutes } from "./console.js";
+import { keyRoutes } from "./keys.js";
 import { lineRoutes } from "./lines.js";
 import { notifyRoutes } from "./notify.js";
 import { operatorRoutes } from "./operators.js";
@@ -24,6 +25,7 @@ export const contract = {
   ...notifyRoutes,
   ...operatorRoutes,
   ...consoleRoutes,
+  ...keyRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   invite: { roles: ADMIN, action: "make an invite" },
   accept: { roles: ADMIN, action: "accept an invite" },
   approveMember: { roles: ADMIN, action: "consent to a station joining a line" },
+  rotateKey: { roles: ADMIN, action: "rotate the station key" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from "fastify";
+import { PERMISSIONS, type Station } from "../station/mod.js";
+import { actingOperator } from "./access.js";
+import { route } from "./route.js";
+
+/**
+ * The station's identity key: rotating it (admins only).
+ *
+ * @param app the operator API
+ * @param options the station
+ */
+export const keyRoutes: FastifyPluginAsync<{ station: Station }> = async (app, { station }) => {
+  route(app, "POST /api/key/rotate", {
+    access: PERMISSIONS.rotateKey,
+    handler: async (request) =>
+      station.rotateKey({ operator: await actingOperator(station, request.headers) }),
+  });
+};
