@@ -395,6 +395,8 @@ describe("checkHeldEntry()", () => {
       creator: { station: moscow.id, cert: moscow.participant.cert },
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: moscow.id,
       problems: [],
     });
   });
@@ -415,6 +417,8 @@ describe("checkHeldEntry()", () => {
       creator: null,
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: washington.id,
       problems: [],
     });
   });
