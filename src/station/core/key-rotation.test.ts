@@ -3,7 +3,7 @@
  * the new key's proof of its own place, name a key no member of the line has or had, and after it
  * its author's chain is signed by the new key only.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -22,7 +22,9 @@ import {
   type UnsignedEntry,
 } from "../../record/mod.js";
 import { TestLine, makeStation } from "../../record/_testing.js";
+import { stationPaths } from "./config.js";
 import { initStation } from "./init.js";
+import { writeNextKey } from "./key-files.js";
 import { Station } from "./station.js";
 
 const NOW = Date.parse("2026-12-07T03:00:00.000Z");
@@ -307,5 +309,64 @@ describe("verify and key history", () => {
     expect(checkRecord(record.held().reverse(), keys)).toEqual([]);
     // Without the history read first, the rotated chains' signatures cannot be checked.
     expect(checkRecord(record.held()).map((p) => p.code)).toContain("BAD_SIGNATURE");
+  });
+});
+
+describe("Station.rotateKey()", () => {
+  it("rotates on every line, keeps the station id, and signs what follows with the new key", async () => {
+    const before = a.whoami();
+    const rotated = await a.rotateKey({ operator: "admin" });
+    expect(a.id).toBe(before.id);
+    expect(a.whoami().fingerprint).toBe(rotated.fingerprint);
+    expect(a.whoami().fingerprint).not.toBe(before.fingerprint);
+    expect(rotated.lines.map((l) => l.id)).toEqual([line]);
+    await a.send({ line, text: "on the new key", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
+    expect(statSync(join(root, "identity.key")).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    // Opened again, it is the same station with the new key.
+    await a.close();
+    a = await Station.open({ dir: root, clock });
+    expect(a.id).toBe(before.id);
+    expect(a.whoami().fingerprint).toBe(rotated.fingerprint);
+    await a.send({ line, text: "still the new key", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
+  });
+
+  it("a crash after the entries were committed but before the new key took the old one's place is finished at open", async () => {
+    const oldKey = readFileSync(join(root, "identity.key"), "utf8");
+    const rotated = await a.rotateKey({ operator: "admin" });
+    await a.close();
+    // The files as they were between the commit and the rename.
+    renameSync(join(root, "identity.key"), join(root, "identity.key.next"));
+    writeFileSync(join(root, "identity.key"), oldKey, { mode: 0o600 });
+    a = await Station.open({ dir: root, clock });
+    expect(a.whoami().fingerprint).toBe(rotated.fingerprint);
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    await a.send({ line, text: "after the crash", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
+  });
+
+  it("a crash after the new key was written but before the entries were committed is undone at open", async () => {
+    const before = a.whoami();
+    writeNextKey(stationPaths(root), { ...generateIdentity(), id: a.id });
+    await a.close();
+    a = await Station.open({ dir: root, clock });
+    expect(a.whoami().fingerprint).toBe(before.fingerprint);
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    await a.send({ line, text: "the old key still signs", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
+  });
+
+  it("a failed commit deletes the new key and leaves the old one in force", async () => {
+    const before = a.whoami();
+    const transaction = a.store.transaction.bind(a.store);
+    a.store.transaction = () => Promise.reject(new Error("disk full"));
+    await expect(a.rotateKey({ operator: "admin" })).rejects.toThrow("disk full");
+    a.store.transaction = transaction;
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    expect(a.whoami().fingerprint).toBe(before.fingerprint);
+    await a.send({ line, text: "nothing changed", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
   });
 });
