@@ -3,7 +3,14 @@ import { HotlineError, isHotlineError } from "./errors.js";
 import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
 import { isValidMemberClaim } from "./membership.js";
 import { isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
-import { MemoryLine, checkKey, checkMembership, checkPlace, type RuleBreak, type RuleFacts } from "./rules.js";
+import {
+  MemoryLine,
+  checkKey,
+  checkMembership,
+  checkPlace,
+  type RuleBreak,
+  type RuleFacts,
+} from "./rules.js";
 
 /** One thing wrong with a record, named by code and place. */
 export interface Problem {

@@ -88,7 +88,11 @@ describe("hotline key rotate", () => {
     await send(moscow, "heard you on the new key");
     await delivered(moscow, washington, "heard you on the new key");
 
-    const whoami = await hotlineJson<{ id: string; fingerprint: string }>(["whoami", "--dir", washington.dir]);
+    const whoami = await hotlineJson<{ id: string; fingerprint: string }>([
+      "whoami",
+      "--dir",
+      washington.dir,
+    ]);
     expect(whoami.id).toBe(washington.id);
     expect(whoami.fingerprint).toBe(rotated.fingerprint);
     const after = {

@@ -141,7 +141,10 @@ async function verifyWith(extra: SealedEntry): Promise<ErrorCode[]> {
   for await (const e of a.store.allEntries()) {
     held.push({ line: e.line, author: e.author, seq: e.seq, hash: e.hash, bytes: e.bytes });
   }
-  const all = [...held, { line, author: extra.entry.author, seq: extra.entry.seq, hash: extra.hash, bytes: extra.bytes }];
+  const all = [
+    ...held,
+    { line, author: extra.entry.author, seq: extra.entry.seq, hash: extra.hash, bytes: extra.bytes },
+  ];
   const rotations = [...(await a.store.entriesOfKind(line, "key.rotate")), extra].map((e) => ({
     entry: JSON.parse(e.bytes.toString("utf8")) as SealedEntry["entry"],
     bytes: e.bytes,
@@ -204,7 +207,7 @@ describe("key.rotate", () => {
       other,
     );
     const sealed = signEntry(
-      { ...envelope, kind: "key.rotate", body: { key: next.key, proof, operator: "duty" } } as UnsignedEntry,
+      { ...envelope, kind: "key.rotate", body: { key: next.key, proof, operator: "duty" } },
       b.identity,
     );
     await expectRefusedAlike(sealed, "BAD_SIGNATURE");
@@ -266,7 +269,7 @@ describe("key.rotate", () => {
     const envelope = await nextOf(stranger);
     const proof = signRotation({ line, station: stranger.id, key: next.key, seq: 1, prev: null }, next);
     const sealed = signEntry(
-      { ...envelope, kind: "key.rotate", body: { key: next.key, proof, operator: "x" } } as UnsignedEntry,
+      { ...envelope, kind: "key.rotate", body: { key: next.key, proof, operator: "x" } },
       stranger.identity,
     );
     expect(await verifyWith(sealed)).toContain("UNKNOWN_AUTHOR");

@@ -574,7 +574,9 @@ export class Station {
    * @returns the key rotations on the line, per station that rotated, in seq order (kept until a
    *   key.rotate is stored)
    */
-  async rotationsOn(line: string): Promise<ReadonlyMap<string, readonly { seq: number; key: string; time: string }[]>> {
+  async rotationsOn(
+    line: string,
+  ): Promise<ReadonlyMap<string, readonly { seq: number; key: string; time: string }[]>> {
     let rotations = this.#rotations.get(line);
     if (rotations === undefined) {
       rotations = new Map();

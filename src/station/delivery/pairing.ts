@@ -274,7 +274,10 @@ export async function acceptInvite(
     // The inviter's key in force, once the record caught up shows whether it rotated it.
     safetyCode:
       (await station.safetyCodeWith(invite.station, invite.line)) ??
-      safetyCode({ id: station.id, cert: station.certFingerprint }, { id: invite.station, cert: invite.cert }),
+      safetyCode(
+        { id: station.id, cert: station.certFingerprint },
+        { id: invite.station, cert: invite.cert },
+      ),
     awaiting,
   };
 }

@@ -32,7 +32,9 @@ export async function exportBundle(station: Station, ref: string): Promise<Bundl
     readStoredEntry(byHash.get(e.hash) as StoredEntry),
   );
   const rotations = await station.rotationsOn(line.id);
-  const keys = Object.fromEntries([...rotations].map(([author, list]) => [`${line.id} ${author}`, [...list]]));
+  const keys = Object.fromEntries(
+    [...rotations].map(([author, list]) => [`${line.id} ${author}`, [...list]]),
+  );
   const statements: HeadStatement[] = (await station.store.latestStatements(line.id))
     .filter((s) => s.station !== station.id)
     .flatMap((s) => {

@@ -100,7 +100,9 @@ export async function verifyBundle(
       }
     }),
   );
-  if (!hasValidBundleSignature(bundle, keyAt(keys, lineId, bundle.exportedBy.station, Number.MAX_SAFE_INTEGER))) {
+  if (
+    !hasValidBundleSignature(bundle, keyAt(keys, lineId, bundle.exportedBy.station, Number.MAX_SAFE_INTEGER))
+  ) {
     problem(
       "BAD_SIGNATURE",
       `The bundle's signature is not ${bundle.exportedBy.name}'s (${bundle.exportedBy.station.slice(0, 10)}…): it was changed after export, or another station signed it`,
