@@ -15,4 +15,13 @@ export const keyRoutes: FastifyPluginAsync<{ station: Station }> = async (app, {
     handler: async (request) =>
       station.rotateKey({ operator: await actingOperator(station, request.headers) }),
   });
+  route(app, "POST /api/lines/:line/members/:station/key-change/ack", {
+    access: PERMISSIONS.ackKeyChange,
+    handler: async (request) =>
+      station.acknowledgeKeyChange({
+        line: request.params.line,
+        member: request.params.station,
+        operator: await actingOperator(station, request.headers),
+      }),
+  });
 };

@@ -5,7 +5,8 @@ import { asOption, type CommonOptions, withCommon, withStation } from "./common.
 import { printJson, printLines } from "./output.js";
 
 /**
- * `hotline key rotate`: a new identity key for this station, announced on every line. Through the
+ * `hotline key rotate`: a new identity key for this station, announced on every line; `hotline key
+ * ack`: a peer's key change acknowledged here once its new safety code was read aloud. Through the
  * running station when there is one, else on the data directory directly.
  *
  * @param program the root command
@@ -33,6 +34,33 @@ export function registerKeyCommands(program: Command): void {
       `Key rotated. New key fingerprint: ${rotated.fingerprint}`,
       ...rotated.lines.map((l) => `  announced on ${l.name} (seq ${l.seq})`),
       "Safety codes changed: read the new code aloud with each peer's operators ('hotline lines').",
+    );
+  });
+  withCommon(
+    key
+      .command("ack")
+      .description("acknowledge that a peer's key changed and its new safety code was read aloud")
+      .argument("<station>", "the peer: its id, a unique id prefix, or its name")
+      .requiredOption("--line <line>", "the line: its id, a unique id prefix, or its name")
+      .addOption(asOption()),
+  ).action(async (ref: string, options: CommonOptions & { line: string; as: string }) => {
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const acked =
+      api === null
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.ackKeyChange);
+            return await station.acknowledgeKeyChange({
+              line: options.line,
+              member: ref,
+              operator: options.as,
+            });
+          })
+        : await api.call("POST /api/lines/:line/members/:station/key-change/ack", {
+            params: { line: options.line, station: ref },
+          });
+    if (options.json) return printJson(acked);
+    printLines(
+      `Acknowledged: ${acked.station.slice(0, 8)}'s new key, safety code ${acked.safetyCode ?? "-"}.`,
     );
   });
 }

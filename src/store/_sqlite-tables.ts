@@ -11,6 +11,7 @@ import type {
   HealthChangeRow,
   HookRow,
   ZoneRow,
+  KeyChangeAckRow,
   CoverageRow,
   EntryPlace,
   EvidenceRow,
@@ -614,6 +615,20 @@ export class SqliteTables implements SyncTables {
 
   removeZone(name: string): boolean {
     return this.#sql("DELETE FROM zones WHERE name = ?").run(name).changes > 0;
+  }
+
+  ackKeyChange(ack: KeyChangeAckRow): void {
+    this.#sql(
+      `INSERT INTO key_change_acks (line, station, key, acked_by, acked_at)
+         VALUES (@line, @station, @key, @ackedBy, @ackedAt) ON CONFLICT DO NOTHING`,
+    ).run(ack);
+  }
+
+  keyChangeAcks(line: string): KeyChangeAckRow[] {
+    return this.#sql(
+      `SELECT line, station, key, acked_by AS ackedBy, acked_at AS ackedAt
+         FROM key_change_acks WHERE line = ? ORDER BY acked_at, station`,
+    ).all(line) as KeyChangeAckRow[];
   }
 
   addHealthChange(c: HealthChangeRow): void {

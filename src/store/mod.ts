@@ -13,6 +13,8 @@ export type {
   EntryStore,
   HealthStore,
   HookStore,
+  KeyChangeAckRow,
+  KeyChangeStore,
   OperatorStore,
   PeerStore,
   StatementStore,

@@ -207,6 +207,8 @@ function view(read: Runner, write: Runner): Transaction {
     addZone: (zone) => write((t) => t.addZone(zone)),
     zones: () => read((t) => t.zones()),
     removeZone: (name) => write((t) => t.removeZone(name)),
+    ackKeyChange: (ack) => write((t) => t.ackKeyChange(ack)),
+    keyChangeAcks: (line) => read((t) => t.keyChangeAcks(line)),
     addHealthChange: (change) => write((t) => t.addHealthChange(change)),
     healthHistory: (where) => read((t) => t.healthHistory(where)),
     addOperator: (operator) => write((t) => t.addOperator(operator)),

@@ -2,6 +2,7 @@ import type { AlarmStore } from "./alarms.js";
 import type { EntryStore } from "./entries.js";
 import type { HealthStore } from "./health.js";
 import type { HookStore } from "./hooks.js";
+import type { KeyChangeStore } from "./key-changes.js";
 import type { OperatorStore } from "./operators.js";
 import type { PeerStore } from "./peers.js";
 import type { StatementStore } from "./statements.js";
@@ -20,6 +21,7 @@ export type {
 } from "./entries.js";
 export type { HealthChangeRow, HealthStore } from "./health.js";
 export type { HookRow, HookStore } from "./hooks.js";
+export type { KeyChangeAckRow, KeyChangeStore } from "./key-changes.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 export type { EvidenceRow, InviteRow, PeerContactRow, PeerStore } from "./peers.js";
@@ -37,7 +39,8 @@ export type Transaction = EntryStore &
   HookStore &
   ZoneStore &
   HealthStore &
-  OperatorStore;
+  OperatorStore &
+  KeyChangeStore;
 
 /**
  * Everything a station keeps, as one small async interface per feature. All SQL lives behind it,

@@ -17,7 +17,13 @@ interface LogEntry {
 
 interface LineSummary {
   id: string;
-  participants: { id: string; name: string; fingerprint: string; safetyCode: string | null }[];
+  participants: {
+    id: string;
+    name: string;
+    fingerprint: string;
+    safetyCode: string | null;
+    keyChange: { at: string; key: string } | null;
+  }[];
 }
 
 let paired: PairedStations;
@@ -59,7 +65,7 @@ async function shown(viewer: TestStation, subject: TestStation) {
   const line = lines.find((l) => l.id === paired.line);
   const other = viewer === subject ? undefined : line?.participants.find((p) => p.id !== viewer.id);
   const self = line?.participants.find((p) => p.id === subject.id);
-  return { fingerprint: self?.fingerprint, safetyCode: other?.safetyCode };
+  return { fingerprint: self?.fingerprint, safetyCode: other?.safetyCode, keyChange: self?.keyChange };
 }
 
 describe("hotline key rotate", () => {
@@ -102,6 +108,23 @@ describe("hotline key rotate", () => {
     expect(after.atMoscow.fingerprint).toBe(rotated.fingerprint);
     expect(after.atMoscow.safetyCode).toBe(after.codeAtWashington);
     expect(after.atMoscow.safetyCode).not.toBe(before.atMoscow.safetyCode);
+
+    // Moscow is told Washington's key changed until an operator there acknowledges it.
+    expect(before.atMoscow.keyChange).toBeNull();
+    expect(after.atMoscow.keyChange?.at).toMatch(/^\d{4}-/);
+    const text = await hotline(["lines", "--dir", moscow.dir]);
+    expect(text.stdout).toContain("KEY CHANGED at");
+    const acked = await hotlineJson<{ safetyCode: string }>([
+      "key",
+      "ack",
+      "Washington",
+      "--line",
+      paired.line,
+      "--dir",
+      moscow.dir,
+    ]);
+    expect(acked.safetyCode).toBe(after.codeAtWashington);
+    expect((await shown(moscow, washington)).keyChange).toBeNull();
 
     for (const station of [washington, moscow]) {
       const verified = await hotlineJson<{ ok: boolean }>(["verify", "--dir", station.dir]);

@@ -80,6 +80,7 @@ export const LINE_SUMMARY = viewOf<views.LineSummary>()(
         safetyCode: nullable(TEXT),
         pending: z.boolean(),
         awaiting: z.array(TEXT),
+        keyChange: nullable(z.object({ at: TEXT, key: TEXT })),
       }),
     ),
     entries: COUNT,

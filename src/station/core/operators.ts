@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   accept: { roles: ADMIN, action: "accept an invite" },
   approveMember: { roles: ADMIN, action: "consent to a station joining a line" },
   rotateKey: { roles: ADMIN, action: "rotate the station key" },
+  ackKeyChange: { roles: OFFICER_UP, action: "acknowledge a peer's key change" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },

@@ -374,6 +374,13 @@ export class Station {
     for (const line of await this.store.lines()) {
       const rotations = await this.rotationsOn(line.id);
       const keyOf = (station: string) => rotations.get(station)?.at(-1)?.key ?? station;
+      const acked = new Set((await this.store.keyChangeAcks(line.id)).map((a) => `${a.station} ${a.key}`));
+      const keyChangeOf = (station: string) => {
+        const latest = rotations.get(station)?.at(-1);
+        return station === this.id || latest === undefined || acked.has(`${station} ${latest.key}`)
+          ? null
+          : { at: latest.time, key: latest.key };
+      };
       summaries.push({
         id: line.id,
         name: line.name,
@@ -390,6 +397,7 @@ export class Station {
                 ),
           pending: !p.active,
           awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
+          keyChange: keyChangeOf(p.station),
         })),
         entries: line.entries,
         settings: await this.settings(line.id),
@@ -682,6 +690,53 @@ export class Station {
         hash: e.hash,
         seq: e.entry.seq,
       })),
+    };
+  }
+
+  /**
+   * Acknowledges, at this station, that a participant's key changed on a line and that its new
+   * safety code was read aloud with its operators: the console's notice goes away. Kept locally,
+   * never written as an entry.
+   *
+   * @param options the line (id, prefix or name), the participant (station id, unique id prefix or name), the operator
+   * @returns what was acknowledged
+   * @throws HotlineError NOT_FOUND when the participant's key never changed on the line
+   */
+  async acknowledgeKeyChange(options: { line: string; member: string; operator: string }): Promise<{
+    line: string;
+    station: string;
+    key: string;
+    safetyCode: string | null;
+  }> {
+    const line = await this.resolveLine(options.line);
+    const ref = options.member.trim();
+    const matches = (await this.store.members(line.id)).filter(
+      (m) =>
+        m.station === ref ||
+        (ref.length >= 4 && m.station.startsWith(ref)) ||
+        m.name.toLowerCase() === ref.toLowerCase(),
+    );
+    const member = matches.length === 1 ? matches[0] : undefined;
+    const latest =
+      member === undefined ? undefined : (await this.rotationsOn(line.id)).get(member.station)?.at(-1);
+    if (member === undefined || latest === undefined) {
+      throw new HotlineError(
+        "NOT_FOUND",
+        `Cannot acknowledge a key change of '${ref}' on ${line.name}: ${member === undefined ? "no single participant has that id or name" : "its key never changed on the line"}`,
+      );
+    }
+    await this.store.ackKeyChange({
+      line: line.id,
+      station: member.station,
+      key: latest.key,
+      ackedBy: options.operator,
+      ackedAt: isoNow(this.clock),
+    });
+    return {
+      line: line.id,
+      station: member.station,
+      key: latest.key,
+      safetyCode: await this.safetyCodeWith(member.station, line.id),
     };
   }
 
