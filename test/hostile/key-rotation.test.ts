@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateIdentity, sha256Hex, signRotation } from "../../src/record/mod.js";
 import type { Identity } from "../../src/record/mod.js";
 import { assertLineWorks, expectIntact, expectRefused } from "./_harness.js";
-import { bilateral, hashOf, signRaw, type Bilateral, type Wire } from "./_mallory.js";
+import { bilateral, hashOf, signBytes, signRaw, type Bilateral, type Wire } from "./_mallory.js";
 
 let scene: Bilateral | undefined;
 afterEach(async () => {
@@ -113,6 +113,23 @@ describe("hostile key rotation", () => {
     );
     expect((await s.mal.push(s.line, [fresh])).status).toBe(200);
     await expectIntact(s.a);
+    // Head statements too: after the rotation only the new key signs for Mallory.
+    const heads: Record<string, { seq: number; hash: string }> = {
+      [s.m.id]: { seq: fresh.seq, hash: hashOf(fresh) },
+    };
+    const statement = (key: Identity) => {
+      const unsigned = {
+        v: 1,
+        type: "heads",
+        line: s.line,
+        station: s.m.id,
+        time: new Date().toISOString(),
+        heads,
+      };
+      return JSON.stringify({ statement: { ...unsigned, sig: signBytes(unsigned, key) } });
+    };
+    expectRefused(await s.mal.call({ path: "/peer/v1/heads", body: statement(old) }), 400, "BAD_SIGNATURE");
+    expect((await s.mal.call({ path: "/peer/v1/heads", body: statement(newKey) })).status).toBe(200);
   });
 
   it("a key.rotate to the victim's own key is refused (no proof can be made) and one to a key the line has is refused KEY_CONFLICT", async () => {
