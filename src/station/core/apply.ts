@@ -47,6 +47,8 @@ export interface PreparedEntry {
   /** why it could not be read, if it could not */
   error: HotlineError | null;
   signatureOk: boolean;
+  /** the key it was checked against: its result stands only if that is the key in force when applied */
+  key: string;
 }
 
 /** An incoming entry whose envelope is read: its body is not checked yet. */
@@ -162,12 +164,10 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
     // Signed by the key its author's chain has now: its station id until it rotated its key. A
-    // prepared check was made against the station id, so it stands only while that is the key.
+    // prepared check stands only if it was made against that key.
     const key = view.keyOf(envelope.author);
     if (
-      !(prepared === undefined || key !== envelope.author
-        ? verifyEntrySignature(key, read.bytes, envelope.sig)
-        : prepared.signatureOk)
+      !(prepared?.key === key ? prepared.signatureOk : verifyEntrySignature(key, read.bytes, envelope.sig))
     ) {
       fail({
         code: "BAD_SIGNATURE",
@@ -420,24 +420,29 @@ export function readIncoming(value: unknown): IncomingEntry {
  * so that the checks can run on other threads before the batch is applied in order.
  *
  * @param values entries as received
+ * @param keys the key each (line, author) signs with as held (default: the station id); a
+ *   `key.rotate` in the batch moves it on for the entries after it (checked again when applied)
  * @returns one prepared entry per value (signatureOk still false), and the jobs for the signatures
  */
-export function prepareIncoming(values: readonly unknown[]): {
+export function prepareIncoming(
+  values: readonly unknown[],
+  keys: ReadonlyMap<string, string> = new Map(),
+): {
   prepared: PreparedEntry[];
-  jobs: { index: number; signed: Buffer; sig: string; author: string }[];
+  jobs: { index: number; signed: Buffer; sig: string; key: string }[];
 } {
   const prepared: PreparedEntry[] = [];
-  const jobs: { index: number; signed: Buffer; sig: string; author: string }[] = [];
+  const jobs: { index: number; signed: Buffer; sig: string; key: string }[] = [];
+  const moved = new Map<string, string>();
   for (const [index, value] of values.entries()) {
     try {
       const read = readIncoming(value);
-      prepared.push({ read, error: null, signatureOk: false });
-      jobs.push({
-        index,
-        signed: signingBytesOf(read.bytes),
-        sig: read.envelope.sig,
-        author: read.envelope.author,
-      });
+      const { line, author, kind, body } = read.envelope;
+      const chain = `${line ?? ""} ${author}`;
+      const key = moved.get(chain) ?? keys.get(chain) ?? author;
+      if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
+      prepared.push({ read, error: null, signatureOk: false, key });
+      jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
     } catch (error) {
       prepared.push({
         read: null,
@@ -446,6 +451,7 @@ export function prepareIncoming(values: readonly unknown[]): {
             ? error
             : new HotlineError("INTERNAL", `Cannot read the entry: ${String(error)}`, { cause: error }),
         signatureOk: false,
+        key: "",
       });
     }
   }

@@ -154,6 +154,43 @@ async function verifyWith(extra: SealedEntry): Promise<ErrorCode[]> {
   return checkRecord(all, keys).map((p) => p.code);
 }
 
+/** Bravo's chain from where Alpha holds it: perhaps a rotation, then texts signed by `signer`. */
+async function chain(options: {
+  rotate: boolean;
+  signer: Identity;
+  count: number;
+  old: Identity;
+  next: Identity;
+}): Promise<unknown[]> {
+  const { old, next } = options;
+  const first = await nextOf(b);
+  const out: SealedEntry[] = [];
+  const at = (seq: number, prev: string | null, i: number) => ({
+    ...first,
+    seq,
+    prev,
+    time: new Date(Date.parse(first.time) + i).toISOString(),
+  });
+  if (options.rotate) {
+    const proof = signRotation(
+      { line, station: b.id, key: next.key, seq: first.seq, prev: first.prev },
+      next,
+    );
+    const body = { key: next.key, proof, operator: "duty" };
+    out.push(signEntry({ ...first, kind: "key.rotate", body } as UnsignedEntry, old));
+  }
+  for (let i = 0; i < options.count; i++) {
+    const before = out.at(-1);
+    const unsigned = {
+      ...at(before === undefined ? first.seq : before.entry.seq + 1, before?.hash ?? first.prev, i + 1),
+      kind: "text",
+      body: { text: `batched ${i}`, lang: "en", precedence: "ROUTINE", operator: "duty" },
+    };
+    out.push(signEntry(unsigned as UnsignedEntry, { ...options.signer, id: b.id }));
+  }
+  return out.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);
+}
+
 /** Refused at receive with this code, and flagged by verify with the same code. */
 async function expectRefusedAlike(sealed: SealedEntry, code: ErrorCode): Promise<void> {
   expect(await verifyWith(sealed)).toContain(code);
@@ -171,6 +208,33 @@ describe("key.rotate", () => {
     const report = await a.verify({ workers: 0 });
     expect(report.problems).toEqual([]);
     expect(report.entries).toBe(5);
+  });
+
+  it("a large batch (signatures checked ahead) spanning a rotation is applied, and one signed by the old key after it is refused", async () => {
+    const old = b.identity;
+    const next = generateIdentity();
+    const stale = await a.receiveBatch(await chain({ rotate: true, signer: old, count: 70, old, next }));
+    expect(stale.refused?.code).toBe("BAD_SIGNATURE");
+    expect(stale.applied.map((e) => e.entry.kind)).toEqual(["key.rotate"]);
+    // Alpha holds the rotation now: a batch after it signed by the new key all applies...
+    const fresh = await a.receiveBatch(await chain({ rotate: false, signer: next, count: 70, old, next }));
+    expect(fresh.refused).toBeNull();
+    expect(fresh.applied).toHaveLength(70);
+    // ...and one signed by the old key is refused at its first entry.
+    const late = await a.receiveBatch(await chain({ rotate: false, signer: old, count: 70, old, next }));
+    expect(late.refused?.code).toBe("BAD_SIGNATURE");
+    expect(late.applied).toHaveLength(0);
+    expect((await a.verify()).problems).toEqual([]);
+  });
+
+  it("a large batch holding a rotation and what the new key signs after it is applied whole", async () => {
+    const next = generateIdentity();
+    const batch = await a.receiveBatch(
+      await chain({ rotate: true, signer: next, count: 70, old: b.identity, next }),
+    );
+    expect(batch.refused).toBeNull();
+    expect(batch.applied).toHaveLength(71);
+    expect((await a.verify()).problems).toEqual([]);
   });
 
   it("two rotations in a row are accepted, each signed by the key before it", async () => {

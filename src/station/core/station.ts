@@ -825,7 +825,19 @@ export class Station {
    */
   async receiveBatch(values: readonly unknown[]): Promise<ApplyResult> {
     if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values);
-    const { prepared, jobs } = prepareIncoming(values);
+    // The keys in force of the chains that rotated, so that their signatures are checked there too.
+    const keys = new Map<string, string>();
+    const lines = new Set(
+      values.map((v) => (v as { line?: unknown } | null)?.line).filter((l) => typeof l === "string"),
+    );
+    for (const line of lines) {
+      if ((await this.store.line(line)) === null) continue; // refused when applied
+      for (const [author, list] of await this.rotationsOn(line)) {
+        const latest = list.at(-1);
+        if (latest !== undefined) keys.set(`${line} ${author}`, latest.key);
+      }
+    }
+    const { prepared, jobs } = prepareIncoming(values, keys);
     const ok = await this.#signatures.check(jobs);
     for (const [i, job] of jobs.entries())
       (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
