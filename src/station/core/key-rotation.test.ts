@@ -177,7 +177,7 @@ async function chain(options: {
       next,
     );
     const body = { key: next.key, proof, operator: "duty" };
-    out.push(signEntry({ ...first, kind: "key.rotate", body } as UnsignedEntry, old));
+    out.push(signEntry({ ...first, kind: "key.rotate", body }, old));
   }
   for (let i = 0; i < options.count; i++) {
     const before = out.at(-1);
