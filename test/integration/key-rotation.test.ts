@@ -3,6 +3,7 @@
  * both sides show the same new fingerprint and safety code, and the record (a bundle of it too)
  * verifies across the rotation.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, hotlineProcess } from "../helpers/cli.js";
 import { startPairedStations, waitFor, type PairedStations, type TestStation } from "../helpers/stations.js";
@@ -133,6 +134,16 @@ describe("hotline key rotate", () => {
     // Worker threads (a spawned CLI, from dist/) follow the key history too.
     const threaded = await hotlineProcess(["verify", "--workers", "2", "--json", "--dir", moscow.dir]);
     expect(JSON.parse(threaded.stdout)).toMatchObject({ ok: true });
+
+    // A transcript says when the key changed, and to what.
+    const md = paired.tmp.join("transcript.md");
+    expect(
+      (await hotline(["export", "--line", paired.line, "--format", "md", "--out", md, "--dir", moscow.dir]))
+        .code,
+    ).toBe(0);
+    const transcript = readFileSync(md, "utf8");
+    expect(transcript).toContain(`Washington: key changed`);
+    expect(transcript).toContain(`to fingerprint ${rotated.fingerprint}`);
 
     // A bundle spanning the rotation verifies offline, exported by either side.
     for (const station of [moscow, washington]) {
