@@ -588,6 +588,8 @@ export class Station {
     let rotations = this.#rotations.get(line);
     if (rotations === undefined) {
       rotations = new Map();
+      // Only lines held here are kept, so that naming lines costs a peer's requests nothing here.
+      if ((await this.store.line(line)) === null) return rotations;
       for (const stored of await this.store.entriesOfKind(line, "key.rotate")) {
         const entry = readStoredEntry(stored, "key.rotate");
         const list = rotations.get(entry.author) ?? [];
