@@ -120,6 +120,8 @@ export const api = {
   /** consents, as this station, to a station another participant added to a line (admins) */
   approveMember: (line: string, station: string) =>
     call("POST /api/lines/:line/members/:station/approve", { params: { line, station } }),
+  acknowledgeKeyChange: (line: string, station: string) =>
+    call("POST /api/lines/:line/members/:station/key-change/ack", { params: { line, station } }),
   whoami: () => call("GET /api/whoami"),
   log: (line: string) => call("GET /api/lines/:line/log", { params: { line } }),
   health: (line: string) => call("GET /api/lines/:line/health", { params: { line } }),

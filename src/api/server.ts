@@ -16,6 +16,7 @@ import { SameOrigin } from "./same-origin.js";
 import { hookRoutes } from "./hooks.js";
 import { networkRoutes } from "./network.js";
 import { memberRoutes } from "./members.js";
+import { keyRoutes } from "./keys.js";
 import { callRoutes } from "./calls.js";
 import { notifyRoutes } from "./notify.js";
 import { consolePage, consoleRoutes } from "./console.js";
@@ -160,6 +161,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   await app.register(hookRoutes, { station });
   await app.register(networkRoutes, { station });
   await app.register(memberRoutes, { station });
+  await app.register(keyRoutes, { station });
   await app.register(callRoutes, { station });
   await app.register(notifyRoutes, { station });
   route(app, "GET /api/whoami", { access: read, handler: async () => station.whoami() });

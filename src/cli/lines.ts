@@ -168,7 +168,7 @@ export function registerLineCommands(program: Command): void {
             ...l.participants.map((p) =>
               p.safetyCode === null
                 ? `  ${p.name} (this station)`
-                : `  ${p.name.padEnd(14)} safety code ${p.safetyCode}${p.pending ? `  PENDING: awaiting consent of ${p.awaiting.map((a) => nameOf(l, a)).join(", ")}${p.awaiting.includes(station.id) ? ` (this station: 'hotline member approve --line ${l.name} ${p.id.slice(0, 8)}')` : ""}` : ""}`,
+                : `  ${p.name.padEnd(14)} safety code ${p.safetyCode}${p.pending ? `  PENDING: awaiting consent of ${p.awaiting.map((a) => nameOf(l, a)).join(", ")}${p.awaiting.includes(station.id) ? ` (this station: 'hotline member approve --line ${l.name} ${p.id.slice(0, 8)}')` : ""}` : ""}${p.keyChange === null ? "" : `  KEY CHANGED at ${p.keyChange.at}: read the new safety code aloud, then 'hotline key ack --line ${l.name} ${p.id.slice(0, 8)}'`}`,
             ),
           ]),
         );

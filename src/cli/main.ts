@@ -8,6 +8,7 @@ import { registerHookCommands } from "./hooks.js";
 import { registerHealthCommand } from "./health.js";
 import { registerLineCommands } from "./lines.js";
 import { registerMemberCommands } from "./members.js";
+import { registerKeyCommands } from "./keys.js";
 import { registerMessageCommands } from "./messages.js";
 import { registerNotifyCommands } from "./notify.js";
 import { registerOperatorCommands } from "./operators.js";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerStationCommands(program);
   registerLineCommands(program);
   registerMemberCommands(program);
+  registerKeyCommands(program);
   registerMessageCommands(program);
   registerVerifyCommand(program);
   registerPeerCommands(program);

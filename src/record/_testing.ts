@@ -13,6 +13,7 @@ import { generateIdentity } from "./keys.js";
 import type { Identity } from "./keys.js";
 import type { BodyOf, Precedence, UnsignedEntry } from "./kinds.js";
 import { signMemberClaim } from "./membership.js";
+import { signRotation } from "./key-rotation.js";
 
 /** What a line knows of a participant station. */
 export type Participant = BodyOf<"member.add">["member"];
@@ -189,6 +190,30 @@ export class TestLine {
       },
     };
     return this.record(signEntry(unsigned, by.identity));
+  }
+
+  /**
+   * Rotates a station's key on the line: a key.rotate signed by its key now, with the new key's
+   * proof; the station signs with the new key from then on.
+   *
+   * @param by the station rotating
+   * @param next the new key (default a fresh one)
+   * @returns the key.rotate entry, now part of the line
+   */
+  rotate(by: TestStation, next: Identity = generateIdentity()): SealedEntry {
+    const envelope = this.next(by);
+    const proof = signRotation(
+      { line: this.id, station: by.id, key: next.key, seq: envelope.seq, prev: envelope.prev },
+      next,
+    );
+    const unsigned: UnsignedEntry = {
+      ...envelope,
+      kind: "key.rotate",
+      body: { key: next.key, proof, operator: "duty-officer" },
+    };
+    const sealed = this.record(signEntry(unsigned, by.identity));
+    by.identity = { ...next, id: by.id };
+    return sealed;
   }
 
   /**

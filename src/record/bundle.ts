@@ -53,15 +53,17 @@ export function signBundle(unsigned: UnsignedBundle, identity: Identity): Bundle
 
 /**
  * @param bundle a bundle, schema-valid
+ * @param key the key the exporting station signed with (default its station id; after a key
+ *   rotation, the key its chain on the line ends with)
  * @returns true when its exporting station signed exactly this bundle
  */
-export function hasValidBundleSignature(bundle: Bundle): boolean {
+export function hasValidBundleSignature(bundle: Bundle, key: string = bundle.exportedBy.station): boolean {
   const { sig, ...unsigned } = bundle;
   try {
     return verify(
       null,
       Buffer.from(canonicalJson(unsigned)),
-      publicKeyOf(unsigned.exportedBy.station),
+      publicKeyOf(key),
       Buffer.from(sig, "base64url"),
     );
   } catch {

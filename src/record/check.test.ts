@@ -395,6 +395,8 @@ describe("checkHeldEntry()", () => {
       creator: { station: moscow.id, cert: moscow.participant.cert },
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: moscow.id,
       problems: [],
     });
   });
@@ -415,6 +417,8 @@ describe("checkHeldEntry()", () => {
       creator: null,
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: washington.id,
       problems: [],
     });
   });
@@ -444,7 +448,7 @@ describe("checkLine()", () => {
 
   it("checkLine() reports BAD_LINE when the genesis does not hash to the line id", () => {
     const line = standardLine();
-    const facts = line.held().map(checkHeldEntry);
+    const facts = line.held().map((h) => checkHeldEntry(h));
     const wrongId = sha256Hex("another line");
     const problems = checkLine(wrongId, facts);
     expect(problems).toEqual([

@@ -2,7 +2,15 @@ import type { ErrorCode } from "./errors.js";
 import { HotlineError, isHotlineError } from "./errors.js";
 import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
 import { isValidMemberClaim } from "./membership.js";
-import { MemoryLine, checkMembership, checkPlace, type RuleBreak, type RuleFacts } from "./rules.js";
+import { isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
+import {
+  MemoryLine,
+  checkKey,
+  checkMembership,
+  checkPlace,
+  type RuleBreak,
+  type RuleFacts,
+} from "./rules.js";
 
 /** One thing wrong with a record, named by code and place. */
 export interface Problem {
@@ -45,18 +53,24 @@ export interface EntryFacts {
   member: RuleFacts["member"];
   /** for member.approve: the member.add it consents to */
   approves: string | null;
+  /** for key.rotate: the new key, and whether its proof holds (checked here) */
+  rotate: RuleFacts["rotate"];
+  /** the key the signature was found good with (the replay checks it was the one in force); null if none */
+  signedWith: string | null;
   problems: Problem[];
 }
 
 /**
  * Checks one held entry on its own: readable, schema-valid, canonical, hashing to the hash it is
  * filed under, standing where its signed fields say, and signed by its author (and a member.add's
- * claim by its member). Pure; safe to run in a worker thread.
+ * claim by its member, a key.rotate's proof by its new key). Pure; safe to run in a worker thread.
  *
  * @param held the entry as held
+ * @param keys the record's key rotations (see keyHistoryOf): the signature is checked against the
+ *   key the history gives its author at its seq, which the replay then confirms
  * @returns the facts the chain check needs, with any problems
  */
-export function checkHeldEntry(held: HeldEntry): EntryFacts {
+export function checkHeldEntry(held: HeldEntry, keys?: KeyHistory): EntryFacts {
   const facts: EntryFacts = {
     line: held.line,
     author: held.author,
@@ -70,6 +84,8 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
     creator: null,
     member: null,
     approves: null,
+    rotate: null,
+    signedWith: null,
     problems: [],
   };
   const problem = (code: ErrorCode, detail: string, hash: string | null = held.hash) =>
@@ -105,7 +121,10 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
         `but is signed as line ${short(claimedLine ?? "none")} author ${short(entry.author)} seq ${entry.seq}`,
     );
   }
-  if (!hasValidSignature(entry, held.bytes)) {
+  const key = keyAt(keys, held.line, entry.author, entry.seq);
+  if (hasValidSignature(entry, held.bytes, key)) {
+    facts.signedWith = key;
+  } else {
     problem("BAD_SIGNATURE", `The signature does not match the entry's content and its author's key`);
   }
   if (entry.kind !== "line.genesis" && entry.line === null) {
@@ -143,6 +162,17 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
           }
         : null,
     approves: entry.kind === "member.approve" ? entry.body.of : null,
+    rotate:
+      entry.kind === "key.rotate"
+        ? {
+            key: entry.body.key,
+            proofOk: isValidRotation(
+              { line, station: entry.author, key: entry.body.key, seq: entry.seq, prev: entry.prev },
+              entry.body.proof,
+            ),
+          }
+        : null,
+    signedWith: null,
   };
 }
 
@@ -184,7 +214,10 @@ export function checkLine(lineId: string, facts: readonly EntryFacts[]): Problem
       broken =
         f.kind === "line.genesis" && f !== genesis
           ? { code: "BAD_GENESIS" as const, detail: "The line has a second genesis entry" }
-          : (samePlace(f, view) ?? checkPlace(rule, view) ?? checkMembership(rule, view));
+          : (samePlace(f, view) ??
+            checkPlace(rule, view) ??
+            checkKey(rule, view) ??
+            checkMembership(rule, view));
       if (broken?.code === "UNKNOWN_AUTHOR") {
         // Named once per chain, with how much it wrote, not at each entry.
         if (!strangers.has(f.author)) {
@@ -248,6 +281,8 @@ function asRule(f: EntryFacts): RuleFacts {
     creator: f.creator,
     member: f.member,
     approves: f.approves,
+    rotate: f.rotate,
+    signedWith: f.signedWith,
   };
 }
 
@@ -319,13 +354,14 @@ function replayOrder(facts: readonly EntryFacts[], genesis: EntryFacts | undefin
  * Checks a whole record on one thread: every entry, then every line.
  *
  * @param held all entries of all lines
+ * @param keys the record's key rotations (see keyHistoryOf), if any
  * @returns the problems, entry problems first; empty when the record is intact
  */
-export function checkRecord(held: Iterable<HeldEntry>): Problem[] {
+export function checkRecord(held: Iterable<HeldEntry>, keys?: KeyHistory): Problem[] {
   const byLine = new Map<string, EntryFacts[]>();
   const problems: Problem[] = [];
   for (const h of held) {
-    const facts = checkHeldEntry(h);
+    const facts = checkHeldEntry(h, keys);
     problems.push(...facts.problems);
     const list = byLine.get(h.line) ?? [];
     list.push(facts);

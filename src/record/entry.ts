@@ -219,12 +219,13 @@ export function openEntry(bytes: Buffer): SealedEntry {
  *
  * @param entry a schema-valid entry
  * @param bytes its canonical bytes, if at hand (saves canonicalising again)
+ * @param key the key that must have signed it (default the author's station id: its first key)
  * @returns true when the author signed exactly this entry
  */
-export function hasValidSignature(entry: Entry, bytes?: Buffer): boolean {
+export function hasValidSignature(entry: Entry, bytes?: Buffer, key: string = entry.author): boolean {
   try {
     const signed = bytes === undefined ? signingBytes(entry) : signingBytesOf(bytes);
-    return verify(null, signed, publicKeyOf(entry.author), Buffer.from(entry.sig, "base64url"));
+    return verify(null, signed, publicKeyOf(key), Buffer.from(entry.sig, "base64url"));
   } catch {
     return false;
   }
@@ -233,14 +234,14 @@ export function hasValidSignature(entry: Entry, bytes?: Buffer): boolean {
 /**
  * Checks a signature over an entry's canonical bytes, before its body is read.
  *
- * @param author the station id the entry names as author
+ * @param key the key that must have signed it: the author's station id, or its rotated key
  * @param bytes the entry's canonical bytes, `sig` included
  * @param sig the signature it carries
- * @returns true when the author's key signed exactly these bytes (less `sig`)
+ * @returns true when that key signed exactly these bytes (less `sig`)
  */
-export function verifyEntrySignature(author: string, bytes: Buffer, sig: string): boolean {
+export function verifyEntrySignature(key: string, bytes: Buffer, sig: string): boolean {
   try {
-    return verify(null, signingBytesOf(bytes), publicKeyOf(author), Buffer.from(sig, "base64url"));
+    return verify(null, signingBytesOf(bytes), publicKeyOf(key), Buffer.from(sig, "base64url"));
   } catch {
     return false;
   }

@@ -2,10 +2,15 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } fr
 import type { KeyObject } from "node:crypto";
 import { HotlineError } from "./errors.js";
 
-/** A station's signing identity: the parsed private key and its station id. */
+/**
+ * A station's signing identity: the parsed private key and its station id. The id is the station's
+ * first public key; after a key rotation (see key-rotation.ts) the key signing is another.
+ */
 export interface Identity {
-  /** base64url of the 32-byte raw Ed25519 public key */
+  /** the station id: base64url of the station's first 32-byte raw Ed25519 public key */
   id: string;
+  /** base64url of the raw public key of `privateKey`: the id until the key is rotated */
+  key: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
 }
@@ -21,22 +26,25 @@ const STATION_ID = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
  */
 export function generateIdentity(): Identity {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  return { id: stationIdOf(publicKey), privateKey, publicKey };
+  const id = stationIdOf(publicKey);
+  return { id, key: id, privateKey, publicKey };
 }
 
 /**
  * Reads an identity from its PKCS#8 PEM.
  *
  * @param pem the private key as written by {@link exportPrivateKey}
+ * @param id the station id, when the key was rotated (default: the key's own)
  * @returns the identity, keys parsed once
  */
-export function identityFromPem(pem: string): Identity {
+export function identityFromPem(pem: string, id?: string): Identity {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== "ed25519") {
     throw new HotlineError("BAD_INPUT", "Cannot load the station key: it is not an Ed25519 key");
   }
   const publicKey = createPublicKey(privateKey);
-  return { id: stationIdOf(publicKey), privateKey, publicKey };
+  const key = stationIdOf(publicKey);
+  return { id: id ?? key, key, privateKey, publicKey };
 }
 
 /**

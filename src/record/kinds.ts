@@ -209,6 +209,13 @@ export const BODY_SCHEMAS = {
   }),
   /** A participant consents to a station another participant added (`of`: the `member.add` hash). */
   "member.approve": z.strictObject({ of: HASH, operator: OPERATOR }),
+  /**
+   * The author's signing key changes to `key` (base64url, 32 raw bytes). The entry is signed by the
+   * key in force before it (the old key vouches for the new); `proof` is the new key's signature of
+   * the rotation's place (see key-rotation.ts), so the new key is shown to be held. Every later
+   * entry of the author's chain on this line is signed by the new key, and only by it.
+   */
+  "key.rotate": z.strictObject({ key: STATION_ID, proof: SIGNATURE, operator: OPERATOR }),
   /** A message written by an operator. */
   text: z.strictObject({
     text: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
@@ -440,6 +447,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("line.genesis"),
   variant("member.add"),
   variant("member.approve"),
+  variant("key.rotate"),
   variant("text"),
   variant("line.settings"),
   variant("test"),

@@ -16,6 +16,7 @@ export * from "./statement.js";
 export * from "./bundle.js";
 export * from "./safety-code.js";
 export * from "./membership.js";
+export * from "./key-rotation.js";
 export * from "./rules.js";
 export { memberArrayItems } from "./json-spans.js";
 export { normalizeTime } from "./time.js";

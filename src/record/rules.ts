@@ -34,6 +34,13 @@ export interface RuleFacts {
   member: { station: string; cert: string; consenters: readonly string[]; proofOk: boolean } | null;
   /** for member.approve: the member.add it consents to */
   approves: string | null;
+  /** for key.rotate: the new key, and whether its proof is the new key's signature of this place */
+  rotate: { key: string; proofOk: boolean } | null;
+  /**
+   * the key its signature was found good with, when that was checked apart from the replay (verify:
+   * on worker threads, against the rotations read beforehand); null when it was not, or failed
+   */
+  signedWith: string | null;
 }
 
 /** A station on a line as the record makes it one. */
@@ -67,6 +74,10 @@ export interface LineView {
   memberAddedBy(hash: string): MemberState | null;
   /** members, active and pending */
   memberCount(): number;
+  /** the key the station signs with on this line now: its id, or the key of its newest rotation */
+  keyOf(station: string): string;
+  /** the member that holds or held this key on the line (as its id or by a rotation), if any */
+  keyHolder(key: string): string | null;
 }
 
 /** A broken rule: its code and what a person should be told. */
@@ -217,12 +228,54 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
 }
 
 /**
+ * The rules of the record about keys: an entry is signed by the key its author's chain has at that
+ * point (the station id until a `key.rotate`, then the rotation's key: the old key signs nothing
+ * after it), and a `key.rotate` carries the new key's own proof of its place and names a key no
+ * member of the line has or had.
+ *
+ * @param f the entry's facts, its body read
+ * @param view the line as held before it
+ * @returns the first rule broken, or null
+ */
+export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
+  if (f.signedWith !== null && f.signedWith !== view.keyOf(f.author)) {
+    return {
+      code: "BAD_SIGNATURE",
+      detail: `It is signed by key ${short(f.signedWith)}, not by ${short(view.keyOf(f.author))}, the key its author had then`,
+    };
+  }
+  if (f.rotate !== null) {
+    if (!f.rotate.proofOk) {
+      return {
+        code: "BAD_SIGNATURE",
+        detail: `The key.rotate's proof is not key ${short(f.rotate.key)}'s own signature of this rotation`,
+      };
+    }
+    const holder = view.keyHolder(f.rotate.key);
+    if (holder !== null) {
+      return {
+        code: "KEY_CONFLICT",
+        detail:
+          holder === f.author
+            ? `The key.rotate names key ${short(f.rotate.key)}, which its author has held on the line already`
+            : `The key.rotate names key ${short(f.rotate.key)}, which is station ${short(holder)}'s`,
+      };
+    }
+  }
+  return null;
+}
+
+/**
  * A line held in memory and grown entry by entry: the view `verify` replays a record through.
  */
 export class MemoryLine implements LineView {
   readonly #heads = new Map<string, { seq: number; hash: string; time: string }>();
   readonly #entries = new Map<string, { author: string; time: string }>();
   readonly #members = new Map<string, MemberState>();
+  /** keys in force, for the stations that rotated */
+  readonly #keys = new Map<string, string>();
+  /** keys rotated to, and their station */
+  readonly #holders = new Map<string, string>();
 
   head(author: string) {
     return this.#heads.get(author) ?? null;
@@ -250,6 +303,14 @@ export class MemoryLine implements LineView {
     return this.#members.size;
   }
 
+  keyOf(station: string): string {
+    return this.#keys.get(station) ?? station;
+  }
+
+  keyHolder(key: string): string | null {
+    return this.#holders.get(key) ?? (this.#members.has(key) ? key : null);
+  }
+
   /** @returns the stations that are participants (every consent given) */
   activeMembers(): string[] {
     return [...this.#members.values()].filter((m) => m.active).map((m) => m.station);
@@ -270,6 +331,10 @@ export class MemoryLine implements LineView {
     for (const hash of hashes) this.#entries.set(hash, { author: f.author, time: f.time });
     const next = membership ? nextMembership(f, this) : null;
     if (next !== null) this.#members.set(next.station, next);
+    if (membership && f.rotate !== null) {
+      this.#keys.set(f.author, f.rotate.key);
+      this.#holders.set(f.rotate.key, f.author);
+    }
   }
 }
 

@@ -40,10 +40,15 @@ export function signStatement(unsigned: UnsignedHeadStatement, identity: Identit
  * Checks a received head statement: schema, and the named station's signature.
  *
  * @param value anything received
+ * @param keyOf the key the station signs with, given the statement (default its station id): after
+ *   a key rotation, the key in force after the head it gives of its own chain
  * @returns the statement
  * @throws HotlineError SCHEMA or BAD_SIGNATURE
  */
-export function parseStatement(value: unknown): HeadStatement {
+export function parseStatement(
+  value: unknown,
+  keyOf: (statement: UnsignedHeadStatement) => string = (statement) => statement.station,
+): HeadStatement {
   // Cheapest first: a line has at most MAX_PARTICIPANTS chains, so a statement names no more heads.
   const heads = (value as { heads?: unknown } | null)?.heads;
   if (typeof heads === "object" && heads !== null && Object.keys(heads).length > MAX_PARTICIPANTS) {
@@ -62,7 +67,7 @@ export function parseStatement(value: unknown): HeadStatement {
     valid = verify(
       null,
       Buffer.from(canonicalJson(unsigned)),
-      publicKeyOf(unsigned.station),
+      publicKeyOf(keyOf(unsigned)),
       Buffer.from(sig, "base64url"),
     );
   } catch {

@@ -12,6 +12,7 @@ import type {
   HookRow,
   ZoneRow,
   RouteRow,
+  KeyChangeAckRow,
   CoverageRow,
   EntryPlace,
   EvidenceRow,
@@ -645,6 +646,20 @@ export class SqliteTables implements SyncTables {
 
   removeRoute(name: string): boolean {
     return this.#sql("DELETE FROM routes WHERE name = ?").run(name).changes > 0;
+  }
+
+  ackKeyChange(ack: KeyChangeAckRow): void {
+    this.#sql(
+      `INSERT INTO key_change_acks (line, station, key, acked_by, acked_at)
+         VALUES (@line, @station, @key, @ackedBy, @ackedAt) ON CONFLICT DO NOTHING`,
+    ).run(ack);
+  }
+
+  keyChangeAcks(line: string): KeyChangeAckRow[] {
+    return this.#sql(
+      `SELECT line, station, key, acked_by AS ackedBy, acked_at AS ackedAt
+         FROM key_change_acks WHERE line = ? ORDER BY acked_at, station`,
+    ).all(line) as KeyChangeAckRow[];
   }
 
   addHealthChange(c: HealthChangeRow): void {

@@ -518,6 +518,17 @@ export function storeContract(
         expect(await store.routes()).toEqual([backup]);
       });
 
+      it("key change acknowledgements are kept once per line, station and key, and listed by line", async () => {
+        const store = await opened();
+        const ack = { line: "l1", station: "s1", key: "k1", ackedBy: "a", ackedAt: at(0) };
+        await store.ackKeyChange(ack);
+        await store.ackKeyChange({ ...ack, ackedBy: "b", ackedAt: at(1) });
+        await store.ackKeyChange({ ...ack, key: "k2", ackedAt: at(2) });
+        await store.ackKeyChange({ ...ack, line: "l2" });
+        expect(await store.keyChangeAcks("l1")).toEqual([ack, { ...ack, key: "k2", ackedAt: at(2) }]);
+        expect(await store.keyChangeAcks("none")).toEqual([]);
+      });
+
       it("health changes are kept oldest first, by line and peer", async () => {
         const store = await opened();
         const change = (line: string, peer: string, to: string, minute: number) => ({

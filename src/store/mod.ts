@@ -18,6 +18,8 @@ export type {
   EntryStore,
   HealthStore,
   HookStore,
+  KeyChangeAckRow,
+  KeyChangeStore,
   OperatorStore,
   PeerStore,
   StatementStore,

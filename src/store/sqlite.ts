@@ -210,6 +210,8 @@ function view(read: Runner, write: Runner): Transaction {
     addRoute: (route) => write((t) => t.addRoute(route)),
     routes: () => read((t) => t.routes()),
     removeRoute: (name) => write((t) => t.removeRoute(name)),
+    ackKeyChange: (ack) => write((t) => t.ackKeyChange(ack)),
+    keyChangeAcks: (line) => read((t) => t.keyChangeAcks(line)),
     addHealthChange: (change) => write((t) => t.addHealthChange(change)),
     healthHistory: (where) => read((t) => t.healthHistory(where)),
     addOperator: (operator) => write((t) => t.addOperator(operator)),

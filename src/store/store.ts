@@ -3,6 +3,7 @@ import type { AuditStore } from "./audit.js";
 import type { EntryStore } from "./entries.js";
 import type { HealthStore } from "./health.js";
 import type { HookStore } from "./hooks.js";
+import type { KeyChangeStore } from "./key-changes.js";
 import type { OperatorStore } from "./operators.js";
 import type { PeerStore } from "./peers.js";
 import type { RouteStore } from "./routes.js";
@@ -25,6 +26,7 @@ export type { AuditQuery, AuditRow, AuditStore } from "./audit.js";
 export { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS } from "./audit.js";
 export type { HealthChangeRow, HealthStore } from "./health.js";
 export type { HookRow, HookStore } from "./hooks.js";
+export type { KeyChangeAckRow, KeyChangeStore } from "./key-changes.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 export type { EvidenceRow, InviteRow, PeerContactRow, PeerStore } from "./peers.js";
@@ -47,7 +49,8 @@ export type Transaction = EntryStore &
   HealthStore &
   OperatorStore &
   SecondFactorStore &
-  AuditStore;
+  AuditStore &
+  KeyChangeStore;
 
 /**
  * Everything a station keeps, as one small async interface per feature. All SQL lives behind it,

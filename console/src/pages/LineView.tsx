@@ -5,6 +5,7 @@ import type { LineSummary } from "../api-types";
 import { CallsPanel } from "../components/calls/CallsPanel";
 import { ComposeBox } from "../components/ComposeBox";
 import { HealthLight } from "../components/HealthLight";
+import { KeyChanges } from "../components/KeyChanges";
 import { NotificationsPanel, activeNotifications } from "../components/notify/NotificationsPanel";
 import { PageTitle } from "../components/PageTitle";
 import { PendingMembers } from "../components/PendingMembers";
@@ -135,6 +136,9 @@ export function LineView({ id }: { id: string }) {
       {status?.suspended != null && <SuspendedBanner suspension={status.suspended} />}
       {summary !== undefined && (
         <PendingMembers line={summary} onApproved={() => setApprovals((n) => n + 1)} />
+      )}
+      {summary !== undefined && (
+        <KeyChanges line={summary} onAcknowledged={() => setApprovals((n) => n + 1)} />
       )}
       {panel === "calls" && <CallsPanel line={id} entries={entries ?? []} id="calls-panel" />}
       {panel === "notify" && <NotificationsPanel line={id} entries={entries ?? []} id="notify-panel" />}

@@ -81,6 +81,7 @@ export const LINE_SUMMARY = viewOf<views.LineSummary>()(
         pending: z.boolean(),
         awaiting: z.array(TEXT),
         routes: z.array(ROUTE),
+        keyChange: nullable(z.object({ at: TEXT, key: TEXT })),
       }),
     ),
     entries: COUNT,

@@ -10,6 +10,7 @@
  */
 import { callRoutes } from "./calls.js";
 import { consoleRoutes } from "./console.js";
+import { keyRoutes } from "./keys.js";
 import { lineRoutes } from "./lines.js";
 import { networkRoutes } from "./network.js";
 import { notifyRoutes } from "./notify.js";
@@ -28,6 +29,7 @@ export const contract = {
   ...networkRoutes,
   ...consoleRoutes,
   ...secondFactorRoutes,
+  ...keyRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

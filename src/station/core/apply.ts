@@ -2,11 +2,13 @@ import {
   ENTRY_ENVELOPE,
   HotlineError,
   canonicalEntryBytes,
+  checkKey,
   checkMembership,
   checkPlace,
   describeZodError,
   parseBody,
   placeOf,
+  readStoredEntry,
   ruleFactsOf,
   sha256Hex,
   signingBytesOf,
@@ -47,6 +49,8 @@ export interface PreparedEntry {
   /** why it could not be read, if it could not */
   error: HotlineError | null;
   signatureOk: boolean;
+  /** the key it was checked against: its result stands only if that is the key in force when applied */
+  key: string;
 }
 
 /** An incoming entry whose envelope is read: its body is not checked yet. */
@@ -162,14 +166,24 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
-    let signatureOk = prepared?.signatureOk ?? false;
-    if (prepared === undefined) {
+    // Signed by the key its author's chain has now: its station id until it rotated its key. A
+    // prepared check stands only if it was made against that key.
+    const key = view.keyOf(envelope.author);
+    let signatureOk: boolean;
+    if (prepared?.key === key) signatureOk = prepared.signatureOk;
+    else {
       const started = performance.now();
-      signatureOk = verifyEntrySignature(envelope.author, read.bytes, envelope.sig);
+      signatureOk = verifyEntrySignature(key, read.bytes, envelope.sig);
       signatureMs += performance.now() - started;
     }
     if (!signatureOk) {
-      fail({ code: "BAD_SIGNATURE", detail: "its signature is not its author's" });
+      fail({
+        code: "BAD_SIGNATURE",
+        detail:
+          key === envelope.author
+            ? "its signature is not its author's"
+            : `its signature is not by its author's key in force, ${short(key)} (its key was rotated)`,
+      });
     }
     if (head !== null && envelope.seq <= head.seq) {
       const other = await tx.entryAt(lineId, envelope.author, envelope.seq);
@@ -203,6 +217,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       creator: null,
       member: null,
       approves: null,
+      rotate: null,
+      signedWith: null,
     };
     const misplaced = checkPlace(facts, view);
     if (misplaced !== null) fail(misplaced);
@@ -228,7 +244,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     const entry = parseBody(read.envelope);
     const sealed: SealedEntry = { entry, bytes: read.bytes, hash };
     const full = ruleFactsOf(sealed);
-    const broken = checkMembership(full, view) ?? (await ownRules(tx, full, view));
+    const broken = checkMembership(full, view) ?? checkKey(full, view) ?? (await ownRules(tx, full, view));
     if (broken !== null) fail(broken);
     return sealed;
   }
@@ -292,6 +308,10 @@ class StoreLine implements LineView {
   readonly #entries = new Map<string, { author: string; time: string }>();
   /** chain heads as this batch moves them */
   readonly #heads = new Map<string, Head | null>();
+  /** keys in force of the stations that rotated theirs on this line, as this batch moves them */
+  #keys: Map<string, string> | null = null;
+  /** every key rotated to on this line, and its station */
+  readonly #holders = new Map<string, string>();
 
   constructor(store: Transaction, line: string) {
     this.#store = store;
@@ -311,6 +331,17 @@ class StoreLine implements LineView {
    */
   async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
     this.#members ??= await this.#store.members(this.#line);
+    if (this.#keys === null) {
+      // Stored rotations passed the rules when stored: the newest of each chain is its key.
+      const keys = new Map<string, string>();
+      for (const stored of await this.#store.entriesOfKind(this.#line, "key.rotate")) {
+        const entry = readStoredEntry(stored);
+        if (entry.kind !== "key.rotate") continue;
+        keys.set(entry.author, entry.body.key);
+        this.#holders.set(entry.body.key, entry.author);
+      }
+      this.#keys = keys;
+    }
     if (!this.#heads.has(author)) this.#heads.set(author, await this.#store.head(this.#line, author));
     for (const hash of hashes) {
       if (hash === null || this.#entries.has(hash)) continue;
@@ -332,6 +363,19 @@ class StoreLine implements LineView {
     const { entry, hash } = sealed;
     this.#entries.set(hash, { author: entry.author, time: entry.time });
     this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
+    if (entry.kind === "key.rotate") {
+      this.#keys?.set(entry.author, entry.body.key);
+      this.#holders.set(entry.body.key, entry.author);
+    }
+  }
+
+  keyOf(station: string): string {
+    if (this.#keys === null) throw new Error("StoreLine: keys read before load()");
+    return this.#keys.get(station) ?? station;
+  }
+
+  keyHolder(key: string): string | null {
+    return this.#holders.get(key) ?? (this.member(key) === null ? null : key);
   }
 
   head(author: string) {
@@ -384,24 +428,29 @@ export function readIncoming(value: unknown): IncomingEntry {
  * so that the checks can run on other threads before the batch is applied in order.
  *
  * @param values entries as received
+ * @param keys the key each (line, author) signs with as held (default: the station id); a
+ *   `key.rotate` in the batch moves it on for the entries after it (checked again when applied)
  * @returns one prepared entry per value (signatureOk still false), and the jobs for the signatures
  */
-export function prepareIncoming(values: readonly unknown[]): {
+export function prepareIncoming(
+  values: readonly unknown[],
+  keys: ReadonlyMap<string, string> = new Map(),
+): {
   prepared: PreparedEntry[];
-  jobs: { index: number; signed: Buffer; sig: string; author: string }[];
+  jobs: { index: number; signed: Buffer; sig: string; key: string }[];
 } {
   const prepared: PreparedEntry[] = [];
-  const jobs: { index: number; signed: Buffer; sig: string; author: string }[] = [];
+  const jobs: { index: number; signed: Buffer; sig: string; key: string }[] = [];
+  const moved = new Map<string, string>();
   for (const [index, value] of values.entries()) {
     try {
       const read = readIncoming(value);
-      prepared.push({ read, error: null, signatureOk: false });
-      jobs.push({
-        index,
-        signed: signingBytesOf(read.bytes),
-        sig: read.envelope.sig,
-        author: read.envelope.author,
-      });
+      const { line, author, kind, body } = read.envelope;
+      const chain = `${line ?? ""} ${author}`;
+      const key = moved.get(chain) ?? keys.get(chain) ?? author;
+      if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
+      prepared.push({ read, error: null, signatureOk: false, key });
+      jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
     } catch (error) {
       prepared.push({
         read: null,
@@ -410,6 +459,7 @@ export function prepareIncoming(values: readonly unknown[]): {
             ? error
             : new HotlineError("INTERNAL", `Cannot read the entry: ${String(error)}`, { cause: error }),
         signatureOk: false,
+        key: "",
       });
     }
   }

@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   invite: { roles: ADMIN, action: "make an invite" },
   accept: { roles: ADMIN, action: "accept an invite" },
   approveMember: { roles: ADMIN, action: "consent to a station joining a line" },
+  rotateKey: { roles: ADMIN, action: "rotate the station key" },
+  ackKeyChange: { roles: OFFICER_UP, action: "acknowledge a peer's key change" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
   manageRoutes: { roles: ADMIN, action: "add or remove a route" },

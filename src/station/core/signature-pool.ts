@@ -5,11 +5,12 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { publicKeyOf } from "../../record/mod.js";
 
-/** One signature to check: the signed bytes, the signature, the author (its public key). */
+/** One signature to check: the signed bytes, the signature, the public key that must have made it. */
 export interface SignatureJob {
   signed: Uint8Array;
   sig: string;
-  author: string;
+  /** base64url of the raw public key: the author's station id, or its key since a rotation */
+  key: string;
 }
 
 const WORKER_FILE = fileURLToPath(new URL("./signature-worker.js", import.meta.url));
@@ -32,7 +33,7 @@ export class SignaturePool {
 
   /**
    * @param jobs signatures to check
-   * @returns for each, whether it is its author's signature over its bytes
+   * @returns for each, whether its key signed its bytes
    */
   async check(jobs: readonly SignatureJob[]): Promise<boolean[]> {
     const workers = this.#start();
@@ -84,7 +85,7 @@ export class SignaturePool {
 
 function checkOne(job: SignatureJob): boolean {
   try {
-    return verify(null, job.signed, publicKeyOf(job.author), Buffer.from(job.sig, "base64url"));
+    return verify(null, job.signed, publicKeyOf(job.key), Buffer.from(job.sig, "base64url"));
   } catch {
     return false;
   }

@@ -7,7 +7,7 @@ import type { SignatureJob } from "./signature-pool.js";
 parentPort?.on("message", (job: { id: number; items: SignatureJob[] }) => {
   const ok = job.items.map((item) => {
     try {
-      return verify(null, item.signed, publicKeyOf(item.author), Buffer.from(item.sig, "base64url"));
+      return verify(null, item.signed, publicKeyOf(item.key), Buffer.from(item.sig, "base64url"));
     } catch {
       return false;
     }

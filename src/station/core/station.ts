@@ -1,11 +1,16 @@
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import {
   HotlineError,
   type ErrorCode,
   fingerprintOf,
-  identityFromPem,
+  generateIdentity,
+  keyAt,
+  keyHistoryOf,
+  readStoredEntry,
   signEntry,
+  signRotation,
+  type KeyHistory,
   type BodyOf,
   type Identity,
   type Kind,
@@ -40,6 +45,7 @@ import {
   type PreparedEntry,
 } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
+import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNextKey } from "./key-files.js";
 import { settingsOf, suspensionOf } from "./settings.js";
 import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
@@ -114,7 +120,7 @@ export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
 export class Station {
   readonly paths: StationPaths;
   readonly config: StationConfig;
-  readonly identity: Identity;
+  #identity: Identity;
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: StationLogger;
@@ -128,6 +134,11 @@ export class Station {
    * it held its own chain then; no entry of its after that seq may be dated before it
    */
   readonly #claims = new Map<string, { time: string; seq: number }>();
+  /**
+   * per line, the rotations of each station that rotated its key there (in seq order), dropped when
+   * a key.rotate is stored
+   */
+  readonly #rotations = new Map<string, Map<string, { seq: number; key: string; time: string }[]>>();
   /** members per line (null: not a line here), dropped when a member entry is stored */
   readonly #members = new Map<string, readonly MemberRow[] | null>();
   /**
@@ -146,7 +157,7 @@ export class Station {
   ) {
     this.paths = paths;
     this.config = config;
-    this.identity = identity;
+    this.#identity = identity;
     this.store = store;
     this.clock = clock;
     this.logger = logger;
@@ -158,6 +169,7 @@ export class Station {
     let members = false;
     for (const e of entries) {
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
+      if (e.entry.kind === "key.rotate") this.#rotations.delete(e.entry.line ?? "");
       if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") members = true;
     }
     if (!members) return;
@@ -280,8 +292,19 @@ export class Station {
   static async open(options: OpenOptions = {}): Promise<Station> {
     const paths = stationPaths(options.dir);
     const config = readConfig(paths);
-    const identity = identityFromPem(readFileSync(paths.identityKey, "utf8"));
+    let identity = readIdentityFile(paths.identityKey);
     const store = await openSqliteStore(paths.database);
+    // A rotation a crash interrupted is finished (its entries were committed) or undone.
+    const settled = await settleKeyRotation(paths, async (key) => {
+      for (const line of await store.lines()) {
+        for (const stored of await store.entriesOfKind(line.id, "key.rotate")) {
+          const entry = readStoredEntry(stored, "key.rotate");
+          if (entry.author === identity.id && entry.body.key === key) return true;
+        }
+      }
+      return false;
+    });
+    if (settled === "finished") identity = readIdentityFile(paths.identityKey);
     const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
     const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
     await station.#readPins();
@@ -289,14 +312,19 @@ export class Station {
   }
 
   get id(): string {
-    return this.identity.id;
+    return this.#identity.id;
+  }
+
+  /** The station's signing identity: its id, and the key it signs with now. */
+  get identity(): Identity {
+    return this.#identity;
   }
 
   whoami(): WhoAmI {
     return {
       id: this.id,
       name: this.config.name,
-      fingerprint: fingerprintOf(this.id),
+      fingerprint: fingerprintOf(this.#identity.key),
       cert: this.certFingerprint,
       url: this.config.url,
     };
@@ -309,6 +337,7 @@ export class Station {
    * @returns the new line's id and name
    */
   async createLine(options: { name: string; operator: string }): Promise<{ id: string; name: string }> {
+    this.refuseIfRotated("open a new line");
     const sealed = await this.write(null, {
       kind: "line.genesis",
       body: {
@@ -358,6 +387,15 @@ export class Station {
   async lines(): Promise<LineSummary[]> {
     const summaries: LineSummary[] = [];
     for (const line of await this.store.lines()) {
+      const rotations = await this.rotationsOn(line.id);
+      const keyOf = (station: string) => rotations.get(station)?.at(-1)?.key ?? station;
+      const acked = new Set((await this.store.keyChangeAcks(line.id)).map((a) => `${a.station} ${a.key}`));
+      const keyChangeOf = (station: string) => {
+        const latest = rotations.get(station)?.at(-1);
+        return station === this.id || latest === undefined || acked.has(`${station} ${latest.key}`)
+          ? null
+          : { at: latest.time, key: latest.key };
+      };
       summaries.push({
         id: line.id,
         name: line.name,
@@ -365,14 +403,18 @@ export class Station {
           (await this.store.members(line.id)).map(async (p) => ({
             id: p.station,
             name: p.name,
-            fingerprint: fingerprintOf(p.station),
+            fingerprint: fingerprintOf(keyOf(p.station)),
             safetyCode:
               p.station === this.id
                 ? null
-                : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: p.station, cert: p.cert }),
+                : safetyCode(
+                    { id: this.#identity.key, cert: this.certFingerprint },
+                    { id: keyOf(p.station), cert: p.cert },
+                  ),
             pending: !p.active,
             awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
             routes: sortRoutes((await announcedRoutes(this.store, line.id, p.station)) ?? [primaryOf(p.url)]),
+            keyChange: keyChangeOf(p.station),
           })),
         ),
         entries: line.entries,
@@ -534,10 +576,204 @@ export class Station {
    * @returns ok, counts and problems
    */
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    const lines = (await this.store.lines()).map((l) => l.id);
+    const keys: KeyHistory = {};
+    for (const line of lines) {
+      const rotations = (await this.store.entriesOfKind(line, "key.rotate")).flatMap((stored) => {
+        try {
+          return [{ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash }];
+        } catch {
+          return []; // a damaged entry is the per-entry check's to report
+        }
+      });
+      Object.assign(keys, keyHistoryOf(rotations));
+    }
     return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
-      lines: (await this.store.lines()).map((l) => l.id),
+      lines,
+      keys,
       ...options,
     });
+  }
+
+  /**
+   * @param line a line id
+   * @returns the key rotations on the line, per station that rotated, in seq order (kept until a
+   *   key.rotate is stored)
+   */
+  async rotationsOn(
+    line: string,
+  ): Promise<ReadonlyMap<string, readonly { seq: number; key: string; time: string }[]>> {
+    let rotations = this.#rotations.get(line);
+    if (rotations === undefined) {
+      rotations = new Map();
+      // Only lines held here are kept, so that naming lines costs a peer's requests nothing here.
+      if ((await this.store.line(line)) === null) return rotations;
+      for (const stored of await this.store.entriesOfKind(line, "key.rotate")) {
+        const entry = readStoredEntry(stored, "key.rotate");
+        const list = rotations.get(entry.author) ?? [];
+        list.push({ seq: entry.seq, key: entry.body.key, time: entry.time });
+        list.sort((a, b) => a.seq - b.seq);
+        rotations.set(entry.author, list);
+      }
+      this.#rotations.set(line, rotations);
+    }
+    return rotations;
+  }
+
+  /**
+   * @param line a line id
+   * @param station a station on it
+   * @returns the key the station signs with on the line now: its id, or its newest rotation's key
+   */
+  async keyOn(line: string, station: string): Promise<string> {
+    if (station === this.id) return this.#identity.key;
+    return (await this.rotationsOn(line)).get(station)?.at(-1)?.key ?? station;
+  }
+
+  /**
+   * Rotates this station's identity key: makes a new Ed25519 key and announces it on every line in
+   * a `key.rotate` entry signed by the old key and carrying the new key's proof, all in one
+   * transaction. The new key is written (0600) beside the old one first and takes its place only
+   * once the entries are committed; a crash in between is settled when the station next opens.
+   * The old key is deleted. The station id stays: it names the station.
+   *
+   * @param options the operator
+   * @returns the new key's fingerprint, and the lines it was announced on
+   * @throws HotlineError BAD_INPUT when the station is on no line, or waits for consent on one
+   */
+  async rotateKey(options: { operator: string }): Promise<{
+    key: string;
+    fingerprint: string;
+    lines: { id: string; name: string; hash: string; seq: number }[];
+  }> {
+    const lines = await this.store.lines();
+    if (lines.length === 0) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        "Cannot rotate the station key: the station is on no line to announce it on; make a new station instead ('hotline init')",
+      );
+    }
+    for (const line of lines) {
+      const me = (await this.store.members(line.id)).find((m) => m.station === this.id);
+      if (me?.active !== true) {
+        throw new HotlineError(
+          "BAD_INPUT",
+          `Cannot rotate the station key: on ${line.name} this station still waits for consent, so it could not announce the new key there`,
+        );
+      }
+    }
+    const fresh = generateIdentity();
+    const next: Identity = { ...fresh, id: this.id };
+    writeNextKey(this.paths, next);
+    let written: SealedEntry[];
+    try {
+      written = await this.store.transaction(async (tx) => {
+        const now = isoNow(this.clock);
+        const sealed: SealedEntry[] = [];
+        for (const line of lines) {
+          const head = await tx.head(line.id, this.id);
+          const seen: Record<string, string> = {};
+          for (const h of await tx.heads(line.id)) if (h.author !== this.id) seen[h.author] = h.hash;
+          const seq = (head?.seq ?? 0) + 1;
+          const prev = head?.hash ?? null;
+          const proof = signRotation({ line: line.id, station: this.id, key: next.key, seq, prev }, next);
+          const unsigned = {
+            v: 1,
+            line: line.id,
+            author: this.id,
+            seq,
+            prev,
+            seen,
+            time: head !== null && head.time > now ? head.time : now,
+            kind: "key.rotate",
+            body: { key: next.key, proof, operator: options.operator },
+          } as UnsignedEntry;
+          sealed.push(signEntry(unsigned, this.#identity));
+        }
+        await tx.appendEntries(sealed, now);
+        return sealed;
+      });
+    } catch (error) {
+      rmSync(nextKeyPath(this.paths), { force: true });
+      throw error;
+    }
+    adoptNextKey(this.paths);
+    this.#identity = next;
+    await this.#stored(written);
+    this.events.emit("entries", written, "local");
+    return {
+      key: next.key,
+      fingerprint: fingerprintOf(next.key),
+      lines: written.map((e) => ({
+        id: e.entry.line ?? "",
+        name: lines.find((l) => l.id === e.entry.line)?.name ?? "",
+        hash: e.hash,
+        seq: e.entry.seq,
+      })),
+    };
+  }
+
+  /**
+   * Acknowledges, at this station, that a participant's key changed on a line and that its new
+   * safety code was read aloud with its operators: the console's notice goes away. Kept locally,
+   * never written as an entry.
+   *
+   * @param options the line (id, prefix or name), the participant (station id, unique id prefix or name), the operator
+   * @returns what was acknowledged
+   * @throws HotlineError NOT_FOUND when the participant's key never changed on the line
+   */
+  async acknowledgeKeyChange(options: { line: string; member: string; operator: string }): Promise<{
+    line: string;
+    station: string;
+    key: string;
+    safetyCode: string | null;
+  }> {
+    const line = await this.resolveLine(options.line);
+    const ref = options.member.trim();
+    const matches = (await this.store.members(line.id)).filter(
+      (m) =>
+        m.station === ref ||
+        (ref.length >= 4 && m.station.startsWith(ref)) ||
+        m.name.toLowerCase() === ref.toLowerCase(),
+    );
+    const member = matches.length === 1 ? matches[0] : undefined;
+    const latest =
+      member === undefined ? undefined : (await this.rotationsOn(line.id)).get(member.station)?.at(-1);
+    if (member === undefined || latest === undefined) {
+      throw new HotlineError(
+        "NOT_FOUND",
+        `Cannot acknowledge a key change of '${ref}' on ${line.name}: ${member === undefined ? "no single participant has that id or name" : "its key never changed on the line"}`,
+      );
+    }
+    await this.store.ackKeyChange({
+      line: line.id,
+      station: member.station,
+      key: latest.key,
+      ackedBy: options.operator,
+      ackedAt: isoNow(this.clock),
+    });
+    return {
+      line: line.id,
+      station: member.station,
+      key: latest.key,
+      safetyCode: await this.safetyCodeWith(member.station, line.id),
+    };
+  }
+
+  /**
+   * A station whose key was rotated cannot begin a chain on a new line: its first entry there would
+   * have to be signed by its station id's key, which is gone.
+   *
+   * @param what what was asked, for the message
+   * @throws HotlineError KEY_ROTATED
+   */
+  refuseIfRotated(what: string): void {
+    if (this.#identity.key !== this.#identity.id) {
+      throw new HotlineError(
+        "KEY_ROTATED",
+        `Cannot ${what}: this station's key was rotated, and a new line needs a chain signed from its first entry by the station id's key; this version cannot open or join new lines after a rotation`,
+      );
+    }
   }
 
   /**
@@ -615,8 +851,20 @@ export class Station {
    */
   async receiveBatch(values: readonly unknown[]): Promise<ApplyResult> {
     if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values);
+    // The keys in force of the chains that rotated, so that their signatures are checked there too.
+    const keys = new Map<string, string>();
+    const lines = new Set(
+      values.map((v) => (v as { line?: unknown } | null)?.line).filter((l) => typeof l === "string"),
+    );
+    for (const line of lines) {
+      if ((await this.store.line(line)) === null) continue; // refused when applied
+      for (const [author, list] of await this.rotationsOn(line)) {
+        const latest = list.at(-1);
+        if (latest !== undefined) keys.set(`${line} ${author}`, latest.key);
+      }
+    }
     const started = performance.now();
-    const { prepared, jobs } = prepareIncoming(values);
+    const { prepared, jobs } = prepareIncoming(values, keys);
     const ok = await this.#signatures.check(jobs);
     for (const [i, job] of jobs.entries())
       (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
@@ -650,7 +898,16 @@ export class Station {
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
   async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
-    const statement = parseStatement(value);
+    // Signed by the key in force after the head it gives of its own chain (its station id until it
+    // rotated its key on the line).
+    const claimedLine = (value as { line?: unknown } | null)?.line;
+    const rotations = typeof claimedLine === "string" ? await this.rotationsOn(claimedLine) : new Map();
+    const history: KeyHistory = Object.fromEntries(
+      [...rotations].map(([station, list]) => [`${String(claimedLine)} ${station}`, list]),
+    );
+    const statement = parseStatement(value, (s) =>
+      keyAt(history, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+    );
     const place = { line: statement.line, author: statement.station };
     const refuse = (code: ErrorCode, why: string): never => {
       throw new HotlineError(code, `Cannot accept the head statement: ${why}`, { place });
@@ -744,7 +1001,10 @@ export class Station {
     const other = (await this.store.membershipsOf(peer)).find((m) => line === undefined || m.line === line);
     return other === undefined
       ? null
-      : safetyCode({ id: this.id, cert: this.certFingerprint }, { id: other.station, cert: other.cert });
+      : safetyCode(
+          { id: this.#identity.key, cert: this.certFingerprint },
+          { id: await this.keyOn(other.line, other.station), cert: other.cert },
+        );
   }
 
   /**

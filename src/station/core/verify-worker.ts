@@ -1,5 +1,7 @@
-import { parentPort } from "node:worker_threads";
-import { checkHeldEntry, type HeldEntry } from "../../record/mod.js";
+import { parentPort, workerData } from "node:worker_threads";
+import { checkHeldEntry, type HeldEntry, type KeyHistory } from "../../record/mod.js";
+
+const keys = (workerData as { keys?: KeyHistory } | null)?.keys ?? {};
 
 /** Checks batches of held entries on a worker thread; see verify.ts. */
 parentPort?.on("message", (batch: { id: number; held: HeldEntry[] }) => {
@@ -10,6 +12,7 @@ parentPort?.on("message", (batch: { id: number; held: HeldEntry[] }) => {
       h.bytes instanceof Uint8Array
         ? { ...h, bytes: Buffer.from(h.bytes.buffer, h.bytes.byteOffset, h.bytes.byteLength) }
         : h,
+      keys,
     ),
   );
   parentPort?.postMessage({ id: batch.id, facts });

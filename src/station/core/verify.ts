@@ -7,6 +7,7 @@ import {
   checkLine,
   type EntryFacts,
   type HeldEntry,
+  type KeyHistory,
   type Problem,
 } from "../../record/mod.js";
 
@@ -23,6 +24,11 @@ export interface VerifyOptions {
   workers?: number | undefined;
   /** lines known to exist apart from their entries (a store's line list): one with no entries is a problem */
   lines?: readonly string[] | undefined;
+  /**
+   * the record's key rotations, read beforehand from its `key.rotate` entries (see keyHistoryOf):
+   * each signature is checked against the key its author had at that seq, and the replay confirms it
+   */
+  keys?: KeyHistory | undefined;
 }
 
 const WORKER_FILE = fileURLToPath(new URL("./verify-worker.js", import.meta.url));
@@ -46,22 +52,30 @@ export async function verifyRecord(
 ): Promise<VerifyReport> {
   const workers =
     options.workers ?? (total >= PARALLEL_FROM && existsSync(WORKER_FILE) ? availableParallelism() : 0);
+  const keys = options.keys ?? {};
   const facts =
-    workers > 0 && existsSync(WORKER_FILE) ? await checkInWorkers(held, workers) : await checkHere(held);
+    workers > 0 && existsSync(WORKER_FILE)
+      ? await checkInWorkers(held, workers, keys)
+      : await checkHere(held, keys);
   return finish(facts, options.lines ?? []);
 }
 
-async function checkHere(held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>): Promise<EntryFacts[]> {
+async function checkHere(
+  held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
+  keys: KeyHistory,
+): Promise<EntryFacts[]> {
   const facts: EntryFacts[] = [];
-  for await (const h of held) facts.push(checkHeldEntry(h));
+  for await (const h of held) facts.push(checkHeldEntry(h, keys));
   return facts;
 }
 
 async function checkInWorkers(
   held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
   count: number,
+  keys: KeyHistory,
 ): Promise<EntryFacts[]> {
-  const pool = Array.from({ length: count }, () => new Worker(WORKER_FILE));
+  // Each worker gets the key history once, before its first batch.
+  const pool = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { keys } }));
   const results: EntryFacts[][] = [];
   const iterator = asyncIterable(held)[Symbol.asyncIterator]();
   let nextId = 0;

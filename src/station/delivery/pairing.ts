@@ -215,6 +215,7 @@ export async function acceptInvite(
   text: string,
 ): Promise<Accepted> {
   const invite = parseInvite(text);
+  station.refuseIfRotated("join a line");
   if (Date.parse(invite.expires) <= station.clock.now()) {
     throw new HotlineError(
       "INVITE_EXPIRED",
@@ -270,10 +271,13 @@ export async function acceptInvite(
   return {
     line: invite.line,
     peer: { id: invite.station, name: invite.name },
-    safetyCode: safetyCode(
-      { id: station.id, cert: station.certFingerprint },
-      { id: invite.station, cert: invite.cert },
-    ),
+    // The inviter's key in force, once the record caught up shows whether it rotated it.
+    safetyCode:
+      (await station.safetyCodeWith(invite.station, invite.line)) ??
+      safetyCode(
+        { id: station.id, cert: station.certFingerprint },
+        { id: invite.station, cert: invite.cert },
+      ),
     awaiting,
   };
 }

@@ -1,5 +1,6 @@
 import {
   fingerprintOf,
+  keyAt,
   parseStatement,
   readStoredEntry,
   signBundle,
@@ -30,11 +31,19 @@ export async function exportBundle(station: Station, ref: string): Promise<Bundl
   const entries = causalOrder(stored.map((e) => readEntry(e))).map((e) =>
     readStoredEntry(byHash.get(e.hash) as StoredEntry),
   );
+  const rotations = await station.rotationsOn(line.id);
+  const keys = Object.fromEntries(
+    [...rotations].map(([author, list]) => [`${line.id} ${author}`, [...list]]),
+  );
   const statements: HeadStatement[] = (await station.store.latestStatements(line.id))
     .filter((s) => s.station !== station.id)
     .flatMap((s) => {
       try {
-        return [parseStatement(JSON.parse(s.bytes.toString("utf8")))];
+        return [
+          parseStatement(JSON.parse(s.bytes.toString("utf8")), (u) =>
+            keyAt(keys, u.line, u.station, (u.heads[u.station]?.seq ?? 0) + 1),
+          ),
+        ];
       } catch {
         return []; // kept statements were checked on arrival; a damaged one is left out, not signed for
       }

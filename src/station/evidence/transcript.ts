@@ -49,8 +49,15 @@ export async function renderTranscript(
         (p) => `${p.name}: key fingerprint ${fingerprintOf(p.station)}, station id ${p.station}`,
       ),
     ),
-    w.heading("Record"),
   ];
+  const rotations = [...(await station.rotationsOn(line.id))].flatMap(([id, list]) =>
+    list.map(
+      (r) =>
+        `${names.get(id) ?? id}: key changed ${stamp(r.time)} (#${r.seq}) to fingerprint ${fingerprintOf(r.key)}`,
+    ),
+  );
+  if (rotations.length > 0) out.push(w.heading("Key changes"), w.list(rotations));
+  out.push(w.heading("Record"));
   for (const e of entries) {
     const b = e.body;
     const head = `${stamp(e.time)} — ${e.authorName} #${e.seq}${typeof b.operator === "string" ? `, ${b.operator}` : ""}`;
@@ -59,6 +66,14 @@ export async function renderTranscript(
       case "ack":
       case "readout.mark":
         continue; // shown beneath what they belong to
+      case "key.rotate":
+        out.push(
+          w.entry(
+            head,
+            `Station key changed to fingerprint ${fingerprintOf(String(b.key))} (signed by the old key and the new): the safety code changed`,
+          ),
+        );
+        break;
       case "text":
         out.push(
           w.entry(head, `Message, ${String(b.precedence)}, ${String(b.lang)} (original, authoritative)`),

@@ -6,7 +6,10 @@ import {
   fingerprintOf,
   hasValidBundleSignature,
   isHotlineError,
+  keyAt,
+  keyHistoryOf,
   memberArrayItems,
+  openEntry,
   parseStatement,
   sha256Hex,
   type ErrorCode,
@@ -86,7 +89,20 @@ export async function verifyBundle(
   const problem = (code: ErrorCode, detail: string, place: Partial<Problem> = {}) =>
     problems.push({ code, line: lineId, author: null, seq: null, hash: null, ...place, detail });
 
-  if (!hasValidBundleSignature(bundle)) {
+  // Entries are read below; the key history (and with it the exporter's key) first.
+  const keys = keyHistoryOf(
+    bundle.entries.flatMap((value) => {
+      if ((value as { kind?: unknown } | null)?.kind !== "key.rotate") return [];
+      try {
+        return [openEntry(Buffer.from(canonicalJson(value), "utf8"))];
+      } catch {
+        return []; // reported as the entry's own problem below
+      }
+    }),
+  );
+  if (
+    !hasValidBundleSignature(bundle, keyAt(keys, lineId, bundle.exportedBy.station, Number.MAX_SAFE_INTEGER))
+  ) {
     problem(
       "BAD_SIGNATURE",
       `The bundle's signature is not ${bundle.exportedBy.name}'s (${bundle.exportedBy.station.slice(0, 10)}…): it was changed after export, or another station signed it`,
@@ -150,7 +166,7 @@ export async function verifyBundle(
     bodies.push({ author, seq, hash, kind: e.kind, body: e.body });
     prevOf.set(hash, typeof e.prev === "string" ? e.prev : null);
   }
-  const report = await verifyRecord(held, held.length, { ...options, lines: [lineId] });
+  const report = await verifyRecord(held, held.length, { ...options, lines: [lineId], keys });
   problems.push(...report.problems);
 
   // Participants: those the record made (the genesis's creator, each member added), as listed.
@@ -228,7 +244,10 @@ export async function verifyBundle(
           "it is not written as its canonical JSON (a key given twice?): a reader could see other heads than were signed",
         );
       }
-      statement = parseStatement(value);
+      // Signed by the key its station had after the head it gives of its own chain.
+      statement = parseStatement(value, (s) =>
+        keyAt(keys, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+      );
     } catch (error) {
       const station = (value as { station?: unknown } | null)?.station;
       problem(

@@ -45,7 +45,9 @@ export interface LineSummary {
   name: string;
   /**
    * safetyCode: what this station and that participant compare by voice (none for this station);
-   * pending: added, but some participants (awaiting) have yet to consent, so it is sent nothing
+   * pending: added, but some participants (awaiting) have yet to consent, so it is sent nothing;
+   * keyChange: its key changed (when, and to which key) and no operator here has acknowledged it yet
+   * by reading the new safety code aloud with its operators (null: no change to acknowledge)
    */
   participants: {
     id: string;
@@ -56,6 +58,7 @@ export interface LineSummary {
     awaiting: string[];
     /** the addresses it announced (or paired with), most preferred first */
     routes: Route[];
+    keyChange: { at: string; key: string } | null;
   }[];
   entries: number;
   settings: LineSettings;

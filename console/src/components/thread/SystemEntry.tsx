@@ -71,6 +71,9 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       text = t("system.memberApprove", { ...who, member: name });
       break;
     }
+    case "key.rotate":
+      text = t("system.keyRotate", who);
+      break;
     case "line.genesis":
       text = t("system.genesis", { ...who, name: bodyString(entry.body, "name") ?? "" });
       break;
