@@ -12,6 +12,7 @@ import { answerErrors, httpStatusOf, useBoundedJson } from "../http/mod.js";
 import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.js";
 import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
+import { backupRoutes } from "./backup.js";
 import { hookRoutes } from "./hooks.js";
 import { memberRoutes } from "./members.js";
 import { callRoutes } from "./calls.js";
@@ -139,6 +140,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   await app.register(operatorRoutes, { station });
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await app.register(hookRoutes, { station });
+  await app.register(backupRoutes, { station });
   await app.register(memberRoutes, { station });
   await app.register(callRoutes, { station });
   await app.register(notifyRoutes, { station });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerAlarmCommands } from "./alarms.js";
+import { registerBackupCommands } from "./backup.js";
 import { registerCallCommands } from "./calls.js";
 import { UsageError } from "./common.js";
 import { registerExportCommand } from "./export.js";
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerTranslateCommands(program);
   registerExportCommand(program);
   registerNotifyCommands(program);
+  registerBackupCommands(program);
   for (const command of program.commands) command.exitOverride();
   // `clarify` keeps its own options before its subcommand (`clarify --of N`, `clarify answer --of
   // Q`), which commander allows only under a positional root. Set last: commands made after it

@@ -37,6 +37,10 @@ export type ErrorCode =
   | "USAGE"
   | "BAD_BUNDLE"
   | "STORE_DAMAGED"
+  // backups
+  | "FILE_EXISTS"
+  | "BAD_BACKUP"
+  | "BAD_PASSPHRASE"
   // peers and pairing
   | "UNKNOWN_PEER"
   | "PEER_UNREACHABLE"

@@ -46,6 +46,14 @@ export type {
   ZoneView,
 } from "./views/mod.js";
 export { initStation } from "./core/mod.js";
+export {
+  MIN_PASSPHRASE_LENGTH,
+  restoreBackup,
+  snapshotDatabase,
+  snapshotPath,
+  writeBackup,
+} from "./core/mod.js";
+export type { DatabaseSnapshot, RestoreResult } from "./core/mod.js";
 export type { InitOptions, InitResult } from "./core/mod.js";
 export {
   DEFAULT_API,

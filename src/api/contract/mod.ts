@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { backupRoutes } from "./backup.js";
 import { callRoutes } from "./calls.js";
 import { consoleRoutes } from "./console.js";
 import { lineRoutes } from "./lines.js";
@@ -24,6 +25,7 @@ export const contract = {
   ...notifyRoutes,
   ...operatorRoutes,
   ...consoleRoutes,
+  ...backupRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

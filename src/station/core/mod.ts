@@ -9,6 +9,13 @@
  */
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
+export { snapshotDatabase, snapshotPath, writeBackup } from "./backup.js";
+export type { DatabaseSnapshot, WriteBackupOptions } from "./backup.js";
+export { BACKUP_MAGIC } from "./backup-file.js";
+export type { BackupHeader } from "./backup-file.js";
+export { MIN_PASSPHRASE_LENGTH } from "./backup-keys.js";
+export { restoreBackup } from "./restore.js";
+export type { RestoreOptions, RestoreResult } from "./restore.js";
 export { isoNow, systemClock } from "./clock.js";
 export type { Clock, Timer } from "./clock.js";
 export {

@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   approveMember: { roles: ADMIN, action: "consent to a station joining a line" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
+  backup: { roles: ADMIN, action: "back up the station" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },
   suspend: { roles: SUPERVISOR_UP, action: "suspend or resume a line" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },

@@ -30,6 +30,7 @@ import {
 import { completeClock, isoNow, systemClock, type Clock } from "./clock.js";
 import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
+import { RestoreCatchUp } from "./restored.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -120,6 +121,8 @@ export class Station {
    * member entry stored, so that the peer TLS guard can ask synchronously
    */
   #pinned = new Set<string>();
+  /** set while a station restored from a backup catches up its own chain (see RestoreCatchUp) */
+  #restore: RestoreCatchUp | null = null;
 
   private constructor(
     paths: StationPaths,
@@ -270,6 +273,7 @@ export class Station {
     const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
     const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
     await station.#readPins();
+    station.#restore = await RestoreCatchUp.open(paths, store, identity.id, station.logger);
     return station;
   }
 
@@ -644,6 +648,8 @@ export class Station {
     // A chain of a station this one does not know yet (its member.add not yet here) is no lie, but
     // nothing is kept of a statement that names one: it only says what to catch up.
     let strangers = false;
+    // After a restore from a backup, the peer may hold more of this station's chain than it does.
+    let ahead = false;
     for (const [author, head] of Object.entries(statement.heads)) {
       if (!participants.has(author)) {
         strangers = true;
@@ -661,6 +667,8 @@ export class Station {
           }
           divergent.push({ author, seq: head.seq, held: held ?? "" });
         }
+      } else if (author === this.id && this.#restore?.catchingUp === true) {
+        ahead = true;
       } else if (author === this.id) {
         refuse(
           "BAD_STATEMENT",
@@ -668,7 +676,8 @@ export class Station {
         );
       }
     }
-    if (strangers) return statement;
+    this.#restore?.heard(statement.line, from, ahead);
+    if (strangers || ahead) return statement;
     await this.store.addStatement(
       {
         line: statement.line,
