@@ -13,6 +13,7 @@ import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.j
 import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
 import { backupRoutes } from "./backup.js";
+import { certRoutes } from "./certs.js";
 import { hookRoutes } from "./hooks.js";
 import { memberRoutes } from "./members.js";
 import { callRoutes } from "./calls.js";
@@ -141,6 +142,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   await consoleRoutes(app, station, { sessions, outbox: options.outbox, monitor: options.monitor });
   await app.register(hookRoutes, { station });
   await app.register(backupRoutes, { station });
+  await app.register(certRoutes, { station });
   await app.register(memberRoutes, { station });
   await app.register(callRoutes, { station });
   await app.register(notifyRoutes, { station });

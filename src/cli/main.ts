@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerAlarmCommands } from "./alarms.js";
 import { registerBackupCommands } from "./backup.js";
 import { registerCallCommands } from "./calls.js";
+import { registerCertCommands } from "./certs.js";
 import { UsageError } from "./common.js";
 import { registerExportCommand } from "./export.js";
 import { registerHookCommands } from "./hooks.js";
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerNotifyCommands(program);
   registerBackupCommands(program);
+  registerCertCommands(program);
   for (const command of program.commands) command.exitOverride();
   // `clarify` keeps its own options before its subcommand (`clarify --of N`, `clarify answer --of
   // Q`), which commander allows only under a positional root. Set last: commands made after it

@@ -6,6 +6,7 @@ import { apiTransport, buildApiServer, runtimeFiles, type LockInfo } from "../ap
 import { buildPeerServer, PeerClient, type PeerServerLimits } from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
+  CertWatch,
   DeadlineWatch,
   NotifyWatch,
   HookRunner,
@@ -92,6 +93,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const notifyWatch = new NotifyWatch(station);
   const presence = new PresenceTests(station, { logger: logger.child({ part: "presence" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
+  const certs = new CertWatch(station);
   const peer = buildPeerServer(station, {
     tls,
     logger: logger.child({ part: "peer" }),
@@ -106,6 +108,13 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     tls: transport.tls,
     names: station.config.apiNames,
   });
+  // A certificate renewal completed: new handshakes, both ways, present the new certificate (the
+  // operator API keeps the one it started with until the next start).
+  const presentCertificate = (renewed: { cert: string; key: string }) => {
+    peer.server.setSecureContext({ ...renewed, minVersion: "TLSv1.3" });
+    client.useTls(renewed);
+  };
+  station.events.on("certificate", presentCertificate);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -113,7 +122,9 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     deadlines.stop();
     notifyWatch.stop();
     presence.stop();
-    await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
+    certs.stop();
+    station.events.off("certificate", presentCertificate);
+    await Promise.all([outbox.stop(), monitor.stop(), hooks.stop(), certs.settled()]);
     await Promise.allSettled([peer.close(), api.close()]);
     client.close();
     await station.close();
@@ -141,6 +152,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   await deadlines.start();
   await notifyWatch.start();
   presence.start();
+  await certs.start();
   logger.info(
     { station: station.config.name, peer: station.config.listen, api: station.config.api },
     "station started",

@@ -45,6 +45,8 @@ export interface EntryFacts {
   member: RuleFacts["member"];
   /** for member.approve: the member.add it consents to */
   approves: string | null;
+  /** for cert.renew: the new certificate */
+  renews: string | null;
   problems: Problem[];
 }
 
@@ -70,6 +72,7 @@ export function checkHeldEntry(held: HeldEntry): EntryFacts {
     creator: null,
     member: null,
     approves: null,
+    renews: null,
     problems: [],
   };
   const problem = (code: ErrorCode, detail: string, hash: string | null = held.hash) =>
@@ -143,6 +146,7 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
           }
         : null,
     approves: entry.kind === "member.approve" ? entry.body.of : null,
+    renews: entry.kind === "cert.renew" ? entry.body.cert : null,
   };
 }
 
@@ -248,6 +252,7 @@ function asRule(f: EntryFacts): RuleFacts {
     creator: f.creator,
     member: f.member,
     approves: f.approves,
+    renews: f.renews,
   };
 }
 

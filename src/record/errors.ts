@@ -41,6 +41,8 @@ export type ErrorCode =
   | "FILE_EXISTS"
   | "BAD_BACKUP"
   | "BAD_PASSPHRASE"
+  // certificates
+  | "RENEWAL_PENDING"
   // peers and pairing
   | "UNKNOWN_PEER"
   | "PEER_UNREACHABLE"

@@ -54,6 +54,15 @@ export {
   writeBackup,
 } from "./core/mod.js";
 export type { DatabaseSnapshot, RestoreResult } from "./core/mod.js";
+export {
+  CERT_EXPIRING_DAYS,
+  CertWatch,
+  checkCertExpiry,
+  completeRenewal,
+  pendingCertPaths,
+  renewCertificate,
+} from "./core/mod.js";
+export type { CertRenewal } from "./core/mod.js";
 export type { InitOptions, InitResult } from "./core/mod.js";
 export {
   DEFAULT_API,
@@ -71,7 +80,7 @@ export type { StationLogger } from "./core/mod.js";
 export { verifyRecord } from "./core/mod.js";
 export type { VerifyOptions, VerifyReport } from "./core/mod.js";
 export { causalOrder } from "./core/mod.js";
-export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
+export { certFingerprint, certNotAfter, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
 export { checkPassword, generatePassword, hashPassword } from "./core/mod.js";
 export {
   addOperator,

@@ -220,6 +220,7 @@ function view(read: Runner, write: Runner): Transaction {
     linesOf: (station) => read((t) => t.linesOf(station)),
     membersWithCert: (cert) => read((t) => t.membersWithCert(cert)),
     membershipsOf: (station) => read((t) => t.membershipsOf(station)),
+    retirePreviousCerts: (station, cert) => write((t) => t.retirePreviousCerts(station, cert)),
     addStatement: (statement, receivedAt) => write((t) => t.addStatement(statement, receivedAt)),
     coveredSeq: (line, peer, author) => read((t) => t.coveredSeq(line, peer, author)),
     coverage: (line) => read((t) => t.coverage(line)),

@@ -10,6 +10,7 @@
  */
 import { backupRoutes } from "./backup.js";
 import { callRoutes } from "./calls.js";
+import { certRoutes } from "./certs.js";
 import { consoleRoutes } from "./console.js";
 import { lineRoutes } from "./lines.js";
 import { notifyRoutes } from "./notify.js";
@@ -26,6 +27,7 @@ export const contract = {
   ...operatorRoutes,
   ...consoleRoutes,
   ...backupRoutes,
+  ...certRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

@@ -16,6 +16,9 @@ export type { BackupHeader } from "./backup-file.js";
 export { MIN_PASSPHRASE_LENGTH } from "./backup-keys.js";
 export { restoreBackup } from "./restore.js";
 export type { RestoreOptions, RestoreResult } from "./restore.js";
+export { completeRenewal, pendingCertPaths, renewCertificate } from "./cert-renewal.js";
+export type { CertRenewal } from "./cert-renewal.js";
+export { CERT_EXPIRING_DAYS, CertWatch, checkCertExpiry } from "./cert-watch.js";
 export { isoNow, systemClock } from "./clock.js";
 export type { Clock, Timer } from "./clock.js";
 export {
@@ -53,6 +56,6 @@ export { endSession, keepSession, liveSession } from "./sessions.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./settings.js";
 export { Station } from "./station.js";
 export type { Draft, OpenOptions, SendOptions, SettingsChanges, StationEvents } from "./station.js";
-export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
+export { certFingerprint, certNotAfter, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";

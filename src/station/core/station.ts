@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import {
   HotlineError,
+  changesMembership,
   type ErrorCode,
   fingerprintOf,
   identityFromPem,
@@ -62,6 +63,8 @@ export interface StationEvents {
   statement: [statement: HeadStatement];
   /** an alarm was raised or escalated; repeat: its cause was raised again and only counted (hooks stay quiet) */
   alarm: [id: number, repeat?: boolean];
+  /** a certificate renewal completed: present this certificate and key from now on */
+  certificate: [tls: { cert: string; key: string }];
 }
 
 export interface OpenOptions {
@@ -104,7 +107,8 @@ export class Station {
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: StationLogger;
-  readonly certFingerprint: string;
+  /** the fingerprint of the certificate this station presents (it changes when a renewal completes) */
+  #cert: string;
   readonly events = new EventEmitter<StationEvents>();
   readonly #signatures = new SignaturePool();
   /** settings per line, computed from the record; dropped when a settings entry is stored */
@@ -121,6 +125,8 @@ export class Station {
    * member entry stored, so that the peer TLS guard can ask synchronously
    */
   #pinned = new Set<string>();
+  /** certificates members had before a cert.renew, still accepted until (ms) */
+  #previous = new Map<string, number>();
   /** set while a station restored from a backup catches up its own chain (see RestoreCatchUp) */
   #restore: RestoreCatchUp | null = null;
 
@@ -138,7 +144,7 @@ export class Station {
     this.store = store;
     this.clock = clock;
     this.logger = logger;
-    this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
+    this.#cert = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
   }
 
   /** Forgets what stored entries change, and reads the pins again if they may have changed. */
@@ -146,7 +152,7 @@ export class Station {
     let members = false;
     for (const e of entries) {
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
-      if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") members = true;
+      if (changesMembership(e.entry.kind)) members = true;
     }
     if (!members) return;
     this.#members.clear();
@@ -155,9 +161,68 @@ export class Station {
 
   async #readPins(): Promise<void> {
     const pinned = new Set<string>();
+    const previous = new Map<string, number>();
     for (const line of await this.store.lines())
-      for (const m of await this.store.members(line.id)) pinned.add(m.cert);
+      for (const m of await this.store.members(line.id)) {
+        pinned.add(m.cert);
+        if (m.previousCert !== null && m.previousUntil !== null) {
+          previous.set(
+            m.previousCert,
+            Math.max(previous.get(m.previousCert) ?? 0, Date.parse(m.previousUntil)),
+          );
+        }
+      }
     this.#pinned = pinned;
+    this.#previous = previous;
+  }
+
+  /** @returns the fingerprint of the certificate this station presents to its peers */
+  get certFingerprint(): string {
+    return this.#cert;
+  }
+
+  /**
+   * Reads the station's TLS files again (a certificate renewal completed) and tells listeners, so
+   * the peer server and client present the new certificate from now on.
+   */
+  reloadCertificate(): void {
+    const tls = {
+      cert: readFileSync(this.paths.tlsCert, "utf8"),
+      key: readFileSync(this.paths.tlsKey, "utf8"),
+    };
+    this.#cert = certFingerprint(tls.cert);
+    this.events.emit("certificate", tls);
+  }
+
+  /**
+   * Whether a member presenting a certificate is that member: its certificate, or the one it had
+   * before its last cert.renew while the grace period lasts (until it is seen with the new one).
+   *
+   * @param member a member of a line
+   * @param cert the certificate presented
+   * @returns "current", "previous", or null: not this member
+   */
+  presents(member: MemberRow, cert: string): "current" | "previous" | null {
+    if (member.cert === cert) return "current";
+    if (member.previousCert === cert && Date.parse(member.previousUntil ?? "") > this.clock.now())
+      return "previous";
+    return null;
+  }
+
+  /**
+   * A member was seen presenting its new certificate: its previous one is no longer accepted.
+   *
+   * @param member the member
+   */
+  async retirePreviousCert(member: MemberRow): Promise<void> {
+    if (member.previousCert === null) return;
+    if ((await this.store.retirePreviousCerts(member.station, member.cert)) === 0) return;
+    this.logger.info(
+      { event: "cert.retired", station: member.station },
+      "a peer presents its renewed certificate: the previous one is no longer accepted",
+    );
+    this.#members.clear();
+    await this.#readPins();
   }
 
   /**
@@ -179,7 +244,7 @@ export class Station {
    * @returns whether it is pinned to a member of some line here (synchronous: the TLS guard asks)
    */
   isPinned(cert: string): boolean {
-    return this.#pinned.has(cert);
+    return this.#pinned.has(cert) || (this.#previous.get(cert) ?? 0) > this.clock.now();
   }
 
   /**

@@ -7,6 +7,7 @@ import * as m0006 from "./0006-zones.js";
 import * as m0007 from "./0007-plans.js";
 import * as m0008 from "./0008-consent.js";
 import * as m0009 from "./0009-bounds.js";
+import * as m0011 from "./0011-cert-renew.js";
 
 /** Every schema migration, in order; the index + 1 is the schema version it brings the database to. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -19,4 +20,6 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0007-plans", sql: m0007.sql },
   { name: "0008-consent", sql: m0008.sql },
   { name: "0009-bounds", sql: m0009.sql },
+  // 0010 is another change's; 0011 follows it once both are in.
+  { name: "0011-cert-renew", sql: m0011.sql },
 ];
