@@ -60,6 +60,12 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       text = t("system.memberApprove", { ...who, member: name });
       break;
     }
+    case "cert.renew":
+      text = t("system.certRenew", {
+        ...who,
+        cert: (bodyString(entry.body, "cert") ?? "").slice(0, 23) + "…",
+      });
+      break;
     case "line.genesis":
       text = t("system.genesis", { ...who, name: bodyString(entry.body, "name") ?? "" });
       break;
