@@ -39,6 +39,8 @@ export const KEY_FILES = z.strictObject({
   identityKey: z.string(),
   tlsKey: z.string(),
   tlsCert: z.string(),
+  /** a certificate renewal still waiting for receipts: its certificate and key */
+  nextTls: z.strictObject({ cert: z.string(), key: z.string() }).optional(),
 });
 export type KeyFiles = z.infer<typeof KEY_FILES>;
 

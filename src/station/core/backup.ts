@@ -3,6 +3,7 @@ import { closeSync, existsSync, linkSync, openSync, readFileSync, rmSync } from 
 import { basename, dirname, join, resolve } from "node:path";
 import { HotlineError } from "../../record/mod.js";
 import { writeBackupFile, type BackupHeader } from "./backup-file.js";
+import { pendingCertPaths } from "./cert-renewal.js";
 import type { StationPaths } from "./config.js";
 import type { Station } from "./station.js";
 
@@ -42,6 +43,13 @@ export function snapshotPath(paths: StationPaths, file: string): string {
     throw new HotlineError("BAD_INPUT", `Cannot use '${file}' as a database snapshot: not a snapshot's name`);
   }
   return join(paths.dir, file);
+}
+
+/** @returns a certificate renewal's files while it waits for receipts, to back up with the keys */
+function pendingRenewal(paths: StationPaths): { nextTls?: { cert: string; key: string } } {
+  const next = pendingCertPaths(paths);
+  if (!existsSync(next.cert) || !existsSync(next.key)) return {};
+  return { nextTls: { cert: readFileSync(next.cert, "utf8"), key: readFileSync(next.key, "utf8") } };
 }
 
 /** What {@link writeBackup} puts in a backup file. */
@@ -85,6 +93,7 @@ export async function writeBackup(options: WriteBackupOptions): Promise<BackupHe
             identityKey: readFileSync(paths.identityKey, "utf8"),
             tlsKey: readFileSync(paths.tlsKey, "utf8"),
             tlsCert: readFileSync(paths.tlsCert, "utf8"),
+            ...pendingRenewal(paths),
           },
         };
   const partial = join(dirname(out), `.${basename(out)}.${randomBytes(6).toString("hex")}.partial`);

@@ -70,6 +70,28 @@ describe("certificate renewal and CERT_EXPIRING, on a clock the test moves", () 
     }
   });
 
+  it("the peer accepts the renewing station's old certificate for 7 days on its clock, and not after", async () => {
+    pair = await inProcessPair();
+    const { washington, moscow, line, clock } = pair;
+    const old = washington.certFingerprint;
+    const renewed = await renewCertificate(washington, { operator: "admin" });
+    await pair.deliver(washington, moscow);
+    const member = async () => (await moscow.store.members(line)).find((m) => m.station === washington.id);
+    const atMoscow = await member();
+    if (atMoscow === undefined) throw new Error("Washington is no member at Moscow");
+    expect([moscow.presents(atMoscow, renewed.cert), moscow.presents(atMoscow, old)]).toEqual([
+      "current",
+      "previous",
+    ]);
+    expect([moscow.isPinned(renewed.cert), moscow.isPinned(old)]).toEqual([true, true]);
+    clock.t += 7 * DAY - 1000;
+    expect(moscow.isPinned(old)).toBe(true);
+    clock.t += 2000;
+    expect(moscow.isPinned(old)).toBe(false);
+    expect(moscow.presents(atMoscow, old)).toBeNull();
+    expect(moscow.presents(atMoscow, renewed.cert)).toBe("current");
+  });
+
   it("a second renewal while the first waits for receipts is refused with RENEWAL_PENDING", async () => {
     pair = await inProcessPair();
     await renewCertificate(pair.washington, { operator: "admin" });

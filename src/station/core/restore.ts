@@ -17,6 +17,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { HotlineError, identityFromPem } from "../../record/mod.js";
 import { openSqliteStore } from "../../store/mod.js";
 import { checkBackupFile, eachChunk, readKeyFiles, type KeyFiles } from "./backup-file.js";
+import { pendingCertPaths } from "./cert-renewal.js";
 import { stationPaths } from "./config.js";
 import { restoredMarkerPath } from "./restored.js";
 
@@ -120,6 +121,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
         writeFileSync(paths.tlsKey, keys.tlsKey, { mode: 0o600, flag: "wx" });
         writeFileSync(paths.tlsCert, keys.tlsCert, { mode: 0o644, flag: "wx" });
         writeFileSync(paths.config, keys.config, { mode: 0o644, flag: "wx" });
+        if (keys.nextTls !== undefined) {
+          const next = pendingCertPaths(paths);
+          writeFileSync(next.key, keys.nextTls.key, { mode: 0o600, flag: "wx" });
+          writeFileSync(next.cert, keys.nextTls.cert, { mode: 0o644, flag: "wx" });
+        }
       }
       // Until its peers show it holds all of its own chain again, the station expects them to hold more.
       writeFileSync(restoredMarkerPath(paths), `${header.createdAt}\n`, { mode: 0o644, flag: "wx" });
