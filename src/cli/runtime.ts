@@ -15,6 +15,7 @@ import {
   PresenceTests,
   Station,
   parseHostPort,
+  removeStraySnapshots,
   type LinkMonitorOptions,
   type OutboxOptions,
 } from "../station/mod.js";
@@ -71,6 +72,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     throw error;
   }
   const token = ensureToken(files.token);
+  removeStraySnapshots(station.paths);
   const tls = {
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),

@@ -48,6 +48,7 @@ export type {
 export { initStation } from "./core/mod.js";
 export {
   MIN_PASSPHRASE_LENGTH,
+  removeStraySnapshots,
   restoreBackup,
   snapshotDatabase,
   snapshotPath,

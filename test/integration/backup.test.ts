@@ -104,7 +104,10 @@ describe("backup and restore while running", () => {
     const atRestore = await log(washington, line);
     expect(atRestore.length).toBeLessThan(before.length);
 
+    // A snapshot left by a backup cut short goes at start.
+    writeFileSync(`${washington.dir}/snapshot-0123456789abcdef.db`, "stray");
     await startStation(washington);
+    expect(existsSync(`${washington.dir}/snapshot-0123456789abcdef.db`)).toBe(false);
     await waitHolds(washington, moscow, line);
     // Caught up with its only peer: the restore marker is gone, and lies about its chain are refused again.
     await waitFor(() => !existsSync(`${washington.dir}/restored.json`), { what: "the restore marker to go" });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, linkSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { HotlineError } from "../../record/mod.js";
 import { writeBackupFile, type BackupHeader } from "./backup-file.js";
@@ -50,6 +50,19 @@ function pendingRenewal(paths: StationPaths): { nextTls?: { cert: string; key: s
   const next = pendingCertPaths(paths);
   if (!existsSync(next.cert) || !existsSync(next.key)) return {};
   return { nextTls: { cert: readFileSync(next.cert, "utf8"), key: readFileSync(next.key, "utf8") } };
+}
+
+/**
+ * Removes snapshots a backup cut short left in the data directory; run at start, before the
+ * operator API serves (no backup can be using one then).
+ *
+ * @param paths the station's files
+ * @returns how many were removed
+ */
+export function removeStraySnapshots(paths: StationPaths): number {
+  const stray = readdirSync(paths.dir).filter((file) => SNAPSHOT_NAME.test(file));
+  for (const file of stray) rmSync(join(paths.dir, file), { force: true });
+  return stray.length;
 }
 
 /** What {@link writeBackup} puts in a backup file. */

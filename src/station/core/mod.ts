@@ -9,7 +9,7 @@
  */
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
-export { snapshotDatabase, snapshotPath, writeBackup } from "./backup.js";
+export { removeStraySnapshots, snapshotDatabase, snapshotPath, writeBackup } from "./backup.js";
 export type { DatabaseSnapshot, WriteBackupOptions } from "./backup.js";
 export { BACKUP_MAGIC } from "./backup-file.js";
 export type { BackupHeader } from "./backup-file.js";
