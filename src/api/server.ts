@@ -13,6 +13,8 @@ import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.j
 import { auditApi } from "./audit.js";
 import { guardApi } from "./guard.js";
 import { SameOrigin } from "./same-origin.js";
+import { backupRoutes } from "./backup.js";
+import { certRoutes } from "./certs.js";
 import { hookRoutes } from "./hooks.js";
 import { networkRoutes } from "./network.js";
 import { memberRoutes } from "./members.js";
@@ -160,6 +162,8 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   await app.register(hookRoutes, { station });
   await app.register(networkRoutes, { station });
+  await app.register(backupRoutes, { station });
+  await app.register(certRoutes, { station });
   await app.register(memberRoutes, { station });
   await app.register(keyRoutes, { station });
   await app.register(callRoutes, { station });

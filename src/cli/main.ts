@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { registerAlarmCommands } from "./alarms.js";
 import { registerAuditCommand } from "./audit.js";
+import { registerBackupCommands } from "./backup.js";
 import { registerCallCommands } from "./calls.js";
+import { registerCertCommands } from "./certs.js";
 import { UsageError } from "./common.js";
 import { registerExportCommand } from "./export.js";
 import { registerHookCommands } from "./hooks.js";
@@ -62,6 +64,8 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerNotifyCommands(program);
   registerAuditCommand(program);
+  registerBackupCommands(program);
+  registerCertCommands(program);
   for (const command of program.commands) command.exitOverride();
   // `clarify` keeps its own options before its subcommand (`clarify --of N`, `clarify answer --of
   // Q`), which commander allows only under a positional root. Set last: commands made after it

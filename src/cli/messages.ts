@@ -206,6 +206,8 @@ function describe(e: LogEntry): string {
       const member = b.member as { name: string };
       return `${when}  ${who}  added ${member.name} to the line (${String(b.operator)})`;
     }
+    case "cert.renew":
+      return `${when}  ${who}  renewed its TLS certificate: ${String(b.cert)} (${String(b.operator)})`;
     case "text":
       return `${when}  ${who}  [${String(b.precedence)}] ${String(b.lang)} ${String(b.operator)}\n    ${String(b.text).replace(/\n/g, "\n    ")}`;
     case "line.suspend":

@@ -1,18 +1,22 @@
+import type { Server } from "node:https";
 import type { FastifyInstance } from "fastify";
 import { parseHostPort } from "../station/mod.js";
+
+/** A peer server: Fastify over HTTPS. */
+type PeerServer = FastifyInstance<Server>;
 
 /**
  * The peer servers of a running station, one per address it listens on (a route each), kept in
  * step with its routes: a route added while it runs is listened on at once, one removed is closed.
  */
 export class PeerListeners {
-  readonly #build: () => FastifyInstance;
-  readonly #servers = new Map<string, FastifyInstance>();
+  readonly #build: () => PeerServer;
+  readonly #servers = new Map<string, PeerServer>();
   /** changes one at a time, in the order asked */
   #queue: Promise<unknown> = Promise.resolve();
 
   /** @param build makes one peer server, not yet listening */
-  constructor(build: () => FastifyInstance) {
+  constructor(build: () => PeerServer) {
     this.#build = build;
   }
 
@@ -55,6 +59,16 @@ export class PeerListeners {
     });
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Presents another certificate on every server from now on (a renewal), without a restart.
+   *
+   * @param tls the certificate and key (PEM)
+   */
+  present(tls: { cert: string; key: string }): void {
+    for (const server of this.#servers.values())
+      server.server.setSecureContext({ ...tls, minVersion: "TLSv1.3" });
   }
 
   /** Closes every server. */

@@ -8,6 +8,7 @@ import { buildPeerServer, PeerClient, peerServerShares, type PeerServerLimits } 
 import { HotlineError } from "../record/mod.js";
 import {
   AlarmLog,
+  CertWatch,
   DeadlineWatch,
   NotifyWatch,
   HookRunner,
@@ -20,6 +21,7 @@ import {
   ownRoutes,
   StationMetrics,
   parseHostPort,
+  removeStraySnapshots,
   type LinkMonitorOptions,
   type OutboxOptions,
 } from "../station/mod.js";
@@ -92,6 +94,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     releaseLock(files.lock);
     throw error;
   }
+  removeStraySnapshots(station.paths);
   const tls = {
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
@@ -144,6 +147,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
         ),
       );
   };
+  const certs = new CertWatch(station);
   const api = await buildApiServer(station, {
     token,
     metricsToken,
@@ -156,6 +160,16 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     tls: transport.tls,
     names: station.config.apiNames,
   });
+  // A certificate renewal completed: new handshakes, both ways, present the new certificate (the
+  // operator API keeps the one it started with until the next start).
+  const presentCertificate = (renewed: { cert: string; key: string }) => {
+    // Every route's server, and the ones started later (they are built with `tls`).
+    tls.cert = renewed.cert;
+    tls.key = renewed.key;
+    peers.present(renewed);
+    client.useTls(renewed);
+  };
+  station.events.on("certificate", presentCertificate);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -165,7 +179,9 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     presence.stop();
     metrics.stop();
     alarmLog.stop();
-    await Promise.all([outbox.stop(), monitor.stop(), hooks.stop()]);
+    certs.stop();
+    station.events.off("certificate", presentCertificate);
+    await Promise.all([outbox.stop(), monitor.stop(), hooks.stop(), certs.settled()]);
     station.events.off("routes", onRoutes);
     station.events.off("entries", onEntries);
     await Promise.allSettled([peers.close(), api.close()]);
@@ -201,6 +217,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   await notifyWatch.start();
   presence.start();
   metrics.start();
+  await certs.start();
   logger.info(
     {
       event: "station.started",

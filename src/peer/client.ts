@@ -44,7 +44,7 @@ export interface CallLimits {
  * answer larger than allowed throws TOO_LARGE.
  */
 export class PeerClient implements PeerTransport {
-  readonly #tls: { cert: string; key: string };
+  #tls: { cert: string; key: string };
   readonly #timeoutMs: number;
   readonly #msPerByte: number;
   readonly #agents = new Map<string, PinnedAgent>();
@@ -119,6 +119,17 @@ export class PeerClient implements PeerTransport {
     return answer.entries as unknown[];
   }
 
+  /**
+   * Presents another certificate from now on (a renewal completed): connections made with the old
+   * one are closed once their requests end.
+   *
+   * @param tls this station's new certificate and key
+   */
+  useTls(tls: { cert: string; key: string }): void {
+    this.#tls = tls;
+    this.close();
+  }
+
   /** Closes every kept-alive connection. */
   close(): void {
     for (const agent of this.#agents.values()) agent.destroy();
@@ -126,10 +137,11 @@ export class PeerClient implements PeerTransport {
   }
 
   #agent(target: PeerTarget): PinnedAgent {
-    const key = `${target.station} ${target.cert}`;
+    const pins = target.previousCert === undefined ? [target.cert] : [target.cert, target.previousCert];
+    const key = `${target.station} ${pins.join(" ")}`;
     let agent = this.#agents.get(key);
     if (agent === undefined) {
-      agent = new PinnedAgent(target.cert, this.#tls);
+      agent = new PinnedAgent(pins, this.#tls);
       this.#agents.set(key, agent);
     }
     return agent;

@@ -11,18 +11,23 @@ import { fingerprintOfDer } from "../station/mod.js";
  * Certificates are self-signed, so no CA chain is checked: the pin is the trust.
  */
 export class PinnedAgent extends Agent {
-  readonly #pin: string;
+  readonly #pins: readonly string[];
   readonly #tls: { cert: string; key: string };
 
   /**
-   * @param pin the peer certificate's fingerprint, "sha256:…"
+   * @param pin the peer certificate's fingerprint, "sha256:…"; or the fingerprints it may present
+   *   (its renewed one, and the one before it during the grace period)
    * @param tls this station's certificate and key, presented as the client certificate
    * @param options agent options (keep-alive is on by default; an idle connection is dropped after
    *   20 s, before the peer's server drops it after 30 s, so no request is sent on a closing socket)
    */
-  constructor(pin: string, tls: { cert: string; key: string }, options: AgentOptions = {}) {
+  constructor(
+    pin: string | readonly string[],
+    tls: { cert: string; key: string },
+    options: AgentOptions = {},
+  ) {
     super({ keepAlive: true, maxSockets: 4, timeout: 20_000, ...options });
-    this.#pin = pin;
+    this.#pins = typeof pin === "string" ? [pin] : pin;
     this.#tls = tls;
   }
 
@@ -50,12 +55,12 @@ export class PinnedAgent extends Agent {
       socket.removeListener("error", fail);
       const cert = socket.getPeerCertificate();
       const seen = cert.raw === undefined ? null : fingerprintOfDer(cert.raw);
-      if (seen !== this.#pin) {
+      if (seen === null || !this.#pins.includes(seen)) {
         socket.destroy();
         callback(
           new HotlineError(
             "UNKNOWN_PEER",
-            `Cannot talk to ${String(options.host)}:${String(options.port)}: its certificate ${seen ?? "(none)"} is not the pinned ${this.#pin}`,
+            `Cannot talk to ${String(options.host)}:${String(options.port)}: its certificate ${seen ?? "(none)"} is not the pinned ${this.#pins.join(" or ")}`,
           ),
         );
         return;

@@ -250,7 +250,12 @@ export function buildPeerServer(
         place: { line },
       });
     }
-    const member = members.find((m) => m.cert === request.peerCert);
+    const peerCert = request.peerCert ?? "";
+    const member = members.find((m) => station.presents(m, peerCert) !== null);
+    // Seen with the certificate it renewed to: its previous one is no longer accepted.
+    if (member !== undefined && member.previousCert !== null && member.cert === peerCert) {
+      await station.retirePreviousCert(member);
+    }
     if (member === undefined) {
       throw new HotlineError(
         "NOT_PARTICIPANT",

@@ -397,6 +397,7 @@ describe("checkHeldEntry()", () => {
       approves: null,
       rotate: null,
       signedWith: moscow.id,
+      renews: null,
       problems: [],
     });
   });
@@ -419,6 +420,7 @@ describe("checkHeldEntry()", () => {
       approves: null,
       rotate: null,
       signedWith: washington.id,
+      renews: null,
       problems: [],
     });
   });
@@ -526,5 +528,34 @@ describe("checkRecord() properties", () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe("checkRecord() and cert.renew", () => {
+  /** @returns a cert.renew by `by` naming `cert`, now part of the line */
+  function renew(line: TestLine, by: TestStation, cert: string) {
+    const unsigned: UnsignedEntry = {
+      ...line.next(by),
+      kind: "cert.renew",
+      body: { cert, operator: "duty-officer" },
+    };
+    return line.record(signEntry(unsigned, by.identity));
+  }
+
+  it("checkRecord() finds nothing wrong with a record in which a member renewed its certificate and wrote on", () => {
+    const line = standardLine();
+    renew(line, washington, `sha256:${"ab".repeat(32)}`);
+    line.say(washington, "Same station, new certificate.");
+    expect(checkRecord(line.held())).toEqual([]);
+  });
+
+  it("checkRecord() reports MEMBER_CONFLICT for a cert.renew naming another member's certificate, or its author's own", () => {
+    for (const cert of [moscow.participant.cert, washington.participant.cert]) {
+      const line = standardLine();
+      const bad = renew(line, washington, cert);
+      expect(checkRecord(line.held())).toEqual([
+        expect.objectContaining({ code: "MEMBER_CONFLICT", author: washington.id, hash: bad.hash }),
+      ]);
+    }
   });
 });

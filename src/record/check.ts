@@ -57,6 +57,8 @@ export interface EntryFacts {
   rotate: RuleFacts["rotate"];
   /** the key the signature was found good with (the replay checks it was the one in force); null if none */
   signedWith: string | null;
+  /** for cert.renew: the new certificate */
+  renews: string | null;
   problems: Problem[];
 }
 
@@ -86,6 +88,7 @@ export function checkHeldEntry(held: HeldEntry, keys?: KeyHistory): EntryFacts {
     approves: null,
     rotate: null,
     signedWith: null,
+    renews: null,
     problems: [],
   };
   const problem = (code: ErrorCode, detail: string, hash: string | null = held.hash) =>
@@ -173,6 +176,7 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
           }
         : null,
     signedWith: null,
+    renews: entry.kind === "cert.renew" ? entry.body.cert : null,
   };
 }
 
@@ -283,6 +287,7 @@ function asRule(f: EntryFacts): RuleFacts {
     approves: f.approves,
     rotate: f.rotate,
     signedWith: f.signedWith,
+    renews: f.renews,
   };
 }
 

@@ -39,6 +39,12 @@ export type ErrorCode =
   | "USAGE"
   | "BAD_BUNDLE"
   | "STORE_DAMAGED"
+  // backups
+  | "FILE_EXISTS"
+  | "BAD_BACKUP"
+  | "BAD_PASSPHRASE"
+  // certificates
+  | "RENEWAL_PENDING"
   // peers and pairing
   | "UNKNOWN_PEER"
   | "PEER_UNREACHABLE"

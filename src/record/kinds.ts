@@ -207,6 +207,12 @@ export const BODY_SCHEMAS = {
     proof: SIGNATURE,
     operator: OPERATOR,
   }),
+  /**
+   * The author's new TLS certificate, by fingerprint: from this entry on, peers pin it for the author
+   * on this line (the entry's signature is the author's key, so nobody moves a station's certificate
+   * in its name); they keep accepting the old one for a grace period (docs/protocol.md).
+   */
+  "cert.renew": z.strictObject({ cert: CERT_FINGERPRINT, operator: OPERATOR }),
   /** A participant consents to a station another participant added (`of`: the `member.add` hash). */
   "member.approve": z.strictObject({ of: HASH, operator: OPERATOR }),
   /**
@@ -448,6 +454,7 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("member.add"),
   variant("member.approve"),
   variant("key.rotate"),
+  variant("cert.renew"),
   variant("text"),
   variant("line.settings"),
   variant("test"),

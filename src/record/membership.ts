@@ -59,3 +59,12 @@ export function isValidMemberClaim(line: string, member: Participant, proof: str
     return false;
   }
 }
+
+/**
+ * @param kind an entry's kind
+ * @returns whether an entry of it changes who is on its line or how they are pinned (every cache
+ *   of members and pins is dropped when one is stored)
+ */
+export function changesMembership(kind: string): boolean {
+  return kind.startsWith("member.") || kind === "line.genesis" || kind === "cert.renew";
+}

@@ -41,6 +41,8 @@ export interface RuleFacts {
    * on worker threads, against the rotations read beforehand); null when it was not, or failed
    */
   signedWith: string | null;
+  /** for cert.renew: the author's new certificate fingerprint */
+  renews: string | null;
 }
 
 /** A station on a line as the record makes it one. */
@@ -163,7 +165,8 @@ export function checkPlace(f: RuleFacts, view: LineView): RuleBreak | null {
  * The rules of the record about what an entry does to the line's membership: a member.add carries
  * the member's own signed claim, names a station and a certificate no other member has, stays
  * within {@link MAX_PARTICIPANTS}, and asks only participants to consent; a member.approve consents
- * to a member.add of this line that asked its author.
+ * to a member.add of this line that asked its author; a cert.renew names a certificate no member of
+ * the line has (its author's own included: a renewal is a new certificate).
  *
  * @param f the entry's facts, its body read
  * @param view the line as held before it
@@ -207,6 +210,15 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
           detail: `The member.add asks ${short(consenter)} to consent, which is not another participant`,
         };
       }
+    }
+  }
+  if (f.renews !== null) {
+    const holder = view.memberWithCert(f.renews);
+    if (holder !== null) {
+      return {
+        code: "MEMBER_CONFLICT",
+        detail: `Certificate ${f.renews.slice(0, 19)}… is pinned to station ${short(holder)} on the line already`,
+      };
     }
   }
   if (f.approves !== null) {
@@ -367,6 +379,10 @@ export function nextMembership(f: RuleFacts, view: LineView): MemberState | null
       approvals: [],
       active: f.member.consenters.length === 0,
     };
+  }
+  if (f.renews !== null) {
+    const member = view.member(f.author);
+    return member === null ? null : { ...member, cert: f.renews };
   }
   if (f.approves !== null) {
     const added = view.memberAddedBy(f.approves);

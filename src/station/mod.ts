@@ -46,6 +46,24 @@ export type {
   ZoneView,
 } from "./views/mod.js";
 export { initStation } from "./core/mod.js";
+export {
+  MIN_PASSPHRASE_LENGTH,
+  removeStraySnapshots,
+  restoreBackup,
+  snapshotDatabase,
+  snapshotPath,
+  writeBackup,
+} from "./core/mod.js";
+export type { DatabaseSnapshot, RestoreResult } from "./core/mod.js";
+export {
+  CERT_EXPIRING_DAYS,
+  CertWatch,
+  checkCertExpiry,
+  completeRenewal,
+  pendingCertPaths,
+  renewCertificate,
+} from "./core/mod.js";
+export type { CertRenewal } from "./core/mod.js";
 export type { InitOptions, InitResult } from "./core/mod.js";
 export {
   DEFAULT_API,
@@ -80,7 +98,7 @@ export {
   totpStep,
 } from "./core/mod.js";
 export type { Enrolment, SecondFactorStatus, SecondFactorUsed } from "./core/mod.js";
-export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
+export { certFingerprint, certNotAfter, fingerprintOfDer, makeSelfSignedCertificate } from "./core/mod.js";
 export { checkPassword, generatePassword, hashPassword } from "./core/mod.js";
 export {
   addOperator,

@@ -71,7 +71,11 @@ interface OperatorRecord {
 }
 
 const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at";
-const MEMBER_COLUMNS = "station, name, url, cert, added_by AS addedBy, active, consenters, approvals";
+const PARTICIPANT_COLUMNS =
+  "station, name, url, cert, added_by AS addedBy, previous_cert AS previousCert, previous_until AS previousUntil";
+const MEMBER_COLUMNS = `${PARTICIPANT_COLUMNS}, active, consenters, approvals`;
+/** How long a member's previous certificate is still accepted after a cert.renew is stored here. */
+const PREVIOUS_CERT_GRACE_MS = 7 * 24 * 3600_000;
 
 interface MemberRecord extends Omit<MemberRow, "active" | "consenters" | "approvals"> {
   active: number;
@@ -86,6 +90,8 @@ function toMember(row: MemberRecord): MemberRow {
     url: row.url,
     cert: row.cert,
     addedBy: row.addedBy,
+    previousCert: row.previousCert,
+    previousUntil: row.previousUntil,
     active: row.active === 1,
     consenters: JSON.parse(row.consenters) as string[],
     approvals: JSON.parse(row.approvals) as string[],
@@ -168,6 +174,12 @@ export class SqliteTables implements SyncTables {
           );
         }
         if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
+        if (entry.kind === "cert.renew") {
+          const until = new Date(Date.parse(receivedAt) + PREVIOUS_CERT_GRACE_MS).toISOString();
+          this.#sql(
+            "UPDATE participants SET previous_cert = cert, previous_until = ?, cert = ? WHERE line = ? AND station = ?",
+          ).run(until, entry.body.cert, line, entry.author);
+        }
       }
     });
   }
@@ -264,7 +276,7 @@ export class SqliteTables implements SyncTables {
 
   participants(line: string): ParticipantRow[] {
     return this.#sql(
-      "SELECT station, name, url, cert, added_by AS addedBy FROM participants WHERE line = ? AND active = 1 ORDER BY rowid",
+      `SELECT ${PARTICIPANT_COLUMNS} FROM participants WHERE line = ? AND active = 1 ORDER BY rowid`,
     ).all(line) as ParticipantRow[];
   }
 
@@ -294,6 +306,12 @@ export class SqliteTables implements SyncTables {
         line: string;
       })[]
     ).map((r) => ({ ...toMember(r), line: r.line }));
+  }
+
+  retirePreviousCerts(station: string, cert: string): number {
+    return this.#sql(
+      "UPDATE participants SET previous_cert = NULL, previous_until = NULL WHERE station = ? AND cert = ? AND previous_cert IS NOT NULL",
+    ).run(station, cert).changes;
   }
 
   entries(line: string): StoredEntry[] {

@@ -69,6 +69,11 @@ export class TestChains {
     return this.#write(by, { kind: "member.approve", body: { of, operator: "duty-officer" } });
   }
 
+  /** @returns a cert.renew by `by`, naming a new certificate */
+  renewCert(by: ChainAuthor, cert: string): SealedEntry {
+    return this.#write(by, { kind: "cert.renew", body: { cert, operator: "duty-officer" } });
+  }
+
   /** @returns a text by `by` */
   say(by: ChainAuthor, text: string): SealedEntry {
     return this.#write(by, {

@@ -159,10 +159,20 @@ export function storeContract(
         ]);
         expect((await store.participants(line)).map((p) => p.station)).toEqual([moscow.id, washington.id]);
         expect(await store.members(line)).toEqual([
-          { ...moscow.participant, addedBy: line, active: true, consenters: [], approvals: [] },
+          {
+            ...moscow.participant,
+            addedBy: line,
+            previousCert: null,
+            previousUntil: null,
+            active: true,
+            consenters: [],
+            approvals: [],
+          },
           {
             ...washington.participant,
             addedBy: entries[1]?.hash,
+            previousCert: null,
+            previousUntil: null,
             active: true,
             consenters: [],
             approvals: [],
@@ -170,6 +180,8 @@ export function storeContract(
           {
             ...paris.participant,
             addedBy: addParis.hash,
+            previousCert: null,
+            previousUntil: null,
             active: false,
             consenters: [washington.id],
             approvals: [],
@@ -193,6 +205,34 @@ export function storeContract(
           paris.id,
         ]);
         expect((await store.members(line))[2]).toMatchObject({ active: true, approvals: [washington.id] });
+      });
+
+      it("a cert.renew moves its author to the new certificate on the line, the old one kept for 7 days or until retired", async () => {
+        const store = await opened();
+        const { washington, chains, line, entries } = aLine();
+        await store.appendEntries(entries, T0);
+        const renewed = `sha256:${"ab".repeat(32)}`;
+        await store.appendEntries([chains.renewCert(washington, renewed)], at(10));
+        const member = (await store.members(line)).find((m) => m.station === washington.id);
+        expect(member).toMatchObject({
+          cert: renewed,
+          previousCert: washington.participant.cert,
+          previousUntil: new Date(Date.parse(at(10)) + 7 * 24 * 3600_000).toISOString(),
+        });
+        expect((await store.participants(line)).find((p) => p.station === washington.id)).toMatchObject({
+          cert: renewed,
+          previousCert: washington.participant.cert,
+        });
+        expect(await store.membersWithCert(renewed)).toEqual([
+          expect.objectContaining({ station: washington.id }),
+        ]);
+        expect(await store.retirePreviousCerts(washington.id, renewed)).toBe(1);
+        expect(await store.retirePreviousCerts(washington.id, renewed)).toBe(0);
+        expect((await store.members(line)).find((m) => m.station === washington.id)).toMatchObject({
+          cert: renewed,
+          previousCert: null,
+          previousUntil: null,
+        });
       });
 
       it("a batch is appended all or none: one entry taking a seq already held refuses the whole batch", async () => {

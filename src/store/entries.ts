@@ -29,6 +29,10 @@ export interface ParticipantRow {
   cert: string;
   /** the entry that added it: a member.add, or for the creator the genesis */
   addedBy: string;
+  /** the certificate it had before its last cert.renew, still accepted until `previousUntil`; null once retired */
+  previousCert: string | null;
+  /** when the previous certificate stops being accepted (ISO time), or null */
+  previousUntil: string | null;
 }
 
 /** A member of a line, a participant or one still waiting for consent. */
@@ -113,4 +117,12 @@ export interface EntryStore {
   membersWithCert(cert: string): Promise<(MemberRow & { line: string })[]>;
   /** @returns every line's membership of a station, with its certificate there */
   membershipsOf(station: string): Promise<(MemberRow & { line: string })[]>;
+  /**
+   * Stops accepting a station's previous certificates: it was seen presenting this one.
+   *
+   * @param station the station
+   * @param cert the certificate it presented
+   * @returns how many memberships changed
+   */
+  retirePreviousCerts(station: string, cert: string): Promise<number>;
 }

@@ -1,4 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { closeSync, openSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { HotlineError } from "../record/mod.js";
@@ -6,6 +9,8 @@ import { migrate } from "./migrate.js";
 import { Mutex } from "./mutex.js";
 import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
 import type { StoredEntry, Store, Transaction } from "./store.js";
+
+const require = createRequire(import.meta.url);
 
 /** The page cache of a store, in KiB: better-sqlite3's default for one connection. */
 const PAGE_CACHE_KIB = 16_000;
@@ -140,6 +145,7 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
         }
       });
     },
+    backupTo: (path) => backupTo(writerDb.name, path),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -150,6 +156,69 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
       });
     },
   };
+}
+
+/**
+ * Runs SQLite's online backup of a database file in a worker thread, on a connection of its own,
+ * all pages in one step: the step holds one read transaction, so the copy is consistent (each
+ * transaction in it wholly or not at all), and writers go on meanwhile (WAL). In steps, a write
+ * from another connection would restart the copy, and a busy station would restart it for ever;
+ * in this thread, one step would hold the station's event loop (about 5 ms per MB).
+ */
+const BACKUP_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
+db.pragma("busy_timeout = 5000");
+db.backup(workerData.dest, { progress: ({ totalPages }) => Math.max(totalPages, 1) }).then(
+  () => { db.close(); parentPort.postMessage({ ok: true }); },
+  (error) => { db.close(); parentPort.postMessage({ ok: false, message: String(error && error.message) }); },
+);
+`;
+
+/**
+ * @param source the database file
+ * @param path the new file
+ * @returns its size in bytes
+ */
+async function backupTo(source: string, path: string): Promise<number> {
+  let fd: number;
+  try {
+    // Made 0600 before SQLite writes a byte into it; SQLite takes an empty file as a new database.
+    fd = openSync(path, "wx", 0o600);
+  } catch (cause) {
+    const exists = (cause as NodeJS.ErrnoException).code === "EEXIST";
+    throw new HotlineError(
+      exists ? "FILE_EXISTS" : "BAD_INPUT",
+      `Cannot back up the database to ${path}: ${exists ? "the file exists" : (cause as Error).message}`,
+      { cause },
+    );
+  }
+  closeSync(fd);
+  try {
+    const answer = await new Promise<{ ok: boolean; message?: string }>((done, fail) => {
+      const worker = new Worker(BACKUP_WORKER, {
+        eval: true,
+        workerData: { module: require.resolve("better-sqlite3"), source, dest: path },
+      });
+      worker.once("message", (message: { ok: boolean; message?: string }) => {
+        done(message);
+        void worker.terminate();
+      });
+      worker.once("error", fail);
+    });
+    if (!answer.ok) throw new Error(answer.message ?? "the backup failed");
+    return statSync(path).size;
+  } catch (cause) {
+    rmSync(path, { force: true });
+    throw new HotlineError(
+      "INTERNAL",
+      `Cannot back up the database to ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /**
@@ -179,6 +248,7 @@ function view(read: Runner, write: Runner): Transaction {
     linesOf: (station) => read((t) => t.linesOf(station)),
     membersWithCert: (cert) => read((t) => t.membersWithCert(cert)),
     membershipsOf: (station) => read((t) => t.membershipsOf(station)),
+    retirePreviousCerts: (station, cert) => write((t) => t.retirePreviousCerts(station, cert)),
     addStatement: (statement, receivedAt) => write((t) => t.addStatement(statement, receivedAt)),
     coveredSeq: (line, peer, author) => read((t) => t.coveredSeq(line, peer, author)),
     coverage: (line) => read((t) => t.coverage(line)),

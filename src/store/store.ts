@@ -76,6 +76,16 @@ export interface Store extends Transaction {
    * @returns what fn returns
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Writes a consistent copy of everything committed (the online backup of a running station): a
+   * new file, mode 0600, that opens as a store of its own. Writes go on meanwhile; the copy holds
+   * each transaction wholly or not at all.
+   *
+   * @param path the file to write; it must not exist
+   * @returns its size in bytes
+   * @throws HotlineError FILE_EXISTS when the file exists
+   */
+  backupTo(path: string): Promise<number>;
   /** Closes the store once the writes asked before are done; the WAL is checkpointed into the main file. */
   close(): Promise<void>;
 }

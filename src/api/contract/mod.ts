@@ -8,7 +8,9 @@
  *
  * @module
  */
+import { backupRoutes } from "./backup.js";
 import { callRoutes } from "./calls.js";
+import { certRoutes } from "./certs.js";
 import { consoleRoutes } from "./console.js";
 import { keyRoutes } from "./keys.js";
 import { lineRoutes } from "./lines.js";
@@ -30,6 +32,8 @@ export const contract = {
   ...consoleRoutes,
   ...secondFactorRoutes,
   ...keyRoutes,
+  ...backupRoutes,
+  ...certRoutes,
 };
 
 /** The contract's type: what the typed client reads. */

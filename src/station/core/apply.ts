@@ -1,6 +1,7 @@
 import {
   ENTRY_ENVELOPE,
   HotlineError,
+  changesMembership,
   canonicalEntryBytes,
   checkKey,
   checkMembership,
@@ -119,7 +120,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
         await tx.appendEntries([sealed], new Date(options.now).toISOString());
         applied.push(sealed);
         viewOf(tx, sealed.entry.line ?? sealed.hash).took(sealed);
-        if (sealed.entry.kind.startsWith("member.") || sealed.entry.kind === "line.genesis") {
+        if (changesMembership(sealed.entry.kind)) {
           viewOf(tx, sealed.entry.line ?? sealed.hash).forgetMembers();
         }
       } catch (error) {
@@ -219,6 +220,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       approves: null,
       rotate: null,
       signedWith: null,
+      renews: null,
     };
     const misplaced = checkPlace(facts, view);
     if (misplaced !== null) fail(misplaced);
@@ -252,9 +254,19 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
   /**
    * This station's own rules, beyond the record's: nobody joins a line it is on without asking its
    * consent and that of every participant it knows, and a station or certificate pinned here on
-   * another line is not claimed by another.
+   * another line is not claimed by another (nor renewed into).
    */
   async function ownRules(tx: Transaction, f: RuleFacts, view: StoreLine): Promise<RuleBreak | null> {
+    if (f.renews !== null) {
+      const holders = await tx.membersWithCert(f.renews);
+      const other = holders.find((r) => r.station !== f.author);
+      return other === undefined
+        ? null
+        : {
+            code: "MEMBER_CONFLICT",
+            detail: `certificate ${f.renews.slice(0, 19)}… is pinned here to another station`,
+          };
+    }
     if (f.member === null) return null;
     const m = f.member;
     for (const p of view.members()) {

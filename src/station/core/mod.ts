@@ -10,6 +10,16 @@
  */
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
 export type { ApplyResult } from "./apply.js";
+export { removeStraySnapshots, snapshotDatabase, snapshotPath, writeBackup } from "./backup.js";
+export type { DatabaseSnapshot, WriteBackupOptions } from "./backup.js";
+export { BACKUP_MAGIC } from "./backup-file.js";
+export type { BackupHeader } from "./backup-file.js";
+export { MIN_PASSPHRASE_LENGTH } from "./backup-keys.js";
+export { restoreBackup } from "./restore.js";
+export type { RestoreOptions, RestoreResult } from "./restore.js";
+export { completeRenewal, pendingCertPaths, renewCertificate } from "./cert-renewal.js";
+export type { CertRenewal } from "./cert-renewal.js";
+export { CERT_EXPIRING_DAYS, CertWatch, checkCertExpiry } from "./cert-watch.js";
 export { isoNow, systemClock } from "./clock.js";
 export { addRoute, announceRoutes, ownRoutes, removeRoute, type OwnRoute } from "./routes.js";
 export { peerRoutes, PRIMARY_ROUTE } from "./peer-routes.js";
@@ -70,6 +80,6 @@ export type {
   SettingsChanges,
   StationEvents,
 } from "./station.js";
-export { certFingerprint, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
+export { certFingerprint, certNotAfter, fingerprintOfDer, makeSelfSignedCertificate } from "./tls.js";
 export { verifyRecord } from "./verify.js";
 export type { VerifyOptions, VerifyReport } from "./verify.js";

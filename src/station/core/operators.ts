@@ -50,6 +50,8 @@ export const PERMISSIONS = {
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },
   manageRoutes: { roles: ADMIN, action: "add or remove a route" },
+  backup: { roles: ADMIN, action: "back up the station" },
+  renewCert: { roles: ADMIN, action: "renew the station's certificate" },
   changeSettings: { roles: SUPERVISOR_UP, action: "change a line's settings" },
   suspend: { roles: SUPERVISOR_UP, action: "suspend or resume a line" },
   ackAlarm: { roles: OFFICER_UP, action: "acknowledge an alarm" },

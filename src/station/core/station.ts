@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { readFileSync, rmSync } from "node:fs";
 import {
   HotlineError,
+  changesMembership,
   type ErrorCode,
   fingerprintOf,
   generateIdentity,
@@ -35,6 +36,7 @@ import {
 import { completeClock, isoNow, systemClock, type Clock } from "./clock.js";
 import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
+import { RestoreCatchUp } from "./restored.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -72,6 +74,8 @@ export interface StationEvents {
   routes: [];
   /** a batch of incoming entries was checked and applied: how long its steps took (for metrics) */
   received: [timing: ReceiveTiming];
+  /** a certificate renewal completed: present this certificate and key from now on */
+  certificate: [tls: { cert: string; key: string }];
 }
 
 /** How long receiving a batch of entries took, by step. */
@@ -124,7 +128,8 @@ export class Station {
   readonly store: Store;
   readonly clock: Clock;
   readonly logger: StationLogger;
-  readonly certFingerprint: string;
+  /** the fingerprint of the certificate this station presents (it changes when a renewal completes) */
+  #cert: string;
   readonly events = new EventEmitter<StationEvents>();
   readonly #signatures = new SignaturePool();
   /** settings per line, computed from the record; dropped when a settings entry is stored */
@@ -146,6 +151,10 @@ export class Station {
    * member entry stored, so that the peer TLS guard can ask synchronously
    */
   #pinned = new Set<string>();
+  /** certificates members had before a cert.renew, still accepted until (ms) */
+  #previous = new Map<string, number>();
+  /** set while a station restored from a backup catches up its own chain (see RestoreCatchUp) */
+  #restore: RestoreCatchUp | null = null;
 
   private constructor(
     paths: StationPaths,
@@ -161,7 +170,7 @@ export class Station {
     this.store = store;
     this.clock = clock;
     this.logger = logger;
-    this.certFingerprint = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
+    this.#cert = certFingerprint(readFileSync(paths.tlsCert, "utf8"));
   }
 
   /** Forgets what stored entries change, and reads the pins again if they may have changed. */
@@ -170,7 +179,7 @@ export class Station {
     for (const e of entries) {
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
       if (e.entry.kind === "key.rotate") this.#rotations.delete(e.entry.line ?? "");
-      if (e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis") members = true;
+      if (changesMembership(e.entry.kind)) members = true;
     }
     if (!members) return;
     this.#members.clear();
@@ -179,9 +188,68 @@ export class Station {
 
   async #readPins(): Promise<void> {
     const pinned = new Set<string>();
+    const previous = new Map<string, number>();
     for (const line of await this.store.lines())
-      for (const m of await this.store.members(line.id)) pinned.add(m.cert);
+      for (const m of await this.store.members(line.id)) {
+        pinned.add(m.cert);
+        if (m.previousCert !== null && m.previousUntil !== null) {
+          previous.set(
+            m.previousCert,
+            Math.max(previous.get(m.previousCert) ?? 0, Date.parse(m.previousUntil)),
+          );
+        }
+      }
     this.#pinned = pinned;
+    this.#previous = previous;
+  }
+
+  /** @returns the fingerprint of the certificate this station presents to its peers */
+  get certFingerprint(): string {
+    return this.#cert;
+  }
+
+  /**
+   * Reads the station's TLS files again (a certificate renewal completed) and tells listeners, so
+   * the peer server and client present the new certificate from now on.
+   */
+  reloadCertificate(): void {
+    const tls = {
+      cert: readFileSync(this.paths.tlsCert, "utf8"),
+      key: readFileSync(this.paths.tlsKey, "utf8"),
+    };
+    this.#cert = certFingerprint(tls.cert);
+    this.events.emit("certificate", tls);
+  }
+
+  /**
+   * Whether a member presenting a certificate is that member: its certificate, or the one it had
+   * before its last cert.renew while the grace period lasts (until it is seen with the new one).
+   *
+   * @param member a member of a line
+   * @param cert the certificate presented
+   * @returns "current", "previous", or null: not this member
+   */
+  presents(member: MemberRow, cert: string): "current" | "previous" | null {
+    if (member.cert === cert) return "current";
+    if (member.previousCert === cert && Date.parse(member.previousUntil ?? "") > this.clock.now())
+      return "previous";
+    return null;
+  }
+
+  /**
+   * A member was seen presenting its new certificate: its previous one is no longer accepted.
+   *
+   * @param member the member
+   */
+  async retirePreviousCert(member: MemberRow): Promise<void> {
+    if (member.previousCert === null) return;
+    if ((await this.store.retirePreviousCerts(member.station, member.cert)) === 0) return;
+    this.logger.info(
+      { event: "cert.retired", station: member.station },
+      "a peer presents its renewed certificate: the previous one is no longer accepted",
+    );
+    this.#members.clear();
+    await this.#readPins();
   }
 
   /**
@@ -203,7 +271,7 @@ export class Station {
    * @returns whether it is pinned to a member of some line here (synchronous: the TLS guard asks)
    */
   isPinned(cert: string): boolean {
-    return this.#pinned.has(cert);
+    return this.#pinned.has(cert) || (this.#previous.get(cert) ?? 0) > this.clock.now();
   }
 
   /**
@@ -308,6 +376,7 @@ export class Station {
     const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
     const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
     await station.#readPins();
+    station.#restore = await RestoreCatchUp.open(paths, store, identity.id, station.logger);
     return station;
   }
 
@@ -926,6 +995,8 @@ export class Station {
     // A chain of a station this one does not know yet (its member.add not yet here) is no lie, but
     // nothing is kept of a statement that names one: it only says what to catch up.
     let strangers = false;
+    // After a restore from a backup, the peer may hold more of this station's chain than it does.
+    let ahead = false;
     for (const [author, head] of Object.entries(statement.heads)) {
       if (!participants.has(author)) {
         strangers = true;
@@ -943,6 +1014,8 @@ export class Station {
           }
           divergent.push({ author, seq: head.seq, held: held ?? "" });
         }
+      } else if (author === this.id && this.#restore?.catchingUp === true) {
+        ahead = true;
       } else if (author === this.id) {
         refuse(
           "BAD_STATEMENT",
@@ -950,7 +1023,8 @@ export class Station {
         );
       }
     }
-    if (strangers) return statement;
+    this.#restore?.heard(statement.line, from, ahead);
+    if (strangers || ahead) return statement;
     await this.store.addStatement(
       {
         line: statement.line,

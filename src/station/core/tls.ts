@@ -25,15 +25,18 @@ const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as con
  *
  * @param name the station's name, put in the subject
  * @param hosts host names and IP addresses the station is reached at
+ * @param options from when (default now) and for how many days (default 20 years) it is valid
  * @returns certificate and private key, PEM
  */
 export async function makeSelfSignedCertificate(
   name: string,
   hosts: readonly string[],
+  options: { now?: number; validDays?: number } = {},
 ): Promise<TlsCredentials> {
   const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
-  const now = Date.now();
+  const now = options.now ?? Date.now();
+  const validMs = (options.validDays ?? 20 * 365) * 24 * 3600_000;
   const altNames = [...new Set(["localhost", "127.0.0.1", ...hosts])].map((host) =>
     /^[\d.]+$/.test(host) || host.includes(":")
       ? { type: "ip" as const, value: host }
@@ -45,7 +48,7 @@ export async function makeSelfSignedCertificate(
       .replace(/^[89a-f]/, "1"),
     name: `CN=${name.replace(/[,=+<>#;"\\]/g, " ")}, O=hotline station`,
     notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 20 * 365 * 24 * 3600_000),
+    notAfter: new Date(now + validMs),
     signingAlgorithm: ALGORITHM,
     // Node's webcrypto key pair is the one the library expects; only the DOM type names differ.
     keys: keys as never,
@@ -87,4 +90,12 @@ export function certFingerprint(pem: string): string {
  */
 export function fingerprintOfDer(der: Uint8Array): string {
   return `sha256:${createHash("sha256").update(der).digest("hex")}`;
+}
+
+/**
+ * @param pem a certificate, PEM
+ * @returns when it stops being valid, ms since the epoch
+ */
+export function certNotAfter(pem: string): number {
+  return Date.parse(new X509Certificate(pem).validTo);
 }

@@ -3,7 +3,7 @@ import { catchUp } from "./catch-up.js";
 import type { PeerContact } from "./peer-contact.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
-import type { PeerTarget, PeerTransport } from "./transport.js";
+import { targetOf, type PeerTarget, type PeerTransport } from "./transport.js";
 
 /** The outbox's settings, defaults applied. */
 export interface CourierSettings {
@@ -233,7 +233,7 @@ export class Courier {
   /** The target on this line: the peer's participant row here, never one of another line. */
   async #target(): Promise<PeerTarget | null> {
     const p = (await this.#station.store.participants(this.#line)).find((row) => row.station === this.#peer);
-    return p === undefined ? null : { station: p.station, url: p.url, cert: p.cert };
+    return p === undefined ? null : targetOf(p, this.#station.clock.now());
   }
 
   #succeeded(): void {

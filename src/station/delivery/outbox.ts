@@ -1,3 +1,4 @@
+import { changesMembership } from "../../record/mod.js";
 import { Courier, type CourierSettings, type LineDelivery } from "./courier.js";
 import { PeerContact } from "./peer-contact.js";
 import type { PartLogger } from "../core/mod.js";
@@ -192,8 +193,7 @@ export class Outbox {
 
   readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
     // A member added, or consented to (it then becomes a participant), or a line taken up.
-    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis"))
-      void this.refresh();
+    if (entries.some((e) => changesMembership(e.entry.kind))) void this.refresh();
     const lines = new Set(entries.map((e) => e.entry.line));
     for (const courier of this.#couriers.values()) {
       if (lines.has(courier.line) || lines.has(null)) courier.wake();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PARTICIPANT, SIGNATURE, type HeadStatement } from "../../record/mod.js";
+import type { ParticipantRow } from "../../store/mod.js";
 
 /**
  * What a joiner sends the inviter: the invite's secret itself (over mutual TLS to the certificate
@@ -31,6 +32,23 @@ export interface PeerTarget {
   station: string;
   url: string;
   cert: string;
+  /** the certificate it had before its last cert.renew, still accepted during the grace period */
+  previousCert?: string | undefined;
+}
+
+/**
+ * @param p a participant row
+ * @param now the time, ms (the grace period of a previous certificate ends by it)
+ * @returns where the participant is and which certificates it may present
+ */
+export function targetOf(p: ParticipantRow, now: number): PeerTarget {
+  const grace = p.previousCert !== null && Date.parse(p.previousUntil ?? "") > now;
+  return {
+    station: p.station,
+    url: p.url,
+    cert: p.cert,
+    ...(grace && p.previousCert !== null ? { previousCert: p.previousCert } : {}),
+  };
 }
 
 /**

@@ -150,6 +150,9 @@ export async function renderTranscript(
       case "member.add":
         out.push(w.entry(head, `Added ${(b.member as { name: string }).name} to the line`));
         break;
+      case "cert.renew":
+        out.push(w.entry(head, `Renewed its TLS certificate: ${String(b.cert)}`));
+        break;
       case "line.suspend":
         out.push(w.entry(head, `Suspended the line: ${String(b.reason)}`));
         break;

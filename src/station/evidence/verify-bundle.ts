@@ -171,8 +171,14 @@ export async function verifyBundle(
 
   // Participants: those the record made (the genesis's creator, each member added), as listed.
   const made = new Map<string, { name: string; cert: string; url: string }[]>();
-  for (const { kind, body } of bodies) {
-    const b = (body ?? {}) as { name?: unknown; creator?: unknown; member?: unknown };
+  for (const { kind, body, author } of bodies) {
+    const b = (body ?? {}) as { name?: unknown; creator?: unknown; member?: unknown; cert?: unknown };
+    // A cert.renew moves its author to a new certificate: the listing may name that one.
+    const renewed = made.get(author)?.at(-1);
+    if (kind === "cert.renew" && typeof b.cert === "string" && renewed !== undefined) {
+      made.get(author)?.push({ ...renewed, cert: b.cert });
+      continue;
+    }
     const p = (kind === "line.genesis" ? b.creator : kind === "member.add" ? b.member : undefined) as
       { station: unknown; name: string; cert: string; url: string } | null | undefined;
     // Read before any schema: an entry's body may be anything (its SCHEMA problem is reported above).

@@ -1,9 +1,9 @@
-import { HotlineError, type HeadStatement } from "../../record/mod.js";
+import { HotlineError, changesMembership, type HeadStatement } from "../../record/mod.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
 import { isoNow, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
-import type { PeerTarget, PeerTransport } from "../delivery/mod.js";
+import { targetOf, type PeerTarget, type PeerTransport } from "../delivery/mod.js";
 
 export interface LinkMonitorOptions {
   transport: PeerTransport;
@@ -119,7 +119,7 @@ export class LinkMonitor {
 
   readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
     // A member added, or consented to (it then becomes a participant), or a line taken up.
-    if (entries.some((e) => e.entry.kind.startsWith("member.") || e.entry.kind === "line.genesis")) {
+    if (entries.some((e) => changesMembership(e.entry.kind))) {
       this.refresh().catch(() => undefined); // the store is closing: the station is stopping
     }
   };
@@ -129,7 +129,7 @@ export class LinkMonitor {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
     const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
-    const target: PeerTarget = { station: p.station, url: p.url, cert: p.cert };
+    const target: PeerTarget = targetOf(p, this.#station.clock.now());
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     const start = process.hrtime.bigint();
     try {

@@ -8,6 +8,7 @@ import * as m0007 from "./0007-plans.js";
 import * as m0008 from "./0008-consent.js";
 import * as m0009 from "./0009-bounds.js";
 import * as m0010 from "./0010-key-changes.js";
+import * as m0011 from "./0011-cert-renew.js";
 import * as m0012 from "./0012-second-factor-audit.js";
 import * as m0014 from "./0014-routes.js";
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0008-consent", sql: m0008.sql },
   { name: "0009-bounds", sql: m0009.sql },
   { name: "0010-key-changes", sql: m0010.sql },
+  { name: "0011-cert-renew", sql: m0011.sql },
   { name: "0012-second-factor-audit", sql: m0012.sql },
   { name: "0014-routes", sql: m0014.sql },
 ];

@@ -74,6 +74,12 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
     case "key.rotate":
       text = t("system.keyRotate", who);
       break;
+    case "cert.renew":
+      text = t("system.certRenew", {
+        ...who,
+        cert: (bodyString(entry.body, "cert") ?? "").slice(0, 23) + "…",
+      });
+      break;
     case "line.genesis":
       text = t("system.genesis", { ...who, name: bodyString(entry.body, "name") ?? "" });
       break;
