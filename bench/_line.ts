@@ -53,6 +53,8 @@ export interface LineFigures {
   /** CPU ms of the whole process per second, idle */
   idleCpuMsPerSecond: number;
   idleRssMb: number;
+  /** bytes of a text entry as stored, written once the line is full (its `seen` names every chain) */
+  entryBytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -160,6 +162,7 @@ function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
     notes[`line${f.participants}SetupEntries`] = f.setupEntries;
     notes[`line${f.participants}ThroughputSeconds`] = f.throughputSeconds;
     notes[`line${f.participants}EntriesPerStation`] = f.perStation;
+    notes[`line${f.participants}EntryBytes`] = f.entryBytes;
   }
   notes.linePeakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
   return notes;
@@ -213,6 +216,10 @@ async function measureLine(
           (count) => count === i + 1,
         ),
       );
+      if (n > 8 && i % 8 === 0) {
+        const took = Number(process.hrtime.bigint() - setupStart) / 1e9;
+        progress(`line of ${n}: ${i + 1} participants after ${took.toFixed(1)} s`);
+      }
     }
     await settled(stations, line);
     const setupSeconds = Number(process.hrtime.bigint() - setupStart) / 1e9;
@@ -275,6 +282,7 @@ async function measureLine(
         cpuPerDeliveryUs: (spent.user + spent.system) / deliveries,
         idleCpuMsPerSecond: (idleSpent.user + idleSpent.system) / 1000 / idleWall,
         idleRssMb,
+        entryBytes: sample.stored,
       },
       rawVerify: rawVerifyRate(sample.bytes, sample.signature, sample.publicKey, 3_000),
     };

@@ -101,7 +101,8 @@ const size = {
     sizes: lineSizes(values["line-sizes"], quick),
     messages: quick ? 50 : 200,
     deliveries: quick ? 10_000 : 60_000,
-    idleSeconds: quick ? 6 : 15,
+    // whole periods of both cadences of an idle line: link tests (5 s) and heads comparisons (10 s)
+    idleSeconds: quick ? 10 : 20,
   },
 };
 const lineOnly = values["line-only"];
@@ -290,6 +291,7 @@ if (values.json) {
   for (const n of size.line.sizes) {
     console.log(
       `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
+        `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
         `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s`,
     );
   }
