@@ -300,10 +300,14 @@ async function startOne(dir: string, name: string): Promise<RunningStation> {
   return startStation({ dir });
 }
 
-/** A peer client with the station's own certificate, for accepting an invite as `hotline accept` does. */
+/**
+ * A peer client with the station's own certificate, for accepting an invite as `hotline accept`
+ * does, but patient: on a big line the inviter, sharing this process with every other station,
+ * can take longer than the usual 5 s to answer (it did at 17 participants on a loaded machine).
+ */
 function peerClientOf(running: RunningStation): PeerClient {
   const { tlsCert, tlsKey } = running.station.paths;
-  return new PeerClient({ cert: readText(tlsCert), key: readText(tlsKey) });
+  return new PeerClient({ cert: readText(tlsCert), key: readText(tlsKey) }, { timeoutMs: 60_000 });
 }
 
 /**
