@@ -10,10 +10,13 @@
  *  - every station writing as fast as it can: entries delivered per second line-wide (an entry
  *    times a participant that receives it), until every receipt is in;
  *  - the CPU time (all threads of the process: every station is here) per delivered entry;
- *  - idle: CPU and RSS of the process while the line only runs its link tests.
+ *  - idle: CPU and RSS of the process while the line only runs its link tests, at the default pace
+ *    (while it is built and carries traffic they run slower: see {@link BUSY_TEST_INTERVAL}).
  *
  * The stations share this process's two cores, so a figure is the whole line's cost, not one
- * station's; convergence is awaited by condition (receipts stored), never by sleeping.
+ * station's; convergence is awaited by condition (receipts stored, heads equal everywhere, links
+ * tested), never by sleeping. The stations' warnings are counted by kind and printed with the
+ * progress: they say what a phase waited on.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
