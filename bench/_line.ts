@@ -23,7 +23,6 @@ import { join } from "node:path";
 import pino from "pino";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PeerClient } from "../src/peer/mod.js";
-import type { HeadStatement } from "../src/record/mod.js";
 import {
   DEFAULT_SETTINGS,
   acceptInvite,
@@ -33,7 +32,9 @@ import {
 } from "../src/station/mod.js";
 import { ceilingSample, rawVerifyRate } from "./_ceilings.js";
 import { textDraft, textDrafts } from "./_fixture.js";
+import { receipted, settled, until } from "./_line-waits.js";
 import { compared, plain, timed, type Row } from "./_table.js";
+import { Warnings } from "./_warnings.js";
 
 export interface LineBenchSizes {
   /** participants of each line measured, e.g. [2, 8, 57] (at most 64, a line's most) */
@@ -352,32 +353,6 @@ async function startOne(dir: string, name: string, warnings: Warnings): Promise<
 }
 
 /**
- * Counts the stations' warnings by message (refusals, backoffs, failed link tests): what a line
- * waited on, shown with the setup time. A pino destination: one JSON line per warning.
- */
-class Warnings {
-  readonly counts = new Map<string, number>();
-
-  write(line: string): void {
-    const { msg } = JSON.parse(line) as { msg?: string };
-    // Alike whatever the station, line or time: "A link test to Participant # on line-of-# failed: …"
-    const key = (msg ?? "?").replace(/[0-9a-f]{64}/g, "<line>").replace(/\d+/g, "#");
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-  }
-
-  /** @returns the counts so far, most first, as text; and forgets them */
-  take(): string {
-    const text = [...this.counts]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
-      .map(([msg, count]) => `${count}× ${msg}`)
-      .join("; ");
-    this.counts.clear();
-    return text === "" ? "none" : text;
-  }
-}
-
-/**
  * A peer client with the station's own certificate, for accepting an invite as `hotline accept`
  * does, but patient: on a big line the inviter, sharing this process with every other station,
  * can take longer than the usual 5 s to answer (it did at 17 participants on a loaded machine).
@@ -385,77 +360,6 @@ class Warnings {
 function peerClientOf(running: RunningStation): PeerClient {
   const { tlsCert, tlsKey } = running.station.paths;
   return new PeerClient({ cert: readText(tlsCert), key: readText(tlsKey) }, { timeoutMs: 60_000 });
-}
-
-/**
- * Resolves when every one of `peers` has a signed statement stored at `running` that holds its
- * chain on the line up to `seq` (the receipts), listening before it first looks so none is missed.
- */
-function receipted(
-  running: RunningStation,
-  line: string,
-  peers: readonly string[],
-  seq: number,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const station = running.station;
-  const me = station.id;
-  const waiting = new Set(peers);
-  return new Promise<void>((done, fail) => {
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      station.events.off("statement", check);
-      if (error === undefined) done();
-      else fail(error);
-    };
-    const timer = setTimeout(
-      () =>
-        finish(
-          new Error(
-            `${waiting.size} of ${peers.length} receipts for seq ${seq} missing after ${timeoutMs} ms`,
-          ),
-        ),
-      timeoutMs,
-    );
-    function check(statement: HeadStatement) {
-      if (statement.line !== line || (statement.heads[me]?.seq ?? 0) < seq) return;
-      waiting.delete(statement.station);
-      if (waiting.size === 0) finish();
-    }
-    station.events.on("statement", check);
-    void Promise.all(
-      peers.map(async (p) => {
-        if ((await station.store.coveredSeq(line, p, me)) >= seq) waiting.delete(p);
-      }),
-    ).then(() => {
-      if (waiting.size === 0) finish();
-    }, finish);
-  });
-}
-
-/** Resolves once every station holds every participant's chain as far as its author holds it. */
-async function settled(stations: readonly RunningStation[], line: string): Promise<void> {
-  await until("every station to hold the whole line", async () => {
-    const heads = await Promise.all(
-      stations.map(async (s) =>
-        (await s.station.store.heads(line))
-          .map((h) => `${h.author} ${h.seq}`)
-          .sort()
-          .join(),
-      ),
-    );
-    // A chain exists once its author writes: the last to join has written nothing yet.
-    return heads.every((h) => h === heads[0]);
-  });
-}
-
-/** Polls a condition every 10 ms (a bound of 5 minutes only ends a hang). */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`the line bench gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function readText(path: string): string {
