@@ -1,9 +1,10 @@
 /**
  * The benchmark: writing and verifying the record, each figure printed beside its ceiling measured
- * in the same run (raw Ed25519 with parsed keys, a bare durable SQLite insert) and the ratio.
+ * in the same run (raw Ed25519 with parsed keys, a bare durable SQLite insert) and the ratio; then
+ * station to station, and lines of many participants in one process.
  *
- * `--quick` verifies a 10k-entry record instead of 100k; `--json` prints the results as JSON.
- * Progress goes to stderr, the table (or the JSON) to stdout.
+ * Options: see {@link USAGE} (`npm run bench -- --help`). Progress goes to stderr, the table (or
+ * the JSON) to stdout.
  */
 import { mkdirSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -12,16 +13,66 @@ import { parseArgs } from "node:util";
 import type { Station } from "../src/station/mod.js";
 import { ceilingSample, durableInsertRate, rawSignRate, rawVerifyRate } from "./_ceilings.js";
 import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_fixture.js";
+import { lineBench } from "./_line.js";
 import { bestOfAsync, opsPerSecondAsync, secondsAsync } from "./_measure.js";
 import { peerBench } from "./_peers.js";
 import { conflictBench } from "./_conflicts.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
 import { verifyRate } from "./_verify.js";
 
-const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
-  strict: true,
-});
+const USAGE = `usage: npm run bench -- [options]
+
+  --quick               a shorter run: a 10k-entry record instead of 100k, fewer messages,
+                        lines of 2, 4 and 8 participants
+  --json                print the results as JSON instead of the table
+  --line-sizes LIST     participants of each line in the many-station bench, comma-separated,
+                        each 2..64 (default 2,8,57; with --quick 2,4,8); "none" skips it
+  --line-only           run only the many-station line bench
+  -h, --help            print this and exit
+
+Progress goes to stderr, the table (or the JSON) to stdout.`;
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        "line-sizes": { type: "string" },
+        "line-only": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+/**
+ * @param text the --line-sizes option
+ * @param quick whether this is a quick run
+ * @returns the sizes of line to measure (none: an empty list)
+ */
+function lineSizes(text: string | undefined, quick: boolean): number[] {
+  if (text === undefined) return quick ? [2, 4, 8] : [2, 8, 57];
+  if (text.trim() === "none") return [];
+  const sizes = text.split(",").map((part) => Number(part.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 64)) {
+    process.stderr.write(
+      `bench: --line-sizes takes participants per line, comma-separated, each 2..64 (a line's most); got '${text}'\n\n${USAGE}\n`,
+    );
+    process.exit(2);
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+const values = options();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const quick = values.quick;
 const size = {
   /** single-entry writes per round */
@@ -45,7 +96,16 @@ const size = {
     catchUp: 10_000,
     detectTrials: quick ? 5 : 20,
   },
+  /** lines of many participants in this process */
+  line: {
+    sizes: lineSizes(values["line-sizes"], quick),
+    messages: quick ? 50 : 200,
+    deliveries: quick ? 10_000 : 60_000,
+    // whole periods of both cadences of an idle line: link tests (5 s) and heads comparisons (10 s)
+    idleSeconds: quick ? 10 : 20,
+  },
 };
+const lineOnly = values["line-only"];
 const cores = availableParallelism();
 const MB = 1024 * 1024;
 const loadAtStart = loadavg()[0] ?? 0;
@@ -63,6 +123,25 @@ const rows: Row[] = [];
 const notes: Record<string, number> = {};
 const opened: Station[] = [];
 try {
+  if (!lineOnly) await recordAndPeers();
+  // Lines of many participants, all in this process: how the cost grows with the participants.
+  if (size.line.sizes.length > 0) {
+    const lines = await lineBench(
+      join(root.path, "lines"),
+      size.line,
+      notes.rawVerifiesPerSecond ?? 0,
+      progress,
+    );
+    rows.push(...lines.rows);
+    Object.assign(notes, lines.notes);
+  }
+} finally {
+  for (const station of opened) await station.close();
+  root.remove();
+}
+
+/** The record (writing, verifying), conflicts, and station to station: rows and notes. */
+async function recordAndPeers(): Promise<void> {
   // Writing, on a fresh station with one line.
   const a = await benchStation(join(root.path, "alpha"), "Alpha");
   opened.push(a.station);
@@ -171,9 +250,6 @@ try {
     signingBytes: sample.bytes.length,
     entryBytes: sample.stored,
   });
-} finally {
-  for (const station of opened) await station.close();
-  root.remove();
 }
 
 const header = {
@@ -193,13 +269,35 @@ if (values.json) {
     `hotline bench — node ${header.node}, ${cores} cores (${header.cpu}), ${header.date}, ${header.mode} run, ` +
       `load ${header.load.start.toFixed(2)} → ${header.load.end.toFixed(2)}`,
   );
-  console.log(
-    `ceilings, measured in this run: raw crypto.sign / crypto.verify with parsed KeyObjects on the same ` +
-      `${notes.signingBytes} bytes; a bare durable one-row insert (WAL, synchronous=FULL) of ${notes.entryBytes} bytes\n`,
-  );
-  console.log(renderTable(rows));
-  console.log(
-    `\nceiling parts: raw sign ${count(notes.rawSignsPerSecond)}/s, durable insert ${count(notes.durableInsertsPerSecond)}/s, ` +
-      `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
-  );
+  if (!lineOnly) {
+    console.log(
+      `ceilings, measured in this run: raw crypto.sign / crypto.verify with parsed KeyObjects on the same ` +
+        `${notes.signingBytes} bytes; a bare durable one-row insert (WAL, synchronous=FULL) of ${notes.entryBytes} bytes`,
+    );
+  }
+  if (size.line.sizes.length > 0) {
+    console.log(
+      `line rows: N stations in this process over loopback mutual TLS; ceilings: the smallest line's figure grown ` +
+        `linearly (latency with N-1, idle CPU with N), and one-core raw verify for deliveries and CPU per delivery`,
+    );
+  }
+  console.log(`\n${renderTable(rows)}\n`);
+  if (!lineOnly) {
+    console.log(
+      `ceiling parts: raw sign ${count(notes.rawSignsPerSecond)}/s, durable insert ${count(notes.durableInsertsPerSecond)}/s, ` +
+        `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
+    );
+  }
+  for (const n of size.line.sizes) {
+    console.log(
+      `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
+        `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
+        `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s`,
+    );
+  }
+  if (size.line.sizes.length > 0) {
+    console.log(
+      `line bench: raw verify ${count(notes.lineRawVerifiesPerSecond)}/s (one core); peak RSS ${count(notes.linePeakRssMb)} MB`,
+    );
+  }
 }

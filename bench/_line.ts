@@ -1,0 +1,372 @@
+/**
+ * A line of N participants in this one process: N running stations (`startStation`, as a station
+ * runs under `hotline start`: its peer port on loopback with mutual TLS, its outbox, its link
+ * monitor), paired on one line by real invites, each new member approved by every participant
+ * already there. For each size of line it measures:
+ *
+ *  - setup: pairing and approvals (a note);
+ *  - one message from station 0 until every other participant's signed receipt of it is stored at
+ *    station 0, p50 and p99 over messages sent one at a time;
+ *  - every station writing as fast as it can: entries delivered per second line-wide (an entry
+ *    times a participant that receives it), until every receipt is in;
+ *  - the CPU time (all threads of the process: every station is here) per delivered entry;
+ *  - idle: CPU and RSS of the process while the line only runs its link tests, at the default pace
+ *    (while it is built and carries traffic they run slower: see {@link BUSY_TEST_INTERVAL}).
+ *
+ * The stations share this process's two cores, so a figure is the whole line's cost, not one
+ * station's; convergence is awaited by condition (receipts stored, heads equal everywhere, links
+ * tested), never by sleeping. The stations' warnings are counted by kind and printed with the
+ * progress: they say what a phase waited on.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import pino from "pino";
+import { startStation, type RunningStation } from "../src/cli/mod.js";
+import { PeerClient } from "../src/peer/mod.js";
+import {
+  DEFAULT_SETTINGS,
+  acceptInvite,
+  createInvite,
+  freeLoopbackPort,
+  initStation,
+} from "../src/station/mod.js";
+import { ceilingSample, rawVerifyRate } from "./_ceilings.js";
+import { textDraft, textDrafts } from "./_fixture.js";
+import { receipted, settled, until } from "./_line-waits.js";
+import { compared, plain, timed, type Row } from "./_table.js";
+import { Warnings } from "./_warnings.js";
+
+export interface LineBenchSizes {
+  /** participants of each line measured, e.g. [2, 8, 57] (at most 64, a line's most) */
+  sizes: readonly number[];
+  /** messages from station 0 whose latency is measured, one at a time (after 5 unmeasured) */
+  messages: number;
+  /** deliveries (entry × receiving participant) aimed at by the throughput run, at every size */
+  deliveries: number;
+  /** seconds the line sits idle while its CPU and RSS are measured */
+  idleSeconds: number;
+}
+
+/** What one size of line measured. */
+export interface LineFigures {
+  participants: number;
+  setupSeconds: number;
+  /** entries on the line once set up (genesis, member.add, member.approve) */
+  setupEntries: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** entries each station wrote in the throughput run */
+  perStation: number;
+  deliveriesPerSecond: number;
+  throughputSeconds: number;
+  /** CPU µs of the whole process per delivered entry, in the throughput run */
+  cpuPerDeliveryUs: number;
+  /** CPU ms of the whole process per second, idle */
+  idleCpuMsPerSecond: number;
+  idleRssMb: number;
+  /** bytes of a text entry as stored, written once the line is full (its `seen` names every chain) */
+  entryBytes: number;
+}
+
+const MB = 1024 * 1024;
+const WARMUP = 5;
+
+/**
+ * Seconds between link tests while the line is built and while it carries traffic. In one process
+ * the stations' link tests add up: at the default 5 s a line of 57 runs N (N-1) / 5 = 638 tests a
+ * second (each two signed statements of 57 heads), more than two cores can do, so it could not be
+ * built. Each station on its own machine does 1/N of that. The idle figures are taken at the default.
+ */
+const BUSY_TEST_INTERVAL = 30;
+
+/** The outbox's comparison of heads with each peer (default 10 s), for the same reason. */
+const SYNC_INTERVAL_MS = 30_000;
+
+/**
+ * Runs the line bench at each size, smallest first.
+ *
+ * @param root a directory for the stations (one subdirectory per size)
+ * @param sizes sizes of line and how much to send
+ * @param rawVerify the one-core Ed25519 verify rate measured in this run (0: measure it here)
+ * @param progress where to say what runs
+ * @returns rows (one per figure and size), notes, and the figures
+ */
+export async function lineBench(
+  root: string,
+  sizes: LineBenchSizes,
+  rawVerify: number,
+  progress: (message: string) => void,
+): Promise<{ rows: Row[]; notes: Record<string, number>; figures: LineFigures[] }> {
+  const figures: LineFigures[] = [];
+  let verifyRate = rawVerify;
+  for (const n of [...sizes.sizes].sort((a, b) => a - b)) {
+    const measured = await measureLine(join(root, `line-${n}`), n, sizes, progress);
+    if (rawVerify === 0) verifyRate = Math.max(verifyRate, measured.rawVerify);
+    figures.push(measured.figures);
+  }
+  const notes = { ...lineNotes(figures), lineRawVerifiesPerSecond: verifyRate };
+  return { rows: lineRows(figures, verifyRate), notes, figures };
+}
+
+/**
+ * The rows: each figure at each size, one row per size. Where the figure should stay flat or grow
+ * linearly with the participants, its ceiling is the smallest line's figure grown that way, so the
+ * ratio column shows how much faster than linear it grows.
+ *
+ * @param figures what each size measured, smallest first
+ * @param rawVerify one-core Ed25519 verify rate
+ * @returns the rows
+ */
+export function lineRows(figures: readonly LineFigures[], rawVerify: number): Row[] {
+  const base = figures[0];
+  if (base === undefined) return [];
+  const rows: Row[] = [];
+  const each = (make: (f: LineFigures) => Row) => rows.push(...figures.map(make));
+  // One message to N-1 others: N-1 pushes and receipts, so linear in N-1 at best.
+  const linear = (f: LineFigures, value: number) => (value * (f.participants - 1)) / (base.participants - 1);
+  each((f) =>
+    timed(
+      `line of ${f.participants}: one message to all, receipted, p50`,
+      f.latencyP50Ms,
+      "ms",
+      linear(f, base.latencyP50Ms),
+      {
+        atMost: 1,
+        of: "ratio",
+      },
+    ),
+  );
+  each((f) =>
+    timed(
+      `line of ${f.participants}: one message to all, receipted, p99`,
+      f.latencyP99Ms,
+      "ms",
+      linear(f, base.latencyP99Ms),
+      {
+        atMost: 1,
+        of: "ratio",
+      },
+    ),
+  );
+  // Each delivery needs at least one signature checked: the one-core verify rate is its ceiling.
+  each((f) =>
+    compared(
+      `line of ${f.participants}: every station sending, delivered+receipted`,
+      f.deliveriesPerSecond,
+      rawVerify,
+      0.7,
+    ),
+  );
+  each((f) =>
+    timed(`line of ${f.participants}: CPU per delivered entry`, f.cpuPerDeliveryUs, "µs", 1e6 / rawVerify, {
+      atMost: 1.5,
+      of: "ratio",
+    }),
+  );
+  // Idle, each station should cost the same whatever the line's size: linear in N line-wide.
+  each((f) =>
+    timed(
+      `line of ${f.participants}: idle CPU, whole line`,
+      f.idleCpuMsPerSecond,
+      "ms/s",
+      (base.idleCpuMsPerSecond * f.participants) / base.participants,
+      { atMost: 1.5, of: "ratio" },
+    ),
+  );
+  each((f) => plain(`line of ${f.participants}: idle RSS, whole process`, f.idleRssMb, "MB"));
+  return rows;
+}
+
+function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
+  const notes: Record<string, number> = {};
+  for (const f of figures) {
+    notes[`line${f.participants}SetupSeconds`] = f.setupSeconds;
+    notes[`line${f.participants}SetupEntries`] = f.setupEntries;
+    notes[`line${f.participants}ThroughputSeconds`] = f.throughputSeconds;
+    notes[`line${f.participants}EntriesPerStation`] = f.perStation;
+    notes[`line${f.participants}EntryBytes`] = f.entryBytes;
+  }
+  notes.linePeakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
+  return notes;
+}
+
+/** Measures one line of `n` participants, from creating its stations to stopping them. */
+async function measureLine(
+  dir: string,
+  n: number,
+  sizes: LineBenchSizes,
+  progress: (message: string) => void,
+): Promise<{ figures: LineFigures; rawVerify: number }> {
+  progress(`line of ${n}: starting ${n} stations`);
+  const stations: RunningStation[] = [];
+  const clients: PeerClient[] = [];
+  try {
+    const warnings = new Warnings();
+    for (let i = 0; i < n; i++)
+      stations.push(await startOne(join(dir, `s${i}`), `Participant ${i + 1}`, warnings));
+    const [first] = stations;
+    if (first === undefined) throw new Error("a line needs at least one station");
+
+    progress(`line of ${n}: pairing and approvals`);
+    const setupStart = process.hrtime.bigint();
+    const line = (await first.station.createLine({ name: `line-of-${n}`, operator: "admin" })).id;
+    // Link tests at a slow pace while the line is built and carries traffic (see BUSY_TEST_INTERVAL).
+    await first.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
+    for (let i = 1; i < n; i++) {
+      const joiner = stations[i] as RunningStation;
+      const client = peerClientOf(joiner);
+      clients.push(client);
+      const { invite } = await createInvite(first.station, {
+        line,
+        expiresInMs: 3_600_000,
+        operator: "admin",
+      });
+      const accepted = await acceptInvite(joiner.station, client, invite);
+      // Every participant but the inviter consents, once the member.add has reached it.
+      await Promise.all(
+        accepted.awaiting.map(async (id) => {
+          const approver = stations.find((s) => s.station.id === id);
+          if (approver === undefined) throw new Error(`no station ${id} to approve`);
+          await until(
+            `${approver.station.config.name} to hold the addition of ${joiner.station.config.name}`,
+            async () =>
+              (await approver.station.store.members(line)).some((m) => m.station === joiner.station.id),
+          );
+          await approver.station.approveMember({ line, member: joiner.station.id, operator: "admin" });
+        }),
+      );
+      // The next addition must ask everyone who is a participant anywhere: wait until all agree.
+      const on = stations.slice(0, i + 1);
+      await until(`every station to count ${i + 1} participants`, async () =>
+        (await Promise.all(on.map(async (s) => (await s.station.store.participants(line)).length))).every(
+          (count) => count === i + 1,
+        ),
+      );
+      if (n > 8 && i % 4 === 0) {
+        const took = Number(process.hrtime.bigint() - setupStart) / 1e9;
+        progress(
+          `line of ${n}: ${i + 1} participants after ${took.toFixed(1)} s; warnings: ${warnings.take()}`,
+        );
+      }
+    }
+    await settled(stations, line);
+    const setupSeconds = Number(process.hrtime.bigint() - setupStart) / 1e9;
+    const setupEntries = (await first.station.store.heads(line)).reduce((sum, h) => sum + h.seq, 0);
+    progress(`line of ${n}: set up in ${setupSeconds.toFixed(1)} s (${setupEntries} entries)`);
+    progress(`line of ${n}: warnings while setting up: ${warnings.take()}`);
+
+    // Latency: one message at a time from station 0, until every other participant receipted it.
+    progress(`line of ${n}: ${sizes.messages} messages from one station to ${n - 1} others`);
+    const others = stations.slice(1).map((s) => s.station.id);
+    const latencies: number[] = [];
+    for (let i = 0; i < sizes.messages + WARMUP; i++) {
+      const start = process.hrtime.bigint();
+      const sent = await first.station.send({ line, text: `latency ${i}`, operator: "admin" });
+      await receipted(first, line, others, sent.seq);
+      if (i >= WARMUP) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+
+    // Throughput: every station writes as fast as it can, until every receipt of every entry is in.
+    const perStation = Math.max(10, Math.ceil(sizes.deliveries / (n * Math.max(1, n - 1))));
+    progress(`line of ${n}: every station writes ${perStation} entries`);
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      stations.map(async (s, k) => {
+        const me = s.station;
+        for (let held = 0; held < perStation; held += 100) {
+          await me.writeMany(line, textDrafts(Math.min(100, perStation - held), k * perStation + held));
+          await new Promise((r) => setImmediate(r)); // let the outboxes push while writing goes on
+        }
+        const last = (await me.store.head(line, me.id))?.seq ?? 0;
+        const peers = stations.filter((p) => p !== s).map((p) => p.station.id);
+        await receipted(s, line, peers, last, 600_000);
+      }),
+    );
+    const throughputSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const spent = process.cpuUsage(cpu);
+    progress(`line of ${n}: warnings while sending: ${warnings.take()}`);
+    const deliveries = perStation * n * (n - 1);
+
+    // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
+    const sample = ceilingSample(first.station.identity, await first.station.write(line, textDraft(0)));
+    // Idle, at the default pace of link tests: once every station holds the setting and every
+    // link has been tested at that pace, only link tests (and the outbox's comparisons) run.
+    progress(
+      `line of ${n}: link tests every ${DEFAULT_SETTINGS.testInterval} s; idle for ${sizes.idleSeconds} s`,
+    );
+    await first.station.setLine({ line, testInterval: DEFAULT_SETTINGS.testInterval, operator: "admin" });
+    await settled(stations, line);
+    const changed = new Date().toISOString();
+    await until("every link to be tested at the default pace", () =>
+      Promise.resolve(
+        stations.every((s) =>
+          stations.every((p) => {
+            if (p === s) return true;
+            const tested = s.monitor.state(line, p.station.id)?.lastTestAt ?? null;
+            return tested !== null && tested > changed;
+          }),
+        ),
+      ),
+    );
+    const idleCpu = process.cpuUsage();
+    const idleStart = process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, sizes.idleSeconds * 1000)); // the window measured, not a wait for a condition
+    const idleSpent = process.cpuUsage(idleCpu);
+    const idleWall = Number(process.hrtime.bigint() - idleStart) / 1e9;
+    const idleRssMb = process.memoryUsage().rss / MB;
+    progress(`line of ${n}: warnings while idle: ${warnings.take()}`);
+
+    return {
+      figures: {
+        participants: n,
+        setupSeconds,
+        setupEntries,
+        latencyP50Ms: percentile(latencies, 0.5),
+        latencyP99Ms: percentile(latencies, 0.99),
+        perStation,
+        deliveriesPerSecond: deliveries / throughputSeconds,
+        throughputSeconds,
+        cpuPerDeliveryUs: (spent.user + spent.system) / deliveries,
+        idleCpuMsPerSecond: (idleSpent.user + idleSpent.system) / 1000 / idleWall,
+        idleRssMb,
+        entryBytes: sample.stored,
+      },
+      rawVerify: rawVerifyRate(sample.bytes, sample.signature, sample.publicKey, 3_000),
+    };
+  } finally {
+    progress(`line of ${n}: stopping`);
+    await Promise.allSettled(stations.map((s) => s.stop()));
+    for (const c of clients) c.close();
+  }
+}
+
+/** Creates and starts one station on loopback ports. */
+async function startOne(dir: string, name: string, warnings: Warnings): Promise<RunningStation> {
+  const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
+  await initStation({ dir, name, listen: await loopback(), api: await loopback() });
+  return startStation({
+    dir,
+    logger: pino({ level: "warn" }, warnings),
+    outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
+  });
+}
+
+/**
+ * A peer client with the station's own certificate, for accepting an invite as `hotline accept`
+ * does, but patient: on a big line the inviter, sharing this process with every other station,
+ * can take longer than the usual 5 s to answer (it did at 17 participants on a loaded machine).
+ */
+function peerClientOf(running: RunningStation): PeerClient {
+  const { tlsCert, tlsKey } = running.station.paths;
+  return new PeerClient({ cert: readText(tlsCert), key: readText(tlsKey) }, { timeoutMs: 60_000 });
+}
+
+function readText(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
