@@ -84,7 +84,8 @@ function connect(path: string, options: { readonly: boolean; fileMustExist: bool
 }
 
 /** Runs a synchronous call on a connection's tables. */
-type Runner = <R>(fn: (tables: SyncTables) => R) => Promise<R>;
+/** durable: false commits without waiting for the disk (see AuditStore.addAudit) */
+type Runner = <R>(fn: (tables: SyncTables) => R, options?: { durable: boolean }) => Promise<R>;
 
 function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): Store {
   const writerTables = new SqliteTables(writerDb);
@@ -107,9 +108,19 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
     }
   };
   const read: Runner = async (fn) => fn(readerTables);
-  const write: Runner = (fn) => {
+  const write: Runner = (fn, options) => {
     guard("write");
-    return mutex.run(() => fn(writerTables));
+    if (options?.durable !== false) return mutex.run(() => fn(writerTables));
+    // Committed without waiting for the disk: in WAL mode the next durable commit (or a
+    // checkpoint) takes it to the disk with its own, and a process crash loses nothing.
+    return mutex.run(() => {
+      writerDb.pragma("synchronous = NORMAL");
+      try {
+        return fn(writerTables);
+      } finally {
+        writerDb.pragma("synchronous = FULL");
+      }
+    });
   };
 
   return {
@@ -303,7 +314,7 @@ function view(read: Runner, write: Runner): Transaction {
     useRecoveryCode: (operator, hash, at) => write((t) => t.useRecoveryCode(operator, hash, at)),
     recoveryCodesLeft: (operator) => read((t) => t.recoveryCodesLeft(operator)),
     deleteSecondFactor: (operator) => write((t) => t.deleteSecondFactor(operator)),
-    addAudit: (row) => write((t) => t.addAudit(row)),
+    addAudit: (row) => write((t) => t.addAudit(row), { durable: false }),
     audit: (query) => read((t) => t.audit(query)),
   };
 }
