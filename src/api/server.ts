@@ -197,7 +197,8 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   });
   route(app, "GET /api/lines/:line/health", {
     access: read,
-    handler: async (request) => healthReport(station, request.params.line, { monitor: options.monitor }),
+    handler: async (request) =>
+      healthReport(station, request.params.line, { monitor: options.monitor, routes: options.routes }),
   });
   route(app, "POST /api/invites", {
     access: PERMISSIONS.invite,

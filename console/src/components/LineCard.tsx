@@ -86,7 +86,24 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
               const uptime = health?.participants.find((h) => h.id === p.id)?.uptime["24h"] ?? null;
               return (
                 <tr key={p.id} className={`row-${p.health}`}>
-                  <th scope="row">{p.name}</th>
+                  <th scope="row">
+                    {p.name}
+                    {p.routes.length > 1 && (
+                      // More than one way to reach it: each route, and the one carrying the traffic.
+                      <div className="routes" aria-label={t("board.routes")}>
+                        {p.routes.map((r) => (
+                          <span
+                            key={r.name}
+                            className={`route route-${r.health}${r.active ? " route-active" : ""}`}
+                            title={`${r.url} · ${r.health}${r.rttMs === null ? "" : ` · ${t("board.ms", { n: number(r.rttMs) })}`}`}
+                          >
+                            {r.active ? "▸ " : ""}
+                            {r.name}
+                          </span>
+                        ))}
+                      </div>
+                    )}
+                  </th>
                   <td>
                     <HealthLight health={p.health} />
                   </td>

@@ -54,7 +54,7 @@ export function Audit() {
           <tbody>
             {rows.map((row) => (
               <tr key={row.n} className={row.outcome === "refused" ? "audit-refused" : undefined}>
-                <td>
+                <td className="audit-at">
                   <time dateTime={row.at}>{row.at.replace("T", " ").slice(0, 19)}</time>
                 </td>
                 <td>{row.operator ?? "–"}</td>
@@ -62,7 +62,10 @@ export function Audit() {
                   <code>{row.action}</code>
                   {row.secondFactor !== null && <span className="muted"> ({row.secondFactor})</span>}
                 </td>
-                <td>{row.object ?? ""}</td>
+                {/* Ids are long: shown cut, whole on hover (and in `hotline audit`). */}
+                <td className="audit-object" title={row.object ?? undefined}>
+                  {row.object ?? ""}
+                </td>
                 <td>
                   {row.outcome === "allowed"
                     ? t("audit.allowed")

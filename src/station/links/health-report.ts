@@ -1,6 +1,7 @@
 import type { HealthChangeRow } from "../../store/mod.js";
 import { quantile, recentRtts, type Health, type LinkState } from "./health.js";
 import type { Station } from "../core/mod.js";
+import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type { HealthReport, Incident, UptimeWindow } from "../views/mod.js";
 
 /** The windows uptime is given over, in ms. */
@@ -49,7 +50,7 @@ export interface LinkStates {
 export async function healthReport(
   station: Station,
   line: string,
-  options: { monitor: LinkStates | null; now?: number | undefined },
+  options: { monitor: LinkStates | null; routes?: RoutedTransport | null | undefined; now?: number | undefined },
 ): Promise<HealthReport> {
   const found = await station.resolveLine(line);
   const now = options.now ?? station.clock.now();
@@ -69,6 +70,7 @@ export async function healthReport(
             id: p.station,
             name: p.name,
             state: link?.health ?? "unknown",
+            routes: await routesOf(station, found.id, p.station, options.routes ?? null),
             lastTestAt: link?.lastTestAt ?? null,
             rttMs: {
               last: tenths(link?.rttMs ?? null),

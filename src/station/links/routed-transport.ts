@@ -1,7 +1,7 @@
 import { HotlineError, type HeadStatement, type Route } from "../../record/mod.js";
 import { isoNow, peerRoutes, type PartLogger, type Station } from "../core/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../delivery/mod.js";
-import type { Health } from "../views/mod.js";
+import type { Health, RouteStatus } from "../views/mod.js";
 
 export interface RoutedTransportOptions {
   /** failed tries in a row that make a route down (default 2, as a link) */
@@ -337,6 +337,35 @@ export class RoutedTransport implements PeerTransport {
       }
     }
   }
+}
+
+/**
+ * A participant's routes as `status` and `health` show them: each as the routed transport found it
+ * (untested until traffic or a test went by it); with no transport (the station is not running),
+ * as announced, the first carrying the traffic.
+ *
+ * @param station the station
+ * @param line a line
+ * @param peer a participant of it
+ * @param routed the running station's routed transport, or null
+ * @returns its routes, most preferred first
+ */
+export async function routesOf(
+  station: Station,
+  line: string,
+  peer: string,
+  routed: RoutedTransport | null,
+): Promise<RouteStatus[]> {
+  const routing = routed?.routing(peer) ?? null;
+  return (await peerRoutes(station.store, line, peer)).map((r, i) => {
+    const known = routing?.routes.find((k) => k.name === r.name);
+    return {
+      ...r,
+      health: known?.health ?? "unknown",
+      rttMs: known === undefined || known.rttMs === null ? null : Math.round(known.rttMs * 10) / 10,
+      active: routing === null ? i === 0 : routing.active === r.name,
+    };
+  });
 }
 
 /** @returns whether an exchange failed for want of an answer (not a refusal, which is one) */

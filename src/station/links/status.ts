@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
-import { peerRoutes, suspensionOf } from "../core/mod.js";
+import { suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
-import type { RoutedTransport } from "./routed-transport.js";
+import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type { Outbox } from "../delivery/mod.js";
 import type { Station } from "../core/mod.js";
 import type { StationStatus } from "../views/mod.js";
@@ -46,19 +46,8 @@ export async function statusOf(
                 const state = outbox?.state(p.station) ?? null;
                 const link = running?.monitor.state(line.id, p.station) ?? null;
                 const rttMs = link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10;
-                // Each route as the routed transport found it (untested until traffic or a test
-                // went by it); when not running, as announced, the first carrying the traffic.
                 const routing = running?.routes?.routing(p.station) ?? null;
-                const routes = (await peerRoutes(station.store, line.id, p.station)).map((r, i) => {
-                  const known = routing?.routes.find((k) => k.name === r.name);
-                  return {
-                    ...r,
-                    health: known?.health ?? ("unknown" as const),
-                    rttMs:
-                      known?.rttMs === null || known === undefined ? null : Math.round(known.rttMs * 10) / 10,
-                    active: routing === null ? i === 0 : routing.active === r.name,
-                  };
-                });
+                const routes = await routesOf(station, line.id, p.station, running?.routes ?? null);
                 return {
                   id: p.station,
                   name: p.name,

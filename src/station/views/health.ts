@@ -1,5 +1,6 @@
 /** Link health as the health report shows it: uptime, incidents, round trips. Types only (see mod.ts). */
 import type { Health } from "./basics.js";
+import type { RouteStatus } from "./lines.js";
 
 /** The windows a health report gives uptime over. */
 export type UptimeWindow = "1h" | "24h" | "7d";
@@ -28,6 +29,8 @@ export interface ParticipantHealth {
   name: string;
   /** the link's health now ("unknown" when this station is not running or has not tested it yet) */
   state: Health;
+  /** every route to it, most preferred first, and the one carrying the traffic */
+  routes: RouteStatus[];
   lastTestAt: string | null;
   /** round trips in ms of the last hour's good tests (null when this station is not running or has none) */
   rttMs: { last: number | null; p50: number | null; p95: number | null; samples: number };
