@@ -48,6 +48,13 @@ export function describeReport(report: HealthReport): string[] {
   const width = Math.max(0, ...report.participants.map((p) => p.name.length));
   for (const p of report.participants) {
     lines.push(`  ${participantLine(p, width)}`);
+    if (p.routes.length > 1) {
+      const routes = p.routes.map(
+        (r) =>
+          `${r.name} ${r.health}${r.rttMs === null ? "" : ` ${r.rttMs} ms`}${r.active ? " (carries the traffic)" : ""}`,
+      );
+      lines.push(`      routes: ${routes.join(", ")}`);
+    }
     for (const incident of p.incidents) lines.push(`      ${incidentLine(incident)}`);
   }
   return lines;

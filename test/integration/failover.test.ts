@@ -166,6 +166,19 @@ describe("failover: a route cut while messages flow", () => {
       },
       { what: "the board showing the backup route carrying the line" },
     );
+    // `health` names the routes too, and the one carrying the traffic.
+    const health = await hotlineJson<{ participants: { id: string; routes: RouteStatus[] }[] }>([
+      "health",
+      "--line",
+      line,
+      "--dir",
+      washington.dir,
+    ]);
+    const viaHealth = health.participants.find((p) => p.id === moscow.id)?.routes ?? [];
+    expect(viaHealth.map((r) => [r.name, r.active])).toEqual([
+      ["primary", false],
+      ["backup", true],
+    ]);
     await waitFor(async () => (await routeDown()).some((a) => a.clearedAt === null), {
       what: "ROUTE_DOWN raised at Washington",
     });

@@ -206,6 +206,7 @@ export const HEALTH_REPORT = viewOf<views.HealthReport>()(
         id: TEXT,
         name: TEXT,
         state: HEALTH,
+        routes: z.array(ROUTE_STATUS),
         lastTestAt: nullable(TEXT),
         rttMs: z.object({ last: NULLABLE_MS, p50: NULLABLE_MS, p95: NULLABLE_MS, samples: COUNT }),
         uptime: z.record(z.enum(["1h", "24h", "7d"]), NULLABLE_MS),

@@ -127,6 +127,17 @@ describe("healthReport()", () => {
       id: moscow.id,
       name: "Moscow",
       state: "up",
+      // No routed transport given: the one route it paired with, untested here, carrying the traffic.
+      routes: [
+        {
+          name: "primary",
+          url: expect.stringMatching(/^https:\/\//) as string,
+          priority: 0,
+          health: "unknown",
+          rttMs: null,
+          active: true,
+        },
+      ],
       lastTestAt: ago(5_000),
       rttMs: { last: 4.3, p50: 10, p95: 19, samples: 20 },
       // 1 h: down 15 of 60 min. 24 h: down 15 of the 240 min known. 7 d: down 45 of 300 min known.
@@ -222,6 +233,16 @@ describe("healthReport()", () => {
         id: moscow.id,
         name: "Moscow",
         state: "unknown",
+        routes: [
+          {
+            name: "primary",
+            url: expect.stringMatching(/^https:\/\//) as string,
+            priority: 0,
+            health: "unknown",
+            rttMs: null,
+            active: true,
+          },
+        ],
         lastTestAt: null,
         rttMs: { last: null, p50: null, p95: null, samples: 0 },
         uptime: { "1h": null, "24h": null, "7d": null },

@@ -50,7 +50,11 @@ export interface LinkStates {
 export async function healthReport(
   station: Station,
   line: string,
-  options: { monitor: LinkStates | null; routes?: RoutedTransport | null | undefined; now?: number | undefined },
+  options: {
+    monitor: LinkStates | null;
+    routes?: RoutedTransport | null | undefined;
+    now?: number | undefined;
+  },
 ): Promise<HealthReport> {
   const found = await station.resolveLine(line);
   const now = options.now ?? station.clock.now();
