@@ -31,9 +31,14 @@ export interface TestStation {
  *
  * @param dir the data directory to create
  * @param name the station's name
+ * @param url where peers are told to reach it, given its peer port (default https:// and the port)
  * @returns the station, not running
  */
-export async function initStation(dir: string, name: string): Promise<TestStation> {
+export async function initStation(
+  dir: string,
+  name: string,
+  url?: (peerPort: number) => string,
+): Promise<TestStation> {
   const peerPort = await freePort();
   const apiPort = await freePort();
   const made = await hotlineJson<{ id: string; admin: { password: string } }>([
@@ -46,6 +51,7 @@ export async function initStation(dir: string, name: string): Promise<TestStatio
     `127.0.0.1:${peerPort}`,
     "--api",
     `127.0.0.1:${apiPort}`,
+    ...(url === undefined ? [] : ["--url", url(peerPort)]),
   ]);
   return {
     name,

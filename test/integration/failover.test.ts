@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FaultProxy } from "../../src/faults/mod.js";
 import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
-import { freePort, startStation, stopStation, waitFor, type TestStation } from "../helpers/stations.js";
+import {
+  freePort,
+  initStation as init,
+  startStation,
+  stopStation,
+  waitFor,
+  type TestStation,
+} from "../helpers/stations.js";
 
 interface LogEntry {
   author: string;
@@ -24,35 +31,6 @@ interface Alarm {
   code: string;
   clearedAt: string | null;
   detail: string;
-}
-
-/** `hotline init` on fresh loopback ports; `url` is where peers are told to reach it. */
-async function init(dir: string, name: string, url?: (peerPort: number) => string): Promise<TestStation> {
-  const peerPort = await freePort();
-  const apiPort = await freePort();
-  const made = await hotlineJson<{ id: string; admin: { password: string } }>([
-    "init",
-    "--name",
-    name,
-    "--dir",
-    dir,
-    "--listen",
-    `127.0.0.1:${peerPort}`,
-    "--api",
-    `127.0.0.1:${apiPort}`,
-    ...(url === undefined ? [] : ["--url", url(peerPort)]),
-  ]);
-  return {
-    name,
-    dir,
-    id: made.id,
-    peerPort,
-    apiPort,
-    process: null,
-    running: null,
-    output: "",
-    adminPassword: made.admin.password,
-  };
 }
 
 describe("failover: a route cut while messages flow", () => {
