@@ -179,4 +179,29 @@ describe("failover: a route cut while messages flow", () => {
       `failover: the 3 messages sent after the cut arrived within ${Math.round(failoverMs)} ms\n`,
     );
   });
+
+  it("moves what waits on a blackholed route (no reset, no answer) to the backup within about a test interval", async () => {
+    await waitFor(async () => (await routesOfMoscow()).find((r) => r.name === "primary")?.active === true, {
+      what: "traffic on the primary route",
+    });
+    const sent = (await texts()).length;
+    primary.set({ blackhole: "both" });
+    const holedAt = performance.now();
+    for (let i = 1; i <= 3; i++) await send(`in the dark ${i}`);
+    await waitFor(async () => (await texts()).length === sent + 3, {
+      what: "the messages sent into the blackhole, by the backup",
+    });
+    const failoverMs = performance.now() - holedAt;
+    expect((await texts()).slice(-3).map((e) => e.body.text)).toEqual([
+      "in the dark 1",
+      "in the dark 2",
+      "in the dark 3",
+    ]);
+    // The client's own deadline is 5 s: moved on by the link test's verdict, not by waiting it out.
+    expect(failoverMs).toBeLessThan(5_000);
+    process.stdout.write(
+      `failover: through a blackhole, the 3 messages arrived within ${Math.round(failoverMs)} ms (test interval 1 s)\n`,
+    );
+    primary.heal();
+  });
 });

@@ -61,6 +61,8 @@ interface Peer {
   probing: Promise<void> | null;
   /** lines shared with the peer, for the alarms */
   lines: Set<string>;
+  /** exchanges waiting on each route (by name), told when it is found failing */
+  waiters: Map<string, Set<() => void>>;
 }
 
 const ROUTE_DOWN = "ROUTE_DOWN";
@@ -125,7 +127,14 @@ export class RoutedTransport implements PeerTransport {
     statement: HeadStatement,
     options?: { timeoutMs?: number },
   ): Promise<unknown> {
-    const answer = await this.#over(target, statement.line, (t) => this.#inner.heads(t, statement, options));
+    // With other routes to try, the first gets half the test's time: a blackholed route is found
+    // failing (and what waits on it moved on) while the test can still pass by another.
+    const answer = await this.#over(
+      target,
+      statement.line,
+      (t) => this.#inner.heads(t, statement, options),
+      options?.timeoutMs === undefined ? undefined : options.timeoutMs / 2,
+    );
     const peer = this.#peers.get(target.station);
     if (peer !== undefined && ++peer.tests >= this.#probeEvery && peer.probing === null) {
       peer.tests = 0;
@@ -167,14 +176,27 @@ export class RoutedTransport implements PeerTransport {
     };
   }
 
-  /** One exchange with a peer, over the route carrying its traffic, else the next ones in turn. */
-  async #over<T>(target: PeerTarget, line: string, exchange: (target: PeerTarget) => Promise<T>): Promise<T> {
+  /**
+   * One exchange with a peer, over the route carrying its traffic, else the next ones in turn. An
+   * attempt is given up (and the next route tried) when it fails, when another exchange finds its
+   * route failing meanwhile (a link test over a blackholed route fails within its own timeout, and
+   * takes the pushes waiting on that route along to the next one), or, with more routes to try,
+   * after `attemptMs`.
+   */
+  async #over<T>(
+    target: PeerTarget,
+    line: string,
+    exchange: (target: PeerTarget) => Promise<T>,
+    attemptMs?: number,
+  ): Promise<T> {
     const peer = await this.#peer(target, line);
+    const order = this.#order(peer);
     let failure: Error | null = null;
-    for (const route of this.#order(peer)) {
+    for (const [i, route] of order.entries()) {
       const start = performance.now();
+      const giveUp = this.#giveUp(peer, route, i < order.length - 1 ? attemptMs : undefined);
       try {
-        const answer = await exchange({ ...target, url: route.url });
+        const answer = await Promise.race([exchange({ ...target, url: route.url }), giveUp.promise]);
         await this.#answered(target.station, peer, route, performance.now() - start);
         return answer;
       } catch (error) {
@@ -184,10 +206,51 @@ export class RoutedTransport implements PeerTransport {
           throw error;
         }
         failure = error instanceof Error ? error : new Error(String(error));
-        await this.#failed(target.station, peer, route, error);
+        // Given up because another exchange found the route failing: that one counted it.
+        if (!giveUp.fired) await this.#failed(target.station, peer, route, error);
+      } finally {
+        giveUp.cancel();
       }
     }
     throw failure ?? new HotlineError("PEER_UNREACHABLE", `Cannot reach ${target.station}: it has no route`);
+  }
+
+  /**
+   * @returns a promise that rejects (PEER_UNREACHABLE) when the route is found failing by another
+   *   exchange, or after `ms`; `fired` says whether it did; `cancel` forgets it
+   */
+  #giveUp(peer: Peer, route: Route, ms: number | undefined) {
+    const clock = this.#station.clock;
+    let timer: ReturnType<typeof clock.setTimeout> | undefined;
+    let waiter: (() => void) | null = null;
+    const state = { fired: false };
+    const promise = new Promise<never>((_, reject) => {
+      const fire = (why: string) => {
+        state.fired = why === "failing";
+        reject(
+          new HotlineError(
+            "PEER_UNREACHABLE",
+            `Cannot reach ${route.url}: ${why === "failing" ? "the route failed meanwhile" : `no answer within ${ms} ms`}`,
+          ),
+        );
+      };
+      waiter = () => fire("failing");
+      let waiters = peer.waiters.get(route.name);
+      if (waiters === undefined) peer.waiters.set(route.name, (waiters = new Set()));
+      waiters.add(waiter);
+      if (ms !== undefined) timer = clock.setTimeout(() => fire("timeout"), ms);
+    });
+    promise.catch(() => undefined); // a give-up nobody raced against is no unhandled rejection
+    return {
+      promise,
+      get fired() {
+        return state.fired;
+      },
+      cancel: () => {
+        clock.clearTimer(timer);
+        if (waiter !== null) peer.waiters.get(route.name)?.delete(waiter);
+      },
+    };
   }
 
   /** The order to try routes in: the active one, the others not down by preference, then the rest. */
@@ -210,6 +273,7 @@ export class RoutedTransport implements PeerTransport {
         tests: 0,
         probing: null,
         lines: new Set(),
+        waiters: new Map(),
       };
       this.#peers.set(target.station, peer);
     }
@@ -264,6 +328,8 @@ export class RoutedTransport implements PeerTransport {
   }
 
   async #failed(station: string, peer: Peer, route: Route, error: unknown): Promise<void> {
+    // Whatever else waits on this route goes on to the next one now.
+    for (const waiter of [...(peer.waiters.get(route.name) ?? [])]) waiter();
     const known = this.#known(peer, route);
     known.failures++;
     known.streak = 0;
