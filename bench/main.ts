@@ -16,6 +16,7 @@ import { benchStation, messageText, tempRoot, textDraft, textDrafts } from "./_f
 import { lineBench } from "./_line.js";
 import { bestOfAsync, opsPerSecondAsync, secondsAsync } from "./_measure.js";
 import { peerBench } from "./_peers.js";
+import { routeBench } from "./_routes.js";
 import { conflictBench } from "./_conflicts.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
 import { verifyRate } from "./_verify.js";
@@ -96,6 +97,8 @@ const size = {
     catchUp: 10_000,
     detectTrials: quick ? 5 : 20,
   },
+  /** routes under faults: blackhole trials, entries per throughput run */
+  routes: { failoverTrials: quick ? 3 : 10, entries: quick ? 2_000 : 10_000 },
   /** lines of many participants in this process */
   line: {
     sizes: lineSizes(values["line-sizes"], quick),
@@ -242,6 +245,10 @@ async function recordAndPeers(): Promise<void> {
   const peers = await peerBench(join(root.path, "peers"), size.peers, verifyCeiling, progress);
   rows.push(...peers.rows);
   Object.assign(notes, peers.notes);
+  // Routes under faults: failover through a blackhole, throughput through loss and latency.
+  const routes = await routeBench(join(root.path, "routes"), size.routes, progress);
+  rows.push(...routes.rows);
+  Object.assign(notes, routes.notes);
 
   Object.assign(notes, {
     rawSignsPerSecond: signRate,
