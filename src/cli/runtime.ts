@@ -101,7 +101,10 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   };
   const client = new PeerClient(tls);
   // Every exchange with a peer goes by the best of its routes, failing over at once.
-  const routes = new RoutedTransport(station, client, { logger: logger.child({ part: "routes" }) });
+  const routes = new RoutedTransport(station, client, {
+    logger: logger.child({ part: "routes" }),
+    probeEvery: station.config.routeTestEvery,
+  });
   const outbox = new Outbox(station, {
     transport: routes,
     logger: logger.child({ part: "outbox" }),

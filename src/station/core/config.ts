@@ -33,6 +33,11 @@ export const STATION_CONFIG = z.strictObject({
   apiKey: z.string().min(1).optional(),
   /** serve the operator API over plain HTTP though it is not on loopback (`--api-insecure-http`) */
   apiInsecureHttp: z.boolean().optional(),
+  /**
+   * a peer's routes that do not carry its traffic are tested once every this many link tests
+   * (default 3), so that more routes do not multiply the test traffic
+   */
+  routeTestEvery: z.number().int().min(1).max(100).optional(),
 });
 export type StationConfig = z.infer<typeof STATION_CONFIG>;
 
