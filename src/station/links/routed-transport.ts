@@ -1,5 +1,5 @@
 import { HotlineError, type HeadStatement, type Route } from "../../record/mod.js";
-import { isoNow, peerRoutes, type PartLogger, type Station } from "../core/mod.js";
+import { isoNow, peerRoutes, PRIMARY_ROUTE, type PartLogger, type Station } from "../core/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../delivery/mod.js";
 import type { Health, RouteStatus } from "../views/mod.js";
 
@@ -88,6 +88,13 @@ export class RoutedTransport implements PeerTransport {
   readonly #probeEvery: number;
   readonly #logger: PartLogger;
   readonly #peers = new Map<string, Peer>();
+  /**
+   * Each peer's routes on each line as the record says (key: line and station), read once and
+   * forgotten when a route announcement or a membership change arrives: not a query per exchange.
+   */
+  readonly #announced = new Map<string, Route[]>();
+  /** moves on at each forgetting, so a read under way then is not kept */
+  #generation = 0;
 
   /**
    * @param station the station whose peers these are
@@ -101,6 +108,12 @@ export class RoutedTransport implements PeerTransport {
     this.#returnAfter = options.returnAfter ?? 3;
     this.#probeEvery = options.probeEvery ?? 3;
     this.#logger = options.logger ?? station.logger.child({ part: "routes" });
+    station.events.on("entries", (entries) => {
+      if (entries.some((e) => e.entry.kind === "route.announce" || e.entry.kind.startsWith("member."))) {
+        this.#announced.clear();
+        this.#generation++;
+      }
+    });
   }
 
   pair(target: PeerTarget, request: PairRequest): Promise<PairResponse> {
@@ -280,8 +293,14 @@ export class RoutedTransport implements PeerTransport {
     peer.lines.add(line);
     // The routes as the record says now (the peer may have announced new ones); the address it
     // paired with stays one of them until it says otherwise.
-    const announced = await peerRoutes(this.#station.store, line, target.station);
-    peer.routes = announced.length > 0 ? announced : [{ name: "primary", url: target.url, priority: 0 }];
+    const key = `${line} ${target.station}`;
+    let announced = this.#announced.get(key);
+    if (announced === undefined) {
+      const generation = this.#generation;
+      announced = await peerRoutes(this.#station.store, line, target.station);
+      if (generation === this.#generation) this.#announced.set(key, announced);
+    }
+    peer.routes = announced.length > 0 ? announced : [{ name: PRIMARY_ROUTE, url: target.url, priority: 0 }];
     if (peer.active === null || !peer.routes.some((r) => r.name === peer.active)) {
       peer.active = peer.routes[0]?.name ?? null;
     }
