@@ -52,6 +52,16 @@ const HOUR = 60 * MIN;
 /** @returns the ISO time `ms` before NOW */
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
 
+/** With no routed transport given: the one route a peer paired with, untested here, carrying the traffic. */
+const PAIRED_ROUTE = {
+  name: "primary",
+  url: expect.stringMatching(/^https:\/\//) as string,
+  priority: 0,
+  health: "unknown",
+  rttMs: null,
+  active: true,
+};
+
 describe("healthReport()", () => {
   const roots: string[] = [];
   const open: Station[] = [];
@@ -127,17 +137,7 @@ describe("healthReport()", () => {
       id: moscow.id,
       name: "Moscow",
       state: "up",
-      // No routed transport given: the one route it paired with, untested here, carrying the traffic.
-      routes: [
-        {
-          name: "primary",
-          url: expect.stringMatching(/^https:\/\//) as string,
-          priority: 0,
-          health: "unknown",
-          rttMs: null,
-          active: true,
-        },
-      ],
+      routes: [PAIRED_ROUTE],
       lastTestAt: ago(5_000),
       rttMs: { last: 4.3, p50: 10, p95: 19, samples: 20 },
       // 1 h: down 15 of 60 min. 24 h: down 15 of the 240 min known. 7 d: down 45 of 300 min known.
@@ -233,16 +233,7 @@ describe("healthReport()", () => {
         id: moscow.id,
         name: "Moscow",
         state: "unknown",
-        routes: [
-          {
-            name: "primary",
-            url: expect.stringMatching(/^https:\/\//) as string,
-            priority: 0,
-            health: "unknown",
-            rttMs: null,
-            active: true,
-          },
-        ],
+        routes: [PAIRED_ROUTE],
         lastTestAt: null,
         rttMs: { last: null, p50: null, p95: null, samples: 0 },
         uptime: { "1h": null, "24h": null, "7d": null },
