@@ -190,6 +190,7 @@ export function transcriptLine(e: LogEntry, names: ReadonlyMap<string, string> =
     .join(", ");
   return [
     describe(e),
+    ...(e.via === undefined ? [] : [`    ↪ via ${e.via.name} (relayed: signed by ${e.authorName})`]),
     ...(receipts === "" ? [] : [`    ✓ received: ${receipts}`]),
     ...(states === "" ? [] : [`    acknowledgement due ${(e.deadline ?? "").slice(11, 19)}: ${states}`]),
   ].join("\n");

@@ -119,6 +119,12 @@ export function registerPeerCommands(program: Command): void {
                   `      routes: ${p.routes.map((r) => `${r.name} ${r.url}${r.active ? " (active)" : ""} ${r.health}`).join(", ")}`,
                 ]
               : []),
+            // Every route down, but reached through a third participant: say so, and through whom.
+            ...(p.relay === null
+              ? []
+              : [
+                  `      reached only through ${p.relay.viaName} since ${p.relay.since.slice(11, 19)}Z (every route to it is down; its entries and receipts come relayed, last heard ${p.relay.lastHeard.slice(11, 19)}Z)`,
+                ]),
           ]),
         ]),
       );

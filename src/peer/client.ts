@@ -95,6 +95,26 @@ export class PeerClient implements PeerTransport {
     return answer.statement;
   }
 
+  /** The newest statement the peer heard from another participant of the line (null if none). */
+  async statementOf(
+    target: PeerTarget,
+    line: string,
+    station: string,
+    options: { timeoutMs?: number } = {},
+  ): Promise<unknown> {
+    const query = new URLSearchParams({ line, station });
+    const answer = (await this.call(
+      target,
+      "GET",
+      `/peer/v1/statement?${query.toString()}`,
+      undefined,
+      options,
+    )) as {
+      statement?: unknown;
+    };
+    return answer.statement ?? null;
+  }
+
   /** A page of one chain, after a seq. */
   async entries(
     target: PeerTarget,

@@ -60,6 +60,7 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
 const HEADS = z.strictObject({ statement: z.looseObject({ line: HASH }) });
+const STATEMENT_QUERY = z.strictObject({ line: HASH, station: STATION_ID });
 const ENTRIES_QUERY = z.strictObject({
   line: HASH,
   author: STATION_ID,
@@ -195,7 +196,7 @@ export function buildPeerServer(
       );
     }
     station.events.emit("contact", peer);
-    const result = await station.receiveBatch(entries);
+    const result = await station.receiveBatch(entries, { from: peer });
     if (result.refused !== null) {
       request.log.warn(
         { event: "peer.push.refused", peer, code: result.refused.code, place: result.refused.place },
@@ -221,6 +222,14 @@ export function buildPeerServer(
     await station.acceptStatement(statement, from);
     station.events.emit("contact", from);
     return { statement: await station.headStatement(statement.line) };
+  });
+
+  // Relay: a participant that cannot reach another asks what that one last said here, signed by
+  // it — so a receipt travels back through a third station, which cannot forge or alter it.
+  app.get("/peer/v1/statement", async (request) => {
+    const query = parse(STATEMENT_QUERY, request.query, "statement");
+    await participantOf(request, query.line);
+    return { statement: station.heardFrom(query.line, query.station) };
   });
 
   app.get("/peer/v1/entries", async (request, reply) => {

@@ -60,6 +60,7 @@ interface EntryRecord {
   time: string;
   bytes: Buffer;
   received_at: string;
+  received_from: string | null;
 }
 
 interface OperatorRecord {
@@ -70,7 +71,7 @@ interface OperatorRecord {
   created_at: string;
 }
 
-const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at";
+const ENTRY_COLUMNS = "n, line, author, seq, hash, kind, time, bytes, received_at, received_from";
 const PARTICIPANT_COLUMNS =
   "station, name, url, cert, added_by AS addedBy, previous_cert AS previousCert, previous_until AS previousUntil";
 const MEMBER_COLUMNS = `${PARTICIPANT_COLUMNS}, active, consenters, approvals`;
@@ -110,7 +111,7 @@ export class SqliteTables implements SyncTables {
   readonly #head: Statement;
   readonly #participantIds: Statement;
   readonly #line: Statement;
-  readonly #append: (entries: readonly SealedEntry[], receivedAt: string) => void;
+  readonly #append: (entries: readonly SealedEntry[], receivedAt: string, from: string | null) => void;
   /** prepared once, by their SQL text: preparing costs more than running most of these queries */
   readonly #statements = new Map<string, Statement>();
 
@@ -126,7 +127,7 @@ export class SqliteTables implements SyncTables {
   constructor(db: Database.Database) {
     this.#db = db;
     this.#insertEntry = db.prepare(
-      `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at) VALUES (@line, @author, @seq, @hash, @kind, @time, @bytes, @received_at)`,
+      `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at, received_from) VALUES (@line, @author, @seq, @hash, @kind, @time, @bytes, @received_at, @received_from)`,
     );
     this.#insertLine = db.prepare("INSERT INTO lines (id, name, created_at) VALUES (?, ?, ?)");
     this.#insertParticipant = db.prepare(
@@ -139,49 +140,52 @@ export class SqliteTables implements SyncTables {
       .prepare("SELECT station FROM participants WHERE line = ? ORDER BY rowid")
       .pluck();
     this.#line = db.prepare("SELECT id, name, created_at AS createdAt FROM lines WHERE id = ?");
-    this.#append = db.transaction((entries: readonly SealedEntry[], receivedAt: string) => {
-      for (const { entry, bytes, hash } of entries) {
-        const line = entry.kind === "line.genesis" ? hash : entry.line;
-        if (line === null) throw new HotlineError("BAD_LINE", "Cannot store an entry with no line");
-        if (entry.kind === "line.genesis") {
-          this.#insertLine.run(hash, entry.body.name, entry.time);
-          const c = entry.body.creator;
-          this.#insertParticipant.run(hash, c.station, c.name, c.url, c.cert, hash, 1, "[]");
-        }
-        this.#insertEntry.run({
-          line,
-          author: entry.author,
-          seq: entry.seq,
-          hash,
-          kind: entry.kind,
-          time: entry.time,
-          bytes,
-          received_at: receivedAt,
-        });
-        if (entry.kind === "member.add") {
-          const m = entry.body.member;
-          const consenters = entry.body.consenters;
-          const active = consenters.length === 0 ? 1 : 0;
-          this.#insertParticipant.run(
+    this.#append = db.transaction(
+      (entries: readonly SealedEntry[], receivedAt: string, from: string | null) => {
+        for (const { entry, bytes, hash } of entries) {
+          const line = entry.kind === "line.genesis" ? hash : entry.line;
+          if (line === null) throw new HotlineError("BAD_LINE", "Cannot store an entry with no line");
+          if (entry.kind === "line.genesis") {
+            this.#insertLine.run(hash, entry.body.name, entry.time);
+            const c = entry.body.creator;
+            this.#insertParticipant.run(hash, c.station, c.name, c.url, c.cert, hash, 1, "[]");
+          }
+          this.#insertEntry.run({
             line,
-            m.station,
-            m.name,
-            m.url,
-            m.cert,
+            author: entry.author,
+            seq: entry.seq,
             hash,
-            active,
-            JSON.stringify(consenters),
-          );
+            kind: entry.kind,
+            time: entry.time,
+            bytes,
+            received_at: receivedAt,
+            received_from: from,
+          });
+          if (entry.kind === "member.add") {
+            const m = entry.body.member;
+            const consenters = entry.body.consenters;
+            const active = consenters.length === 0 ? 1 : 0;
+            this.#insertParticipant.run(
+              line,
+              m.station,
+              m.name,
+              m.url,
+              m.cert,
+              hash,
+              active,
+              JSON.stringify(consenters),
+            );
+          }
+          if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
+          if (entry.kind === "cert.renew") {
+            const until = new Date(Date.parse(receivedAt) + PREVIOUS_CERT_GRACE_MS).toISOString();
+            this.#sql(
+              "UPDATE participants SET previous_cert = cert, previous_until = ?, cert = ? WHERE line = ? AND station = ?",
+            ).run(until, entry.body.cert, line, entry.author);
+          }
         }
-        if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
-        if (entry.kind === "cert.renew") {
-          const until = new Date(Date.parse(receivedAt) + PREVIOUS_CERT_GRACE_MS).toISOString();
-          this.#sql(
-            "UPDATE participants SET previous_cert = cert, previous_until = ?, cert = ? WHERE line = ? AND station = ?",
-          ).run(until, entry.body.cert, line, entry.author);
-        }
-      }
-    });
+      },
+    );
   }
 
   /** A consent to a member: noted if it was asked for; the member counts once every one is in. */
@@ -203,8 +207,8 @@ export class SqliteTables implements SyncTables {
     );
   }
 
-  appendEntries(entries: readonly SealedEntry[], receivedAt: string): void {
-    this.#append(entries, receivedAt);
+  appendEntries(entries: readonly SealedEntry[], receivedAt: string, from: string | null = null): void {
+    this.#append(entries, receivedAt, from);
   }
 
   /** Runs fn in a transaction holding the write lock from its start (nested: a savepoint). */
@@ -864,6 +868,7 @@ function toStoredEntry(row: EntryRecord): StoredEntry {
     time: row.time,
     bytes: row.bytes,
     receivedAt: row.received_at,
+    receivedFrom: row.received_from,
   };
 }
 

@@ -52,6 +52,11 @@ export interface StoredEntry extends HeldEntry {
   kind: string;
   time: string;
   receivedAt: string;
+  /**
+   * the participant that delivered it: its author, or a third station that relayed it (caught up
+   * from Paris while its author could not reach this station); null for this station's own
+   */
+  receivedFrom: string | null;
 }
 
 /** Where an entry stands in the record, and its time, without its bytes. */
@@ -73,8 +78,9 @@ export interface EntryStore {
    *
    * @param entries sealed, checked entries, each continuing its chain
    * @param receivedAt when this station got them
+   * @param from the participant that delivered them (null or absent: this station wrote them)
    */
-  appendEntries(entries: readonly SealedEntry[], receivedAt: string): Promise<void>;
+  appendEntries(entries: readonly SealedEntry[], receivedAt: string, from?: string | null): Promise<void>;
   /** @returns the newest entry of a chain, or null if the author has written nothing there */
   head(line: string, author: string): Promise<Head | null>;
   /** @returns the head of every chain of a line */

@@ -240,7 +240,8 @@ async function backupTo(source: string, path: string): Promise<number> {
 function view(read: Runner, write: Runner): Transaction {
   return {
     allEntries: () => pages(read),
-    appendEntries: (entries, receivedAt) => write((t) => t.appendEntries(entries, receivedAt)),
+    appendEntries: (entries, receivedAt, from) =>
+      write((t) => t.appendEntries(entries, receivedAt, from ?? null)),
     head: (line, author) => read((t) => t.head(line, author)),
     heads: (line) => read((t) => t.heads(line)),
     entryByHash: (hash) => read((t) => t.entryByHash(hash)),

@@ -41,6 +41,10 @@ export class DirectTransport implements PeerTransport {
     return await station.headStatement(statement.line);
   }
 
+  statementOf(target: PeerTarget, line: string, station: string) {
+    return Promise.resolve(this.#at(target).heardFrom(line, station));
+  }
+
   async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
     this.pulls.push(author);
     const page = await this.#at(target).store.chainAfter(line, author, after, limit);

@@ -106,6 +106,15 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
                   </th>
                   <td>
                     <HealthLight health={p.health} />
+                    {p.relay !== null && (
+                      // Its own routes are all down, but the line still carries it, through a third.
+                      <div
+                        className="relay-note"
+                        title={t("board.relayedHint", { name: p.name, via: p.relay.viaName })}
+                      >
+                        {t("board.relayedVia", { via: p.relay.viaName })}
+                      </div>
+                    )}
                   </td>
                   <td>
                     <Time iso={p.lastTestAt} />

@@ -107,6 +107,9 @@ const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(
     health: HEALTH,
     lastTestAt: nullable(TEXT),
     rttMs: nullable(z.number()),
+    relay: nullable(
+      viewOf<views.RelayStatus>()(z.object({ via: TEXT, viaName: TEXT, since: TEXT, lastHeard: TEXT })),
+    ),
   }),
 );
 
@@ -164,6 +167,7 @@ export const LOG_ENTRY = viewOf<views.LogEntry>()(
     kind: TEXT,
     body: z.record(z.string(), z.unknown()),
     receipts: z.record(z.string(), TEXT),
+    via: z.object({ station: TEXT, name: TEXT }).exactOptional(),
     acks: z.record(z.string(), z.object({ by: TEXT, time: TEXT })),
     deadline: nullable(TEXT),
     ackStates: z.record(z.string(), z.enum(["acked", "pending", "overdue"])),

@@ -70,6 +70,8 @@ export interface ApplyOptions {
   /** the same values, read and signature-checked already (see prepareIncoming) */
   prepared?: readonly PreparedEntry[] | undefined;
   now: number;
+  /** the participant that delivered the entries (their author, or a third station relaying them) */
+  from?: string | undefined;
   /** a line this station is joining: its genesis may be accepted though the line is not yet known */
   joining?: string | undefined;
   /**
@@ -117,7 +119,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
           duplicates++;
           continue;
         }
-        await tx.appendEntries([sealed], new Date(options.now).toISOString());
+        await tx.appendEntries([sealed], new Date(options.now).toISOString(), options.from ?? null);
         applied.push(sealed);
         viewOf(tx, sealed.entry.line ?? sealed.hash).took(sealed);
         if (changesMembership(sealed.entry.kind)) {

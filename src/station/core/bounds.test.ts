@@ -209,6 +209,7 @@ describe("bounded work a peer can cause", () => {
         pair: () => Promise.reject(new Error("not used")),
         push: () => Promise.reject(new Error("not used")),
         entries: () => Promise.resolve([]),
+        statementOf: () => Promise.resolve(null),
         heads: () =>
           Promise.resolve(
             signStatement(

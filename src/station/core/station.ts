@@ -139,6 +139,8 @@ export class Station {
    * it held its own chain then; no entry of its after that seq may be dated before it
    */
   readonly #claims = new Map<string, { time: string; seq: number }>();
+  /** per line and participant, the newest head statement accepted from it (see heardFrom) */
+  readonly #heard = new Map<string, HeadStatement>();
   /**
    * per line, the rotations of each station that rotated its key there (in seq order), dropped when
    * a key.rotate is stored
@@ -184,6 +186,43 @@ export class Station {
     if (!members) return;
     this.#members.clear();
     await this.#readPins();
+  }
+
+  /**
+   * Says in the log which entries came through a third participant rather than from their author
+   * (one line per chain and batch): relay is deliberate, and an operator can see it happen.
+   */
+  async #noteRelayed(entries: readonly SealedEntry[], from: string): Promise<void> {
+    const chains = new Map<
+      string,
+      { line: string; author: string; first: number; last: number; count: number }
+    >();
+    for (const { entry } of entries) {
+      if (entry.author === from || entry.line === null) continue;
+      const key = `${entry.line} ${entry.author}`;
+      const chain = chains.get(key);
+      if (chain === undefined)
+        chains.set(key, {
+          line: entry.line,
+          author: entry.author,
+          first: entry.seq,
+          last: entry.seq,
+          count: 1,
+        });
+      else {
+        chain.last = entry.seq;
+        chain.count++;
+      }
+    }
+    for (const c of chains.values()) {
+      const members = (await this.membersOf(c.line)) ?? [];
+      const name = (station: string): string =>
+        members.find((m) => m.station === station)?.name ?? station.slice(0, 8);
+      this.logger.info(
+        { event: "entry.relayed", line: c.line, author: c.author, via: from, entries: c.count },
+        `${c.count === 1 ? `An entry of ${name(c.author)} (seq ${c.first})` : `${c.count} entries of ${name(c.author)} (seq ${c.first}–${c.last})`} came via ${name(from)}`,
+      );
+    }
   }
 
   async #readPins(): Promise<void> {
@@ -868,12 +907,17 @@ export class Station {
    * Applies entries received from a peer (see applyIncoming), and raises an alarm on equivocation.
    *
    * @param values entries as received
-   * @param options a line being joined, if any
+   * @param options the participant that delivered them, a line being joined, if any
    * @returns what was stored and what was refused
    */
   async receive(
     values: readonly unknown[],
-    options: { joining?: string; prepared?: readonly PreparedEntry[]; verifiedInMs?: number } = {},
+    options: {
+      from?: string | undefined;
+      joining?: string;
+      prepared?: readonly PreparedEntry[];
+      verifiedInMs?: number;
+    } = {},
   ): Promise<ApplyResult> {
     const alarms: RaisedAlarm[] = [];
     const started = performance.now();
@@ -882,6 +926,7 @@ export class Station {
       self: this.id,
       now: this.clock.now(),
       claimOf: (line, author) => this.#claims.get(`${line} ${author}`) ?? null,
+      from: options.from,
       joining: options.joining,
       prepared: options.prepared,
       // raised in the transaction that keeps the evidence; listeners hear of it once committed
@@ -907,6 +952,7 @@ export class Station {
     });
     for (const { id, outcome } of alarms) this.events.emit("alarm", id, outcome === "repeated");
     await this.#stored(result.applied);
+    if (options.from !== undefined) await this.#noteRelayed(result.applied, options.from);
     if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
     return result;
   }
@@ -916,10 +962,11 @@ export class Station {
    * signatures checked over worker threads first, then is applied in order as one.
    *
    * @param values entries as received
+   * @param options the participant that delivered them
    * @returns what was stored and what was refused
    */
-  async receiveBatch(values: readonly unknown[]): Promise<ApplyResult> {
-    if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values);
+  async receiveBatch(values: readonly unknown[], options: { from?: string } = {}): Promise<ApplyResult> {
+    if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values, options);
     // The keys in force of the chains that rotated, so that their signatures are checked there too.
     const keys = new Map<string, string>();
     const lines = new Set(
@@ -937,7 +984,20 @@ export class Station {
     const ok = await this.#signatures.check(jobs);
     for (const [i, job] of jobs.entries())
       (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
-    return this.receive(values, { prepared, verifiedInMs: performance.now() - started });
+    return this.receive(values, { ...options, prepared, verifiedInMs: performance.now() - started });
+  }
+
+  /**
+   * The newest head statement this station accepted from a participant on a line (as signed by
+   * it: a third station may be handed it, to learn what that participant holds when it cannot
+   * reach it itself). Kept in memory only, per line and participant, so bounded by the members.
+   *
+   * @param line a line id
+   * @param station a participant
+   * @returns its statement, or null if none was heard since this station started
+   */
+  heardFrom(line: string, station: string): HeadStatement | null {
+    return this.#heard.get(`${line} ${station}`) ?? null;
   }
 
   /**
@@ -1024,6 +1084,9 @@ export class Station {
       }
     }
     this.#restore?.heard(statement.line, from, ahead);
+    const heard = this.#heard.get(`${statement.line} ${from}`);
+    if (heard === undefined || heard.time < statement.time)
+      this.#heard.set(`${statement.line} ${from}`, statement);
     if (strangers || ahead) return statement;
     await this.store.addStatement(
       {

@@ -65,7 +65,7 @@ export async function catchUp(
       while (after < head.seq) {
         const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
         if (page.length === 0) break;
-        const result = await station.receiveBatch(page);
+        const result = await station.receiveBatch(page, { from: target.station });
         pulled += result.applied.length;
         if (result.applied.length > 0) moved = true;
         if (result.refused !== null) {

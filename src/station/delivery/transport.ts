@@ -62,4 +62,14 @@ export interface PeerTransport {
   push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown>;
   heads(target: PeerTarget, statement: HeadStatement, options?: { timeoutMs?: number }): Promise<unknown>;
   entries(target: PeerTarget, line: string, author: string, after: number, limit: number): Promise<unknown[]>;
+  /**
+   * the newest head statement the peer holds from another participant of the line, as that one
+   * signed it (null if it heard none): a receipt relayed through a third station
+   */
+  statementOf(
+    target: PeerTarget,
+    line: string,
+    station: string,
+    options?: { timeoutMs?: number },
+  ): Promise<unknown>;
 }

@@ -40,6 +40,10 @@ class DirectTransport implements PeerTransport {
     return Promise.resolve(this.#at(target).headStatement(statement.line));
   }
 
+  statementOf(target: PeerTarget, line: string, station: string) {
+    return Promise.resolve(this.#at(target).heardFrom(line, station));
+  }
+
   async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
     const page = await this.#at(target).store.chainAfter(line, author, after, limit);
     return page.map((e) => JSON.parse(e.bytes.toString("utf8")) as unknown);

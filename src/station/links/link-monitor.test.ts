@@ -102,6 +102,7 @@ describe("link tests time out on the whole exchange", () => {
       push: () => new Promise(() => undefined),
       heads: () => new Promise(() => undefined),
       entries: () => new Promise(() => undefined),
+      statementOf: () => new Promise(() => undefined),
     };
     const monitor = new LinkMonitor(washington, { transport: hanging, timeoutMs: 1_000 });
     let outcome: unknown = null;
@@ -124,6 +125,7 @@ describe("link tests time out on the whole exchange", () => {
       pair: (target, request) => direct.pair(target, request),
       push: (target, l, entries) => direct.push(target, l, entries),
       entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      statementOf: (target, l, station) => direct.statementOf(target, l, station),
       heads: (target: PeerTarget, statement) =>
         dead ? new Promise(() => undefined) : direct.heads(target, statement),
     };

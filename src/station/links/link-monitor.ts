@@ -4,6 +4,7 @@ import { isoNow, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
 import { targetOf, type PeerTarget, type PeerTransport } from "../delivery/mod.js";
+import type { RelayStatus } from "../views/mod.js";
 
 export interface LinkMonitorOptions {
   transport: PeerTransport;
@@ -22,6 +23,15 @@ export interface LinkMonitorOptions {
 
 /** Alarm codes a link raises; each change of health clears the ones before it. */
 const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
+
+/** Raised while a participant whose routes are all down is reached through another. */
+const LINK_RELAYED = "LINK_RELAYED";
+
+/**
+ * A relayed statement counts as the participant being reached only while it is this recent, in
+ * test intervals: the relay hears from it every interval, so an older one means it is gone there too.
+ */
+const RELAY_FRESH_INTERVALS = 3;
 
 /**
  * Automatic link tests: for every line and every other participant, every `testInterval` seconds
@@ -42,6 +52,8 @@ export class LinkMonitor {
   readonly #onBehind: (peer: string, line: string) => void;
   readonly #onReached: (peer: string) => void;
   readonly #links = new Map<string, Link>();
+  /** per `line peer`: how a participant whose routes are all down is reached, while it is */
+  readonly #relays = new Map<string, RelayStatus>();
   #stopped = false;
 
   constructor(station: Station, options: LinkMonitorOptions) {
@@ -115,6 +127,96 @@ export class LinkMonitor {
    */
   state(line: string, peer: string): LinkState | null {
     return this.#links.get(`${line} ${peer}`)?.state ?? null;
+  }
+
+  /**
+   * @param line a line id
+   * @param peer a participant
+   * @returns the participant it is reached through while its own routes are down, or null
+   */
+  relayOf(line: string, peer: string): RelayStatus | null {
+    return this.#relays.get(`${line} ${peer}`) ?? null;
+  }
+
+  /**
+   * Every route to a participant is down: asks the other participants of the line that this
+   * station reaches for the newest statement they heard from it, signed by it. Accepted as if it
+   * had sent it (the receipt of what it holds of this station's chain, so the outbox knows), and,
+   * while one is recent, the participant counts as reached through that relay — its entries come
+   * by catch-up from the relay, which holds the whole record. A relay can withhold a statement,
+   * never forge or alter one. @internal
+   */
+  async relay(line: string, peer: string, intervalMs: number): Promise<void> {
+    const station = this.#station;
+    const key = `${line} ${peer}`;
+    const current = this.#relays.get(key);
+    const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
+    const reached = (await station.store.participants(line)).filter((p) => {
+      if (p.station === station.id || p.station === peer) return false;
+      const health = this.#links.get(`${line} ${p.station}`)?.state.health;
+      return health === "up" || health === "degraded";
+    });
+    // The relay already carrying it first, so it does not hop between relays for nothing.
+    reached.sort((a, b) => Number(b.station === current?.via) - Number(a.station === current?.via));
+    for (const relay of reached) {
+      let heard: HeadStatement;
+      try {
+        const value = await withDeadline(
+          this.#transport.statementOf(targetOf(relay, station.clock.now()), line, peer, { timeoutMs }),
+          timeoutMs,
+          station.clock,
+        );
+        if (value === null || value === undefined) continue;
+        heard = await station.acceptStatement(value, peer);
+      } catch {
+        continue; // this relay cannot help now (unreachable, or what it holds is stale): the next
+      }
+      if (Date.parse(heard.time) < station.clock.now() - RELAY_FRESH_INTERVALS * intervalMs) continue;
+      this.#relays.set(key, {
+        via: relay.station,
+        viaName: relay.name,
+        since: current?.via === relay.station ? current.since : isoNow(station.clock),
+        lastHeard: heard.time,
+      });
+      if (current?.via !== relay.station) await this.#relayStarted(line, peer, relay.name, current);
+      // What it holds that this station lacks is at the relay: pull it from there now.
+      if (await this.#isBehind(line, heard)) this.#onBehind(relay.station, line);
+      return;
+    }
+    await this.endRelay(line, peer);
+  }
+
+  async #relayStarted(
+    line: string,
+    peer: string,
+    via: string,
+    before: RelayStatus | undefined,
+  ): Promise<void> {
+    const station = this.#station;
+    const at = isoNow(station.clock);
+    const name =
+      (await station.store.participants(line)).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
+    const lineName = (await station.store.line(line))?.name ?? line.slice(0, 12);
+    const detail = `${name} is reached only through ${via} on ${lineName}: every route to it is down; its entries and receipts are relayed, signed by ${name} itself`;
+    this.#logger.warn({ event: "link.relayed", line, peer, via, before: before?.via ?? null }, detail);
+    await station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
+    await station.raiseAlarm({ code: LINK_RELAYED, severity: "warning", line, peer, entry: null, detail });
+  }
+
+  /**
+   * The participant is reached directly again, or through nobody: no longer relayed. @internal
+   */
+  async endRelay(line: string, peer: string): Promise<void> {
+    const key = `${line} ${peer}`;
+    const relay = this.#relays.get(key);
+    if (relay === undefined) return;
+    this.#relays.delete(key);
+    const at = isoNow(this.#station.clock);
+    this.#logger.info(
+      { event: "link.relay.ended", line, peer, via: relay.via },
+      `${peer.slice(0, 8)} is no longer reached through ${relay.viaName}`,
+    );
+    await this.#station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
   }
 
   readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
@@ -278,12 +380,14 @@ class Link {
       const before = this.state;
       const at = isoNow(this.#monitor.station.clock);
       this.state = afterTest(before, { at, ...outcome }, this.#monitor.rules);
-      if (this.state.health !== before.health) {
-        try {
+      try {
+        if (this.state.health !== before.health) {
           await this.#monitor.changed(this.#line, this.#peer, before, this.state);
-        } catch {
-          // the store is closing: the station is stopping
         }
+        if (this.state.health === "down") await this.#monitor.relay(this.#line, this.#peer, intervalMs);
+        else await this.#monitor.endRelay(this.#line, this.#peer);
+      } catch {
+        // the store is closing: the station is stopping
       }
       next = Math.max(next + intervalMs, clock.now());
       // Never more than one interval, even if the clock was set back (or is a test's, held still).

@@ -42,6 +42,10 @@ class Network implements PeerTransport {
     this.#reach(target);
     return this.#direct.heads(target, statement);
   }
+  async statementOf(target: PeerTarget, line: string, station: string) {
+    this.#reach(target);
+    return this.#direct.statementOf(target, line, station);
+  }
   async entries(target: PeerTarget, line: string, author: string, after: number, limit: number) {
     this.#reach(target);
     return this.#direct.entries(target, line, author, after, limit);

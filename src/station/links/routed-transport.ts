@@ -135,6 +135,15 @@ export class RoutedTransport implements PeerTransport {
     return this.#over(target, line, (t) => this.#inner.entries(t, line, author, after, limit));
   }
 
+  statementOf(
+    target: PeerTarget,
+    line: string,
+    station: string,
+    options?: { timeoutMs?: number },
+  ): Promise<unknown> {
+    return this.#over(target, line, (t) => this.#inner.statementOf(t, line, station, options));
+  }
+
   async heads(
     target: PeerTarget,
     statement: HeadStatement,

@@ -63,6 +63,7 @@ export async function statusOf(
                   health: link?.health ?? "unknown",
                   lastTestAt: link?.lastTestAt ?? null,
                   rttMs,
+                  relay: running?.monitor.relayOf(line.id, p.station) ?? null,
                 };
               }),
           ),

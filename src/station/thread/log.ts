@@ -144,5 +144,13 @@ function toLogEntry(
     body: entry.body,
     prev: entry.prev,
     seen: entry.seen,
+    ...(stored.receivedFrom !== null && stored.receivedFrom !== stored.author
+      ? {
+          via: {
+            station: stored.receivedFrom,
+            name: names.get(stored.receivedFrom) ?? stored.receivedFrom.slice(0, 8),
+          },
+        }
+      : {}),
   };
 }

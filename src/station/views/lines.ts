@@ -93,6 +93,22 @@ export interface ParticipantStatus {
   lastTestAt: string | null;
   /** round trip of the last good link test */
   rttMs: number | null;
+  /**
+   * every route to it is down, but it is reached through another participant: its entries come
+   * caught up from there and its receipts relayed back (null otherwise)
+   */
+  relay: RelayStatus | null;
+}
+
+/** How a participant is reached while its own routes are down. */
+export interface RelayStatus {
+  /** the participant it is reached through */
+  via: string;
+  viaName: string;
+  /** since when */
+  since: string;
+  /** the time of its newest statement relayed to this station */
+  lastHeard: string;
 }
 
 /** One line, as `status` shows it. */

@@ -41,6 +41,11 @@ export interface LogEntry {
   body: Record<string, unknown>;
   /** when each other participant's signed heads first covered this entry */
   receipts: Record<string, string>;
+  /**
+   * the participant it came through, when that was not its author: relayed (caught up from Paris
+   * while Washington and this station could not reach each other); absent otherwise
+   */
+  via?: { station: string; name: string };
   /** for a message: each station's acknowledgement (operator and time) */
   acks: Record<string, { by: string; time: string }>;
   /**

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { textBody, type LogEntry } from "../../api-types";
 import { languageName } from "../../format";
 import { useLocale } from "../../i18n";
@@ -29,6 +30,7 @@ export function MessageEntry({
   /** the operator may attach a translation (an officer or above) */
   canTranslate: boolean;
 }) {
+  const { t } = useTranslation();
   const locale = useLocale();
   const { loadLog } = useStation();
   const body = textBody(entry);
@@ -40,6 +42,11 @@ export function MessageEntry({
         <PrecedenceBadge precedence={body.precedence} />
         <span className="author">{entry.authorName}</span>
         <span className="operator">{body.operator}</span>
+        {entry.via !== undefined && (
+          <span className="via-tag" title={t("thread.viaHint", { name: entry.via.name })}>
+            {t("thread.via", { name: entry.via.name })}
+          </span>
+        )}
         <Time iso={entry.time} />
         <span className="lang-tag" title={languageName(body.lang, locale)}>
           {body.lang}
