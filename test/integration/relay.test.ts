@@ -135,12 +135,18 @@ describe("relay: two participants that cannot reach each other, both reaching a 
     await send(washington, "through Paris 1");
     await send(washington, "through Paris 2");
     await send(moscow, "reply through Paris");
+    // Paris cannot reach either of them: its own message arrives only because they pull it.
+    await send(paris, "from Paris, whose pushes reach nobody");
     await waitFor(async () => (await textsOf(moscow, washington)).length === 3, {
       what: "Washington's messages at Moscow",
     });
     await waitFor(async () => (await textsOf(washington, moscow)).length === 1, {
       what: "Moscow's message at Washington",
     });
+    for (const at of [washington, moscow])
+      await waitFor(async () => (await textsOf(at, paris)).length === 1, {
+        what: `Paris's message at ${at.name}, pulled`,
+      });
     const atMoscow = await textsOf(moscow, washington);
     expect(atMoscow.slice(1).map((e) => [e.body.text, e.via?.name ?? null])).toEqual([
       ["through Paris 1", "Paris"],

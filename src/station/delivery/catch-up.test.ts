@@ -75,7 +75,7 @@ describe("catch-up", () => {
     expect((await ankara.verify()).ok).toBe(true);
   });
 
-  it("a regular comparison leaves the peer's own chain to its push, and defers chains of stations not yet known, without failing", async () => {
+  it("a regular comparison leaves the peer's own chain to its push until the push fails to bring it, and defers chains of stations not yet known, without failing", async () => {
     const three = await threeOnALine();
     const { washington, moscow, ankara, transport, line } = three;
     const target = { station: washington.id, url: washington.config.url, cert: washington.certFingerprint };
@@ -94,12 +94,11 @@ describe("catch-up", () => {
       (await washington.store.chainAfter(line, washington.id, 1, 500)).map((e) => e.bytes),
     );
     await expect(pushed).rejects.toMatchObject({ code: "UNKNOWN_SEEN" });
+    // The next comparison pulls Moscow's chain, and — Washington's push not having brought what
+    // Washington held at the last comparison — Washington's own too: the whole record, verified.
     const next = await catchUp(ankara, transport, target, line);
-    expect(new Set(transport.pulls)).toEqual(new Set([moscow.id]));
-    expect(next.pulled).toBe(3); // Moscow's three messages; its consent waits for Washington's add of Ankara
-
-    // Washington's own chain, when pulled too, unblocks the rest: the whole record, verified.
-    await catchUp(ankara, transport, target, line, { peerChain: true });
+    expect(new Set(transport.pulls)).toEqual(new Set([moscow.id, washington.id]));
+    expect(next.pulled).toBeGreaterThan(3);
     expect(await ankara.store.countEntries()).toBe(await washington.store.countEntries());
     expect((await ankara.verify()).ok).toBe(true);
   });

@@ -5,6 +5,13 @@ import type { PeerTarget, PeerTransport } from "./transport.js";
 /** Entries asked for per page when catching up. */
 export const CATCH_UP_PAGE = 500;
 
+/**
+ * Per station, `line peer`: the seq of the peer's own chain it said it held at the last comparison.
+ * If a comparison later this station still holds less than that, the peer's push is not reaching
+ * it (a one-way cut: this station reaches the peer, not the other way), so it pulls the chain.
+ */
+const claimedBefore = new WeakMap<Station, Map<string, number>>();
+
 /** What one catch-up with one peer on one line did. */
 export interface CatchUpResult {
   pulled: number;
@@ -16,8 +23,9 @@ export interface CatchUpResult {
  * Compares heads with a peer on a line and pulls, page by page, every entry the peer holds that
  * this station lacks — of any chain, this station's own included (a station restored from an
  * older backup gets its own entries back); the peer's own only when asked (when joining: it names
- * the other participants), as the peer pushes it anyway. Finds divergence: the peer's head hash differs from
- * the entry this station holds at that seq.
+ * the other participants), or when what it held at the last comparison has still not arrived (its
+ * push does not reach this station), as the peer pushes it otherwise. Finds divergence: the peer's
+ * head hash differs from the entry this station holds at that seq.
  *
  * @param station this station
  * @param transport how to reach the peer
@@ -39,6 +47,13 @@ export async function catchUp(
   );
   let pulled = 0;
   const diverged: string[] = [];
+  const claims = claimedBefore.get(station) ?? new Map<string, number>();
+  claimedBefore.set(station, claims);
+  const claimKey = `${line} ${target.station}`;
+  const before = claims.get(claimKey);
+  claims.set(claimKey, theirs.heads[target.station]?.seq ?? 0);
+  const pushLags =
+    before !== undefined && ((await station.store.head(line, target.station))?.seq ?? 0) < before;
   // The peer's own chain first: it names who joined the line through the peer, and so whose
   // entries the other chains hold. Unless asked (when joining), it is left to the peer's push —
   // our heads, just sent, told it where we stand — so nothing travels twice.
@@ -57,7 +72,7 @@ export async function catchUp(
   for (let moved = true; moved;) {
     moved = false;
     for (const [author, head] of chains) {
-      if (author === target.station && options.peerChain !== true) continue;
+      if (author === target.station && options.peerChain !== true && !pushLags) continue;
       // A chain by a station this one does not yet know as a participant waits for the entry that
       // adds it; the next pass, or the next comparison of heads, pulls it.
       if (!(await station.store.participants(line)).some((p) => p.station === author)) continue;
