@@ -39,6 +39,49 @@ export interface Operator {
   password: string;
 }
 
+/**
+ * Launches Debian's Chromium, headless.
+ *
+ * @returns the browser; close it when done
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens a station's console in a context and signs in: with a code after the password for the
+ * admin (its second factor enrolled through the API token at the first sign-in).
+ *
+ * @param context a browser context (1280×800, en-GB, for the screenshots in the docs)
+ * @param station a running station
+ * @param line the name of a line the board shows, waited for
+ * @param as who signs in (default: the station's admin)
+ * @returns the page, on the board
+ */
+export async function signInConsole(
+  context: BrowserContext,
+  station: TestStation,
+  line: string,
+  as: Operator = { operator: "admin", password: station.adminPassword },
+): Promise<Page> {
+  const page = await context.newPage();
+  // Admins must have a second factor: enrolled once per station, a fresh code at each sign-in.
+  const authenticator = await signInAuthenticator(
+    { base: consoleOf(station), dir: station.dir },
+    as.operator,
+  );
+  await page.goto(consoleOf(station));
+  await page.getByLabel("Operator").fill(as.operator);
+  await page.getByLabel("Password").fill(as.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (authenticator !== undefined) {
+    await page.getByLabel("Code", { exact: true }).fill(nextCode(authenticator));
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+  await page.getByRole("heading", { name: line }).first().waitFor();
+  return page;
+}
+
 /** Two paired stations, and Debian's Chromium (headless) to open their consoles in. */
 export interface PairedStationsWithBrowser extends PairedStations {
   browser: Browser;
@@ -67,10 +110,7 @@ export interface PairedStationsWithBrowser extends PairedStations {
 export async function startPairedStationsWithBrowser(
   options: PairedStationsOptions = {},
 ): Promise<PairedStationsWithBrowser> {
-  const [paired, launched] = await Promise.allSettled([
-    startPairedStations(options),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-  ]);
+  const [paired, launched] = await Promise.allSettled([startPairedStations(options), launchChromium()]);
   if (paired.status === "rejected" || launched.status === "rejected") {
     if (paired.status === "fulfilled") await paired.value.close();
     if (launched.status === "fulfilled") await launched.value.close();
@@ -90,22 +130,7 @@ export async function startPairedStationsWithBrowser(
     newContext,
     async signIn(station, as = { operator: "admin", password: station.adminPassword }) {
       const context = await newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-      const page = await context.newPage();
-      // Admins must have a second factor: enrolled once per station, a fresh code at each sign-in.
-      const authenticator = await signInAuthenticator(
-        { base: consoleOf(station), dir: station.dir },
-        as.operator,
-      );
-      await page.goto(consoleOf(station));
-      await page.getByLabel("Operator").fill(as.operator);
-      await page.getByLabel("Password").fill(as.password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      if (authenticator !== undefined) {
-        await page.getByLabel("Code", { exact: true }).fill(nextCode(authenticator));
-        await page.getByRole("button", { name: "Sign in" }).click();
-      }
-      await page.getByRole("heading", { name: "moscow-washington" }).first().waitFor();
-      return page;
+      return signInConsole(context, station, "moscow-washington", as);
     },
     async close() {
       for (const context of contexts) await context.close();

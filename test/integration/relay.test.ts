@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FaultProxy } from "../../src/faults/mod.js";
+import { launchChromium, signInConsole } from "../helpers/browser.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   freePort,
@@ -179,6 +180,25 @@ describe("relay: two participants that cannot reach each other, both reaching a 
         ),
       { what: "LINK_RELAYED raised at Washington" },
     );
+    // The consoles say it as plainly: Washington's board, Moscow's transcript (in Chromium).
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+      const board = await signInConsole(context, washington, "wmp");
+      await board.getByText("only via Paris").first().waitFor({ timeout: 30_000 });
+      const thread = await signInConsole(context, moscow, "wmp");
+      await thread.getByRole("link", { name: "wmp" }).first().click();
+      const relayed = thread.locator("article", { hasText: "through Paris 1" });
+      await relayed.getByText("via Paris").waitFor({ timeout: 30_000 });
+      if (process.env.HOTLINE_SCREENSHOTS !== undefined) {
+        await board.screenshot({ path: `${process.env.HOTLINE_SCREENSHOTS}/relay-board.png` });
+        await thread.screenshot({ path: `${process.env.HOTLINE_SCREENSHOTS}/relay-thread.png` });
+      }
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+
     // Each entry once, at every station: the relay neither lost nor doubled anything.
     for (const at of [washington, moscow, paris]) {
       const entries = await log(at);
