@@ -11,6 +11,7 @@ import * as m0010 from "./0010-key-changes.js";
 import * as m0011 from "./0011-cert-renew.js";
 import * as m0012 from "./0012-second-factor-audit.js";
 import * as m0014 from "./0014-routes.js";
+import * as m0017 from "./0017-route-history.js";
 
 /** Every schema migration, in order; the index + 1 is the schema version it brings the database to. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0011-cert-renew", sql: m0011.sql },
   { name: "0012-second-factor-audit", sql: m0012.sql },
   { name: "0014-routes", sql: m0014.sql },
+  { name: "0017-route-history", sql: m0017.sql },
 ];
