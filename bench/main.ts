@@ -310,7 +310,7 @@ if (values.json) {
         `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
     );
   }
-  for (const n of size.line.sizes) {
+  for (const n of detectOnly ? [] : size.line.sizes) {
     console.log(
       `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
         `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
