@@ -1,14 +1,18 @@
 /**
  * Time to detect a dead peer, in the tail: Washington in this process, Moscow a real `hotline
- * start` child process, link tests every second. Moscow is killed (SIGKILL) at a random phase of
- * the cadence, and the time until Washington's link monitor says `down` is taken, over 20 trials:
- * the worst and the median, beside the target (two test intervals plus the test timeout). Once on
- * an idle machine, once while two busy processes (spawned here, killed after) load both cores.
+ * start` child process reached through a fault-injecting proxy (also in this process), link tests
+ * every second. At a random phase of the cadence Moscow is either killed (SIGKILL: its port then
+ * refuses, a test fails at once) or its route blackholed (nothing answers: a test fails only at
+ * its deadline, the slowest case), and the time until Washington's link monitor says `down` is
+ * taken, over 20 trials each: the worst and the median, beside the target (two test intervals plus
+ * the test timeout). Once on an idle machine, once while two busy processes (spawned here, killed
+ * after) load both cores.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import pino from "pino";
 import { runningStation } from "../src/api/mod.js";
+import { FaultProxy } from "../src/faults/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { createInvite, freeLoopbackPort, initStation, stationPaths } from "../src/station/mod.js";
 import { startChild, stopChild } from "./_peers.js";
@@ -35,8 +39,20 @@ export async function detectBench(
   const wDir = join(root, "washington");
   const mDir = join(root, "moscow");
   const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
+  const proxyPort = await freeLoopbackPort();
+  const moscowPort = await freeLoopbackPort();
   await initStation({ dir: wDir, name: "Washington", listen: await loopback(), api: await loopback() });
-  await initStation({ dir: mDir, name: "Moscow", listen: await loopback(), api: await loopback() });
+  await initStation({
+    dir: mDir,
+    name: "Moscow",
+    listen: `127.0.0.1:${moscowPort}`,
+    api: await loopback(),
+    url: `https://127.0.0.1:${proxyPort}`,
+  });
+  const proxy = await FaultProxy.start({
+    listen: { host: "127.0.0.1", port: proxyPort },
+    upstream: { host: "127.0.0.1", port: moscowPort },
+  });
   const washington = await startStation({ dir: wDir, logger: pino({ level: "silent" }) });
   let moscow: ChildProcess | null = null;
   const busy: ChildProcess[] = [];
@@ -60,44 +76,53 @@ export async function detectBench(
         }
       }
       const how = loaded ? "both cores loaded" : "idle";
-      const times: number[] = [];
-      for (let trial = 1; trial <= trials; trial++) {
-        progress(`detect: kill -9 at a random phase, ${how}, trial ${trial} of ${trials}`);
-        await waitHealth(washington, line, moscowId, "up");
-        await new Promise((r) => setTimeout(r, Math.random() * INTERVAL_S * 1000));
-        const dead = moscow;
-        const exited = new Promise((r) => dead.once("exit", r));
-        const killedAt = performance.now();
-        dead.kill("SIGKILL");
-        await waitHealth(washington, line, moscowId, "down");
-        times.push((performance.now() - killedAt) / 1000);
-        await exited;
-        moscow = await startChild(mDir);
+      for (const fault of ["kill -9", "blackhole"] as const) {
+        const times: number[] = [];
+        for (let trial = 1; trial <= trials; trial++) {
+          progress(`detect: ${fault} at a random phase, ${how}, trial ${trial} of ${trials}`);
+          await waitHealth(washington, line, moscowId, "up");
+          await new Promise((r) => setTimeout(r, Math.random() * INTERVAL_S * 1000));
+          if (fault === "blackhole") {
+            const at = performance.now();
+            proxy.set({ blackhole: "both" });
+            await waitHealth(washington, line, moscowId, "down");
+            times.push((performance.now() - at) / 1000);
+            proxy.heal();
+            continue;
+          }
+          const dead = moscow;
+          const exited = new Promise((r) => dead.once("exit", r));
+          const killedAt = performance.now();
+          dead.kill("SIGKILL");
+          await waitHealth(washington, line, moscowId, "down");
+          times.push((performance.now() - killedAt) / 1000);
+          await exited;
+          moscow = await startChild(mDir);
+        }
+        const sorted = [...times].sort((a, b) => a - b);
+        const worst = sorted.at(-1) ?? 0;
+        const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+        const label = `${fault}, interval ${INTERVAL_S} s, ${how}`;
+        rows.push(
+          timed(`dead peer shown down, worst of ${trials} (${label})`, worst, "s", TARGET_S, {
+            atMost: 1,
+            of: "ratio",
+          }),
+          timed(`dead peer shown down, median of ${trials} (${label})`, p50, "s", TARGET_S, {
+            atMost: 1,
+            of: "ratio",
+          }),
+        );
+        const key = `detect${fault === "blackhole" ? "Blackhole" : "Kill"}${loaded ? "Loaded" : "Idle"}`;
+        Object.assign(notes, { [`${key}WorstMs`]: worst * 1000, [`${key}MedianMs`]: p50 * 1000 });
       }
       for (const b of busy.splice(0)) b.kill("SIGKILL");
-      const sorted = [...times].sort((a, b) => a - b);
-      const worst = sorted.at(-1) ?? 0;
-      const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
-      const label = `interval ${INTERVAL_S} s, ${how}`;
-      rows.push(
-        timed(`dead peer shown down, worst of ${trials} (${label})`, worst, "s", TARGET_S, {
-          atMost: 1,
-          of: "ratio",
-        }),
-        timed(`dead peer shown down, median of ${trials} (${label})`, p50, "s", TARGET_S, {
-          atMost: 1,
-          of: "ratio",
-        }),
-      );
-      Object.assign(notes, {
-        [loaded ? "detectLoadedWorstMs" : "detectIdleWorstMs"]: worst * 1000,
-        [loaded ? "detectLoadedMedianMs" : "detectIdleMedianMs"]: p50 * 1000,
-      });
     }
   } finally {
     for (const b of busy) b.kill("SIGKILL");
     if (moscow !== null) await stopChild(moscow);
     await washington.stop();
+    await proxy.close();
   }
   return { rows, notes };
 }
