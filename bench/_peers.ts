@@ -270,7 +270,8 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
   }
 }
 
-async function startChild(dir: string): Promise<ChildProcess> {
+/** Starts `hotline start --dir DIR` as a child process; resolves once its operator API answers. */
+export async function startChild(dir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -291,7 +292,8 @@ async function startChild(dir: string): Promise<ChildProcess> {
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child station with SIGTERM; resolves when it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
     child.once("exit", () => done());

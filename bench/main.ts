@@ -18,6 +18,7 @@ import { bestOfAsync, opsPerSecondAsync, secondsAsync } from "./_measure.js";
 import { peerBench } from "./_peers.js";
 import { routeBench } from "./_routes.js";
 import { conflictBench } from "./_conflicts.js";
+import { detectBench } from "./_detect.js";
 import { compared, plain, renderTable, type Row } from "./_table.js";
 import { verifyRate } from "./_verify.js";
 
@@ -29,6 +30,7 @@ const USAGE = `usage: npm run bench -- [options]
   --line-sizes LIST     participants of each line in the many-station bench, comma-separated,
                         each 2..64 (default 2,8,57; with --quick 2,4,8); "none" skips it
   --line-only           run only the many-station line bench
+  --detect-only         run only the time to detect a dead peer (20 trials idle, 20 loaded)
   -h, --help            print this and exit
 
 Progress goes to stderr, the table (or the JSON) to stdout.`;
@@ -41,6 +43,7 @@ function options() {
         json: { type: "boolean", default: false },
         "line-sizes": { type: "string" },
         "line-only": { type: "boolean", default: false },
+        "detect-only": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -97,6 +100,8 @@ const size = {
     catchUp: 10_000,
     detectTrials: quick ? 5 : 20,
   },
+  /** kill -9 trials of the time to detect a dead peer, idle and again loaded */
+  detectTrials: quick ? 10 : 20,
   /** routes under faults: blackhole trials, entries per throughput run */
   routes: { failoverTrials: quick ? 3 : 10, entries: quick ? 2_000 : 10_000 },
   /** lines of many participants in this process */
@@ -109,6 +114,7 @@ const size = {
   },
 };
 const lineOnly = values["line-only"];
+const detectOnly = values["detect-only"];
 const cores = availableParallelism();
 const MB = 1024 * 1024;
 const loadAtStart = loadavg()[0] ?? 0;
@@ -126,9 +132,10 @@ const rows: Row[] = [];
 const notes: Record<string, number> = {};
 const opened: Station[] = [];
 try {
-  if (!lineOnly) await recordAndPeers();
+  if (detectOnly) await detection();
+  else if (!lineOnly) await recordAndPeers();
   // Lines of many participants, all in this process: how the cost grows with the participants.
-  if (size.line.sizes.length > 0) {
+  if (size.line.sizes.length > 0 && !detectOnly) {
     const lines = await lineBench(
       join(root.path, "lines"),
       size.line,
@@ -141,6 +148,13 @@ try {
 } finally {
   for (const station of opened) await station.close();
   root.remove();
+}
+
+/** Time to detect a dead peer, idle and with both cores loaded: rows and notes. */
+async function detection(): Promise<void> {
+  const detect = await detectBench(join(root.path, "detect"), size.detectTrials, progress);
+  rows.push(...detect.rows);
+  Object.assign(notes, detect.notes);
 }
 
 /** The record (writing, verifying), conflicts, and station to station: rows and notes. */
@@ -249,6 +263,7 @@ async function recordAndPeers(): Promise<void> {
   const routes = await routeBench(join(root.path, "routes"), size.routes, progress);
   rows.push(...routes.rows);
   Object.assign(notes, routes.notes);
+  await detection();
 
   Object.assign(notes, {
     rawSignsPerSecond: signRate,
@@ -276,33 +291,33 @@ if (values.json) {
     `hotline bench — node ${header.node}, ${cores} cores (${header.cpu}), ${header.date}, ${header.mode} run, ` +
       `load ${header.load.start.toFixed(2)} → ${header.load.end.toFixed(2)}`,
   );
-  if (!lineOnly) {
+  if (!lineOnly && !detectOnly) {
     console.log(
       `ceilings, measured in this run: raw crypto.sign / crypto.verify with parsed KeyObjects on the same ` +
         `${notes.signingBytes} bytes; a bare durable one-row insert (WAL, synchronous=FULL) of ${notes.entryBytes} bytes`,
     );
   }
-  if (size.line.sizes.length > 0) {
+  if (size.line.sizes.length > 0 && !detectOnly) {
     console.log(
       `line rows: N stations in this process over loopback mutual TLS; ceilings: the smallest line's figure grown ` +
         `linearly (latency with N-1, idle CPU with N), and one-core raw verify for deliveries and CPU per delivery`,
     );
   }
   console.log(`\n${renderTable(rows)}\n`);
-  if (!lineOnly) {
+  if (!lineOnly && !detectOnly) {
     console.log(
       `ceiling parts: raw sign ${count(notes.rawSignsPerSecond)}/s, durable insert ${count(notes.durableInsertsPerSecond)}/s, ` +
         `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
     );
   }
-  for (const n of size.line.sizes) {
+  for (const n of detectOnly ? [] : size.line.sizes) {
     console.log(
       `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
         `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
         `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s`,
     );
   }
-  if (size.line.sizes.length > 0) {
+  if (size.line.sizes.length > 0 && !detectOnly) {
     console.log(
       `line bench: raw verify ${count(notes.lineRawVerifiesPerSecond)}/s (one core); peak RSS ${count(notes.linePeakRssMb)} MB`,
     );

@@ -5,6 +5,7 @@ import {
   type HealthReport,
   type Incident,
   type ParticipantHealth,
+  type RouteChange,
 } from "../station/mod.js";
 import { asOption, type CommonOptions, viaStation, withCommon } from "./common.js";
 import { printJson, printLines } from "./output.js";
@@ -49,13 +50,25 @@ export function describeReport(report: HealthReport): string[] {
   for (const p of report.participants) {
     lines.push(`  ${participantLine(p, width)}`);
     if (p.routes.length > 1) {
-      const routes = p.routes.map(
-        (r) =>
-          `${r.name} ${r.health}${r.rttMs === null ? "" : ` ${r.rttMs} ms`}${r.active ? " (carries the traffic)" : ""}`,
-      );
-      lines.push(`      routes: ${routes.join(", ")}`);
+      const routes = p.routes.map((r) => {
+        const uptime = r.uptime["24h"];
+        return (
+          `${r.name} ${r.health}${r.rttMs === null ? "" : ` ${r.rttMs} ms`}${r.active ? " (carries the traffic)" : ""}` +
+          ` uptime 24h ${uptime === null ? "–" : `${uptime.toFixed(1)}%`}`
+        );
+      });
+      const switched = p.switchedAt === null ? "never switched" : `last switch ${seconds(p.switchedAt)}`;
+      lines.push(`      routes: ${routes.join(", ")}; ${switched}`);
     }
     for (const incident of p.incidents) lines.push(`      ${incidentLine(incident)}`);
+    if (p.routeHistory.length > 0) {
+      lines.push("      route history, newest first:");
+      for (const change of p.routeHistory.slice(0, ROUTE_CHANGES_PRINTED)) {
+        lines.push(`        ${routeChangeLine(change)}`);
+      }
+      const more = p.routeHistory.length - ROUTE_CHANGES_PRINTED;
+      if (more > 0) lines.push(`        … ${more} more (--json lists them)`);
+    }
   }
   return lines;
 }
@@ -74,6 +87,17 @@ function participantLine(p: ParticipantHealth, width: number): string {
     .join("  ");
   const incidents = p.incidents.length === 0 ? "no incidents" : `incidents ${p.incidents.length}`;
   return `${p.name.padEnd(width)}  ${p.state}  ${test}  ${rtt}  uptime ${uptime}  ${incidents}`;
+}
+
+/** Changes of routes printed per participant: the newest; `--json` has more. */
+const ROUTE_CHANGES_PRINTED = 10;
+
+function routeChangeLine(c: RouteChange): string {
+  const what =
+    c.kind === "switch"
+      ? `traffic ${c.from ?? "–"} → ${c.to}`
+      : `${c.route} ${c.from ?? "unknown"} → ${c.to}`;
+  return `${seconds(c.at)}  ${what}: ${c.detail}`;
 }
 
 function incidentLine(i: Incident): string {

@@ -185,6 +185,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     certs.stop();
     station.events.off("certificate", presentCertificate);
     await Promise.all([outbox.stop(), monitor.stop(), hooks.stop(), certs.settled()]);
+    await routes.stop(); // after the link tests: keeps that its routes are not tested from now on
     station.events.off("routes", onRoutes);
     station.events.off("entries", onEntries);
     await Promise.allSettled([peers.close(), api.close()]);

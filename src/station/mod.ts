@@ -37,6 +37,8 @@ export type {
   PointView,
   ReadoutsView,
   ReadoutView,
+  RouteChange,
+  RouteHealth,
   SharedZoneView,
   StationStatus,
   Suspension,
@@ -143,7 +145,7 @@ export type { PeerRouting, RouteState, RoutedTransportOptions } from "./links/mo
 export type { LinkMonitorOptions } from "./links/mod.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./links/mod.js";
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./links/mod.js";
-export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./links/mod.js";
+export { MAX_INCIDENTS, MAX_ROUTE_CHANGES_SHOWN, UPTIME_WINDOWS, healthReport } from "./links/mod.js";
 export type { LinkStates } from "./links/mod.js";
 export { DEFAULT_SETTINGS, settingsOf, suspensionOf } from "./core/mod.js";
 export { ackAlarm, alarmOf, alarmsOf } from "./attention/mod.js";

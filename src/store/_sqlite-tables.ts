@@ -9,6 +9,7 @@ import type {
   RaisedAlarm,
   SessionRow,
   HealthChangeRow,
+  RouteChangeRow,
   HookRow,
   ZoneRow,
   RouteRow,
@@ -32,6 +33,7 @@ import type {
   AuditQuery,
 } from "./store.js";
 import { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS } from "./audit.js";
+import { MAX_ROUTE_CHANGES } from "./health.js";
 
 /** An async interface's methods, returning what their promises would. */
 type Synchronous<T> = {
@@ -696,6 +698,27 @@ export class SqliteTables implements SyncTables {
       `SELECT line, peer, from_state AS "from", to_state AS "to", at, last_ok_at AS lastOkAt, detail
        FROM health_history WHERE (@line IS NULL OR line = @line) AND (@peer IS NULL OR peer = @peer) ORDER BY n`,
     ).all({ line: where.line ?? null, peer: where.peer ?? null }) as HealthChangeRow[];
+  }
+
+  addRouteChange(c: RouteChangeRow): void {
+    this.#sql(
+      `INSERT INTO route_history (peer, route, kind, from_state, to_state, at, detail)
+       VALUES (@peer, @route, @kind, @from, @to, @at, @detail)`,
+    ).run(c);
+    // Bounded per peer and route: a flapping route cannot grow the database without end.
+    this.#sql(
+      `DELETE FROM route_history WHERE peer = @peer AND route = @route AND n <= (
+         SELECT n FROM route_history WHERE peer = @peer AND route = @route
+         ORDER BY n DESC LIMIT 1 OFFSET @keep)`,
+    ).run({ peer: c.peer, route: c.route, keep: MAX_ROUTE_CHANGES });
+  }
+
+  routeHistory(where: { peer?: string; route?: string } = {}): RouteChangeRow[] {
+    return this.#sql(
+      `SELECT peer, route, kind, from_state AS "from", to_state AS "to", at, detail
+       FROM route_history WHERE (@peer IS NULL OR peer = @peer) AND (@route IS NULL OR route = @route)
+       ORDER BY n`,
+    ).all({ peer: where.peer ?? null, route: where.route ?? null }) as RouteChangeRow[];
   }
 
   addOperator(op: OperatorRow): void {

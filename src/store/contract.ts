@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { checkRecord, HotlineError } from "../record/mod.js";
 import { chainAuthor, TestChains } from "./_test-chains.js";
 import { CRASH_BATCH } from "./crash-child.js";
+import { MAX_ROUTE_CHANGES } from "./health.js";
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 import type { Store, StoredEntry } from "./store.js";
 
@@ -589,6 +590,32 @@ export function storeContract(
           change("L", "Q", "degraded", 1),
         ]);
         expect((await store.healthHistory({ peer: "P" })).map((c) => c.line)).toEqual(["L", "M"]);
+      });
+
+      it("route changes are kept oldest first, by peer and route, and only the newest of each route", async () => {
+        const store = await opened();
+        const change = (peer: string, route: string, n: number) => ({
+          peer,
+          route,
+          kind: n % 2 === 0 ? ("health" as const) : ("switch" as const),
+          from: n % 2 === 0 ? "up" : null,
+          to: n % 2 === 0 ? "down" : route,
+          at: at(n),
+          detail: `${n}`,
+        });
+        await store.addRouteChange(change("P", "backup", 0));
+        await store.transaction(async (tx) => {
+          for (let n = 1; n <= MAX_ROUTE_CHANGES + 5; n++) await tx.addRouteChange(change("P", "primary", n));
+        });
+        await store.addRouteChange(change("Q", "primary", 1));
+        const primary = await store.routeHistory({ peer: "P", route: "primary" });
+        // The oldest five went; the other route and the other peer kept theirs.
+        expect(primary).toHaveLength(MAX_ROUTE_CHANGES);
+        expect(primary[0]).toEqual(change("P", "primary", 6));
+        expect(primary.at(-1)).toEqual(change("P", "primary", MAX_ROUTE_CHANGES + 5));
+        expect(await store.routeHistory({ peer: "P", route: "backup" })).toEqual([change("P", "backup", 0)]);
+        expect(await store.routeHistory({ peer: "Q" })).toEqual([change("Q", "primary", 1)]);
+        expect(await store.routeHistory()).toHaveLength(MAX_ROUTE_CHANGES + 2);
       });
     });
 

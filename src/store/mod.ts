@@ -6,7 +6,13 @@
  *
  * @module
  */
-export { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./store.js";
+export {
+  MAX_AUDIT_AGE_MS,
+  MAX_AUDIT_ROWS,
+  MAX_EVIDENCE_BYTES,
+  MAX_EVIDENCE_PER_AUTHOR,
+  MAX_ROUTE_CHANGES,
+} from "./store.js";
 export type {
   AlarmStore,
   AuditQuery,
@@ -29,6 +35,7 @@ export type {
   RaisedAlarm,
   SessionRow,
   HealthChangeRow,
+  RouteChangeRow,
   HookRow,
   CoverageRow,
   EvidenceRow,

@@ -296,6 +296,8 @@ function view(read: Runner, write: Runner): Transaction {
     keyChangeAcks: (line) => read((t) => t.keyChangeAcks(line)),
     addHealthChange: (change) => write((t) => t.addHealthChange(change)),
     healthHistory: (where) => read((t) => t.healthHistory(where)),
+    addRouteChange: (change) => write((t) => t.addRouteChange(change)),
+    routeHistory: (where) => read((t) => t.routeHistory(where)),
     addOperator: (operator) => write((t) => t.addOperator(operator)),
     operator: (name) => read((t) => t.operator(name)),
     operators: () => read((t) => t.operators()),

@@ -24,7 +24,8 @@ export type {
 } from "./entries.js";
 export type { AuditQuery, AuditRow, AuditStore } from "./audit.js";
 export { MAX_AUDIT_AGE_MS, MAX_AUDIT_ROWS } from "./audit.js";
-export type { HealthChangeRow, HealthStore } from "./health.js";
+export type { HealthChangeRow, HealthStore, RouteChangeRow } from "./health.js";
+export { MAX_ROUTE_CHANGES } from "./health.js";
 export type { HookRow, HookStore } from "./hooks.js";
 export type { KeyChangeAckRow, KeyChangeStore } from "./key-changes.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";

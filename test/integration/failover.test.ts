@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FaultProxy } from "../../src/faults/mod.js";
-import { hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   freePort,
   initStation as init,
@@ -26,6 +26,13 @@ interface RouteStatus {
 }
 interface Status {
   lines: { id: string; participants: { id: string; url: string; outbox: number; routes: RouteStatus[] }[] }[];
+}
+interface RouteChange {
+  route: string;
+  kind: string;
+  from: string | null;
+  to: string;
+  detail: string;
 }
 interface Alarm {
   code: string;
@@ -174,6 +181,28 @@ describe("failover: a route cut while messages flow", () => {
     });
     await send("after");
     await waitFor(async () => (await texts()).length === 7, { what: "a message after the return" });
+    // The route history keeps both switches and the primary's fall and return, with their causes.
+    const health2 = async () =>
+      (
+        await hotlineJson<{
+          participants: { id: string; switchedAt: string | null; routeHistory: RouteChange[] }[];
+        }>(["health", "--line", line, "--dir", washington.dir])
+      ).participants.find((p) => p.id === moscow.id);
+    await waitFor(async () => (await health2())?.routeHistory[0]?.kind === "switch", {
+      what: "the return to the primary in the route history",
+    });
+    const history = ((await health2())?.routeHistory ?? []).slice().reverse(); // oldest first
+    const switches = history.filter((c) => c.kind === "switch").map((c) => [c.from, c.to]);
+    expect(switches[0]).toEqual(["primary", "backup"]);
+    expect(switches.at(-1)).toEqual(["backup", "primary"]);
+    expect(history.find((c) => c.kind === "switch")?.detail).toMatch(/^primary failed/);
+    expect(history.some((c) => c.route === "primary" && c.kind === "health" && c.to === "down")).toBe(true);
+    expect((await health2())?.switchedAt).not.toBeNull();
+    const text = (await hotline(["health", "--line", line, "--dir", washington.dir])).stdout;
+    expect(text).toMatch(/last switch \d{4}-\d\d-\d\dT/);
+    expect(text).toMatch(
+      /route history, newest first:\n.*traffic backup → primary: primary answered \d+ times in a row/,
+    );
     expect(failoverMs, "messages sent after the cut arrived").toBeLessThan(30_000);
     process.stdout.write(
       `failover: the 3 messages sent after the cut arrived within ${Math.round(failoverMs)} ms\n`,

@@ -83,24 +83,55 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
             {line.participants.map((p) => {
               const series = rtt[rttKey(line.id, p.id)];
               const ys = series?.y ?? [];
-              const uptime = health?.participants.find((h) => h.id === p.id)?.uptime["24h"] ?? null;
+              const report = health?.participants.find((h) => h.id === p.id);
+              const uptime = report?.uptime["24h"] ?? null;
+              // Since this station started, else as the route history kept it.
+              const switchedAt = p.switchedAt ?? report?.switchedAt ?? null;
               return (
                 <tr key={p.id} className={`row-${p.health}`}>
                   <th scope="row">
                     {p.name}
                     {p.routes.length > 1 && (
-                      // More than one way to reach it: each route, and the one carrying the traffic.
+                      // More than one way to reach it: each route with its uptime, the one carrying
+                      // the traffic, and when traffic last moved.
                       <div className="routes" aria-label={t("board.routes")}>
-                        {p.routes.map((r) => (
-                          <span
-                            key={r.name}
-                            className={`route route-${r.health}${r.active ? " route-active" : ""}`}
-                            title={`${r.url} · ${r.health}${r.rttMs === null ? "" : ` · ${t("board.ms", { n: number(r.rttMs) })}`}`}
-                          >
-                            {r.active ? "▸ " : ""}
-                            {r.name}
+                        {p.routes.map((r) => {
+                          const kept = report?.routes.find((h) => h.name === r.name);
+                          const uptime = kept?.uptime["24h"] ?? null;
+                          return (
+                            <span
+                              key={r.name}
+                              className={`route route-${r.health}${r.active ? " route-active" : ""}`}
+                              title={[
+                                r.url,
+                                r.health,
+                                ...(r.rttMs === null ? [] : [t("board.ms", { n: number(r.rttMs) })]),
+                                ...(kept?.changedAt == null
+                                  ? []
+                                  : [t("board.routeChanged", { time: kept.changedAt.slice(11, 19) })]),
+                              ].join(" · ")}
+                            >
+                              {r.active ? "▸ " : ""}
+                              {r.name}
+                              {uptime !== null && (
+                                <span
+                                  className="route-uptime"
+                                  aria-label={t("board.routeUptime", {
+                                    percent: formatPercent(uptime, locale),
+                                  })}
+                                >
+                                  {" "}
+                                  {formatPercent(uptime, locale)}
+                                </span>
+                              )}
+                            </span>
+                          );
+                        })}
+                        {switchedAt !== null && (
+                          <span className="route-switched">
+                            {t("board.switched")} <Time iso={switchedAt} />
                           </span>
-                        ))}
+                        )}
                       </div>
                     )}
                   </th>

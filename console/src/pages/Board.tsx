@@ -20,8 +20,11 @@ export function Board() {
   // Members change only with entries: the participants waiting for consent are fetched again
   // when a line's entry count moves (or this console consented).
   const shape = (lines ?? []).map((l) => `${l.id}:${l.entries}`).join(",");
+  // A participant's traffic moving to another route changes its routes' history: fetched again then.
+  const switches = (lines ?? []).flatMap((l) => l.participants.map((p) => p.switchedAt ?? "")).join(",");
 
-  // Uptime comes from the health report, which changes slowly: once a minute is plenty.
+  // Uptime comes from the health report, which changes slowly: once a minute is plenty, and at
+  // each switch of routes.
   useEffect(() => {
     if (ids === "") return;
     const load = () => {
@@ -35,7 +38,7 @@ export function Board() {
     load();
     const timer = setInterval(load, HEALTH_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [ids]);
+  }, [ids, switches]);
 
   useEffect(() => {
     if (shape === "") return;

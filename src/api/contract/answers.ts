@@ -210,7 +210,27 @@ export const HEALTH_REPORT = viewOf<views.HealthReport>()(
         id: TEXT,
         name: TEXT,
         state: HEALTH,
-        routes: z.array(ROUTE_STATUS),
+        routes: z.array(
+          viewOf<views.RouteHealth>()(
+            ROUTE_STATUS.extend({
+              uptime: z.record(z.enum(["1h", "24h", "7d"]), NULLABLE_MS),
+              changedAt: nullable(TEXT),
+            }),
+          ),
+        ),
+        switchedAt: nullable(TEXT),
+        routeHistory: z.array(
+          viewOf<views.RouteChange>()(
+            z.object({
+              route: TEXT,
+              kind: z.enum(["health", "switch"]),
+              from: nullable(TEXT),
+              to: TEXT,
+              at: TEXT,
+              detail: TEXT,
+            }),
+          ),
+        ),
         lastTestAt: nullable(TEXT),
         rttMs: z.object({ last: NULLABLE_MS, p50: NULLABLE_MS, p95: NULLABLE_MS, samples: COUNT }),
         uptime: z.record(z.enum(["1h", "24h", "7d"]), NULLABLE_MS),

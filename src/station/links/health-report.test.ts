@@ -64,6 +64,8 @@ const PAIRED_ROUTE = {
   health: "unknown",
   rttMs: null,
   active: true,
+  uptime: { "1h": null, "24h": null, "7d": null },
+  changedAt: null,
 };
 
 describe("healthReport()", () => {
@@ -142,6 +144,8 @@ describe("healthReport()", () => {
       name: "Moscow",
       state: "up",
       routes: [PAIRED_ROUTE],
+      switchedAt: null,
+      routeHistory: [],
       lastTestAt: ago(5_000),
       rttMs: { last: 4.3, p50: 10, p95: 19, samples: 20 },
       // 1 h: down 15 of 60 min. 24 h: down 15 of the 240 min known. 7 d: down 45 of 300 min known.
@@ -238,6 +242,8 @@ describe("healthReport()", () => {
         name: "Moscow",
         state: "unknown",
         routes: [PAIRED_ROUTE],
+        switchedAt: null,
+        routeHistory: [],
         lastTestAt: null,
         rttMs: { last: null, p50: null, p95: null, samples: 0 },
         uptime: { "1h": null, "24h": null, "7d": null },

@@ -1,8 +1,15 @@
-import type { HealthChangeRow } from "../../store/mod.js";
+import type { HealthChangeRow, RouteChangeRow } from "../../store/mod.js";
 import { quantile, recentRtts, type Health, type LinkState } from "./health.js";
 import type { Station } from "../core/mod.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
-import type { HealthReport, Incident, UptimeWindow } from "../views/mod.js";
+import type {
+  HealthReport,
+  Incident,
+  RouteChange,
+  RouteHealth,
+  RouteStatus,
+  UptimeWindow,
+} from "../views/mod.js";
 
 /** The windows uptime is given over, in ms. */
 export const UPTIME_WINDOWS = {
@@ -13,6 +20,9 @@ export const UPTIME_WINDOWS = {
 
 /** How many incidents a report lists per participant, newest first. */
 export const MAX_INCIDENTS = 50;
+
+/** How many changes of its routes a report lists per participant, newest first. */
+export const MAX_ROUTE_CHANGES_SHOWN = 50;
 
 /** What the report takes of the running link monitor. */
 export interface LinkStates {
@@ -67,6 +77,9 @@ export async function healthReport(
         .filter((p) => p.station !== station.id)
         .map(async (p) => {
           const link = options.monitor?.state(found.id, p.station) ?? null;
+          const routeHistory = await station.store.routeHistory({ peer: p.station });
+          const routes = await routesOf(station, found.id, p.station, options.routes ?? null);
+          const lastSwitch = routeHistory.findLast((c) => c.kind === "switch")?.at ?? null;
           const history = await station.store.healthHistory({ line: found.id, peer: p.station });
           const periods = periodsOf(history, now);
           const rtts = link === null ? [] : recentRtts(link.rtts, now).map((s) => s.ms);
@@ -74,7 +87,10 @@ export async function healthReport(
             id: p.station,
             name: p.name,
             state: link?.health ?? "unknown",
-            routes: await routesOf(station, found.id, p.station, options.routes ?? null),
+            routes: routes.map((r) => routeHealth(r, routeHistory, now)),
+            // The running transport's, else the history's (it outlives a restart).
+            switchedAt: options.routes?.routing(p.station)?.switchedAt ?? lastSwitch,
+            routeHistory: routeHistory.slice(-MAX_ROUTE_CHANGES_SHOWN).reverse().map(routeChange),
             lastTestAt: link?.lastTestAt ?? null,
             rttMs: {
               last: tenths(link?.rttMs ?? null),
@@ -94,6 +110,30 @@ export async function healthReport(
   };
 }
 
+/**
+ * A route's uptime is computed as a link's (see {@link healthReport}), from its changes of health
+ * in the route history: a clean stop is kept as a change to `unknown`, which is left out.
+ *
+ * @returns the route with its uptime and last change
+ */
+function routeHealth(route: RouteStatus, history: readonly RouteChangeRow[], now: number): RouteHealth {
+  const changes = history.filter((c) => c.kind === "health" && c.route === route.name);
+  const periods = periodsOf(changes, now);
+  return {
+    ...route,
+    uptime: {
+      "1h": uptimeOf(periods, now - UPTIME_WINDOWS["1h"], now),
+      "24h": uptimeOf(periods, now - UPTIME_WINDOWS["24h"], now),
+      "7d": uptimeOf(periods, now - UPTIME_WINDOWS["7d"], now),
+    },
+    changedAt: changes.at(-1)?.at ?? null,
+  };
+}
+
+function routeChange(row: RouteChangeRow): RouteChange {
+  return { route: row.route, kind: row.kind, from: row.from, to: row.to, at: row.at, detail: row.detail };
+}
+
 /** A stretch of time in one state of health, [from, to) in ms. */
 interface Period {
   from: number;
@@ -107,8 +147,8 @@ function healthOf(text: string): Health {
   return HEALTHS.includes(text) ? (text as Health) : "unknown";
 }
 
-/** @returns the states of a link from its first change of health to now, in order */
-function periodsOf(history: readonly HealthChangeRow[], now: number): Period[] {
+/** @returns the states of a link (or route) from its first change of health to now, in order */
+function periodsOf(history: readonly { at: string; to: string }[], now: number): Period[] {
   const periods: Period[] = [];
   let current: { since: number; health: Health } | null = null;
   for (const change of history) {

@@ -161,6 +161,80 @@ describe("link tests time out on the whole exchange", () => {
       (await washington.store.alarms()).filter((a) => a.code === "LINK_DOWN" && a.clearedAt === null),
     ).toHaveLength(1);
   });
+
+  it("a new test interval applies at once, not after the sleep under the old one", async () => {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const { washington, moscow, line, direct } = await pair(clock);
+    const calls: number[] = [];
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      statementOf: (target, l, station) => direct.statementOf(target, l, station),
+      heads: (target: PeerTarget, statement) => {
+        calls.push(clock.now());
+        return direct.heads(target, statement);
+      },
+    };
+    const monitor = new LinkMonitor(washington, { transport, rules: { degradedRttMs: 60_000 } });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const first = clock.now(); // the default interval is 5 s: the next test would be at +5 s
+
+    await clock.advance(1_500);
+    await washington.setLine({ line, testInterval: 1, operator: "admin" });
+    // Due one new interval after the last test: at once, since that is past; then on the cadence
+    // of the new interval, in the phase it had.
+    await waitFor(() => calls.length === 2);
+    await clock.advance(500);
+    await waitFor(() => calls.length === 3);
+    await clock.advance(1_000);
+    await waitFor(() => calls.length === 4);
+    expect(calls.map((t) => t - first)).toEqual([0, 1_500, 2_000, 3_000]);
+  });
+
+  it("tests start every interval on a fixed cadence while the one before is in flight, and down comes at the second failure's deadline", async () => {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const { washington, moscow, line, direct } = await pair(clock);
+    await washington.setLine({ line, testInterval: 1, operator: "admin" });
+    let dead = false;
+    const calls: number[] = [];
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      statementOf: (target, l, station) => direct.statementOf(target, l, station),
+      heads: (target: PeerTarget, statement) => {
+        calls.push(clock.now());
+        return dead ? new Promise(() => undefined) : direct.heads(target, statement);
+      },
+    };
+    // The timeout is the whole interval, the tail's worst case: each test of a dead peer is in
+    // flight until the next is due.
+    const monitor = new LinkMonitor(washington, {
+      transport,
+      timeoutMs: 1_000,
+      rules: { degradedRttMs: 60_000 },
+    });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const lastOk = clock.now();
+
+    dead = true;
+    await clock.advance(1_999);
+    expect(monitor.state(line, moscow.id)?.health).toBe("up");
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "degraded");
+    await clock.advance(999);
+    expect(monitor.state(line, moscow.id)).toMatchObject({ health: "degraded", failures: 1 });
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
+    // Two intervals plus the timeout after the last good answer, and never a test late or skipped.
+    expect(clock.now() - lastOk).toBe(2 * 1_000 + 1_000);
+    expect(calls.map((t) => t - lastOk)).toEqual([0, 1_000, 2_000, 3_000]);
+  });
 });
 
 /** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */

@@ -40,8 +40,9 @@ const RELAY_FRESH_INTERVALS = 3;
  * of health is kept in the health history and raised as an alarm (LINK_DOWN critical,
  * LINK_DEGRADED warning; back up clears them and is noted as LINK_UP).
  *
- * A test runs on a fixed cadence whatever the last one took, so a dead peer is `down` within
- * 2 × interval + timeout with the default rules.
+ * Tests run on a fixed cadence whatever the last one took (one still in flight does not hold up
+ * the next), each within its own deadline from its start, so a dead peer is `down` within
+ * 2 × interval + timeout of its last answer with the default rules; a new interval applies at once.
  */
 export class LinkMonitor {
   readonly #station: Station;
@@ -55,6 +56,9 @@ export class LinkMonitor {
   /** per `line peer`: how a participant whose routes are all down is reached, while it is */
   readonly #relays = new Map<string, RelayStatus>();
   #stopped = false;
+  /** rejects when the monitor stops, ending the tests in flight */
+  readonly #stopping: Promise<never>;
+  #stop: () => void = () => undefined;
 
   constructor(station: Station, options: LinkMonitorOptions) {
     this.#station = station;
@@ -64,6 +68,11 @@ export class LinkMonitor {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#onBehind = options.onBehind ?? (() => undefined);
     this.#onReached = options.onReached ?? (() => undefined);
+    this.#stopping = new Promise<never>((_, reject) => {
+      this.#stop = () =>
+        reject(new HotlineError("PEER_UNREACHABLE", "Cannot test the link: this station is stopping"));
+    });
+    this.#stopping.catch(() => undefined); // nobody may be racing it
   }
 
   /** Starts testing every link, and links that appear later (a new participant, a new line). */
@@ -74,6 +83,7 @@ export class LinkMonitor {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop();
     this.#station.events.off("entries", this.#onEntries);
     await Promise.all([...this.#links.values()].map((link) => link.stop()));
     await this.#keepStop();
@@ -165,6 +175,7 @@ export class LinkMonitor {
           this.#transport.statementOf(targetOf(relay, station.clock.now()), line, peer, { timeoutMs }),
           timeoutMs,
           station.clock,
+          this.#stopping,
         );
         if (value === null || value === undefined) continue;
         heard = await station.acceptStatement(value, peer);
@@ -219,38 +230,59 @@ export class LinkMonitor {
     await this.#station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
   }
 
-  readonly #onEntries = (entries: readonly { entry: { kind: string } }[]): void => {
+  readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
+    // A new test interval applies at once, not after the sleep under the old one (5 s by default).
+    for (const e of entries) {
+      if (e.entry.kind !== "line.settings") continue;
+      for (const link of this.#links.values()) if (link.line === e.entry.line) link.reschedule();
+    }
     // A member added, or consented to (it then becomes a participant), or a line taken up.
     if (entries.some((e) => changesMembership(e.entry.kind))) {
       this.refresh().catch(() => undefined); // the store is closing: the station is stopping
     }
   };
 
-  /** One link test. @internal */
+  /**
+   * One link test. Its deadline runs from its start and covers all of it up to the peer's complete
+   * answer — reading the peer's address and signing this station's heads included — so a slow
+   * station cannot stretch a test beyond its timeout. @internal
+   */
   async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
-    // The peer as it is on this line: its address and certificate on another line are not this link's.
-    const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
-    if (p === undefined) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
-    const target: PeerTarget = targetOf(p, this.#station.clock.now());
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
-    const start = process.hrtime.bigint();
     try {
-      const answer = await withDeadline(
-        this.#transport.heads(target, await this.#station.headStatement(line), { timeoutMs }),
+      const exchanged = await withDeadline(
+        this.#exchange(line, peer, timeoutMs),
         timeoutMs,
         this.#station.clock,
+        this.#stopping,
       );
-      const rttMs = Number(process.hrtime.bigint() - start) / 1e6;
-      const theirs = await this.#station.acceptStatement(answer, peer);
+      if (exchanged === null) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
+      const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
       this.#onReached(peer);
       if (await this.#isBehind(line, theirs)) this.#onBehind(peer, line);
-      return { ok: true, rttMs };
+      return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
       return {
         ok: false,
         error: error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error),
       };
     }
+  }
+
+  /** @returns the peer's answer to this station's heads and its round trip; null: no such peer */
+  async #exchange(
+    line: string,
+    peer: string,
+    timeoutMs: number,
+  ): Promise<{ answer: unknown; rttMs: number } | null> {
+    // The peer as it is on this line: its address and certificate on another line are not this link's.
+    const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
+    if (p === undefined) return null;
+    const target: PeerTarget = targetOf(p, this.#station.clock.now());
+    const statement = await this.#station.headStatement(line);
+    const start = process.hrtime.bigint();
+    const answer = await this.#transport.heads(target, statement, { timeoutMs });
+    return { answer, rttMs: Number(process.hrtime.bigint() - start) / 1e6 };
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
@@ -321,9 +353,15 @@ export class LinkMonitor {
  * @param exchange the request under way
  * @param timeoutMs the deadline
  * @param clock the station's clock, whose timer it is
+ * @param stopping settles when the monitor stops: the test ends then too
  * @returns its answer, or throws PEER_UNREACHABLE at the deadline
  */
-function withDeadline<T>(exchange: Promise<T>, timeoutMs: number, clock: Clock): Promise<T> {
+function withDeadline<T>(
+  exchange: Promise<T>,
+  timeoutMs: number,
+  clock: Clock,
+  stopping: Promise<never>,
+): Promise<T> {
   let timer: Timer | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = clock.setTimeout(
@@ -337,12 +375,17 @@ function withDeadline<T>(exchange: Promise<T>, timeoutMs: number, clock: Clock):
       timeoutMs,
     );
   });
-  return Promise.race([exchange, deadline]).finally(() => clock.clearTimer(timer));
+  return Promise.race([exchange, deadline, stopping]).finally(() => clock.clearTimer(timer));
 }
 
 type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
 
-/** The tests of one link, on a fixed cadence. */
+/**
+ * The tests of one link, on a fixed cadence: a test starts every interval after the one before
+ * started, whether or not that one has ended (a test in flight, or the keeping of a change of
+ * health, never holds up the next), so two failed tests — and `down` — come at most two intervals
+ * plus the timeout after the last good answer. A change of the line's test interval applies at once.
+ */
 class Link {
   readonly #monitor: LinkMonitor;
   readonly #line: string;
@@ -352,6 +395,18 @@ class Link {
   #timer: Timer | null = null;
   #wake: (() => void) | null = null;
   #running: Promise<void> | null = null;
+  /** when the last test was due on the cadence (the clock's ms), null before the first */
+  #lastDue: number | null = null;
+  /** tests started, and the number of the latest whose outcome counted */
+  #started = 0;
+  #counted = 0;
+  readonly #inFlight = new Set<Promise<void>>();
+  /** the changes of health being kept (history, alarms), one after another in order */
+  #keeping: Promise<void> = Promise.resolve();
+  /** a round of asking relays is queued or under way */
+  #relaying = false;
+  /** it was reached through a relay after the last round */
+  #relayed = false;
 
   constructor(monitor: LinkMonitor, line: string, peer: string) {
     this.#monitor = monitor;
@@ -359,40 +414,77 @@ class Link {
     this.#peer = peer;
   }
 
+  get line(): string {
+    return this.#line;
+  }
+
   start(): void {
     this.#running = this.#run();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
+  /** The line's test interval changed: the next test is due by the new one. */
+  reschedule(): void {
     this.#monitor.station.clock.clearTimer(this.#timer);
     this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.reschedule();
     await this.#running;
+    await Promise.all(this.#inFlight);
+    await this.#keeping;
   }
 
   async #run(): Promise<void> {
     const clock = this.#monitor.station.clock;
-    let next = clock.now();
     while (!this.#stopped) {
       const intervalMs = (await this.#monitor.station.settings(this.#line)).testInterval * 1000;
-      const outcome = await this.#monitor.test(this.#line, this.#peer, intervalMs);
       if (this.#stopped) break;
+      const now = clock.now();
+      let due = this.#lastDue === null ? now : this.#lastDue + intervalMs;
+      // The clock was set back (or is a test's, held still): the cadence starts again from now.
+      if (due - now > intervalMs) due = this.#lastDue = now;
+      if (due > now) {
+        await this.#sleep(due - now);
+        continue; // the interval is read again: a change while asleep applies now
+      }
+      // On the cadence; a stall of the process longer than an interval is not made up in a burst.
+      this.#lastDue = now - due >= intervalMs ? now : due;
+      this.#launch(intervalMs);
+    }
+  }
+
+  /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
+  #launch(intervalMs: number): void {
+    const n = ++this.#started;
+    const test = this.#monitor.test(this.#line, this.#peer, intervalMs).then((outcome) => {
+      if (this.#stopped || n < this.#counted) return;
+      this.#counted = n;
       const before = this.state;
       const at = isoNow(this.#monitor.station.clock);
-      this.state = afterTest(before, { at, ...outcome }, this.#monitor.rules);
-      try {
-        if (this.state.health !== before.health) {
-          await this.#monitor.changed(this.#line, this.#peer, before, this.state);
+      const after = afterTest(before, { at, ...outcome }, this.#monitor.rules);
+      this.state = after;
+      // Every route down: ask the others for its statement (relay), one round at a time.
+      const relay = after.health === "down" && !this.#relaying;
+      if (relay) this.#relaying = true;
+      if (after.health === before.health && !relay && !this.#relayed) return;
+      this.#keeping = this.#keeping.then(async () => {
+        try {
+          if (after.health !== before.health)
+            await this.#monitor.changed(this.#line, this.#peer, before, after);
+          if (relay) await this.#monitor.relay(this.#line, this.#peer, intervalMs);
+          else if (after.health !== "down") await this.#monitor.endRelay(this.#line, this.#peer);
+          this.#relayed = this.#monitor.relayOf(this.#line, this.#peer) !== null;
+        } catch {
+          // the store is closing: the station is stopping
+        } finally {
+          if (relay) this.#relaying = false;
         }
-        if (this.state.health === "down") await this.#monitor.relay(this.#line, this.#peer, intervalMs);
-        else await this.#monitor.endRelay(this.#line, this.#peer);
-      } catch {
-        // the store is closing: the station is stopping
-      }
-      next = Math.max(next + intervalMs, clock.now());
-      // Never more than one interval, even if the clock was set back (or is a test's, held still).
-      await this.#sleep(Math.min(intervalMs, next - clock.now()));
-    }
+      });
+    });
+    this.#inFlight.add(test);
+    void test.finally(() => this.#inFlight.delete(test));
   }
 
   #sleep(ms: number): Promise<void> {

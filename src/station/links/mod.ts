@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { MAX_INCIDENTS, UPTIME_WINDOWS, healthReport } from "./health-report.js";
+export { MAX_INCIDENTS, MAX_ROUTE_CHANGES_SHOWN, UPTIME_WINDOWS, healthReport } from "./health-report.js";
 export type { LinkStates } from "./health-report.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";

@@ -4,6 +4,7 @@ import { DirectTransport } from "../../../test/helpers/direct-transport.js";
 import { inProcessPair, type InProcessPair } from "../../../test/helpers/in-process-pair.js";
 import { addRoute } from "../core/mod.js";
 import type { PairRequest, PeerTarget, PeerTransport } from "../delivery/mod.js";
+import { healthReport } from "./health-report.js";
 import { RoutedTransport } from "./routed-transport.js";
 
 const PRIMARY = "https://127.0.0.1:17302";
@@ -166,5 +167,59 @@ describe("failover between a peer's routes", () => {
     await routed.push(moscowTarget, pair.line, [entry.bytes]); // again: idempotent at the receiver
     expect(await pair.moscow.store.entryByHash(sent.hash)).not.toBeNull();
     expect(network.tries.filter((url) => url === BACKUP)).toHaveLength(2);
+  });
+});
+
+describe("each route's history", () => {
+  it("keeps every change of a route's health and every switch, with time and cause, and the health report shows them with each route's uptime", async () => {
+    const t0 = pair.clock.now();
+    network.dead.add(PRIMARY);
+    await heads(); // primary fails (degraded), backup answers and takes the traffic, primary probed: down
+    pair.clock.t = t0 + 60_000;
+    network.dead.delete(PRIMARY);
+    for (let i = 0; i < 3; i++) await heads(); // primary answers three probes in a row: traffic back
+    await routed.kept();
+    const history = await pair.washington.store.routeHistory({ peer: pair.moscow.id });
+    expect(history.map((c) => [c.route, c.kind, c.from, c.to, c.at])).toEqual([
+      ["primary", "health", "unknown", "degraded", new Date(t0).toISOString()],
+      ["backup", "health", "unknown", "up", new Date(t0).toISOString()],
+      ["backup", "switch", "primary", "backup", new Date(t0).toISOString()],
+      ["primary", "health", "degraded", "down", new Date(t0).toISOString()],
+      ["primary", "health", "down", "up", new Date(t0 + 60_000).toISOString()],
+      ["primary", "switch", "backup", "primary", new Date(t0 + 60_000).toISOString()],
+    ]);
+    // The cause, in words: what failed, and why traffic moved.
+    expect(history[2]?.detail).toMatch(/^primary failed: .*reset/);
+    expect(history[3]?.detail).toMatch(/2 tries in a row failed/);
+    expect(history[5]?.detail).toMatch(/answered 3 times in a row: back to the preferred route/);
+
+    const report = await healthReport(pair.washington, pair.line, {
+      monitor: null,
+      routes: routed,
+      now: t0 + 120_000,
+    });
+    const moscow = report.participants[0];
+    expect(moscow?.switchedAt).toBe(new Date(t0 + 60_000).toISOString());
+    expect(moscow?.routeHistory.map((c) => [c.route, c.kind, c.to])[0]).toEqual([
+      "primary",
+      "switch",
+      "primary",
+    ]);
+    expect(moscow?.routeHistory).toHaveLength(6);
+    // Primary: down for the first minute, up for the second; backup up throughout.
+    expect(moscow?.routes.map((r) => [r.name, r.active, r.uptime["1h"], r.changedAt])).toEqual([
+      ["primary", true, 50, new Date(t0 + 60_000).toISOString()],
+      ["backup", false, 100, new Date(t0).toISOString()],
+    ]);
+  });
+
+  it("keeps a clean stop as unknown, so a route's uptime leaves out the time nobody tested it", async () => {
+    await heads();
+    await routed.stop();
+    const history = await pair.washington.store.routeHistory({ peer: pair.moscow.id });
+    expect(history.filter((c) => c.to === "unknown").map((c) => [c.route, c.from])).toEqual([
+      ["primary", "up"],
+      ["backup", "up"],
+    ]);
   });
 });

@@ -95,6 +95,8 @@ export class RoutedTransport implements PeerTransport {
   readonly #announced = new Map<string, Route[]>();
   /** moves on at each forgetting, so a read under way then is not kept */
   #generation = 0;
+  /** the route history's writes, one after another in the order of the changes */
+  #kept: Promise<void> = Promise.resolve();
 
   /**
    * @param station the station whose peers these are
@@ -166,6 +168,35 @@ export class RoutedTransport implements PeerTransport {
       });
     }
     return answer;
+  }
+
+  /**
+   * Keeps in the route history that each route's health is unknown from now on (nobody tests it
+   * while this station is stopped), so a route's uptime leaves the stop out; waits for the history.
+   */
+  async stop(): Promise<void> {
+    await this.probed();
+    for (const [station, peer] of this.#peers) {
+      for (const route of peer.routes) {
+        const known = peer.known.get(route.name);
+        if (known === undefined || known.health === "unknown") continue;
+        this.#keep(
+          station,
+          route,
+          "health",
+          known.health,
+          "unknown",
+          "This station stopped: the route is not tested until it runs again",
+        );
+        known.health = "unknown";
+      }
+    }
+    await this.#kept;
+  }
+
+  /** @returns when the route history holds every change so far */
+  async kept(): Promise<void> {
+    await this.#kept;
   }
 
   /** @returns when the tests of idle routes under way have ended (for tests and a clean stop) */
@@ -311,7 +342,15 @@ export class RoutedTransport implements PeerTransport {
     }
     peer.routes = announced.length > 0 ? announced : [{ name: PRIMARY_ROUTE, url: target.url, priority: 0 }];
     if (peer.active === null || !peer.routes.some((r) => r.name === peer.active)) {
-      peer.active = peer.routes[0]?.name ?? null;
+      const first = peer.routes[0];
+      if (peer.active !== null && first !== undefined) {
+        this.#switch(
+          target.station,
+          peer,
+          first,
+          `${peer.active} is no longer among the routes ${target.station.slice(0, 8)} announced`,
+        );
+      } else peer.active = first?.name ?? null;
     }
     return peer;
   }
@@ -343,6 +382,7 @@ export class RoutedTransport implements PeerTransport {
     known.rttMs = rttMs;
     known.lastError = null;
     known.health = "up";
+    if (was !== "up") this.#keep(station, route, "health", was, "up", `answered in ${Math.round(rttMs)} ms`);
     if (was === "down") await this.#clear(station, peer, route);
     const active = peer.routes.find((r) => r.name === peer.active);
     const preferred = active === undefined || route.priority < active.priority;
@@ -350,8 +390,20 @@ export class RoutedTransport implements PeerTransport {
     const activeFailing = active === undefined || (peer.known.get(active.name)?.failures ?? 0) > 0;
     // Traffic moves to a route that answered when the active one fails (at once), or back to a
     // more preferred one once it has answered enough tests in a row.
-    if (route.name !== peer.active && (activeFailing || (preferred && known.streak >= this.#returnAfter))) {
-      this.#switch(station, peer, route);
+    if (route.name === peer.active) return;
+    if (activeFailing) {
+      const why =
+        active === undefined
+          ? "no route carried it"
+          : `${active.name} failed: ${peer.known.get(active.name)?.lastError ?? "down"}`;
+      this.#switch(station, peer, route, why);
+    } else if (preferred && known.streak >= this.#returnAfter) {
+      this.#switch(
+        station,
+        peer,
+        route,
+        `${route.name} answered ${known.streak} times in a row: back to the preferred route`,
+      );
     }
   }
 
@@ -362,8 +414,17 @@ export class RoutedTransport implements PeerTransport {
     known.failures++;
     known.streak = 0;
     known.lastError = error instanceof Error ? error.message : String(error);
+    const was = known.health;
     if (known.health !== "down" && known.failures >= this.#downAfter) {
       known.health = "down";
+      this.#keep(
+        station,
+        route,
+        "health",
+        was,
+        "down",
+        `${known.failures} tries in a row failed: ${known.lastError}`,
+      );
       this.#logger.warn(
         { event: "route.down", peer: station, route: route.name, error: known.lastError },
         "route down",
@@ -374,17 +435,47 @@ export class RoutedTransport implements PeerTransport {
         await this.#raise(station, peer, route);
       }
     } else if (known.health === "unknown" || known.health === "up") {
-      known.health = known.failures >= this.#downAfter ? "down" : "degraded";
+      known.health = "degraded";
+      this.#keep(station, route, "health", was, "degraded", `a try failed: ${known.lastError}`);
     }
   }
 
-  #switch(station: string, peer: Peer, route: Route): void {
+  #switch(station: string, peer: Peer, route: Route, why: string): void {
     const from = peer.active;
     peer.active = route.name;
     peer.switchedAt = isoNow(this.#station.clock);
     this.#logger.info(
-      { event: "route.switched", peer: station, from, to: route.name },
+      { event: "route.switched", peer: station, from, to: route.name, why },
       "traffic moved to another route",
+    );
+    this.#keep(station, route, "switch", from, route.name, why);
+  }
+
+  /**
+   * Keeps a change in the route history, after the ones before it, without holding up the exchange
+   * that found it (a disk write does not delay a failover).
+   */
+  #keep(
+    station: string,
+    route: Route,
+    kind: "health" | "switch",
+    from: string | null,
+    to: string,
+    detail: string,
+  ): void {
+    const change = {
+      peer: station,
+      route: route.name,
+      kind,
+      from,
+      to,
+      at: isoNow(this.#station.clock),
+      detail,
+    };
+    this.#kept = this.#kept.then(() =>
+      this.#station.store.addRouteChange(change).catch(() => {
+        // the store is closing: the station is stopping
+      }),
     );
   }
 

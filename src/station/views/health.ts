@@ -23,6 +23,26 @@ export interface Incident {
   detail: string;
 }
 
+/** A change on one route to a participant, as this station saw it (the route history). */
+export interface RouteChange {
+  route: string;
+  /** "health": the route's health went from → to; "switch": the participant's traffic moved from route `from` (null: none) to this one */
+  kind: "health" | "switch";
+  from: string | null;
+  to: string;
+  at: string;
+  /** the cause, in words */
+  detail: string;
+}
+
+/** A route as the health report shows it: as `status` does, with its uptime and last change. */
+export interface RouteHealth extends RouteStatus {
+  /** percent (0–100) of the time the route's health was known that it was available; null if never known */
+  uptime: Record<UptimeWindow, number | null>;
+  /** when its health last changed, or null if it never did */
+  changedAt: string | null;
+}
+
 /** One other participant of a line, as the health report shows it. */
 export interface ParticipantHealth {
   id: string;
@@ -30,7 +50,11 @@ export interface ParticipantHealth {
   /** the link's health now ("unknown" when this station is not running or has not tested it yet) */
   state: Health;
   /** every route to it, most preferred first, and the one carrying the traffic */
-  routes: RouteStatus[];
+  routes: RouteHealth[];
+  /** when its traffic last moved to another route (from the route history), or null if it never did */
+  switchedAt: string | null;
+  /** the changes of its routes, newest first, at most `MAX_ROUTE_CHANGES_SHOWN` */
+  routeHistory: RouteChange[];
   lastTestAt: string | null;
   /** round trips in ms of the last hour's good tests (null when this station is not running or has none) */
   rttMs: { last: number | null; p50: number | null; p95: number | null; samples: number };
