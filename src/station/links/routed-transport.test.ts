@@ -120,6 +120,18 @@ describe("failover between a peer's routes", () => {
     expect(await routeAlarms()).toHaveLength(0);
   });
 
+  it("raises ROUTE_DOWN for a route that went down while no other answered, once another carries the line", async () => {
+    network.dead.add(PRIMARY);
+    network.dead.add(BACKUP);
+    await expect(heads()).rejects.toMatchObject({ code: "PEER_UNREACHABLE" });
+    await expect(heads()).rejects.toMatchObject({ code: "PEER_UNREACHABLE" }); // both down: LINK_DOWN's case
+    expect(await routeAlarms()).toHaveLength(0);
+    network.dead.delete(BACKUP);
+    await heads(); // the backup answers and carries the line: the primary is still down
+    const raised = await routeAlarms();
+    expect(raised.map((a) => a.detail)).toEqual([expect.stringMatching(/primary/)]);
+  });
+
   it("returns to the preferred route only after it answered several tests in a row, without flapping", async () => {
     network.dead.add(PRIMARY);
     await heads();

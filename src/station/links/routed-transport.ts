@@ -45,6 +45,8 @@ interface Known {
   streak: number;
   rttMs: number | null;
   lastError: string | null;
+  /** its ROUTE_DOWN is raised (and not yet cleared) */
+  raised: boolean;
 }
 
 interface Peer {
@@ -384,6 +386,15 @@ export class RoutedTransport implements PeerTransport {
     known.health = "up";
     if (was !== "up") this.#keep(station, route, "health", was, "up", `answered in ${Math.round(rttMs)} ms`);
     if (was === "down") await this.#clear(station, peer, route);
+    // A route that went down while no other answered (every try failing at once, as on a machine
+    // too loaded to answer in time) gets its ROUTE_DOWN now that this one carries the line.
+    if (was !== "up") {
+      for (const other of peer.routes) {
+        const state = peer.known.get(other.name);
+        if (other.name !== route.name && state?.health === "down" && !state.raised)
+          await this.#raise(station, peer, other);
+      }
+    }
     const active = peer.routes.find((r) => r.name === peer.active);
     const preferred = active === undefined || route.priority < active.priority;
     // The last try over the route carrying the traffic failed (or it is down).
@@ -482,13 +493,14 @@ export class RoutedTransport implements PeerTransport {
   #known(peer: Peer, route: Route): Known {
     let known = peer.known.get(route.name);
     if (known === undefined) {
-      known = { health: "unknown", failures: 0, streak: 0, rttMs: null, lastError: null };
+      known = { health: "unknown", failures: 0, streak: 0, rttMs: null, lastError: null, raised: false };
       peer.known.set(route.name, known);
     }
     return known;
   }
 
   async #raise(station: string, peer: Peer, route: Route): Promise<void> {
+    this.#known(peer, route).raised = true;
     for (const line of peer.lines) {
       try {
         const name =
@@ -510,6 +522,7 @@ export class RoutedTransport implements PeerTransport {
   }
 
   async #clear(station: string, peer: Peer, route: Route): Promise<void> {
+    this.#known(peer, route).raised = false;
     const at = isoNow(this.#station.clock);
     for (const line of peer.lines) {
       try {
