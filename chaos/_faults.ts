@@ -37,6 +37,8 @@ export interface Fault {
   /** the fault's own figures: the direction cut, latency, loss, skew */
   detail: string;
   expects: ExpectedAlarm;
+  /** the alarm the station itself must hold once healed (an incident it could not write at once) */
+  leaves?: "DISK_FULL";
   apply(station: ChaosStation): Promise<void> | void;
   heal(station: ChaosStation): Promise<void> | void;
 }
@@ -48,6 +50,8 @@ export interface FaultBounds {
   maxMs: number;
   /** the largest clock skew, ms either way (within the 5-minute tolerance of the record) */
   maxSkewMs: number;
+  /** the kinds to draw from (default all) */
+  kinds?: readonly FaultKind[];
 }
 
 /**
@@ -60,7 +64,7 @@ export interface FaultBounds {
  */
 export function drawFault(random: () => number, stations: number, bounds: FaultBounds): Fault {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const kind = pick(FAULT_KINDS);
+  const kind = pick(bounds.kinds ?? FAULT_KINDS);
   const station = Math.floor(random() * stations);
   const durationMs = Math.round(bounds.minMs + random() * (bounds.maxMs - bounds.minMs));
   const route = pick(ROUTE_NAMES);
@@ -152,7 +156,9 @@ export function drawFault(random: () => number, stations: number, bounds: FaultB
         ...base,
         route: null,
         detail: "every SQLite write fails with SQLITE_FULL",
-        expects: null,
+        // Its peers' link tests are refused (DISK_FULL): the line cannot carry anything to it.
+        expects: "LINK_DOWN",
+        leaves: "DISK_FULL",
         apply: (s) => s.diskFull(true),
         heal: (s) => s.diskFull(false),
       };

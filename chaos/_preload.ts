@@ -65,15 +65,17 @@ function install(dir: string): void {
   const statement = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Statement;
   probe.close();
   const fullError = () => new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+  // Opening and undoing a transaction need no room (a rollback is how a failed one is undone);
+  // the inserts, updates and the commit do.
+  const needsNoRoom = (sql: string) => /^\s*(BEGIN|SAVEPOINT|ROLLBACK)/i.test(sql);
   const run = statement.run;
   statement.run = function (this: Statement, ...args: unknown[]) {
-    // A rollback must still work: it is how a failed transaction is undone.
-    if (full && !this.reader && !/^\s*ROLLBACK/i.test(this.source)) throw fullError();
+    if (full && !this.reader && !needsNoRoom(this.source)) throw fullError();
     return run.apply(this, args);
   };
   const exec = Database.prototype.exec;
   Database.prototype.exec = function (this: unknown, sql: string) {
-    if (full && !/^\s*ROLLBACK/i.test(sql)) throw fullError();
+    if (full && !needsNoRoom(sql)) throw fullError();
     return exec.call(this, sql);
   };
 }

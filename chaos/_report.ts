@@ -22,7 +22,13 @@ export function renderReport(report: ChaosReport): string {
     const detected = of.filter((f) => f.detected === true).length;
     const longest = Math.max(0, ...of.map((f) => f.lastedMs)) / 1000;
     out.push(
-      pad([kind, String(of.length), expected, expected === "-" ? "-" : `${detected}/${of.length}`, longest.toFixed(1)]),
+      pad([
+        kind,
+        String(of.length),
+        expected,
+        expected === "-" ? "-" : `${detected}/${of.length}`,
+        longest.toFixed(1),
+      ]),
     );
   }
   out.push(pad(["total", String(report.faults.length), "", "", ""]), "");

@@ -68,7 +68,12 @@ export class Senders {
           params: { line: this.#line },
           body: { text: `chaos ${station.name} ${n}`, precedence: "ROUTINE" },
         });
-        this.#accepted.push({ author: station.id, seq: written.seq, hash: written.hash, station: station.name });
+        this.#accepted.push({
+          author: station.id,
+          seq: written.seq,
+          hash: written.hash,
+          station: station.name,
+        });
       } catch {
         // refused (a full disk) or unanswered (killed meanwhile): not accepted, nothing to check
       }

@@ -7,7 +7,7 @@
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { runningStation, type ApiClient } from "../src/api/mod.js";
 import { FaultProxy } from "../src/faults/mod.js";
@@ -47,7 +47,7 @@ export class ChaosStation {
   /** set when the process exited without the run meaning it to */
   crashed: string | null = null;
   #process: ChildProcess | null = null;
-  #output = "";
+  readonly #log: string;
   #admin: ApiClient | null = null;
   readonly #listen: Record<RouteName, number>;
   readonly #apiPort: number;
@@ -62,6 +62,7 @@ export class ChaosStation {
     this.name = name;
     this.dir = join(root, name.toLowerCase());
     this.control = join(root, "control", name.toLowerCase());
+    this.#log = join(root, "logs", `${name.toLowerCase()}.log`);
     this.proxies = proxies;
     this.#listen = listen;
     this.#apiPort = apiPort;
@@ -95,8 +96,15 @@ export class ChaosStation {
       primary: await proxy(primaryProxy, primaryListen, 0),
       backup: await proxy(backupProxy, backupListen, 1),
     };
-    const station = new ChaosStation(name, root, proxies, { primary: primaryListen, backup: backupListen }, apiPort);
+    const station = new ChaosStation(
+      name,
+      root,
+      proxies,
+      { primary: primaryListen, backup: backupListen },
+      apiPort,
+    );
     mkdirSync(station.control, { recursive: true });
+    mkdirSync(dirname(station.#log), { recursive: true });
     const made = await initStation({
       dir: station.dir,
       name,
@@ -127,9 +135,16 @@ export class ChaosStation {
     return this.#admin;
   }
 
-  /** @returns what the process wrote to stdout and stderr (its log), for a violation's details */
+  /** @returns the end of what its processes wrote to stdout and stderr (their log), for a violation's details */
   get output(): string {
-    return this.#output;
+    if (!existsSync(this.#log)) return "";
+    const text = readFileSync(this.#log, "utf8");
+    return text.slice(-20_000);
+  }
+
+  /** @returns the file its processes' output goes to */
+  get logFile(): string {
+    return this.#log;
   }
 
   /** Starts `hotline start` (with the preload) and waits until its operator API answers. */
@@ -140,13 +155,11 @@ export class ChaosStation {
     });
     this.#process = child;
     this.crashed = null;
-    const keep = (d: Buffer) => {
-      this.#output += d.toString();
-      // Enough to diagnose, never the whole of a long run.
-      if (this.#output.length > 2_000_000) this.#output = this.#output.slice(-1_000_000);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
+    const log = createWriteStream(this.#log, { flags: "a" });
+    log.write(`--- ${new Date().toISOString()} hotline start (pid ${String(child.pid)})\n`);
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once("close", () => log.end());
     child.once("exit", (code, signal) => {
       if (this.#process === child && this.state !== "killed") {
         this.crashed = `${this.name} exited by itself (${signal ?? `exit ${String(code)}`})`;
@@ -154,7 +167,8 @@ export class ChaosStation {
       }
     });
     await until(async () => {
-      if (child.exitCode !== null) throw new Error(`${this.name} did not start:\n${this.#output.slice(-4000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`${this.name} did not start:\n${this.output.slice(-4000)}`);
       const lock = join(this.dir, "station.lock");
       if (!existsSync(lock)) return false;
       const pid = (JSON.parse(readFileSync(lock, "utf8") || "{}") as { pid?: number }).pid;

@@ -9,6 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { FAULT_KINDS, type FaultKind } from "./_faults.js";
 import { renderReport } from "./_report.js";
 import { runChaos } from "./run.js";
 
@@ -21,8 +22,18 @@ const integer = (min: number, max: number) => (value: string) => {
 };
 const minutes = (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 24 * 60) throw new InvalidArgumentError("expected minutes, e.g. 10 or 0.5");
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 60)
+    throw new InvalidArgumentError("expected minutes, e.g. 10 or 0.5");
   return n;
+};
+
+const kinds = (value: string): FaultKind[] => {
+  const list = value.split(",").map((k) => k.trim());
+  const unknown = list.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0 || list.length === 0) {
+    throw new InvalidArgumentError(`expected some of ${FAULT_KINDS.join(", ")}`);
+  }
+  return list as FaultKind[];
 };
 
 const program = new Command("chaos")
@@ -31,17 +42,33 @@ const program = new Command("chaos")
   )
   .option("--minutes <n>", "how long faults are injected", minutes, 5)
   .option("--stations <k>", "stations on the line (2 to 8)", integer(2, 8), 4)
-  .option("--seed <s>", "seed of every random draw: the same seed replays the same faults", integer(0, 2 ** 32 - 1))
+  .option(
+    "--seed <s>",
+    "seed of every random draw: the same seed replays the same faults",
+    integer(0, 2 ** 32 - 1),
+  )
+  .option(
+    "--faults <kinds>",
+    `only these kinds of fault, comma-separated (default all: ${FAULT_KINDS.join(", ")})`,
+    kinds,
+  )
   .option("--keep", "keep the stations' directories even when nothing was violated", false)
   .showHelpAfterError();
 program.parse();
-const options = program.opts<{ minutes: number; stations: number; seed?: number; keep: boolean }>();
+const options = program.opts<{
+  minutes: number;
+  stations: number;
+  seed?: number;
+  faults?: FaultKind[];
+  keep: boolean;
+}>();
 const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
 
 const report = await runChaos({
   minutes: options.minutes,
   stations: options.stations,
   seed,
+  ...(options.faults === undefined ? {} : { kinds: options.faults }),
   ...(options.keep ? { root: mkdtempSync(join(tmpdir(), "hotline-chaos-")) } : {}),
   progress: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
 });

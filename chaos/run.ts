@@ -33,6 +33,8 @@ export interface ChaosOptions {
   gapSeconds?: [number, number];
   /** the largest clock skew either way, seconds (default 60) */
   maxSkewSeconds?: number;
+  /** the kinds of fault to draw from (default all: a seed replays only with the same kinds) */
+  kinds?: readonly FaultKind[];
   /** each sender's mean pause between two messages, ms (default 400) */
   sendEveryMs?: number;
   /** how long a fault's alarm may take to appear, past the fault's own time, ms (default 20 s) */
@@ -92,7 +94,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const detectMs = options.detectMs ?? 20_000;
   const clearMs = options.clearMs ?? 60_000;
   const root = options.root ?? mkdtempSync(join(tmpdir(), "hotline-chaos-"));
-  const replay = `npm run chaos -- --minutes ${options.minutes} --stations ${options.stations} --seed ${seed}`;
+  const only = options.kinds === undefined ? "" : ` --faults ${options.kinds.join(",")}`;
+  const replay = `npm run chaos -- --minutes ${options.minutes} --stations ${options.stations} --seed ${seed}${only}`;
   const violations: Violation[] = [];
   const faults: FaultRecord[] = [];
   const stations: ChaosStation[] = [];
@@ -113,6 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         minMs: minFault * 1000,
         maxMs: maxFault * 1000,
         maxSkewMs: (options.maxSkewSeconds ?? 60) * 1000,
+        ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
       });
       // The last fault too runs its whole course: the run ends after it.
       faults.push(await inject(fault, stations, { detectMs, clearMs }, violations, say));
@@ -173,7 +177,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       options: { minutes: options.minutes, stations: options.stations, seed },
       faults,
       sent: senders.sent,
-      accepted: Object.fromEntries(stations.map((s) => [s.name, accepted.filter((a) => a.author === s.id).length])),
+      accepted: Object.fromEntries(
+        stations.map((s) => [s.name, accepted.filter((a) => a.author === s.id).length]),
+      ),
       convergeMs,
       entriesAtEnd: Math.max(0, ...logs.map((l) => l.entries.length)),
       violations,
@@ -227,7 +233,8 @@ async function pairAll(stations: ChaosStation[], say: (line: string) => void): P
         if (others.length !== stations.length - 1) return false;
         if (others.some((p) => p.pending || p.routes.length !== 2)) return false;
         const status = await s.admin.call("GET /api/status");
-        const peers = status.lines.find((l) => l.id === line)?.participants.filter((p) => p.id !== s.id) ?? [];
+        const peers =
+          status.lines.find((l) => l.id === line)?.participants.filter((p) => p.id !== s.id) ?? [];
         if (peers.some((p) => p.health !== "up")) return false;
       }
       return true;
@@ -253,7 +260,9 @@ async function inject(
   const target = stations[fault.station] as ChaosStation;
   const observers = stations.filter((s) => s !== target);
   const label = `${fault.kind} at ${target.name}${fault.route === null ? "" : ` (${fault.detail})`}`;
-  say(`chaos: ${label}, ${(fault.durationMs / 1000).toFixed(1)} s${fault.route === null ? `: ${fault.detail}` : ""}`);
+  say(
+    `chaos: ${label}, ${(fault.durationMs / 1000).toFixed(1)} s${fault.route === null ? `: ${fault.detail}` : ""}`,
+  );
   const startedAt = Date.now();
   await fault.apply(target);
   await sleep(fault.durationMs);
@@ -288,6 +297,22 @@ async function inject(
   }
   const lastedMs = Date.now() - startedAt;
   await fault.heal(target);
+  const leaves = fault.leaves;
+  if (leaves !== undefined) {
+    try {
+      await until(
+        async () =>
+          (await target.admin.call("GET /api/alarms", { query: { all: "true" } })).some(
+            (a) => a.code === leaves && Date.parse(a.raisedAt) >= startedAt - 1000,
+          ),
+        `${leaves} kept at ${target.name}`,
+        bounds.clearMs,
+        250,
+      );
+    } catch {
+      violations.push({ what: `${label} left no ${leaves} alarm`, detail: `at ${target.name}` });
+    }
+  }
   // Every link alarm about the station (and at it) clears once it is healed.
   try {
     await until(
@@ -330,7 +355,11 @@ async function activeAlarms(station: ChaosStation): Promise<AlarmRow[]> {
  * @returns null when every station holds the same record, including every accepted entry, and no
  *   station has an alarm; else what is not so yet
  */
-async function converged(stations: ChaosStation[], line: string, accepted: readonly Accepted[]): Promise<string | null> {
+async function converged(
+  stations: ChaosStation[],
+  line: string,
+  accepted: readonly Accepted[],
+): Promise<string | null> {
   let reference: string | null = null;
   for (const s of stations) {
     const log = await s.admin.call("GET /api/lines/:line/log", { params: { line } });
