@@ -33,11 +33,11 @@ if (control !== undefined && control !== "" && isMainThread) install(control);
 interface Statement {
   reader: boolean;
   source: string;
-  run(...args: unknown[]): unknown;
+  run: (this: Statement, ...args: unknown[]) => unknown;
 }
 interface DatabaseClass {
   new (path: string): { prepare(sql: string): Statement; close(): void };
-  prototype: { exec(sql: string): unknown };
+  prototype: { exec: (this: unknown, sql: string) => unknown };
   SqliteError: new (message: string, code: string) => Error;
 }
 

@@ -50,14 +50,12 @@ export class ChaosStation {
   readonly #log: string;
   #admin: ApiClient | null = null;
   readonly #listen: Record<RouteName, number>;
-  readonly #apiPort: number;
 
   private constructor(
     name: string,
     root: string,
     proxies: Record<RouteName, FaultProxy>,
     listen: Record<RouteName, number>,
-    apiPort: number,
   ) {
     this.name = name;
     this.dir = join(root, name.toLowerCase());
@@ -65,7 +63,6 @@ export class ChaosStation {
     this.#log = join(root, "logs", `${name.toLowerCase()}.log`);
     this.proxies = proxies;
     this.#listen = listen;
-    this.#apiPort = apiPort;
   }
 
   /**
@@ -96,13 +93,7 @@ export class ChaosStation {
       primary: await proxy(primaryProxy, primaryListen, 0),
       backup: await proxy(backupProxy, backupListen, 1),
     };
-    const station = new ChaosStation(
-      name,
-      root,
-      proxies,
-      { primary: primaryListen, backup: backupListen },
-      apiPort,
-    );
+    const station = new ChaosStation(name, root, proxies, { primary: primaryListen, backup: backupListen });
     mkdirSync(station.control, { recursive: true });
     mkdirSync(dirname(station.#log), { recursive: true });
     const made = await initStation({

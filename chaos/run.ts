@@ -118,7 +118,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         maxSkewMs: (options.maxSkewSeconds ?? 60) * 1000,
         ...(options.kinds === undefined ? {} : { kinds: options.kinds }),
       });
-      // The last fault too runs its whole course: the run ends after it.
+      // A fault that would outlast the run is not started: the run keeps to its minutes.
+      if (Date.now() + fault.durationMs > endAt) break;
       faults.push(await inject(fault, stations, { detectMs, clearMs }, violations, say));
       const crashed = stations.filter((s) => s.crashed !== null);
       for (const s of crashed) {

@@ -1,5 +1,14 @@
-import { isoNow } from "./clock.js";
-import type { Station } from "./station.js";
+import type { AlarmStore, NewAlarm } from "../../store/mod.js";
+import { isoNow, type Clock } from "./clock.js";
+import type { StationLogger } from "./logger.js";
+
+/** What the watch needs of the station (not the Station type: the station holds the watch). */
+export interface DiskFullHost {
+  clock: Pick<Clock, "now">;
+  logger: StationLogger;
+  store: Pick<AlarmStore, "clearAlarms">;
+  raiseAlarm(alarm: NewAlarm): Promise<number>;
+}
 
 /** The alarm a full disk leaves. */
 export const DISK_FULL = "DISK_FULL";
@@ -13,11 +22,11 @@ export const DISK_FULL = "DISK_FULL";
  * shown until an operator acknowledges it.
  */
 export class DiskFullWatch {
-  #station: Station | null = null;
+  #station: DiskFullHost | null = null;
   #since: string | null = null;
 
   /** @param station the station, once open (changes before it are kept for it) */
-  attach(station: Station): void {
+  attach(station: DiskFullHost): void {
     this.#station = station;
   }
 
@@ -39,7 +48,7 @@ export class DiskFullWatch {
     if (station !== null) void this.#keep(station, since, now);
   }
 
-  async #keep(station: Station, since: string, until: string): Promise<void> {
+  async #keep(station: DiskFullHost, since: string, until: string): Promise<void> {
     try {
       await station.raiseAlarm({
         code: DISK_FULL,
