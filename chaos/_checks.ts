@@ -7,6 +7,7 @@ import type { ChaosStation } from "./_stations.js";
 
 /** A message a station accepted: its answer said stored. */
 export interface Accepted {
+  line: string;
   author: string;
   seq: number;
   hash: string;

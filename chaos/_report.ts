@@ -39,7 +39,9 @@ export function renderReport(report: ChaosReport): string {
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
   out.push(pad(["total", String(sum(report.sent)), String(sum(report.accepted)), "", ""]), "");
   out.push(
-    `entries on the line at the end: ${report.entriesAtEnd}`,
+    `entries at the end: ${Object.entries(report.entriesAtEnd)
+      .map(([line, n]) => `${n} on ${line}`)
+      .join(", ")}`,
     `time to converge after healing: ${report.convergeMs === null ? "never (within the bound)" : `${(report.convergeMs / 1000).toFixed(1)} s`}`,
     "",
   );

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { ChaosStation } from "./_stations.js";
+import type { ChaosLine, ChaosStation } from "./_stations.js";
 import type { Accepted } from "./_checks.js";
 import { sleep } from "./_stations.js";
 
 /** Every station's sender. */
 export class Senders {
   readonly #stations: readonly ChaosStation[];
-  readonly #line: string;
+  readonly #lines: readonly ChaosLine[];
   readonly #random: () => number;
   readonly #everyMs: number;
   readonly #accepted: Accepted[] = [];
@@ -22,13 +22,18 @@ export class Senders {
 
   /**
    * @param stations the stations, each with its sender
-   * @param line the line they write on
+   * @param lines the lines they write on (each station on those it is on)
    * @param random the senders' seeded stream (pauses)
    * @param everyMs the mean pause between two messages of one sender
    */
-  constructor(stations: readonly ChaosStation[], line: string, random: () => number, everyMs: number) {
+  constructor(
+    stations: readonly ChaosStation[],
+    lines: readonly ChaosLine[],
+    random: () => number,
+    everyMs: number,
+  ) {
     this.#stations = stations;
-    this.#line = line;
+    this.#lines = lines;
     this.#random = random;
     this.#everyMs = everyMs;
   }
@@ -56,6 +61,7 @@ export class Senders {
 
   async #send(station: ChaosStation): Promise<void> {
     let n = 0;
+    const lines = this.#lines.filter((l) => l.stations.includes(station));
     while (!this.#stopping) {
       await sleep(this.#random() * 2 * this.#everyMs);
       if (this.#stopping) break;
@@ -63,12 +69,14 @@ export class Senders {
       if (station.state === "killed") continue;
       n++;
       this.#sent[station.name] = (this.#sent[station.name] ?? 0) + 1;
+      const line = lines[Math.floor(this.#random() * lines.length)] as ChaosLine;
       try {
         const written = await station.admin.call("POST /api/lines/:line/messages", {
-          params: { line: this.#line },
+          params: { line: line.id },
           body: { text: `chaos ${station.name} ${n}`, precedence: "ROUTINE" },
         });
         this.#accepted.push({
+          line: line.id,
           author: station.id,
           seq: written.seq,
           hash: written.hash,

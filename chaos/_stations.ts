@@ -34,6 +34,13 @@ export type ProcessState = "running" | "stopped" | "killed";
 
 const NAMES = ["Washington", "Moscow", "Paris", "Ankara", "London", "Beijing", "Delhi", "Tokyo"];
 
+/** A line of the run and the stations on it, its creator first. */
+export interface ChaosLine {
+  name: string;
+  id: string;
+  stations: ChaosStation[];
+}
+
 /** One station of the run: its files, its process, its proxies. */
 export class ChaosStation {
   readonly name: string;

@@ -1,6 +1,6 @@
 /**
- * A chaos run: K stations as `hotline start` processes on one line, each with two routes behind
- * fault proxies; senders at every station; faults at random from a seeded source, one at a time;
+ * A chaos run: K stations as `hotline start` processes on one line (and the first two on a second
+ * line of their own), each with two routes behind fault proxies; senders at every station; faults at random from a seeded source, one at a time;
  * then everything healed, convergence awaited, and the record, heads, `verify` and alarms checked.
  *
  * `npm run chaos` (chaos/main.ts) runs it for minutes and prints its table; the 60-second variant
@@ -17,7 +17,7 @@ import type { AlarmRow } from "../src/store/rows.js";
 import { checkRecords, type Accepted, type Violation } from "./_checks.js";
 import { drawFault, type Fault, type FaultKind } from "./_faults.js";
 import { Senders } from "./_senders.js";
-import { BIN, ChaosStation, sleep, until } from "./_stations.js";
+import { BIN, ChaosStation, sleep, until, type ChaosLine } from "./_stations.js";
 
 /** What a run is asked to do. */
 export interface ChaosOptions {
@@ -69,7 +69,8 @@ export interface ChaosReport {
   accepted: Record<string, number>;
   /** from healing everything to every station holding the same record and no alarm; null: never */
   convergeMs: number | null;
-  entriesAtEnd: number;
+  /** each line's entries at the end, by its name */
+  entriesAtEnd: Record<string, number>;
   violations: Violation[];
   /** the command that replays the run */
   replay: string;
@@ -103,10 +104,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     say(`chaos: ${options.stations} stations in ${root}, seed ${seed}`);
     for (let i = 0; i < options.stations; i++) stations.push(await ChaosStation.create(i, root, seed));
-    const line = await pairAll(stations, say);
-    say(`chaos: line ${line.slice(0, 12)} with ${stations.map((s) => s.name).join(", ")}`);
+    const lines: ChaosLine[] = [{ name: "chaos", stations, id: "" }];
+    // A second line of two, opened by the second station: a station on two lines, each with its
+    // own couriers and alarms, under the same faults.
+    lines.push({ name: "chaos-pair", stations: [stations[1], stations[0]] as ChaosStation[], id: "" });
+    for (const line of lines) {
+      line.id = await pairAll(line.stations, line.name);
+      say(`chaos: line ${line.name} with ${line.stations.map((s) => s.name).join(", ")}`);
+    }
 
-    senders = new Senders(stations, line, seededRandom(seed ^ 0x5eed), options.sendEveryMs ?? 400);
+    senders = new Senders(stations, lines, seededRandom(seed ^ 0x5eed), options.sendEveryMs ?? 400);
     senders.start();
     const random = seededRandom(seed);
     const endAt = Date.now() + options.minutes * 60_000;
@@ -143,7 +150,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let convergeMs: number | null = null;
     try {
       await until(
-        async () => (await converged(stations, line, accepted)) === null,
+        async () => (await converged(lines, accepted)) === null,
         "every station to hold the same record, with no alarm",
         options.convergeMs ?? 180_000,
         500,
@@ -152,17 +159,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     } catch {
       violations.push({
         what: "no convergence",
-        detail: (await converged(stations, line, accepted).catch((e: Error) => e.message)) ?? "",
+        detail: (await converged(lines, accepted).catch((e: Error) => e.message)) ?? "",
       });
     }
     say(`chaos: ${convergeMs === null ? "did not converge" : `converged in ${convergeMs} ms`}; checking`);
-    const logs = await Promise.all(
-      stations.map(async (s) => ({
-        station: s.name,
-        entries: await s.admin.call("GET /api/lines/:line/log", { params: { line } }),
-      })),
-    );
-    violations.push(...checkRecords(logs, accepted, stations));
+    const entriesAtEnd: Record<string, number> = {};
+    for (const line of lines) {
+      const logs = await Promise.all(
+        line.stations.map(async (s) => ({
+          station: s.name,
+          entries: await s.admin.call("GET /api/lines/:line/log", { params: { line: line.id } }),
+        })),
+      );
+      const ofLine = accepted.filter((a) => a.line === line.id);
+      violations.push(
+        ...checkRecords(logs, ofLine, stations).map((v) => ({ ...v, what: `${v.what} (line ${line.name})` })),
+      );
+      entriesAtEnd[line.name] = Math.max(0, ...logs.map((l) => l.entries.length));
+    }
     for (const s of stations) {
       const verdict = await verifyAt(s);
       if (verdict !== null) violations.push({ what: `verify at ${s.name}`, detail: verdict });
@@ -182,7 +196,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         stations.map((s) => [s.name, accepted.filter((a) => a.author === s.id).length]),
       ),
       convergeMs,
-      entriesAtEnd: Math.max(0, ...logs.map((l) => l.entries.length)),
+      entriesAtEnd,
       violations,
       replay,
       root,
@@ -198,11 +212,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
  * Opens a line at the first station and has every other join it, each consented to by those
  * already on it; the line tested every second.
  *
+ * @param stations its stations, the creator first
+ * @param name its name
  * @returns the line's id
  */
-async function pairAll(stations: ChaosStation[], say: (line: string) => void): Promise<string> {
+async function pairAll(stations: ChaosStation[], name: string): Promise<string> {
   const [creator, ...joiners] = stations as [ChaosStation, ...ChaosStation[]];
-  const { id: line } = await creator.admin.call("POST /api/lines", { body: { name: "chaos" } });
+  const { id: line } = await creator.admin.call("POST /api/lines", { body: { name } });
   await creator.admin.call("POST /api/lines/:line/settings", { params: { line }, body: { testInterval: 1 } });
   const joined: ChaosStation[] = [creator];
   for (const joiner of joiners) {
@@ -223,7 +239,6 @@ async function pairAll(stations: ChaosStation[], say: (line: string) => void): P
       });
     }
     joined.push(joiner);
-    say(`chaos: ${joiner.name} joined`);
   }
   // Every station knows every other as a participant, with its two routes.
   await until(
@@ -353,23 +368,23 @@ async function activeAlarms(station: ChaosStation): Promise<AlarmRow[]> {
 }
 
 /**
- * @returns null when every station holds the same record, including every accepted entry, and no
- *   station has an alarm; else what is not so yet
+ * @returns null when, on every line, every station holds the same record, including every entry
+ *   accepted on it, and no station has an alarm; else what is not so yet
  */
-async function converged(
-  stations: ChaosStation[],
-  line: string,
-  accepted: readonly Accepted[],
-): Promise<string | null> {
-  let reference: string | null = null;
-  for (const s of stations) {
-    const log = await s.admin.call("GET /api/lines/:line/log", { params: { line } });
-    const hashes = new Set(log.map((e) => e.hash));
-    const missing = accepted.filter((a) => !hashes.has(a.hash)).length;
-    if (missing > 0) return `${s.name} lacks ${missing} accepted entries`;
-    const key = [...hashes].sort().join(",");
-    if (reference === null) reference = key;
-    else if (key !== reference) return `${s.name} holds another record than ${stations[0]?.name ?? ""}`;
+async function converged(lines: readonly ChaosLine[], accepted: readonly Accepted[]): Promise<string | null> {
+  for (const line of lines) {
+    let reference: string | null = null;
+    for (const s of line.stations) {
+      const log = await s.admin.call("GET /api/lines/:line/log", { params: { line: line.id } });
+      const hashes = new Set(log.map((e) => e.hash));
+      const missing = accepted.filter((a) => a.line === line.id && !hashes.has(a.hash)).length;
+      if (missing > 0) return `${s.name} lacks ${missing} accepted entries of ${line.name}`;
+      const key = [...hashes].sort().join(",");
+      if (reference === null) reference = key;
+      else if (key !== reference) return `${s.name} holds another record of ${line.name}`;
+    }
+  }
+  for (const s of lines[0]?.stations ?? []) {
     const alarms = await activeAlarms(s);
     if (alarms.length > 0) return `${s.name} has ${alarms.map((a) => a.code).join(", ")} active`;
   }
