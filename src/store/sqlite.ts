@@ -116,9 +116,12 @@ function sqliteStore(
   const inside = new AsyncLocalStorage<{ open: boolean }>();
   let closed = false;
   let full = false;
-  /** A write went through: if the disk was full, it has room again. */
+  /** rows changed on the writer connection: a commit that changed none says nothing of the disk */
+  const totalChanges = writerDb.prepare("SELECT total_changes()").pluck();
+  let changesWhenFull = 0;
+  /** A write went through: if the disk was full and it changed a row, the disk has room again. */
   const wrote = <R>(result: R): R => {
-    if (full) {
+    if (full && totalChanges.get() !== changesWhenFull) {
       full = false;
       onDiskFull?.(false);
     }
@@ -127,6 +130,8 @@ function sqliteStore(
   /** A write failed: a full disk becomes DISK_FULL, a code a peer and an operator can act on. */
   const failed = (error: unknown): never => {
     if (!isDiskFull(error)) throw error;
+    // (rows a failed commit changed, rolled back since, count too: only a later change says room)
+    changesWhenFull = totalChanges.get() as number;
     if (!full) {
       full = true;
       onDiskFull?.(true);

@@ -17,7 +17,7 @@ export const DISK_FULL = "DISK_FULL";
  * What a station does about a full disk. While it is full every write fails with `DISK_FULL`
  * (messages refused, nothing received, no receipt, no link test recorded: its peers raise
  * `LINK_DOWN` naming `DISK_FULL`), and the station cannot write an alarm either: so it logs the
- * start at once (`disk.full`, an error), and when a write succeeds again logs `disk.room` and keeps
+ * start at once (`disk.full`, a warning), and when a write succeeds again logs `disk.room` and keeps
  * the incident as a `DISK_FULL` alarm (critical), cleared at once since its cause is gone but
  * shown until an operator acknowledges it.
  */
