@@ -35,7 +35,7 @@ module.exports = {
       severity: "error",
       comment:
         "A folder's files are reached from outside it only through its mod.ts, the folder's one door (tests may look inside).",
-      from: { path: "^(src/(?:station/)?[^/]+|bench|demo)/", pathNot: "\\.test\\.ts$" },
+      from: { path: "^(src/(?:station/)?[^/]+|bench|demo|chaos)/", pathNot: "\\.test\\.ts$" },
       to: {
         path: "^src/(?:station/)?[^/]+/(?!mod\\.ts$)[^/]+$",
         pathNot: ["^$1/", ...NODE_FREE_DOORS],

@@ -27,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_DAMAGED: 500,
+  DISK_FULL: 507,
   FILE_EXISTS: 409,
   BAD_BACKUP: 400,
   BAD_PASSPHRASE: 400,
@@ -97,7 +98,8 @@ export function answerErrors(
 ): void {
   app.setErrorHandler((error: FastifyError | HotlineError, request, reply) => {
     const hotline = toHotlineError(error);
-    if (httpStatusOf(hotline.code) >= 500)
+    // A full disk is logged once by the station (disk.full), not once per refused request.
+    if (httpStatusOf(hotline.code) >= 500 && hotline.code !== "DISK_FULL")
       request.log.error({ event: "request.failed", err: error }, "request failed");
     void reply.status(httpStatusOf(hotline.code)).send({
       error: { code: hotline.code, message: hotline.message },

@@ -39,6 +39,7 @@ export type ErrorCode =
   | "USAGE"
   | "BAD_BUNDLE"
   | "STORE_DAMAGED"
+  | "DISK_FULL"
   // backups
   | "FILE_EXISTS"
   | "BAD_BACKUP"

@@ -574,14 +574,14 @@ export class SqliteTables implements SyncTables {
   }
 
   clearAlarms(
-    where: { line: string; peer: string; codes: readonly string[]; cause?: string | undefined },
+    where: { line: string | null; peer: string | null; codes: readonly string[]; cause?: string | undefined },
     at: string,
   ): number {
     let cleared = 0;
     const cause = where.cause ?? null;
     for (const code of where.codes) {
       cleared += this.#sql(
-        `UPDATE alarms SET cleared_at = ? WHERE line = ? AND peer = ? AND code = ? AND cleared_at IS NULL
+        `UPDATE alarms SET cleared_at = ? WHERE line IS ? AND peer IS ? AND code = ? AND cleared_at IS NULL
            AND (? IS NULL OR cause = ?)`,
       ).run(at, where.line, where.peer, code, cause, cause).changes;
     }

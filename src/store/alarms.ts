@@ -55,10 +55,10 @@ export interface AlarmStore {
   alarmRaised(code: string, entry: string, peer: string | null): Promise<boolean>;
   /**
    * Marks the open alarms of some codes on a line and peer cleared (with `cause`: only those raised
-   * for that cause). @returns how many
+   * for that cause; a null line or peer: the station's own alarms, about no line or peer). @returns how many
    */
   clearAlarms(
-    where: { line: string; peer: string; codes: readonly string[]; cause?: string | undefined },
+    where: { line: string | null; peer: string | null; codes: readonly string[]; cause?: string | undefined },
     at: string,
   ): Promise<number>;
   /** Clears open alarms of a code about an entry (and a peer, unless null: any peer). @returns how many */

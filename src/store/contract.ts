@@ -434,6 +434,21 @@ export function storeContract(
         expect((await store.alarm(backup.id))?.clearedAt).toBe(at(1));
       });
 
+      it("clearing the station's own alarms (no line, no peer) leaves those about a line alone", async () => {
+        const store = await opened();
+        const own = await store.raiseAlarm({
+          ...alarm,
+          code: "DISK_FULL",
+          line: null,
+          peer: null,
+          raisedAt: at(0),
+        });
+        const onLine = await store.raiseAlarm({ ...alarm, code: "DISK_FULL", raisedAt: at(0) });
+        expect(await store.clearAlarms({ line: null, peer: null, codes: ["DISK_FULL"] }, at(1))).toBe(1);
+        expect((await store.alarm(own.id))?.clearedAt).toBe(at(1));
+        expect((await store.alarm(onLine.id))?.clearedAt).toBeNull();
+      });
+
       it("alarms lists the active and unacknowledged ones newest first, or all", async () => {
         const store = await opened();
         const info = await store.raiseAlarm({

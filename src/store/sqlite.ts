@@ -31,6 +31,20 @@ const SLOW_TRANSACTION_MS = 2000;
 export interface SqliteStoreOptions {
   /** open without writing (for `verify` on a copy); the file must exist */
   readonly?: boolean;
+  /**
+   * Told when a write first fails for want of disk space (`true`) and when one succeeds again
+   * (`false`): the station logs it and keeps the incident as an alarm, which it cannot write while
+   * the disk is full.
+   */
+  onDiskFull?: (full: boolean) => void;
+}
+
+/**
+ * @param error what a write threw
+ * @returns whether SQLite found no room on the disk (SQLITE_FULL)
+ */
+function isDiskFull(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "SQLITE_FULL";
 }
 
 /**
@@ -60,14 +74,14 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       throw error;
     }
   }
-  if (readonly) return sqliteStore(writer, writer);
+  if (readonly) return sqliteStore(writer, writer, options.onDiskFull);
   const reader = connect(path, { readonly: true, fileMustExist: true });
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the two share that one
   // budget. The writer keeps most of it (heads, lookups, appends); the reader mostly streams the
   // record once (verify, export), which a cache does not speed up: SQLite's own default, 2 MB.
   writer.pragma(`cache_size = -${PAGE_CACHE_KIB - READER_CACHE_KIB}`);
   reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
-  return sqliteStore(writer, reader);
+  return sqliteStore(writer, reader, options.onDiskFull);
 }
 
 function connect(path: string, options: { readonly: boolean; fileMustExist: boolean }): Database.Database {
@@ -87,7 +101,11 @@ function connect(path: string, options: { readonly: boolean; fileMustExist: bool
 /** durable: false commits without waiting for the disk (see AuditStore.addAudit) */
 type Runner = <R>(fn: (tables: SyncTables) => R, options?: { durable: boolean }) => Promise<R>;
 
-function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): Store {
+function sqliteStore(
+  writerDb: Database.Database,
+  readerDb: Database.Database,
+  onDiskFull: ((full: boolean) => void) | undefined,
+): Store {
   const writerTables = new SqliteTables(writerDb);
   const readerTables = readerDb === writerDb ? writerTables : new SqliteTables(readerDb);
   const mutex = new Mutex();
@@ -97,6 +115,33 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
   /** the transaction whose function is running in this async context, if any */
   const inside = new AsyncLocalStorage<{ open: boolean }>();
   let closed = false;
+  let full = false;
+  /** rows changed on the writer connection: a commit that changed none says nothing of the disk */
+  const totalChanges = writerDb.prepare("SELECT total_changes()").pluck();
+  let changesWhenFull = 0;
+  /** A write went through: if the disk was full and it changed a row, the disk has room again. */
+  const wrote = <R>(result: R): R => {
+    if (full && totalChanges.get() !== changesWhenFull) {
+      full = false;
+      onDiskFull?.(false);
+    }
+    return result;
+  };
+  /** A write failed: a full disk becomes DISK_FULL, a code a peer and an operator can act on. */
+  const failed = (error: unknown): never => {
+    if (!isDiskFull(error)) throw error;
+    // (rows a failed commit changed, rolled back since, count too: only a later change says room)
+    changesWhenFull = totalChanges.get() as number;
+    if (!full) {
+      full = true;
+      onDiskFull?.(true);
+    }
+    throw new HotlineError(
+      "DISK_FULL",
+      "Cannot write to the station's database: the disk is full (nothing was stored; free space and the station goes on)",
+      { cause: error },
+    );
+  };
 
   const guard = (what: string): void => {
     if (inside.getStore()?.open === true) {
@@ -110,13 +155,23 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
   const read: Runner = async (fn) => fn(readerTables);
   const write: Runner = (fn, options) => {
     guard("write");
-    if (options?.durable !== false) return mutex.run(() => fn(writerTables));
+    if (options?.durable !== false) {
+      return mutex.run(() => {
+        try {
+          return wrote(fn(writerTables));
+        } catch (error) {
+          return failed(error);
+        }
+      });
+    }
     // Committed without waiting for the disk: in WAL mode the next durable commit (or a
     // checkpoint) takes it to the disk with its own, and a process crash loses nothing.
     return mutex.run(() => {
       writerDb.pragma("synchronous = NORMAL");
       try {
-        return fn(writerTables);
+        return wrote(fn(writerTables));
+      } catch (error) {
+        return failed(error);
       } finally {
         writerDb.pragma("synchronous = FULL");
       }
@@ -141,11 +196,11 @@ function sqliteStore(writerDb: Database.Database, readerDb: Database.Database): 
           const result = await inside.run(state, () => fn(view(run, run)));
           state.open = false;
           commit.run();
-          return result;
+          return wrote(result);
         } catch (error) {
           state.open = false;
           if (writerDb.inTransaction) rollback.run();
-          throw error;
+          return failed(error);
         } finally {
           const ms = performance.now() - started;
           if (ms > SLOW_TRANSACTION_MS) {

@@ -37,6 +37,7 @@ import { completeClock, isoNow, systemClock, type Clock } from "./clock.js";
 import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { RestoreCatchUp } from "./restored.js";
+import { DiskFullWatch } from "./disk-full.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -400,7 +401,8 @@ export class Station {
     const paths = stationPaths(options.dir);
     const config = readConfig(paths);
     let identity = readIdentityFile(paths.identityKey);
-    const store = await openSqliteStore(paths.database);
+    const disk = new DiskFullWatch();
+    const store = await openSqliteStore(paths.database, { onDiskFull: (full) => disk.changed(full) });
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {
@@ -414,6 +416,7 @@ export class Station {
     if (settled === "finished") identity = readIdentityFile(paths.identityKey);
     const clock = options.clock === undefined ? systemClock : completeClock(options.clock);
     const station = new Station(paths, config, identity, store, clock, options.logger ?? silentLogger);
+    disk.attach(station);
     await station.#readPins();
     station.#restore = await RestoreCatchUp.open(paths, store, identity.id, station.logger);
     return station;

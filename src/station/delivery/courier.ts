@@ -256,7 +256,9 @@ export class Courier {
   #failed(error: unknown): void {
     this.#failures++;
     this.#lastError = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
-    this.#refused = !isTransportFailure(error);
+    // A full disk, here or at the peer, passes like an outage: delivery goes on as soon as the peer
+    // is heard from again, not after a refusal's backoff (seen in the chaos run: 15 s late).
+    this.#refused = !isTransportFailure(error) && !isDiskFull(error);
     if (this.#refused) {
       this.#contact.reached();
       const code = (error as { remoteCode?: string }).remoteCode ?? (error as { code?: string }).code ?? "";
@@ -269,7 +271,7 @@ export class Courier {
       }
     } else {
       this.#logged = null;
-      this.#contact.unreached(this.#lastError);
+      if (isTransportFailure(error)) this.#contact.unreached(this.#lastError);
     }
     const { quickRetries, quickDelayMs, baseDelayMs, maxDelayMs } = this.#options;
     const clock = this.#station.clock;
@@ -306,4 +308,10 @@ export class Courier {
  */
 function isTransportFailure(error: unknown): boolean {
   return !(error instanceof HotlineError) || error.code === "PEER_UNREACHABLE";
+}
+
+/** @returns whether the failure was a full disk, this station's or the peer's (`DISK_FULL`) */
+function isDiskFull(error: unknown): boolean {
+  if (!(error instanceof HotlineError)) return false;
+  return error.code === "DISK_FULL" || (error as { remoteCode?: string }).remoteCode === "DISK_FULL";
 }
