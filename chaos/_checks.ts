@@ -3,8 +3,6 @@
  *
  * @module
  */
-import type { ChaosStation } from "./_stations.js";
-
 /** A message a station accepted: its answer said stored. */
 export interface Accepted {
   line: string;
@@ -39,7 +37,7 @@ interface Held {
 export function checkRecords(
   logs: readonly { station: string; entries: readonly Held[] }[],
   accepted: readonly Accepted[],
-  stations: readonly ChaosStation[],
+  stations: readonly { id: string; name: string }[],
 ): Violation[] {
   const violations: Violation[] = [];
   const nameOf = (id: string) => stations.find((s) => s.id === id)?.name ?? id.slice(0, 8);

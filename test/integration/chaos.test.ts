@@ -7,6 +7,7 @@
  * every fault's alarm raised at the peers and cleared. Needs the build (`npm test` builds first).
  */
 import { describe, expect, it } from "vitest";
+import { checkRecords, type Accepted } from "../../chaos/_checks.js";
 import { renderReport } from "../../chaos/_report.js";
 import { runChaos } from "../../chaos/run.js";
 
@@ -32,4 +33,27 @@ describe("a minute of chaos", () => {
     expect(Object.values(report.accepted).every((n) => n > 0)).toBe(true);
     expect(report.convergeMs).not.toBeNull();
   }, 240_000);
+
+  it("its checks see an accepted entry lost, an entry held twice, one replaced, and heads that differ", () => {
+    const stations = [
+      { id: "W", name: "Washington" },
+      { id: "M", name: "Moscow" },
+    ];
+    const accepted: Accepted[] = [
+      { line: "L", author: "W", seq: 1, hash: "w1", station: "Washington" },
+      { line: "L", author: "W", seq: 2, hash: "w2", station: "Washington" },
+    ];
+    const w1 = { author: "W", seq: 1, hash: "w1" };
+    const w2 = { author: "W", seq: 2, hash: "w2" };
+    const whole = { station: "Washington", entries: [w1, w2] };
+    expect(checkRecords([whole, { station: "Moscow", entries: [w1, w2] }], accepted, stations)).toEqual([]);
+    const found = (moscow: { author: string; seq: number; hash: string }[]) =>
+      checkRecords([whole, { station: "Moscow", entries: moscow }], accepted, stations).map((v) => v.what);
+    expect(found([w1])).toEqual(["accepted entries missing at Moscow", "heads differ"]);
+    expect(found([w1, w2, w2])).toEqual(["entries held more than once at Moscow"]);
+    expect(found([w1, { author: "W", seq: 2, hash: "forged" }])).toEqual([
+      "accepted entries missing at Moscow",
+      "accepted entries replaced at Moscow",
+    ]);
+  });
 });
