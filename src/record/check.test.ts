@@ -392,7 +392,7 @@ describe("checkHeldEntry()", () => {
       seen: {},
       time: line.entryOf(moscow, 1).entry.time,
       kind: "line.genesis",
-      creator: { station: moscow.id, cert: moscow.participant.cert },
+      creator: { station: moscow.id, cert: moscow.participant.cert, key: null },
       member: null,
       approves: null,
       rotate: null,

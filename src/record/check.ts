@@ -153,13 +153,18 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
     kind: entry.kind,
     creator:
       entry.kind === "line.genesis"
-        ? { station: entry.body.creator.station, cert: entry.body.creator.cert }
+        ? {
+            station: entry.body.creator.station,
+            cert: entry.body.creator.cert,
+            key: otherKey(entry.body.creator),
+          }
         : null,
     member:
       entry.kind === "member.add"
         ? {
             station: entry.body.member.station,
             cert: entry.body.member.cert,
+            key: otherKey(entry.body.member),
             consenters: entry.body.consenters,
             proofOk: isValidMemberClaim(line, entry.body.member, entry.body.proof),
           }
@@ -178,6 +183,11 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
     signedWith: null,
     renews: entry.kind === "cert.renew" ? entry.body.cert : null,
   };
+}
+
+/** A participant's first key when it is not its station id, else null. */
+function otherKey(p: { station: string; key?: string | undefined }): string | null {
+  return p.key === undefined || p.key === p.station ? null : p.key;
 }
 
 /**

@@ -56,7 +56,6 @@ export type ErrorCode =
   | "PENDING_MEMBER"
   | "MEMBER_CONFLICT"
   | "KEY_CONFLICT"
-  | "KEY_ROTATED"
   | "NO_CONSENT"
   | "TOO_MANY_PARTICIPANTS"
   | "BAD_STATEMENT"

@@ -57,16 +57,21 @@ export function isValidRotation(place: RotationPlace, proof: string): boolean {
 }
 
 /**
- * The key rotations of a record, per `${line} ${author}`: each rotation's seq and its new key, in
- * seq order. A plain object, so that it can be handed to worker threads.
+ * The keys of a record's chains, per `${line} ${author}`, in seq order: a chain that began with a
+ * key other than its station id (a `line.genesis` or `member.add` naming one) has it at seq 0, and
+ * each rotation its new key at its own seq. A plain object, so that it can be handed to worker
+ * threads.
  */
 export type KeyHistory = Record<string, { seq: number; key: string }[]>;
 
+/** The kinds that set a chain's key: the line's or a member's first key, and a rotation. */
+export const KEY_KINDS: readonly string[] = ["line.genesis", "member.add", "key.rotate"];
+
 /**
  * The key that must sign an author's entry at a seq: the newest rotation before that seq (a
- * `key.rotate` is itself signed by the key before it), else the station id itself.
+ * `key.rotate` is itself signed by the key before it), else the key the chain began with.
  *
- * @param history the record's rotations
+ * @param history the record's keys
  * @param line the line
  * @param author the author
  * @param seq the entry's seq
@@ -82,21 +87,48 @@ export function keyAt(history: KeyHistory | undefined, line: string, author: str
 }
 
 /**
- * Reads the rotations of a record from its `key.rotate` entries, as the per-entry signature check
- * needs them before the record is replayed; the replay then checks that each entry was signed by
- * the key its chain had at that point ({@link checkKey}), so a history read from a broken
- * rotation is caught.
+ * What an entry says of a chain's key: a genesis or member.add naming the key its station's chain
+ * begins with (at seq 0), or a rotation (at its own seq).
  *
- * @param entries the record's `key.rotate` entries (others are skipped)
- * @returns the history; the first rotation held at a seq wins
+ * @param sealed an entry
+ * @returns the chain, its seq and key; null when the entry sets no key
+ */
+export function keySetBy(sealed: SealedEntry): { line: string; station: string; seq: number; key: string } | null {
+  const { entry, hash } = sealed;
+  if (entry.kind === "line.genesis") {
+    const key = entry.body.creator.key;
+    return key === undefined || key === entry.body.creator.station
+      ? null
+      : { line: hash, station: entry.body.creator.station, seq: 0, key };
+  }
+  if (entry.line === null) return null;
+  if (entry.kind === "member.add") {
+    const key = entry.body.member.key;
+    return key === undefined || key === entry.body.member.station
+      ? null
+      : { line: entry.line, station: entry.body.member.station, seq: 0, key };
+  }
+  if (entry.kind === "key.rotate") return { line: entry.line, station: entry.author, seq: entry.seq, key: entry.body.key };
+  return null;
+}
+
+/**
+ * Reads the keys of a record from its `line.genesis`, `member.add` and `key.rotate` entries, as the
+ * per-entry signature check needs them before the record is replayed; the replay then checks that
+ * each entry was signed by the key its chain had at that point ({@link checkKey}), so a history
+ * read from a broken entry is caught.
+ *
+ * @param entries the record's entries of {@link KEY_KINDS} (others are skipped)
+ * @returns the history; the first key held at a seq wins
  */
 export function keyHistoryOf(entries: Iterable<SealedEntry>): KeyHistory {
   const history: KeyHistory = {};
-  for (const { entry } of entries) {
-    if (entry.kind !== "key.rotate" || entry.line === null) continue;
-    const list = (history[`${entry.line} ${entry.author}`] ??= []);
-    if (list.some((r) => r.seq === entry.seq)) continue;
-    list.push({ seq: entry.seq, key: entry.body.key });
+  for (const sealed of entries) {
+    const set = keySetBy(sealed);
+    if (set === null) continue;
+    const list = (history[`${set.line} ${set.station}`] ??= []);
+    if (list.some((r) => r.seq === set.seq)) continue;
+    list.push({ seq: set.seq, key: set.key });
     list.sort((a, b) => a.seq - b.seq);
   }
   return history;

@@ -168,6 +168,11 @@ export const PARTICIPANT = z.strictObject({
   name: NAME,
   url: URL_SCHEMA,
   cert: CERT_FINGERPRINT,
+  /**
+   * the key its chain on this line begins with, when that is not the station id (a station whose key
+   * was rotated or revoked opens or joins a line with the key it holds now); absent: the station id
+   */
+  key: STATION_ID.optional(),
 });
 
 /** What a notification holds, `notify` and `notify.update` alike. */

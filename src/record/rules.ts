@@ -28,10 +28,19 @@ export interface RuleFacts {
   seen: Record<string, string>;
   time: string;
   kind: string;
-  /** for line.genesis: the creator */
-  creator: { station: string; cert: string } | null;
-  /** for member.add: the member, the stations asked to consent, and whether its claim is its own */
-  member: { station: string; cert: string; consenters: readonly string[]; proofOk: boolean } | null;
+  /** for line.genesis: the creator, and the key its chain begins with (null: its station id) */
+  creator: { station: string; cert: string; key: string | null } | null;
+  /**
+   * for member.add: the member, the key its chain begins with (null: its station id), the stations
+   * asked to consent, and whether its claim is its own
+   */
+  member: {
+    station: string;
+    cert: string;
+    key: string | null;
+    consenters: readonly string[];
+    proofOk: boolean;
+  } | null;
   /** for member.approve: the member.add it consents to */
   approves: string | null;
   /** for key.rotate: the new key, and whether its proof is the new key's signature of this place */
@@ -76,7 +85,10 @@ export interface LineView {
   memberAddedBy(hash: string): MemberState | null;
   /** members, active and pending */
   memberCount(): number;
-  /** the key the station signs with on this line now: its id, or the key of its newest rotation */
+  /**
+   * the key the station signs with on this line now: the key of its newest rotation, else the key
+   * its chain began with (its id unless its genesis or member.add named another)
+   */
   keyOf(station: string): string;
   /** the member that holds or held this key on the line (as its id or by a rotation), if any */
   keyHolder(key: string): string | null;
@@ -241,20 +253,33 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
 
 /**
  * The rules of the record about keys: an entry is signed by the key its author's chain has at that
- * point (the station id until a `key.rotate`, then the rotation's key: the old key signs nothing
- * after it), and a `key.rotate` carries the new key's own proof of its place and names a key no
- * member of the line has or had.
+ * point (the key it began with — the station id unless its genesis or member.add named another —
+ * until a `key.rotate`, then the rotation's key: the old key signs nothing after it); a
+ * `key.rotate` carries the new key's own proof of its place and names a key no member of the line
+ * has or had; a member.add names a station and a first key that no member has or had as a key.
  *
  * @param f the entry's facts, its body read
  * @param view the line as held before it
  * @returns the first rule broken, or null
  */
 export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
-  if (f.signedWith !== null && f.signedWith !== view.keyOf(f.author)) {
+  const expected = f.creator !== null ? (f.creator.key ?? f.author) : view.keyOf(f.author);
+  if (f.signedWith !== null && f.signedWith !== expected) {
     return {
       code: "BAD_SIGNATURE",
-      detail: `It is signed by key ${short(f.signedWith)}, not by ${short(view.keyOf(f.author))}, the key its author had then`,
+      detail: `It is signed by key ${short(f.signedWith)}, not by ${short(expected)}, the key its author had then`,
     };
+  }
+  if (f.member !== null) {
+    for (const key of f.member.key === null ? [f.member.station] : [f.member.station, f.member.key]) {
+      const holder = view.keyHolder(key);
+      if (holder !== null && holder !== f.member.station) {
+        return {
+          code: "KEY_CONFLICT",
+          detail: `The member.add names key ${short(key)} for station ${short(f.member.station)}, but it is station ${short(holder)}'s`,
+        };
+      }
+    }
   }
   if (f.rotate !== null) {
     if (!f.rotate.proofOk) {
@@ -284,9 +309,9 @@ export class MemoryLine implements LineView {
   readonly #heads = new Map<string, { seq: number; hash: string; time: string }>();
   readonly #entries = new Map<string, { author: string; time: string }>();
   readonly #members = new Map<string, MemberState>();
-  /** keys in force, for the stations that rotated */
+  /** keys in force, for the stations that rotated or began with a key other than their id */
   readonly #keys = new Map<string, string>();
-  /** keys rotated to, and their station */
+  /** keys rotated to or begun with, and their station */
   readonly #holders = new Map<string, string>();
 
   head(author: string) {
@@ -343,9 +368,18 @@ export class MemoryLine implements LineView {
     for (const hash of hashes) this.#entries.set(hash, { author: f.author, time: f.time });
     const next = membership ? nextMembership(f, this) : null;
     if (next !== null) this.#members.set(next.station, next);
-    if (membership && f.rotate !== null) {
-      this.#keys.set(f.author, f.rotate.key);
-      this.#holders.set(f.rotate.key, f.author);
+    if (!membership) return;
+    const set =
+      f.rotate !== null
+        ? { station: f.author, key: f.rotate.key }
+        : f.creator?.key != null
+          ? { station: f.creator.station, key: f.creator.key }
+          : f.member?.key != null
+            ? { station: f.member.station, key: f.member.key }
+            : null;
+    if (set !== null) {
+      this.#keys.set(set.station, set.key);
+      this.#holders.set(set.key, set.station);
     }
   }
 }

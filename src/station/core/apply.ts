@@ -7,6 +7,7 @@ import {
   checkMembership,
   checkPlace,
   describeZodError,
+  keySetBy,
   parseBody,
   placeOf,
   readStoredEntry,
@@ -167,9 +168,10 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
-    // Signed by the key its author's chain has now: its station id until it rotated its key. A
-    // prepared check stands only if it was made against that key.
-    const key = view.keyOf(envelope.author);
+    // Signed by the key its author's chain has now: the key it began with (its station id unless
+    // its genesis or member.add named another) until it rotated its key. A prepared check stands
+    // only if it was made against that key.
+    const key = envelope.kind === "line.genesis" ? genesisKeyOf(envelope) : view.keyOf(envelope.author);
     let signatureOk: boolean;
     if (prepared?.key === key) signatureOk = prepared.signatureOk;
     else {
@@ -283,6 +285,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     }
     const pinned = await pinConflict(tx, m);
     if (pinned !== null) return { code: "MEMBER_CONFLICT", detail: pinned };
+    const keyed = await keyConflict(tx, { station: m.station, key: m.key ?? m.station }, options.self);
+    if (keyed !== null) return { code: "KEY_CONFLICT", detail: keyed };
     return null;
   }
 }
@@ -304,6 +308,49 @@ export async function pinConflict(
   }
   if ((await store.membersWithCert(member.cert)).some((r) => r.station !== member.station)) {
     return `certificate ${member.cert.slice(0, 19)}… is pinned here to another station`;
+  }
+  return null;
+}
+
+/**
+ * This station's keys, across every line: a station claimed onto a line must begin its chain with
+ * the key it signs with on every other line here, and no station may begin with a key that is (or
+ * was) another station's here — so a participant cannot hijack a station this one knows by adding
+ * it with a key of its own. (Members of the same line are the record's rule, checked before.)
+ *
+ * @param store the store
+ * @param member the station claimed, and the key its chain would begin with
+ * @param self this station's id (its own key is not in the record's keys yet when it joins)
+ * @returns why the claim conflicts with a key known here, or null
+ */
+export async function keyConflict(
+  store: Pick<Transaction, "lines" | "members" | "entriesOfKind" | "entryByHash">,
+  member: { station: string; key: string },
+  self: string,
+): Promise<string | null> {
+  if (member.station === self) return null; // its own claims are this station's to make
+  if (member.key === self) return `key ${short(member.key)} is this station's id`;
+  for (const line of await store.lines()) {
+    const members = await store.members(line.id);
+    const genesis = await store.entryByHash(line.id);
+    const sets = [
+      ...(genesis === null ? [] : [genesis]),
+      ...(await store.entriesOfKind(line.id, "member.add")),
+      ...(await store.entriesOfKind(line.id, "key.rotate")),
+    ].flatMap((stored) => {
+      const set = keySetBy({ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash });
+      return set === null ? [] : [set];
+    });
+    for (const m of members) {
+      if (m.station === member.station) {
+        // Any key it had here will do: it may have rotated on one line after it joined another.
+        if (member.key !== m.station && !sets.some((k) => k.station === m.station && k.key === member.key)) {
+          return `station ${short(member.station)} never signed with key ${short(member.key)} on line ${line.name} here`;
+        }
+      } else if (m.station === member.key || sets.some((k) => k.station === m.station && k.key === member.key)) {
+        return `key ${short(member.key)} is (or was) station ${short(m.station)}'s on line ${line.name} here`;
+      }
+    }
   }
   return null;
 }
@@ -344,13 +391,18 @@ class StoreLine implements LineView {
   async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
     this.#members ??= await this.#store.members(this.#line);
     if (this.#keys === null) {
-      // Stored rotations passed the rules when stored: the newest of each chain is its key.
+      // Stored entries passed the rules when stored: each chain's first key named by its genesis or
+      // member.add, then its newest rotation, is its key.
       const keys = new Map<string, string>();
-      for (const stored of await this.#store.entriesOfKind(this.#line, "key.rotate")) {
-        const entry = readStoredEntry(stored);
-        if (entry.kind !== "key.rotate") continue;
-        keys.set(entry.author, entry.body.key);
-        this.#holders.set(entry.body.key, entry.author);
+      const genesis = await this.#store.entryByHash(this.#line);
+      const sets = [
+        ...(genesis === null ? [] : [genesis]),
+        ...(await this.#store.entriesOfKind(this.#line, "member.add")),
+        ...(await this.#store.entriesOfKind(this.#line, "key.rotate")),
+      ].map((stored) => keySetBy({ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash }));
+      for (const set of sets.filter((k) => k !== null).sort((a, b) => a.seq - b.seq)) {
+        keys.set(set.station, set.key);
+        this.#holders.set(set.key, set.station);
       }
       this.#keys = keys;
     }
@@ -375,9 +427,10 @@ class StoreLine implements LineView {
     const { entry, hash } = sealed;
     this.#entries.set(hash, { author: entry.author, time: entry.time });
     this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
-    if (entry.kind === "key.rotate") {
-      this.#keys?.set(entry.author, entry.body.key);
-      this.#holders.set(entry.body.key, entry.author);
+    const set = keySetBy(sealed);
+    if (set !== null) {
+      this.#keys?.set(set.station, set.key);
+      this.#holders.set(set.key, set.station);
     }
   }
 
@@ -459,7 +512,7 @@ export function prepareIncoming(
       const read = readIncoming(value);
       const { line, author, kind, body } = read.envelope;
       const chain = `${line ?? ""} ${author}`;
-      const key = moved.get(chain) ?? keys.get(chain) ?? author;
+      const key = kind === "line.genesis" ? genesisKeyOf(read.envelope) : (moved.get(chain) ?? keys.get(chain) ?? author);
       if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
       prepared.push({ read, error: null, signatureOk: false, key });
       jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
@@ -476,6 +529,16 @@ export function prepareIncoming(
     }
   }
   return { prepared, jobs };
+}
+
+/**
+ * The key a genesis must be signed by, read before its body is checked (the body's schema, checked
+ * later, confirms it is a key): the creator's `key` when it names one, else the author's id.
+ */
+function genesisKeyOf(envelope: EntryEnvelope): string {
+  const creator = (envelope.body as { creator?: unknown }).creator;
+  const key = typeof creator === "object" && creator !== null ? (creator as { key?: unknown }).key : undefined;
+  return typeof key === "string" ? key : envelope.author;
 }
 
 function short(id: string): string {

@@ -6,8 +6,10 @@ import {
   type ErrorCode,
   fingerprintOf,
   generateIdentity,
+  KEY_KINDS,
   keyAt,
   keyHistoryOf,
+  keySetBy,
   readStoredEntry,
   signEntry,
   signRotation,
@@ -42,6 +44,7 @@ import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js
 import {
   MAX_CLOCK_AHEAD_MS,
   applyIncoming,
+  keyConflict,
   prepareIncoming,
   type ApplyResult,
   type PreparedEntry,
@@ -178,7 +181,7 @@ export class Station {
     let members = false;
     for (const e of entries) {
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
-      if (e.entry.kind === "key.rotate") this.#rotations.delete(e.entry.line ?? "");
+      if (keySetBy(e) !== null) this.#rotations.delete(e.entry.line ?? e.hash);
       if (changesMembership(e.entry.kind)) members = true;
     }
     if (!members) return;
@@ -406,7 +409,6 @@ export class Station {
    * @returns the new line's id and name
    */
   async createLine(options: { name: string; operator: string }): Promise<{ id: string; name: string }> {
-    this.refuseIfRotated("open a new line");
     const sealed = await this.write(null, {
       kind: "line.genesis",
       body: {
@@ -416,6 +418,7 @@ export class Station {
           name: this.config.name,
           url: this.config.url,
           cert: this.certFingerprint,
+          ...this.firstKey(),
         },
         operator: options.operator,
       },
@@ -460,7 +463,8 @@ export class Station {
       const keyOf = (station: string) => rotations.get(station)?.at(-1)?.key ?? station;
       const acked = new Set((await this.store.keyChangeAcks(line.id)).map((a) => `${a.station} ${a.key}`));
       const keyChangeOf = (station: string) => {
-        const latest = rotations.get(station)?.at(-1);
+        // A key a chain began with (seq 0) is no change on this line: it was paired with it.
+        const latest = rotations.get(station)?.filter((r) => r.seq > 0).at(-1);
         return station === this.id || latest === undefined || acked.has(`${station} ${latest.key}`)
           ? null
           : { at: latest.time, key: latest.key };
@@ -648,14 +652,15 @@ export class Station {
     const lines = (await this.store.lines()).map((l) => l.id);
     const keys: KeyHistory = {};
     for (const line of lines) {
-      const rotations = (await this.store.entriesOfKind(line, "key.rotate")).flatMap((stored) => {
+      const stored = (await Promise.all(KEY_KINDS.map((kind) => this.store.entriesOfKind(line, kind)))).flat();
+      const setters = stored.flatMap((e) => {
         try {
-          return [{ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash }];
+          return [{ entry: readStoredEntry(e), bytes: e.bytes, hash: e.hash }];
         } catch {
           return []; // a damaged entry is the per-entry check's to report
         }
       });
-      Object.assign(keys, keyHistoryOf(rotations));
+      Object.assign(keys, keyHistoryOf(setters));
     }
     return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
       lines,
@@ -666,8 +671,9 @@ export class Station {
 
   /**
    * @param line a line id
-   * @returns the key rotations on the line, per station that rotated, in seq order (kept until a
-   *   key.rotate is stored)
+   * @returns the keys of the line's chains, per station whose key is not its id, in seq order: the
+   *   key its chain began with at seq 0 when its genesis or member.add named one, then each
+   *   rotation's (kept until an entry that sets a key is stored)
    */
   async rotationsOn(
     line: string,
@@ -677,12 +683,16 @@ export class Station {
       rotations = new Map();
       // Only lines held here are kept, so that naming lines costs a peer's requests nothing here.
       if ((await this.store.line(line)) === null) return rotations;
-      for (const stored of await this.store.entriesOfKind(line, "key.rotate")) {
-        const entry = readStoredEntry(stored, "key.rotate");
-        const list = rotations.get(entry.author) ?? [];
-        list.push({ seq: entry.seq, key: entry.body.key, time: entry.time });
-        list.sort((a, b) => a.seq - b.seq);
-        rotations.set(entry.author, list);
+      for (const kind of KEY_KINDS) {
+        for (const stored of await this.store.entriesOfKind(line, kind)) {
+          const sealed = { entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash };
+          const set = keySetBy(sealed);
+          if (set === null) continue;
+          const list = rotations.get(set.station) ?? [];
+          list.push({ seq: set.seq, key: set.key, time: sealed.entry.time });
+          list.sort((a, b) => a.seq - b.seq);
+          rotations.set(set.station, list);
+        }
       }
       this.#rotations.set(line, rotations);
     }
@@ -692,7 +702,8 @@ export class Station {
   /**
    * @param line a line id
    * @param station a station on it
-   * @returns the key the station signs with on the line now: its id, or its newest rotation's key
+   * @returns the key the station signs with on the line now: its newest rotation's key, else the key
+   *   its chain began with (its id unless its genesis or member.add named another)
    */
   async keyOn(line: string, station: string): Promise<string> {
     if (station === this.id) return this.#identity.key;
@@ -807,7 +818,12 @@ export class Station {
     );
     const member = matches.length === 1 ? matches[0] : undefined;
     const latest =
-      member === undefined ? undefined : (await this.rotationsOn(line.id)).get(member.station)?.at(-1);
+      member === undefined
+        ? undefined
+        : (await this.rotationsOn(line.id))
+            .get(member.station)
+            ?.filter((r) => r.seq > 0)
+            .at(-1);
     if (member === undefined || latest === undefined) {
       throw new HotlineError(
         "NOT_FOUND",
@@ -830,19 +846,27 @@ export class Station {
   }
 
   /**
-   * A station whose key was rotated cannot begin a chain on a new line: its first entry there would
-   * have to be signed by its station id's key, which is gone.
+   * Checks a station's claim to begin a chain with a key against the keys known here on every line
+   * (see keyConflict).
    *
-   * @param what what was asked, for the message
-   * @throws HotlineError KEY_ROTATED
+   * @param member the station claimed, and the key it names (none: its station id)
+   * @returns why the claim conflicts with a key known here, or null
    */
-  refuseIfRotated(what: string): void {
-    if (this.#identity.key !== this.#identity.id) {
-      throw new HotlineError(
-        "KEY_ROTATED",
-        `Cannot ${what}: this station's key was rotated, and a new line needs a chain signed from its first entry by the station id's key; this version cannot open or join new lines after a rotation`,
-      );
-    }
+  async keyConflict(member: { station: string; key?: string | undefined }): Promise<string | null> {
+    const key = member.key ?? member.station;
+    if (member.station !== this.id && key === this.#identity.key) return `key ${key.slice(0, 10)}… is this station's`;
+    return keyConflict(this.store, { station: member.station, key }, this.id);
+  }
+
+  /**
+   * What this station's claim to a place on a new line (its genesis, or its member claim when it
+   * joins) says of its key: nothing while it signs with its station id's key; after a rotation, the
+   * key it holds now, which its chain there begins with.
+   *
+   * @returns `{ key }`, or nothing
+   */
+  firstKey(): { key?: string } {
+    return this.#identity.key === this.#identity.id ? {} : { key: this.#identity.key };
   }
 
   /**

@@ -51,9 +51,10 @@ export async function renderTranscript(
     ),
   ];
   const rotations = [...(await station.rotationsOn(line.id))].flatMap(([id, list]) =>
-    list.map(
-      (r) =>
-        `${names.get(id) ?? id}: key changed ${stamp(r.time)} (#${r.seq}) to fingerprint ${fingerprintOf(r.key)}`,
+    list.map((r) =>
+      r.seq === 0
+        ? `${names.get(id) ?? id}: key on this line from its first entry: fingerprint ${fingerprintOf(r.key)}`
+        : `${names.get(id) ?? id}: key changed ${stamp(r.time)} (#${r.seq}) to fingerprint ${fingerprintOf(r.key)}`,
     ),
   );
   if (rotations.length > 0) out.push(w.heading("Key changes"), w.list(rotations));

@@ -6,6 +6,7 @@ import {
   fingerprintOf,
   hasValidBundleSignature,
   isHotlineError,
+  KEY_KINDS,
   keyAt,
   keyHistoryOf,
   memberArrayItems,
@@ -92,7 +93,7 @@ export async function verifyBundle(
   // Entries are read below; the key history (and with it the exporter's key) first.
   const keys = keyHistoryOf(
     bundle.entries.flatMap((value) => {
-      if ((value as { kind?: unknown } | null)?.kind !== "key.rotate") return [];
+      if (!KEY_KINDS.includes(String((value as { kind?: unknown } | null)?.kind))) return [];
       try {
         return [openEntry(Buffer.from(canonicalJson(value), "utf8"))];
       } catch {
