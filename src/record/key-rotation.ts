@@ -93,7 +93,9 @@ export function keyAt(history: KeyHistory | undefined, line: string, author: str
  * @param sealed an entry
  * @returns the chain, its seq and key; null when the entry sets no key
  */
-export function keySetBy(sealed: SealedEntry): { line: string; station: string; seq: number; key: string } | null {
+export function keySetBy(
+  sealed: SealedEntry,
+): { line: string; station: string; seq: number; key: string } | null {
   const { entry, hash } = sealed;
   if (entry.kind === "line.genesis") {
     const key = entry.body.creator.key;
@@ -108,7 +110,8 @@ export function keySetBy(sealed: SealedEntry): { line: string; station: string; 
       ? null
       : { line: entry.line, station: entry.body.member.station, seq: 0, key };
   }
-  if (entry.kind === "key.rotate") return { line: entry.line, station: entry.author, seq: entry.seq, key: entry.body.key };
+  if (entry.kind === "key.rotate")
+    return { line: entry.line, station: entry.author, seq: entry.seq, key: entry.body.key };
   return null;
 }
 

@@ -347,7 +347,10 @@ export async function keyConflict(
         if (member.key !== m.station && !sets.some((k) => k.station === m.station && k.key === member.key)) {
           return `station ${short(member.station)} never signed with key ${short(member.key)} on line ${line.name} here`;
         }
-      } else if (m.station === member.key || sets.some((k) => k.station === m.station && k.key === member.key)) {
+      } else if (
+        m.station === member.key ||
+        sets.some((k) => k.station === m.station && k.key === member.key)
+      ) {
         return `key ${short(member.key)} is (or was) station ${short(m.station)}'s on line ${line.name} here`;
       }
     }
@@ -512,7 +515,10 @@ export function prepareIncoming(
       const read = readIncoming(value);
       const { line, author, kind, body } = read.envelope;
       const chain = `${line ?? ""} ${author}`;
-      const key = kind === "line.genesis" ? genesisKeyOf(read.envelope) : (moved.get(chain) ?? keys.get(chain) ?? author);
+      const key =
+        kind === "line.genesis"
+          ? genesisKeyOf(read.envelope)
+          : (moved.get(chain) ?? keys.get(chain) ?? author);
       if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
       prepared.push({ read, error: null, signatureOk: false, key });
       jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
@@ -537,7 +543,8 @@ export function prepareIncoming(
  */
 function genesisKeyOf(envelope: EntryEnvelope): string {
   const creator = (envelope.body as { creator?: unknown }).creator;
-  const key = typeof creator === "object" && creator !== null ? (creator as { key?: unknown }).key : undefined;
+  const key =
+    typeof creator === "object" && creator !== null ? (creator as { key?: unknown }).key : undefined;
   return typeof key === "string" ? key : envelope.author;
 }
 

@@ -464,7 +464,10 @@ export class Station {
       const acked = new Set((await this.store.keyChangeAcks(line.id)).map((a) => `${a.station} ${a.key}`));
       const keyChangeOf = (station: string) => {
         // A key a chain began with (seq 0) is no change on this line: it was paired with it.
-        const latest = rotations.get(station)?.filter((r) => r.seq > 0).at(-1);
+        const latest = rotations
+          .get(station)
+          ?.filter((r) => r.seq > 0)
+          .at(-1);
         return station === this.id || latest === undefined || acked.has(`${station} ${latest.key}`)
           ? null
           : { at: latest.time, key: latest.key };
@@ -652,7 +655,9 @@ export class Station {
     const lines = (await this.store.lines()).map((l) => l.id);
     const keys: KeyHistory = {};
     for (const line of lines) {
-      const stored = (await Promise.all(KEY_KINDS.map((kind) => this.store.entriesOfKind(line, kind)))).flat();
+      const stored = (
+        await Promise.all(KEY_KINDS.map((kind) => this.store.entriesOfKind(line, kind)))
+      ).flat();
       const setters = stored.flatMap((e) => {
         try {
           return [{ entry: readStoredEntry(e), bytes: e.bytes, hash: e.hash }];
@@ -854,7 +859,8 @@ export class Station {
    */
   async keyConflict(member: { station: string; key?: string | undefined }): Promise<string | null> {
     const key = member.key ?? member.station;
-    if (member.station !== this.id && key === this.#identity.key) return `key ${key.slice(0, 10)}… is this station's`;
+    if (member.station !== this.id && key === this.#identity.key)
+      return `key ${key.slice(0, 10)}… is this station's`;
     return keyConflict(this.store, { station: member.station, key }, this.id);
   }
 
