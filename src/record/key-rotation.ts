@@ -62,10 +62,30 @@ export function isValidRotation(place: RotationPlace, proof: string): boolean {
  * each rotation its new key at its own seq. A plain object, so that it can be handed to worker
  * threads.
  */
-export type KeyHistory = Record<string, { seq: number; key: string }[]>;
+export type KeyHistory = Record<string, KeyChange[]>;
 
-/** The kinds that set a chain's key: the line's or a member's first key, and a rotation. */
-export const KEY_KINDS: readonly string[] = ["line.genesis", "member.add", "key.rotate"];
+/**
+ * One change of a chain's key: a rotation's (in force after its seq), a revocation's (in force from
+ * its seq on: the `key.revoke` is signed by the new key; `revoked` and `since` say which key is
+ * believed stolen from when), or the key the chain began with (seq 0).
+ */
+export interface KeyChange {
+  seq: number;
+  key: string;
+  since?: string;
+  revoked?: string;
+}
+
+/** The kinds that set a chain's key: the line's or a member's first key, a rotation, a revocation. */
+export const KEY_KINDS: readonly string[] = ["line.genesis", "member.add", "key.rotate", "key.revoke"];
+
+/**
+ * @param change a change of a chain's key
+ * @returns the first seq it signs: a revocation's own entry, the entry after a rotation
+ */
+export function firstSeqOf(change: KeyChange): number {
+  return change.revoked === undefined ? change.seq + 1 : change.seq;
+}
 
 /**
  * The key that must sign an author's entry at a seq: the newest rotation before that seq (a
@@ -80,7 +100,7 @@ export const KEY_KINDS: readonly string[] = ["line.genesis", "member.add", "key.
 export function keyAt(history: KeyHistory | undefined, line: string, author: string, seq: number): string {
   let key = author;
   for (const r of history?.[`${line} ${author}`] ?? []) {
-    if (r.seq >= seq) break;
+    if (firstSeqOf(r) > seq) break;
     key = r.key;
   }
   return key;
@@ -93,9 +113,7 @@ export function keyAt(history: KeyHistory | undefined, line: string, author: str
  * @param sealed an entry
  * @returns the chain, its seq and key; null when the entry sets no key
  */
-export function keySetBy(
-  sealed: SealedEntry,
-): { line: string; station: string; seq: number; key: string } | null {
+export function keySetBy(sealed: SealedEntry): ({ line: string; station: string } & KeyChange) | null {
   const { entry, hash } = sealed;
   if (entry.kind === "line.genesis") {
     const key = entry.body.creator.key;
@@ -112,6 +130,10 @@ export function keySetBy(
   }
   if (entry.kind === "key.rotate")
     return { line: entry.line, station: entry.author, seq: entry.seq, key: entry.body.key };
+  if (entry.kind === "key.revoke") {
+    const { key, revoked, since } = entry.body;
+    return { line: entry.line, station: entry.author, seq: entry.seq, key, revoked, since };
+  }
   return null;
 }
 
@@ -131,8 +153,9 @@ export function keyHistoryOf(entries: Iterable<SealedEntry>): KeyHistory {
     if (set === null) continue;
     const list = (history[`${set.line} ${set.station}`] ??= []);
     if (list.some((r) => r.seq === set.seq)) continue;
-    list.push({ seq: set.seq, key: set.key });
-    list.sort((a, b) => a.seq - b.seq);
+    const { line: _line, station: _station, ...change } = set;
+    list.push(change);
+    list.sort((a, b) => firstSeqOf(a) - firstSeqOf(b) || a.seq - b.seq);
   }
   return history;
 }

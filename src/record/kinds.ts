@@ -227,6 +227,25 @@ export const BODY_SCHEMAS = {
    * entry of the author's chain on this line is signed by the new key, and only by it.
    */
   "key.rotate": z.strictObject({ key: STATION_ID, proof: SIGNATURE, operator: OPERATOR }),
+  /**
+   * The author's key `revoked` is believed stolen from `since` on: its chain goes on with `key`, a
+   * new key. Signed by the NEW key (the old one is the thief's too, so it cannot vouch for its
+   * successor). A peer takes the new key only when its own operator, having compared the new safety
+   * code out of band, acknowledges it with a `key.revoke.ack`; until then it refuses what the
+   * chain writes after this entry (`KEY_UNCONFIRMED`). See docs/protocol.md "Key revocation".
+   */
+  "key.revoke": z.strictObject({ key: STATION_ID, revoked: STATION_ID, since: TIME, operator: OPERATOR }),
+  /**
+   * This station's operator acknowledged, out of band, another station's `key.revoke` (`of`, with
+   * its station, new key and since repeated): from here on this station takes that key for it.
+   */
+  "key.revoke.ack": z.strictObject({
+    of: HASH,
+    station: STATION_ID,
+    key: STATION_ID,
+    since: TIME,
+    operator: OPERATOR,
+  }),
   /** A message written by an operator. */
   text: z.strictObject({
     text: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
@@ -459,6 +478,8 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("member.add"),
   variant("member.approve"),
   variant("key.rotate"),
+  variant("key.revoke"),
+  variant("key.revoke.ack"),
   variant("cert.renew"),
   variant("text"),
   variant("line.settings"),

@@ -52,6 +52,19 @@ export interface RuleFacts {
   signedWith: string | null;
   /** for cert.renew: the author's new certificate fingerprint */
   renews: string | null;
+  /** for key.revoke: the new key (which signs it), the key revoked, and from when */
+  revoke: { key: string; revoked: string; since: string } | null;
+  /** for key.revoke.ack: the key.revoke acknowledged, and what it is said to say */
+  revokeAck: { of: string; station: string; key: string; since: string } | null;
+}
+
+/** A key.revoke as a line holds it. */
+export interface Revocation {
+  author: string;
+  key: string;
+  revoked: string;
+  since: string;
+  seq: number;
 }
 
 /** A station on a line as the record makes it one. */
@@ -92,6 +105,8 @@ export interface LineView {
   keyOf(station: string): string;
   /** the member that holds or held this key on the line (as its id or by a rotation), if any */
   keyHolder(key: string): string | null;
+  /** the key.revoke of this line with this hash, if held */
+  revocation(hash: string): Revocation | null;
 }
 
 /** A broken rule: its code and what a person should be told. */
@@ -263,7 +278,7 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
  * @returns the first rule broken, or null
  */
 export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
-  const expected = f.creator !== null ? (f.creator.key ?? f.author) : view.keyOf(f.author);
+  const expected = f.creator !== null ? (f.creator.key ?? f.author) : (f.revoke?.key ?? view.keyOf(f.author));
   if (f.signedWith !== null && f.signedWith !== expected) {
     return {
       code: "BAD_SIGNATURE",
@@ -279,6 +294,35 @@ export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
           detail: `The member.add names key ${short(key)} for station ${short(f.member.station)}, but it is station ${short(holder)}'s`,
         };
       }
+    }
+  }
+  if (f.revoke !== null) {
+    const inForce = view.keyOf(f.author);
+    if (f.revoke.revoked !== inForce) {
+      return {
+        code: "KEY_CONFLICT",
+        detail: `The key.revoke revokes key ${short(f.revoke.revoked)}, but its author's key in force is ${short(inForce)}`,
+      };
+    }
+    const holder = view.keyHolder(f.revoke.key);
+    if (holder !== null) {
+      return {
+        code: "KEY_CONFLICT",
+        detail: `The key.revoke names key ${short(f.revoke.key)}, which ${holder === f.author ? "its author has held on the line already" : `is station ${short(holder)}'s`}`,
+      };
+    }
+  }
+  if (f.revokeAck !== null) {
+    const a = f.revokeAck;
+    const r = view.revocation(a.of);
+    if (r === null || r.author !== a.station || r.key !== a.key || r.since !== a.since) {
+      return {
+        code: "UNKNOWN_ENTRY",
+        detail: `The key.revoke.ack names ${short(a.of)}, which is no key.revoke of this line by ${short(a.station)} to key ${short(a.key)} since ${a.since}`,
+      };
+    }
+    if (a.station === f.author) {
+      return { code: "NO_CONSENT", detail: "A station cannot acknowledge its own key revocation" };
     }
   }
   if (f.rotate !== null) {
@@ -313,6 +357,7 @@ export class MemoryLine implements LineView {
   readonly #keys = new Map<string, string>();
   /** keys rotated to or begun with, and their station */
   readonly #holders = new Map<string, string>();
+  readonly #revocations = new Map<string, Revocation>();
 
   head(author: string) {
     return this.#heads.get(author) ?? null;
@@ -348,6 +393,10 @@ export class MemoryLine implements LineView {
     return this.#holders.get(key) ?? (this.#members.has(key) ? key : null);
   }
 
+  revocation(hash: string): Revocation | null {
+    return this.#revocations.get(hash) ?? null;
+  }
+
   /** @returns the stations that are participants (every consent given) */
   activeMembers(): string[] {
     return [...this.#members.values()].filter((m) => m.active).map((m) => m.station);
@@ -369,9 +418,10 @@ export class MemoryLine implements LineView {
     const next = membership ? nextMembership(f, this) : null;
     if (next !== null) this.#members.set(next.station, next);
     if (!membership) return;
+    if (f.revoke !== null) this.#revocations.set(f.hash, { author: f.author, seq: f.seq, ...f.revoke });
     const set =
-      f.rotate !== null
-        ? { station: f.author, key: f.rotate.key }
+      f.rotate !== null || f.revoke !== null
+        ? { station: f.author, key: f.rotate?.key ?? f.revoke?.key ?? "" }
         : f.creator?.key != null
           ? { station: f.creator.station, key: f.creator.key }
           : f.member?.key != null

@@ -19,10 +19,11 @@ import {
   type LineView,
   type MemberState,
   type RuleBreak,
+  type Revocation,
   type RuleFacts,
   type SealedEntry,
 } from "../../record/mod.js";
-import type { Head, MemberRow, Store, Transaction } from "../../store/mod.js";
+import type { Head, MemberRow, Store, StoredEntry, Transaction } from "../../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -106,7 +107,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
   const views = new Map<string, StoreLine>();
   const viewOf = (tx: Transaction, line: string): StoreLine => {
     let view = views.get(line);
-    if (view === undefined) views.set(line, (view = new StoreLine(tx, line)));
+    if (view === undefined) views.set(line, (view = new StoreLine(tx, line, options.self)));
     return view;
   };
 
@@ -171,7 +172,22 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // Signed by the key its author's chain has now: the key it began with (its station id unless
     // its genesis or member.add named another) until it rotated its key. A prepared check stands
     // only if it was made against that key.
-    const key = envelope.kind === "line.genesis" ? genesisKeyOf(envelope) : view.keyOf(envelope.author);
+    // After a revocation this station's operator has not accepted, the chain waits: its new key is
+    // only its own word until the people compared the new safety code.
+    const waiting = view.unconfirmed(envelope.author);
+    if (waiting !== null && envelope.seq > waiting.seq) {
+      throw new HotlineError(
+        "KEY_UNCONFIRMED",
+        `Cannot accept the entry yet: its author revoked its key at seq ${waiting.seq} (since ${waiting.since}), and this station's operator has not accepted the new key ('hotline key accept --token …' once the new safety code was read aloud)`,
+        { place },
+      );
+    }
+    const key =
+      envelope.kind === "line.genesis"
+        ? genesisKeyOf(envelope)
+        : envelope.kind === "key.revoke"
+          ? revocationKeyOf(envelope)
+          : view.keyOf(envelope.author);
     let signatureOk: boolean;
     if (prepared?.key === key) signatureOk = prepared.signatureOk;
     else {
@@ -180,6 +196,19 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       signatureMs += performance.now() - started;
     }
     if (!signatureOk) {
+      const stolen = view
+        .revoked(envelope.author)
+        .find(
+          (r) =>
+            Date.parse(envelope.time) > Date.parse(r.since) &&
+            verifyEntrySignature(r.revoked, read.bytes, envelope.sig),
+        );
+      if (stolen !== undefined) {
+        fail({
+          code: "KEY_REVOKED",
+          detail: `it is signed by key ${short(stolen.revoked)}, which its author revoked since ${stolen.since}, and dated after that`,
+        });
+      }
       fail({
         code: "BAD_SIGNATURE",
         detail:
@@ -223,6 +252,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       rotate: null,
       signedWith: null,
       renews: null,
+      revoke: null,
+      revokeAck: null,
     };
     const misplaced = checkPlace(facts, view);
     if (misplaced !== null) fail(misplaced);
@@ -374,10 +405,62 @@ class StoreLine implements LineView {
   #keys: Map<string, string> | null = null;
   /** every key rotated to on this line, and its station */
   readonly #holders = new Map<string, string>();
+  readonly #self: string;
+  /** the key.revoke entries of this line, by hash */
+  readonly #revocations = new Map<string, Revocation>();
+  /** the revocations this station's operator accepted (its own key.revoke.ack), by hash */
+  readonly #accepted = new Set<string>();
 
-  constructor(store: Transaction, line: string) {
+  constructor(store: Transaction, line: string, self: string) {
     this.#store = store;
     this.#line = line;
+    this.#self = self;
+  }
+
+  /**
+   * @param station a station on the line
+   * @returns its newest revocation that this station has not accepted: what it writes after it waits
+   */
+  unconfirmed(station: string): Revocation | null {
+    let newest: [string, Revocation] | null = null;
+    for (const [hash, r] of this.#revocations) {
+      if (r.author === station && (newest === null || r.seq > newest[1].seq)) newest = [hash, r];
+    }
+    return newest === null || this.#taken(newest[0]) ? null : newest[1];
+  }
+
+  /**
+   * @param station a station on the line
+   * @returns the revocations of its keys this station accepted (its own, for itself)
+   */
+  revoked(station: string): Revocation[] {
+    return [...this.#revocations]
+      .filter(([hash, r]) => r.author === station && this.#taken(hash))
+      .map(([, r]) => r);
+  }
+
+  /** Whether a revocation's new key is in force here: this station's own, or accepted by its operator. */
+  #taken(hash: string): boolean {
+    return this.#revocations.get(hash)?.author === this.#self || this.#accepted.has(hash);
+  }
+
+  revocation(hash: string): Revocation | null {
+    return this.#revocations.get(hash) ?? null;
+  }
+
+  /** Notes what a stored entry says of revocations: a key.revoke, or this station's acceptance of one. */
+  #noteRevocation(sealed: SealedEntry): void {
+    const { entry, hash } = sealed;
+    if (entry.kind === "key.revoke") {
+      this.#revocations.set(hash, { author: entry.author, seq: entry.seq, ...entry.body });
+      this.#holders.set(entry.body.key, entry.author);
+      if (this.#taken(hash)) this.#keys?.set(entry.author, entry.body.key);
+    }
+    if (entry.kind === "key.revoke.ack" && entry.author === this.#self) {
+      this.#accepted.add(entry.body.of);
+      const r = this.#revocations.get(entry.body.of);
+      if (r !== undefined && this.unconfirmed(r.author) === null) this.#keys?.set(r.author, r.key);
+    }
   }
 
   forgetMembers(): void {
@@ -398,11 +481,26 @@ class StoreLine implements LineView {
       // member.add, then its newest rotation, is its key.
       const keys = new Map<string, string>();
       const genesis = await this.#store.entryByHash(this.#line);
+      const read = (stored: StoredEntry): SealedEntry => ({
+        entry: readStoredEntry(stored),
+        bytes: stored.bytes,
+        hash: stored.hash,
+      });
+      const revokes = (await this.#store.entriesOfKind(this.#line, "key.revoke")).map(read);
+      if (revokes.length > 0) {
+        for (const stored of await this.#store.entriesOfKind(this.#line, "key.revoke.ack")) {
+          const ack = read(stored).entry;
+          if (ack.kind === "key.revoke.ack" && ack.author === this.#self) this.#accepted.add(ack.body.of);
+        }
+        for (const sealed of revokes) this.#noteRevocation(sealed);
+      }
       const sets = [
         ...(genesis === null ? [] : [genesis]),
         ...(await this.#store.entriesOfKind(this.#line, "member.add")),
         ...(await this.#store.entriesOfKind(this.#line, "key.rotate")),
-      ].map((stored) => keySetBy({ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash }));
+      ].map((stored) => keySetBy(read(stored)));
+      // A revocation's key is in force here only once this station took it (see #taken).
+      for (const sealed of revokes) if (this.#taken(sealed.hash)) sets.push(keySetBy(sealed));
       for (const set of sets.filter((k) => k !== null).sort((a, b) => a.seq - b.seq)) {
         keys.set(set.station, set.key);
         this.#holders.set(set.key, set.station);
@@ -430,6 +528,10 @@ class StoreLine implements LineView {
     const { entry, hash } = sealed;
     this.#entries.set(hash, { author: entry.author, time: entry.time });
     this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
+    if (entry.kind === "key.revoke" || entry.kind === "key.revoke.ack") {
+      this.#noteRevocation(sealed);
+      return;
+    }
     const set = keySetBy(sealed);
     if (set !== null) {
       this.#keys?.set(set.station, set.key);
@@ -518,7 +620,10 @@ export function prepareIncoming(
       const key =
         kind === "line.genesis"
           ? genesisKeyOf(read.envelope)
-          : (moved.get(chain) ?? keys.get(chain) ?? author);
+          : kind === "key.revoke"
+            ? revocationKeyOf(read.envelope)
+            : (moved.get(chain) ?? keys.get(chain) ?? author);
+      // A revocation moves nothing here: what follows it waits until this station accepts it.
       if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
       prepared.push({ read, error: null, signatureOk: false, key });
       jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
@@ -535,6 +640,12 @@ export function prepareIncoming(
     }
   }
   return { prepared, jobs };
+}
+
+/** The key a key.revoke must be signed by: its new key, read before its body is checked. */
+function revocationKeyOf(envelope: EntryEnvelope): string {
+  const key = envelope.body.key;
+  return typeof key === "string" ? key : envelope.author;
 }
 
 /**

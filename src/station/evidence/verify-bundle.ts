@@ -67,6 +67,7 @@ export async function verifyBundle(
     lines: 0,
     entries: 0,
     problems: [{ code, line: null, author: null, seq: null, hash: null, detail }],
+    findings: [],
     bundle: null,
     coverage: [],
   });
@@ -307,6 +308,7 @@ export async function verifyBundle(
     lines: report.lines,
     entries: report.entries,
     problems,
+    findings: report.findings,
     bundle: { line: bundle.line, exportedAt: bundle.exportedAt, exportedBy: bundle.exportedBy },
     coverage,
   };
