@@ -398,6 +398,8 @@ describe("checkHeldEntry()", () => {
       rotate: null,
       signedWith: moscow.id,
       renews: null,
+      revoke: null,
+      revokeAck: null,
       problems: [],
     });
   });
@@ -421,6 +423,8 @@ describe("checkHeldEntry()", () => {
       rotate: null,
       signedWith: washington.id,
       renews: null,
+      revoke: null,
+      revokeAck: null,
       problems: [],
     });
   });
