@@ -2,7 +2,7 @@ import type { ErrorCode } from "./errors.js";
 import { HotlineError, isHotlineError } from "./errors.js";
 import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
 import { isValidMemberClaim } from "./membership.js";
-import { isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
+import { isValidRevocation, isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
 import {
   MemoryLine,
   checkKey,
@@ -205,7 +205,23 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
     renews: entry.kind === "cert.renew" ? entry.body.cert : null,
     revoke:
       entry.kind === "key.revoke"
-        ? { key: entry.body.key, revoked: entry.body.revoked, since: entry.body.since }
+        ? {
+            key: entry.body.key,
+            revoked: entry.body.revoked,
+            since: entry.body.since,
+            proofOk: isValidRevocation(
+              {
+                line,
+                station: entry.author,
+                key: entry.body.key,
+                revoked: entry.body.revoked,
+                since: entry.body.since,
+                seq: entry.seq,
+                prev: entry.prev,
+              },
+              entry.body.proof,
+            ),
+          }
         : null,
     revokeAck:
       entry.kind === "key.revoke.ack"

@@ -56,6 +56,62 @@ export function isValidRotation(place: RotationPlace, proof: string): boolean {
   }
 }
 
+/** Where a key revocation stands: the rotation's place, with the key revoked and since when. */
+export interface RevocationPlace extends RotationPlace {
+  revoked: string;
+  since: string;
+}
+
+/**
+ * The bytes the REVOKED key signs in a `key.revoke` (whose entry the new key signs): only a holder
+ * of the station's key in force can revoke it — the station, or its thief, whom the people tell
+ * apart out of band — and no other participant can write a revocation into its chain.
+ *
+ * @param place where the revocation stands
+ * @returns canonical JSON of the revocation claim
+ */
+export function revocationClaimBytes(place: RevocationPlace): Buffer {
+  return Buffer.from(
+    canonicalJson({
+      type: "hotline key revocation",
+      line: place.line,
+      station: place.station,
+      key: place.key,
+      revoked: place.revoked,
+      since: place.since,
+      seq: place.seq,
+      prev: place.prev,
+    }),
+  );
+}
+
+/**
+ * @param place where the revocation stands
+ * @param revoked the key being revoked (the station's key in force)
+ * @returns the revoked key's proof, base64url
+ */
+export function signRevocation(place: RevocationPlace, revoked: Identity): string {
+  return sign(null, revocationClaimBytes(place), revoked.privateKey).toString("base64url");
+}
+
+/**
+ * @param place where the revocation stands
+ * @param proof the proof the entry carries
+ * @returns true when the revoked key signed exactly this place
+ */
+export function isValidRevocation(place: RevocationPlace, proof: string): boolean {
+  try {
+    return verify(
+      null,
+      revocationClaimBytes(place),
+      publicKeyOf(place.revoked),
+      Buffer.from(proof, "base64url"),
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The keys of a record's chains, per `${line} ${author}`, in seq order: a chain that began with a
  * key other than its station id (a `line.genesis` or `member.add` naming one) has it at seq 0, and
@@ -131,7 +187,7 @@ export function keySetBy(sealed: SealedEntry): ({ line: string; station: string 
   if (entry.kind === "key.rotate")
     return { line: entry.line, station: entry.author, seq: entry.seq, key: entry.body.key };
   if (entry.kind === "key.revoke") {
-    const { key, revoked, since } = entry.body;
+    const { key, revoked, since } = entry.body as { key: string; revoked: string; since: string };
     return { line: entry.line, station: entry.author, seq: entry.seq, key, revoked, since };
   }
   return null;

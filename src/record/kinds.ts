@@ -234,7 +234,14 @@ export const BODY_SCHEMAS = {
    * code out of band, acknowledges it with a `key.revoke.ack`; until then it refuses what the
    * chain writes after this entry (`KEY_UNCONFIRMED`). See docs/protocol.md "Key revocation".
    */
-  "key.revoke": z.strictObject({ key: STATION_ID, revoked: STATION_ID, since: TIME, operator: OPERATOR }),
+  "key.revoke": z.strictObject({
+    key: STATION_ID,
+    revoked: STATION_ID,
+    since: TIME,
+    /** the revoked key's signature of the revocation's place (see key-rotation.ts) */
+    proof: SIGNATURE,
+    operator: OPERATOR,
+  }),
   /**
    * This station's operator acknowledged, out of band, another station's `key.revoke` (`of`, with
    * its station, new key and since repeated): from here on this station takes that key for it.

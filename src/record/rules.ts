@@ -52,8 +52,11 @@ export interface RuleFacts {
   signedWith: string | null;
   /** for cert.renew: the author's new certificate fingerprint */
   renews: string | null;
-  /** for key.revoke: the new key (which signs it), the key revoked, and from when */
-  revoke: { key: string; revoked: string; since: string } | null;
+  /**
+   * for key.revoke: the new key (which signs it), the key revoked, from when, and whether its proof
+   * is the revoked key's signature of this place
+   */
+  revoke: { key: string; revoked: string; since: string; proofOk: boolean } | null;
   /** for key.revoke.ack: the key.revoke acknowledged, and what it is said to say */
   revokeAck: { of: string; station: string; key: string; since: string } | null;
 }
@@ -297,6 +300,12 @@ export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
     }
   }
   if (f.revoke !== null) {
+    if (!f.revoke.proofOk) {
+      return {
+        code: "BAD_SIGNATURE",
+        detail: `The key.revoke's proof is not key ${short(f.revoke.revoked)}'s own signature of this revocation`,
+      };
+    }
     const inForce = view.keyOf(f.author);
     if (f.revoke.revoked !== inForce) {
       return {
@@ -418,7 +427,10 @@ export class MemoryLine implements LineView {
     const next = membership ? nextMembership(f, this) : null;
     if (next !== null) this.#members.set(next.station, next);
     if (!membership) return;
-    if (f.revoke !== null) this.#revocations.set(f.hash, { author: f.author, seq: f.seq, ...f.revoke });
+    if (f.revoke !== null) {
+      const { key, revoked, since } = f.revoke;
+      this.#revocations.set(f.hash, { author: f.author, seq: f.seq, key, revoked, since });
+    }
     const set =
       f.rotate !== null || f.revoke !== null
         ? { station: f.author, key: f.rotate?.key ?? f.revoke?.key ?? "" }

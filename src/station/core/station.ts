@@ -14,6 +14,7 @@ import {
   type KeyChange,
   readStoredEntry,
   signEntry,
+  signRevocation,
   signRotation,
   type KeyHistory,
   type BodyOf,
@@ -868,9 +869,16 @@ export class Station {
     }
     const since = new Date(at).toISOString();
     const revoked = this.#identity.key;
-    const { next, lines, written } = await this.#changeKey("revoke", (line, next) => ({
+    const old = this.#identity;
+    const { next, lines, written } = await this.#changeKey("revoke", (line, next, seq, prev) => ({
       kind: "key.revoke",
-      body: { key: next.key, revoked, since, operator: options.operator },
+      body: {
+        key: next.key,
+        revoked,
+        since,
+        proof: signRevocation({ line, station: this.id, key: next.key, revoked, since, seq, prev }, old),
+        operator: options.operator,
+      },
     }));
     const out: RevokedKey = { key: next.key, fingerprint: fingerprintOf(next.key), since, lines: [] };
     for (const e of written) {
