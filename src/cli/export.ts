@@ -4,7 +4,7 @@ import { HotlineError, canonicalJson } from "../record/mod.js";
 import { exportBundle, renderTranscript, verifyBundle, type BundleReport } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
-import { describeFindings } from "./findings.js";
+import { describeFindings, findingsOf } from "./findings.js";
 import { printJson, printLines } from "./output.js";
 
 /**
@@ -89,14 +89,14 @@ export async function verifyBundleFile(
             ok: true,
             lines: report.lines,
             entries: report.entries,
-            findings: report.findings,
+            ...findingsOf(report.findings),
             bundle: report.bundle,
             coverage: report.coverage,
           }
         : {
             ok: false,
             problems: report.problems,
-            findings: report.findings,
+            ...findingsOf(report.findings),
             bundle: report.bundle,
             coverage: report.coverage,
           },

@@ -14,3 +14,11 @@ export function describeFindings(findings: readonly Problem[]): string[] {
     ),
   ];
 }
+
+/**
+ * @param findings a report's findings
+ * @returns them as a JSON field, only when there are some (so that a clean report reads as before)
+ */
+export function findingsOf(findings: readonly Problem[]): { findings?: readonly Problem[] } {
+  return findings.length === 0 ? {} : { findings };
+}

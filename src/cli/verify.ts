@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { cliIo } from "./io.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { verifyBundleFile } from "./export.js";
-import { describeFindings } from "./findings.js";
+import { describeFindings, findingsOf } from "./findings.js";
 import { EXIT, printJson, printLines } from "./output.js";
 
 /**
@@ -34,8 +34,8 @@ export function registerVerifyCommand(program: Command): void {
     if (options.json) {
       printJson(
         report.ok
-          ? { ok: true, lines: report.lines, entries: report.entries, findings: report.findings }
-          : { ok: false, problems: report.problems, findings: report.findings },
+          ? { ok: true, lines: report.lines, entries: report.entries, ...findingsOf(report.findings) }
+          : { ok: false, problems: report.problems, ...findingsOf(report.findings) },
       );
     } else if (report.ok) {
       printLines(
