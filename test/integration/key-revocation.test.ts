@@ -30,6 +30,7 @@ interface LogEntry {
 
 interface Revoked {
   key: string;
+  fingerprint: string;
   since: string;
   lines: { id: string; token: string; peers: { id: string; safetyCode: string }[] }[];
 }
@@ -132,6 +133,13 @@ describe("hotline key revoke", () => {
     ]);
     expect(after.filter((a) => a.code === "KEY_REVOKED").map((a) => a.clearedAt !== null)).toEqual([true]);
     await holds(moscow, (e) => e.body.text === "on the new key", "Washington's entry to flow to Moscow");
+    // Moscow shows Washington's new fingerprint; the code was read aloud, so no key change notice.
+    const lines = await hotlineJson<
+      { id: string; participants: { id: string; fingerprint: string; keyChange: unknown }[] }[]
+    >(["lines", "--dir", moscow.dir]);
+    const shown = lines.find((l) => l.id === paired.line)?.participants.find((p) => p.id === washington.id);
+    expect(shown?.fingerprint).toBe(revoked.fingerprint);
+    expect(shown?.keyChange).toBeNull();
     const again = await hotline(["key", "accept", "--token", onLine?.token ?? "", "--dir", moscow.dir]);
     expect(again.stderr).toContain("ALREADY_ACKED");
 

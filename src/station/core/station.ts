@@ -994,6 +994,14 @@ export class Station {
       { entry: token.entry, peer: null, code: "KEY_REVOKED" },
       isoNow(this.clock),
     );
+    // The new code was read aloud to accept it: the key change notice is settled with it.
+    await this.store.ackKeyChange({
+      line: line.id,
+      station: token.station,
+      key: token.key,
+      ackedBy: options.operator,
+      ackedAt: isoNow(this.clock),
+    });
     return {
       line: line.id,
       station: token.station,
