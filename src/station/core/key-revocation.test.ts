@@ -4,7 +4,7 @@
  * operator accepts the re-pairing token; after that the revoked key's entries dated after `since`
  * are refused (KEY_REVOKED) and verify names them as findings.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -235,6 +235,30 @@ describe("the re-pairing token", () => {
 });
 
 describe("hotline key revoke at this station", () => {
+  it("a crash after the revocation was committed but before the new key took the old one's place is finished at open", async () => {
+    const oldKey = readFileSync(join(root, "identity.key"), "utf8");
+    const revoked = await a.revokeKey({ since: SINCE, operator: "admin" });
+    await a.close();
+    // The files as they were between the commit and the rename.
+    renameSync(join(root, "identity.key"), join(root, "identity.key.next"));
+    writeFileSync(join(root, "identity.key"), oldKey, { mode: 0o600 });
+    a = await Station.open({ dir: root, clock });
+    expect(a.identity.key).toBe(revoked.key);
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    await a.send({ line, text: "after the crash", operator: "admin" });
+    expect((await a.verify()).problems).toEqual([]);
+  });
+
+  it("a failed commit deletes the new key and leaves the old one in force", async () => {
+    const before = a.identity.key;
+    const transaction = a.store.transaction.bind(a.store);
+    a.store.transaction = () => Promise.reject(new Error("disk full"));
+    await expect(a.revokeKey({ since: SINCE, operator: "admin" })).rejects.toThrow("disk full");
+    a.store.transaction = transaction;
+    expect(existsSync(join(root, "identity.key.next"))).toBe(false);
+    expect(a.identity.key).toBe(before);
+  });
+
   it("writes a key.revoke on every line signed by the new key, replaces the key file (0600), and refuses a since in the future", async () => {
     const old = a.identity.key;
     await expect(a.revokeKey({ since: "2099-01-01T00:00:00Z", operator: "admin" })).rejects.toMatchObject({
@@ -246,7 +270,6 @@ describe("hotline key revoke at this station", () => {
     expect(revoked.lines.map((l) => l.peers.map((p) => p.id))).toEqual([[bravo.id]]);
     const held = await a.store.entryByHash(revoked.lines[0]?.hash ?? "");
     expect(held?.kind).toBe("key.revoke");
-    const { statSync } = await import("node:fs");
     expect(statSync(join(root, "identity.key")).mode & 0o777).toBe(0o600);
     const reopened = await (async () => {
       await a.close();
