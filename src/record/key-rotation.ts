@@ -163,6 +163,23 @@ export function keyAt(history: KeyHistory | undefined, line: string, author: str
 }
 
 /**
+ * The key a station signs with once its chain holds `seq` entries: what signs its head statements
+ * and bundles then. After a rotation at seq h it is the new key (the rotation itself was signed by
+ * the old); after a revocation it is the new key too.
+ *
+ * @param history the record's keys
+ * @param line the line
+ * @param author the station
+ * @param seq the head of its chain (0: none)
+ * @returns the public key, base64url
+ */
+export function keyAfter(history: KeyHistory | undefined, line: string, author: string, seq: number): string {
+  let key = author;
+  for (const r of history?.[`${line} ${author}`] ?? []) if (r.seq <= seq) key = r.key;
+  return key;
+}
+
+/**
  * What an entry says of a chain's key: a genesis or member.add naming the key its station's chain
  * begins with (at seq 0), or a rotation (at its own seq).
  *

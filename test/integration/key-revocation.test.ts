@@ -184,6 +184,15 @@ describe("hotline key revoke", () => {
       // Moscow acknowledged the revocation on the record: nobody is told it is unconfirmed.
       expect(report.findings.map((f) => f.code)).not.toContain("KEY_UNCONFIRMED");
     }
+    // A bundle exported by Paris (which has not accepted) verifies offline, with the same findings.
+    const file = paired.tmp.join("revoked.bundle.json");
+    const exported = await hotline(["export", "--line", paired.line, "--out", file, "--dir", paris.dir]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const bundle = await hotline(["verify", "--bundle", file, "--json"]);
+    expect(bundle.code, bundle.stdout).toBe(0);
+    const offline = JSON.parse(bundle.stdout) as { ok: boolean; findings?: Problem[] };
+    expect(offline.ok).toBe(true);
+    expect(offline.findings?.map((f) => f.code)).toContain("KEY_REVOKED");
     const cli = await hotline(["verify", "--dir", moscow.dir]);
     expect(cli.code, cli.stdout).toBe(0);
     expect(cli.stdout).toContain("KEY_REVOKED");

@@ -7,7 +7,7 @@ import {
   fingerprintOf,
   generateIdentity,
   KEY_KINDS,
-  keyAt,
+  keyAfter,
   keyHistoryOf,
   keySetBy,
   firstSeqOf,
@@ -1237,7 +1237,7 @@ export class Station {
       [...rotations].map(([station, list]) => [`${String(claimedLine)} ${station}`, list]),
     );
     const statement = parseStatement(value, (s) =>
-      keyAt(history, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+      keyAfter(history, s.line, s.station, s.heads[s.station]?.seq ?? 0),
     );
     const place = { line: statement.line, author: statement.station };
     const refuse = (code: ErrorCode, why: string): never => {

@@ -7,6 +7,7 @@ import {
   hasValidBundleSignature,
   isHotlineError,
   KEY_KINDS,
+  keyAfter,
   keyAt,
   keyHistoryOf,
   memberArrayItems,
@@ -254,7 +255,7 @@ export async function verifyBundle(
       }
       // Signed by the key its station had after the head it gives of its own chain.
       statement = parseStatement(value, (s) =>
-        keyAt(keys, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+        keyAfter(keys, s.line, s.station, s.heads[s.station]?.seq ?? 0),
       );
     } catch (error) {
       const station = (value as { station?: unknown } | null)?.station;
