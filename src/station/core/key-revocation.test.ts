@@ -9,7 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  KEY_KINDS,
   canonicalJson,
+  checkRecord,
+  keyHistoryOf,
+  readStoredEntry,
+  type HeldEntry,
   generateIdentity,
   sha256Hex,
   signEntry,
@@ -195,6 +200,26 @@ describe("key.revoke at a receiving station", () => {
     // ...and once accepted is still refused: a station cannot vouch for its own new key.
     expect(await receive(await ack(sealed.hash))).toBe("NO_CONSENT");
     expect(await receive(await ack(sha256Hex("no such entry")))).toBe("UNKNOWN_ENTRY");
+  });
+});
+
+describe("verify across a revocation", () => {
+  it("names an entry after the revocation signed by the revoked key KEY_REVOKED (a problem), and one by the new key is intact", async () => {
+    const old = bravo.identity;
+    const { sealed, next } = await revocation();
+    expect(await receive(sealed)).toBeNull();
+    const held: HeldEntry[] = [];
+    for await (const e of a.store.allEntries()) held.push(e);
+    const setters = (await Promise.all(KEY_KINDS.map((k) => a.store.entriesOfKind(line, k)))).flat();
+    const keys = keyHistoryOf(
+      setters.map((e) => ({ entry: readStoredEntry(e), bytes: e.bytes, hash: e.hash })),
+    );
+    const after = async (signer: Identity) => {
+      const e = await text("after the revocation", signer);
+      return { line, author: bravo.id, seq: e.entry.seq, hash: e.hash, bytes: e.bytes };
+    };
+    expect(checkRecord([...held, await after(old)], keys).map((p) => p.code)).toEqual(["KEY_REVOKED"]);
+    expect(checkRecord([...held, await after(next)], keys)).toEqual([]);
   });
 });
 
