@@ -364,18 +364,29 @@ export async function keyConflict(
   for (const line of await store.lines()) {
     const members = await store.members(line.id);
     const genesis = await store.entryByHash(line.id);
+    // A revocation's key counts as a station's here only once this station's operator accepted it:
+    // a new line is no way around that acceptance.
+    const accepted = new Set<string>();
+    for (const stored of await store.entriesOfKind(line.id, "key.revoke.ack")) {
+      const ack = readStoredEntry(stored);
+      if (ack.kind === "key.revoke.ack" && ack.author === self) accepted.add(ack.body.of);
+    }
     const sets = [
       ...(genesis === null ? [] : [genesis]),
       ...(await store.entriesOfKind(line.id, "member.add")),
       ...(await store.entriesOfKind(line.id, "key.rotate")),
+      ...(await store.entriesOfKind(line.id, "key.revoke")),
     ].flatMap((stored) => {
       const set = keySetBy({ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash });
-      return set === null ? [] : [set];
+      return set === null ? [] : [{ ...set, taken: set.revoked === undefined || accepted.has(stored.hash) }];
     });
     for (const m of members) {
       if (m.station === member.station) {
         // Any key it had here will do: it may have rotated on one line after it joined another.
-        if (member.key !== m.station && !sets.some((k) => k.station === m.station && k.key === member.key)) {
+        if (
+          member.key !== m.station &&
+          !sets.some((k) => k.station === m.station && k.key === member.key && k.taken)
+        ) {
           return `station ${short(member.station)} never signed with key ${short(member.key)} on line ${line.name} here`;
         }
       } else if (

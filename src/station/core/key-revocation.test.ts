@@ -153,7 +153,10 @@ describe("key.revoke at a receiving station", () => {
       "KEY_REVOKED",
     ]);
 
+    // Nor can Bravo take the new key onto another line here before it is accepted.
+    expect(await a.keyConflict({ station: bravo.id, key: next.key })).toMatch(/never signed with key/);
     const accepted = await a.acceptRevocation({ token: tokenFor(sealed, next), operator: "admin" });
+    expect(await a.keyConflict({ station: bravo.id, key: next.key })).toBeNull();
     expect(accepted.key).toBe(next.key);
     expect(await a.keyOn(line, bravo.id)).toBe(next.key);
     expect(await receive(waiting)).toBeNull();
