@@ -169,9 +169,6 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
-    // Signed by the key its author's chain has now: the key it began with (its station id unless
-    // its genesis or member.add named another) until it rotated its key. A prepared check stands
-    // only if it was made against that key.
     // After a revocation this station's operator has not accepted, the chain waits: its new key is
     // only its own word until the people compared the new safety code.
     const waiting = view.unconfirmed(envelope.author);
@@ -182,6 +179,9 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
         { place },
       );
     }
+    // Signed by the key its author's chain has now: the key it began with (its station id unless
+    // its genesis or member.add named another) until it rotated its key; a revocation by its new
+    // key. A prepared check stands only if it was made against that key.
     const key =
       envelope.kind === "line.genesis"
         ? genesisKeyOf(envelope)
@@ -345,8 +345,8 @@ export async function pinConflict(
 
 /**
  * This station's keys, across every line: a station claimed onto a line must begin its chain with
- * the key it signs with on every other line here, and no station may begin with a key that is (or
- * was) another station's here — so a participant cannot hijack a station this one knows by adding
+ * its id or a key it had on every other line here (a revocation's only once accepted here), and no
+ * station may begin with a key that is (or was) another station's here — so a participant cannot hijack a station this one knows by adding
  * it with a key of its own. (Members of the same line are the record's rule, checked before.)
  *
  * @param store the store
