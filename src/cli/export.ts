@@ -4,6 +4,7 @@ import { HotlineError, canonicalJson } from "../record/mod.js";
 import { exportBundle, renderTranscript, verifyBundle, type BundleReport } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
+import { describeFindings, findingsOf } from "./findings.js";
 import { printJson, printLines } from "./output.js";
 
 /**
@@ -88,10 +89,17 @@ export async function verifyBundleFile(
             ok: true,
             lines: report.lines,
             entries: report.entries,
+            ...findingsOf(report.findings),
             bundle: report.bundle,
             coverage: report.coverage,
           }
-        : { ok: false, problems: report.problems, bundle: report.bundle, coverage: report.coverage },
+        : {
+            ok: false,
+            problems: report.problems,
+            ...findingsOf(report.findings),
+            bundle: report.bundle,
+            coverage: report.coverage,
+          },
     );
   } else {
     printLines(...describeBundleReport(report));
@@ -114,6 +122,7 @@ function describeBundleReport(report: BundleReport): string[] {
       (p) =>
         `  ${p.code}  line ${p.line?.slice(0, 12) ?? "-"}  author ${p.author?.slice(0, 10) ?? "-"}  seq ${p.seq ?? "-"}: ${p.detail}`,
     ),
+    ...describeFindings(report.findings),
     ...report.coverage.map((c) =>
       c.statementAt === null
         ? `  ${c.name}: no signed heads in the bundle`

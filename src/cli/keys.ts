@@ -38,6 +38,59 @@ export function registerKeyCommands(program: Command): void {
   });
   withCommon(
     key
+      .command("revoke")
+      .description(
+        "revoke this station's key, believed stolen since TIME: a new key, announced on every line in an entry signed by the new key; prints a re-pairing token per line and each peer's new safety code, to be carried out of band",
+      )
+      .requiredOption(
+        "--since <time>",
+        "since when the key is believed stolen (ISO 8601, e.g. 2026-12-07T09:00:00Z)",
+      )
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { since: string; as: string }) => {
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const revoked =
+      api === null
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.revokeKey);
+            return await station.revokeKey({ since: options.since, operator: options.as });
+          })
+        : await api.call("POST /api/key/revoke", { body: { since: options.since } });
+    if (options.json) return printJson(revoked);
+    printLines(
+      `Key revoked (believed stolen since ${revoked.since}). New key fingerprint: ${revoked.fingerprint}`,
+      ...revoked.lines.flatMap((l) => [
+        `  ${l.name} (seq ${l.seq}): give each peer's operators this token, by a channel you trust:`,
+        `    ${l.token}`,
+        ...l.peers.map((p) => `    read aloud with ${p.name}: safety code ${p.safetyCode}`),
+      ]),
+      "Until a peer's admin accepts the token ('hotline key accept --token …'), it holds what this station writes.",
+    );
+  });
+  withCommon(
+    key
+      .command("accept")
+      .description(
+        "accept a peer's new key after it revoked its old one: the re-pairing token its operators gave you, once the new safety code was read aloud with them",
+      )
+      .requiredOption("--token <token>", "the hotline-revocation: token")
+      .addOption(asOption()),
+  ).action(async (options: CommonOptions & { token: string; as: string }) => {
+    const api = runningStation(stationPaths(options.dir), options.as);
+    const accepted =
+      api === null
+        ? await withStation(options, async (station) => {
+            await requireRole(station, options.as, PERMISSIONS.acceptKey);
+            return await station.acceptRevocation({ token: options.token, operator: options.as });
+          })
+        : await api.call("POST /api/key/accept", { body: { token: options.token } });
+    if (options.json) return printJson(accepted);
+    printLines(
+      `Accepted ${accepted.station.slice(0, 8)}'s new key (its old one revoked since ${accepted.since}); safety code now ${accepted.safetyCode}.`,
+    );
+  });
+  withCommon(
+    key
       .command("ack")
       .description("acknowledge that a peer's key changed and its new safety code was read aloud")
       .argument("<station>", "the peer: its id, a unique id prefix, or its name")

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { cliIo } from "./io.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { verifyBundleFile } from "./export.js";
+import { describeFindings, findingsOf } from "./findings.js";
 import { EXIT, printJson, printLines } from "./output.js";
 
 /**
@@ -33,12 +34,13 @@ export function registerVerifyCommand(program: Command): void {
     if (options.json) {
       printJson(
         report.ok
-          ? { ok: true, lines: report.lines, entries: report.entries }
-          : { ok: false, problems: report.problems },
+          ? { ok: true, lines: report.lines, entries: report.entries, ...findingsOf(report.findings) }
+          : { ok: false, problems: report.problems, ...findingsOf(report.findings) },
       );
     } else if (report.ok) {
       printLines(
         `Record intact: ${report.lines} lines, ${report.entries} entries, every hash, link and signature valid.`,
+        ...describeFindings(report.findings),
       );
     } else {
       printLines(
@@ -47,6 +49,7 @@ export function registerVerifyCommand(program: Command): void {
           (p) =>
             `  ${p.code}  line ${p.line?.slice(0, 12) ?? "-"}  author ${p.author?.slice(0, 10) ?? "-"}  seq ${p.seq ?? "-"}: ${p.detail}`,
         ),
+        ...describeFindings(report.findings),
       );
     }
     if (!report.ok) cliIo().exitCode = EXIT.failure;

@@ -392,12 +392,14 @@ describe("checkHeldEntry()", () => {
       seen: {},
       time: line.entryOf(moscow, 1).entry.time,
       kind: "line.genesis",
-      creator: { station: moscow.id, cert: moscow.participant.cert },
+      creator: { station: moscow.id, cert: moscow.participant.cert, key: null },
       member: null,
       approves: null,
       rotate: null,
       signedWith: moscow.id,
       renews: null,
+      revoke: null,
+      revokeAck: null,
       problems: [],
     });
   });
@@ -421,6 +423,8 @@ describe("checkHeldEntry()", () => {
       rotate: null,
       signedWith: washington.id,
       renews: null,
+      revoke: null,
+      revokeAck: null,
       problems: [],
     });
   });

@@ -2,7 +2,7 @@ import type { ErrorCode } from "./errors.js";
 import { HotlineError, isHotlineError } from "./errors.js";
 import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
 import { isValidMemberClaim } from "./membership.js";
-import { isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
+import { isValidRevocation, isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
 import {
   MemoryLine,
   checkKey,
@@ -59,6 +59,10 @@ export interface EntryFacts {
   signedWith: string | null;
   /** for cert.renew: the new certificate */
   renews: string | null;
+  /** for key.revoke: the new key, the key revoked, and from when */
+  revoke: RuleFacts["revoke"];
+  /** for key.revoke.ack: the key.revoke acknowledged */
+  revokeAck: RuleFacts["revokeAck"];
   problems: Problem[];
 }
 
@@ -89,6 +93,8 @@ export function checkHeldEntry(held: HeldEntry, keys?: KeyHistory): EntryFacts {
     rotate: null,
     signedWith: null,
     renews: null,
+    revoke: null,
+    revokeAck: null,
     problems: [],
   };
   const problem = (code: ErrorCode, detail: string, hash: string | null = held.hash) =>
@@ -128,7 +134,22 @@ export function checkHeldEntry(held: HeldEntry, keys?: KeyHistory): EntryFacts {
   if (hasValidSignature(entry, held.bytes, key)) {
     facts.signedWith = key;
   } else {
-    problem("BAD_SIGNATURE", `The signature does not match the entry's content and its author's key`);
+    // Signed by a key its author revoked, dated after the revocation's since: the thief's, named so.
+    const revoked = (keys?.[`${held.line} ${entry.author}`] ?? []).find(
+      (r) =>
+        r.revoked !== undefined &&
+        r.since !== undefined &&
+        Date.parse(entry.time) > Date.parse(r.since) &&
+        hasValidSignature(entry, held.bytes, r.revoked),
+    );
+    if (revoked !== undefined) {
+      problem(
+        "KEY_REVOKED",
+        `It is signed by key ${short(revoked.revoked ?? "")}, revoked since ${revoked.since ?? ""} by the key.revoke at seq ${revoked.seq}, and dated after that`,
+      );
+    } else {
+      problem("BAD_SIGNATURE", `The signature does not match the entry's content and its author's key`);
+    }
   }
   if (entry.kind !== "line.genesis" && entry.line === null) {
     problem("BAD_LINE", "Only a genesis entry may have no line");
@@ -153,13 +174,18 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
     kind: entry.kind,
     creator:
       entry.kind === "line.genesis"
-        ? { station: entry.body.creator.station, cert: entry.body.creator.cert }
+        ? {
+            station: entry.body.creator.station,
+            cert: entry.body.creator.cert,
+            key: otherKey(entry.body.creator),
+          }
         : null,
     member:
       entry.kind === "member.add"
         ? {
             station: entry.body.member.station,
             cert: entry.body.member.cert,
+            key: otherKey(entry.body.member),
             consenters: entry.body.consenters,
             proofOk: isValidMemberClaim(line, entry.body.member, entry.body.proof),
           }
@@ -177,7 +203,36 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
         : null,
     signedWith: null,
     renews: entry.kind === "cert.renew" ? entry.body.cert : null,
+    revoke:
+      entry.kind === "key.revoke"
+        ? {
+            key: entry.body.key,
+            revoked: entry.body.revoked,
+            since: entry.body.since,
+            proofOk: isValidRevocation(
+              {
+                line,
+                station: entry.author,
+                key: entry.body.key,
+                revoked: entry.body.revoked,
+                since: entry.body.since,
+                seq: entry.seq,
+                prev: entry.prev,
+              },
+              entry.body.proof,
+            ),
+          }
+        : null,
+    revokeAck:
+      entry.kind === "key.revoke.ack"
+        ? { of: entry.body.of, station: entry.body.station, key: entry.body.key, since: entry.body.since }
+        : null,
   };
+}
+
+/** A participant's first key when it is not its station id, else null. */
+function otherKey(p: { station: string; key?: string | undefined }): string | null {
+  return p.key === undefined || p.key === p.station ? null : p.key;
 }
 
 /**
@@ -260,6 +315,49 @@ export function checkLine(lineId: string, facts: readonly EntryFacts[]): Problem
   }));
 }
 
+/**
+ * What an auditor must be told of a line's key revocations, though its chains are intact: every
+ * entry signed by a revoked key and dated after the revocation's `since` (the thief may have
+ * written it; the station's own chain went on after it, so the station says it is its own — the
+ * people must judge), and every revocation no other participant acknowledged (its new key is then
+ * its station's own word: the record holds it, but nobody vouched for it out of band).
+ *
+ * @param lineId the line
+ * @param facts facts of all its entries
+ * @returns findings, in the order of the revocations
+ */
+export function keyFindings(lineId: string, facts: readonly EntryFacts[]): Problem[] {
+  const revocations = facts.filter((f) => f.revoke !== null && f.problems.length === 0);
+  if (revocations.length === 0) return [];
+  const found: Problem[] = [];
+  const at = (code: ErrorCode, f: EntryFacts, detail: string) =>
+    found.push({ code, line: lineId, author: f.author, seq: f.seq, hash: f.storedHash, detail });
+  for (const r of revocations) {
+    const { revoked, since } = r.revoke as NonNullable<EntryFacts["revoke"]>;
+    const acked = facts.some(
+      (f) => f.author !== r.author && f.revokeAck !== null && f.revokeAck.of === r.storedHash,
+    );
+    if (!acked) {
+      at(
+        "KEY_UNCONFIRMED",
+        r,
+        `Station ${short(r.author)} revoked key ${short(revoked)} since ${since}, and no other participant acknowledged its new key on the record: the new key is its own word only`,
+      );
+    }
+    const from = Date.parse(since);
+    for (const f of facts) {
+      if (f.author === r.author && f.signedWith === revoked && Date.parse(f.time) > from) {
+        at(
+          "KEY_REVOKED",
+          f,
+          `Signed by key ${short(revoked)}, which its station revoked since ${since} (key.revoke at seq ${r.seq}): whoever held that key may have written it`,
+        );
+      }
+    }
+  }
+  return found;
+}
+
 /** The same entry, or another one, held already at this entry's place in its chain. */
 function samePlace(f: EntryFacts, view: MemoryLine): RuleBreak | null {
   const head = view.head(f.author);
@@ -288,6 +386,8 @@ function asRule(f: EntryFacts): RuleFacts {
     rotate: f.rotate,
     signedWith: f.signedWith,
     renews: f.renews,
+    revoke: f.revoke,
+    revokeAck: f.revokeAck,
   };
 }
 
@@ -324,6 +424,7 @@ function replayOrder(facts: readonly EntryFacts[], genesis: EntryFacts | undefin
     const deps: (number | undefined)[] = [before.get(i)];
     for (const hash of Object.values(f.seen)) deps.push(byHash.get(hash));
     if (f.approves !== null) deps.push(byHash.get(f.approves));
+    if (f.revokeAck !== null) deps.push(byHash.get(f.revokeAck.of));
     if (genesis !== undefined && f !== genesis) deps.push(byHash.get(genesis.storedHash));
     if (f.author !== genesis?.author) deps.push(addOf.get(f.author));
     return deps.filter((d): d is number => d !== undefined && d !== i);

@@ -168,6 +168,11 @@ export const PARTICIPANT = z.strictObject({
   name: NAME,
   url: URL_SCHEMA,
   cert: CERT_FINGERPRINT,
+  /**
+   * the key its chain on this line begins with, when that is not the station id (a station whose key
+   * was rotated or revoked opens or joins a line with the key it holds now); absent: the station id
+   */
+  key: STATION_ID.optional(),
 });
 
 /** What a notification holds, `notify` and `notify.update` alike. */
@@ -222,6 +227,32 @@ export const BODY_SCHEMAS = {
    * entry of the author's chain on this line is signed by the new key, and only by it.
    */
   "key.rotate": z.strictObject({ key: STATION_ID, proof: SIGNATURE, operator: OPERATOR }),
+  /**
+   * The author's key `revoked` is believed stolen from `since` on: its chain goes on with `key`, a
+   * new key. Signed by the NEW key (the old one is the thief's too, so it cannot vouch for its
+   * successor). A peer takes the new key only when its own operator, having compared the new safety
+   * code out of band, acknowledges it with a `key.revoke.ack`; until then it refuses what the
+   * chain writes after this entry (`KEY_UNCONFIRMED`). See docs/protocol.md "Key revocation".
+   */
+  "key.revoke": z.strictObject({
+    key: STATION_ID,
+    revoked: STATION_ID,
+    since: TIME,
+    /** the revoked key's signature of the revocation's place (see key-rotation.ts) */
+    proof: SIGNATURE,
+    operator: OPERATOR,
+  }),
+  /**
+   * This station's operator acknowledged, out of band, another station's `key.revoke` (`of`, with
+   * its station, new key and since repeated): from here on this station takes that key for it.
+   */
+  "key.revoke.ack": z.strictObject({
+    of: HASH,
+    station: STATION_ID,
+    key: STATION_ID,
+    since: TIME,
+    operator: OPERATOR,
+  }),
   /** A message written by an operator. */
   text: z.strictObject({
     text: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
@@ -454,6 +485,8 @@ export const ENTRY_SCHEMA = z.discriminatedUnion("kind", [
   variant("member.add"),
   variant("member.approve"),
   variant("key.rotate"),
+  variant("key.revoke"),
+  variant("key.revoke.ack"),
   variant("cert.renew"),
   variant("text"),
   variant("line.settings"),

@@ -11,8 +11,9 @@ export const MAX_PARTICIPANTS = 64;
 
 /**
  * The bytes a station signs to claim its place on a line: the line, and the key, name, address and
- * certificate it will be known by there. Only the holder of the station key can make this claim, so
- * nobody can add another station, or move its address or certificate, in its name.
+ * certificate it will be known by there, and the key its chain begins with when that is not the
+ * station id. Only the holder of that key can make this claim, so nobody can add another station,
+ * or move its address or certificate, in its name.
  *
  * @param line the line id
  * @param member the participant claimed
@@ -27,13 +28,24 @@ export function memberClaimBytes(line: string, member: Participant): Buffer {
       name: member.name,
       url: member.url,
       cert: member.cert,
+      // Only when given, so that a claim without one reads as it always did.
+      ...(member.key === undefined ? {} : { key: member.key }),
     }),
   );
 }
 
 /**
+ * @param member a participant as a line knows it
+ * @returns the key its chain on the line begins with: its own `key`, else its station id
+ */
+export function firstKeyOf(member: Pick<Participant, "station" | "key">): string {
+  return member.key ?? member.station;
+}
+
+/**
  * @param line the line id
- * @param member the participant claimed; its station must be the identity's id
+ * @param member the participant claimed; its station must be the identity's id, and its key (if
+ *   given) the identity's key
  * @param identity the claiming station
  * @returns the claim's signature, base64url
  */
@@ -45,14 +57,15 @@ export function signMemberClaim(line: string, member: Participant, identity: Ide
  * @param line the line id
  * @param member the participant claimed
  * @param proof the claim's signature
- * @returns true when the claimed station's own key signed exactly this claim
+ * @returns true when the claimed key (the station id unless the claim names another) signed
+ *   exactly this claim
  */
 export function isValidMemberClaim(line: string, member: Participant, proof: string): boolean {
   try {
     return verify(
       null,
       memberClaimBytes(line, member),
-      publicKeyOf(member.station),
+      publicKeyOf(firstKeyOf(member)),
       Buffer.from(proof, "base64url"),
     );
   } catch {

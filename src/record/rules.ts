@@ -28,10 +28,19 @@ export interface RuleFacts {
   seen: Record<string, string>;
   time: string;
   kind: string;
-  /** for line.genesis: the creator */
-  creator: { station: string; cert: string } | null;
-  /** for member.add: the member, the stations asked to consent, and whether its claim is its own */
-  member: { station: string; cert: string; consenters: readonly string[]; proofOk: boolean } | null;
+  /** for line.genesis: the creator, and the key its chain begins with (null: its station id) */
+  creator: { station: string; cert: string; key: string | null } | null;
+  /**
+   * for member.add: the member, the key its chain begins with (null: its station id), the stations
+   * asked to consent, and whether its claim is its own
+   */
+  member: {
+    station: string;
+    cert: string;
+    key: string | null;
+    consenters: readonly string[];
+    proofOk: boolean;
+  } | null;
   /** for member.approve: the member.add it consents to */
   approves: string | null;
   /** for key.rotate: the new key, and whether its proof is the new key's signature of this place */
@@ -43,6 +52,22 @@ export interface RuleFacts {
   signedWith: string | null;
   /** for cert.renew: the author's new certificate fingerprint */
   renews: string | null;
+  /**
+   * for key.revoke: the new key (which signs it), the key revoked, from when, and whether its proof
+   * is the revoked key's signature of this place
+   */
+  revoke: { key: string; revoked: string; since: string; proofOk: boolean } | null;
+  /** for key.revoke.ack: the key.revoke acknowledged, and what it is said to say */
+  revokeAck: { of: string; station: string; key: string; since: string } | null;
+}
+
+/** A key.revoke as a line holds it. */
+export interface Revocation {
+  author: string;
+  key: string;
+  revoked: string;
+  since: string;
+  seq: number;
 }
 
 /** A station on a line as the record makes it one. */
@@ -76,10 +101,15 @@ export interface LineView {
   memberAddedBy(hash: string): MemberState | null;
   /** members, active and pending */
   memberCount(): number;
-  /** the key the station signs with on this line now: its id, or the key of its newest rotation */
+  /**
+   * the key the station signs with on this line now: the key of its newest rotation, else the key
+   * its chain began with (its id unless its genesis or member.add named another)
+   */
   keyOf(station: string): string;
   /** the member that holds or held this key on the line (as its id or by a rotation), if any */
   keyHolder(key: string): string | null;
+  /** the key.revoke of this line with this hash, if held */
+  revocation(hash: string): Revocation | null;
 }
 
 /** A broken rule: its code and what a person should be told. */
@@ -241,20 +271,68 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
 
 /**
  * The rules of the record about keys: an entry is signed by the key its author's chain has at that
- * point (the station id until a `key.rotate`, then the rotation's key: the old key signs nothing
- * after it), and a `key.rotate` carries the new key's own proof of its place and names a key no
- * member of the line has or had.
+ * point (the key it began with — the station id unless its genesis or member.add named another —
+ * until a `key.rotate`, then the rotation's key: the old key signs nothing after it); a
+ * `key.rotate` carries the new key's own proof of its place and names a key no member of the line
+ * has or had; a member.add names a station and a first key that no member has or had as a key.
  *
  * @param f the entry's facts, its body read
  * @param view the line as held before it
  * @returns the first rule broken, or null
  */
 export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
-  if (f.signedWith !== null && f.signedWith !== view.keyOf(f.author)) {
+  const expected = f.creator !== null ? (f.creator.key ?? f.author) : (f.revoke?.key ?? view.keyOf(f.author));
+  if (f.signedWith !== null && f.signedWith !== expected) {
     return {
       code: "BAD_SIGNATURE",
-      detail: `It is signed by key ${short(f.signedWith)}, not by ${short(view.keyOf(f.author))}, the key its author had then`,
+      detail: `It is signed by key ${short(f.signedWith)}, not by ${short(expected)}, the key its author had then`,
     };
+  }
+  if (f.member !== null) {
+    for (const key of f.member.key === null ? [f.member.station] : [f.member.station, f.member.key]) {
+      const holder = view.keyHolder(key);
+      if (holder !== null && holder !== f.member.station) {
+        return {
+          code: "KEY_CONFLICT",
+          detail: `The member.add names key ${short(key)} for station ${short(f.member.station)}, but it is station ${short(holder)}'s`,
+        };
+      }
+    }
+  }
+  if (f.revoke !== null) {
+    if (!f.revoke.proofOk) {
+      return {
+        code: "BAD_SIGNATURE",
+        detail: `The key.revoke's proof is not key ${short(f.revoke.revoked)}'s own signature of this revocation`,
+      };
+    }
+    const inForce = view.keyOf(f.author);
+    if (f.revoke.revoked !== inForce) {
+      return {
+        code: "KEY_CONFLICT",
+        detail: `The key.revoke revokes key ${short(f.revoke.revoked)}, but its author's key in force is ${short(inForce)}`,
+      };
+    }
+    const holder = view.keyHolder(f.revoke.key);
+    if (holder !== null) {
+      return {
+        code: "KEY_CONFLICT",
+        detail: `The key.revoke names key ${short(f.revoke.key)}, which ${holder === f.author ? "its author has held on the line already" : `is station ${short(holder)}'s`}`,
+      };
+    }
+  }
+  if (f.revokeAck !== null) {
+    const a = f.revokeAck;
+    const r = view.revocation(a.of);
+    if (r === null || r.author !== a.station || r.key !== a.key || r.since !== a.since) {
+      return {
+        code: "UNKNOWN_ENTRY",
+        detail: `The key.revoke.ack names ${short(a.of)}, which is no key.revoke of this line by ${short(a.station)} to key ${short(a.key)} since ${a.since}`,
+      };
+    }
+    if (a.station === f.author) {
+      return { code: "NO_CONSENT", detail: "A station cannot acknowledge its own key revocation" };
+    }
   }
   if (f.rotate !== null) {
     if (!f.rotate.proofOk) {
@@ -284,10 +362,11 @@ export class MemoryLine implements LineView {
   readonly #heads = new Map<string, { seq: number; hash: string; time: string }>();
   readonly #entries = new Map<string, { author: string; time: string }>();
   readonly #members = new Map<string, MemberState>();
-  /** keys in force, for the stations that rotated */
+  /** keys in force, for the stations that rotated or began with a key other than their id */
   readonly #keys = new Map<string, string>();
-  /** keys rotated to, and their station */
+  /** keys rotated to or begun with, and their station */
   readonly #holders = new Map<string, string>();
+  readonly #revocations = new Map<string, Revocation>();
 
   head(author: string) {
     return this.#heads.get(author) ?? null;
@@ -323,6 +402,10 @@ export class MemoryLine implements LineView {
     return this.#holders.get(key) ?? (this.#members.has(key) ? key : null);
   }
 
+  revocation(hash: string): Revocation | null {
+    return this.#revocations.get(hash) ?? null;
+  }
+
   /** @returns the stations that are participants (every consent given) */
   activeMembers(): string[] {
     return [...this.#members.values()].filter((m) => m.active).map((m) => m.station);
@@ -343,9 +426,22 @@ export class MemoryLine implements LineView {
     for (const hash of hashes) this.#entries.set(hash, { author: f.author, time: f.time });
     const next = membership ? nextMembership(f, this) : null;
     if (next !== null) this.#members.set(next.station, next);
-    if (membership && f.rotate !== null) {
-      this.#keys.set(f.author, f.rotate.key);
-      this.#holders.set(f.rotate.key, f.author);
+    if (!membership) return;
+    if (f.revoke !== null) {
+      const { key, revoked, since } = f.revoke;
+      this.#revocations.set(f.hash, { author: f.author, seq: f.seq, key, revoked, since });
+    }
+    const set =
+      f.rotate !== null || f.revoke !== null
+        ? { station: f.author, key: f.rotate?.key ?? f.revoke?.key ?? "" }
+        : f.creator?.key != null
+          ? { station: f.creator.station, key: f.creator.key }
+          : f.member?.key != null
+            ? { station: f.member.station, key: f.member.key }
+            : null;
+    if (set !== null) {
+      this.#keys.set(set.station, set.key);
+      this.#holders.set(set.key, set.station);
     }
   }
 }

@@ -24,6 +24,8 @@ export interface Member {
   name: string;
   url: string;
   cert: string;
+  /** the key its chain begins with, when not its station id (a station whose key was rotated) */
+  key?: string;
 }
 
 /** A station the scripted peer made up: a key and a certificate nobody else holds. */

@@ -6,7 +6,16 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, hotlineProcess } from "../helpers/cli.js";
-import { startPairedStations, waitFor, type PairedStations, type TestStation } from "../helpers/stations.js";
+import {
+  initStation,
+  pairOnLine,
+  startPairedStations,
+  startStation,
+  stopStation,
+  waitFor,
+  type PairedStations,
+  type TestStation,
+} from "../helpers/stations.js";
 
 interface LogEntry {
   hash: string;
@@ -156,9 +165,72 @@ describe("hotline key rotate", () => {
     }
   });
 
-  it("refuses to open a new line after the rotation, with KEY_ROTATED", async () => {
-    const opened = await hotline(["line", "create", "--name", "another", "--dir", paired.washington.dir]);
-    expect(opened.code).not.toBe(0);
-    expect(opened.stderr).toContain("KEY_ROTATED");
+  it("after the rotation Washington opens a new line that Paris joins, and joins one Moscow opens: messages flow, codes match, the records verify", async () => {
+    const { washington, moscow } = paired;
+    const whoami = await hotlineJson<{ fingerprint: string }>(["whoami", "--dir", washington.dir]);
+    const paris = await initStation(paired.tmp.join("paris"), "Paris");
+    await startStation(paris);
+    try {
+      // Washington opens a line: its genesis carries the key it holds now.
+      const opened = await pairOnLine(washington, [paris], "paris-washington");
+      const codes = async (viewer: TestStation, line: string) => {
+        const lines = await hotlineJson<LineSummary[]>(["lines", "--dir", viewer.dir]);
+        return lines.find((l) => l.id === line)?.participants ?? [];
+      };
+      const atParis = await codes(paris, opened.line);
+      const atWashington = await codes(washington, opened.line);
+      const washingtonAtParis = atParis.find((p) => p.id === washington.id);
+      expect(washingtonAtParis?.fingerprint).toBe(whoami.fingerprint);
+      expect(washingtonAtParis?.keyChange).toBeNull(); // paired with this key: no change to read aloud
+      const parisAtWashington = atWashington.find((p) => p.id === paris.id);
+      expect(parisAtWashington?.safetyCode).toBe(washingtonAtParis?.safetyCode);
+      expect(opened.safetyCodes[0]).toBe(washingtonAtParis?.safetyCode);
+
+      for (const [from, to, text] of [
+        [washington, paris, "new line, new key"],
+        [paris, washington, "heard on the new line"],
+      ] as const) {
+        const sent = await hotline(["send", "--line", opened.line, "--dir", from.dir, text]);
+        expect(sent.code, sent.stderr).toBe(0);
+        await waitFor(
+          async () =>
+            (await hotlineJson<LogEntry[]>(["log", "--line", opened.line, "--dir", to.dir])).some(
+              (e) => e.body.text === text,
+            ),
+          { what: `${to.name} to receive '${text}'` },
+        );
+      }
+
+      // Washington joins a line Moscow opens: its member claim carries its key in force.
+      const joined = await pairOnLine(moscow, [washington], "moscow-washington-2");
+      const sent = await hotline(["send", "--line", joined.line, "--dir", washington.dir, "joined rotated"]);
+      expect(sent.code, sent.stderr).toBe(0);
+      await waitFor(
+        async () =>
+          (await hotlineJson<LogEntry[]>(["log", "--line", joined.line, "--dir", moscow.dir])).some(
+            (e) => e.body.text === "joined rotated",
+          ),
+        { what: "Moscow to receive Washington's entry on the new line" },
+      );
+      const washingtonAtMoscow = (await codes(moscow, joined.line)).find((p) => p.id === washington.id);
+      expect(washingtonAtMoscow?.fingerprint).toBe(whoami.fingerprint);
+      expect(joined.safetyCodes[0]).toBe(washingtonAtMoscow?.safetyCode);
+
+      for (const station of [washington, moscow, paris]) {
+        const verified = await hotlineJson<{ ok: boolean; problems: unknown[] }>([
+          "verify",
+          "--dir",
+          station.dir,
+        ]);
+        expect(verified.ok).toBe(true);
+      }
+      const file = paired.tmp.join("paris-washington.bundle.json");
+      const exported = await hotline(["export", "--line", opened.line, "--out", file, "--dir", paris.dir]);
+      expect(exported.code, exported.stderr).toBe(0);
+      const checked = await hotline(["verify", "--bundle", file, "--json"]);
+      expect(JSON.parse(checked.stdout)).toMatchObject({ ok: true });
+    } finally {
+      await stopStation(paris);
+    }
   });
 });

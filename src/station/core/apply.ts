@@ -7,6 +7,7 @@ import {
   checkMembership,
   checkPlace,
   describeZodError,
+  keySetBy,
   parseBody,
   placeOf,
   readStoredEntry,
@@ -18,10 +19,11 @@ import {
   type LineView,
   type MemberState,
   type RuleBreak,
+  type Revocation,
   type RuleFacts,
   type SealedEntry,
 } from "../../record/mod.js";
-import type { Head, MemberRow, Store, Transaction } from "../../store/mod.js";
+import type { Head, MemberRow, Store, StoredEntry, Transaction } from "../../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -107,7 +109,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
   const views = new Map<string, StoreLine>();
   const viewOf = (tx: Transaction, line: string): StoreLine => {
     let view = views.get(line);
-    if (view === undefined) views.set(line, (view = new StoreLine(tx, line)));
+    if (view === undefined) views.set(line, (view = new StoreLine(tx, line, options.self)));
     return view;
   };
 
@@ -169,9 +171,25 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head.
     if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
-    // Signed by the key its author's chain has now: its station id until it rotated its key. A
-    // prepared check stands only if it was made against that key.
-    const key = view.keyOf(envelope.author);
+    // After a revocation this station's operator has not accepted, the chain waits: its new key is
+    // only its own word until the people compared the new safety code.
+    const waiting = view.unconfirmed(envelope.author);
+    if (waiting !== null && envelope.seq > waiting.seq) {
+      throw new HotlineError(
+        "KEY_UNCONFIRMED",
+        `Cannot accept the entry yet: its author revoked its key at seq ${waiting.seq} (since ${waiting.since}), and this station's operator has not accepted the new key ('hotline key accept --token …' once the new safety code was read aloud)`,
+        { place },
+      );
+    }
+    // Signed by the key its author's chain has now: the key it began with (its station id unless
+    // its genesis or member.add named another) until it rotated its key; a revocation by its new
+    // key. A prepared check stands only if it was made against that key.
+    const key =
+      envelope.kind === "line.genesis"
+        ? genesisKeyOf(envelope)
+        : envelope.kind === "key.revoke"
+          ? revocationKeyOf(envelope)
+          : view.keyOf(envelope.author);
     let signatureOk: boolean;
     if (prepared?.key === key) signatureOk = prepared.signatureOk;
     else {
@@ -180,6 +198,19 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       signatureMs += performance.now() - started;
     }
     if (!signatureOk) {
+      const stolen = view
+        .revoked(envelope.author)
+        .find(
+          (r) =>
+            Date.parse(envelope.time) > Date.parse(r.since) &&
+            verifyEntrySignature(r.revoked, read.bytes, envelope.sig),
+        );
+      if (stolen !== undefined) {
+        fail({
+          code: "KEY_REVOKED",
+          detail: `it is signed by key ${short(stolen.revoked)}, which its author revoked since ${stolen.since}, and dated after that`,
+        });
+      }
       fail({
         code: "BAD_SIGNATURE",
         detail:
@@ -223,6 +254,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
       rotate: null,
       signedWith: null,
       renews: null,
+      revoke: null,
+      revokeAck: null,
     };
     const misplaced = checkPlace(facts, view);
     if (misplaced !== null) fail(misplaced);
@@ -285,6 +318,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     }
     const pinned = await pinConflict(tx, m);
     if (pinned !== null) return { code: "MEMBER_CONFLICT", detail: pinned };
+    const keyed = await keyConflict(tx, { station: m.station, key: m.key ?? m.station }, options.self);
+    if (keyed !== null) return { code: "KEY_CONFLICT", detail: keyed };
     return null;
   }
 }
@@ -311,6 +346,63 @@ export async function pinConflict(
 }
 
 /**
+ * This station's keys, across every line: a station claimed onto a line must begin its chain with
+ * its id or a key it had on every other line here (a revocation's only once accepted here), and no
+ * station may begin with a key that is (or was) another station's here — so a participant cannot hijack a station this one knows by adding
+ * it with a key of its own. (Members of the same line are the record's rule, checked before.)
+ *
+ * @param store the store
+ * @param member the station claimed, and the key its chain would begin with
+ * @param self this station's id (its own key is not in the record's keys yet when it joins)
+ * @returns why the claim conflicts with a key known here, or null
+ */
+export async function keyConflict(
+  store: Pick<Transaction, "lines" | "members" | "entriesOfKind" | "entryByHash">,
+  member: { station: string; key: string },
+  self: string,
+): Promise<string | null> {
+  if (member.station === self) return null; // its own claims are this station's to make
+  if (member.key === self) return `key ${short(member.key)} is this station's id`;
+  for (const line of await store.lines()) {
+    const members = await store.members(line.id);
+    const genesis = await store.entryByHash(line.id);
+    // A revocation's key counts as a station's here only once this station's operator accepted it:
+    // a new line is no way around that acceptance.
+    const accepted = new Set<string>();
+    for (const stored of await store.entriesOfKind(line.id, "key.revoke.ack")) {
+      const ack = readStoredEntry(stored);
+      if (ack.kind === "key.revoke.ack" && ack.author === self) accepted.add(ack.body.of);
+    }
+    const sets = [
+      ...(genesis === null ? [] : [genesis]),
+      ...(await store.entriesOfKind(line.id, "member.add")),
+      ...(await store.entriesOfKind(line.id, "key.rotate")),
+      ...(await store.entriesOfKind(line.id, "key.revoke")),
+    ].flatMap((stored) => {
+      const set = keySetBy({ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash });
+      return set === null ? [] : [{ ...set, taken: set.revoked === undefined || accepted.has(stored.hash) }];
+    });
+    for (const m of members) {
+      if (m.station === member.station) {
+        // Any key it had here will do: it may have rotated on one line after it joined another.
+        if (
+          member.key !== m.station &&
+          !sets.some((k) => k.station === m.station && k.key === member.key && k.taken)
+        ) {
+          return `station ${short(member.station)} never signed with key ${short(member.key)} on line ${line.name} here`;
+        }
+      } else if (
+        m.station === member.key ||
+        sets.some((k) => k.station === m.station && k.key === member.key)
+      ) {
+        return `key ${short(member.key)} is (or was) station ${short(m.station)}'s on line ${line.name} here`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * A line as the store holds it, for the record's rules (which read synchronously): members read
  * once per batch, heads and entries read ({@link StoreLine.load}) before an entry is checked.
  */
@@ -326,10 +418,62 @@ class StoreLine implements LineView {
   #keys: Map<string, string> | null = null;
   /** every key rotated to on this line, and its station */
   readonly #holders = new Map<string, string>();
+  readonly #self: string;
+  /** the key.revoke entries of this line, by hash */
+  readonly #revocations = new Map<string, Revocation>();
+  /** the revocations this station's operator accepted (its own key.revoke.ack), by hash */
+  readonly #accepted = new Set<string>();
 
-  constructor(store: Transaction, line: string) {
+  constructor(store: Transaction, line: string, self: string) {
     this.#store = store;
     this.#line = line;
+    this.#self = self;
+  }
+
+  /**
+   * @param station a station on the line
+   * @returns its newest revocation that this station has not accepted: what it writes after it waits
+   */
+  unconfirmed(station: string): Revocation | null {
+    let newest: [string, Revocation] | null = null;
+    for (const [hash, r] of this.#revocations) {
+      if (r.author === station && (newest === null || r.seq > newest[1].seq)) newest = [hash, r];
+    }
+    return newest === null || this.#taken(newest[0]) ? null : newest[1];
+  }
+
+  /**
+   * @param station a station on the line
+   * @returns the revocations of its keys this station accepted (its own, for itself)
+   */
+  revoked(station: string): Revocation[] {
+    return [...this.#revocations]
+      .filter(([hash, r]) => r.author === station && this.#taken(hash))
+      .map(([, r]) => r);
+  }
+
+  /** Whether a revocation's new key is in force here: this station's own, or accepted by its operator. */
+  #taken(hash: string): boolean {
+    return this.#revocations.get(hash)?.author === this.#self || this.#accepted.has(hash);
+  }
+
+  revocation(hash: string): Revocation | null {
+    return this.#revocations.get(hash) ?? null;
+  }
+
+  /** Notes what a stored entry says of revocations: a key.revoke, or this station's acceptance of one. */
+  #noteRevocation(sealed: SealedEntry): void {
+    const { entry, hash } = sealed;
+    if (entry.kind === "key.revoke") {
+      this.#revocations.set(hash, { author: entry.author, seq: entry.seq, ...entry.body });
+      this.#holders.set(entry.body.key, entry.author);
+      if (this.#taken(hash)) this.#keys?.set(entry.author, entry.body.key);
+    }
+    if (entry.kind === "key.revoke.ack" && entry.author === this.#self) {
+      this.#accepted.add(entry.body.of);
+      const r = this.#revocations.get(entry.body.of);
+      if (r !== undefined && this.unconfirmed(r.author) === null) this.#keys?.set(r.author, r.key);
+    }
   }
 
   forgetMembers(): void {
@@ -346,13 +490,33 @@ class StoreLine implements LineView {
   async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
     this.#members ??= await this.#store.members(this.#line);
     if (this.#keys === null) {
-      // Stored rotations passed the rules when stored: the newest of each chain is its key.
+      // Stored entries passed the rules when stored: each chain's first key named by its genesis or
+      // member.add, then its newest rotation, is its key.
       const keys = new Map<string, string>();
-      for (const stored of await this.#store.entriesOfKind(this.#line, "key.rotate")) {
-        const entry = readStoredEntry(stored);
-        if (entry.kind !== "key.rotate") continue;
-        keys.set(entry.author, entry.body.key);
-        this.#holders.set(entry.body.key, entry.author);
+      const genesis = await this.#store.entryByHash(this.#line);
+      const read = (stored: StoredEntry): SealedEntry => ({
+        entry: readStoredEntry(stored),
+        bytes: stored.bytes,
+        hash: stored.hash,
+      });
+      const revokes = (await this.#store.entriesOfKind(this.#line, "key.revoke")).map(read);
+      if (revokes.length > 0) {
+        for (const stored of await this.#store.entriesOfKind(this.#line, "key.revoke.ack")) {
+          const ack = read(stored).entry;
+          if (ack.kind === "key.revoke.ack" && ack.author === this.#self) this.#accepted.add(ack.body.of);
+        }
+        for (const sealed of revokes) this.#noteRevocation(sealed);
+      }
+      const sets = [
+        ...(genesis === null ? [] : [genesis]),
+        ...(await this.#store.entriesOfKind(this.#line, "member.add")),
+        ...(await this.#store.entriesOfKind(this.#line, "key.rotate")),
+      ].map((stored) => keySetBy(read(stored)));
+      // A revocation's key is in force here only once this station took it (see #taken).
+      for (const sealed of revokes) if (this.#taken(sealed.hash)) sets.push(keySetBy(sealed));
+      for (const set of sets.filter((k) => k !== null).sort((a, b) => a.seq - b.seq)) {
+        keys.set(set.station, set.key);
+        this.#holders.set(set.key, set.station);
       }
       this.#keys = keys;
     }
@@ -377,9 +541,14 @@ class StoreLine implements LineView {
     const { entry, hash } = sealed;
     this.#entries.set(hash, { author: entry.author, time: entry.time });
     this.#heads.set(entry.author, { author: entry.author, seq: entry.seq, hash, time: entry.time });
-    if (entry.kind === "key.rotate") {
-      this.#keys?.set(entry.author, entry.body.key);
-      this.#holders.set(entry.body.key, entry.author);
+    if (entry.kind === "key.revoke" || entry.kind === "key.revoke.ack") {
+      this.#noteRevocation(sealed);
+      return;
+    }
+    const set = keySetBy(sealed);
+    if (set !== null) {
+      this.#keys?.set(set.station, set.key);
+      this.#holders.set(set.key, set.station);
     }
   }
 
@@ -461,7 +630,13 @@ export function prepareIncoming(
       const read = readIncoming(value);
       const { line, author, kind, body } = read.envelope;
       const chain = `${line ?? ""} ${author}`;
-      const key = moved.get(chain) ?? keys.get(chain) ?? author;
+      const key =
+        kind === "line.genesis"
+          ? genesisKeyOf(read.envelope)
+          : kind === "key.revoke"
+            ? revocationKeyOf(read.envelope)
+            : (moved.get(chain) ?? keys.get(chain) ?? author);
+      // A revocation moves nothing here: what follows it waits until this station accepts it.
       if (kind === "key.rotate" && typeof body.key === "string") moved.set(chain, body.key);
       prepared.push({ read, error: null, signatureOk: false, key });
       jobs.push({ index, signed: signingBytesOf(read.bytes), sig: read.envelope.sig, key });
@@ -478,6 +653,23 @@ export function prepareIncoming(
     }
   }
   return { prepared, jobs };
+}
+
+/** The key a key.revoke must be signed by: its new key, read before its body is checked. */
+function revocationKeyOf(envelope: EntryEnvelope): string {
+  const key = envelope.body.key;
+  return typeof key === "string" ? key : envelope.author;
+}
+
+/**
+ * The key a genesis must be signed by, read before its body is checked (the body's schema, checked
+ * later, confirms it is a key): the creator's `key` when it names one, else the author's id.
+ */
+function genesisKeyOf(envelope: EntryEnvelope): string {
+  const creator = (envelope.body as { creator?: unknown }).creator;
+  const key =
+    typeof creator === "object" && creator !== null ? (creator as { key?: unknown }).key : undefined;
+  return typeof key === "string" ? key : envelope.author;
 }
 
 function short(id: string): string {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  KEY_KINDS,
   checkRecord,
   generateIdentity,
   keyHistoryOf,
@@ -145,7 +146,8 @@ async function verifyWith(extra: SealedEntry): Promise<ErrorCode[]> {
     ...held,
     { line, author: extra.entry.author, seq: extra.entry.seq, hash: extra.hash, bytes: extra.bytes },
   ];
-  const rotations = [...(await a.store.entriesOfKind(line, "key.rotate")), extra].map((e) => ({
+  const setters = (await Promise.all(KEY_KINDS.map((kind) => a.store.entriesOfKind(line, kind)))).flat();
+  const rotations = [...setters, extra].map((e) => ({
     entry: JSON.parse(e.bytes.toString("utf8")) as SealedEntry["entry"],
     bytes: e.bytes,
     hash: e.hash,
@@ -435,5 +437,162 @@ describe("Station.rotateKey()", () => {
     expect(a.whoami().fingerprint).toBe(before.fingerprint);
     await a.send({ line, text: "nothing changed", operator: "admin" });
     expect((await a.verify()).problems).toEqual([]);
+  });
+});
+
+describe("a chain that begins with a key other than the station id (a rotated station on a new line)", () => {
+  /** Charlie, whose key was rotated elsewhere: its id stays its name, `key` is what it signs with. */
+  function rotatedPeer(name: string): Peer & { participant: Peer["participant"] & { key: string } } {
+    const p = peer(name);
+    const key = generateIdentity();
+    return {
+      id: p.id,
+      identity: { ...key, id: p.id },
+      participant: { ...p.participant, key: key.key },
+    };
+  }
+
+  /** Alpha adds `c` asking Bravo's consent, and Bravo's approval arrives. */
+  async function addApproved(c: Peer, proof: string): Promise<ErrorCode | null> {
+    const add = await a.write(line, {
+      kind: "member.add",
+      body: { member: c.participant, consenters: [b.id], proof, operator: "admin" },
+    });
+    const approve = signEntry(
+      { ...(await nextOf(b)), kind: "member.approve", body: { of: add.hash, operator: "duty" } },
+      b.identity,
+    );
+    return receive(approve);
+  }
+
+  async function textBy(c: Peer, words: string, signer: Identity): Promise<SealedEntry> {
+    const unsigned = {
+      ...(await nextOf(c)),
+      kind: "text",
+      body: { text: words, lang: "en", precedence: "ROUTINE", operator: "duty" },
+    };
+    return signEntry(unsigned as UnsignedEntry, { ...signer, id: c.id });
+  }
+
+  it("a member whose claim names its key is accepted writing with that key, and verify finds the record intact", async () => {
+    const c = rotatedPeer("Charlie");
+    expect(await addApproved(c, signMemberClaim(line, c.participant, c.identity))).toBeNull();
+    expect(await receive(await textBy(c, "signed by the key I hold now", c.identity))).toBeNull();
+    const report = await a.verify({ workers: 0 });
+    expect(report.problems).toEqual([]);
+    // Alpha shows Charlie's fingerprint and safety code from that key, and no key change to read aloud.
+    const shown = (await a.lines())[0]?.participants.find((p) => p.id === c.id);
+    expect(shown?.fingerprint).not.toBe(
+      (await a.lines())[0]?.participants.find((p) => p.id === b.id)?.fingerprint,
+    );
+    expect(await a.keyOn(line, c.id)).toBe(c.participant.key);
+    expect(shown?.keyChange).toBeNull();
+  });
+
+  it("an entry of that member signed by its station id's key is refused BAD_SIGNATURE and flagged by verify", async () => {
+    const c = rotatedPeer("Charlie");
+    const idKey = generateIdentity();
+    const named = { ...c, id: idKey.id, participant: { ...c.participant, station: idKey.id } };
+    expect(await addApproved(named, signMemberClaim(line, named.participant, named.identity))).toBeNull();
+    await expectRefusedAlike(await textBy(named, "signed by the id's key", idKey), "BAD_SIGNATURE");
+  });
+
+  it("a member.add whose claim names a key that did not sign it is refused BAD_SIGNATURE", async () => {
+    const c = rotatedPeer("Charlie");
+    const notTheKey = generateIdentity();
+    const unsigned = {
+      ...(await nextOf(b)),
+      kind: "member.add",
+      body: {
+        member: c.participant,
+        consenters: [a.id],
+        proof: signMemberClaim(line, c.participant, notTheKey),
+        operator: "duty",
+      },
+    };
+    await expectRefusedAlike(signEntry(unsigned as UnsignedEntry, b.identity), "BAD_SIGNATURE");
+  });
+
+  it("a member.add naming another station's id as the member's key is refused KEY_CONFLICT", async () => {
+    // Bravo claims a place for "Charlie" that would sign with Bravo's own key.
+    const c = peer("Charlie");
+    const member = { ...c.participant, key: b.id };
+    const unsigned = {
+      ...(await nextOf(b)),
+      kind: "member.add",
+      body: {
+        member,
+        consenters: [a.id],
+        proof: signMemberClaim(line, member, b.identity),
+        operator: "duty",
+      },
+    };
+    await expectRefusedAlike(signEntry(unsigned as UnsignedEntry, b.identity), "KEY_CONFLICT");
+  });
+
+  it("a member.add naming a key another station rotated to is refused KEY_CONFLICT", async () => {
+    const { sealed, next } = await rotation();
+    expect(await receive(sealed)).toBeNull();
+    b.identity = next;
+    const c = peer("Charlie");
+    const member = { ...c.participant, key: next.key };
+    const unsigned = {
+      ...(await nextOf(b)),
+      kind: "member.add",
+      body: { member, consenters: [a.id], proof: signMemberClaim(line, member, next), operator: "duty" },
+    };
+    await expectRefusedAlike(signEntry(unsigned as UnsignedEntry, { ...next, id: b.id }), "KEY_CONFLICT");
+  });
+
+  it("a participant cannot add a station Alpha knows on another line with a key of the participant's own (KEY_CONFLICT)", async () => {
+    const d = peer("Delta");
+    const other = (await a.createLine({ name: "alpha-delta", operator: "admin" })).id;
+    await a.write(other, {
+      kind: "member.add",
+      body: {
+        member: d.participant,
+        consenters: [],
+        proof: signMemberClaim(other, d.participant, d.identity),
+        operator: "admin",
+      },
+    });
+    // Bravo adds "Delta" (its real id, name and certificate) on the first line with a key Bravo holds.
+    const stolen = generateIdentity();
+    const member = { ...d.participant, key: stolen.key };
+    const unsigned = {
+      ...(await nextOf(b)),
+      kind: "member.add",
+      body: { member, consenters: [a.id], proof: signMemberClaim(line, member, stolen), operator: "duty" },
+    };
+    expect(await receive(signEntry(unsigned as UnsignedEntry, b.identity))).toBe("KEY_CONFLICT");
+    expect((await a.verify()).ok).toBe(true);
+  });
+
+  it("a genesis whose creator's key did not sign it is flagged BAD_SIGNATURE by verify", () => {
+    const moscow = makeStation("Moscow");
+    const claimed = generateIdentity();
+    const genesis = signEntry(
+      {
+        v: 1,
+        line: null,
+        author: moscow.id,
+        seq: 1,
+        prev: null,
+        seen: {},
+        time: new Date(NOW).toISOString(),
+        kind: "line.genesis",
+        body: { name: "m-w", creator: { ...moscow.participant, key: claimed.key }, operator: "duty" },
+      },
+      moscow.identity,
+    );
+    const held = [
+      { line: genesis.hash, author: moscow.id, seq: 1, hash: genesis.hash, bytes: genesis.bytes },
+    ];
+    expect(checkRecord(held, keyHistoryOf([genesis])).map((p) => p.code)).toEqual(["BAD_SIGNATURE"]);
+    // Signed by the key it names, it is intact.
+    const { sig: _sig, ...unsigned } = genesis.entry;
+    const good = signEntry(unsigned, { ...claimed, id: moscow.id });
+    const heldGood = [{ line: good.hash, author: moscow.id, seq: 1, hash: good.hash, bytes: good.bytes }];
+    expect(checkRecord(heldGood, keyHistoryOf([good]))).toEqual([]);
   });
 });

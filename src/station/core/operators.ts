@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   accept: { roles: ADMIN, action: "accept an invite" },
   approveMember: { roles: ADMIN, action: "consent to a station joining a line" },
   rotateKey: { roles: ADMIN, action: "rotate the station key" },
+  revokeKey: { roles: ADMIN, action: "revoke the station key" },
+  acceptKey: { roles: ADMIN, action: "accept a peer's new key after its revocation" },
   ackKeyChange: { roles: OFFICER_UP, action: "acknowledge a peer's key change" },
   manageOperators: { roles: ADMIN, action: "manage operators" },
   manageHooks: { roles: ADMIN, action: "manage alarm hooks" },

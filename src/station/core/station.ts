@@ -6,10 +6,15 @@ import {
   type ErrorCode,
   fingerprintOf,
   generateIdentity,
-  keyAt,
+  KEY_KINDS,
+  keyAfter,
   keyHistoryOf,
+  keySetBy,
+  firstSeqOf,
+  type KeyChange,
   readStoredEntry,
   signEntry,
+  signRevocation,
   signRotation,
   type KeyHistory,
   type BodyOf,
@@ -43,11 +48,18 @@ import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js
 import {
   MAX_CLOCK_AHEAD_MS,
   applyIncoming,
+  keyConflict,
   prepareIncoming,
   type ApplyResult,
   type PreparedEntry,
 } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
+import {
+  makeRevocationToken,
+  readRevocationToken,
+  type AcceptedRevocation,
+  type RevokedKey,
+} from "./key-revocation.js";
 import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNextKey } from "./key-files.js";
 import { settingsOf, suspensionOf } from "./settings.js";
 import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
@@ -117,6 +129,9 @@ export type SettingsChanges = {
 /** An entry this station is about to write: its kind and body. */
 export type Draft = { [K in Kind]: { kind: K; body: BodyOf<K> } }[Kind];
 
+/** A change of a chain's key as a station shows it: with the time of the entry that made it. */
+export type KeyChangeAt = KeyChange & { time: string };
+
 /**
  * One party's station: its identity, settings and store, and the domain operations on its lines.
  * Knows nothing of HTTP; takes its clock (time, timers, randomness) and logger as options, so tests
@@ -146,7 +161,7 @@ export class Station {
    * per line, the rotations of each station that rotated its key there (in seq order), dropped when
    * a key.rotate is stored
    */
-  readonly #rotations = new Map<string, Map<string, { seq: number; key: string; time: string }[]>>();
+  readonly #rotations = new Map<string, Map<string, KeyChangeAt[]>>();
   /** members per line (null: not a line here), dropped when a member entry is stored */
   readonly #members = new Map<string, readonly MemberRow[] | null>();
   /**
@@ -181,7 +196,9 @@ export class Station {
     let members = false;
     for (const e of entries) {
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
-      if (e.entry.kind === "key.rotate") this.#rotations.delete(e.entry.line ?? "");
+      if (keySetBy(e) !== null || e.entry.kind === "key.revoke.ack") {
+        this.#rotations.delete(e.entry.line ?? e.hash);
+      }
       if (changesMembership(e.entry.kind)) members = true;
     }
     if (!members) return;
@@ -406,9 +423,16 @@ export class Station {
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {
-        for (const stored of await store.entriesOfKind(line.id, "key.rotate")) {
-          const entry = readStoredEntry(stored, "key.rotate");
-          if (entry.author === identity.id && entry.body.key === key) return true;
+        for (const kind of ["key.rotate", "key.revoke"]) {
+          for (const stored of await store.entriesOfKind(line.id, kind)) {
+            const entry = readStoredEntry(stored);
+            if (
+              (entry.kind === "key.rotate" || entry.kind === "key.revoke") &&
+              entry.author === identity.id &&
+              entry.body.key === key
+            )
+              return true;
+          }
         }
       }
       return false;
@@ -448,7 +472,6 @@ export class Station {
    * @returns the new line's id and name
    */
   async createLine(options: { name: string; operator: string }): Promise<{ id: string; name: string }> {
-    this.refuseIfRotated("open a new line");
     const sealed = await this.write(null, {
       kind: "line.genesis",
       body: {
@@ -458,6 +481,7 @@ export class Station {
           name: this.config.name,
           url: this.config.url,
           cert: this.certFingerprint,
+          ...this.firstKey(),
         },
         operator: options.operator,
       },
@@ -502,7 +526,11 @@ export class Station {
       const keyOf = (station: string) => rotations.get(station)?.at(-1)?.key ?? station;
       const acked = new Set((await this.store.keyChangeAcks(line.id)).map((a) => `${a.station} ${a.key}`));
       const keyChangeOf = (station: string) => {
-        const latest = rotations.get(station)?.at(-1);
+        // A key a chain began with (seq 0) is no change on this line: it was paired with it.
+        const latest = rotations
+          .get(station)
+          ?.filter((r) => r.seq > 0)
+          .at(-1);
         return station === this.id || latest === undefined || acked.has(`${station} ${latest.key}`)
           ? null
           : { at: latest.time, key: latest.key };
@@ -690,14 +718,17 @@ export class Station {
     const lines = (await this.store.lines()).map((l) => l.id);
     const keys: KeyHistory = {};
     for (const line of lines) {
-      const rotations = (await this.store.entriesOfKind(line, "key.rotate")).flatMap((stored) => {
+      const stored = (
+        await Promise.all(KEY_KINDS.map((kind) => this.store.entriesOfKind(line, kind)))
+      ).flat();
+      const setters = stored.flatMap((e) => {
         try {
-          return [{ entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash }];
+          return [{ entry: readStoredEntry(e), bytes: e.bytes, hash: e.hash }];
         } catch {
           return []; // a damaged entry is the per-entry check's to report
         }
       });
-      Object.assign(keys, keyHistoryOf(rotations));
+      Object.assign(keys, keyHistoryOf(setters));
     }
     return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
       lines,
@@ -708,23 +739,34 @@ export class Station {
 
   /**
    * @param line a line id
-   * @returns the key rotations on the line, per station that rotated, in seq order (kept until a
-   *   key.rotate is stored)
+   * @returns the keys of the line's chains, per station whose key is not its id, in seq order: the
+   *   key its chain began with at seq 0 when its genesis or member.add named one, then each
+   *   rotation's (kept until an entry that sets a key is stored)
    */
-  async rotationsOn(
-    line: string,
-  ): Promise<ReadonlyMap<string, readonly { seq: number; key: string; time: string }[]>> {
+  async rotationsOn(line: string): Promise<ReadonlyMap<string, readonly KeyChangeAt[]>> {
     let rotations = this.#rotations.get(line);
     if (rotations === undefined) {
       rotations = new Map();
       // Only lines held here are kept, so that naming lines costs a peer's requests nothing here.
       if ((await this.store.line(line)) === null) return rotations;
-      for (const stored of await this.store.entriesOfKind(line, "key.rotate")) {
-        const entry = readStoredEntry(stored, "key.rotate");
-        const list = rotations.get(entry.author) ?? [];
-        list.push({ seq: entry.seq, key: entry.body.key, time: entry.time });
-        list.sort((a, b) => a.seq - b.seq);
-        rotations.set(entry.author, list);
+      // Another station's revocation counts here only once this station's operator accepted it.
+      const accepted = new Set<string>();
+      for (const stored of await this.store.entriesOfKind(line, "key.revoke.ack")) {
+        const ack = readStoredEntry(stored);
+        if (ack.kind === "key.revoke.ack" && ack.author === this.id) accepted.add(ack.body.of);
+      }
+      for (const kind of KEY_KINDS) {
+        for (const stored of await this.store.entriesOfKind(line, kind)) {
+          const sealed = { entry: readStoredEntry(stored), bytes: stored.bytes, hash: stored.hash };
+          const set = keySetBy(sealed);
+          if (set === null) continue;
+          if (set.revoked !== undefined && set.station !== this.id && !accepted.has(sealed.hash)) continue;
+          const { line: _line, station: _station, ...change } = set;
+          const list = rotations.get(set.station) ?? [];
+          list.push({ ...change, time: sealed.entry.time });
+          list.sort((a, b) => firstSeqOf(a) - firstSeqOf(b) || a.seq - b.seq);
+          rotations.set(set.station, list);
+        }
       }
       this.#rotations.set(line, rotations);
     }
@@ -734,7 +776,8 @@ export class Station {
   /**
    * @param line a line id
    * @param station a station on it
-   * @returns the key the station signs with on the line now: its id, or its newest rotation's key
+   * @returns the key the station signs with on the line now: its newest rotation's key, else the key
+   *   its chain began with (its id unless its genesis or member.add named another)
    */
   async keyOn(line: string, station: string): Promise<string> {
     if (station === this.id) return this.#identity.key;
@@ -757,11 +800,42 @@ export class Station {
     fingerprint: string;
     lines: { id: string; name: string; hash: string; seq: number }[];
   }> {
+    const { next, lines, written } = await this.#changeKey("rotate", (line, next, seq, prev) => ({
+      kind: "key.rotate",
+      body: {
+        key: next.key,
+        proof: signRotation({ line, station: this.id, key: next.key, seq, prev }, next),
+        operator: options.operator,
+      },
+    }));
+    return {
+      key: next.key,
+      fingerprint: fingerprintOf(next.key),
+      lines: written.map((e) => ({
+        id: e.entry.line ?? "",
+        name: lines.find((l) => l.id === e.entry.line)?.name ?? "",
+        hash: e.hash,
+        seq: e.entry.seq,
+      })),
+    };
+  }
+
+  /**
+   * Changes this station's key on every line in one transaction: the new key is written (0600)
+   * beside the old one first and takes its place only once the entries are committed; a crash in
+   * between is settled when the station next opens. The old key is deleted. A rotation's entry is
+   * signed by the old key, a revocation's by the new.
+   */
+  async #changeKey(
+    how: "rotate" | "revoke",
+    draft: (line: string, next: Identity, seq: number, prev: string | null) => Draft,
+  ): Promise<{ next: Identity; lines: { id: string; name: string }[]; written: SealedEntry[] }> {
+    const what = how === "rotate" ? "rotate" : "revoke";
     const lines = await this.store.lines();
     if (lines.length === 0) {
       throw new HotlineError(
         "BAD_INPUT",
-        "Cannot rotate the station key: the station is on no line to announce it on; make a new station instead ('hotline init')",
+        `Cannot ${what} the station key: the station is on no line to announce it on; make a new station instead ('hotline init')`,
       );
     }
     for (const line of lines) {
@@ -769,7 +843,7 @@ export class Station {
       if (me?.active !== true) {
         throw new HotlineError(
           "BAD_INPUT",
-          `Cannot rotate the station key: on ${line.name} this station still waits for consent, so it could not announce the new key there`,
+          `Cannot ${what} the station key: on ${line.name} this station still waits for consent, so it could not announce the new key there`,
         );
       }
     }
@@ -787,7 +861,6 @@ export class Station {
           for (const h of await tx.heads(line.id)) if (h.author !== this.id) seen[h.author] = h.hash;
           const seq = (head?.seq ?? 0) + 1;
           const prev = head?.hash ?? null;
-          const proof = signRotation({ line: line.id, station: this.id, key: next.key, seq, prev }, next);
           const unsigned = {
             v: 1,
             line: line.id,
@@ -796,10 +869,9 @@ export class Station {
             prev,
             seen,
             time: head !== null && head.time > now ? head.time : now,
-            kind: "key.rotate",
-            body: { key: next.key, proof, operator: options.operator },
+            ...draft(line.id, next, seq, prev),
           } as UnsignedEntry;
-          sealed.push(signEntry(unsigned, this.#identity));
+          sealed.push(signEntry(unsigned, how === "rotate" ? this.#identity : next));
         }
         await tx.appendEntries(sealed, now);
         return sealed;
@@ -812,15 +884,176 @@ export class Station {
     this.#identity = next;
     await this.#stored(written);
     this.events.emit("entries", written, "local");
-    return {
-      key: next.key,
-      fingerprint: fingerprintOf(next.key),
-      lines: written.map((e) => ({
-        id: e.entry.line ?? "",
-        name: lines.find((l) => l.id === e.entry.line)?.name ?? "",
+    return { next, lines, written };
+  }
+
+  /**
+   * Revokes this station's key, believed stolen from `since` on: makes a new key (written 0600 before
+   * anything is committed, and taking the old one's place only after, as a rotation does) and writes
+   * on every line a `key.revoke` signed by the NEW key — the old one, the thief's too, cannot vouch
+   * for it. Each peer takes the new key only when its operator accepts the re-pairing token returned
+   * here, having read the new safety code aloud with this station's operators.
+   *
+   * @param options since when the key is believed stolen (not in the future), the operator
+   * @returns the new key, and per line its entry, its re-pairing token and each peer's new safety code
+   * @throws HotlineError BAD_INPUT for a `since` in the future or unreadable, on no line, or one awaiting consent
+   */
+  async revokeKey(options: { since: string; operator: string }): Promise<RevokedKey> {
+    const at = Date.parse(options.since);
+    if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(options.since)) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot revoke the key: --since '${options.since}' is not an ISO 8601 time (e.g. 2026-12-07T09:00:00Z)`,
+      );
+    }
+    if (at > this.clock.now()) {
+      throw new HotlineError("BAD_INPUT", `Cannot revoke the key: --since ${options.since} is in the future`);
+    }
+    const since = new Date(at).toISOString();
+    const revoked = this.#identity.key;
+    const old = this.#identity;
+    const { next, lines, written } = await this.#changeKey("revoke", (line, next, seq, prev) => ({
+      kind: "key.revoke",
+      body: {
+        key: next.key,
+        revoked,
+        since,
+        proof: signRevocation({ line, station: this.id, key: next.key, revoked, since, seq, prev }, old),
+        operator: options.operator,
+      },
+    }));
+    const out: RevokedKey = { key: next.key, fingerprint: fingerprintOf(next.key), since, lines: [] };
+    for (const e of written) {
+      const line = lines.find((l) => l.id === e.entry.line);
+      if (line === undefined) continue;
+      const peers = (await this.store.members(line.id)).filter((m) => m.station !== this.id && m.active);
+      out.lines.push({
+        id: line.id,
+        name: line.name,
         hash: e.hash,
         seq: e.entry.seq,
-      })),
+        token: makeRevocationToken(
+          {
+            v: 1,
+            type: "hotline key revocation",
+            line: line.id,
+            lineName: line.name,
+            station: this.id,
+            name: this.config.name,
+            url: this.config.url,
+            cert: this.certFingerprint,
+            key: next.key,
+            since,
+            entry: e.hash,
+          },
+          next,
+        ),
+        peers: await Promise.all(
+          peers.map(async (m) => ({
+            id: m.station,
+            name: m.name,
+            safetyCode: safetyCode(
+              { id: next.key, cert: this.certFingerprint },
+              { id: await this.keyOn(line.id, m.station), cert: m.cert },
+            ),
+          })),
+        ),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Accepts, as this station's operator, another station's new key after its revocation: the token
+   * (made by the revoking station, signed by its new key) must name a `key.revoke` this station
+   * holds, and the operator should have read the new safety code aloud with the other side first.
+   * Writes a `key.revoke.ack` on the line: from then on this station takes the new key, refuses what
+   * the revoked key signed after `since` (KEY_REVOKED), and the revocation's alarm clears. Another
+   * participant's acknowledgement never does this for this station.
+   *
+   * @param options the token, the operator
+   * @returns the line, the station, its new key, and the safety code with it now
+   * @throws HotlineError BAD_INPUT, BAD_SIGNATURE, UNKNOWN_LINE, NOT_FOUND (the revocation not held yet), ALREADY_ACKED
+   */
+  async acceptRevocation(options: { token: string; operator: string }): Promise<AcceptedRevocation> {
+    const token = readRevocationToken(options.token);
+    if (token.station === this.id) {
+      throw new HotlineError("BAD_INPUT", "Cannot accept the token: it is this station's own revocation");
+    }
+    const line = await this.store.line(token.line);
+    if (line === null) {
+      throw new HotlineError(
+        "UNKNOWN_LINE",
+        `Cannot accept the token: this station is not on line ${token.lineName}`,
+      );
+    }
+    const member = (await this.store.members(line.id)).find((m) => m.station === token.station);
+    const stored = await this.store.entryByHash(token.entry);
+    if (member === undefined || stored === null || stored.line !== line.id) {
+      throw new HotlineError(
+        "NOT_FOUND",
+        `Cannot accept the token: ${token.name}'s revocation has not reached this station on ${line.name} yet; try again once it has (it is pushed at once, or pulled at the next link test)`,
+      );
+    }
+    const entry = readStoredEntry(stored);
+    if (
+      entry.kind !== "key.revoke" ||
+      entry.author !== token.station ||
+      entry.body.key !== token.key ||
+      entry.body.since !== token.since
+    ) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        "Cannot accept the token: it does not match the key revocation held here (station, new key or since differ)",
+      );
+    }
+    if (member.cert !== token.cert) {
+      throw new HotlineError(
+        "BAD_INPUT",
+        `Cannot accept the token: it names certificate ${token.cert.slice(0, 19)}…, not the one pinned here for ${member.name}`,
+      );
+    }
+    for (const e of await this.store.entriesOfKind(line.id, "key.revoke.ack")) {
+      const ack = readStoredEntry(e);
+      if (ack.kind === "key.revoke.ack" && ack.author === this.id && ack.body.of === token.entry) {
+        throw new HotlineError(
+          "ALREADY_ACKED",
+          `Cannot accept the token: ${member.name}'s new key was accepted here already`,
+        );
+      }
+    }
+    const sealed = await this.write(line.id, {
+      kind: "key.revoke.ack",
+      body: {
+        of: token.entry,
+        station: token.station,
+        key: token.key,
+        since: token.since,
+        operator: options.operator,
+      },
+    });
+    await this.store.clearAlarmsOfEntry(
+      { entry: token.entry, peer: null, code: "KEY_REVOKED" },
+      isoNow(this.clock),
+    );
+    // The new code was read aloud to accept it: the key change notice is settled with it.
+    await this.store.ackKeyChange({
+      line: line.id,
+      station: token.station,
+      key: token.key,
+      ackedBy: options.operator,
+      ackedAt: isoNow(this.clock),
+    });
+    return {
+      line: line.id,
+      station: token.station,
+      key: token.key,
+      since: token.since,
+      hash: sealed.hash,
+      safetyCode: safetyCode(
+        { id: this.#identity.key, cert: this.certFingerprint },
+        { id: token.key, cert: member.cert },
+      ),
     };
   }
 
@@ -849,7 +1082,12 @@ export class Station {
     );
     const member = matches.length === 1 ? matches[0] : undefined;
     const latest =
-      member === undefined ? undefined : (await this.rotationsOn(line.id)).get(member.station)?.at(-1);
+      member === undefined
+        ? undefined
+        : (await this.rotationsOn(line.id))
+            .get(member.station)
+            ?.filter((r) => r.seq > 0)
+            .at(-1);
     if (member === undefined || latest === undefined) {
       throw new HotlineError(
         "NOT_FOUND",
@@ -872,19 +1110,28 @@ export class Station {
   }
 
   /**
-   * A station whose key was rotated cannot begin a chain on a new line: its first entry there would
-   * have to be signed by its station id's key, which is gone.
+   * Checks a station's claim to begin a chain with a key against the keys known here on every line
+   * (see keyConflict).
    *
-   * @param what what was asked, for the message
-   * @throws HotlineError KEY_ROTATED
+   * @param member the station claimed, and the key it names (none: its station id)
+   * @returns why the claim conflicts with a key known here, or null
    */
-  refuseIfRotated(what: string): void {
-    if (this.#identity.key !== this.#identity.id) {
-      throw new HotlineError(
-        "KEY_ROTATED",
-        `Cannot ${what}: this station's key was rotated, and a new line needs a chain signed from its first entry by the station id's key; this version cannot open or join new lines after a rotation`,
-      );
-    }
+  async keyConflict(member: { station: string; key?: string | undefined }): Promise<string | null> {
+    const key = member.key ?? member.station;
+    if (member.station !== this.id && key === this.#identity.key)
+      return `key ${key.slice(0, 10)}… is this station's`;
+    return keyConflict(this.store, { station: member.station, key }, this.id);
+  }
+
+  /**
+   * What this station's claim to a place on a new line (its genesis, or its member claim when it
+   * joins) says of its key: nothing while it signs with its station id's key; after a rotation, the
+   * key it holds now, which its chain there begins with.
+   *
+   * @returns `{ key }`, or nothing
+   */
+  firstKey(): { key?: string } {
+    return this.#identity.key === this.#identity.id ? {} : { key: this.#identity.key };
   }
 
   /**
@@ -956,6 +1203,21 @@ export class Station {
     for (const { id, outcome } of alarms) this.events.emit("alarm", id, outcome === "repeated");
     await this.#stored(result.applied);
     if (options.from !== undefined) await this.#noteRelayed(result.applied, options.from);
+    // Another station revoked its key: what it writes next waits here until an operator accepts.
+    for (const e of result.applied) {
+      if (e.entry.kind !== "key.revoke" || e.entry.author === this.id) continue;
+      const name = (await this.membersOf(e.entry.line ?? ""))?.find(
+        (m) => m.station === e.entry.author,
+      )?.name;
+      await this.raiseAlarm({
+        code: "KEY_REVOKED",
+        severity: "critical",
+        line: e.entry.line,
+        peer: e.entry.author,
+        entry: e.hash,
+        detail: `${name ?? e.entry.author.slice(0, 10)} revoked its key (believed stolen since ${e.entry.body.since}); what it writes next waits here until an admin, having read the new safety code aloud with its operators, accepts its re-pairing token ('hotline key accept --token …')`,
+      });
+    }
     if (result.applied.length > 0) this.events.emit("entries", result.applied, "remote");
     return result;
   }
@@ -1038,7 +1300,7 @@ export class Station {
       [...rotations].map(([station, list]) => [`${String(claimedLine)} ${station}`, list]),
     );
     const statement = parseStatement(value, (s) =>
-      keyAt(history, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+      keyAfter(history, s.line, s.station, s.heads[s.station]?.seq ?? 0),
     );
     const place = { line: statement.line, author: statement.station };
     const refuse = (code: ErrorCode, why: string): never => {

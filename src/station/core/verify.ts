@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import {
   checkHeldEntry,
   checkLine,
+  keyFindings,
   type EntryFacts,
   type HeldEntry,
   type KeyHistory,
@@ -17,6 +18,11 @@ export interface VerifyReport {
   lines: number;
   entries: number;
   problems: Problem[];
+  /**
+   * what an auditor must see though the record is intact: entries signed by a revoked key after its
+   * `since`, revocations no other participant acknowledged (see keyFindings)
+   */
+  findings: Problem[];
 }
 
 export interface VerifyOptions {
@@ -135,8 +141,12 @@ function finish(facts: readonly EntryFacts[], lines: readonly string[]): VerifyR
     list.push(f);
     byLine.set(f.line, list);
   }
-  for (const [line, list] of byLine) problems.push(...checkLine(line, list));
-  return { ok: problems.length === 0, lines: byLine.size, entries: facts.length, problems };
+  const findings: Problem[] = [];
+  for (const [line, list] of byLine) {
+    problems.push(...checkLine(line, list));
+    findings.push(...keyFindings(line, list));
+  }
+  return { ok: problems.length === 0, lines: byLine.size, entries: facts.length, problems, findings };
 }
 
 async function* asyncIterable<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {

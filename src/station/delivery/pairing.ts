@@ -36,6 +36,8 @@ export const INVITE = z.strictObject({
   lineName: NAME,
   secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   expires: TIME,
+  /** the inviter's key in force, when it is not its station id (its key was rotated or revoked) */
+  key: STATION_ID.optional(),
 });
 export type Invite = z.infer<typeof INVITE>;
 
@@ -64,6 +66,7 @@ export async function createInvite(
     lineName: line.name,
     secret: randomBytes(32).toString("base64url"),
     expires: new Date(station.clock.now() + options.expiresInMs).toISOString(),
+    ...station.firstKey(),
   };
   await station.store.addInvite({
     id: invite.id,
@@ -169,6 +172,8 @@ export async function answerPairRequest(
   const pinned =
     joiner.station === station.id ? "that is this station" : await pinConflict(station.store, joiner);
   if (pinned !== null) throw new HotlineError("MEMBER_CONFLICT", `Cannot pair: ${pinned}`);
+  const keyed = await station.keyConflict(joiner);
+  if (keyed !== null) throw new HotlineError("KEY_CONFLICT", `Cannot pair: ${keyed}`);
   if (members.length >= MAX_PARTICIPANTS) {
     throw new HotlineError(
       "TOO_MANY_PARTICIPANTS",
@@ -215,7 +220,6 @@ export async function acceptInvite(
   text: string,
 ): Promise<Accepted> {
   const invite = parseInvite(text);
-  station.refuseIfRotated("join a line");
   if (Date.parse(invite.expires) <= station.clock.now()) {
     throw new HotlineError(
       "INVITE_EXPIRED",
@@ -239,6 +243,7 @@ export async function acceptInvite(
       name: station.config.name,
       url: station.config.url,
       cert: station.certFingerprint,
+      ...station.firstKey(),
     },
   };
   let answer: PairResponse;
@@ -275,8 +280,8 @@ export async function acceptInvite(
     safetyCode:
       (await station.safetyCodeWith(invite.station, invite.line)) ??
       safetyCode(
-        { id: station.id, cert: station.certFingerprint },
-        { id: invite.station, cert: invite.cert },
+        { id: station.identity.key, cert: station.certFingerprint },
+        { id: invite.key ?? invite.station, cert: invite.cert },
       ),
     awaiting,
   };

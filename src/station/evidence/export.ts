@@ -1,6 +1,6 @@
 import {
   fingerprintOf,
-  keyAt,
+  keyAfter,
   parseStatement,
   readStoredEntry,
   signBundle,
@@ -41,7 +41,7 @@ export async function exportBundle(station: Station, ref: string): Promise<Bundl
       try {
         return [
           parseStatement(JSON.parse(s.bytes.toString("utf8")), (u) =>
-            keyAt(keys, u.line, u.station, (u.heads[u.station]?.seq ?? 0) + 1),
+            keyAfter(keys, u.line, u.station, u.heads[u.station]?.seq ?? 0),
           ),
         ];
       } catch {

@@ -51,9 +51,12 @@ export async function renderTranscript(
     ),
   ];
   const rotations = [...(await station.rotationsOn(line.id))].flatMap(([id, list]) =>
-    list.map(
-      (r) =>
-        `${names.get(id) ?? id}: key changed ${stamp(r.time)} (#${r.seq}) to fingerprint ${fingerprintOf(r.key)}`,
+    list.map((r) =>
+      r.revoked !== undefined
+        ? `${names.get(id) ?? id}: key revoked ${stamp(r.time)} (#${r.seq}, stolen since ${stamp(r.since ?? "")}): new fingerprint ${fingerprintOf(r.key)}`
+        : r.seq === 0
+          ? `${names.get(id) ?? id}: key on this line from its first entry: fingerprint ${fingerprintOf(r.key)}`
+          : `${names.get(id) ?? id}: key changed ${stamp(r.time)} (#${r.seq}) to fingerprint ${fingerprintOf(r.key)}`,
     ),
   );
   if (rotations.length > 0) out.push(w.heading("Key changes"), w.list(rotations));
@@ -71,6 +74,22 @@ export async function renderTranscript(
           w.entry(
             head,
             `Station key changed to fingerprint ${fingerprintOf(String(b.key))} (signed by the old key and the new): the safety code changed`,
+          ),
+        );
+        break;
+      case "key.revoke":
+        out.push(
+          w.entry(
+            head,
+            `Station key revoked, believed stolen since ${String(b.since)}; new key fingerprint ${fingerprintOf(String(b.key))} (signed by the new key): each peer takes it only once its operators accept it`,
+          ),
+        );
+        break;
+      case "key.revoke.ack":
+        out.push(
+          w.entry(
+            head,
+            `Accepted the new key of ${String(b.station).slice(0, 10)}… (fingerprint ${fingerprintOf(String(b.key))}) after its revocation, the safety code read aloud`,
           ),
         );
         break;

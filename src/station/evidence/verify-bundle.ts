@@ -6,6 +6,8 @@ import {
   fingerprintOf,
   hasValidBundleSignature,
   isHotlineError,
+  KEY_KINDS,
+  keyAfter,
   keyAt,
   keyHistoryOf,
   memberArrayItems,
@@ -66,6 +68,7 @@ export async function verifyBundle(
     lines: 0,
     entries: 0,
     problems: [{ code, line: null, author: null, seq: null, hash: null, detail }],
+    findings: [],
     bundle: null,
     coverage: [],
   });
@@ -92,7 +95,7 @@ export async function verifyBundle(
   // Entries are read below; the key history (and with it the exporter's key) first.
   const keys = keyHistoryOf(
     bundle.entries.flatMap((value) => {
-      if ((value as { kind?: unknown } | null)?.kind !== "key.rotate") return [];
+      if (!KEY_KINDS.includes(String((value as { kind?: unknown } | null)?.kind))) return [];
       try {
         return [openEntry(Buffer.from(canonicalJson(value), "utf8"))];
       } catch {
@@ -252,7 +255,7 @@ export async function verifyBundle(
       }
       // Signed by the key its station had after the head it gives of its own chain.
       statement = parseStatement(value, (s) =>
-        keyAt(keys, s.line, s.station, (s.heads[s.station]?.seq ?? 0) + 1),
+        keyAfter(keys, s.line, s.station, s.heads[s.station]?.seq ?? 0),
       );
     } catch (error) {
       const station = (value as { station?: unknown } | null)?.station;
@@ -306,6 +309,7 @@ export async function verifyBundle(
     lines: report.lines,
     entries: report.entries,
     problems,
+    findings: report.findings,
     bundle: { line: bundle.line, exportedAt: bundle.exportedAt, exportedBy: bundle.exportedBy },
     coverage,
   };
