@@ -657,7 +657,7 @@ export class Station {
       });
       Object.assign(keys, keyHistoryOf(rotations));
     }
-    return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
+    return verifyRecord(() => this.store.allEntries(), await this.store.countEntries(), {
       lines,
       keys,
       ...options,

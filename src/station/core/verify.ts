@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import {
+  RecordReplay,
   checkHeldEntry,
   checkLine,
   type EntryFacts,
@@ -32,64 +33,166 @@ export interface VerifyOptions {
 }
 
 const WORKER_FILE = fileURLToPath(new URL("./verify-worker.js", import.meta.url));
-const BATCH = 256;
+/** Entries per chunk sent to a worker: their bytes in one transferred buffer. */
+const CHUNK = 1024;
 /** Below this many entries, starting threads costs more than it saves. */
 const PARALLEL_FROM = 2_000;
 
+/** Where the entries to verify come from: the entries, or a way to read them again. */
+export type HeldSource =
+  Iterable<HeldEntry> | AsyncIterable<HeldEntry> | (() => Iterable<HeldEntry> | AsyncIterable<HeldEntry>);
+
 /**
  * Verifies a whole record: every entry on its own (bytes, schema, hash, signature — spread over
- * worker threads, as signatures are the cost), then every chain and line.
+ * worker threads, as signatures are the cost), then every chain and line. The record streams
+ * through: each entry is replayed as it comes ({@link RecordReplay}), and only a line where
+ * something is wrong is read again and checked in full ({@link checkLine}), so a large intact
+ * record is not held in memory. Given entries that cannot be read twice (a one-shot iterator),
+ * their facts are kept for that second look.
  *
- * @param held every entry, e.g. streamed from the store
+ * @param held every entry (e.g. an array), or a function that reads them (again) from the store
  * @param total how many there are (to decide on threads), if known
  * @param options thread count
  * @returns ok, counts and problems
  */
 export async function verifyRecord(
-  held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
+  held: HeldSource,
   total: number,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const workers =
     options.workers ?? (total >= PARALLEL_FROM && existsSync(WORKER_FILE) ? availableParallelism() : 0);
   const keys = options.keys ?? {};
-  const facts =
-    workers > 0 && existsSync(WORKER_FILE)
-      ? await checkInWorkers(held, workers, keys)
-      : await checkHere(held, keys);
-  return finish(facts, options.lines ?? []);
+  const again: (() => Iterable<HeldEntry> | AsyncIterable<HeldEntry>) | null =
+    typeof held === "function" ? held : Array.isArray(held) ? () => held as HeldEntry[] : null;
+  const source = typeof held === "function" ? held() : held;
+  const replay = new RecordReplay(options.lines ?? []);
+  // A one-shot source: every entry's facts kept, for the lines that need a second look.
+  const kept: EntryFacts[] | null = again === null ? [] : null;
+  const take = (f: EntryFacts) => {
+    replay.take(f);
+    kept?.push(f);
+  };
+  if (workers > 0 && existsSync(WORKER_FILE)) await checkInWorkers(source, workers, keys, take);
+  else for await (const h of source) take(checkHeldEntry(h, keys));
+  replay.finish();
+
+  // Lines with something wrong: their entries checked again, and the line in full.
+  const wrong = replay.needsFullCheck;
+  const byLine = new Map<string, EntryFacts[]>([...wrong].map((line) => [line, []]));
+  const problems: Problem[] = [];
+  if (wrong.size > 0) {
+    const facts =
+      kept ?? (await collect(again?.() ?? [], (h) => (wrong.has(h.line) ? checkHeldEntry(h, keys) : null)));
+    for (const f of facts) {
+      if (!wrong.has(f.line)) continue;
+      problems.push(...f.problems);
+      byLine.get(f.line)?.push(f);
+    }
+  }
+  for (const line of replay.lines()) {
+    const list = byLine.get(line);
+    if (list !== undefined) problems.push(...checkLine(line, list));
+  }
+  return { ok: problems.length === 0, lines: replay.lines().length, entries: replay.entries, problems };
 }
 
-async function checkHere(
-  held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
-  keys: KeyHistory,
-): Promise<EntryFacts[]> {
-  const facts: EntryFacts[] = [];
-  for await (const h of held) facts.push(checkHeldEntry(h, keys));
-  return facts;
+async function collect<T>(
+  items: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
+  map: (h: HeldEntry) => T | null,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const h of items) {
+    const mapped = map(h);
+    if (mapped !== null) out.push(mapped);
+  }
+  return out;
 }
 
+/** A chunk of entries as sent to a worker: their bytes in one buffer, transferred, not copied. */
+export interface Chunk {
+  id: number;
+  /** every entry's bytes, one after another */
+  bytes: ArrayBuffer;
+  /** where each entry's bytes end in `bytes` */
+  ends: Uint32Array;
+  line: string[];
+  author: string[];
+  seq: number[];
+  hash: string[];
+  /** entries whose stored bytes are not bytes (an edited database), by index: passed as they are */
+  odd: Record<number, unknown>;
+}
+
+function pack(id: number, batch: readonly HeldEntry[]): Chunk {
+  let size = 0;
+  for (const h of batch) if (Buffer.isBuffer(h.bytes)) size += h.bytes.length;
+  const bytes = new ArrayBuffer(size);
+  const into = new Uint8Array(bytes);
+  const ends = new Uint32Array(batch.length);
+  const odd: Record<number, unknown> = {};
+  let at = 0;
+  batch.forEach((h, i) => {
+    if (Buffer.isBuffer(h.bytes)) {
+      into.set(h.bytes, at);
+      at += h.bytes.length;
+    } else odd[i] = h.bytes;
+    ends[i] = at;
+  });
+  return {
+    id,
+    bytes,
+    ends,
+    line: batch.map((h) => h.line),
+    author: batch.map((h) => h.author),
+    seq: batch.map((h) => h.seq),
+    hash: batch.map((h) => h.hash),
+    odd,
+  };
+}
+
+/**
+ * @param chunk a chunk as a worker receives it
+ * @returns its entries, each's bytes a view into the chunk's buffer
+ */
+export function unpack(chunk: Chunk): HeldEntry[] {
+  const whole = Buffer.from(chunk.bytes);
+  let start = 0;
+  return chunk.line.map((line, i) => {
+    const end = chunk.ends[i] ?? start;
+    const bytes = i in chunk.odd ? (chunk.odd[i] as Buffer) : whole.subarray(start, end);
+    start = end;
+    return { line, author: chunk.author[i] ?? "", seq: chunk.seq[i] ?? 0, hash: chunk.hash[i] ?? "", bytes };
+  });
+}
+
+/**
+ * Checks the entries over worker threads, fed chunks in the order held; their facts are handed to
+ * `take` in that same order as they come back (a chunk that comes back early waits for those
+ * before it), so only the chunks in flight are held.
+ */
 async function checkInWorkers(
   held: Iterable<HeldEntry> | AsyncIterable<HeldEntry>,
   count: number,
   keys: KeyHistory,
-): Promise<EntryFacts[]> {
-  // Each worker gets the key history once, before its first batch.
+  take: (f: EntryFacts) => void,
+): Promise<void> {
+  // Each worker gets the key history once, before its first chunk.
   const pool = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { keys } }));
-  const results: EntryFacts[][] = [];
   const iterator = asyncIterable(held)[Symbol.asyncIterator]();
   let nextId = 0;
-  // Batches are read one after another (the record streams in order), each numbered as read.
+  let nextTaken = 0;
+  const back = new Map<number, EntryFacts[]>();
+  // Chunks are read one after another (the record streams in order), each numbered as read.
   let reading: Promise<unknown> = Promise.resolve();
-  const take = (): Promise<{ id: number; batch: HeldEntry[] }> => {
+  const read = (): Promise<Chunk | null> => {
     const next = reading.then(async () => {
       const batch: HeldEntry[] = [];
       for (let r = await iterator.next(); r.done !== true; r = await iterator.next()) {
-        const { line, author, seq, hash, bytes } = r.value;
-        batch.push({ line, author, seq, hash, bytes });
-        if (batch.length === BATCH) break;
+        batch.push(r.value);
+        if (batch.length === CHUNK) break;
       }
-      return { id: nextId++, batch };
+      return batch.length === 0 ? null : pack(nextId++, batch);
     });
     reading = next;
     return next;
@@ -99,22 +202,27 @@ async function checkInWorkers(
       pool.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            // batches being read or checked for this worker; none left: it is done
+            // chunks being read or checked for this worker; none left: it is done
             let inFlight = 0;
             const send = (): void => {
               inFlight++;
-              take().then(({ id, batch }) => {
-                if (batch.length > 0) return worker.postMessage({ id, held: batch });
+              read().then((chunk) => {
+                if (chunk !== null)
+                  return worker.postMessage(chunk, [chunk.bytes, chunk.ends.buffer as ArrayBuffer]);
                 if (--inFlight === 0) resolve();
               }, reject);
             };
             worker.on("message", (m: { id: number; facts: EntryFacts[] }) => {
-              results[m.id] = m.facts;
+              back.set(m.id, m.facts);
+              for (let facts = back.get(nextTaken); facts !== undefined; facts = back.get(nextTaken)) {
+                back.delete(nextTaken++);
+                for (const f of facts) take(f);
+              }
               inFlight--;
               send();
             });
             worker.on("error", reject);
-            // Two batches in flight per worker keep it busy while the main thread reads the next.
+            // Two chunks in flight per worker keep it busy while the main thread reads the next.
             send();
             send();
           }),
@@ -123,20 +231,6 @@ async function checkInWorkers(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return results.flat();
-}
-
-function finish(facts: readonly EntryFacts[], lines: readonly string[]): VerifyReport {
-  const problems: Problem[] = [];
-  const byLine = new Map<string, EntryFacts[]>(lines.map((line) => [line, []]));
-  for (const f of facts) {
-    problems.push(...f.problems);
-    const list = byLine.get(f.line) ?? [];
-    list.push(f);
-    byLine.set(f.line, list);
-  }
-  for (const [line, list] of byLine) problems.push(...checkLine(line, list));
-  return { ok: problems.length === 0, lines: byLine.size, entries: facts.length, problems };
 }
 
 async function* asyncIterable<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterable<T> {
