@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -21,7 +22,10 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  /** worker threads for signatures; default: one per core, none for small records */
+  /**
+   * worker threads for signatures, besides this thread, which takes an equal share; default: one
+   * per core but one, none for small records (0: this thread only)
+   */
   workers?: number | undefined;
   /** lines known to exist apart from their entries (a store's line list): one with no entries is a problem */
   lines?: readonly string[] | undefined;
@@ -33,8 +37,14 @@ export interface VerifyOptions {
 }
 
 const WORKER_FILE = fileURLToPath(new URL("./verify-worker.js", import.meta.url));
-/** Entries per chunk sent to a worker: their bytes in one transferred buffer. */
+/** Entries per chunk sent to a worker (their bytes in one transferred buffer), and its most bytes. */
 const CHUNK = 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/**
+ * A worker's heap: a chunk's entries parsed and checked, then dropped. Without a limit each
+ * worker's heap grows with the record before V8 collects it (some 100 MB each for 100k entries).
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 /** Below this many entries, starting threads costs more than it saves. */
 const PARALLEL_FROM = 2_000;
 
@@ -61,7 +71,8 @@ export async function verifyRecord(
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const workers =
-    options.workers ?? (total >= PARALLEL_FROM && existsSync(WORKER_FILE) ? availableParallelism() : 0);
+    options.workers ??
+    (total >= PARALLEL_FROM && existsSync(WORKER_FILE) ? Math.max(1, availableParallelism() - 1) : 0);
   const keys = options.keys ?? {};
   const again: (() => Iterable<HeldEntry> | AsyncIterable<HeldEntry>) | null =
     typeof held === "function" ? held : Array.isArray(held) ? () => held as HeldEntry[] : null;
@@ -178,7 +189,14 @@ async function checkInWorkers(
   take: (f: EntryFacts) => void,
 ): Promise<void> {
   // Each worker gets the key history once, before its first chunk.
-  const pool = Array.from({ length: count }, () => new Worker(WORKER_FILE, { workerData: { keys } }));
+  // This thread takes its share as one more worker: one isolate fewer to hold in memory.
+  const pool: Checker[] = [
+    ...Array.from(
+      { length: count },
+      () => new Worker(WORKER_FILE, { workerData: { keys }, resourceLimits: WORKER_LIMITS }),
+    ),
+    new HereChecker(keys),
+  ];
   const iterator = asyncIterable(held)[Symbol.asyncIterator]();
   let nextId = 0;
   let nextTaken = 0;
@@ -188,14 +206,23 @@ async function checkInWorkers(
   const read = (): Promise<Chunk | null> => {
     const next = reading.then(async () => {
       const batch: HeldEntry[] = [];
+      let size = 0;
       for (let r = await iterator.next(); r.done !== true; r = await iterator.next()) {
         batch.push(r.value);
-        if (batch.length === CHUNK) break;
+        size += Buffer.isBuffer(r.value.bytes) ? r.value.bytes.length : 0;
+        if (batch.length === CHUNK || size >= CHUNK_BYTES) break;
       }
       return batch.length === 0 ? null : pack(nextId++, batch);
     });
     reading = next;
     return next;
+  };
+  // Chunks read and not yet taken, at most this many: a worker that is ahead waits for the one
+  // behind it (one slow to start), so the facts that came back early do not pile up.
+  const window = 2 * pool.length + 2;
+  const waiting: (() => void)[] = [];
+  const taken = (): void => {
+    while (waiting.length > 0 && nextId - nextTaken < window) waiting.shift()?.();
   };
   try {
     await Promise.all(
@@ -206,11 +233,18 @@ async function checkInWorkers(
             let inFlight = 0;
             const send = (): void => {
               inFlight++;
-              read().then((chunk) => {
-                if (chunk !== null)
-                  return worker.postMessage(chunk, [chunk.bytes, chunk.ends.buffer as ArrayBuffer]);
-                if (--inFlight === 0) resolve();
-              }, reject);
+              if (nextId - nextTaken >= window) {
+                waiting.push(() => void read().then(post, reject));
+                return;
+              }
+              read().then(post, reject);
+            };
+            const post = (chunk: Chunk | null): void => {
+              if (chunk !== null) {
+                worker.postMessage(chunk, [chunk.bytes, chunk.ends.buffer as ArrayBuffer]);
+                return;
+              }
+              if (--inFlight === 0) resolve();
             };
             worker.on("message", (m: { id: number; facts: EntryFacts[] }) => {
               back.set(m.id, m.facts);
@@ -220,6 +254,7 @@ async function checkInWorkers(
               }
               inFlight--;
               send();
+              taken();
             });
             worker.on("error", reject);
             // Two chunks in flight per worker keep it busy while the main thread reads the next.
@@ -230,6 +265,39 @@ async function checkInWorkers(
     );
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/** What checks chunks: a worker thread, or this thread ({@link HereChecker}). */
+interface Checker {
+  postMessage(chunk: Chunk, transfer?: ArrayBuffer[]): void;
+  on(event: "message", listener: (m: { id: number; facts: EntryFacts[] }) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+/** This thread as a worker: a chunk posted is checked on the next turn, its facts "sent back". */
+class HereChecker extends EventEmitter {
+  readonly #keys: KeyHistory;
+
+  constructor(keys: KeyHistory) {
+    super();
+    this.#keys = keys;
+  }
+
+  postMessage(chunk: Chunk): void {
+    setImmediate(() => {
+      try {
+        const facts = unpack(chunk).map((h) => checkHeldEntry(h, this.#keys));
+        this.emit("message", { id: chunk.id, facts });
+      } catch (error) {
+        this.emit("error", error);
+      }
+    });
+  }
+
+  terminate(): Promise<number> {
+    return Promise.resolve(0);
   }
 }
 
