@@ -380,7 +380,7 @@ if (values.json) {
     `hotline bench — node ${header.node}, ${cores} cores (${header.cpu}), ${header.date}, ${header.mode} run, ` +
       `load ${header.load.start.toFixed(2)} → ${header.load.end.toFixed(2)}`,
   );
-  if (!lineOnly) {
+  if (want("write") || want("verify")) {
     console.log(
       `ceilings, measured in this run: raw crypto.sign / crypto.verify with parsed KeyObjects on the same ` +
         `${notes.signingBytes} bytes; a bare durable one-row insert (WAL, synchronous=FULL) of ${notes.entryBytes} bytes, ` +
@@ -394,7 +394,7 @@ if (values.json) {
     );
   }
   console.log(`\n${renderTable(rows)}\n`);
-  if (!lineOnly) {
+  if (want("write") || want("verify")) {
     console.log(
       `ceiling parts: raw sign ${count(notes.rawSignsPerSecond)}/s, durable insert ${count(notes.durableInsertsPerSecond)}/s, ` +
         `batched durable insert ${count(notes.durableBatchInsertsPerSecond)}/s, ` +
