@@ -189,13 +189,14 @@ async function checkInWorkers(
   take: (f: EntryFacts) => void,
 ): Promise<void> {
   // Each worker gets the key history once, before its first chunk.
-  // This thread takes its share as one more worker: one isolate fewer to hold in memory.
-  const pool: Checker[] = [
-    ...Array.from(
-      { length: count },
-      () => new Worker(WORKER_FILE, { workerData: { keys }, resourceLimits: WORKER_LIMITS }),
-    ),
-    new HereChecker(keys),
+  // This thread takes its share as one more worker (one isolate fewer to hold in memory), one
+  // chunk at a time: while it checks one, the workers have three queued each and never wait.
+  const pool: { checker: Checker; depth: number }[] = [
+    ...Array.from({ length: count }, () => ({
+      checker: new Worker(WORKER_FILE, { workerData: { keys }, resourceLimits: WORKER_LIMITS }),
+      depth: 3,
+    })),
+    { checker: new HereChecker(keys), depth: 1 },
   ];
   const iterator = asyncIterable(held)[Symbol.asyncIterator]();
   let nextId = 0;
@@ -219,7 +220,7 @@ async function checkInWorkers(
   };
   // Chunks read and not yet taken, at most this many: a worker that is ahead waits for the one
   // behind it (one slow to start), so the facts that came back early do not pile up.
-  const window = 2 * pool.length + 2;
+  const window = pool.reduce((sum, p) => sum + p.depth, 2);
   const waiting: (() => void)[] = [];
   const taken = (): void => {
     while (waiting.length > 0 && nextId - nextTaken < window) waiting.shift()?.();
@@ -227,7 +228,7 @@ async function checkInWorkers(
   try {
     await Promise.all(
       pool.map(
-        (worker) =>
+        ({ checker: worker, depth }) =>
           new Promise<void>((resolve, reject) => {
             // chunks being read or checked for this worker; none left: it is done
             let inFlight = 0;
@@ -257,14 +258,12 @@ async function checkInWorkers(
               taken();
             });
             worker.on("error", reject);
-            // Two chunks in flight per worker keep it busy while the main thread reads the next.
-            send();
-            send();
+            for (let k = 0; k < depth; k++) send();
           }),
       ),
     );
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(pool.map((p) => p.checker.terminate()));
   }
 }
 
