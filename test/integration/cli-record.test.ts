@@ -114,7 +114,7 @@ describe("hotline CLI on one station", () => {
 });
 
 describe("hotline verify on a record of many chunks", () => {
-  it("names the same problem with a worker thread beside the main one as on one thread, for a changed byte deep in 3,000 entries", async () => {
+  it("names the same problem with a worker thread beside the main one as on one thread, for a changed byte deep in 3,000 entries (three chunks)", async () => {
     const tmp = tempDir();
     try {
       const dir = tmp.join("big");
@@ -139,10 +139,6 @@ describe("hotline verify on a record of many chunks", () => {
       } finally {
         await station.close();
       }
-      // Intact, streamed through chunks of 1,024 entries on a worker and the main thread.
-      const intact = await hotlineProcess(["verify", "--dir", dir, "--workers", "1", "--json"]);
-      expect(intact.code).toBe(0);
-      expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, entries: 3001 });
       const db = new Database(`${dir}/hotline.db`);
       try {
         db.prepare(
@@ -151,12 +147,14 @@ describe("hotline verify on a record of many chunks", () => {
       } finally {
         db.close();
       }
-      const reports = [];
-      for (const workers of ["1", "0"]) {
-        const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
-        expect(bad.code).toBe(1);
-        reports.push(JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] });
-      }
+      // Both at once (they only read): a worker thread beside the main one, and the main one alone.
+      const reports = await Promise.all(
+        ["1", "0"].map(async (workers) => {
+          const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
+          expect(bad.code).toBe(1);
+          return JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
+        }),
+      );
       expect(reports[0]).toEqual(reports[1]);
       expect(reports[0]?.problems.map((p) => [p.code, p.seq])).toContainEqual(["BAD_HASH", 2779]);
     } finally {
