@@ -93,13 +93,13 @@ export async function peerBench(
     const [p50, p99] = [percentile(latencies, 0.5), percentile(latencies, 0.99)];
     rows.push(
       timed("latency p50: API send → receipt stored", p50, "ms", percentile(bare, 0.5), {
-        atMost: 5,
+        atMost: 3,
         of: "value",
       }),
     );
     rows.push(
       timed("latency p99: API send → receipt stored", p99, "ms", percentile(bare, 0.99), {
-        atMost: 25,
+        atMost: 10,
         of: "value",
       }),
     );
@@ -112,7 +112,7 @@ export async function peerBench(
         "one line: delivered, durable, receipted",
         sizes.throughput / throughputSeconds,
         rawVerify,
-        0.7,
+        0.75,
       ),
     );
 
@@ -136,7 +136,7 @@ export async function peerBench(
         "s",
         sizes.catchUp / rawVerify,
         {
-          atMost: 1.5,
+          atMost: 1.3,
           of: "ratio",
         },
       ),
@@ -270,7 +270,12 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
   }
 }
 
-/** Starts `hotline start --dir DIR` as a child process; resolves once its operator API answers. */
+/**
+ * Starts `hotline start` for a station directory as a child process, resolving once its API answers.
+ *
+ * @param dir the station directory
+ * @returns the child
+ */
 export async function startChild(dir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
     stdio: ["ignore", "ignore", "inherit"],
@@ -292,7 +297,10 @@ export async function startChild(dir: string): Promise<ChildProcess> {
   }
 }
 
-/** Stops a child station with SIGTERM; resolves when it has exited. */
+/**
+ * @param child a station started by {@link startChild}
+ * @returns resolves once it exited (SIGTERM)
+ */
 export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();

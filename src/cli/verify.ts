@@ -18,7 +18,7 @@ export function registerVerifyCommand(program: Command): void {
       .option("--bundle <file>", "verify an exported bundle instead of this station's record")
       .option(
         "--workers <n>",
-        "worker threads for signatures (default: one per core for large records)",
+        "worker threads for signatures besides the main one (default: one per core but one, for large records)",
         (v) => Number.parseInt(v, 10),
       ),
   ).action(async (options: CommonOptions & { bundle?: string; workers?: number }) => {

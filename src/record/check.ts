@@ -358,6 +358,67 @@ export function keyFindings(lineId: string, facts: readonly EntryFacts[]): Probl
   return found;
 }
 
+/**
+ * Replays a record's lines as their entries stream in, in the order they are held, keeping of each
+ * entry only what the rules may still ask (its chain head, its hash and time, membership): so that
+ * verifying a large record does not hold it. A line whose entries all pass, each in the order held,
+ * is intact: every entry was checked by the same rules ({@link checkPlace}, {@link checkKey},
+ * {@link checkMembership}) against what came before it. A line where anything is wrong or out of
+ * order (an entry problem, a second genesis, an entry held before what it names) is only marked
+ * {@link RecordReplay.needsFullCheck}: the caller gives that line's facts to {@link checkLine},
+ * which orders them and names every problem as it always has.
+ */
+export class RecordReplay {
+  readonly #lines = new Map<string, { view: MemoryLine; genesis: boolean }>();
+  /** lines whose entries did not all pass in the order held: for {@link checkLine} */
+  readonly needsFullCheck = new Set<string>();
+  /** entries taken */
+  entries = 0;
+
+  /**
+   * @param known lines known apart from their entries (a store's line list), in order
+   */
+  constructor(known: readonly string[] = []) {
+    for (const line of known) this.#lines.set(line, { view: new MemoryLine(), genesis: false });
+  }
+
+  /** @returns every line known or seen, in the order first known or seen */
+  lines(): string[] {
+    return [...this.#lines.keys()];
+  }
+
+  /** @param f the next entry's facts, in the order the record holds its entries */
+  take(f: EntryFacts): void {
+    this.entries++;
+    let line = this.#lines.get(f.line);
+    if (line === undefined) this.#lines.set(f.line, (line = { view: new MemoryLine(), genesis: false }));
+    if (this.needsFullCheck.has(f.line)) return;
+    if (f.problems.length > 0 || f.hash === null || f.kind === null || f.hash !== f.storedHash) {
+      this.needsFullCheck.add(f.line);
+      return;
+    }
+    // The line's first entry is its genesis, hashing to its id; no other genesis follows.
+    if (line.genesis === (f.kind === "line.genesis") || (!line.genesis && f.hash !== f.line)) {
+      this.needsFullCheck.add(f.line);
+      return;
+    }
+    line.genesis = true;
+    const rule = asRule(f);
+    const broken =
+      checkPlace(rule, line.view) ?? checkKey(rule, line.view) ?? checkMembership(rule, line.view);
+    if (broken !== null) {
+      this.needsFullCheck.add(f.line);
+      return;
+    }
+    line.view.take(rule);
+  }
+
+  /** Marks the lines that hold no entry: {@link checkLine} names what is missing. */
+  finish(): void {
+    for (const [id, line] of this.#lines) if (!line.genesis) this.needsFullCheck.add(id);
+  }
+}
+
 /** The same entry, or another one, held already at this entry's place in its chain. */
 function samePlace(f: EntryFacts, view: MemoryLine): RuleBreak | null {
   const head = view.head(f.author);

@@ -1,5 +1,5 @@
 import { createHash, sign, verify } from "node:crypto";
-import canonicalize from "canonicalize";
+import { canonicalText } from "./canonical.js";
 import { HotlineError } from "./errors.js";
 import type { z } from "zod";
 import { BODY_SCHEMAS, ENTRY_SCHEMA } from "./kinds.js";
@@ -29,7 +29,7 @@ export interface SealedEntry {
 export function canonicalJson(value: unknown): string {
   let text: string | undefined;
   try {
-    text = canonicalize(value);
+    text = canonicalText(value);
   } catch (cause) {
     // e.g. a lone UTF-16 surrogate, which RFC 8785 cannot represent
     throw new HotlineError("SCHEMA", `Cannot canonicalise the value: ${(cause as Error).message}`, { cause });

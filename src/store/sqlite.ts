@@ -323,7 +323,9 @@ function view(read: Runner, write: Runner): Transaction {
     addInvite: (invite) => write((t) => t.addInvite(invite)),
     invite: (id) => read((t) => t.invite(id)),
     useInvite: (id, by, at) => write((t) => t.useInvite(id, by, at)),
-    contactSucceeded: (station, at) => write((t) => t.contactSucceeded(station, at)),
+    // The time of last contact is a hint for the operator, rewritten every few seconds per peer
+    // while links are tested: not worth a disk flush each time (an idle station's largest cost).
+    contactSucceeded: (station, at) => write((t) => t.contactSucceeded(station, at), { durable: false }),
     contactFailed: (station, error, at) => write((t) => t.contactFailed(station, error, at)),
     contact: (station) => read((t) => t.contact(station)),
     addEvidence: (evidence) => write((t) => t.addEvidence(evidence)),

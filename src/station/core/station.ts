@@ -730,7 +730,7 @@ export class Station {
       });
       Object.assign(keys, keyHistoryOf(setters));
     }
-    return verifyRecord(this.store.allEntries(), await this.store.countEntries(), {
+    return verifyRecord(() => this.store.allEntries(), await this.store.countEntries(), {
       lines,
       keys,
       ...options,
