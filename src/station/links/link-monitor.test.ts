@@ -235,6 +235,40 @@ describe("link tests time out on the whole exchange", () => {
     expect(clock.now() - lastOk).toBe(2 * 1_000 + 1_000);
     expect(calls.map((t) => t - lastOk)).toEqual([0, 1_000, 2_000, 3_000]);
   });
+
+  it("a test that starts late (the station was busy) still fails by the deadline of its slot", async () => {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const { washington, moscow, line, direct } = await pair(clock);
+    await washington.setLine({ line, testInterval: 1, operator: "admin" });
+    let dead = false;
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      statementOf: (target, l, station) => direct.statementOf(target, l, station),
+      heads: (target: PeerTarget, statement) =>
+        dead ? new Promise(() => undefined) : direct.heads(target, statement),
+    };
+    const monitor = new LinkMonitor(washington, {
+      transport,
+      timeoutMs: 1_000,
+      rules: { degradedRttMs: 60_000 },
+    });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const lastOk = clock.now();
+
+    dead = true;
+    // The next test is due at +1 s; the station gets to it 300 ms late.
+    clock.t = lastOk + 1_300;
+    await clock.advance(0);
+    await clock.advance(699);
+    expect(monitor.state(line, moscow.id)?.health).toBe("up");
+    await clock.advance(1);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "degraded");
+    expect(clock.now() - lastOk).toBe(2_000);
+  });
 });
 
 /** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */

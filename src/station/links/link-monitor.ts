@@ -41,7 +41,7 @@ const RELAY_FRESH_INTERVALS = 3;
  * LINK_DEGRADED warning; back up clears them and is noted as LINK_UP).
  *
  * Tests run on a fixed cadence whatever the last one took (one still in flight does not hold up
- * the next), each within its own deadline from its start, so a dead peer is `down` within
+ * the next), each within a deadline the timeout after it was due, so a dead peer is `down` within
  * 2 × interval + timeout of its last answer with the default rules; a new interval applies at once.
  */
 export class LinkMonitor {
@@ -243,16 +243,19 @@ export class LinkMonitor {
   };
 
   /**
-   * One link test. Its deadline runs from its start and covers all of it up to the peer's complete
-   * answer — reading the peer's address and signing this station's heads included — so a slow
-   * station cannot stretch a test beyond its timeout. @internal
+   * One link test. Its deadline is the timeout after the test was due on the cadence, and covers all
+   * of it up to the peer's complete answer — reading the peer's address and signing this station's
+   * heads included — so a slow or late station cannot stretch a test beyond its slot (it keeps at
+   * least half its timeout, however late it started). @internal
+   *
+   * @param lateMs how long after it was due the test starts
    */
-  async test(line: string, peer: string, intervalMs: number): Promise<LinkTestOutcome> {
+  async test(line: string, peer: string, intervalMs: number, lateMs = 0): Promise<LinkTestOutcome> {
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     try {
       const exchanged = await withDeadline(
         this.#exchange(line, peer, timeoutMs),
-        timeoutMs,
+        Math.max(Math.round(timeoutMs / 2), timeoutMs - lateMs),
         this.#station.clock,
         this.#stopping,
       );
@@ -451,14 +454,14 @@ class Link {
       }
       // On the cadence; a stall of the process longer than an interval is not made up in a burst.
       this.#lastDue = now - due >= intervalMs ? now : due;
-      this.#launch(intervalMs);
+      this.#launch(intervalMs, now - this.#lastDue);
     }
   }
 
   /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
-  #launch(intervalMs: number): void {
+  #launch(intervalMs: number, lateMs: number): void {
     const n = ++this.#started;
-    const test = this.#monitor.test(this.#line, this.#peer, intervalMs).then((outcome) => {
+    const test = this.#monitor.test(this.#line, this.#peer, intervalMs, lateMs).then((outcome) => {
       if (this.#stopped || n < this.#counted) return;
       this.#counted = n;
       const before = this.state;

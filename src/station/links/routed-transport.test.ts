@@ -182,6 +182,57 @@ describe("failover between a peer's routes", () => {
   });
 });
 
+describe("a failure found once counts once", () => {
+  it("an exchange that started after a failing one waits for its own answer; one that started before moves on", async () => {
+    // The primary holds every exchange until the test settles it.
+    const held: { url: string; settle: (error?: Error) => void }[] = [];
+    const holding: PeerTransport = {
+      pair: (target, request) => network.pair(target, request),
+      push: (target, line, entries) => network.push(target, line, entries),
+      entries: (target, line, author, after, limit) => network.entries(target, line, author, after, limit),
+      statementOf: (target, line, station) => network.statementOf(target, line, station),
+      heads: (target, s) =>
+        target.url !== PRIMARY
+          ? network.heads(target, s)
+          : new Promise((resolve, reject) => {
+              held.push({
+                url: target.url,
+                settle: (error) => (error === undefined ? resolve(network.heads(target, s)) : reject(error)),
+              });
+            }),
+    };
+    const r = new RoutedTransport(pair.washington, holding, { probeEvery: 100 });
+    const tried = (s: Promise<unknown>) => {
+      let settled = false;
+      void s.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      return () => settled;
+    };
+    const first = r.heads(moscowTarget, await statement());
+    await waitUntil(() => held.length === 1);
+    const second = r.heads(moscowTarget, await statement());
+    await waitUntil(() => held.length === 2);
+    const secondDone = tried(second);
+    const third = r.heads(moscowTarget, await statement());
+    await waitUntil(() => held.length === 3);
+    // The second fails (a timeout, say): the first, waiting longer, moves to the backup at once;
+    // the third, started after it, still waits for the primary's own answer.
+    held[1]?.settle(
+      new HotlineError("PEER_UNREACHABLE", "Cannot reach the primary: no answer within 1000 ms"),
+    );
+    await expect(second).resolves.toBeDefined(); // by the backup
+    await expect(first).resolves.toBeDefined(); // by the backup, given up on the primary
+    expect(secondDone()).toBe(true);
+    const thirdDone = tried(third);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(thirdDone()).toBe(false);
+    held[2]?.settle();
+    await expect(third).resolves.toBeDefined();
+  });
+});
+
 describe("each route's history", () => {
   it("keeps every change of a route's health and every switch, with time and cause, and the health report shows them with each route's uptime", async () => {
     const t0 = pair.clock.now();
@@ -235,3 +286,9 @@ describe("each route's history", () => {
     ]);
   });
 });
+
+/** Waits until a condition holds, turning the event loop (nothing here waits on a timer). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error("the condition did not come true");
+}

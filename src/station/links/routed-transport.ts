@@ -63,8 +63,11 @@ interface Peer {
   probing: Promise<void> | null;
   /** lines shared with the peer, for the alarms */
   lines: Set<string>;
-  /** exchanges waiting on each route (by name), told when it is found failing */
-  waiters: Map<string, Set<() => void>>;
+  /**
+   * exchanges waiting on each route (by name), told when it is found failing: each with the number
+   * of its attempt, so only those that started before the failing one are told
+   */
+  waiters: Map<string, Map<() => void, number>>;
 }
 
 const ROUTE_DOWN = "ROUTE_DOWN";
@@ -97,6 +100,8 @@ export class RoutedTransport implements PeerTransport {
   readonly #announced = new Map<string, Route[]>();
   /** moves on at each forgetting, so a read under way then is not kept */
   #generation = 0;
+  /** attempts started so far: each attempt's number orders it among the others */
+  #attempts = 0;
   /** the route history's writes, one after another in the order of the changes */
   #kept: Promise<void> = Promise.resolve();
 
@@ -233,8 +238,8 @@ export class RoutedTransport implements PeerTransport {
 
   /**
    * One exchange with a peer, over the route carrying its traffic, else the next ones in turn. An
-   * attempt is given up (and the next route tried) when it fails, when another exchange finds its
-   * route failing meanwhile (a link test over a blackholed route fails within its own timeout, and
+   * attempt is given up (and the next route tried) when it fails, when an exchange that started
+   * before it finds its route failing meanwhile (a link test over a blackholed route fails within its own timeout, and
    * takes the pushes waiting on that route along to the next one), or, with more routes to try,
    * after `attemptMs`.
    */
@@ -262,7 +267,7 @@ export class RoutedTransport implements PeerTransport {
         }
         failure = error instanceof Error ? error : new Error(String(error));
         // Given up because another exchange found the route failing: that one counted it.
-        if (!giveUp.fired) await this.#failed(target.station, peer, route, error);
+        if (!giveUp.fired) await this.#failed(target.station, peer, route, error, giveUp.attempt);
       } finally {
         giveUp.cancel();
       }
@@ -271,11 +276,13 @@ export class RoutedTransport implements PeerTransport {
   }
 
   /**
-   * @returns a promise that rejects (PEER_UNREACHABLE) when the route is found failing by another
-   *   exchange, or after `ms`; `fired` says whether it did; `cancel` forgets it
+   * @returns a promise that rejects (PEER_UNREACHABLE) when the route is found failing by an
+   *   exchange that started before this one, or after `ms`; `fired` says whether it did; `attempt`
+   *   is this attempt's number; `cancel` forgets it
    */
   #giveUp(peer: Peer, route: Route, ms: number | undefined) {
     const clock = this.#station.clock;
+    const attempt = ++this.#attempts;
     let timer: ReturnType<typeof clock.setTimeout> | undefined;
     let waiter: (() => void) | null = null;
     const state = { fired: false };
@@ -291,13 +298,14 @@ export class RoutedTransport implements PeerTransport {
       };
       waiter = () => fire("failing");
       let waiters = peer.waiters.get(route.name);
-      if (waiters === undefined) peer.waiters.set(route.name, (waiters = new Set()));
-      waiters.add(waiter);
+      if (waiters === undefined) peer.waiters.set(route.name, (waiters = new Map<() => void, number>()));
+      waiters.set(waiter, attempt);
       if (ms !== undefined) timer = clock.setTimeout(() => fire("timeout"), ms);
     });
     promise.catch(() => undefined); // a give-up nobody raced against is no unhandled rejection
     return {
       promise,
+      attempt,
       get fired() {
         return state.fired;
       },
@@ -365,12 +373,13 @@ export class RoutedTransport implements PeerTransport {
   ): Promise<void> {
     for (const route of peer.routes) {
       if (route.name === peer.active) continue;
+      const attempt = ++this.#attempts;
       const start = performance.now();
       try {
         await this.#inner.heads({ ...target, url: route.url }, statement, options);
         await this.#answered(target.station, peer, route, performance.now() - start);
       } catch (error) {
-        if (unanswered(error)) await this.#failed(target.station, peer, route, error);
+        if (unanswered(error)) await this.#failed(target.station, peer, route, error, attempt);
         else await this.#answered(target.station, peer, route, performance.now() - start);
       }
     }
@@ -418,9 +427,14 @@ export class RoutedTransport implements PeerTransport {
     }
   }
 
-  async #failed(station: string, peer: Peer, route: Route, error: unknown): Promise<void> {
-    // Whatever else waits on this route goes on to the next one now.
-    for (const waiter of [...(peer.waiters.get(route.name) ?? [])]) waiter();
+  /** @param attempt the number of the attempt that failed */
+  async #failed(station: string, peer: Peer, route: Route, error: unknown, attempt: number): Promise<void> {
+    // Whatever else has waited on this route longer goes on to the next one now. One that started
+    // after this attempt is left to its own answer or timeout: a failure found once is not a
+    // second failed link test (which would make a link down after one lost answer).
+    for (const [waiter, started] of [...(peer.waiters.get(route.name) ?? [])]) {
+      if (started < attempt) waiter();
+    }
     const known = this.#known(peer, route);
     known.failures++;
     known.streak = 0;
