@@ -5,7 +5,7 @@ import {
   startPairedStationsWithBrowser,
   type PairedStationsWithBrowser,
 } from "../helpers/browser.js";
-import { hotlineJson } from "../helpers/cli.js";
+import { hotline, hotlineJson } from "../helpers/cli.js";
 import { MOSCOW_READOUT_EN, MOSCOW_READOUT_RU, WASHINGTON_READOUT } from "../helpers/readouts.js";
 import { waitFor, type TestStation } from "../helpers/stations.js";
 
@@ -36,7 +36,11 @@ describe("calls, readouts and translations in the console", () => {
     let result: T | undefined;
     await waitFor(
       async () => {
-        result = await hotlineJson<T>(args);
+        // A refusal (the entry not here yet) is a reason to wait, not a failure: waitFor keeps the
+        // last one for its message if the wait runs out.
+        const run = await hotline([...args, "--json"]);
+        if (run.code !== 0) throw new Error(run.stderr.trim());
+        result = JSON.parse(run.stdout) as T;
         return true;
       },
       { what: `hotline ${args.slice(0, 2).join(" ")} to succeed`, timeoutMs: 60_000, everyMs: 200 },
