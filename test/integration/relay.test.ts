@@ -12,6 +12,7 @@ import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   freePort,
   initStation,
+  pairOnLine,
   startStation,
   stopStation,
   waitFor,
@@ -76,25 +77,8 @@ describe("relay: two participants that cannot reach each other, both reaching a 
       await startStation(station);
     }
     const { washington, moscow, paris } = stations;
-    ({ id: line } = await hotlineJson<{ id: string }>([
-      "line",
-      "create",
-      "--name",
-      "wmp",
-      "--dir",
-      washington.dir,
-    ]));
+    ({ line } = await pairOnLine(washington, [moscow, paris], "wmp"));
     await hotlineJson(["line", "set", "--line", line, "--test-interval", "1", "--dir", washington.dir]);
-    for (const joiner of [moscow, paris]) {
-      const { invite } = await hotlineJson<{ invite: string }>([
-        "invite",
-        "--line",
-        line,
-        "--dir",
-        washington.dir,
-      ]);
-      await hotlineJson(["accept", invite, "--dir", joiner.dir]);
-    }
     // Paris joins a line Moscow is on: Moscow consents.
     await waitFor(
       async () =>
