@@ -119,6 +119,12 @@ export function registerPeerCommands(program: Command): void {
                   `      routes: ${p.routes.map((r) => `${r.name} ${r.url}${r.active ? " (active)" : ""} ${r.health}`).join(", ")}`,
                 ]
               : []),
+            // It revoked its key: nothing more of it is taken here until an admin accepts the new one.
+            ...(p.revokedKey === null
+              ? []
+              : [
+                  `      REVOKED ITS KEY (believed stolen since ${p.revokedKey.since}): what it writes next waits here until an admin, having read the new safety code aloud with its operators, runs 'hotline key accept --token …'`,
+                ]),
             // Every route down, but reached through a third participant: say so, and through whom.
             ...(p.relay === null
               ? []

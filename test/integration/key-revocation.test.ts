@@ -114,6 +114,16 @@ describe("hotline key revoke", () => {
     expect(alarms.map((a) => a.code)).toContain("KEY_REVOKED");
     expect(await offer(moscow, revokeSeq + 1)).toBe("KEY_UNCONFIRMED");
     expect((await log(moscow)).some((e) => e.body.text === "on the new key")).toBe(false);
+    // Moscow's status says so at Washington's row, and what to do.
+    type Row = { id: string; revokedKey: { since: string } | null };
+    const revokedAt = async (at: TestStation) =>
+      (await hotlineJson<{ lines: { id: string; participants: Row[] }[] }>(["status", "--dir", at.dir])).lines
+        .find((l) => l.id === paired.line)
+        ?.participants.find((p) => p.id === washington.id)?.revokedKey;
+    expect((await revokedAt(moscow))?.since).toBe(since);
+    expect((await hotline(["status", "--dir", moscow.dir])).stdout).toMatch(
+      /REVOKED ITS KEY.*hotline key accept/,
+    );
 
     // Moscow's admin reads the new code aloud with Washington's, then accepts the token.
     const accepted = await hotlineJson<{ safetyCode: string; key: string }>([
@@ -133,6 +143,8 @@ describe("hotline key revoke", () => {
     ]);
     expect(after.filter((a) => a.code === "KEY_REVOKED").map((a) => a.clearedAt !== null)).toEqual([true]);
     await holds(moscow, (e) => e.body.text === "on the new key", "Washington's entry to flow to Moscow");
+    expect(await revokedAt(moscow)).toBeNull();
+    expect((await revokedAt(paris))?.since).toBe(since); // Paris's admin has not accepted
     // Moscow shows Washington's new fingerprint; the code was read aloud, so no key change notice.
     const lines = await hotlineJson<
       { id: string; participants: { id: string; fingerprint: string; keyChange: unknown }[] }[]

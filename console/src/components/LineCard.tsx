@@ -137,6 +137,15 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
                   </th>
                   <td>
                     <HealthLight health={p.health} />
+                    {p.revokedKey !== null && (
+                      // It revoked its key: what it writes waits until an admin accepts the new one.
+                      <div
+                        className="revoked-note"
+                        title={t("board.revokedKeyHint", { name: p.name, since: p.revokedKey.since })}
+                      >
+                        {t("board.revokedKey")}
+                      </div>
+                    )}
                     {p.relay !== null && (
                       // Its own routes are all down, but the line still carries it, through a third.
                       <div

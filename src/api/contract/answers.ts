@@ -110,6 +110,7 @@ const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(
     relay: nullable(
       viewOf<views.RelayStatus>()(z.object({ via: TEXT, viaName: TEXT, since: TEXT, lastHeard: TEXT })),
     ),
+    revokedKey: nullable(z.object({ since: TEXT, at: TEXT })),
   }),
 );
 

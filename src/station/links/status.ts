@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
-import { suspensionOf } from "../core/mod.js";
+import { readEntry, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type { Outbox } from "../delivery/mod.js";
@@ -32,6 +32,7 @@ export async function statusOf(
     lines: await Promise.all(
       (await station.store.lines()).map(async (line) => {
         const mine = (await station.store.head(line.id, me))?.seq ?? 0;
+        const unaccepted = await unacceptedRevocations(station, line.id);
         return {
           id: line.id,
           name: line.name,
@@ -64,6 +65,7 @@ export async function statusOf(
                   lastTestAt: link?.lastTestAt ?? null,
                   rttMs,
                   relay: running?.monitor.relayOf(line.id, p.station) ?? null,
+                  revokedKey: unaccepted.get(p.station) ?? null,
                 };
               }),
           ),
@@ -71,6 +73,32 @@ export async function statusOf(
       }),
     ),
   };
+}
+
+/**
+ * @param station this station
+ * @param line a line id
+ * @returns by participant, its newest key revocation this station's admin has not accepted (a
+ *   `key.revoke.ack` of it in this station's chain), with the time it was believed stolen from
+ */
+async function unacceptedRevocations(
+  station: Station,
+  line: string,
+): Promise<Map<string, { since: string; at: string }>> {
+  const revocations = await station.store.entriesOfKind(line, "key.revoke");
+  const out = new Map<string, { since: string; at: string }>();
+  if (revocations.length === 0) return out;
+  const accepted = new Set(
+    (await station.store.entriesOfKind(line, "key.revoke.ack"))
+      .filter((e) => e.author === station.id)
+      .map((e) => String(readEntry(e).body.of)),
+  );
+  for (const e of revocations) {
+    if (e.author === station.id) continue;
+    if (accepted.has(e.hash)) out.delete(e.author);
+    else out.set(e.author, { since: String(readEntry(e).body.since), at: e.time });
+  }
+  return out;
 }
 
 /** Each station's ack counts per line, with the entry count they were computed at. */

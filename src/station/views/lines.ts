@@ -98,6 +98,11 @@ export interface ParticipantStatus {
    * caught up from there and its receipts relayed back (null otherwise)
    */
   relay: RelayStatus | null;
+  /**
+   * it revoked its key (believed stolen since `since`) and this station's admin has not yet
+   * accepted its new key: what it writes next waits here until then (null otherwise)
+   */
+  revokedKey: { since: string; at: string } | null;
 }
 
 /** How a participant is reached while its own routes are down. */
