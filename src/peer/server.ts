@@ -220,6 +220,7 @@ export function buildPeerServer(
     // Who the peer is, on that line, before anything of the statement is checked or kept.
     const from = await participantOf(request, statement.line);
     await station.acceptStatement(statement, from);
+    station.noteExchange(statement.line, from);
     station.events.emit("contact", from);
     return { statement: await station.headStatement(statement.line) };
   });

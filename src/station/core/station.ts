@@ -157,6 +157,8 @@ export class Station {
   readonly #claims = new Map<string, { time: string; seq: number }>();
   /** per line and participant, the newest head statement accepted from it (see heardFrom) */
   readonly #heard = new Map<string, HeadStatement>();
+  /** per line and participant, when heads were last exchanged with it both ways (this clock's ms) */
+  readonly #exchanged = new Map<string, number>();
   /**
    * per line, the rotations of each station that rotated its key there (in seq order), dropped when
    * a key.rotate is stored
@@ -1263,6 +1265,27 @@ export class Station {
    */
   heardFrom(line: string, station: string): HeadStatement | null {
     return this.#heard.get(`${line} ${station}`) ?? null;
+  }
+
+  /**
+   * Notes that this station and a participant just exchanged their heads on a line, both ways (a
+   * link test, either side's): each knows what the other holds, so the courier's own periodic
+   * comparison can wait.
+   *
+   * @param line a line id
+   * @param station the participant
+   */
+  noteExchange(line: string, station: string): void {
+    this.#exchanged.set(`${line} ${station}`, this.clock.now());
+  }
+
+  /**
+   * @param line a line id
+   * @param station a participant
+   * @returns when heads were last exchanged with it both ways on the line (ms), or null
+   */
+  lastExchange(line: string, station: string): number | null {
+    return this.#exchanged.get(`${line} ${station}`) ?? null;
   }
 
   /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DirectTransport } from "../../../test/helpers/direct-transport.js";
 import { inProcessPair, type InProcessPair } from "../../../test/helpers/in-process-pair.js";
 import { PeerRejection } from "../../peer/client.js";
-import { HotlineError } from "../../record/mod.js";
+import { HotlineError, type HeadStatement } from "../../record/mod.js";
 import type { PartLogger } from "../core/logger.js";
 import { Outbox } from "./outbox.js";
 import { acceptInvite, createInvite } from "./pairing.js";
@@ -71,6 +71,44 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     await outbox.start();
     return outbox;
   }
+
+  it("its own comparison of heads waits while link tests compare them, and comes back when they stop or the peer holds more", async () => {
+    const { washington, moscow, line, second, clock } = await twoLines();
+    /** Moscow's heads compared by the courier, by line */
+    const compared: string[] = [];
+    class Counting extends ScriptedTransport {
+      override async heads(target: PeerTarget, statement: HeadStatement) {
+        compared.push(statement.line);
+        return super.heads(target, statement);
+      }
+    }
+    const transport = new Counting();
+    transport.add(washington, moscow);
+    await start(washington, transport, logger());
+    await waitFor(() => compared.filter((l) => l === line).length === 1); // a comparison at start
+    // A link test, as the link monitor makes one: Moscow's heads taken, ours given, both ways.
+    const linkTest = async () => {
+      await washington.acceptStatement(await moscow.headStatement(line), moscow.id);
+      washington.noteExchange(line, moscow.id);
+    };
+    for (let i = 0; i < 3; i++) {
+      await linkTest();
+      await clock.advance(10_000);
+    }
+    await pause(50);
+    expect(compared.filter((l) => l === line)).toHaveLength(1);
+    // The other line has no link tests here: its courier compares every 10 s as before.
+    expect(compared.filter((l) => l === second).length).toBeGreaterThanOrEqual(3);
+    // Moscow holds more than Washington: the next comparison happens, whatever the link test said.
+    await moscow.send({ line, text: "Washington lacks this", operator: "admin" });
+    await linkTest();
+    await clock.advance(10_000);
+    await waitFor(() => compared.filter((l) => l === line).length === 2);
+    // No link test for a while: the courier compares on its own again.
+    await clock.advance(10_000);
+    await clock.advance(10_000);
+    await waitFor(() => compared.filter((l) => l === line).length >= 3);
+  });
 
   it("a line whose pushes the peer refuses for good (FUTURE_TIME) holds back no other line to that peer", async () => {
     const { washington, moscow, line, second, clock } = await twoLines();

@@ -261,6 +261,7 @@ export class LinkMonitor {
       );
       if (exchanged === null) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
       const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
+      this.#station.noteExchange(line, peer);
       this.#onReached(peer);
       if (await this.#isBehind(line, theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
