@@ -213,34 +213,24 @@ export class Station {
    * (one line per chain and batch): relay is deliberate, and an operator can see it happen.
    */
   async #noteRelayed(entries: readonly SealedEntry[], from: string): Promise<void> {
-    const chains = new Map<
-      string,
-      { line: string; author: string; first: number; last: number; count: number }
-    >();
+    // A chain's entries applied from one batch are consecutive: first and last say how many.
+    const chains = new Map<string, { line: string; author: string; first: number; last: number }>();
     for (const { entry } of entries) {
       if (entry.author === from || entry.line === null) continue;
       const key = `${entry.line} ${entry.author}`;
       const chain = chains.get(key);
       if (chain === undefined)
-        chains.set(key, {
-          line: entry.line,
-          author: entry.author,
-          first: entry.seq,
-          last: entry.seq,
-          count: 1,
-        });
-      else {
-        chain.last = entry.seq;
-        chain.count++;
-      }
+        chains.set(key, { line: entry.line, author: entry.author, first: entry.seq, last: entry.seq });
+      else chain.last = entry.seq;
     }
-    for (const c of chains.values()) {
+    for (const { first, last, ...c } of chains.values()) {
+      const count = last - first + 1;
       const members = (await this.membersOf(c.line)) ?? [];
       const name = (station: string): string =>
         members.find((m) => m.station === station)?.name ?? station.slice(0, 8);
       this.logger.info(
-        { event: "entry.relayed", line: c.line, author: c.author, via: from, entries: c.count },
-        `${c.count === 1 ? `An entry of ${name(c.author)} (seq ${c.first})` : `${c.count} entries of ${name(c.author)} (seq ${c.first}–${c.last})`} came via ${name(from)}`,
+        { event: "entry.relayed", line: c.line, author: c.author, via: from, entries: count },
+        `${count === 1 ? `An entry of ${name(c.author)} (seq ${first})` : `${count} entries of ${name(c.author)} (seq ${first}–${last})`} came via ${name(from)}`,
       );
     }
   }
@@ -1265,6 +1255,17 @@ export class Station {
    */
   heardFrom(line: string, station: string): HeadStatement | null {
     return this.#heard.get(`${line} ${station}`) ?? null;
+  }
+
+  /**
+   * @param statement a participant's head statement, checked
+   * @returns whether it holds, of some chain of its line, entries this station lacks
+   */
+  async isBehind(statement: HeadStatement): Promise<boolean> {
+    for (const [author, head] of Object.entries(statement.heads)) {
+      if (head.seq > ((await this.store.head(statement.line, author))?.seq ?? 0)) return true;
+    }
+    return false;
   }
 
   /**

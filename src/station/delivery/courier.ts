@@ -67,8 +67,6 @@ export class Courier {
   #gaps = 0;
   #retryAt = 0;
   #nextSync = 0;
-  /** the next comparison must happen (a start, a retry, a peer ahead): not skipped for a link test's */
-  #forced = true;
   #stopped = false;
   #wakeUp: (() => void) | null = null;
   /** woken while not asleep (mid-delivery): the next sleep is skipped, so nothing waits a round */
@@ -126,14 +124,12 @@ export class Courier {
       this.#failures = 0;
       this.#retryAt = 0;
       this.#nextSync = 0; // it may have been away a while: compare heads first
-      this.#forced = true;
     }
     this.wake();
   }
 
   syncNow(): void {
     this.#nextSync = 0;
-    this.#forced = true;
     this.wake();
   }
 
@@ -168,14 +164,12 @@ export class Courier {
       }
       try {
         const due = clock.now() >= this.#nextSync;
-        // A link test compared heads with the peer lately and it holds nothing this station lacks:
-        // this round's comparison would say the same again (on an idle line, half the exchanges).
-        const synced = due && (this.#forced || !(await this.#comparedLately()));
+        // A comparison asked for (a start, a retry, the peer ahead: #nextSync set to 0) always
+        // happens; a periodic one is skipped when a link test compared heads with the peer lately
+        // and it held nothing this station lacks: it would say the same again.
+        const synced = due && (this.#nextSync === 0 || !(await this.#comparedLately()));
         if (synced) await catchUp(this.#station, this.#options.transport, target, this.#line);
-        if (due) {
-          this.#nextSync = clock.now() + this.#options.syncIntervalMs;
-          this.#forced = false;
-        }
+        if (due) this.#nextSync = clock.now() + this.#options.syncIntervalMs;
         const sent = await this.#pushSome(target);
         if (synced || sent) this.#succeeded();
         if (!sent) {
@@ -238,7 +232,6 @@ export class Courier {
     if (theirs.line === this.#line) this.#acked = theirs.heads[this.#station.id]?.seq ?? 0;
   }
 
-  /** The target on this line: the peer's participant row here, never one of another line. */
   /**
    * @returns whether heads were exchanged with the peer both ways within the comparison interval,
    *   and its statement then held nothing this station lacks
@@ -248,13 +241,10 @@ export class Courier {
     const at = station.lastExchange(this.#line, this.#peer);
     if (at === null || station.clock.now() - at > this.#options.syncIntervalMs) return false;
     const theirs = station.heardFrom(this.#line, this.#peer);
-    if (theirs === null) return false;
-    for (const [author, head] of Object.entries(theirs.heads)) {
-      if (head.seq > ((await station.store.head(this.#line, author))?.seq ?? 0)) return false;
-    }
-    return true;
+    return theirs !== null && !(await station.isBehind(theirs));
   }
 
+  /** The target on this line: the peer's participant row here, never one of another line. */
   async #target(): Promise<PeerTarget | null> {
     // The station's members of the line, kept until a member entry arrives: O(1) per push, not a
     // read of every participant row (on a line of 57, 56 couriers each reading 57 rows per round).
@@ -306,7 +296,6 @@ export class Courier {
           (0.5 + clock.random());
     this.#retryAt = clock.now() + Math.round(delay); // whole ms: the time `status` shows is the time it is tried
     this.#nextSync = 0; // compare heads first when trying again
-    this.#forced = true;
   }
 
   #sleep(ms: number): Promise<void> {

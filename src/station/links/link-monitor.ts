@@ -1,6 +1,6 @@
 import { HotlineError, changesMembership, type HeadStatement } from "../../record/mod.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
-import { isoNow, type Clock, type Timer } from "../core/mod.js";
+import { isoNow, namesOn, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
 import { targetOf, type PeerTarget, type PeerTransport } from "../delivery/mod.js";
@@ -191,7 +191,7 @@ export class LinkMonitor {
       });
       if (current?.via !== relay.station) await this.#relayStarted(line, peer, relay.name, current);
       // What it holds that this station lacks is at the relay: pull it from there now.
-      if (await this.#isBehind(line, heard)) this.#onBehind(relay.station, line);
+      if (await station.isBehind(heard)) this.#onBehind(relay.station, line);
       return;
     }
     await this.endRelay(line, peer);
@@ -205,9 +205,7 @@ export class LinkMonitor {
   ): Promise<void> {
     const station = this.#station;
     const at = isoNow(station.clock);
-    const name =
-      (await station.store.participants(line)).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
-    const lineName = (await station.store.line(line))?.name ?? line.slice(0, 12);
+    const { name, lineName } = await this.#names(line, peer);
     const detail = `${name} is reached only through ${via} on ${lineName}: every route to it is down; its entries and receipts are relayed, signed by ${name} itself`;
     this.#logger.warn({ event: "link.relayed", line, peer, via, before: before?.via ?? null }, detail);
     await station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
@@ -223,9 +221,10 @@ export class LinkMonitor {
     if (relay === undefined) return;
     this.#relays.delete(key);
     const at = isoNow(this.#station.clock);
+    const { name } = await this.#names(line, peer);
     this.#logger.info(
       { event: "link.relay.ended", line, peer, via: relay.via },
-      `${peer.slice(0, 8)} is no longer reached through ${relay.viaName}`,
+      `${name} is no longer reached through ${relay.viaName}`,
     );
     await this.#station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
   }
@@ -263,7 +262,7 @@ export class LinkMonitor {
       const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
       this.#station.noteExchange(line, peer);
       this.#onReached(peer);
-      if (await this.#isBehind(line, theirs)) this.#onBehind(peer, line);
+      if (await this.#station.isBehind(theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
       return {
@@ -293,9 +292,7 @@ export class LinkMonitor {
   async changed(line: string, peer: string, before: LinkState, after: LinkState): Promise<void> {
     const station = this.#station;
     const at = isoNow(station.clock);
-    const name =
-      (await station.store.participants(line)).find((p) => p.station === peer)?.name ?? peer.slice(0, 8);
-    const lineName = (await station.store.line(line))?.name ?? line.slice(0, 12);
+    const { name, lineName } = await this.#names(line, peer);
     const detail =
       after.health === "down"
         ? `${name} has not answered ${after.failures} link tests in a row on ${lineName}: ${after.lastError ?? ""}`
@@ -342,11 +339,13 @@ export class LinkMonitor {
     return this.#station;
   }
 
-  async #isBehind(line: string, theirs: HeadStatement): Promise<boolean> {
-    for (const [author, head] of Object.entries(theirs.heads)) {
-      if (head.seq > ((await this.#station.store.head(line, author))?.seq ?? 0)) return true;
-    }
-    return false;
+  /** @returns the names of a peer and a line, as alarms and the log say them */
+  async #names(line: string, peer: string): Promise<{ name: string; lineName: string }> {
+    const station = this.#station;
+    return {
+      name: (await namesOn(station, line)).get(peer) ?? peer.slice(0, 8),
+      lineName: (await station.store.line(line))?.name ?? line.slice(0, 12),
+    };
   }
 }
 
