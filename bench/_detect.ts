@@ -13,9 +13,9 @@ import { join } from "node:path";
 import pino from "pino";
 import { runningStation } from "../src/api/mod.js";
 import { FaultProxy } from "../src/faults/mod.js";
-import { startStation, type RunningStation } from "../src/cli/mod.js";
+import { startStation } from "../src/cli/mod.js";
 import { createInvite, freeLoopbackPort, initStation, stationPaths } from "../src/station/mod.js";
-import { startChild, stopChild } from "./_peers.js";
+import { startChild, stopChild, waitHealth } from "./_peers.js";
 import { timed, type Row } from "./_table.js";
 
 /** The line's test interval in this bench, seconds. */
@@ -24,6 +24,8 @@ const INTERVAL_S = 1;
 const TIMEOUT_S = Math.min(5, INTERVAL_S);
 /** What detection must stay within in every trial. */
 const TARGET_S = 2 * INTERVAL_S + TIMEOUT_S;
+/** the link's health looked at every 2 ms (a detection time is read to that), for up to 60 s */
+const DETECT_POLL = { everyMs: 2, timeoutMs: 60_000 };
 
 /**
  * @param root a directory for the two stations
@@ -80,12 +82,12 @@ export async function detectBench(
         const times: number[] = [];
         for (let trial = 1; trial <= trials; trial++) {
           progress(`detect: ${fault} at a random phase, ${how}, trial ${trial} of ${trials}`);
-          await waitHealth(washington, line, moscowId, "up");
+          await waitHealth(washington, line, moscowId, "up", DETECT_POLL);
           await new Promise((r) => setTimeout(r, Math.random() * INTERVAL_S * 1000));
           if (fault === "blackhole") {
             const at = performance.now();
             proxy.set({ blackhole: "both" });
-            await waitHealth(washington, line, moscowId, "down");
+            await waitHealth(washington, line, moscowId, "down", DETECT_POLL);
             times.push((performance.now() - at) / 1000);
             proxy.heal();
             continue;
@@ -94,7 +96,7 @@ export async function detectBench(
           const exited = new Promise((r) => dead.once("exit", r));
           const killedAt = performance.now();
           dead.kill("SIGKILL");
-          await waitHealth(washington, line, moscowId, "down");
+          await waitHealth(washington, line, moscowId, "down", DETECT_POLL);
           times.push((performance.now() - killedAt) / 1000);
           await exited;
           moscow = await startChild(mDir);
@@ -125,13 +127,4 @@ export async function detectBench(
     await proxy.close();
   }
   return { rows, notes };
-}
-
-/** Resolves when the link monitor says the link has that health (polled every 2 ms). */
-async function waitHealth(running: RunningStation, line: string, peer: string, health: string) {
-  const deadline = Date.now() + 60_000;
-  while (running.monitor.state(line, peer)?.health !== health) {
-    if (Date.now() > deadline) throw new Error(`the link did not become ${health} within 60 s`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }

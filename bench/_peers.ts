@@ -175,12 +175,25 @@ export async function peerBench(
   return { rows, notes };
 }
 
-/** Resolves when the link test of a line to a peer says the link has that health (polled every 5 ms). */
-async function waitHealth(running: RunningStation, line: string, peer: string, health: string) {
-  const deadline = Date.now() + 30_000;
+/**
+ * Resolves when the link test of a line to a peer says the link has that health.
+ *
+ * @param poll how often to look (default every 5 ms: a detection time is read to that) and for how
+ *   long (default 30 s)
+ */
+export async function waitHealth(
+  running: RunningStation,
+  line: string,
+  peer: string,
+  health: string,
+  poll: { everyMs?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = poll.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (running.monitor.state(line, peer)?.health !== health) {
-    if (Date.now() > deadline) throw new Error(`the link did not become ${health} within 30 s`);
-    await new Promise((r) => setTimeout(r, 5));
+    if (Date.now() > deadline)
+      throw new Error(`the link did not become ${health} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, poll.everyMs ?? 5));
   }
 }
 
