@@ -29,6 +29,8 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   STORE_DAMAGED: 500,
   DISK_FULL: 507,
+  FENCED: 503,
+  STANDBY: 503,
   FILE_EXISTS: 409,
   BAD_BACKUP: 400,
   BAD_PASSPHRASE: 400,
@@ -84,6 +86,9 @@ export function httpStatusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** Codes of a 5xx answer that are not failures worth a log line each. */
+const QUIET_CODES: ReadonlySet<string> = new Set(["DISK_FULL", "STANDBY", "FENCED"]);
+
 /**
  * Turns every error into `{ error: { code, message } }` with its status — the one place where
  * errors become HTTP. Fastify's own errors (body too large, not JSON, schema) get hotline codes.
@@ -99,8 +104,9 @@ export function answerErrors(
 ): void {
   app.setErrorHandler((error: FastifyError | HotlineError, request, reply) => {
     const hotline = toHotlineError(error);
-    // A full disk is logged once by the station (disk.full), not once per refused request.
-    if (httpStatusOf(hotline.code) >= 500 && hotline.code !== "DISK_FULL")
+    // A full disk is logged once by the station (disk.full), not once per refused request; a
+    // standby's answers and a fenced write are its role, logged when the role changes.
+    if (httpStatusOf(hotline.code) >= 500 && !QUIET_CODES.has(hotline.code))
       request.log.error({ event: "request.failed", err: error }, "request failed");
     void reply.status(httpStatusOf(hotline.code)).send({
       error: { code: hotline.code, message: hotline.message },

@@ -40,6 +40,8 @@ export type ErrorCode =
   | "BAD_BUNDLE"
   | "STORE_DAMAGED"
   | "DISK_FULL"
+  | "FENCED"
+  | "STANDBY"
   // backups
   | "FILE_EXISTS"
   | "BAD_BACKUP"

@@ -889,6 +889,78 @@ export function storeContract(
       });
     });
 
+    describe("the lease and fencing", () => {
+      const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+      const alarm = {
+        code: "X",
+        severity: "info",
+        line: null,
+        peer: null,
+        entry: null,
+        detail: "d",
+      } as const;
+
+      it("one holder at a time: the next takes it only once it is released, each with the next epoch", async () => {
+        const dir = newDir();
+        const a = await opened(dir);
+        const b = await opened(dir);
+        expect(await a.lease()).toBeNull();
+        const first = await a.acquireLease("host-a", 60_000);
+        expect(first).toMatchObject({ holder: "host-a", epoch: 1 });
+        expect(Date.parse(first?.expiresAt ?? "")).toBeGreaterThan(Date.now() + 50_000);
+        expect(await b.acquireLease("host-b", 60_000)).toBeNull();
+        expect(await b.lease()).toMatchObject({ holder: "host-a", epoch: 1 });
+        expect(await a.renewLease(1, 60_000)).toMatchObject({ holder: "host-a", epoch: 1 });
+        await a.releaseLease(1);
+        expect(await b.acquireLease("host-b", 60_000)).toMatchObject({ holder: "host-b", epoch: 2 });
+        // The old holder's renewal finds the lease taken.
+        expect(await a.renewLease(1, 60_000)).toBeNull();
+        expect(await a.lease()).toMatchObject({ holder: "host-b", epoch: 2 });
+      });
+
+      it("a lapsed lease is taken over; one not taken is still its holder's to renew", async () => {
+        const dir = newDir();
+        const a = await opened(dir);
+        const b = await opened(dir);
+        await a.acquireLease("host-a", 50);
+        await sleep(120);
+        expect(await a.renewLease(1, 50)).toMatchObject({ epoch: 1 });
+        await sleep(120);
+        expect(await b.acquireLease("host-b", 60_000)).toMatchObject({ holder: "host-b", epoch: 2 });
+        expect(await a.renewLease(1, 60_000)).toBeNull();
+      });
+
+      it("a fenced store writes nothing once another took the lease: every write and transaction is FENCED", async () => {
+        const dir = newDir();
+        const a = await opened(dir);
+        const b = await opened(dir);
+        const { line, entries } = aLine();
+        const lease = await a.acquireLease("host-a", 60_000);
+        a.fence(lease?.epoch ?? null);
+        await a.appendEntries(entries.slice(0, 2), T0);
+        await a.transaction(async (tx) => {
+          await tx.appendEntries(entries.slice(2, 3), T0);
+        });
+        await a.releaseLease(1);
+        const taken = await b.acquireLease("host-b", 60_000);
+        b.fence(taken?.epoch ?? null);
+        await expect(a.appendEntries(entries.slice(3), T0)).rejects.toMatchObject({ code: "FENCED" });
+        await expect(a.raiseAlarm({ ...alarm, raisedAt: T0 })).rejects.toMatchObject({ code: "FENCED" });
+        await expect(
+          a.transaction(async (tx) => {
+            await tx.appendEntries(entries.slice(3), T0);
+          }),
+        ).rejects.toMatchObject({ code: "FENCED" });
+        expect(await b.countEntries()).toBe(3);
+        expect(await b.alarms()).toEqual([]);
+        // The new holder writes; an unfenced store (one process alone) is never checked.
+        await b.appendEntries(entries.slice(3, 4), T0);
+        a.fence(null);
+        await a.appendEntries(entries.slice(4), T0);
+        expect((await b.entries(line)).map((e) => e.seq)).toHaveLength(5);
+      });
+    });
+
     describe("crash-safety of a batch", () => {
       /** Runs the crash child until it prints `until`, kills it with SIGKILL, and reopens its store. */
       async function killedAt(mode: "hang" | "stop", until: string): Promise<Store> {

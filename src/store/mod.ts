@@ -26,6 +26,8 @@ export type {
   HookStore,
   KeyChangeAckRow,
   KeyChangeStore,
+  LeaseRow,
+  LeaseStore,
   OperatorStore,
   PeerStore,
   StatementStore,

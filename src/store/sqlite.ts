@@ -3,12 +3,12 @@ import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
-import Database from "better-sqlite3";
+import Database, { type Statement } from "better-sqlite3";
 import { HotlineError } from "../record/mod.js";
 import { migrate } from "./migrate.js";
 import { Mutex } from "./mutex.js";
 import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
-import type { StoredEntry, Store, Transaction } from "./store.js";
+import type { LeaseRow, StoredEntry, Store, Transaction } from "./store.js";
 
 const require = createRequire(import.meta.url);
 
@@ -143,6 +143,37 @@ function sqliteStore(
     );
   };
 
+  /** the lease epoch every write is fenced by, null when not fenced (see LeaseStore.fence) */
+  let fenceEpoch: number | null = null;
+  // (prepared when first used: a read-only copy of an older schema has no lease table)
+  let leaseEpoch: Database.Statement | undefined;
+  /** Inside the write lock: throws FENCED when the lease moved to another epoch. */
+  const checkFence = (): void => {
+    if (fenceEpoch === null) return;
+    leaseEpoch ??= writerDb.prepare("SELECT epoch FROM lease WHERE id = 1").pluck();
+    const epoch = leaseEpoch.get() as number | undefined;
+    if (epoch !== fenceEpoch) {
+      throw new HotlineError(
+        "FENCED",
+        `Cannot write: this process's lease (epoch ${fenceEpoch}) was taken by another (epoch ${epoch ?? "none"}); it is no longer the active one`,
+      );
+    }
+  };
+  /** Runs a write alone in one IMMEDIATE transaction with the fence checked first, when fenced. */
+  const fenced = <R>(fn: () => R): R => {
+    if (fenceEpoch === null) return fn();
+    begin.run();
+    try {
+      checkFence();
+      const result = fn();
+      commit.run();
+      return result;
+    } catch (error) {
+      if (writerDb.inTransaction) rollback.run();
+      throw error;
+    }
+  };
+
   const guard = (what: string): void => {
     if (inside.getStore()?.open === true) {
       // It would wait for the mutex its own transaction holds: a deadlock. Use tx instead.
@@ -158,7 +189,7 @@ function sqliteStore(
     if (options?.durable !== false) {
       return mutex.run(() => {
         try {
-          return wrote(fn(writerTables));
+          return wrote(fenced(() => fn(writerTables)));
         } catch (error) {
           return failed(error);
         }
@@ -169,7 +200,7 @@ function sqliteStore(
     return mutex.run(() => {
       writerDb.pragma("synchronous = NORMAL");
       try {
-        return wrote(fn(writerTables));
+        return wrote(fenced(() => fn(writerTables)));
       } catch (error) {
         return failed(error);
       } finally {
@@ -193,6 +224,7 @@ function sqliteStore(
         const started = performance.now();
         begin.run();
         try {
+          checkFence();
           const result = await inside.run(state, () => fn(view(run, run)));
           state.open = false;
           commit.run();
@@ -211,6 +243,13 @@ function sqliteStore(
         }
       });
     },
+    ...leaseOf(writerDb, (fn) => {
+      guard("take the lease");
+      return mutex.run(fn);
+    }),
+    fence(epoch) {
+      fenceEpoch = epoch;
+    },
     backupTo: (path) => backupTo(writerDb.name, path),
     async close(): Promise<void> {
       if (closed) return;
@@ -221,6 +260,84 @@ function sqliteStore(
         if (writerDb.open) writerDb.close();
       });
     },
+  };
+}
+
+interface LeaseRecord {
+  holder: string;
+  epoch: number;
+  acquired_at: string;
+  expires_at: number;
+}
+
+/**
+ * The lease on SQLite: the host's clock is the database's (a SQLite file is shared only by
+ * processes of one host). Each call takes the write lock (BEGIN IMMEDIATE), so a takeover and a
+ * fenced write never interleave.
+ *
+ * @param db the writer connection
+ * @param locked runs a call under the store's write mutex
+ * @returns the lease calls
+ */
+function leaseOf(
+  db: Database.Database,
+  locked: <R>(fn: () => R) => Promise<R>,
+): Omit<Store, Exclude<keyof Store, "acquireLease" | "renewLease" | "releaseLease" | "lease">> {
+  // (prepared when first used: a read-only copy of an older schema has no lease table)
+  let prepared: { get: Statement; put: Statement; extend: Statement } | undefined;
+  const statements = (): { get: Statement; put: Statement; extend: Statement } =>
+    (prepared ??= {
+      get: db.prepare("SELECT holder, epoch, acquired_at, expires_at FROM lease WHERE id = 1"),
+      put: db.prepare(
+        `INSERT INTO lease (id, holder, epoch, acquired_at, expires_at) VALUES (1, @holder, @epoch, @acquired_at, @expires_at)
+         ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, epoch = excluded.epoch,
+           acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+      ),
+      extend: db.prepare("UPDATE lease SET expires_at = ? WHERE id = 1 AND epoch = ?"),
+    });
+  const row = (r: LeaseRecord | undefined): LeaseRow | null =>
+    r === undefined
+      ? null
+      : {
+          holder: r.holder,
+          epoch: r.epoch,
+          acquiredAt: r.acquired_at,
+          expiresAt: new Date(r.expires_at).toISOString(),
+        };
+  return {
+    acquireLease: (holder, ttlMs) =>
+      locked(() =>
+        db
+          .transaction((): LeaseRow | null => {
+            const { get, put } = statements();
+            const now = Date.now();
+            const current = get.get() as LeaseRecord | undefined;
+            if (current !== undefined && current.expires_at > now) return null;
+            put.run({
+              holder,
+              epoch: (current?.epoch ?? 0) + 1,
+              acquired_at: new Date(now).toISOString(),
+              expires_at: now + ttlMs,
+            });
+            return row(get.get() as LeaseRecord);
+          })
+          .immediate(),
+      ),
+    renewLease: (epoch, ttlMs) =>
+      locked(() =>
+        db
+          .transaction((): LeaseRow | null => {
+            const { get, extend } = statements();
+            if (extend.run(Date.now() + ttlMs, epoch).changes === 0) return null;
+            return row(get.get() as LeaseRecord);
+          })
+          .immediate(),
+      ),
+    releaseLease: (epoch) =>
+      locked(() => {
+        statements().extend.run(0, epoch);
+      }),
+    lease: async () => row(statements().get.get() as LeaseRecord | undefined),
   };
 }
 

@@ -4,6 +4,7 @@ import type { EntryStore } from "./entries.js";
 import type { HealthStore } from "./health.js";
 import type { HookStore } from "./hooks.js";
 import type { KeyChangeStore } from "./key-changes.js";
+import type { LeaseStore } from "./lease.js";
 import type { OperatorStore } from "./operators.js";
 import type { PeerStore } from "./peers.js";
 import type { RouteStore } from "./routes.js";
@@ -28,6 +29,7 @@ export type { HealthChangeRow, HealthStore, RouteChangeRow } from "./health.js";
 export { MAX_ROUTE_CHANGES } from "./health.js";
 export type { HookRow, HookStore } from "./hooks.js";
 export type { KeyChangeAckRow, KeyChangeStore } from "./key-changes.js";
+export type { LeaseRow, LeaseStore } from "./lease.js";
 export type { OperatorRow, OperatorStore, SessionRow } from "./operators.js";
 export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
 export type { EvidenceRow, InviteRow, PeerContactRow, PeerStore } from "./peers.js";
@@ -61,7 +63,7 @@ export type Transaction = EntryStore &
  * Every write is atomic on its own. Writes are serialized: one at a time, in the order asked.
  * A read outside a transaction sees only committed data, never a transaction's writes in flight.
  */
-export interface Store extends Transaction {
+export interface Store extends Transaction, LeaseStore {
   /**
    * Runs a function in one write transaction: what it reads cannot change before it writes (the
    * write lock is held from its start), its writes are committed together when it returns, and

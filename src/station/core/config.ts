@@ -48,7 +48,10 @@ export interface StationPaths {
   identityKey: string;
   tlsKey: string;
   tlsCert: string;
+  /** the SQLite file, when the record lives in the data directory (the default) */
   database: string;
+  /** where the record lives when not in `database`: a store URL, one line, 0600 (it may hold a password) */
+  storeUrl: string;
 }
 
 /**
@@ -66,6 +69,7 @@ export function stationPaths(dir?: string): StationPaths {
     tlsKey: join(root, "tls.key"),
     tlsCert: join(root, "tls.crt"),
     database: join(root, "hotline.db"),
+    storeUrl: join(root, "store.url"),
   };
 }
 

@@ -2,10 +2,10 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "no
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { HotlineError, exportPrivateKey, fingerprintOf, generateIdentity } from "../../record/mod.js";
-import { openSqliteStore } from "../../store/mod.js";
 import { DEFAULT_API, DEFAULT_LISTEN, STATION_CONFIG, parseHostPort, stationPaths } from "./config.js";
 import type { StationConfig } from "./config.js";
 import { generatePassword, hashPassword } from "./password.js";
+import { openStore, storeLocationOf } from "./store-location.js";
 import { certFingerprint, makeSelfSignedCertificate } from "./tls.js";
 import { describeZodError } from "../../record/mod.js";
 
@@ -99,7 +99,7 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
   writeFileSync(paths.tlsCert, tls.cert, { mode: 0o644, flag: "wx" });
 
   const password = generatePassword();
-  const store = await openSqliteStore(paths.database);
+  const store = await openStore(storeLocationOf(paths));
   try {
     await store.addOperator({
       name: "admin",
@@ -111,7 +111,7 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
   } finally {
     await store.close();
   }
-  chmodSync(paths.database, 0o600);
+  if (storeLocationOf(paths).engine === "sqlite") chmodSync(paths.database, 0o600);
   // Written last: a directory without it is not yet a station.
   writeFileSync(paths.config, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644, flag: "wx" });
 

@@ -36,6 +36,14 @@ export type { StationConfig, StationPaths } from "./config.js";
 export { checkedBody, entriesOfKinds, namesOn, readEntry, referencedEntry, resolveEntry } from "./entries.js";
 export type { ReadEntry } from "./entries.js";
 export { initStation } from "./init.js";
+export {
+  describeStoreLocation,
+  openStore,
+  parseStoreUrl,
+  saveStoreUrl,
+  storeLocationOf,
+  type StoreLocation,
+} from "./store-location.js";
 export type { InitOptions, InitResult } from "./init.js";
 export type { LogFields, PartLogger, StationLogger } from "./logger.js";
 export { ManualClock } from "./manual-clock.js";

@@ -30,7 +30,6 @@ import {
   signStatement,
 } from "../../record/mod.js";
 import {
-  openSqliteStore,
   type NewAlarm,
   type LineInfo,
   type MemberRow,
@@ -43,6 +42,7 @@ import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
+import { openStore, storeLocationOf } from "./store-location.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -411,7 +411,7 @@ export class Station {
     const config = readConfig(paths);
     let identity = readIdentityFile(paths.identityKey);
     const disk = new DiskFullWatch();
-    const store = await openSqliteStore(paths.database, { onDiskFull: (full) => disk.changed(full) });
+    const store = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {

@@ -13,6 +13,7 @@ import * as m0012 from "./0012-second-factor-audit.js";
 import * as m0014 from "./0014-routes.js";
 import * as m0015 from "./0015-relay.js";
 import * as m0017 from "./0017-route-history.js";
+import * as m0018 from "./0018-lease.js";
 
 /** Every schema migration, in order; the index + 1 is the schema version it brings the database to. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "0014-routes", sql: m0014.sql },
   { name: "0015-relay", sql: m0015.sql },
   { name: "0017-route-history", sql: m0017.sql },
+  { name: "0018-lease", sql: m0018.sql },
 ];
