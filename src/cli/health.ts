@@ -53,7 +53,7 @@ export function describeReport(report: HealthReport): string[] {
       const routes = p.routes.map((r) => {
         const uptime = r.uptime["24h"];
         return (
-          `${r.name} ${r.health}${r.rttMs === null ? "" : ` ${r.rttMs} ms`}${r.active ? " (carries the traffic)" : ""}` +
+          `${r.name} ${r.standby ? "standby" : r.health}${r.rttMs === null ? "" : ` ${r.rttMs} ms`}${r.active ? " (carries the traffic)" : ""}` +
           ` uptime 24h ${uptime === null ? "–" : `${uptime.toFixed(1)}%`}`
         );
       });

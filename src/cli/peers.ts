@@ -116,7 +116,7 @@ export function registerPeerCommands(program: Command): void {
             // More than one way to reach it: name each, and the one that carries the traffic.
             ...(p.routes.length > 1
               ? [
-                  `      routes: ${p.routes.map((r) => `${r.name} ${r.url}${r.active ? " (active)" : ""} ${r.health}`).join(", ")}`,
+                  `      routes: ${p.routes.map((r) => `${r.name} ${r.url}${r.active ? " (active)" : ""} ${r.standby ? "standby" : r.health}`).join(", ")}`,
                 ]
               : []),
             // It revoked its key: nothing more of it is taken here until an admin accepts the new one.

@@ -101,10 +101,10 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
                           return (
                             <span
                               key={r.name}
-                              className={`route route-${r.health}${r.active ? " route-active" : ""}`}
+                              className={`route route-${r.health}${r.active ? " route-active" : ""}${r.standby ? " route-standby" : ""}`}
                               title={[
                                 r.url,
-                                r.health,
+                                r.standby ? t("board.routeStandby") : r.health,
                                 ...(r.rttMs === null ? [] : [t("board.ms", { n: number(r.rttMs) })]),
                                 ...(kept?.changedAt == null
                                   ? []
@@ -113,6 +113,7 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
                             >
                               {r.active ? "▸ " : ""}
                               {r.name}
+                              {r.standby && <span className="route-role"> {t("board.routeStandby")}</span>}
                               {uptime !== null && (
                                 <span
                                   className="route-uptime"

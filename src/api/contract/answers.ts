@@ -91,7 +91,7 @@ export const LINE_SUMMARY = viewOf<views.LineSummary>()(
 );
 
 const ROUTE_STATUS = viewOf<views.RouteStatus>()(
-  ROUTE.extend({ health: HEALTH, rttMs: nullable(z.number()), active: z.boolean() }),
+  ROUTE.extend({ health: HEALTH, rttMs: nullable(z.number()), active: z.boolean(), standby: z.boolean() }),
 );
 
 const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(

@@ -64,6 +64,7 @@ const PAIRED_ROUTE = {
   health: "unknown",
   rttMs: null,
   active: true,
+  standby: false,
   uptime: { "1h": null, "24h": null, "7d": null },
   changedAt: null,
 };

@@ -6,6 +6,7 @@ import { addRoute } from "../core/mod.js";
 import type { PairRequest, PeerTarget, PeerTransport } from "../delivery/mod.js";
 import { healthReport } from "./health-report.js";
 import { RoutedTransport } from "./routed-transport.js";
+import { PeerRejection } from "../../peer/client.js";
 
 const PRIMARY = "https://127.0.0.1:17302";
 const BACKUP = "https://127.0.0.1:17402";
@@ -18,6 +19,8 @@ class Network implements PeerTransport {
   readonly #direct: DirectTransport;
   readonly dead = new Set<string>();
   readonly refusing = new Set<string>();
+  /** URLs whose host answers that it is the standby of a station run by two */
+  readonly standby = new Set<string>();
   readonly tries: string[] = [];
 
   constructor(direct: DirectTransport) {
@@ -30,6 +33,13 @@ class Network implements PeerTransport {
       throw new HotlineError("PEER_UNREACHABLE", `Cannot reach ${target.url}: reset`);
     if (this.refusing.has(target.url))
       throw new HotlineError("PEER_REJECTED", "The peer refused: RATE_LIMITED");
+    if (this.standby.has(target.url))
+      throw new PeerRejection(
+        "STANDBY",
+        "Moscow here is the standby; the active is moscow-a",
+        503,
+        undefined,
+      );
   }
 
   pair(target: PeerTarget, request: PairRequest) {
@@ -179,6 +189,71 @@ describe("failover between a peer's routes", () => {
     await routed.push(moscowTarget, pair.line, [entry.bytes]); // again: idempotent at the receiver
     expect(await pair.moscow.store.entryByHash(sent.hash)).not.toBeNull();
     expect(network.tries.filter((url) => url === BACKUP)).toHaveLength(2);
+  });
+});
+
+describe("a peer run by an active and a standby host", () => {
+  it("goes by the active host's route while the other answers STANDBY: the standby route is up, carries nothing, raises nothing", async () => {
+    network.standby.add(BACKUP);
+    await heads();
+    await heads();
+    await heads();
+    expect(activeRoute()).toBe("primary");
+    const routes = routed.routing(pair.moscow.id)?.routes ?? [];
+    expect(routes.map((r) => [r.name, r.health, r.standby])).toEqual([
+      ["primary", "up", false],
+      ["backup", "up", true],
+    ]);
+    expect(await routeAlarms()).toHaveLength(0);
+  });
+
+  it("when the active host dies and the standby takes over, traffic moves to it; the old host answering STANDBY later raises nothing and gets no traffic back", async () => {
+    network.standby.add(BACKUP);
+    await heads();
+    // The active host dies; its standby has not taken over yet: nothing answers as the active.
+    network.dead.add(PRIMARY);
+    await expect(heads()).rejects.toMatchObject({ code: "PEER_UNREACHABLE" });
+    // The standby took over: it answers, and carries the traffic.
+    network.standby.delete(BACKUP);
+    await heads();
+    expect(activeRoute()).toBe("backup");
+    expect(routed.routing(pair.moscow.id)?.routes.find((r) => r.name === "backup")?.standby).toBe(false);
+    await heads();
+    expect((await routeAlarms()).map((a) => a.detail)).toEqual([expect.stringMatching(/primary/)]);
+    // The old host comes back as the standby: its ROUTE_DOWN clears, the traffic stays where it is
+    // however many times it answers.
+    network.dead.delete(PRIMARY);
+    network.standby.add(PRIMARY);
+    for (let i = 0; i < 5; i++) await heads();
+    expect(activeRoute()).toBe("backup");
+    expect(await routeAlarms()).toHaveLength(0);
+    const primary = routed.routing(pair.moscow.id)?.routes.find((r) => r.name === "primary");
+    expect(primary).toMatchObject({ health: "up", standby: true });
+  });
+
+  it("a push that reaches the standby first goes on to the active host in the same call", async () => {
+    network.standby.add(PRIMARY);
+    const sent = await pair.washington.send({
+      line: pair.line,
+      text: "Are you receiving?",
+      operator: "admin",
+    });
+    const entry = await pair.washington.store.entryByHash(sent.hash);
+    if (entry === null) throw new Error("not stored");
+    await routed.push(moscowTarget, pair.line, [entry.bytes]);
+    expect(network.tries).toEqual([PRIMARY, BACKUP]);
+    expect(await pair.moscow.store.entryByHash(sent.hash)).not.toBeNull();
+    // Known as the standby now, it is tried last.
+    network.tries.length = 0;
+    await routed.push(moscowTarget, pair.line, [entry.bytes]);
+    expect(network.tries).toEqual([BACKUP]);
+  });
+
+  it("when every route answers STANDBY the peer is unreached: no host of it is active", async () => {
+    network.standby.add(PRIMARY);
+    network.standby.add(BACKUP);
+    await expect(heads()).rejects.toMatchObject({ code: "PEER_UNREACHABLE", message: /standby/ });
+    expect(await routeAlarms()).toHaveLength(0);
   });
 });
 

@@ -26,6 +26,8 @@ export interface RouteState {
   rttMs: number | null;
   /** whether it carries the traffic to the peer now */
   active: boolean;
+  /** it answered that it is the standby of a station run by two hosts: up, but not the active */
+  standby: boolean;
   failures: number;
   lastError: string | null;
 }
@@ -47,6 +49,8 @@ interface Known {
   lastError: string | null;
   /** its ROUTE_DOWN is raised (and not yet cleared) */
   raised: boolean;
+  /** its last answer was STANDBY: the host is up and waits to take over, traffic goes elsewhere */
+  standby: boolean;
 }
 
 interface Peer {
@@ -84,6 +88,13 @@ const ROUTE_DOWN = "ROUTE_DOWN";
  * line raises `ROUTE_DOWN` (warning) on each line shared with the peer, cleared when it answers
  * again; only when every route fails does the link test fail, and the link monitor raise
  * `LINK_DOWN`. Nothing is queued here: the record decides what is pending, whatever route it goes by.
+ *
+ * A station run by an active and a standby host has a route to each; the standby answers every
+ * exchange `STANDBY`. Such a route is up (its host answers) but carries nothing: the exchange goes
+ * on to the next route at once, no ROUTE_DOWN is raised for it, traffic never moves to it while it
+ * says so, and it is tried after every other route that is not down. When the standby takes over,
+ * its next answer is an answer like any other, and traffic moves to it as to any route that
+ * answers while the active one fails.
  */
 export class RoutedTransport implements PeerTransport {
   readonly #inner: PeerTransport;
@@ -229,6 +240,7 @@ export class RoutedTransport implements PeerTransport {
           health: known?.health ?? "unknown",
           rttMs: known?.rttMs ?? null,
           active: r.name === peer.active,
+          standby: known?.standby ?? false,
           failures: known?.failures ?? 0,
           lastError: known?.lastError ?? null,
         };
@@ -252,6 +264,7 @@ export class RoutedTransport implements PeerTransport {
     const peer = await this.#peer(target, line);
     const order = this.#order(peer);
     let failure: Error | null = null;
+    let standby = false;
     for (const [i, route] of order.entries()) {
       const start = performance.now();
       const giveUp = this.#giveUp(peer, route, i < order.length - 1 ? attemptMs : undefined);
@@ -260,6 +273,12 @@ export class RoutedTransport implements PeerTransport {
         await this.#answered(target.station, peer, route, performance.now() - start);
         return answer;
       } catch (error) {
+        if (isStandby(error)) {
+          // Its host is up but not the active one: on to the next route, nothing counted against it.
+          await this.#standby(target.station, peer, route, performance.now() - start);
+          standby = true;
+          continue;
+        }
         if (!unanswered(error)) {
           // The peer answered, if only to say no: the route works.
           await this.#answered(target.station, peer, route, performance.now() - start);
@@ -272,7 +291,16 @@ export class RoutedTransport implements PeerTransport {
         giveUp.cancel();
       }
     }
-    throw failure ?? new HotlineError("PEER_UNREACHABLE", `Cannot reach ${target.station}: it has no route`);
+    // A standby's answer is no way to the station: with no active host answering, it is unreached.
+    throw (
+      failure ??
+      new HotlineError(
+        "PEER_UNREACHABLE",
+        standby
+          ? `Cannot reach ${target.station}: every host that answered is a standby, none is active`
+          : `Cannot reach ${target.station}: it has no route`,
+      )
+    );
   }
 
   /**
@@ -316,13 +344,18 @@ export class RoutedTransport implements PeerTransport {
     };
   }
 
-  /** The order to try routes in: the active one, the others not down by preference, then the rest. */
+  /**
+   * The order to try routes in: the active one, the others not down by preference, the standby
+   * ones, then the rest.
+   */
   #order(peer: Peer): Route[] {
     const up = (r: Route) => peer.known.get(r.name)?.health !== "down";
-    const active = peer.routes.filter((r) => r.name === peer.active && up(r));
-    const others = peer.routes.filter((r) => r.name !== peer.active && up(r));
+    const standby = (r: Route) => peer.known.get(r.name)?.standby === true;
+    const active = peer.routes.filter((r) => r.name === peer.active && up(r) && !standby(r));
+    const others = peer.routes.filter((r) => r.name !== peer.active && up(r) && !standby(r));
+    const waiting = peer.routes.filter((r) => up(r) && standby(r));
     const down = peer.routes.filter((r) => !up(r));
-    return [...active, ...others, ...down];
+    return [...active, ...others, ...waiting, ...down];
   }
 
   async #peer(target: PeerTarget, line: string): Promise<Peer> {
@@ -379,15 +412,46 @@ export class RoutedTransport implements PeerTransport {
         await this.#inner.heads({ ...target, url: route.url }, statement, options);
         await this.#answered(target.station, peer, route, performance.now() - start);
       } catch (error) {
-        if (unanswered(error)) await this.#failed(target.station, peer, route, error, attempt);
+        if (isStandby(error)) await this.#standby(target.station, peer, route, performance.now() - start);
+        else if (unanswered(error)) await this.#failed(target.station, peer, route, error, attempt);
         else await this.#answered(target.station, peer, route, performance.now() - start);
       }
     }
   }
 
+  /**
+   * The route's host answered that it is the standby: up, not carrying. Traffic that went by it
+   * (its host was the active one until it stepped down) moves to the next route that answers.
+   */
+  async #standby(station: string, peer: Peer, route: Route, rttMs: number): Promise<void> {
+    const known = this.#known(peer, route);
+    const was = known.health;
+    if (!known.standby) {
+      this.#logger.info(
+        { event: "route.standby", peer: station, route: route.name },
+        "route answers as a standby",
+      );
+      this.#keep(station, route, "health", was, "up", "its host answered that it is the standby");
+    } else if (was !== "up") this.#keep(station, route, "health", was, "up", "the standby answered");
+    known.standby = true;
+    known.failures = 0;
+    known.streak = 0;
+    known.rttMs = rttMs;
+    known.lastError = null;
+    known.health = "up";
+    if (known.raised) await this.#clear(station, peer, route);
+  }
+
   async #answered(station: string, peer: Peer, route: Route, rttMs: number): Promise<void> {
     const known = this.#known(peer, route);
     const was = known.health;
+    if (known.standby) {
+      known.standby = false;
+      this.#logger.info(
+        { event: "route.active", peer: station, route: route.name },
+        "a standby route answers as the active",
+      );
+    }
     known.failures = 0;
     known.streak++;
     known.rttMs = rttMs;
@@ -507,7 +571,15 @@ export class RoutedTransport implements PeerTransport {
   #known(peer: Peer, route: Route): Known {
     let known = peer.known.get(route.name);
     if (known === undefined) {
-      known = { health: "unknown", failures: 0, streak: 0, rttMs: null, lastError: null, raised: false };
+      known = {
+        health: "unknown",
+        failures: 0,
+        streak: 0,
+        rttMs: null,
+        lastError: null,
+        raised: false,
+        standby: false,
+      };
       peer.known.set(route.name, known);
     }
     return known;
@@ -576,8 +648,14 @@ export async function routesOf(
       health: known?.health ?? "unknown",
       rttMs: known === undefined || known.rttMs === null ? null : Math.round(known.rttMs * 10) / 10,
       active: routing === null ? i === 0 : routing.active === r.name,
+      standby: known?.standby ?? false,
     };
   });
+}
+
+/** @returns whether the peer answered that this host of it is the standby, not the active one */
+function isStandby(error: unknown): boolean {
+  return (error as { remoteCode?: unknown } | null)?.remoteCode === "STANDBY";
 }
 
 /** @returns whether an exchange failed for want of an answer (not a refusal, which is one) */

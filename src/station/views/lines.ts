@@ -73,6 +73,8 @@ export interface RouteStatus extends Route {
   rttMs: number | null;
   /** whether it carries the traffic to the participant now */
   active: boolean;
+  /** its host answered that it is the standby of the participant (up, but carries nothing) */
+  standby: boolean;
 }
 
 /** One participant of a line, as `status` shows it. */
