@@ -3,6 +3,9 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { join } from "node:path";
 import { HotlineError } from "../../record/mod.js";
 import { parseHostPort, readConfig, stationPaths, type StationConfig } from "./config.js";
+import { recordAudit } from "./audit.js";
+import { isoNow } from "./clock.js";
+import { PERMISSIONS, requireRole } from "./operators.js";
 import { addRoute, ownRoutes, type OwnRoute } from "./routes.js";
 import { SECOND_FACTOR_KEY_FILE } from "./second-factor-key.js";
 import { Station } from "./station.js";
@@ -21,7 +24,7 @@ export interface StandbySetupOptions {
   url?: string | undefined;
   /** the name of the second host's route (default "standby") */
   route?: string | undefined;
-  /** who sets it up, for the route's record */
+  /** who sets it up (an operator allowed to manage routes), for the route's record and the audit log */
   operator: string;
 }
 
@@ -81,6 +84,7 @@ export async function setUpStandby(options: StandbySetupOptions): Promise<Standb
   let route: OwnRoute;
   let fromServes: string[];
   try {
+    await requireRole(station, options.operator, PERMISSIONS.manageRoutes);
     const routes = await ownRoutes(station);
     const clash = routes.find((r) => r.listen === options.listen);
     if (clash !== undefined || options.api === config.api || options.listen === config.api) {
@@ -97,6 +101,17 @@ export async function setUpStandby(options: StandbySetupOptions): Promise<Standb
     const found = added.find((r) => r.name === name);
     if (found === undefined) throw new HotlineError("INTERNAL", `Cannot set up the standby: route '${name}' was not added`);
     route = found;
+    await recordAudit(station, {
+      at: isoNow(station.clock),
+      operator: options.operator,
+      action: "standby-setup",
+      object: JSON.stringify({ dir: to.dir, route: name }),
+      outcome: "allowed",
+      code: null,
+      origin: "local",
+      via: "cli",
+      secondFactor: null,
+    });
   } finally {
     await station.close();
   }
