@@ -2,7 +2,14 @@ import type { Command } from "commander";
 import pino, { type Logger } from "pino";
 import { runningStation } from "../api/mod.js";
 import { HotlineError } from "../record/mod.js";
-import { createInvite, PERMISSIONS, readConfig, requireRole, stationPaths, statusOf } from "../station/mod.js";
+import {
+  createInvite,
+  PERMISSIONS,
+  readConfig,
+  requireRole,
+  stationPaths,
+  statusOf,
+} from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
@@ -32,7 +39,9 @@ export function registerPeerCommands(program: Command): void {
     );
     if (readConfig(stationPaths(options.dir)).pair !== undefined) {
       if (options.listen !== undefined) {
-        throw usageError("Cannot use --listen for one of an active/standby pair: it serves its own routes (pair.serves)");
+        throw usageError(
+          "Cannot use --listen for one of an active/standby pair: it serves its own routes (pair.serves)",
+        );
       }
       return await runPair(options.dir, logger);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import pino, { type Logger } from "pino";
+import pino from "pino";
 import { apiTransport, runtimeFiles } from "../api/mod.js";
 import type { LeaseRow, Store } from "../store/mod.js";
 import {
@@ -15,7 +15,15 @@ import {
   type LeaseHolder,
   type Role,
 } from "../station/mod.js";
-import { ensureToken, lockInfoOf, releaseLock, startStation, takeLock, type RunningStation, type StartOptions } from "./runtime.js";
+import {
+  ensureToken,
+  lockInfoOf,
+  releaseLock,
+  startStation,
+  takeLock,
+  type RunningStation,
+  type StartOptions,
+} from "./runtime.js";
 import { serveAsStandby, type StandbyServers } from "./standby-servers.js";
 
 export interface PairStartOptions extends Omit<StartOptions, "fence" | "lockHeld" | "listen"> {
@@ -181,11 +189,18 @@ export async function startPair(options: PairStartOptions = {}): Promise<Running
  */
 function tookOver(lease: LeaseRow, previous: LeaseRow | null): boolean {
   return (
-    previous !== null && lease.epoch > 1 && previous.holder !== lease.holder && Date.parse(previous.expiresAt) > 0
+    previous !== null &&
+    lease.epoch > 1 &&
+    previous.holder !== lease.holder &&
+    Date.parse(previous.expiresAt) > 0
   );
 }
 
-async function raiseFailover(running: RunningStation, lease: LeaseRow, previous: LeaseRow | null): Promise<void> {
+async function raiseFailover(
+  running: RunningStation,
+  lease: LeaseRow,
+  previous: LeaseRow | null,
+): Promise<void> {
   if (previous === null) return;
   await running.station.raiseAlarm({
     code: "FAILOVER",

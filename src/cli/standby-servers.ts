@@ -46,7 +46,12 @@ export function standbyAnswer(name: string, lease: LeaseRow | null): StandbyAnsw
   const active =
     lease === null || Date.parse(lease.expiresAt) <= Date.now()
       ? null
-      : { who: describeHolder(lease.holder), holder: lease.holder, since: lease.acquiredAt, epoch: lease.epoch };
+      : {
+          who: describeHolder(lease.holder),
+          holder: lease.holder,
+          since: lease.acquiredAt,
+          epoch: lease.epoch,
+        };
   return {
     error: {
       code: "STANDBY",
@@ -70,8 +75,10 @@ export function standbyAnswer(name: string, lease: LeaseRow | null): StandbyAnsw
  * @returns the servers, listening
  */
 export async function serveAsStandby(options: StandbyServerOptions): Promise<StandbyServers> {
-  const refuse = async (_request: unknown, reply: { status(code: number): { send(body: unknown): unknown } }) =>
-    reply.status(503).send(standbyAnswer(options.station.name, await options.lease()));
+  const refuse = async (
+    _request: unknown,
+    reply: { status(code: number): { send(body: unknown): unknown } },
+  ) => reply.status(503).send(standbyAnswer(options.station.name, await options.lease()));
   const peers = new PeerListeners(() => {
     const app = Fastify({
       logController: new LogController({ disableRequestLogging: true }),
@@ -80,10 +87,11 @@ export async function serveAsStandby(options: StandbyServerOptions): Promise<Sta
     app.setNotFoundHandler(refuse);
     return app;
   });
-  const api: FastifyInstance = Fastify({
-    logController: new LogController({ disableRequestLogging: true }),
-    ...(options.apiTls === null ? {} : { https: options.apiTls }),
-  }) as unknown as FastifyInstance;
+  const logController = new LogController({ disableRequestLogging: true });
+  const api: FastifyInstance =
+    options.apiTls === null
+      ? Fastify({ logController })
+      : (Fastify({ logController, https: options.apiTls }) as unknown as FastifyInstance);
   api.get("/healthz", async () => ({ ok: true, role: "standby" }));
   api.get("/readyz", async (_request, reply) =>
     reply.status(503).send({ ready: false, role: "standby", checks: { store: "ok", peer: "ok" } }),

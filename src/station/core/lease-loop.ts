@@ -94,11 +94,11 @@ export class LeaseLoop {
     return this.#role === "active" ? this.#lease : null;
   }
 
-  /** Starts as the standby and tries to take the lease at once. */
+  /** Tries to take the lease at once: active if it can, else the standby. */
   async start(): Promise<void> {
     await this.#run(async () => {
-      await this.#becomeStandby("start");
-      await this.#tryToTake();
+      this.#role = "standby";
+      if (!(await this.#tryToTake())) await this.#changes.standby("start");
     });
   }
 
@@ -108,7 +108,8 @@ export class LeaseLoop {
    */
   fenced(): void {
     void this.#run(async () => {
-      if (this.#role === "active") await this.#stepDown("a write was refused: another process took the lease");
+      if (this.#role === "active")
+        await this.#stepDown("a write was refused: another process took the lease");
     });
   }
 
@@ -121,12 +122,14 @@ export class LeaseLoop {
       await this.#changes.stop();
       this.#role = "standby";
       if (lease !== null) {
-        await this.#store.releaseLease(lease.epoch).catch((error: unknown) =>
-          this.#logger.warn(
-            { event: "role.release-failed", err: error },
-            "could not give the lease back: the standby takes over once it lapses",
-          ),
-        );
+        await this.#store
+          .releaseLease(lease.epoch)
+          .catch((error: unknown) =>
+            this.#logger.warn(
+              { event: "role.release-failed", err: error },
+              "could not give the lease back: the standby takes over once it lapses",
+            ),
+          );
       }
     });
   }
@@ -154,13 +157,14 @@ export class LeaseLoop {
     await this.#changes.standby(reason);
   }
 
-  async #tryToTake(): Promise<void> {
-    if (this.#stopped || this.#role !== "standby") return;
+  /** @returns whether it took the lease (and is active, or tried and gave it back) */
+  async #tryToTake(): Promise<boolean> {
+    if (this.#stopped || this.#role !== "standby") return false;
     const previous = await this.#store.lease();
     const lease = await this.#store.acquireLease(this.#holder, this.#ttlMs);
     if (lease === null) {
-      this.#schedule(this.#tryEveryMs, () => this.#tryToTake());
-      return;
+      this.#schedule(this.#tryEveryMs, () => this.#attempt());
+      return false;
     }
     this.#role = "active";
     this.#lease = lease;
@@ -176,8 +180,13 @@ export class LeaseLoop {
       this.#clock.clearTimer(this.#timer);
       await this.#store.releaseLease(lease.epoch).catch(() => undefined);
       await this.#becomeStandby("could not start as the active");
-      this.#schedule(this.#tryEveryMs, () => this.#tryToTake());
+      this.#schedule(this.#tryEveryMs, () => this.#attempt());
     }
+    return true;
+  }
+
+  async #attempt(): Promise<void> {
+    await this.#tryToTake();
   }
 
   async #renew(): Promise<void> {
@@ -208,7 +217,7 @@ export class LeaseLoop {
       `stepped down from active: ${reason}`,
     );
     await this.#becomeStandby(reason);
-    this.#schedule(this.#tryEveryMs, () => this.#tryToTake());
+    this.#schedule(this.#tryEveryMs, () => this.#attempt());
   }
 }
 

@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { HotlineError } from "../../record/mod.js";
 import { parseHostPort, readConfig, stationPaths, type StationConfig } from "./config.js";
@@ -94,12 +102,16 @@ export async function setUpStandby(options: StandbySetupOptions): Promise<Standb
       );
     }
     if (options.api === options.listen) {
-      throw new HotlineError("BAD_INPUT", "Cannot set up the standby: --listen and --api are the same address");
+      throw new HotlineError(
+        "BAD_INPUT",
+        "Cannot set up the standby: --listen and --api are the same address",
+      );
     }
     fromServes = config.pair?.serves ?? routes.map((r) => r.name);
     const added = await addRoute(station, { name, url, listen: options.listen, operator: options.operator });
     const found = added.find((r) => r.name === name);
-    if (found === undefined) throw new HotlineError("INTERNAL", `Cannot set up the standby: route '${name}' was not added`);
+    if (found === undefined)
+      throw new HotlineError("INTERNAL", `Cannot set up the standby: route '${name}' was not added`);
     route = found;
     await recordAudit(station, {
       at: isoNow(station.clock),
