@@ -89,9 +89,7 @@ export async function serveAsStandby(options: StandbyServerOptions): Promise<Sta
   });
   const logController = new LogController({ disableRequestLogging: true });
   const api: FastifyInstance =
-    options.apiTls === null
-      ? Fastify({ logController })
-      : (Fastify({ logController, https: options.apiTls }) as unknown as FastifyInstance);
+    options.apiTls === null ? Fastify({ logController }) : Fastify({ logController, https: options.apiTls });
   api.get("/healthz", async () => ({ ok: true, role: "standby" }));
   api.get("/readyz", async (_request, reply) =>
     reply.status(503).send({ ready: false, role: "standby", checks: { store: "ok", peer: "ok" } }),
