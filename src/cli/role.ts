@@ -10,6 +10,7 @@ import {
   ownRoutes,
   readConfig,
   readIdentityFile,
+  requireCurrentKey,
   stationPaths,
   storeLocationOf,
   type LeaseHolder,
@@ -26,7 +27,10 @@ import {
 } from "./runtime.js";
 import { serveAsStandby, type StandbyServers } from "./standby-servers.js";
 
-export interface PairStartOptions extends Omit<StartOptions, "fence" | "lockHeld" | "listen"> {
+export interface PairStartOptions extends Omit<
+  StartOptions,
+  "fence" | "lockHeld" | "listen" | "beforeServe"
+> {
   /** the lease's time to live, ms (default: station.json's pair.leaseTtlMs, else 5000) */
   leaseTtlMs?: number | undefined;
   /** a standby tries to take the lease every this many ms (default 1000) */
@@ -113,6 +117,8 @@ export async function startPair(options: PairStartOptions = {}): Promise<Running
           logger,
           listen,
           lockHeld: true,
+          // Not with a key the other host rotated or revoked since: its entries would be refused.
+          beforeServe: requireCurrentKey,
           fence: { epoch: lease.epoch, onFenced: () => loop.fenced() },
         });
         log.info(

@@ -58,6 +58,8 @@ export interface StartOptions {
   listen?: readonly string[] | undefined;
   /** as the active of a pair: the lease epoch every write is fenced by (see role.ts) */
   fence?: Fence | undefined;
+  /** runs once the station is open, before it serves or writes anything; a throw stops the start */
+  beforeServe?: ((station: Station) => Promise<void>) | undefined;
   /** the data directory's lock is this process's already (a pair's process holds it throughout) */
   lockHeld?: boolean | undefined;
 }
@@ -75,6 +77,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const files = runtimeFiles(station.paths);
   let transport;
   try {
+    await options.beforeServe?.(station);
     transport = apiTransport(station.config, station.paths);
   } catch (error) {
     await station.close();

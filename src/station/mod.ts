@@ -87,6 +87,7 @@ export {
   readHolder,
   setUpStandby,
   readIdentityFile,
+  requireCurrentKey,
   openStore,
   storeLocationOf,
   type Fence,

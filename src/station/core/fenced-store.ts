@@ -10,6 +10,12 @@ export interface Fence {
 }
 
 /**
+ * The fence of a pair's directory opened by no process of the pair (the CLI offline): no lease, so
+ * every write is refused, with a message saying where to write instead. Only the active writes.
+ */
+export const OFFLINE_FENCE: Fence = { epoch: 0, onFenced: () => undefined };
+
+/**
  * Fences a store at the lease's epoch and wraps it so that a write refused FENCED, wherever it
  * came from (an operator's send, the outbox, a link test), tells the lease loop at once: it steps
  * down without waiting for its next renewal. The error still reaches the writer.
@@ -21,7 +27,14 @@ export interface Fence {
 export function fencedStore(store: Store, fence: Fence): Store {
   store.fence(fence.epoch);
   const watch = (error: unknown): never => {
-    if (error instanceof HotlineError && error.code === "FENCED") fence.onFenced();
+    if (!(error instanceof HotlineError && error.code === "FENCED")) throw error;
+    if (fence === OFFLINE_FENCE) {
+      throw new HotlineError(
+        "STANDBY",
+        "Cannot write here: this directory is one of an active/standby pair, and only the active process writes; run the command against the running active one (its --dir, or its operator API)",
+      );
+    }
+    fence.onFenced();
     throw error;
   };
   return new Proxy(store, {

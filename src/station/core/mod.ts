@@ -59,6 +59,7 @@ export {
 export type { Fence } from "./fenced-store.js";
 export { setUpStandby, type StandbySetup, type StandbySetupOptions } from "./standby-setup.js";
 export { readIdentityFile } from "./key-files.js";
+export { requireCurrentKey } from "./key-match.js";
 export type { LogFields, PartLogger, StationLogger } from "./logger.js";
 export { ManualClock } from "./manual-clock.js";
 export { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";

@@ -43,7 +43,7 @@ import { readConfig, stationPaths, type StationConfig, type StationPaths } from 
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
 import { openStore, storeLocationOf } from "./store-location.js";
-import { fencedStore, type Fence } from "./fenced-store.js";
+import { OFFLINE_FENCE, fencedStore, type Fence } from "./fenced-store.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -416,7 +416,9 @@ export class Station {
     const disk = new DiskFullWatch();
     const opened = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
     // Fenced before anything below writes: an active that lost its lease writes nothing at all.
-    const store = options.fence === undefined ? opened : fencedStore(opened, options.fence);
+    // One of a pair opened by no process of the pair (the CLI offline) writes nothing either.
+    const fence = options.fence ?? (config.pair === undefined ? undefined : OFFLINE_FENCE);
+    const store = fence === undefined ? opened : fencedStore(opened, fence);
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {
