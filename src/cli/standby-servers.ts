@@ -1,8 +1,13 @@
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { LeaseRow } from "../store/mod.js";
 import { describeHolder, pairStatus, parseHostPort, type StationStatus } from "../station/mod.js";
 import { PeerListeners } from "./peer-listeners.js";
+
+/** A request, handshake or idle connection at the standby lasts at most this long. */
+const STANDBY_TIMEOUT_MS = 10_000;
+/** Connections open at once at each of the standby's peer addresses. */
+const STANDBY_MAX_CONNECTIONS = 256;
 
 /** What the standby knows of its station, to say who it is. */
 export interface StandbyIdentity {
@@ -65,6 +70,20 @@ export function standbyAnswer(name: string, lease: LeaseRow | null): StandbyAnsw
 }
 
 /**
+ * Makes every request that has no route of its own (and every error) get the standby's answer,
+ * with no body read: whatever is sent, nothing of it is parsed.
+ */
+function answerEverything(
+  app: FastifyInstance,
+  refuse: (request: unknown, reply: FastifyReply) => Promise<unknown>,
+): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
+  app.setNotFoundHandler(refuse);
+  app.setErrorHandler((_error, request, reply) => refuse(request, reply));
+}
+
+/**
  * Serves as the standby of a pair: on each of its peer addresses (mutual TLS, with the station's
  * certificate, so a peer's pin holds) and on its operator API, every request is answered 503
  * STANDBY with who is active; `GET /api/status` answers the role and who is active, `GET /healthz`
@@ -80,11 +99,22 @@ export async function serveAsStandby(options: StandbyServerOptions): Promise<Sta
     reply: { status(code: number): { send(body: unknown): unknown } },
   ) => reply.status(503).send(standbyAnswer(options.station.name, await options.lease()));
   const peers = new PeerListeners(() => {
+    // It reads nothing a peer sends: small limits and short timeouts, so that no one holds it busy.
     const app = Fastify({
       logController: new LogController({ disableRequestLogging: true }),
-      https: { ...options.tls, minVersion: "TLSv1.3", requestCert: true, rejectUnauthorized: false },
+      requestTimeout: STANDBY_TIMEOUT_MS,
+      connectionTimeout: STANDBY_TIMEOUT_MS,
+      keepAliveTimeout: 5_000,
+      https: {
+        ...options.tls,
+        minVersion: "TLSv1.3",
+        requestCert: true,
+        rejectUnauthorized: false,
+        handshakeTimeout: STANDBY_TIMEOUT_MS,
+      },
     });
-    app.setNotFoundHandler(refuse);
+    app.server.maxConnections = STANDBY_MAX_CONNECTIONS;
+    answerEverything(app, refuse);
     return app;
   });
   const logController = new LogController({ disableRequestLogging: true });
@@ -107,7 +137,7 @@ export async function serveAsStandby(options: StandbyServerOptions): Promise<Sta
         : pairStatus("standby", lease)),
     };
   });
-  api.setNotFoundHandler(refuse);
+  answerEverything(api, refuse);
   try {
     await peers.set(options.listen);
     const { host, port } = parseHostPort(options.api);
