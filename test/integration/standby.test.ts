@@ -137,6 +137,19 @@ describe("active and standby: one station on two processes", () => {
 
   it("split brain: an active paused (SIGSTOP) while the standby took over writes nothing when it wakes, and steps down", async () => {
     expect(await roleOf(second)).toBe("standby");
+    // An operator signed in at the active: the session lives in the shared store.
+    const signedIn = await fetch(`http://127.0.0.1:${first.apiPort}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ operator: "admin", password: first.adminPassword }),
+    });
+    expect(signedIn.status).toBe(200);
+    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const sessionAt = (station: TestStation) =>
+      fetch(`http://127.0.0.1:${station.apiPort}/api/session`, { headers: { cookie } });
+    const atStandby = await sessionAt(second);
+    expect(atStandby.status).toBe(503);
+    expect(((await atStandby.json()) as { error: { code: string } }).error.code).toBe("STANDBY");
     expect((await send(first, "before the pause")).code).toBe(0);
     const pid = first.process?.pid ?? 0;
     process.kill(pid, "SIGSTOP");
@@ -144,6 +157,10 @@ describe("active and standby: one station on two processes", () => {
       what: "the standby to take over",
       timeoutMs: 20_000,
     });
+    // The session made at the old active holds at the new one.
+    const atNewActive = await sessionAt(second);
+    expect(atNewActive.status).toBe(200);
+    expect(((await atNewActive.json()) as { operator: { name: string } }).operator.name).toBe("admin");
     const during = await send(second, "while the old active is paused");
     expect(during.code, during.stderr).toBe(0);
     // Moscow writes too: the old active's outbox and link tests have something to take when it wakes.

@@ -179,8 +179,11 @@ export class LeaseLoop {
       );
       this.#clock.clearTimer(this.#timer);
       await this.#store.releaseLease(lease.epoch).catch(() => undefined);
-      await this.#becomeStandby("could not start as the active");
-      this.#schedule(this.#tryEveryMs, () => this.#attempt());
+      try {
+        await this.#becomeStandby("could not start as the active");
+      } finally {
+        this.#schedule(this.#tryEveryMs, () => this.#attempt());
+      }
     }
     return true;
   }
@@ -216,8 +219,12 @@ export class LeaseLoop {
       { event: "role.stepped_down", epoch: held?.epoch ?? null, reason },
       `stepped down from active: ${reason}`,
     );
-    await this.#becomeStandby(reason);
-    this.#schedule(this.#tryEveryMs, () => this.#attempt());
+    try {
+      await this.#becomeStandby(reason);
+    } finally {
+      // Even if it cannot serve as the standby (its port taken), it keeps trying to be the active.
+      this.#schedule(this.#tryEveryMs, () => this.#attempt());
+    }
   }
 }
 
