@@ -6,6 +6,8 @@
  * The store the pair shares is given by {@link pairStoreArgs} alone: SQLite here (two processes of
  * one host sharing one file); `init --store postgres://…` there runs the same tests on PostgreSQL.
  */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
@@ -298,4 +300,21 @@ describe("active and standby: one station on two processes", () => {
     await expectVerified(second);
     await expectVerified(moscow);
   }, 120_000);
+
+  it("a key rotated at the active: the other refuses to take over with the old key (STALE_KEY) until it is copied over", async () => {
+    const rotated = await hotline(["key", "rotate", "--dir", first.dir]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect((await send(first, "signed with the new key")).code).toBe(0);
+    await stopStation(first); // a clean stop: the lease is given back at once
+    await waitFor(() => second.output.includes("STALE_KEY"), { what: "the standby to refuse its old key" });
+    expect(await roleOf(second)).toBe("standby");
+    copyFileSync(join(first.dir, "identity.key"), join(second.dir, "identity.key"));
+    await waitFor(async () => (await roleOf(second)) === "active", { what: "the standby to take over" });
+    expect((await send(second, "after the copy")).code).toBe(0);
+    await waitFor(async () => textsBy(await logAt(moscow.dir), first.id).includes("after the copy"), {
+      what: "Moscow to take what the new active signed",
+      timeoutMs: 20_000,
+    });
+    await expectVerified(moscow);
+  }, 60_000);
 });
