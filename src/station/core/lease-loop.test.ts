@@ -127,4 +127,28 @@ describe("the lease loop of an active/standby pair", () => {
     expect(b.previous()?.expiresAt).toBe(new Date(0).toISOString());
     await b.loop.stop();
   });
+
+  it("a process that takes the lease but cannot start gives it back and tries again later and later", async () => {
+    const clock = new ManualClock();
+    const store = leaseStore(clock);
+    const attempts: number[] = [];
+    const loop = new LeaseLoop(
+      {
+        active: async () => {
+          attempts.push(clock.t);
+          throw new Error("the key is stale");
+        },
+        standby: async () => undefined,
+        stop: async () => undefined,
+      },
+      { store, holder: "a", clock },
+    );
+    const start = clock.t;
+    await loop.start();
+    await clock.advance(20_000);
+    expect(attempts.map((t) => t - start)).toEqual([0, 1_000, 3_000, 7_000, 15_000]);
+    expect(loop.role).toBe("standby");
+    expect((await store.lease())?.expiresAt).toBe(new Date(0).toISOString());
+    await loop.stop();
+  });
 });

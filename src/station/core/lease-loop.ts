@@ -6,6 +6,9 @@ import type { ActiveProcess } from "../views/mod.js";
 /** How long a pair's lease holds unless renewed, by default: a standby takes over within ~6 s. */
 export const DEFAULT_LEASE_TTL_MS = 5_000;
 
+/** The longest a process that could not start as the active waits before it tries again. */
+const MAX_RETRY_MS = 30_000;
+
 /** The role of one process of an active/standby pair. */
 export type Role = "active" | "standby";
 
@@ -66,6 +69,8 @@ export class LeaseLoop {
   #lease: LeaseRow | null = null;
   #timer: Timer | null = null;
   #stopped = false;
+  /** takeovers in a row that could not start: each waits twice as long, up to 30 s */
+  #failures = 0;
   /** role changes, renewals and attempts, one at a time */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -172,7 +177,9 @@ export class LeaseLoop {
     this.#schedule(this.#renewEveryMs, () => this.#renew());
     try {
       await this.#changes.active(lease, previous);
+      this.#failures = 0;
     } catch (error) {
+      this.#failures++;
       this.#logger.warn(
         { event: "role.active-failed", err: error },
         "took the lease but could not start as the active; giving it back",
@@ -182,7 +189,9 @@ export class LeaseLoop {
       try {
         await this.#becomeStandby("could not start as the active");
       } finally {
-        this.#schedule(this.#tryEveryMs, () => this.#attempt());
+        // What failed (a stale key, a port taken) rarely mends itself within a second.
+        const wait = Math.min(this.#tryEveryMs * 2 ** (this.#failures - 1), MAX_RETRY_MS);
+        this.#schedule(wait, () => this.#attempt());
       }
     }
     return true;
