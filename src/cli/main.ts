@@ -19,6 +19,7 @@ import { registerReadoutCommands } from "./readouts.js";
 import { registerRouteCommands } from "./routes.js";
 import { cliIo, processIo, withCliIo, type CliIo } from "./io.js";
 import { EXIT, reportError } from "./output.js";
+import { registerStandbyCommand } from "./standby.js";
 import { registerStationCommands } from "./station.js";
 import { registerTranslateCommands } from "./translate.js";
 import { registerVerifyCommand } from "./verify.js";
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerPeerCommands(program);
   registerRouteCommands(program);
+  registerStandbyCommand(program);
   registerOperatorCommands(program);
   registerAlarmCommands(program);
   registerHookCommands(program);

@@ -1,11 +1,19 @@
 import type { Command } from "commander";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { runningStation } from "../api/mod.js";
 import { HotlineError } from "../record/mod.js";
-import { createInvite, PERMISSIONS, requireRole, stationPaths, statusOf } from "../station/mod.js";
+import {
+  createInvite,
+  PERMISSIONS,
+  readConfig,
+  requireRole,
+  stationPaths,
+  statusOf,
+} from "../station/mod.js";
 import { asOption, type CommonOptions, usageError, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
 import { printJson, printLines } from "./output.js";
+import { startPair } from "./role.js";
 import { startStation } from "./runtime.js";
 
 /**
@@ -29,6 +37,14 @@ export function registerPeerCommands(program: Command): void {
         ? { transport: { target: "pino-pretty", options: { translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l'Z'" } } }
         : {},
     );
+    if (readConfig(stationPaths(options.dir)).pair !== undefined) {
+      if (options.listen !== undefined) {
+        throw usageError(
+          "Cannot use --listen for one of an active/standby pair: it serves its own routes (pair.serves)",
+        );
+      }
+      return await runPair(options.dir, logger);
+    }
     const running = await startStation({ dir: options.dir, logger, listen: options.listen });
     cliIo().stdout.write(
       `Station ${running.station.config.name} running: peer ${running.peerUrl} (listening on ${running.peerListen.join(", ")}), operator API ${running.apiUrl} (Ctrl-C stops)\n`,
@@ -38,14 +54,7 @@ export function registerPeerCommands(program: Command): void {
         `WARNING: the operator API at ${running.station.config.api} is plain HTTP off loopback (--api-insecure-http): passwords, the API token and session cookies cross the network in clear.\n`,
       );
     }
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info({ event: "station.stopping", signal }, "stopping");
-        void running.stop().then(resolve);
-      };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
-    });
+    await untilSignalled(logger, () => running.stop());
   });
 
   withCommon(
@@ -108,6 +117,13 @@ export function registerPeerCommands(program: Command): void {
           : await api.call("GET /api/status");
       if (options.json) return printJson(status);
       printLines(
+        ...(status.role === undefined
+          ? []
+          : [
+              status.role === "active"
+                ? `ACTIVE: this process holds the lease since ${status.activeSince ?? "?"}`
+                : `STANDBY: ${status.active === undefined ? "no process is active now" : `the active is ${status.active.who} since ${status.activeSince ?? "?"}`}`,
+            ]),
         `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
         ...status.lines.flatMap((line) => [
           `  ${line.name}  ${line.entries} entries  to acknowledge ${line.unacked}  awaiting acks ${line.awaitingAcks}${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
@@ -136,6 +152,27 @@ export function registerPeerCommands(program: Command): void {
       );
     },
   );
+}
+
+/** Waits for SIGINT or SIGTERM, then stops. */
+async function untilSignalled(logger: Logger, stop: () => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stopOn = (signal: string) => {
+      logger.info({ event: "station.stopping", signal }, "stopping");
+      void stop().then(resolve);
+    };
+    process.once("SIGINT", () => stopOn("SIGINT"));
+    process.once("SIGTERM", () => stopOn("SIGTERM"));
+  });
+}
+
+/** `hotline start` for one of an active/standby pair: standby until it holds the lease. */
+async function runPair(dir: string | undefined, logger: Logger): Promise<void> {
+  const pair = await startPair({ dir, logger });
+  cliIo().stdout.write(
+    `Station ${readConfig(stationPaths(dir)).name} running as one of an active/standby pair, now ${pair.role ?? "starting"} (Ctrl-C stops)\n`,
+  );
+  await untilSignalled(logger, () => pair.stop());
 }
 
 /**

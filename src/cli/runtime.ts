@@ -22,6 +22,7 @@ import {
   StationMetrics,
   parseHostPort,
   removeStraySnapshots,
+  type Fence,
   type LinkMonitorOptions,
   type OutboxOptions,
 } from "../station/mod.js";
@@ -55,6 +56,12 @@ export interface StartOptions {
   peer?: Partial<PeerServerLimits> | undefined;
   /** the peer addresses to listen on (HOST:PORT); default: every route's */
   listen?: readonly string[] | undefined;
+  /** as the active of a pair: the lease epoch every write is fenced by (see role.ts) */
+  fence?: Fence | undefined;
+  /** runs once the station is open, before it serves or writes anything; a throw stops the start */
+  beforeServe?: ((station: Station) => Promise<void>) | undefined;
+  /** the data directory's lock is this process's already (a pair's process holds it throughout) */
+  lockHeld?: boolean | undefined;
 }
 
 /**
@@ -66,21 +73,18 @@ export interface StartOptions {
  */
 export async function startStation(options: StartOptions = {}): Promise<RunningStation> {
   const logger = options.logger ?? pino({ level: "silent" });
-  const station = await Station.open({ dir: options.dir, logger });
+  const station = await Station.open({ dir: options.dir, logger, fence: options.fence });
   const files = runtimeFiles(station.paths);
   let transport;
   try {
+    await options.beforeServe?.(station);
     transport = apiTransport(station.config, station.paths);
   } catch (error) {
     await station.close();
     throw error;
   }
   try {
-    takeLock(files.lock, {
-      api: station.config.api,
-      url: transport.url,
-      ...(transport.pin === null ? {} : { pin: transport.pin }),
-    });
+    if (options.lockHeld !== true) takeLock(files.lock, lockInfoOf(station.config.api, transport));
   } catch (error) {
     await station.close();
     throw error;
@@ -91,7 +95,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     metricsToken = ensureToken(files.metricsToken);
   } catch (error) {
     await station.close();
-    releaseLock(files.lock);
+    if (options.lockHeld !== true) releaseLock(files.lock);
     throw error;
   }
   removeStraySnapshots(station.paths);
@@ -191,7 +195,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     await Promise.allSettled([peers.close(), api.close()]);
     client.close();
     await station.close();
-    releaseLock(files.lock);
+    if (options.lockHeld !== true) releaseLock(files.lock);
   };
   try {
     const apiAddress = parseHostPort(station.config.api);
@@ -258,7 +262,26 @@ function serverLogger(logger: Logger, part: "api" | "peer"): Logger {
   return logger.child({ part }, { formatters: { log: named } });
 }
 
-function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void {
+/**
+ * @param api the operator API's address
+ * @param transport how it is served
+ * @returns what the lock file says of it, for the CLI to reach it
+ */
+export function lockInfoOf(
+  api: string,
+  transport: { url: string; pin: string | null },
+): Omit<LockInfo, "pid" | "startedAt"> {
+  return { api, url: transport.url, ...(transport.pin === null ? {} : { pin: transport.pin }) };
+}
+
+/**
+ * Takes the data directory's lock: one running process per directory.
+ *
+ * @param path the lock file
+ * @param api how the CLI reaches this process's operator API
+ * @throws HotlineError STATION_RUNNING when another live process holds it
+ */
+export function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
@@ -284,7 +307,8 @@ function takeLock(path: string, api: Omit<LockInfo, "pid" | "startedAt">): void 
   }
 }
 
-function releaseLock(path: string): void {
+/** Removes the lock file when it is this process's. */
+export function releaseLock(path: string): void {
   try {
     const info = JSON.parse(readFileSync(path, "utf8")) as LockInfo;
     if (info.pid === process.pid) unlinkSync(path);
@@ -296,7 +320,11 @@ function releaseLock(path: string): void {
 /** The shortest token a token file may hold: an emptied file must not let an empty bearer token in. */
 const MIN_TOKEN_LENGTH = 16;
 
-function ensureToken(path: string): string {
+/**
+ * @param path a token file
+ * @returns the token it holds, made (0600) when there is none
+ */
+export function ensureToken(path: string): string {
   if (existsSync(path)) {
     const held = readFileSync(path, "utf8").trim();
     if (held.length < MIN_TOKEN_LENGTH) {

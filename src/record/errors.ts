@@ -61,6 +61,7 @@ export type ErrorCode =
   | "KEY_CONFLICT"
   | "KEY_REVOKED"
   | "KEY_UNCONFIRMED"
+  | "STALE_KEY"
   | "NO_CONSENT"
   | "TOO_MANY_PARTICIPANTS"
   | "BAD_STATEMENT"

@@ -79,6 +79,25 @@ export type { StationConfig, StationPaths } from "./core/mod.js";
 export { systemClock, isoNow } from "./core/mod.js";
 export type { Clock } from "./core/mod.js";
 export { ManualClock } from "./core/mod.js";
+export {
+  DEFAULT_LEASE_TTL_MS,
+  LeaseLoop,
+  describeHolder,
+  pairStatus,
+  readHolder,
+  setUpStandby,
+  readIdentityFile,
+  requireCurrentKey,
+  openStore,
+  storeLocationOf,
+  type Fence,
+  type LeaseHolder,
+  type LeaseLoopOptions,
+  type Role,
+  type RoleChanges,
+  type StandbySetup,
+  type StandbySetupOptions,
+} from "./core/mod.js";
 export type { StationLogger } from "./core/mod.js";
 export { verifyRecord } from "./core/mod.js";
 export type { VerifyOptions, VerifyReport } from "./core/mod.js";

@@ -133,6 +133,11 @@ export const STATION_STATUS = viewOf<views.StationStatus>()(
         }),
       ),
     ),
+    role: z.enum(["active", "standby"]).exactOptional(),
+    activeSince: TEXT.exactOptional(),
+    active: viewOf<views.ActiveProcess>()(
+      z.object({ who: TEXT, holder: TEXT, epoch: COUNT, expiresAt: TEXT }),
+    ).exactOptional(),
   }),
 );
 

@@ -38,6 +38,18 @@ export const STATION_CONFIG = z.strictObject({
    * (default 3), so that more routes do not multiply the test traffic
    */
   routeTestEvery: z.number().int().min(1).max(100).optional(),
+  /**
+   * this directory is one of an active/standby pair sharing one store (`hotline standby-setup`
+   * writes it on both): `hotline start` takes the store's lease before it writes, and serves only
+   * the routes named in `serves` (by route name: "primary" is the address above)
+   */
+  pair: z
+    .strictObject({
+      serves: z.array(z.string().min(1).max(64)).min(1).max(16),
+      /** how long the lease holds unless renewed, ms (default 5000; renewed every fifth of it) */
+      leaseTtlMs: z.number().int().min(500).max(600_000).optional(),
+    })
+    .optional(),
 });
 export type StationConfig = z.infer<typeof STATION_CONFIG>;
 

@@ -45,6 +45,21 @@ export {
   type StoreLocation,
 } from "./store-location.js";
 export type { InitOptions, InitResult } from "./init.js";
+export {
+  DEFAULT_LEASE_TTL_MS,
+  LeaseLoop,
+  describeHolder,
+  pairStatus,
+  readHolder,
+  type LeaseHolder,
+  type LeaseLoopOptions,
+  type Role,
+  type RoleChanges,
+} from "./lease-loop.js";
+export type { Fence } from "./fenced-store.js";
+export { setUpStandby, type StandbySetup, type StandbySetupOptions } from "./standby-setup.js";
+export { readIdentityFile } from "./key-files.js";
+export { requireCurrentKey } from "./key-match.js";
 export type { LogFields, PartLogger, StationLogger } from "./logger.js";
 export { ManualClock } from "./manual-clock.js";
 export { OPERATOR_NAME, PASSWORD, ROLES } from "./operator-schemas.js";

@@ -15,7 +15,7 @@ export interface OwnRoute extends Route {
  * @returns its routes, most preferred first: the primary (its address in station.json, priority
  *   0), then the ones added with `hotline route add`, by priority then name
  */
-export async function ownRoutes(station: Station): Promise<OwnRoute[]> {
+export async function ownRoutes(station: Pick<Station, "config" | "store">): Promise<OwnRoute[]> {
   const primary: OwnRoute = {
     name: PRIMARY_ROUTE,
     url: station.config.url,

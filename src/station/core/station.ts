@@ -43,6 +43,7 @@ import { readConfig, stationPaths, type StationConfig, type StationPaths } from 
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
 import { openStore, storeLocationOf } from "./store-location.js";
+import { OFFLINE_FENCE, fencedStore, type Fence } from "./fenced-store.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -110,6 +111,8 @@ export interface OpenOptions {
   clock?: (Pick<Clock, "now"> & Partial<Clock>) | undefined;
   /** where the station's parts log (default silent); pino fits */
   logger?: StationLogger | undefined;
+  /** the lease epoch its writes are fenced by, as the active of a pair (default none: it is alone) */
+  fence?: Fence | undefined;
 }
 
 export interface SendOptions {
@@ -411,7 +414,11 @@ export class Station {
     const config = readConfig(paths);
     let identity = readIdentityFile(paths.identityKey);
     const disk = new DiskFullWatch();
-    const store = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
+    const opened = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
+    // Fenced before anything below writes: an active that lost its lease writes nothing at all.
+    // One of a pair opened by no process of the pair (the CLI offline) writes nothing either.
+    const fence = options.fence ?? (config.pair === undefined ? undefined : OFFLINE_FENCE);
+    const store = fence === undefined ? opened : fencedStore(opened, fence);
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {

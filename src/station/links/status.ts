@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
-import { readEntry, suspensionOf } from "../core/mod.js";
+import { pairStatus, readEntry, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type { Outbox } from "../delivery/mod.js";
@@ -22,7 +22,10 @@ export async function statusOf(
 ): Promise<StationStatus> {
   const outbox = running?.outbox ?? null;
   const me = station.id;
+  // The full status is served by a pair's active process only (the standby answers its own).
+  const lease = running !== null && station.config.pair !== undefined ? await station.store.lease() : null;
   return {
+    ...(lease === null ? {} : pairStatus("active", lease)),
     station: { id: me, name: station.config.name, url: station.config.url },
     running: running !== null,
     zones: createHash("sha256")

@@ -139,4 +139,22 @@ export interface StationStatus {
   /** a digest of this station's private zones and plans: it changes when one is added or removed */
   zones: string;
   lines: LineStatus[];
+  /** one of an active/standby pair: this process's role (absent for a station alone) */
+  role?: "active" | "standby";
+  /** one of a pair: when the active one took the lease */
+  activeSince?: string;
+  /** one of a pair: who is active, from the lease */
+  active?: ActiveProcess;
+}
+
+/** The active process of an active/standby pair, as its lease names it. */
+export interface ActiveProcess {
+  /** in a few words: station, host, pid and route URL */
+  who: string;
+  /** the lease's holder as written (JSON: station, routes, host, pid, url, api) */
+  holder: string;
+  /** the lease's epoch: one more at each takeover */
+  epoch: number;
+  /** when it lapses unless renewed */
+  expiresAt: string;
 }
