@@ -653,9 +653,14 @@ export async function routesOf(
   });
 }
 
-/** @returns whether the peer answered that this host of it is the standby, not the active one */
+/**
+ * @returns whether the peer answered that this host of it is not the active one: the standby, or
+ *   an active that was paused, lost its lease meanwhile and is stepping down (FENCED, for about a
+ *   second before it answers STANDBY)
+ */
 function isStandby(error: unknown): boolean {
-  return (error as { remoteCode?: unknown } | null)?.remoteCode === "STANDBY";
+  const code = (error as { remoteCode?: unknown } | null)?.remoteCode;
+  return code === "STANDBY" || code === "FENCED";
 }
 
 /** @returns whether an exchange failed for want of an answer (not a refusal, which is one) */
