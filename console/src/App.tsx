@@ -55,7 +55,8 @@ export function App() {
         begin(found);
       },
       (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) setSession(null);
+        // A standby host: the sign-in page says so and links to the active one.
+        if (error instanceof ApiError && (error.status === 401 || error.code === "STANDBY")) setSession(null);
         else setUnreachable((error as Error).message);
       },
     );

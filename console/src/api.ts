@@ -8,13 +8,34 @@ export class ApiError extends Error {
   readonly status: number;
   /** seconds to wait before trying again, when the server said (THROTTLED) */
   readonly retryAfterSeconds: number | undefined;
+  /** the active host's operator API (HOST:PORT), when a standby answered (STANDBY) and named it */
+  readonly activeApi: string | undefined;
 
-  constructor(code: string, message: string, status: number, retryAfterSeconds?: number) {
+  constructor(code: string, message: string, status: number, retryAfterSeconds?: number, activeApi?: string) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.activeApi = activeApi;
+  }
+}
+
+/**
+ * @param active the `active` a standby's answer carries: who holds the lease, its holder a JSON
+ *   string naming its operator API
+ * @returns that API's HOST:PORT, or undefined when it names none a link can be made of
+ */
+function activeApiOf(active: unknown): string | undefined {
+  const holder = (active as { holder?: unknown } | null)?.holder;
+  if (typeof holder !== "string") return undefined;
+  try {
+    const api = (JSON.parse(holder) as { api?: unknown }).api;
+    return typeof api === "string" && /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(api)
+      ? api
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -78,7 +99,13 @@ function errorOf(json: unknown, response: Response): ApiError {
   const header = Number(response.headers.get("retry-after"));
   const retryAfter =
     typeof retry === "number" ? retry : Number.isFinite(header) && header > 0 ? header : undefined;
-  return new ApiError(code, message, response.status, retryAfter);
+  return new ApiError(
+    code,
+    message,
+    response.status,
+    retryAfter,
+    code === "STANDBY" ? activeApiOf(outer["active"]) : undefined,
+  );
 }
 
 /**

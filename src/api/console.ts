@@ -215,6 +215,16 @@ export async function consoleRoutes(
 const root = consoleRoot();
 
 /**
+ * Serves the built console's files (scripts, styles, images) on an app other than the operator
+ * API's own: the standby of a pair, whose console says where the active is.
+ *
+ * @param app a Fastify instance
+ */
+export async function serveConsoleFiles(app: FastifyInstance): Promise<void> {
+  if (root !== null) await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+}
+
+/**
  * Answers a page no route took: any path is the app's (a deep link such as /lines/… routes in
  * the browser), so it gets index.html — except under /api in any case (`/API/…`), which is the
  * API's and not found.

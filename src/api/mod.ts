@@ -7,3 +7,4 @@ export { buildApiServer, OPERATOR_HEADER } from "./server.js";
 export { ApiClient, runningStation, runtimeFiles } from "./client.js";
 export type { LockInfo } from "./client.js";
 export { apiTransport } from "./tls.js";
+export { consolePage, serveConsoleFiles } from "./console.js";

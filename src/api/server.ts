@@ -8,7 +8,7 @@ import Fastify, {
   type FastifyReply,
 } from "fastify";
 import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
-import { answerErrors, httpStatusOf, useBoundedJson } from "../http/mod.js";
+import { answerErrors, httpStatusOf, useBoundedJson, usePageHeaders } from "../http/mod.js";
 import { OPERATOR_HEADER, publicRoutes, requireDeclaredAccess } from "./access.js";
 import { auditApi } from "./audit.js";
 import { guardApi } from "./guard.js";
@@ -112,6 +112,7 @@ export async function buildApiServer(station: Station, options: ApiServerOptions
   const app =
     tls === null ? Fastify(settings) : (Fastify({ ...settings, https: tls }) as unknown as FastifyInstance);
   useBoundedJson(app);
+  usePageHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(checkedAnswers);
   // Only JSON bodies: a foreign page's form or text/plain post (sent without a CORS preflight)

@@ -1,4 +1,11 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { consolePage, serveConsoleFiles } from "../api/mod.js";
+import { usePageHeaders } from "../http/mod.js";
 import type { Logger } from "pino";
 import type { LeaseRow } from "../store/mod.js";
 import { describeHolder, pairStatus, parseHostPort, type StationStatus } from "../station/mod.js";
@@ -76,10 +83,15 @@ export function standbyAnswer(name: string, lease: LeaseRow | null): StandbyAnsw
 function answerEverything(
   app: FastifyInstance,
   refuse: (request: unknown, reply: FastifyReply) => Promise<unknown>,
+  pages?: (request: FastifyRequest, reply: FastifyReply) => unknown,
 ): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
-  app.setNotFoundHandler(refuse);
+  app.setNotFoundHandler((request, reply) =>
+    pages !== undefined && request.method === "GET" && !/^\/api(?:[/?]|$)/i.test(request.url)
+      ? pages(request, reply)
+      : refuse(request, reply),
+  );
   app.setErrorHandler((_error, request, reply) => refuse(request, reply));
 }
 
@@ -137,7 +149,10 @@ export async function serveAsStandby(options: StandbyServerOptions): Promise<Sta
         : pairStatus("standby", lease)),
     };
   });
-  answerEverything(api, refuse);
+  // The console's pages too: signing in there says this host is the standby and links to the active.
+  usePageHeaders(api);
+  await serveConsoleFiles(api);
+  answerEverything(api, refuse, consolePage);
   try {
     await peers.set(options.listen);
     const { host, port } = parseHostPort(options.api);

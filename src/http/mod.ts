@@ -13,3 +13,4 @@ export {
   useBoundedJson,
 } from "./json.js";
 export type { JsonLimits } from "./json.js";
+export { PAGE_HEADERS, usePageHeaders } from "./page-headers.js";

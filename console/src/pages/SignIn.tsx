@@ -23,8 +23,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const wait = retryAt === null ? 0 : Math.ceil((retryAt - now) / 1000);
   // Which station this is, before any password is given: name and key fingerprint.
   const [station, setStation] = useState<StationIdentity | null>(null);
+  // This host is the standby of a station run by two: nothing can be done here, the active can.
+  const [standby, setStandby] = useState<ApiError | null>(null);
   useEffect(() => {
-    api.station().then(setStation, () => undefined);
+    api.station().then(setStation, (failure: unknown) => {
+      if (failure instanceof ApiError && failure.code === "STANDBY") setStandby(failure);
+    });
   }, []);
 
   const submit = (event: FormEvent) => {
@@ -41,7 +45,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
       },
       (failure: unknown) => {
         setBusy(false);
-        if (failure instanceof ApiError && failure.code === "BAD_CREDENTIALS") {
+        if (failure instanceof ApiError && failure.code === "STANDBY") {
+          setStandby(failure);
+        } else if (failure instanceof ApiError && failure.code === "BAD_CREDENTIALS") {
           setError(t("signIn.badCredentials"));
           setPassword("");
           setNeedCode(false);
@@ -74,6 +80,17 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
               {t("signIn.fingerprint")} <code>{station.fingerprint}</code>
             </span>
           </p>
+        )}
+        {standby !== null && (
+          <div role="alert" className="signin-standby">
+            <strong>{t("signIn.standby")}</strong>
+            <p>{standby.message}</p>
+            {standby.activeApi !== undefined && (
+              <p>
+                <a href={`${window.location.protocol}//${standby.activeApi}/`}>{t("signIn.openActive")}</a>
+              </p>
+            )}
+          </div>
         )}
         <form onSubmit={submit} className="signin-form" aria-describedby="signin-status">
           <label htmlFor={operatorId}>{t("signIn.operator")}</label>
