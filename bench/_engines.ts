@@ -8,8 +8,9 @@
  * directory, loopback TCP, fsync on, synchronous commit), one database per station. Without the
  * PostgreSQL server programs the group says it is skipped.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import postgres from "postgres";
 import { havePostgres, startPostgres, type PostgresServer } from "../src/pglab/mod.js";
 import { Station, initStation, type InitOptions } from "../src/station/mod.js";
 import { durableBatchInsertRate, durableInsertRate, type CeilingSample } from "./_ceilings.js";
@@ -37,6 +38,12 @@ interface Engine {
   name: "SQLite" | "PostgreSQL";
   /** @returns the `init` options putting a new station's record on this engine */
   init(station: string): Promise<Partial<InitOptions>>;
+  /**
+   * @param station a name given to `init` before
+   * @param dir that station's data directory
+   * @returns the bytes its record takes on this engine (tables and indexes; SQLite: the file and its WAL)
+   */
+  footprint(station: string, dir: string): Promise<number>;
   /** @returns durable one-row inserts per second */
   insertRate(scratch: string, rowBytes: number, ops: number): Promise<number>;
   /** @returns durable rows per second, `perBatch` to a transaction */
@@ -46,6 +53,11 @@ interface Engine {
 const sqlite: Engine = {
   name: "SQLite",
   init: () => Promise.resolve({}),
+  footprint: (_station, dir) => {
+    const file = join(dir, "hotline.db");
+    const wal = `${file}-wal`;
+    return Promise.resolve(statSync(file).size + (existsSync(wal) ? statSync(wal).size : 0));
+  },
   insertRate: (scratch, rowBytes, ops) => {
     mkdirSync(scratch, { recursive: true });
     return Promise.resolve(durableInsertRate(scratch, rowBytes, ops));
@@ -64,11 +76,27 @@ function postgresEngine(server: PostgresServer): Engine {
   let ceilingDb: string | null = null;
   const scratch = async () => (ceilingDb ??= await server.createDatabase("ceiling"));
   let made = 0;
+  const urls = new Map<string, string>();
   return {
     name: "PostgreSQL",
     init: async (station) => {
       const url = await server.createDatabase(`${station.toLowerCase()}_${++made}`);
+      urls.set(station, url);
       return storeOn(url);
+    },
+    footprint: async (station) => {
+      const url = urls.get(station);
+      if (url === undefined) throw new Error(`no database for ${station}`);
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await sql<{ bytes: string }[]>`
+          SELECT sum(pg_total_relation_size(c.oid))::text AS bytes
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')`;
+        return Number(row?.bytes ?? 0);
+      } finally {
+        await sql.end();
+      }
     },
     insertRate: async (_dir, rowBytes, ops) => await pgDurableInsertRate(await scratch(), rowBytes, ops),
     batchInsertRate: async (_dir, rowBytes, batches, perBatch) =>
@@ -123,6 +151,7 @@ export async function engineBench(
       byEngine.push(rows);
       notes[`${engine.name.toLowerCase()}DurableInsertsPerSecond`] = measured.insert;
       notes[`${engine.name.toLowerCase()}DurableBatchInsertsPerSecond`] = measured.batchInsert;
+      notes[`${engine.name.toLowerCase()}BytesPerEntry`] = measured.bytesPerEntry;
       if (error !== null) skipped = `${engine.name} stations: ${error}`;
     }
     // Side by side: each figure on SQLite, then on PostgreSQL.
@@ -145,7 +174,13 @@ async function onEngine(
   sizes: EngineBenchSizes,
   ceilings: { sample: CeilingSample; sign: () => number; verify: number },
   progress: (message: string) => void,
-): Promise<{ rows: Row[]; error: string | null; insert: number; batchInsert: number }> {
+): Promise<{
+  rows: Row[];
+  error: string | null;
+  insert: number;
+  batchInsert: number;
+  bytesPerEntry: number;
+}> {
   const rows: Row[] = [];
   const stored = ceilings.sample.stored;
   progress(`pg: ${engine.name}: bare durable inserts of ${stored} bytes, one a transaction and 100 to one`);
@@ -163,6 +198,7 @@ async function onEngine(
   const oneCeiling = 1 / (1 / insert + 1 / sign);
   const batchCeiling = 1 / (1 / sign + 1 / batchInsert);
   const on = (what: string) => `${engine.name}: ${what}`;
+  let bytesPerEntry = 0;
   let station: Station | null = null;
   try {
     const stationDir = join(dir, "alone");
@@ -225,15 +261,18 @@ async function onEngine(
           { atMost: 1.3, of: "ratio" },
         ),
       );
+      // The record's size on this engine: Moscow holds both chains, with receipts and statements.
+      const entries = await pair.washington.station.store.countEntries();
+      bytesPerEntry = (await engine.footprint("moscow", pair.mDir)) / entries;
     } finally {
       await stopChild(moscow);
       await pair.washington.stop();
     }
-    return { rows, error: null, insert, batchInsert };
+    return { rows, error: null, insert, batchInsert, bytesPerEntry };
   } catch (error) {
     const message = (error as Error).message;
     progress(`pg: ${engine.name}: stations not measured: ${message}`);
-    return { rows, error: message, insert, batchInsert };
+    return { rows, error: message, insert, batchInsert, bytesPerEntry };
   } finally {
     await station?.close();
   }

@@ -444,7 +444,9 @@ if (values.json) {
         `one database per station) beside SQLite (WAL, synchronous=FULL); ceilings: sign + a bare durable ` +
         `insert on that engine (inserts SQLite ${count(notes.sqliteDurableInsertsPerSecond)}/s, batched ` +
         `${count(notes.sqliteDurableBatchInsertsPerSecond)}/s; PostgreSQL ${count(notes.postgresqlDurableInsertsPerSecond)}/s, ` +
-        `batched ${count(notes.postgresqlDurableBatchInsertsPerSecond)}/s), raw verify for the line`,
+        `batched ${count(notes.postgresqlDurableBatchInsertsPerSecond)}/s), raw verify for the line; ` +
+        `the receiving station's record after the catch-up: SQLite ${count(notes.sqliteBytesPerEntry)} bytes per entry, ` +
+        `PostgreSQL ${count(notes.postgresqlBytesPerEntry)} (tables and indexes)`,
     );
     if (pgSkipped !== null) console.log(`engine rows missing: ${pgSkipped}`);
     console.log(
