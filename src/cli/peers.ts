@@ -108,7 +108,7 @@ export function registerPeerCommands(program: Command): void {
           : await api.call("GET /api/status");
       if (options.json) return printJson(status);
       printLines(
-        `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
+        `Station ${status.station.name} (${status.running ? "running" : "not running"}), record in ${status.station.store}`,
         ...status.lines.flatMap((line) => [
           `  ${line.name}  ${line.entries} entries  to acknowledge ${line.unacked}  awaiting acks ${line.awaitingAcks}${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
           ...line.participants.flatMap((p) => [

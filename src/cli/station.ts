@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { initStation } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
+import { cliIo } from "./io.js";
 import { printJson, printLines, twoColumns } from "./output.js";
 
 /**
@@ -18,6 +19,10 @@ export function registerStationCommands(program: Command): void {
       .option("--api <host:port>", "operator API and console", "127.0.0.1:7080")
       .option("--url <url>", "the URL peers reach this station at (default https:// + --listen)")
       .option("--lang <tag>", "the station's working language", "en")
+      .option(
+        "--store <url>",
+        "keep the record in PostgreSQL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (default $HOTLINE_DATABASE_URL, else hotline.db in the data directory)",
+      )
       .option(
         "--api-name <name>",
         "a name the operator API is reached as besides its address, HOST or HOST:PORT (repeatable)",
@@ -38,6 +43,7 @@ export function registerStationCommands(program: Command): void {
         api: string;
         url?: string;
         lang: string;
+        store?: string;
         apiName: string[];
         apiCert?: string;
         apiKey?: string;
@@ -51,6 +57,7 @@ export function registerStationCommands(program: Command): void {
         api: options.api,
         url: options.url,
         lang: options.lang,
+        store: options.store ?? (cliIo().env.HOTLINE_DATABASE_URL || undefined),
         apiNames: options.apiName,
         apiCert: options.apiCert,
         apiKey: options.apiKey,
@@ -64,6 +71,7 @@ export function registerStationCommands(program: Command): void {
           cert: result.cert,
           url: result.url,
           dir: result.dir,
+          store: result.store,
           admin: result.admin,
         });
         return;
@@ -75,6 +83,7 @@ export function registerStationCommands(program: Command): void {
           ["fingerprint", result.fingerprint],
           ["certificate", result.cert],
           ["peer URL", result.url],
+          ["record", result.store],
         ]),
         "",
         `Operator '${result.admin.user}' (admin), password: ${result.admin.password}`,
@@ -95,6 +104,7 @@ export function registerStationCommands(program: Command): void {
             ["fingerprint", me.fingerprint],
             ["certificate", me.cert],
             ["peer URL", me.url],
+            ["record", me.store],
           ]),
         );
       });

@@ -42,7 +42,7 @@ import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
-import { openStore, storeLocationOf } from "./store-location.js";
+import { describeStoreLocation, openStore, storeLocationOf } from "./store-location.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -454,6 +454,7 @@ export class Station {
       fingerprint: fingerprintOf(this.#identity.key),
       cert: this.certFingerprint,
       url: this.config.url,
+      store: describeStoreLocation(storeLocationOf(this.paths)),
     };
   }
 

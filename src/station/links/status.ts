@@ -23,7 +23,7 @@ export async function statusOf(
   const outbox = running?.outbox ?? null;
   const me = station.id;
   return {
-    station: { id: me, name: station.config.name, url: station.config.url },
+    station: { id: me, name: station.config.name, url: station.config.url, store: station.whoami().store },
     running: running !== null,
     zones: createHash("sha256")
       .update(JSON.stringify((await station.store.zones()).map((z) => [z.name, z.createdAt])))
