@@ -129,7 +129,9 @@ describe("a station whose record lives in PostgreSQL, paired with one on SQLite"
     const held = await log(washington, line);
     expect(verified).toMatchObject({ ok: true });
     expect(verified.entries).toBeGreaterThanOrEqual(held.length - 1);
-    expect((await hotlineJson<{ store: string }>(["whoami", "--dir", dir])).store).toBe(join(dir, "hotline.db"));
+    expect((await hotlineJson<{ store: string }>(["whoami", "--dir", dir])).store).toBe(
+      join(dir, "hotline.db"),
+    );
   });
 
   it("init into a database that holds a station is STATION_EXISTS, and leaves nothing in the directory", async () => {
