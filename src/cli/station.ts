@@ -1,11 +1,13 @@
 import type { Command } from "commander";
-import { initStation } from "../station/mod.js";
+import { runningStation } from "../api/mod.js";
+import { HotlineError } from "../record/mod.js";
+import { initStation, migrateStore, stationPaths } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
 import { cliIo } from "./io.js";
 import { printJson, printLines, twoColumns } from "./output.js";
 
 /**
- * `hotline init` and `hotline whoami`.
+ * `hotline init`, `hotline whoami` and `hotline migrate-store`.
  *
  * @param program the root command
  */
@@ -110,4 +112,26 @@ export function registerStationCommands(program: Command): void {
       });
     },
   );
+
+  withCommon(
+    program
+      .command("migrate-store")
+      .description("move a stopped station's record from its SQLite file into an empty PostgreSQL database")
+      .requiredOption("--to <url>", "the database, postgres://USER:PASSWORD@HOST:PORT/DATABASE"),
+  ).action(async (options: CommonOptions & { to: string }) => {
+    if (runningStation(stationPaths(options.dir)) !== null) {
+      throw new HotlineError(
+        "STATION_RUNNING",
+        "Cannot migrate the store while the station runs: stop it first ('hotline start' stopped with Ctrl-C or SIGTERM)",
+      );
+    }
+    const migrated = await migrateStore({ dir: options.dir, to: options.to });
+    if (options.json) return printJson(migrated);
+    const rows = Object.values(migrated.tables).reduce((sum, n) => sum + n, 0);
+    printLines(
+      `Record moved to ${migrated.store}: ${rows} rows in ${Object.keys(migrated.tables).length} tables, ${migrated.entries} entries verified before and after.`,
+      `The SQLite file is kept as ${migrated.kept} (not used any more: keep it until you have a backup of the database).`,
+      "Start the station as before ('hotline start'): it reads store.url in its data directory.",
+    );
+  });
 }

@@ -60,3 +60,4 @@ export type {
 export type { AlarmRow, Role, Severity } from "./rows.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
 export { isUnavailable, openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
+export { importSqliteIntoPostgres } from "./pg-import.js";

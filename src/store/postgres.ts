@@ -90,7 +90,7 @@ function unavailable(error: unknown): unknown {
 }
 
 /** Options every connection of the store opens with. */
-function connectionOptions(max: number): postgres.Options<Record<string, postgres.PostgresType>> {
+export function connectionOptions(max: number): postgres.Options<Record<string, postgres.PostgresType>> {
   return {
     max,
     // int8 (counts, seqs, arrival numbers) as numbers, as SQLite gives them: all far below 2^53.

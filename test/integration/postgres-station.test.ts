@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type PostgresServer } from "../../src/pglab/mod.js";
@@ -113,6 +113,25 @@ describe("a station whose record lives in PostgreSQL, paired with one on SQLite"
     await send(washington, line, "after the restart");
     await waitDelivered(washington, moscow, line);
     expect((await log(moscow, line)).some((e) => e.body.text === "after the restart")).toBe(true);
+  });
+
+  it("hotline backup of the running PostgreSQL station writes an SQLite copy that restores and verifies clean", async () => {
+    const file = tmp.join("washington.backup");
+    const made = await hotline(["backup", "--out", file, "--dir", washington.dir]);
+    expect(made.code).toBe(0);
+    const dir = tmp.join("washington-restored");
+    const restored = await hotline(["restore", file, "--dir", dir]);
+    expect(restored.code).toBe(0);
+    for (const name of ["station.json", "identity.key", "tls.key", "tls.crt"]) {
+      cpSync(join(washington.dir, name), join(dir, name));
+    }
+    const verified = await hotlineJson<{ ok: boolean; entries: number }>(["verify", "--dir", dir]);
+    const held = await log(washington, line);
+    expect(verified).toMatchObject({ ok: true });
+    expect(verified.entries).toBeGreaterThanOrEqual(held.length - 1);
+    expect((await hotlineJson<{ store: string }>(["whoami", "--dir", dir])).store).toBe(
+      join(dir, "hotline.db"),
+    );
   });
 
   it("init into a database that holds a station is STATION_EXISTS, and leaves nothing in the directory", async () => {

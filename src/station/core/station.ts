@@ -42,7 +42,7 @@ import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
-import { describeStoreLocation, openStore, storeLocationOf } from "./store-location.js";
+import { describeStoreLocation, openStore, storeLocationOf, type StoreLocation } from "./store-location.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
 import {
@@ -110,6 +110,8 @@ export interface OpenOptions {
   clock?: (Pick<Clock, "now"> & Partial<Clock>) | undefined;
   /** where the station's parts log (default silent); pino fits */
   logger?: StationLogger | undefined;
+  /** where its record lives (default: as the data directory says, see `storeLocationOf`) */
+  location?: StoreLocation | undefined;
 }
 
 export interface SendOptions {
@@ -411,7 +413,9 @@ export class Station {
     const config = readConfig(paths);
     let identity = readIdentityFile(paths.identityKey);
     const disk = new DiskFullWatch();
-    const store = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
+    const store = await openStore(options.location ?? storeLocationOf(paths), {
+      onDiskFull: (full) => disk.changed(full),
+    });
     // A rotation a crash interrupted is finished (its entries were committed) or undone.
     const settled = await settleKeyRotation(paths, async (key) => {
       for (const line of await store.lines()) {
