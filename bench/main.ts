@@ -438,7 +438,7 @@ if (values.json) {
         `raw verify ${count(notes.rawVerifiesPerSecond)}/s (one core); record built in ${notes.recordBuildSeconds?.toFixed(1)} s`,
     );
   }
-  if (want("pg")) {
+  if (want("pg") && notes.sqliteDurableInsertsPerSecond !== undefined) {
     console.log(
       `engine rows: PostgreSQL 15, a throwaway server on loopback TCP (fsync on, synchronous commit; ` +
         `one database per station) beside SQLite (WAL, synchronous=FULL); ceilings: sign + a bare durable ` +
@@ -448,6 +448,8 @@ if (values.json) {
         `the receiving station's record after the catch-up: SQLite ${count(notes.sqliteBytesPerEntry)} bytes per entry, ` +
         `PostgreSQL ${count(notes.postgresqlBytesPerEntry)} (tables and indexes)`,
     );
+  }
+  if (want("pg")) {
     if (pgSkipped !== null) console.log(`engine rows missing: ${pgSkipped}`);
     console.log(
       `station failover (active killed → next entry receipted by a peer): not measured by this bench yet ` +
