@@ -61,3 +61,4 @@ export type { AlarmRow, Role, Severity } from "./rows.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
 export { isUnavailable, openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
 export { importSqliteIntoPostgres } from "./pg-import.js";
+export { storeCallsInFlight, storeCallsSettled } from "./in-flight.js";

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import postgres from "postgres";
 import { HotlineError } from "../record/mod.js";
 import { migrate } from "./migrate.js";
+import { counted } from "./in-flight.js";
 import { Mutex } from "./mutex.js";
 import { migratePostgres } from "./_pg-migrate.js";
 import { PgTables, type AsyncTables } from "./_pg-tables.js";
@@ -207,46 +208,51 @@ function postgresStore(
   };
   const closedError = (): HotlineError => new HotlineError("INTERNAL", "Cannot use the store: it was closed");
 
-  const read: Runner = async (fn) => {
-    if (closed) throw closedError();
-    try {
-      return await fn(readerTables);
-    } catch (error) {
-      throw unavailable(error);
-    }
-  };
-  const write: Runner = (fn, options) => {
-    guard("write");
-    return mutex.run(async () => {
+  const read: Runner = (fn) =>
+    counted(async () => {
       if (closed) throw closedError();
       try {
-        const result = await writer.begin(async (tx) => {
-          // Committed without waiting for the disk: a crash of the server may lose it, never a
-          // later durable commit's data (see AuditStore.addAudit, PeerStore.contactSucceeded).
-          if (options?.durable === false) await tx`SET LOCAL synchronous_commit = off`;
-          await checkFence(tx);
-          return await fn(new PgTables(tx));
-        });
-        return wrote(result as Awaited<ReturnType<typeof fn>>);
-      } catch (error) {
-        return failed(error);
-      }
-    });
-  };
-
-  /** Runs a lease call in a transaction of its own, waiting a bounded time for the lease row. */
-  const leaseCall = <R>(fn: (tx: postgres.TransactionSql) => Promise<R>): Promise<R> =>
-    mutex.run(async () => {
-      if (closed) throw closedError();
-      try {
-        return await writer.begin(async (tx) => {
-          await tx.unsafe(`SET LOCAL lock_timeout = ${LEASE_LOCK_TIMEOUT_MS}`);
-          return await fn(tx);
-        });
+        return await fn(readerTables);
       } catch (error) {
         throw unavailable(error);
       }
     });
+  const write: Runner = (fn, options) => {
+    guard("write");
+    return counted(() =>
+      mutex.run(async () => {
+        if (closed) throw closedError();
+        try {
+          const result = await writer.begin(async (tx) => {
+            // Committed without waiting for the disk: a crash of the server may lose it, never a
+            // later durable commit's data (see AuditStore.addAudit, PeerStore.contactSucceeded).
+            if (options?.durable === false) await tx`SET LOCAL synchronous_commit = off`;
+            await checkFence(tx);
+            return await fn(new PgTables(tx));
+          });
+          return wrote(result as Awaited<ReturnType<typeof fn>>);
+        } catch (error) {
+          return failed(error);
+        }
+      }),
+    );
+  };
+
+  /** Runs a lease call in a transaction of its own, waiting a bounded time for the lease row. */
+  const leaseCall = <R>(fn: (tx: postgres.TransactionSql) => Promise<R>): Promise<R> =>
+    counted(() =>
+      mutex.run(async () => {
+        if (closed) throw closedError();
+        try {
+          return await writer.begin(async (tx) => {
+            await tx.unsafe(`SET LOCAL lock_timeout = ${LEASE_LOCK_TIMEOUT_MS}`);
+            return await fn(tx);
+          });
+        } catch (error) {
+          throw unavailable(error);
+        }
+      }),
+    );
   const leaseRow = (r: LeaseRecord | undefined): LeaseRow | null =>
     r === undefined
       ? null
@@ -261,40 +267,42 @@ function postgresStore(
     ...view(read, write),
     transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
       guard("start a transaction");
-      return mutex.run(async () => {
-        if (closed) throw closedError();
-        const state = { open: true };
-        const started = performance.now();
-        try {
-          const result = await writer.begin(async (tx) => {
-            await checkFence(tx);
-            const tables = new PgTables(tx);
-            const run: Runner = async (call) => {
-              if (!state.open) {
-                throw new HotlineError("INTERNAL", "Cannot use a transaction after it ended");
+      return counted(() =>
+        mutex.run(async () => {
+          if (closed) throw closedError();
+          const state = { open: true };
+          const started = performance.now();
+          try {
+            const result = await writer.begin(async (tx) => {
+              await checkFence(tx);
+              const tables = new PgTables(tx);
+              const run: Runner = async (call) => {
+                if (!state.open) {
+                  throw new HotlineError("INTERNAL", "Cannot use a transaction after it ended");
+                }
+                return await call(tables);
+              };
+              try {
+                return await inside.run(state, () => fn(view(run, run)));
+              } finally {
+                state.open = false;
               }
-              return await call(tables);
-            };
-            try {
-              return await inside.run(state, () => fn(view(run, run)));
-            } finally {
-              state.open = false;
-            }
-          });
-          return wrote(result as T);
-        } catch (error) {
-          state.open = false;
-          if (error instanceof HotlineError) throw error;
-          return failed(error);
-        } finally {
-          const ms = performance.now() - started;
-          if (ms > SLOW_TRANSACTION_MS) {
-            process.emitWarning(`A store transaction held the write lock for ${Math.round(ms)} ms`, {
-              code: "HOTLINE_SLOW_TRANSACTION",
             });
+            return wrote(result as T);
+          } catch (error) {
+            state.open = false;
+            if (error instanceof HotlineError) throw error;
+            return failed(error);
+          } finally {
+            const ms = performance.now() - started;
+            if (ms > SLOW_TRANSACTION_MS) {
+              process.emitWarning(`A store transaction held the write lock for ${Math.round(ms)} ms`, {
+                code: "HOTLINE_SLOW_TRANSACTION",
+              });
+            }
           }
-        }
-      });
+        }),
+      );
     },
     // The lease on PostgreSQL: the database's clock decides expiry, so hosts whose clocks differ
     // agree. One statement takes it, so two takers at once cannot both win.
