@@ -1,5 +1,11 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * `HOTLINE_TEST_STORE=postgres`: every station the tests make keeps its record in PostgreSQL (one
+ * throwaway server for the run, a schema per station); see test/helpers/pg-stations.ts.
+ */
+const onPostgres = process.env.HOTLINE_TEST_STORE === "postgres";
+
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
@@ -12,5 +18,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ["default"],
+    globalSetup: onPostgres ? ["test/helpers/pg-global-setup.ts"] : [],
+    setupFiles: onPostgres ? ["test/helpers/pg-stations.ts"] : [],
   },
 });

@@ -23,6 +23,7 @@ import {
   freeLoopbackPort,
   initStation,
   stationPaths,
+  type InitOptions,
 } from "../src/station/mod.js";
 import { textDrafts } from "./_fixture.js";
 import { compared, timed, type Row } from "./_table.js";
@@ -55,24 +56,11 @@ export async function peerBench(
 ): Promise<{ rows: Row[]; notes: Record<string, number> }> {
   const rows: Row[] = [];
   const notes: Record<string, number> = {};
-  const wDir = join(root, "washington");
-  const mDir = join(root, "moscow");
-  const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
-  await initStation({ dir: wDir, name: "Washington", listen: await loopback(), api: await loopback() });
-  await initStation({ dir: mDir, name: "Moscow", listen: await loopback(), api: await loopback() });
-  const washington = await startStation({ dir: wDir });
-  let moscow: ChildProcess | null = null;
+  const pair = await startPair(root);
+  const { washington, line, moscowId, wDir, mDir } = pair;
+  let moscow: ChildProcess | null = pair.moscow;
   try {
-    moscow = await startChild(mDir);
     const w = washington.station;
-    const line = (await w.createLine({ name: "moscow-washington", operator: "admin" })).id;
-    const { invite } = await createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
-    const mApi = runningStation(stationPaths(mDir));
-    if (mApi === null) throw new Error("Moscow is not running");
-    const accepted = await mApi.call("POST /api/accept", { body: { invite } });
-    const moscowId = (await mApi.call("GET /api/whoami")).id;
-    if (accepted.peer.id !== w.id) throw new Error("paired with the wrong station");
-    await receiptFor(washington, line, moscowId, (await w.store.head(line, w.id))?.seq ?? 0);
 
     // Latency, and its ceiling: a bare mutual-TLS round trip to another process.
     progress(`latency: ${sizes.latency} messages, one at a time, API → receipt stored`);
@@ -118,17 +106,9 @@ export async function peerBench(
 
     // Catch-up: Moscow down while Washington writes, then started.
     progress(`catch-up: ${sizes.catchUp.toLocaleString("en-US")} entries after an outage`);
-    await stopChild(moscow);
-    moscow = null;
-    for (let held = 0; held < sizes.catchUp; held += 1000) {
-      await w.writeMany(line, textDrafts(Math.min(1000, sizes.catchUp - held), held));
-    }
-    const last = (await w.store.head(line, w.id))?.seq ?? 0;
-    const start = process.hrtime.bigint();
-    moscow = await startChild(mDir);
-    const started = Number(process.hrtime.bigint() - start) / 1e9;
-    await receiptFor(washington, line, moscowId, last, 300_000);
-    const caughtUp = Number(process.hrtime.bigint() - start) / 1e9 - started;
+    const outage = await catchUpAfterOutage({ ...pair, moscow }, sizes.catchUp);
+    moscow = outage.moscow;
+    const { started, caughtUp } = outage;
     rows.push(
       timed(
         `catch-up of ${sizes.catchUp.toLocaleString("en-US")} entries after an outage`,
@@ -175,6 +155,92 @@ export async function peerBench(
   return { rows, notes };
 }
 
+/** Two stations paired on a line: Washington in this process, Moscow a child process. */
+export interface StationPair {
+  washington: RunningStation;
+  moscow: ChildProcess;
+  line: string;
+  moscowId: string;
+  wDir: string;
+  mDir: string;
+}
+
+/**
+ * Makes Washington (run in this process, so the bench sees the moment a receipt is stored) and
+ * Moscow (a `hotline start` child process), pairs them on a line and waits for the first receipt.
+ *
+ * @param root a directory for the two stations
+ * @param init extra options for each station's `init` (where its record lives, for one)
+ * @returns the running pair; the caller stops both
+ */
+export async function startPair(
+  root: string,
+  init: { washington?: Partial<InitOptions>; moscow?: Partial<InitOptions> } = {},
+): Promise<StationPair> {
+  const wDir = join(root, "washington");
+  const mDir = join(root, "moscow");
+  const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
+  await initStation({
+    dir: wDir,
+    name: "Washington",
+    listen: await loopback(),
+    api: await loopback(),
+    ...init.washington,
+  });
+  await initStation({
+    dir: mDir,
+    name: "Moscow",
+    listen: await loopback(),
+    api: await loopback(),
+    ...init.moscow,
+  });
+  const washington = await startStation({ dir: wDir });
+  let moscow: ChildProcess | null = null;
+  try {
+    moscow = await startChild(mDir);
+    const w = washington.station;
+    const line = (await w.createLine({ name: "moscow-washington", operator: "admin" })).id;
+    const { invite } = await createInvite(w, { line, expiresInMs: 3_600_000, operator: "admin" });
+    const mApi = runningStation(stationPaths(mDir));
+    if (mApi === null) throw new Error("Moscow is not running");
+    const accepted = await mApi.call("POST /api/accept", { body: { invite } });
+    const moscowId = (await mApi.call("GET /api/whoami")).id;
+    if (accepted.peer.id !== w.id) throw new Error("paired with the wrong station");
+    await receiptFor(washington, line, moscowId, (await w.store.head(line, w.id))?.seq ?? 0);
+    return { washington, moscow, line, moscowId, wDir, mDir };
+  } catch (error) {
+    if (moscow !== null) await stopChild(moscow);
+    await washington.stop();
+    throw error;
+  }
+}
+
+/**
+ * Catch-up: Moscow stopped while Washington writes, then started again.
+ *
+ * @param pair the running pair
+ * @param count entries Washington writes while Moscow is down (in batches of 1000)
+ * @returns Moscow's new process, seconds it took to start, and seconds from then until Moscow's
+ *   receipt covers the last entry
+ */
+export async function catchUpAfterOutage(
+  pair: Pick<StationPair, "washington" | "moscow" | "line" | "moscowId" | "mDir">,
+  count: number,
+): Promise<{ moscow: ChildProcess; started: number; caughtUp: number }> {
+  const { washington, line, moscowId, mDir } = pair;
+  const w = washington.station;
+  await stopChild(pair.moscow);
+  for (let held = 0; held < count; held += 1000) {
+    await w.writeMany(line, textDrafts(Math.min(1000, count - held), held));
+  }
+  const last = (await w.store.head(line, w.id))?.seq ?? 0;
+  const start = process.hrtime.bigint();
+  const moscow = await startChild(mDir);
+  const started = Number(process.hrtime.bigint() - start) / 1e9;
+  await receiptFor(washington, line, moscowId, last, 300_000);
+  return { moscow, started, caughtUp: Number(process.hrtime.bigint() - start) / 1e9 - started };
+}
+
 /**
  * Resolves when the link test of a line to a peer says the link has that health.
  *
@@ -198,7 +264,7 @@ export async function waitHealth(
 }
 
 /** Writes `count` entries in batches of 100 and waits for the receipt of the last: seconds taken. */
-async function timeToReceipt(running: RunningStation, line: string, peer: string, count: number) {
+export async function timeToReceipt(running: RunningStation, line: string, peer: string, count: number) {
   const w = running.station;
   const start = process.hrtime.bigint();
   for (let held = 0; held < count; held += 100) {
@@ -210,7 +276,7 @@ async function timeToReceipt(running: RunningStation, line: string, peer: string
 }
 
 /** Resolves when the peer's signed heads stored here cover this station's chain up to `seq`. */
-async function receiptFor(
+export async function receiptFor(
   running: RunningStation,
   line: string,
   peer: string,

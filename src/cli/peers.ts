@@ -124,7 +124,7 @@ export function registerPeerCommands(program: Command): void {
                 ? `ACTIVE: this process holds the lease since ${status.activeSince ?? "?"}`
                 : `STANDBY: ${status.active === undefined ? "no process is active now" : `the active is ${status.active.who} since ${status.activeSince ?? "?"}`}`,
             ]),
-        `Station ${status.station.name} (${status.running ? "running" : "not running"})`,
+        `Station ${status.station.name} (${status.running ? "running" : "not running"}), record in ${status.station.store}`,
         ...status.lines.flatMap((line) => [
           `  ${line.name}  ${line.entries} entries  to acknowledge ${line.unacked}  awaiting acks ${line.awaitingAcks}${line.suspended === null ? "" : `  SUSPENDED since ${line.suspended.since} by ${line.suspended.by}: ${line.suspended.reason}`}`,
           ...line.participants.flatMap((p) => [

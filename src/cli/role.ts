@@ -6,6 +6,7 @@ import type { LeaseRow, Store } from "../store/mod.js";
 import {
   LeaseLoop,
   describeHolder,
+  describeStoreLocation,
   openStore,
   ownRoutes,
   readConfig,
@@ -131,7 +132,12 @@ export async function startPair(options: PairStartOptions = {}): Promise<Running
         await closeActive();
         if (standby === null) {
           standby = await serveAsStandby({
-            station: { id: identity.id, name: config.name, url: me.url },
+            station: {
+              id: identity.id,
+              name: config.name,
+              url: me.url,
+              store: describeStoreLocation(storeLocationOf(paths)),
+            },
             tls: { cert: readFileSync(paths.tlsCert, "utf8"), key: readFileSync(paths.tlsKey, "utf8") },
             apiTls: transport.tls,
             listen,

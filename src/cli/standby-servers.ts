@@ -21,6 +21,8 @@ export interface StandbyIdentity {
   id: string;
   name: string;
   url: string;
+  /** where the record lives, password masked */
+  store: string;
 }
 
 export interface StandbyServerOptions {

@@ -1,10 +1,13 @@
 import type { Command } from "commander";
-import { initStation } from "../station/mod.js";
+import { runningStation } from "../api/mod.js";
+import { HotlineError } from "../record/mod.js";
+import { initStation, migrateStore, stationPaths } from "../station/mod.js";
 import { type CommonOptions, withCommon, withStation } from "./common.js";
+import { cliIo } from "./io.js";
 import { printJson, printLines, twoColumns } from "./output.js";
 
 /**
- * `hotline init` and `hotline whoami`.
+ * `hotline init`, `hotline whoami` and `hotline migrate-store`.
  *
  * @param program the root command
  */
@@ -18,6 +21,10 @@ export function registerStationCommands(program: Command): void {
       .option("--api <host:port>", "operator API and console", "127.0.0.1:7080")
       .option("--url <url>", "the URL peers reach this station at (default https:// + --listen)")
       .option("--lang <tag>", "the station's working language", "en")
+      .option(
+        "--store <url>",
+        "keep the record in PostgreSQL, postgres://USER:PASSWORD@HOST:PORT/DATABASE (default $HOTLINE_DATABASE_URL, else hotline.db in the data directory)",
+      )
       .option(
         "--api-name <name>",
         "a name the operator API is reached as besides its address, HOST or HOST:PORT (repeatable)",
@@ -38,6 +45,7 @@ export function registerStationCommands(program: Command): void {
         api: string;
         url?: string;
         lang: string;
+        store?: string;
         apiName: string[];
         apiCert?: string;
         apiKey?: string;
@@ -51,6 +59,7 @@ export function registerStationCommands(program: Command): void {
         api: options.api,
         url: options.url,
         lang: options.lang,
+        store: options.store ?? (cliIo().env.HOTLINE_DATABASE_URL || undefined),
         apiNames: options.apiName,
         apiCert: options.apiCert,
         apiKey: options.apiKey,
@@ -64,6 +73,7 @@ export function registerStationCommands(program: Command): void {
           cert: result.cert,
           url: result.url,
           dir: result.dir,
+          store: result.store,
           admin: result.admin,
         });
         return;
@@ -75,6 +85,7 @@ export function registerStationCommands(program: Command): void {
           ["fingerprint", result.fingerprint],
           ["certificate", result.cert],
           ["peer URL", result.url],
+          ["record", result.store],
         ]),
         "",
         `Operator '${result.admin.user}' (admin), password: ${result.admin.password}`,
@@ -95,9 +106,32 @@ export function registerStationCommands(program: Command): void {
             ["fingerprint", me.fingerprint],
             ["certificate", me.cert],
             ["peer URL", me.url],
+            ["record", me.store],
           ]),
         );
       });
     },
   );
+
+  withCommon(
+    program
+      .command("migrate-store")
+      .description("move a stopped station's record from its SQLite file into an empty PostgreSQL database")
+      .requiredOption("--to <url>", "the database, postgres://USER:PASSWORD@HOST:PORT/DATABASE"),
+  ).action(async (options: CommonOptions & { to: string }) => {
+    if (runningStation(stationPaths(options.dir)) !== null) {
+      throw new HotlineError(
+        "STATION_RUNNING",
+        "Cannot migrate the store while the station runs: stop it first ('hotline start' stopped with Ctrl-C or SIGTERM)",
+      );
+    }
+    const migrated = await migrateStore({ dir: options.dir, to: options.to });
+    if (options.json) return printJson(migrated);
+    const rows = Object.values(migrated.tables).reduce((sum, n) => sum + n, 0);
+    printLines(
+      `Record moved to ${migrated.store}: ${rows} rows in ${Object.keys(migrated.tables).length} tables, ${migrated.entries} entries verified before and after.`,
+      `The SQLite file is kept as ${migrated.kept} (not used any more: keep it until you have a backup of the database).`,
+      "Start the station as before ('hotline start'): it reads store.url in its data directory.",
+    );
+  });
 }

@@ -99,18 +99,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** @returns the name the server's superuser gets (the server's own user) */
+export function superuserName(): string {
+  return serverUser()?.name ?? (process.env.USER || "postgres");
+}
+
 /**
- * Starts a throwaway PostgreSQL server (initdb into a temporary directory, then `pg_ctl start`)
- * for tests, the bench and trying the deployment guide on one machine. Durable as production is
- * (fsync on, synchronous commit), so what it measures is what a station would see.
+ * Makes a new cluster: initdb with trust authentication on loopback (its pg_hba also lets
+ * replication connections in from 127.0.0.1, which a replicated pair needs).
  *
- * @param options `settings`: extra server settings (`name=value`, as `postgres -c` takes them)
- * @returns the running server
+ * @param data the cluster's data directory (created)
+ * @param user its superuser
  */
-export async function startPostgres(options: { settings?: readonly string[] } = {}): Promise<PostgresServer> {
-  const user = serverUser()?.name ?? (process.env.USER || "postgres");
-  const dir = serverDirectory("hotline-pg-");
-  const data = join(dir, "data");
+export async function initCluster(data: string, user: string): Promise<void> {
   await postgresProgram("initdb", [
     "-D",
     data,
@@ -121,11 +122,23 @@ export async function startPostgres(options: { settings?: readonly string[] } = 
     "--locale=C",
     "--no-instructions",
   ]);
-  const port = await freePort();
+}
+
+/**
+ * Starts a cluster's server on a loopback port and waits until it accepts connections.
+ *
+ * @param data the cluster's data directory
+ * @param options `dir`: where its socket and log go; `port`; `settings`: extra server settings
+ *   (`name=value`, as `postgres -c` takes them), after the defaults so they win
+ */
+export async function startCluster(
+  data: string,
+  options: { dir: string; port: number; log?: string; settings?: readonly string[] },
+): Promise<void> {
   const settings = [
-    `port=${port}`,
+    `port=${options.port}`,
     "listen_addresses=127.0.0.1",
-    `unix_socket_directories=${dir}`,
+    `unix_socket_directories=${options.dir}`,
     "max_connections=200",
     "shared_buffers=64MB",
     ...(options.settings ?? []),
@@ -134,7 +147,7 @@ export async function startPostgres(options: { settings?: readonly string[] } = 
     "-D",
     data,
     "-l",
-    join(dir, "server.log"),
+    options.log ?? join(options.dir, "server.log"),
     "-w",
     "-t",
     "60",
@@ -142,6 +155,45 @@ export async function startPostgres(options: { settings?: readonly string[] } = 
     settings.map((s) => `-c ${s}`).join(" "),
     "start",
   ]);
+}
+
+/**
+ * Stops a cluster's server at once (`pg_ctl stop -m immediate`: no checkpoint, clients cut
+ * off, like a crash).
+ *
+ * @param data the cluster's data directory
+ */
+export async function crashCluster(data: string): Promise<void> {
+  await postgresProgram("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+}
+
+/**
+ * Creates an empty database.
+ *
+ * @param port the server's port on 127.0.0.1
+ * @param user its superuser
+ * @param name the database's name (letters, digits and `_`)
+ */
+export async function createDatabaseOn(port: number, user: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Cannot create database ${name}: a bad name`);
+  await postgresProgram("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", user, name]);
+}
+
+/**
+ * Starts a throwaway PostgreSQL server (initdb into a temporary directory, then `pg_ctl start`)
+ * for tests, the bench and trying the deployment guide on one machine. Durable as production is
+ * (fsync on, synchronous commit), so what it measures is what a station would see.
+ *
+ * @param options `settings`: extra server settings (`name=value`, as `postgres -c` takes them)
+ * @returns the running server
+ */
+export async function startPostgres(options: { settings?: readonly string[] } = {}): Promise<PostgresServer> {
+  const user = superuserName();
+  const dir = serverDirectory("hotline-pg-");
+  const data = join(dir, "data");
+  await initCluster(data, user);
+  const port = await freePort();
+  await startCluster(data, { dir, port, settings: options.settings ?? [] });
   const url = (database = "postgres"): string => `postgres://${user}@127.0.0.1:${port}/${database}`;
   return {
     dir,
@@ -149,13 +201,12 @@ export async function startPostgres(options: { settings?: readonly string[] } = 
     user,
     url,
     async createDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Cannot create database ${name}: a bad name`);
-      await postgresProgram("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", user, name]);
+      await createDatabaseOn(port, user, name);
       return url(name);
     },
     async stop() {
       try {
-        await postgresProgram("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        await crashCluster(data);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

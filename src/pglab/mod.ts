@@ -14,3 +14,4 @@ export {
   startPostgres,
   type PostgresServer,
 } from "./cluster.js";
+export { startReplicatedPostgres, type ReplicatedPostgres } from "./replicated.js";

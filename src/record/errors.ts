@@ -42,6 +42,7 @@ export type ErrorCode =
   | "DISK_FULL"
   | "FENCED"
   | "STANDBY"
+  | "STORE_UNAVAILABLE"
   // backups
   | "FILE_EXISTS"
   | "BAD_BACKUP"

@@ -47,7 +47,7 @@ export type {
   WhoAmI,
   ZoneView,
 } from "./views/mod.js";
-export { initStation } from "./core/mod.js";
+export { initStation, migrateStore, type MigrateStoreResult } from "./core/mod.js";
 export {
   MIN_PASSPHRASE_LENGTH,
   removeStraySnapshots,
@@ -89,6 +89,7 @@ export {
   readIdentityFile,
   requireCurrentKey,
   openStore,
+  describeStoreLocation,
   storeLocationOf,
   type Fence,
   type LeaseHolder,

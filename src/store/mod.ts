@@ -1,7 +1,8 @@
 /**
  * The store: everything a station keeps, behind the {@link Store} interface (one small async
- * interface per feature, and one transaction API). One implementation now, SQLite through
- * better-sqlite3; all SQL lives in this folder. `storeContract` (contract.ts, imported by tests
+ * interface per feature, and one transaction API). Two implementations: SQLite through
+ * better-sqlite3 (the embedded default) and PostgreSQL through postgres.js (a station on more than
+ * one host); all SQL lives in this folder. `storeContract` (contract.ts, imported by tests
  * directly: it runs under vitest) is what any implementation passes.
  *
  * @module
@@ -58,3 +59,6 @@ export type {
 } from "./store.js";
 export type { AlarmRow, Role, Severity } from "./rows.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+export { isUnavailable, openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
+export { importSqliteIntoPostgres } from "./pg-import.js";
+export { storeCallsInFlight, storeCallsSettled } from "./in-flight.js";

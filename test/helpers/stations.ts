@@ -32,12 +32,14 @@ export interface TestStation {
  * @param dir the data directory to create
  * @param name the station's name
  * @param url where peers are told to reach it, given its peer port (default https:// and the port)
+ * @param store where its record lives (`init --store`), default hotline.db in the directory
  * @returns the station, not running
  */
 export async function initStation(
   dir: string,
   name: string,
   url?: (peerPort: number) => string,
+  store?: string,
 ): Promise<TestStation> {
   const peerPort = await freePort();
   const apiPort = await freePort();
@@ -52,6 +54,7 @@ export async function initStation(
     "--api",
     `127.0.0.1:${apiPort}`,
     ...(url === undefined ? [] : ["--url", url(peerPort)]),
+    ...(store === undefined ? [] : ["--store", store]),
   ]);
   return {
     name,

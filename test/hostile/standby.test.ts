@@ -34,7 +34,12 @@ describe("hostile input at a standby's peer port", () => {
     const own = await makeSelfSignedCertificate("Washington", ["127.0.0.1"]);
     mallory = await makeSelfSignedCertificate("Mallory", ["127.0.0.1"]);
     servers = await serveAsStandby({
-      station: { id: "washington-id", name: "Washington", url: `https://127.0.0.1:${port}` },
+      station: {
+        id: "washington-id",
+        name: "Washington",
+        url: `https://127.0.0.1:${port}`,
+        store: "postgres://hotline@db-a:5432/washington",
+      },
       tls: own,
       apiTls: null,
       listen: [`127.0.0.1:${port}`],

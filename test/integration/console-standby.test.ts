@@ -35,7 +35,12 @@ describe("the console at a standby host", () => {
     const peerPort = await freeLoopbackPort();
     api = `127.0.0.1:${await freeLoopbackPort()}`;
     servers = await serveAsStandby({
-      station: { id: "washington-id", name: "Washington", url: `https://127.0.0.1:${peerPort}` },
+      station: {
+        id: "washington-id",
+        name: "Washington",
+        url: `https://127.0.0.1:${peerPort}`,
+        store: "postgres://hotline@db-a:5432/washington",
+      },
       tls: await makeSelfSignedCertificate("Washington", ["127.0.0.1"]),
       apiTls: null,
       listen: [`127.0.0.1:${peerPort}`],

@@ -46,7 +46,7 @@ const VOLUME = viewOf<views.Volume>()(
 
 /** Who a station is. */
 export const WHOAMI = viewOf<views.WhoAmI>()(
-  z.object({ id: TEXT, name: TEXT, fingerprint: TEXT, cert: TEXT, url: TEXT }),
+  z.object({ id: TEXT, name: TEXT, fingerprint: TEXT, cert: TEXT, url: TEXT, store: TEXT }),
 );
 
 /** A line's settings in force. */
@@ -117,7 +117,7 @@ const PARTICIPANT_STATUS = viewOf<views.ParticipantStatus>()(
 /** What `hotline status` shows. */
 export const STATION_STATUS = viewOf<views.StationStatus>()(
   z.object({
-    station: z.object({ id: TEXT, name: TEXT, url: TEXT }),
+    station: z.object({ id: TEXT, name: TEXT, url: TEXT, store: TEXT }),
     running: z.boolean(),
     zones: TEXT,
     lines: z.array(

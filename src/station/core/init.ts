@@ -1,11 +1,25 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
-import { HotlineError, exportPrivateKey, fingerprintOf, generateIdentity } from "../../record/mod.js";
+import {
+  HotlineError,
+  exportPrivateKey,
+  fingerprintOf,
+  generateIdentity,
+  type Identity,
+} from "../../record/mod.js";
 import { DEFAULT_API, DEFAULT_LISTEN, STATION_CONFIG, parseHostPort, stationPaths } from "./config.js";
 import type { StationConfig } from "./config.js";
 import { generatePassword, hashPassword } from "./password.js";
-import { openStore, storeLocationOf } from "./store-location.js";
+import type { Store } from "../../store/mod.js";
+import {
+  describeStoreLocation,
+  openStore,
+  parseStoreUrl,
+  saveStoreUrl,
+  storeLocationOf,
+  type StoreLocation,
+} from "./store-location.js";
 import { certFingerprint, makeSelfSignedCertificate } from "./tls.js";
 import { describeZodError } from "../../record/mod.js";
 
@@ -21,6 +35,11 @@ export interface InitOptions {
   url?: string | undefined;
   /** the station's working language; default "en" */
   lang?: string | undefined;
+  /**
+   * where to keep the record (see `parseStoreUrl`): a PostgreSQL URL, saved as `store.url` in the
+   * data directory; default the SQLite file hotline.db there
+   */
+  store?: string | undefined;
   /** names besides its address that the operator API is reached as (HOST or HOST:PORT) */
   apiNames?: readonly string[] | undefined;
   /** the operator API's certificate and key files (PEM) instead of the station's own */
@@ -37,6 +56,8 @@ export interface InitResult {
   cert: string;
   url: string;
   dir: string;
+  /** where the record lives (a URL's password masked) */
+  store: string;
   admin: { user: string; password: string };
 }
 
@@ -88,19 +109,26 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
   }
   const config: StationConfig = parsed.data;
 
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  chmodSync(paths.dir, 0o700);
-  const identity = generateIdentity();
-  writeSecret(paths.identityKey, exportPrivateKey(identity));
-  const tls = await makeSelfSignedCertificate(config.name, [
-    new URL(config.url).hostname.replace(/^\[|\]$/g, ""),
-  ]);
-  writeSecret(paths.tlsKey, tls.key);
-  writeFileSync(paths.tlsCert, tls.cert, { mode: 0o644, flag: "wx" });
-
+  const location = options.store === undefined ? storeLocationOf(paths) : parseStoreUrl(options.store);
   const password = generatePassword();
-  const store = await openStore(storeLocationOf(paths));
+  let identity: Identity;
+  let tls: { cert: string; key: string };
+  // A database elsewhere is opened first: one that cannot be reached, or that holds a station
+  // already, leaves nothing behind in the data directory.
+  let store = location.engine === "postgres" ? await openEmptyStore(location) : undefined;
   try {
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    chmodSync(paths.dir, 0o700);
+    if (options.store !== undefined) saveStoreUrl(paths, options.store);
+    identity = generateIdentity();
+    writeSecret(paths.identityKey, exportPrivateKey(identity));
+    tls = await makeSelfSignedCertificate(config.name, [
+      new URL(config.url).hostname.replace(/^\[|\]$/g, ""),
+    ]);
+    writeSecret(paths.tlsKey, tls.key);
+    writeFileSync(paths.tlsCert, tls.cert, { mode: 0o644, flag: "wx" });
+
+    store ??= await openEmptyStore(location);
     await store.addOperator({
       name: "admin",
       role: "admin",
@@ -109,9 +137,9 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
       createdAt: config.createdAt,
     });
   } finally {
-    await store.close();
+    await store?.close();
   }
-  if (storeLocationOf(paths).engine === "sqlite") chmodSync(paths.database, 0o600);
+  if (location.engine === "sqlite") chmodSync(location.path, 0o600);
   // Written last: a directory without it is not yet a station.
   writeFileSync(paths.config, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o644, flag: "wx" });
 
@@ -122,8 +150,32 @@ export async function initStation(options: InitOptions): Promise<InitResult> {
     cert: certFingerprint(tls.cert),
     url: config.url,
     dir: paths.dir,
+    store: describeStoreLocation(location),
     admin: { user: "admin", password },
   };
+}
+
+/**
+ * Opens the store a new station is made in, refusing one that holds a station already.
+ *
+ * @param location where the record is to live
+ * @returns the store, open
+ * @throws HotlineError STATION_EXISTS when it holds operators or entries
+ */
+async function openEmptyStore(location: StoreLocation): Promise<Store> {
+  const store = await openStore(location);
+  try {
+    if ((await store.operators()).length > 0 || (await store.countEntries()) > 0) {
+      throw new HotlineError(
+        "STATION_EXISTS",
+        `Cannot create a station in ${describeStoreLocation(location)}: it holds a station already; give an empty database`,
+      );
+    }
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 function writeSecret(path: string, content: string): void {

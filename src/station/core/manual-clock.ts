@@ -1,3 +1,4 @@
+import { storeCallsInFlight, storeCallsSettled } from "../../store/mod.js";
 import type { Clock, Timer } from "./clock.js";
 
 interface Scheduled extends Timer {
@@ -119,9 +120,16 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Lets what was just started run: promise callbacks, then a few turns of immediates. */
+/**
+ * Lets what was just started run: promise callbacks, then a few turns of immediates, and again
+ * after the store calls it started are answered (a PostgreSQL store answers over the network).
+ */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let round = 0; round < 100; round++) {
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (storeCallsInFlight() === 0) return;
+    await storeCallsSettled();
+  }
 }
 
 /** mulberry32: a small generator, good enough for jitter, the same for the same seed. */

@@ -15,6 +15,7 @@ export type { DatabaseSnapshot, WriteBackupOptions } from "./backup.js";
 export { BACKUP_MAGIC } from "./backup-file.js";
 export type { BackupHeader } from "./backup-file.js";
 export { MIN_PASSPHRASE_LENGTH } from "./backup-keys.js";
+export { migrateStore, type MigrateStoreResult } from "./migrate-store.js";
 export { restoreBackup } from "./restore.js";
 export type { RestoreOptions, RestoreResult } from "./restore.js";
 export { completeRenewal, pendingCertPaths, renewCertificate } from "./cert-renewal.js";

@@ -42,7 +42,7 @@ import { silentLogger, type StationLogger } from "./logger.js";
 import { readConfig, stationPaths, type StationConfig, type StationPaths } from "./config.js";
 import { RestoreCatchUp } from "./restored.js";
 import { DiskFullWatch } from "./disk-full.js";
-import { openStore, storeLocationOf } from "./store-location.js";
+import { describeStoreLocation, openStore, storeLocationOf, type StoreLocation } from "./store-location.js";
 import { OFFLINE_FENCE, fencedStore, type Fence } from "./fenced-store.js";
 import { certFingerprint } from "./tls.js";
 import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js";
@@ -113,6 +113,8 @@ export interface OpenOptions {
   logger?: StationLogger | undefined;
   /** the lease epoch its writes are fenced by, as the active of a pair (default none: it is alone) */
   fence?: Fence | undefined;
+  /** where its record lives (default: as the data directory says, see `storeLocationOf`) */
+  location?: StoreLocation | undefined;
 }
 
 export interface SendOptions {
@@ -414,7 +416,9 @@ export class Station {
     const config = readConfig(paths);
     let identity = readIdentityFile(paths.identityKey);
     const disk = new DiskFullWatch();
-    const opened = await openStore(storeLocationOf(paths), { onDiskFull: (full) => disk.changed(full) });
+    const opened = await openStore(options.location ?? storeLocationOf(paths), {
+      onDiskFull: (full) => disk.changed(full),
+    });
     // Fenced before anything below writes: an active that lost its lease writes nothing at all.
     // One of a pair opened by no process of the pair (the CLI offline) writes nothing either.
     const fence = options.fence ?? (config.pair === undefined ? undefined : OFFLINE_FENCE);
@@ -461,6 +465,7 @@ export class Station {
       fingerprint: fingerprintOf(this.#identity.key),
       cert: this.certFingerprint,
       url: this.config.url,
+      store: describeStoreLocation(storeLocationOf(this.paths)),
     };
   }
 

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { HotlineError } from "../../record/mod.js";
-import { openSqliteStore, type Store } from "../../store/mod.js";
+import { openPostgresStore, openSqliteStore, type Store } from "../../store/mod.js";
 import type { StationPaths } from "./config.js";
 
 /** Where a station's record lives. */
@@ -66,11 +66,12 @@ export function describeStoreLocation(location: StoreLocation): string {
  * @param location where it lives
  * @param options `onDiskFull`: told when writes start and stop failing for want of space
  * @returns the store
+ * @throws HotlineError STORE_UNAVAILABLE when its PostgreSQL database cannot be reached
  */
 export async function openStore(
   location: StoreLocation,
   options: { onDiskFull?: (full: boolean) => void } = {},
 ): Promise<Store> {
   if (location.engine === "sqlite") return await openSqliteStore(location.path, options);
-  throw new HotlineError("BAD_INPUT", "Cannot open the store: the PostgreSQL store is not built yet");
+  return await openPostgresStore(location.url, options);
 }

@@ -26,7 +26,7 @@ export async function statusOf(
   const lease = running !== null && station.config.pair !== undefined ? await station.store.lease() : null;
   return {
     ...(lease === null ? {} : pairStatus("active", lease)),
-    station: { id: me, name: station.config.name, url: station.config.url },
+    station: { id: me, name: station.config.name, url: station.config.url, store: station.whoami().store },
     running: running !== null,
     zones: createHash("sha256")
       .update(JSON.stringify((await station.store.zones()).map((z) => [z.name, z.createdAt])))

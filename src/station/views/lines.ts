@@ -10,6 +10,8 @@ export interface WhoAmI {
   fingerprint: string;
   cert: string;
   url: string;
+  /** where its record lives: the SQLite file, or the PostgreSQL URL with its password masked */
+  store: string;
 }
 
 /** A line's settings, as the record sets them (defaults overlaid by every `line.settings` entry). */
@@ -134,7 +136,8 @@ export interface LineStatus {
 
 /** What `hotline status` shows. */
 export interface StationStatus {
-  station: { id: string; name: string; url: string };
+  /** who it is, and where its record lives (as in {@link WhoAmI}) */
+  station: { id: string; name: string; url: string; store: string };
   running: boolean;
   /** a digest of this station's private zones and plans: it changes when one is added or removed */
   zones: string;
