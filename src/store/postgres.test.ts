@@ -112,6 +112,21 @@ describe("the PostgreSQL store beyond the contract", () => {
     expect(await b.operator("alice")).toBeNull();
   });
 
+  it("a multi-host URL with target_session_attrs=read-write finds the server that takes writes", async () => {
+    const url = new URL(await newDatabase());
+    const gone = await freePort();
+    const multi = `postgres://${url.username}@127.0.0.1:${gone},127.0.0.1:${url.port}${url.pathname}?target_session_attrs=read-write`;
+    const store = await opened(multi);
+    await store.addOperator({
+      name: "alice",
+      role: "admin",
+      passwordHash: "h",
+      disabled: false,
+      createdAt: T0,
+    });
+    expect(await store.operator("alice")).toMatchObject({ role: "admin" });
+  });
+
   it("a database that cannot be reached is STORE_UNAVAILABLE", async () => {
     const port = await freePort();
     await expect(openPostgresStore(`postgres://postgres@127.0.0.1:${port}/nothing`)).rejects.toMatchObject({
