@@ -80,6 +80,28 @@ describe("the PostgreSQL store beyond the contract", () => {
     );
   });
 
+  it("a transaction whose statement failed, caught inside it, keeps nothing and fails aloud (PostgreSQL commits none of it)", async () => {
+    const store = await opened(await newDatabase());
+    const moscow = chainAuthor("Moscow");
+    const chains = new TestChains();
+    const genesis = chains.genesis(moscow);
+    await store.appendEntries([genesis], T0);
+    const fresh = chains.say(moscow, "fresh");
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.appendEntries([fresh], T0);
+        // the genesis again: its seq is held, the INSERT fails, and the function goes on
+        await tx.appendEntries([genesis], T0).catch(() => undefined);
+        return "done";
+      }),
+    ).rejects.toThrow(/nothing of it was kept/);
+    expect(await store.countEntries()).toBe(1);
+    expect(await store.entryByHash(fresh.hash)).toBeNull();
+    // and the store goes on
+    await store.appendEntries([fresh], T0);
+    expect(await store.countEntries()).toBe(2);
+  });
+
   it("two processes opening a new database at once migrate it once", async () => {
     const url = await newDatabase();
     const [a, b] = await Promise.all([opened(url), opened(url)]);
