@@ -116,7 +116,8 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
   route(app, "POST /api/zones", {
     access: zones,
     handler: async (request) => {
-      const zone = addZone(station, { ...request.body, operator: await by(request.headers) });
+      // Awaited before the alarms are synced: a refusal must not reject unhandled meanwhile.
+      const zone = await addZone(station, { ...request.body, operator: await by(request.headers) });
       await syncAllNotifyAlarms(station);
       return zone;
     },
@@ -124,7 +125,7 @@ export const notifyRoutes: FastifyPluginAsync<{ station: Station }> = async (app
   route(app, "POST /api/zones/:name/share", {
     access: zones,
     handler: async (request) => {
-      const shared = shareZone(station, {
+      const shared = await shareZone(station, {
         name: request.params.name,
         ...request.body,
         operator: await by(request.headers),

@@ -80,6 +80,28 @@ describe("the PostgreSQL store beyond the contract", () => {
     );
   });
 
+  it("a transaction whose statement failed, caught inside it, keeps nothing and fails aloud (PostgreSQL commits none of it)", async () => {
+    const store = await opened(await newDatabase());
+    const moscow = chainAuthor("Moscow");
+    const chains = new TestChains();
+    const genesis = chains.genesis(moscow);
+    await store.appendEntries([genesis], T0);
+    const fresh = chains.say(moscow, "fresh");
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.appendEntries([fresh], T0);
+        // the genesis again: its seq is held, the INSERT fails, and the function goes on
+        await tx.appendEntries([genesis], T0).catch(() => undefined);
+        return "done";
+      }),
+    ).rejects.toThrow(/nothing of it was kept/);
+    expect(await store.countEntries()).toBe(1);
+    expect(await store.entryByHash(fresh.hash)).toBeNull();
+    // and the store goes on
+    await store.appendEntries([fresh], T0);
+    expect(await store.countEntries()).toBe(2);
+  });
+
   it("two processes opening a new database at once migrate it once", async () => {
     const url = await newDatabase();
     const [a, b] = await Promise.all([opened(url), opened(url)]);
@@ -110,6 +132,21 @@ describe("the PostgreSQL store beyond the contract", () => {
     await a.addOperator({ name: "alice", role: "admin", passwordHash: "h", disabled: false, createdAt: T0 });
     expect(await a.operator("alice")).not.toBeNull();
     expect(await b.operator("alice")).toBeNull();
+  });
+
+  it("a multi-host URL with target_session_attrs=read-write finds the server that takes writes", async () => {
+    const url = new URL(await newDatabase());
+    const gone = await freePort();
+    const multi = `postgres://${url.username}@127.0.0.1:${gone},127.0.0.1:${url.port}${url.pathname}?target_session_attrs=read-write`;
+    const store = await opened(multi);
+    await store.addOperator({
+      name: "alice",
+      role: "admin",
+      passwordHash: "h",
+      disabled: false,
+      createdAt: T0,
+    });
+    expect(await store.operator("alice")).toMatchObject({ role: "admin" });
   });
 
   it("a database that cannot be reached is STORE_UNAVAILABLE", async () => {

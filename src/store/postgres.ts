@@ -271,6 +271,8 @@ function postgresStore(
         mutex.run(async () => {
           if (closed) throw closedError();
           const state = { open: true };
+          /** a statement of the transaction that failed: PostgreSQL then commits none of it */
+          let broken: unknown;
           const started = performance.now();
           try {
             const result = await writer.begin(async (tx) => {
@@ -280,13 +282,34 @@ function postgresStore(
                 if (!state.open) {
                   throw new HotlineError("INTERNAL", "Cannot use a transaction after it ended");
                 }
-                return await call(tables);
+                try {
+                  return await call(tables);
+                } catch (error) {
+                  // (a HotlineError of the tables' own is thrown before any statement fails)
+                  if (!(error instanceof HotlineError)) broken ??= error;
+                  throw error;
+                }
               };
+              let result: T;
               try {
-                return await inside.run(state, () => fn(view(run, run)));
+                result = await inside.run(state, () => fn(view(run, run)));
               } finally {
                 state.open = false;
               }
+              // SQLite keeps the statements before one that failed when fn goes on; PostgreSQL keeps
+              // none of a transaction with a failed statement. Said aloud as a HotlineError (the
+              // driver's own refusal would name only the statement's error), so the caller knows
+              // that nothing of it was kept.
+              if (broken !== undefined) {
+                const error = unavailable(broken);
+                if (error instanceof HotlineError) throw error;
+                throw new HotlineError(
+                  "INTERNAL",
+                  `Cannot commit the transaction: a statement in it failed (${(broken as Error).message}); nothing of it was kept`,
+                  { cause: broken },
+                );
+              }
+              return result;
             });
             return wrote(result as T);
           } catch (error) {

@@ -1,10 +1,13 @@
 import { cpSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort, startPostgres, type PostgresServer } from "../../src/pglab/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { initStation, startStation, stopStation, type TestStation } from "../helpers/stations.js";
+
+// This file chooses each station's engine itself: under HOTLINE_TEST_STORE=postgres too.
+vi.unmock("../../src/station/core/init.js");
 
 interface LogEntry {
   hash: string;

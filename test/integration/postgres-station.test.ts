@@ -1,6 +1,6 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startPostgres, type PostgresServer } from "../../src/pglab/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
@@ -11,6 +11,9 @@ import {
   waitFor,
   type TestStation,
 } from "../helpers/stations.js";
+
+// This file chooses each station's engine itself: under HOTLINE_TEST_STORE=postgres too.
+vi.unmock("../../src/station/core/init.js");
 
 interface LogEntry {
   hash: string;

@@ -270,8 +270,9 @@ export class Courier {
   #failed(error: unknown): void {
     this.#failures++;
     this.#lastError = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
-    // A full disk, here or at the peer, passes like an outage: delivery goes on as soon as the peer
-    // is heard from again, not after a refusal's backoff (seen in the chaos run: 15 s late).
+    // A full disk or a database out of reach, here or at the peer, passes like an outage: delivery
+    // goes on as soon as the peer is heard from again, not after a refusal's backoff (seen in the
+    // chaos run: 15 s late).
     this.#refused = !isTransportFailure(error) && !isDiskFull(error);
     if (this.#refused) {
       this.#contact.reached();
@@ -324,8 +325,16 @@ function isTransportFailure(error: unknown): boolean {
   return !(error instanceof HotlineError) || error.code === "PEER_UNREACHABLE";
 }
 
-/** @returns whether the failure was a full disk, this station's or the peer's (`DISK_FULL`) */
+/** Codes that say nothing was stored for want of room or of the database, not that the peer said no. */
+const OUTAGE_CODES: ReadonlySet<string> = new Set(["DISK_FULL", "STORE_UNAVAILABLE"]);
+
+/**
+ * @returns whether the failure was a full disk or a database out of reach, this station's or the
+ *   peer's (`DISK_FULL`, `STORE_UNAVAILABLE`)
+ */
 function isDiskFull(error: unknown): boolean {
   if (!(error instanceof HotlineError)) return false;
-  return error.code === "DISK_FULL" || (error as { remoteCode?: string }).remoteCode === "DISK_FULL";
+  return (
+    OUTAGE_CODES.has(error.code) || OUTAGE_CODES.has((error as { remoteCode?: string }).remoteCode ?? "")
+  );
 }

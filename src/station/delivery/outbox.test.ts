@@ -256,6 +256,33 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     expect(outbox.state(moscow.id)).toMatchObject({ connected: true, failures: 0, lastError: null });
   });
 
+  it("a push the peer answers STORE_UNAVAILABLE (its database away) is no refusal: tried again at once when the peer is heard from", async () => {
+    const { washington, moscow, line } = await twoLines();
+    const transport = new ScriptedTransport();
+    transport.add(washington, moscow);
+    let away = true;
+    transport.refuse = async (l) =>
+      away
+        ? new PeerRejection(
+            "STORE_UNAVAILABLE",
+            "Cannot reach the station's database",
+            503,
+            await moscow.headStatement(l),
+          )
+        : null;
+    await washington.send({ line, text: "While Moscow's database fails over.", operator: "admin" });
+    const log = logger();
+    const outbox = await start(washington, transport, log);
+    await waitFor(() => outbox.state(moscow.id)?.lines.find((l) => l.line === line)?.failures === 1);
+    expect(outbox.state(moscow.id)?.lines.find((l) => l.line === line)).toMatchObject({ refused: false });
+
+    // The clock has not moved, so the backoff is not over; hearing from Moscow ends it.
+    away = false;
+    outbox.wake(moscow.id, true);
+    await waitFor(async () => (await outbox.pending(line, moscow.id)) === 0);
+    expect(log.warnings.filter((w) => w.includes("refused"))).toEqual([]);
+  });
+
   it("a backlog of large entries goes in pushes cut by bytes, so none is larger than the peer takes", async () => {
     const { washington, moscow, line } = await twoLines();
     const transport = new ScriptedTransport();
