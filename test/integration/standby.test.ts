@@ -3,12 +3,13 @@
  * store: its "primary" and "standby" routes), Moscow as a plain station in this process. The
  * processes are killed (-9) and paused (SIGSTOP), as a host is lost or hangs.
  *
- * The store the pair shares is given by {@link pairStoreArgs} alone: SQLite here (two processes of
- * one host sharing one file); `init --store postgres://…` there runs the same tests on PostgreSQL.
+ * The store the pair shares: PostgreSQL (a throwaway server, a database per test), and SQLite (two
+ * processes of one host sharing one file) for the split brain.
  */
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startPostgres, type PostgresServer } from "../../src/pglab/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import {
   freePort,
@@ -20,9 +21,14 @@ import {
   type TestStation,
 } from "../helpers/stations.js";
 
-/** Extra `hotline init` arguments saying where Washington's record lives (default: its SQLite file). */
-const pairStoreArgs = (): string[] =>
-  process.env.HOTLINE_TEST_PAIR_STORE === undefined ? [] : ["--store", process.env.HOTLINE_TEST_PAIR_STORE];
+/**
+ * Where the pair keeps its record: PostgreSQL, as a station run from two hosts does (every test);
+ * and SQLite, two processes of one host sharing one file (the split brain only).
+ */
+const ENGINES = [
+  { engine: "PostgreSQL", every: true },
+  { engine: "SQLite", every: false },
+] as const;
 
 interface Entry {
   hash: string;
@@ -40,7 +46,19 @@ interface Alarm {
   detail: string;
 }
 
-describe("active and standby: one station on two processes", () => {
+describe.each(ENGINES)("active and standby on $engine: one station on two processes", ({ engine, every }) => {
+  let server: PostgresServer | null = null;
+  let databases = 0;
+  beforeAll(async () => {
+    if (engine === "PostgreSQL") server = await startPostgres();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  /** Extra `hotline init` arguments saying where Washington's record lives (a fresh database each). */
+  const pairStoreArgs = async (): Promise<string[]> =>
+    server === null ? [] : ["--store", await server.createDatabase(`pair_${++databases}`)];
+
   let tmp: TempDir;
   let first: TestStation;
   let second: TestStation;
@@ -61,7 +79,7 @@ describe("active and standby: one station on two processes", () => {
       `127.0.0.1:${peerPort}`,
       "--api",
       `127.0.0.1:${apiPort}`,
-      ...pairStoreArgs(),
+      ...(await pairStoreArgs()),
     ]);
     first = {
       name: "Washington-a",
@@ -206,6 +224,8 @@ describe("active and standby: one station on two processes", () => {
     await expectVerified(second);
     await expectVerified(moscow);
   }, 90_000);
+
+  if (!every) return;
 
   it("kill -9 of the active while both sides send: the standby takes over within seconds, nothing told stored is lost or doubled", async () => {
     const told = { washington: [] as string[], moscow: [] as string[] };
