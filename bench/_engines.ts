@@ -312,7 +312,7 @@ async function onEngine(
 function failoverRows(on: (what: string) => string, trials: readonly FailoverTrial[]): Row[] {
   const row = (what: string, seconds: number) =>
     timed(
-      on(`station failover: ${what}, lease TTL ${FAILOVER_TTL_SECONDS} s`),
+      on(`station failover: ${what}, TTL ${FAILOVER_TTL_SECONDS} s`),
       seconds,
       "s",
       FAILOVER_CEILING_SECONDS,
@@ -325,9 +325,10 @@ function failoverRows(on: (what: string) => string, trials: readonly FailoverTri
   const leaseTaken = trials.map((t) => t.leaseTaken);
   const receipted = trials.map((t) => t.receipted);
   const n = trials.length;
+  const of = n === 1 ? "1 trial" : `p50 of ${n}`;
   const rows = [
-    row(`kill -9 → lease taken by the standby (p50 of ${n})`, median(leaseTaken)),
-    row(`kill -9 → next entry receipted by the peer (p50 of ${n})`, median(receipted)),
+    row(`kill -9 → lease taken by the standby (${of})`, median(leaseTaken)),
+    row(`kill -9 → next entry receipted by the peer (${of})`, median(receipted)),
   ];
   if (n > 1)
     rows.push(row(`kill -9 → next entry receipted by the peer (worst of ${n})`, Math.max(...receipted)));
