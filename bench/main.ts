@@ -42,8 +42,9 @@ const USAGE = `usage: npm run bench -- [options]
   --only LIST           run only these groups, comma-separated: write, verify, conflicts,
                         peers, routes, detect (time to detect a dead peer, 20 trials idle
                         and 20 loaded), idle, line, pg (the record on SQLite and on
-                        PostgreSQL side by side; skipped, saying so, when PostgreSQL is
-                        not installed) (default all)
+                        PostgreSQL side by side, and the failover of an active/standby
+                        pair on each; skipped, saying so, when PostgreSQL is not
+                        installed) (default all)
   -h, --help            print this and exit
 
 Progress goes to stderr, the table (or the JSON) to stdout.`;
