@@ -2,7 +2,10 @@
  * The record on SQLite and on PostgreSQL, in the same run: durable append (one entry a
  * transaction, and batches of 100), one line's sustained throughput and a catch-up of 10k, each
  * measured once on each engine with the same sizes, and each beside its ceiling measured in this
- * run on that engine (a bare durable insert of an entry's bytes; raw verify for the line).
+ * run on that engine (a bare durable insert of an entry's bytes; raw verify for the line); and the
+ * station failover of an active/standby pair sharing a store on that engine (see
+ * `_station-failover.ts`: SQLite, a file the two processes of one host share), beside what the
+ * lease allows.
  *
  * PostgreSQL is a throwaway server this bench starts (src/pglab: initdb into a temporary
  * directory, loopback TCP, fsync on, synchronous commit), one database per station. Without the
@@ -18,6 +21,13 @@ import { messageText, textDrafts } from "./_fixture.js";
 import { bestOfAsync, opsPerSecondAsync } from "./_measure.js";
 import { catchUpAfterOutage, startPair, stopChild, timeToReceipt } from "./_peers.js";
 import { pgDurableBatchInsertRate, pgDurableInsertRate } from "./_pg-ceilings.js";
+import {
+  FAILOVER_CEILING_SECONDS,
+  FAILOVER_TARGET_SECONDS,
+  FAILOVER_TTL_SECONDS,
+  stationFailover,
+  type FailoverTrial,
+} from "./_station-failover.js";
 import { compared, timed, type Row } from "./_table.js";
 
 export interface EngineBenchSizes {
@@ -31,6 +41,8 @@ export interface EngineBenchSizes {
   throughput: number;
   /** entries caught up after the outage */
   catchUp: number;
+  /** kill -9 trials of the station failover (an active/standby pair sharing a store on this engine) */
+  failoverTrials: number;
 }
 
 /** One engine: how a station is made on it, and its bare storage ceilings. */
@@ -143,6 +155,17 @@ export async function engineBench(
       notes[`${engine.name.toLowerCase()}DurableInsertsPerSecond`] = measured.insert;
       notes[`${engine.name.toLowerCase()}DurableBatchInsertsPerSecond`] = measured.batchInsert;
       notes[`${engine.name.toLowerCase()}BytesPerEntry`] = measured.bytesPerEntry;
+      if (measured.failover.length > 0) {
+        const [leaseTaken, receipted] = [
+          measured.failover.map((t) => t.leaseTaken),
+          measured.failover.map((t) => t.receipted),
+        ];
+        Object.assign(notes, {
+          [`${engine.name.toLowerCase()}FailoverTrials`]: measured.failover.length,
+          [`${engine.name.toLowerCase()}FailoverLeaseTakenWorstSeconds`]: Math.max(...leaseTaken),
+          [`${engine.name.toLowerCase()}FailoverReceiptedWorstSeconds`]: Math.max(...receipted),
+        });
+      }
       if (error !== null) skipped = `${engine.name} stations: ${error}`;
     }
     // Side by side: each figure on SQLite, then on PostgreSQL.
@@ -171,6 +194,7 @@ async function onEngine(
   insert: number;
   batchInsert: number;
   bytesPerEntry: number;
+  failover: FailoverTrial[];
 }> {
   const rows: Row[] = [];
   const stored = ceilings.sample.stored;
@@ -190,6 +214,7 @@ async function onEngine(
   const batchCeiling = 1 / (1 / sign + 1 / batchInsert);
   const on = (what: string) => `${engine.name}: ${what}`;
   let bytesPerEntry = 0;
+  let failover: FailoverTrial[] = [];
   let station: Station | null = null;
   try {
     const stationDir = join(dir, "alone");
@@ -259,12 +284,53 @@ async function onEngine(
       await stopChild(moscow);
       await pair.washington.stop();
     }
-    return { rows, error: null, insert, batchInsert, bytesPerEntry };
+
+    progress(
+      `pg: ${engine.name}: station failover: an active/standby pair and a SQLite peer, ${sizes.failoverTrials} kill -9 trials`,
+    );
+    failover = await stationFailover(
+      join(dir, "failover"),
+      await engine.init("failover"),
+      sizes.failoverTrials,
+      progress,
+    );
+    rows.push(...failoverRows(on, failover));
+    return { rows, error: null, insert, batchInsert, bytesPerEntry, failover };
   } catch (error) {
     const message = (error as Error).message;
     progress(`pg: ${engine.name}: stations not measured: ${message}`);
-    return { rows, error: message, insert, batchInsert, bytesPerEntry };
+    return { rows, error: message, insert, batchInsert, bytesPerEntry, failover };
   } finally {
     await station?.close();
   }
+}
+
+/**
+ * The failover rows: kill → lease taken and kill → next entry receipted, the median of the trials
+ * and (with more than one) the worst, each beside the lease TTL plus one try of the standby.
+ */
+function failoverRows(on: (what: string) => string, trials: readonly FailoverTrial[]): Row[] {
+  const row = (what: string, seconds: number) =>
+    timed(
+      on(`station failover: ${what}, TTL ${FAILOVER_TTL_SECONDS} s`),
+      seconds,
+      "s",
+      FAILOVER_CEILING_SECONDS,
+      {
+        atMost: FAILOVER_TARGET_SECONDS,
+        of: "value",
+      },
+    );
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const leaseTaken = trials.map((t) => t.leaseTaken);
+  const receipted = trials.map((t) => t.receipted);
+  const n = trials.length;
+  const of = n === 1 ? "1 trial" : `p50 of ${n}`;
+  const rows = [
+    row(`kill -9 → lease taken by the standby (${of})`, median(leaseTaken)),
+    row(`kill -9 → next entry receipted by the peer (${of})`, median(receipted)),
+  ];
+  if (n > 1)
+    rows.push(row(`kill -9 → next entry receipted by the peer (worst of ${n})`, Math.max(...receipted)));
+  return rows;
 }
