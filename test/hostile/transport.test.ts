@@ -10,6 +10,8 @@ import { assertLineWorks, expectIntact, expectRefused, Harness, sleep, type Node
 
 /** The victim's request timeout, shortened for the test (the default is tens of seconds). */
 const REQUEST_MS = 1_500;
+/** How long past the request timeout a stalled connection may still be open on a busy machine. */
+const SLACK_MS = 12_000;
 
 let harness: Harness;
 let a: Node;
@@ -87,12 +89,13 @@ describe("the victim's peer port against a hostile transport", () => {
     const held = Array.from({ length: 50 }, () => slowloris(a.port, m.tls));
     let open = held.length;
     for (const { closed } of held) void closed.then(() => open--);
-    // The request timeout, and slack for a loaded machine and the server's timeout sweep.
-    const deadline = Date.now() + REQUEST_MS + 4_000;
+    // The request timeout, and slack for the server's timeout sweep and a loaded machine (seen: one
+    // of 50 still open 4 s past the timeout while CI shared its cores); never closing fails.
+    const deadline = Date.now() + REQUEST_MS + SLACK_MS;
     while (open > 0 && Date.now() < deadline) await sleep(100);
     const left = open;
     for (const { socket } of held) socket.destroy();
-    expect(left, `connections still open ${REQUEST_MS + 4_000} ms after they stalled`).toBe(0);
+    expect(left, `connections still open ${REQUEST_MS + SLACK_MS} ms after they stalled`).toBe(0);
     await expectIntact(a);
     await assertLineWorks(a, m, line);
   });
