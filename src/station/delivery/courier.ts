@@ -196,13 +196,13 @@ export class Courier {
    * @returns the refusal, to stand if nothing is pushed; null if the comparison went through
    * @throws what is not a refusal (the peer not reached, a full disk, a store out of reach)
    */
-  async #compare(target: PeerTarget): Promise<unknown> {
+  async #compare(target: PeerTarget): Promise<Error | null> {
     try {
       await catchUp(this.#station, this.#options.transport, target, this.#line);
       return null;
     } catch (error) {
       if (isTransportFailure(error) || isDiskFull(error)) throw error;
-      return error ?? new Error("the comparison failed");
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
