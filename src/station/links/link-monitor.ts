@@ -301,16 +301,13 @@ export class LinkMonitor {
       if (await this.#station.isBehind(theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
-      const error_ = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
+      const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
       if (this.#catchingUp(line, error, since)) {
         // It answered: what waits to be delivered to it (the key.rotate, the entries it lacks) goes now.
         this.#onReached(peer);
-        return { ok: "catching-up", error: error_ };
+        return { ok: "catching-up", error: said };
       }
-      return {
-        ok: false,
-        error: error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error),
-      };
+      return { ok: false, error: said };
     }
   }
 
