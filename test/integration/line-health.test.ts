@@ -116,7 +116,15 @@ describe("line health: automatic link tests, alarms, settings", () => {
       what: "Washington to see Moscow down",
       timeoutMs: 60_000,
     });
-    const down = (await alarms(washington)).find((a) => a.code === "LINK_DOWN");
+    // The health changes at once, the alarm is kept just after it (a store write: on PostgreSQL,
+    // later than `status` shows down).
+    let down: Alarm | undefined;
+    await waitFor(
+      async () => (down = (await alarms(washington)).find((a) => a.code === "LINK_DOWN")) !== undefined,
+      {
+        what: "Washington to raise LINK_DOWN",
+      },
+    );
     expect(down).toMatchObject({ severity: "critical", line, peer: moscow.id, clearedAt: null });
     // Raised by the link tests after the kill (how soon is the link monitor's unit test, on a fake
     // clock: here a loaded machine may stretch it).

@@ -70,6 +70,9 @@ export async function ackEntry(
       ...(options.note === undefined || options.note === "" ? {} : { note: options.note }),
     },
   });
+  // Its alarms go before the operator is answered: the deadline watch, which hears of the ack
+  // later (on PostgreSQL, after the answer), finds them cleared already.
+  await clearAnswered(station, { author: station.id, entry: target.hash });
   return { hash: sealed.hash, seq: sealed.entry.seq, entry: target.hash };
 }
 

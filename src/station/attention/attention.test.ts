@@ -38,7 +38,7 @@ describe("presence tests, deadlines and escalation", () => {
       for (const w of watches) await w.settled();
       return (await s.store.alarms()).filter((a) => a.code === code && a.clearedAt === null);
     };
-    return { washington, moscow, line, deliver, check, open };
+    return { washington, moscow, line, deliver, check, open, watches };
   }
 
   it("sends a presence test at each slot of the line's schedule, once, and none on a suspended line", async () => {
@@ -129,6 +129,22 @@ describe("presence tests, deadlines and escalation", () => {
     const logged = (await logOf(washington, line)).find((e) => e.kind === "test");
     expect(logged?.ackStates).toEqual({ [moscow.id]: "acked" });
     expect(logged?.acks[moscow.id]).toEqual({ by: "admin", time: "2026-11-23T06:12:00.000Z" });
+  });
+
+  it("the presence test's alarm is gone when the operator's ack returns, not a moment later", async () => {
+    const { washington, moscow, deliver, open, watches } = await pair();
+    at("2026-11-23T06:00:00.000Z");
+    const [sent] = await new PresenceTests(washington).check();
+    await deliver(washington, moscow);
+    expect(await open(moscow, "PRESENCE_TEST")).toHaveLength(1);
+    // Moscow's watch hears of its own ack only later (on PostgreSQL, after `hotline ack` answered):
+    // here, not at all.
+    watches[1]?.stop();
+    await ackEntry(moscow, { entry: sent?.hash ?? "", operator: "admin" });
+    const stillOpen = (await moscow.store.alarms()).filter(
+      (a) => a.code === "PRESENCE_TEST" && a.clearedAt === null,
+    );
+    expect(stillOpen).toEqual([]);
   });
 
   it("answered in time: no alarm at either end", async () => {

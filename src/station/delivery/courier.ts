@@ -168,9 +168,14 @@ export class Courier {
         // happens; a periodic one is skipped when a link test compared heads with the peer lately
         // and it held nothing this station lacks: it would say the same again.
         const synced = due && (this.#nextSync === 0 || !(await this.#comparedLately()));
-        if (synced) await catchUp(this.#station, this.#options.transport, target, this.#line);
+        const refused = synced ? await this.#compare(target) : null;
         if (due) this.#nextSync = clock.now() + this.#options.syncIntervalMs;
         const sent = await this.#pushSome(target);
+        if (refused !== null) {
+          // The push went all the same; nothing to push, the refusal stands (and is backed off).
+          if (!sent) throw refused;
+          this.#nextSync = 0; // compare again after it: the peer may take the statement now
+        }
         if (synced || sent) this.#succeeded();
         if (!sent) {
           await this.#sleep(Math.min(this.#nextSync - clock.now(), this.#options.syncIntervalMs));
@@ -179,6 +184,25 @@ export class Courier {
         if (this.#stopped) break;
         this.#failed(error);
       }
+    }
+  }
+
+  /**
+   * Compares heads with the peer and catches up. A refusal of the comparison does not keep the
+   * push from happening: the peer may refuse this station's statement for want of what the push
+   * carries — after a key change the statement is signed by the new key, which the peer can check
+   * only once it holds the key.rotate (or key.revoke) entry that the push brings.
+   *
+   * @returns the refusal, to stand if nothing is pushed; null if the comparison went through
+   * @throws what is not a refusal (the peer not reached, a full disk, a store out of reach)
+   */
+  async #compare(target: PeerTarget): Promise<Error | null> {
+    try {
+      await catchUp(this.#station, this.#options.transport, target, this.#line);
+      return null;
+    } catch (error) {
+      if (isTransportFailure(error) || isDiskFull(error)) throw error;
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 

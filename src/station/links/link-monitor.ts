@@ -24,6 +24,27 @@ export interface LinkMonitorOptions {
 /** Alarm codes a link raises; each change of health clears the ones before it. */
 const LINK_ALARMS = ["LINK_DOWN", "LINK_DEGRADED", "LINK_UP"] as const;
 
+/**
+ * How long after a link appears (a participant joined, or this station did, or it started) and
+ * after this station changed its key on the line a refusal that says the peer does not know yet
+ * what this station knows is not counted as a failed test: the newcomer is still catching up on
+ * who is on the line, or the key.rotate entry is on its way. Long enough for a join on a big line;
+ * a peer that still refuses after it is counted failing, and goes down as any other.
+ */
+export const CATCHING_UP_GRACE_MS = 60_000;
+
+/**
+ * The peer's refusals that say it does not know yet who this station is on the line: its
+ * certificate not pinned there, the line not yet stored there, or this station (or the peer) not
+ * yet a participant there.
+ */
+const NOT_YET_KNOWN: ReadonlySet<string> = new Set([
+  "UNKNOWN_PEER",
+  "UNKNOWN_LINE",
+  "PENDING_MEMBER",
+  "NOT_PARTICIPANT",
+]);
+
 /** Raised while a participant whose routes are all down is reached through another. */
 const LINK_RELAYED = "LINK_RELAYED";
 
@@ -55,6 +76,8 @@ export class LinkMonitor {
   readonly #links = new Map<string, Link>();
   /** per `line peer`: how a participant whose routes are all down is reached, while it is */
   readonly #relays = new Map<string, RelayStatus>();
+  /** per line: when this station last changed its key on it (key.rotate, key.revoke), the clock's ms */
+  readonly #keyChanged = new Map<string, number>();
   #stopped = false;
   /** rejects when the monitor stops, ending the tests in flight */
   readonly #stopping: Promise<never>;
@@ -229,7 +252,14 @@ export class LinkMonitor {
     await this.#station.store.clearAlarms({ line, peer, codes: [LINK_RELAYED] }, at);
   }
 
-  readonly #onEntries = (entries: readonly { entry: { kind: string; line: string | null } }[]): void => {
+  readonly #onEntries = (
+    entries: readonly { entry: { kind: string; line: string | null; author?: string } }[],
+  ): void => {
+    for (const e of entries) {
+      const { kind, line, author } = e.entry;
+      if ((kind === "key.rotate" || kind === "key.revoke") && author === this.#station.id && line !== null)
+        this.#keyChanged.set(line, this.#station.clock.now());
+    }
     // A new test interval applies at once, not after the sleep under the old one (5 s by default).
     for (const e of entries) {
       if (e.entry.kind !== "line.settings") continue;
@@ -249,7 +279,13 @@ export class LinkMonitor {
    *
    * @param lateMs how long after it was due the test starts
    */
-  async test(line: string, peer: string, intervalMs: number, lateMs = 0): Promise<LinkTestOutcome> {
+  async test(
+    line: string,
+    peer: string,
+    intervalMs: number,
+    lateMs = 0,
+    since: number | null = null,
+  ): Promise<LinkTestOutcome> {
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     try {
       const exchanged = await withDeadline(
@@ -265,11 +301,30 @@ export class LinkMonitor {
       if (await this.#station.isBehind(theirs)) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
-      return {
-        ok: false,
-        error: error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error),
-      };
+      const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
+      if (this.#catchingUp(line, error, since)) {
+        // It answered: what waits to be delivered to it (the key.rotate, the entries it lacks) goes now.
+        this.#onReached(peer);
+        return { ok: "catching-up", error: said };
+      }
+      return { ok: false, error: said };
     }
+  }
+
+  /**
+   * @param since when the link appeared (the clock's ms), null once a test of it succeeded
+   * @returns whether the peer's refusal says only that it has not caught up yet with this station:
+   *   it does not know this station on the line yet, within {@link CATCHING_UP_GRACE_MS} of the link
+   *   appearing and before any test of it succeeded; or it cannot check this station's statement
+   *   (BAD_SIGNATURE) within as long of this station changing its key on the line
+   */
+  #catchingUp(line: string, error: unknown, since: number | null): boolean {
+    const code = (error as { remoteCode?: unknown }).remoteCode;
+    if (!(error instanceof HotlineError) || typeof code !== "string") return false;
+    const now = this.#station.clock.now();
+    if (NOT_YET_KNOWN.has(code)) return since !== null && now - since < CATCHING_UP_GRACE_MS;
+    const keyChanged = this.#keyChanged.get(line);
+    return code === "BAD_SIGNATURE" && keyChanged !== undefined && now - keyChanged < CATCHING_UP_GRACE_MS;
   }
 
   /** @returns the peer's answer to this station's heads and its round trip; null: no such peer */
@@ -381,7 +436,9 @@ function withDeadline<T>(
   return Promise.race([exchange, deadline, stopping]).finally(() => clock.clearTimer(timer));
 }
 
-type LinkTestOutcome = { ok: true; rttMs: number } | { ok: false; error: string };
+/** A test's outcome; "catching-up": the peer answered, refusing only for want of what is on its way (not counted). */
+type LinkTestOutcome =
+  { ok: true; rttMs: number } | { ok: false; error: string } | { ok: "catching-up"; error: string };
 
 /**
  * The tests of one link, on a fixed cadence: a test starts every interval after the one before
@@ -406,6 +463,8 @@ class Link {
   readonly #inFlight = new Set<Promise<void>>();
   /** the changes of health being kept (history, alarms), one after another in order */
   #keeping: Promise<void> = Promise.resolve();
+  /** when the link appeared (the clock's ms), until a test of it succeeds */
+  #since: number | null = null;
   /** a round of asking relays is queued or under way */
   #relaying = false;
   /** it was reached through a relay after the last round */
@@ -422,6 +481,7 @@ class Link {
   }
 
   start(): void {
+    this.#since = this.#monitor.station.clock.now();
     this.#running = this.#run();
   }
 
@@ -461,31 +521,36 @@ class Link {
   /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
   #launch(intervalMs: number, lateMs: number): void {
     const n = ++this.#started;
-    const test = this.#monitor.test(this.#line, this.#peer, intervalMs, lateMs).then((outcome) => {
-      if (this.#stopped || n < this.#counted) return;
-      this.#counted = n;
-      const before = this.state;
-      const at = isoNow(this.#monitor.station.clock);
-      const after = afterTest(before, { at, ...outcome }, this.#monitor.rules);
-      this.state = after;
-      // Every route down: ask the others for its statement (relay), one round at a time.
-      const relay = after.health === "down" && !this.#relaying;
-      if (relay) this.#relaying = true;
-      if (after.health === before.health && !relay && !this.#relayed) return;
-      this.#keeping = this.#keeping.then(async () => {
-        try {
-          if (after.health !== before.health)
-            await this.#monitor.changed(this.#line, this.#peer, before, after);
-          if (relay) await this.#monitor.relay(this.#line, this.#peer, intervalMs);
-          else if (after.health !== "down") await this.#monitor.endRelay(this.#line, this.#peer);
-          this.#relayed = this.#monitor.relayOf(this.#line, this.#peer) !== null;
-        } catch {
-          // the store is closing: the station is stopping
-        } finally {
-          if (relay) this.#relaying = false;
-        }
+    const test = this.#monitor
+      .test(this.#line, this.#peer, intervalMs, lateMs, this.#since)
+      .then((outcome) => {
+        if (this.#stopped || n < this.#counted) return;
+        this.#counted = n;
+        // Not counted either way: the link keeps its health until the peer has caught up.
+        if (outcome.ok === "catching-up") return;
+        if (outcome.ok) this.#since = null;
+        const before = this.state;
+        const at = isoNow(this.#monitor.station.clock);
+        const after = afterTest(before, { at, ...outcome }, this.#monitor.rules);
+        this.state = after;
+        // Every route down: ask the others for its statement (relay), one round at a time.
+        const relay = after.health === "down" && !this.#relaying;
+        if (relay) this.#relaying = true;
+        if (after.health === before.health && !relay && !this.#relayed) return;
+        this.#keeping = this.#keeping.then(async () => {
+          try {
+            if (after.health !== before.health)
+              await this.#monitor.changed(this.#line, this.#peer, before, after);
+            if (relay) await this.#monitor.relay(this.#line, this.#peer, intervalMs);
+            else if (after.health !== "down") await this.#monitor.endRelay(this.#line, this.#peer);
+            this.#relayed = this.#monitor.relayOf(this.#line, this.#peer) !== null;
+          } catch {
+            // the store is closing: the station is stopping
+          } finally {
+            if (relay) this.#relaying = false;
+          }
+        });
       });
-    });
     this.#inFlight.add(test);
     void test.finally(() => this.#inFlight.delete(test));
   }
