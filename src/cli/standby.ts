@@ -21,7 +21,7 @@ export function registerStandbyCommand(program: Command): void {
     .requiredOption("--listen <host:port>", "where the second host listens for peers")
     .requiredOption("--api <host:port>", "the second host's operator API")
     .option("--url <url>", "where peers reach the second host (default https:// + --listen)")
-    .option("--route <name>", "the second host's route name", "standby")
+    .option("--route <name>", "the second host's route name", "second-host")
     .option("--json", "print one JSON document on stdout")
     .addOption(asOption())
     .action(

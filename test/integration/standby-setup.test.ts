@@ -62,7 +62,7 @@ describe("hotline standby-setup", () => {
     const first = configOf(washington.dir);
     const other = configOf(second);
     expect(first.pair).toEqual({ serves: ["primary"] });
-    expect(other.pair).toEqual({ serves: ["standby"] });
+    expect(other.pair).toEqual({ serves: ["second-host"] });
     // The second keeps the station's address (its primary route) and has its own API.
     expect(other.listen).toBe(first.listen);
     expect(other.url).toBe(first.url);
@@ -71,7 +71,7 @@ describe("hotline standby-setup", () => {
     const routes = await hotlineJson<Route[]>(["route", "list", "--dir", second]);
     expect(routes.map((r) => [r.name, r.url, r.listen])).toEqual([
       ["primary", first.url, first.listen],
-      ["standby", `https://${listen}`, listen],
+      ["second-host", `https://${listen}`, listen],
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Active and standby: Washington runs as two `hotline start` processes (two data directories, one
- * store: its "primary" and "standby" routes), Moscow as a plain station in this process. The
+ * store: its "primary" and "second-host" routes), Moscow as a plain station in this process. The
  * processes are killed (-9) and paused (SIGSTOP), as a host is lost or hangs.
  *
  * The store the pair shares: PostgreSQL (a throwaway server, a database per test), and SQLite (two

@@ -111,7 +111,7 @@ export function LineCard({ line, rtt, health, summary, onApproved }: LineCardPro
                                   : [t("board.routeChanged", { time: kept.changedAt.slice(11, 19) })]),
                               ].join(" · ")}
                             >
-                              {r.active ? "▸ " : ""}
+                              {r.active ? "▸\u00a0" : ""}
                               {r.name}
                               {r.standby && <span className="route-role"> {t("board.routeStandby")}</span>}
                               {uptime !== null && (

@@ -30,7 +30,7 @@ export interface StandbySetupOptions {
   api: string;
   /** the URL peers reach the second host at (default https:// + listen) */
   url?: string | undefined;
-  /** the name of the second host's route (default "standby") */
+  /** the name of the second host's route (default "second-host": a role would be wrong after a failover) */
   route?: string | undefined;
   /** who sets it up (an operator allowed to manage routes), for the route's record and the audit log */
   operator: string;
@@ -84,7 +84,7 @@ export async function setUpStandby(options: StandbySetupOptions): Promise<Standb
   parseHostPort(options.listen);
   parseHostPort(options.api);
   const url = options.url ?? `https://${options.listen}`;
-  const name = options.route ?? "standby";
+  const name = options.route ?? "second-host";
   const location = storeLocationOf(from);
   const storeUrl = location.engine === "sqlite" ? `sqlite:${location.path}` : location.url;
 
