@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { closeSync, openSync, rmSync, statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import postgres from "postgres";
@@ -10,6 +10,7 @@ import { Mutex } from "./mutex.js";
 import { migratePostgres } from "./_pg-migrate.js";
 import { PgTables, type AsyncTables } from "./_pg-tables.js";
 import { tablesView, type TablesRunner } from "./_tables-view.js";
+import { createBackupFile } from "./_backup-file.js";
 import { copyPostgresToSqlite } from "./_store-copy.js";
 import type { LeaseRow, Store, Transaction } from "./store.js";
 
@@ -394,18 +395,7 @@ function postgresStore(
  * @returns its size in bytes
  */
 async function backupTo(reader: postgres.Sql, path: string): Promise<number> {
-  let fd: number;
-  try {
-    fd = openSync(path, "wx", 0o600);
-  } catch (cause) {
-    const exists = (cause as NodeJS.ErrnoException).code === "EEXIST";
-    throw new HotlineError(
-      exists ? "FILE_EXISTS" : "BAD_INPUT",
-      `Cannot back up the database to ${path}: ${exists ? "the file exists" : (cause as Error).message}`,
-      { cause },
-    );
-  }
-  closeSync(fd);
+  createBackupFile(path);
   let db: Database.Database | undefined;
   try {
     db = new Database(path);

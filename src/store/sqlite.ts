@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { closeSync, openSync, rmSync, statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
@@ -9,6 +9,7 @@ import { migrate } from "./migrate.js";
 import { Mutex } from "./mutex.js";
 import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
 import { tablesView, type TablesRunner } from "./_tables-view.js";
+import { createBackupFile } from "./_backup-file.js";
 import type { LeaseRow, Store, Transaction } from "./store.js";
 
 const require = createRequire(import.meta.url);
@@ -365,19 +366,7 @@ db.backup(workerData.dest, { progress: ({ totalPages }) => Math.max(totalPages, 
  * @returns its size in bytes
  */
 async function backupTo(source: string, path: string): Promise<number> {
-  let fd: number;
-  try {
-    // Made 0600 before SQLite writes a byte into it; SQLite takes an empty file as a new database.
-    fd = openSync(path, "wx", 0o600);
-  } catch (cause) {
-    const exists = (cause as NodeJS.ErrnoException).code === "EEXIST";
-    throw new HotlineError(
-      exists ? "FILE_EXISTS" : "BAD_INPUT",
-      `Cannot back up the database to ${path}: ${exists ? "the file exists" : (cause as Error).message}`,
-      { cause },
-    );
-  }
-  closeSync(fd);
+  createBackupFile(path);
   try {
     const answer = await new Promise<{ ok: boolean; message?: string }>((done, fail) => {
       const worker = new Worker(BACKUP_WORKER, {
