@@ -51,3 +51,26 @@ export interface LeaseStore {
    */
   fence(epoch: number | null): void;
 }
+
+/** The lease's one row as both engines keep it (`expires_at`: milliseconds since 1970). */
+export interface LeaseRecord {
+  holder: string;
+  epoch: number;
+  acquired_at: string;
+  expires_at: number;
+}
+
+/**
+ * @param record the lease's row as read, if any
+ * @returns the lease as the store answers it
+ */
+export function leaseRowOf(record: LeaseRecord | undefined): LeaseRow | null {
+  return record === undefined
+    ? null
+    : {
+        holder: record.holder,
+        epoch: record.epoch,
+        acquiredAt: record.acquired_at,
+        expiresAt: new Date(record.expires_at).toISOString(),
+      };
+}

@@ -10,9 +10,10 @@ import { Mutex } from "./mutex.js";
 import { migratePostgres } from "./_pg-migrate.js";
 import { PgTables, type AsyncTables } from "./_pg-tables.js";
 import { tablesView, type TablesRunner } from "./_tables-view.js";
+import { leaseRowOf, type LeaseRecord } from "./lease.js";
 import { createBackupFile } from "./_backup-file.js";
 import { copyPostgresToSqlite } from "./_store-copy.js";
-import type { LeaseRow, Store, Transaction } from "./store.js";
+import type { Store, Transaction } from "./store.js";
 
 /** Entries read at a time by `allEntries`: a large record is never held at once. */
 const ENTRIES_PAGE = 500;
@@ -137,13 +138,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 /** Runs a call on the tables: a read on the pool, or a write in a transaction of its own. */
 type Runner = TablesRunner<AsyncTables>;
 
-interface LeaseRecord {
-  holder: string;
-  epoch: number;
-  acquired_at: string;
-  expires_at: number;
-}
-
 /** The database's clock in milliseconds since 1970, and as ISO text (UTC). */
 const NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 const NOW_ISO = `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -255,15 +249,6 @@ function postgresStore(
         }
       }),
     );
-  const leaseRow = (r: LeaseRecord | undefined): LeaseRow | null =>
-    r === undefined
-      ? null
-      : {
-          holder: r.holder,
-          epoch: r.epoch,
-          acquiredAt: r.acquired_at,
-          expiresAt: new Date(r.expires_at).toISOString(),
-        };
 
   return {
     ...tablesView(read, write, ENTRIES_PAGE),
@@ -343,7 +328,7 @@ function postgresStore(
           [holder, Math.round(ttlMs)],
           { prepare: true },
         );
-        return leaseRow(row);
+        return leaseRowOf(row);
       }),
     renewLease: (epoch, ttlMs) =>
       leaseCall(async (tx) => {
@@ -353,7 +338,7 @@ function postgresStore(
           [Math.round(ttlMs), epoch],
           { prepare: true },
         );
-        return leaseRow(row);
+        return leaseRowOf(row);
       }),
     releaseLease: (epoch) =>
       leaseCall(async (tx) => {
@@ -365,7 +350,7 @@ function postgresStore(
         const [row] = await reader<
           LeaseRecord[]
         >`SELECT holder, epoch, acquired_at, expires_at FROM lease WHERE id = 1`;
-        return leaseRow(row);
+        return leaseRowOf(row);
       } catch (error) {
         throw unavailable(error);
       }

@@ -9,6 +9,7 @@ import { migrate } from "./migrate.js";
 import { Mutex } from "./mutex.js";
 import { SqliteTables, type SyncTables } from "./_sqlite-tables.js";
 import { tablesView, type TablesRunner } from "./_tables-view.js";
+import { leaseRowOf, type LeaseRecord } from "./lease.js";
 import { createBackupFile } from "./_backup-file.js";
 import type { LeaseRow, Store, Transaction } from "./store.js";
 
@@ -264,13 +265,6 @@ function sqliteStore(
   };
 }
 
-interface LeaseRecord {
-  holder: string;
-  epoch: number;
-  acquired_at: string;
-  expires_at: number;
-}
-
 /**
  * The lease on SQLite: the host's clock is the database's (a SQLite file is shared only by
  * processes of one host). Each call takes the write lock (BEGIN IMMEDIATE), so a takeover and a
@@ -296,15 +290,6 @@ function leaseOf(
       ),
       extend: db.prepare("UPDATE lease SET expires_at = ? WHERE id = 1 AND epoch = ?"),
     });
-  const row = (r: LeaseRecord | undefined): LeaseRow | null =>
-    r === undefined
-      ? null
-      : {
-          holder: r.holder,
-          epoch: r.epoch,
-          acquiredAt: r.acquired_at,
-          expiresAt: new Date(r.expires_at).toISOString(),
-        };
   return {
     acquireLease: (holder, ttlMs) =>
       locked(() =>
@@ -320,7 +305,7 @@ function leaseOf(
               acquired_at: new Date(now).toISOString(),
               expires_at: now + ttlMs,
             });
-            return row(get.get() as LeaseRecord);
+            return leaseRowOf(get.get() as LeaseRecord);
           })
           .immediate(),
       ),
@@ -330,7 +315,7 @@ function leaseOf(
           .transaction((): LeaseRow | null => {
             const { get, extend } = statements();
             if (extend.run(Date.now() + ttlMs, epoch).changes === 0) return null;
-            return row(get.get() as LeaseRecord);
+            return leaseRowOf(get.get() as LeaseRecord);
           })
           .immediate(),
       ),
@@ -338,7 +323,7 @@ function leaseOf(
       locked(() => {
         statements().extend.run(0, epoch);
       }),
-    lease: async () => row(statements().get.get() as LeaseRecord | undefined),
+    lease: async () => leaseRowOf(statements().get.get() as LeaseRecord | undefined),
   };
 }
 
