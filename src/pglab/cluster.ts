@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,36 +125,51 @@ export async function initCluster(data: string, user: string): Promise<void> {
 }
 
 /**
- * Starts a cluster's server on a loopback port and waits until it accepts connections.
+ * Starts a cluster's server on a loopback port and waits until it accepts connections. The port
+ * was free when chosen, but another server (a test beside this one) may take it first: a start
+ * that fails is tried again on another port, twice; the last failure says what the log said.
  *
  * @param data the cluster's data directory
- * @param options `dir`: where its socket and log go; `port`; `settings`: extra server settings
+ * @param options `dir`: where its socket and log go; `settings`: extra server settings
  *   (`name=value`, as `postgres -c` takes them), after the defaults so they win
+ * @returns the port it listens on
  */
 export async function startCluster(
   data: string,
-  options: { dir: string; port: number; log?: string; settings?: readonly string[] },
-): Promise<void> {
-  const settings = [
-    `port=${options.port}`,
-    "listen_addresses=127.0.0.1",
-    `unix_socket_directories=${options.dir}`,
-    "max_connections=200",
-    "shared_buffers=64MB",
-    ...(options.settings ?? []),
-  ];
-  await postgresProgram("pg_ctl", [
-    "-D",
-    data,
-    "-l",
-    options.log ?? join(options.dir, "server.log"),
-    "-w",
-    "-t",
-    "60",
-    "-o",
-    settings.map((s) => `-c ${s}`).join(" "),
-    "start",
-  ]);
+  options: { dir: string; log?: string; settings?: readonly string[] },
+): Promise<number> {
+  const log = options.log ?? join(options.dir, "server.log");
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const settings = [
+      `port=${port}`,
+      "listen_addresses=127.0.0.1",
+      `unix_socket_directories=${options.dir}`,
+      "max_connections=200",
+      "shared_buffers=64MB",
+      ...(options.settings ?? []),
+    ];
+    try {
+      await postgresProgram("pg_ctl", [
+        "-D",
+        data,
+        "-l",
+        log,
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        settings.map((s) => `-c ${s}`).join(" "),
+        "start",
+      ]);
+      return port;
+    } catch (error) {
+      if (attempt >= 3) {
+        const said = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-8).join("\n") : "";
+        throw new Error(`${(error as Error).message}\nthe server's log ended:\n${said}`, { cause: error });
+      }
+    }
+  }
 }
 
 /**
@@ -192,8 +207,7 @@ export async function startPostgres(options: { settings?: readonly string[] } = 
   const dir = serverDirectory("hotline-pg-");
   const data = join(dir, "data");
   await initCluster(data, user);
-  const port = await freePort();
-  await startCluster(data, { dir, port, settings: options.settings ?? [] });
+  const port = await startCluster(data, { dir, settings: options.settings ?? [] });
   const url = (database = "postgres"): string => `postgres://${user}@127.0.0.1:${port}/${database}`;
   return {
     dir,

@@ -4,7 +4,6 @@ import postgres from "postgres";
 import {
   crashCluster,
   createDatabaseOn,
-  freePort,
   initCluster,
   postgresProgram,
   serverDirectory,
@@ -76,14 +75,14 @@ export async function startReplicatedPostgres(
   const dir = serverDirectory("hotline-pgrepl-");
   const primaryData = join(dir, "primary");
   const standbyData = join(dir, "standby");
-  const [primaryPort, standbyPort] = [await freePort(), await freePort()];
+  let primaryPort = 0;
+  let standbyPort = 0;
   const running = new Set<string>();
   const common = ["wal_level=replica", "max_wal_senders=4", "hot_standby=on", ...(options.settings ?? [])];
   try {
     await initCluster(primaryData, user);
-    await startCluster(primaryData, {
+    primaryPort = await startCluster(primaryData, {
       dir,
-      port: primaryPort,
       log: join(dir, "primary.log"),
       settings: [...common, `synchronous_standby_names='${STANDBY_NAME}'`, "synchronous_commit=on"],
     });
@@ -106,9 +105,8 @@ export async function startReplicatedPostgres(
     // cluster_name is what the standby's WAL receiver calls itself to the primary
     // (application_name), which synchronous_standby_names names. Not set on the standby:
     // promoted, it has no standby of its own to wait for.
-    await startCluster(standbyData, {
+    standbyPort = await startCluster(standbyData, {
       dir,
-      port: standbyPort,
       log: join(dir, "standby.log"),
       settings: [...common, `cluster_name=${STANDBY_NAME}`],
     });
