@@ -37,9 +37,12 @@ describe("a receipt lost in a power cut", () => {
     const { washington, moscow, line, clock } = pair;
     const transport = new CountingTransport();
     transport.add(washington, moscow);
-    const first = { outbox: new Outbox(washington, { transport }), station: null };
+    const first: { outbox: Outbox | null; station: Station | null } = {
+      outbox: new Outbox(washington, { transport }),
+      station: null,
+    };
     opened.push(first);
-    await first.outbox.start();
+    await first.outbox?.start();
     const { seq } = await washington.send({
       line,
       text: "Receipted, then the power went",
@@ -47,7 +50,7 @@ describe("a receipt lost in a power cut", () => {
     });
     await waitFor(async () => (await washington.store.coveredSeq(line, moscow.id, washington.id)) >= seq);
     expect(transport.pushed).toBe(1);
-    await first.outbox.stop();
+    await first.outbox?.stop();
     first.outbox = null;
     const held = (await moscow.store.entries(line)).length;
 
