@@ -62,7 +62,11 @@ export function tablesView<T extends Tables>(
     membersWithCert: (cert) => read((t) => t.membersWithCert(cert)),
     membershipsOf: (station) => read((t) => t.membershipsOf(station)),
     retirePreviousCerts: (station, cert) => write((t) => t.retirePreviousCerts(station, cert)),
-    addStatement: (statement, receivedAt) => write((t) => t.addStatement(statement, receivedAt)),
+    // A receipt is the peer's word about entries it holds durably: lost in a power cut, it is asked
+    // for again (the courier compares heads with each peer when it starts). Not worth a disk flush
+    // on every message's path (see StatementStore.addStatement).
+    addStatement: (statement, receivedAt) =>
+      write((t) => t.addStatement(statement, receivedAt), { durable: false }),
     coveredSeq: (line, peer, author) => read((t) => t.coveredSeq(line, peer, author)),
     coverage: (line) => read((t) => t.coverage(line)),
     latestStatements: (line) => read((t) => t.latestStatements(line)),

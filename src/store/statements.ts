@@ -20,7 +20,11 @@ export interface CoverageRow {
 export interface StatementStore {
   /**
    * Keeps a peer's head statement (once per distinct heads) and the coverage steps it implies, all
-   * or none.
+   * or none. It does not wait for the disk itself (a message's receipt must not pay a flush of its
+   * own): it reaches the disk with the next durable write — a process crash loses none, a power loss
+   * at worst the last moments' statements, which the peer gives again (it holds what they say
+   * durably; the courier compares heads with every peer when the station starts). What a statement
+   * reveals (a divergence) is kept with a durable write of its own, which takes it along.
    *
    * @param statement the checked statement
    * @param receivedAt when this station got it
