@@ -121,7 +121,8 @@ export class OwnFolds {
     heads: readonly ChainHead[],
   ): Promise<Record<string, string>> {
     const others = heads.filter((h) => h.author !== author);
-    const fold = head === null ? new Map<string, string>() : await this.#foldAt(store, line, author, head, others);
+    const fold =
+      head === null ? new Map<string, string>() : await this.#foldAt(store, line, author, head, others);
     const seen: Record<string, string> = {};
     for (const h of others) if (fold.get(h.author) !== h.hash) seen[h.author] = h.hash;
     return seen;
@@ -135,7 +136,10 @@ export class OwnFolds {
    */
   wrote(
     line: string,
-    entries: readonly { hash: string; entry: { seq: number; prev: string | null; seen: Record<string, string> } }[],
+    entries: readonly {
+      hash: string;
+      entry: { seq: number; prev: string | null; seen: Record<string, string> };
+    }[],
   ): void {
     for (const { hash, entry } of entries) {
       const cached = this.#lines.get(line);

@@ -71,7 +71,10 @@ async function witnessed(
 ): Promise<Witnessed> {
   const wanted = new Set(among.map((e) => e.author).filter((a) => a !== stored.author));
   const seenSeq: Record<string, number> = {};
-  const fold = wanted.size === 0 ? new Map<string, string>() : await seenAlong(store, stored.line, stored.author, stored.seq, { wanted });
+  const fold =
+    wanted.size === 0
+      ? new Map<string, string>()
+      : await seenAlong(store, stored.line, stored.author, stored.seq, { wanted });
   for (const [author, hash] of fold) {
     seenSeq[author] = (await store.entryPlace(hash))?.seq ?? 0;
   }

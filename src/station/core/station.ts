@@ -675,8 +675,7 @@ export class Station {
       const time = head !== null && head.time > now ? head.time : now;
       // Only the heads that moved since this chain's previous entry; the entries after the first
       // of a batch have seen nothing new.
-      let seen =
-        line === null ? {} : await this.#folds.next(tx, line, this.id, head, await tx.heads(line));
+      let seen = line === null ? {} : await this.#folds.next(tx, line, this.id, head, await tx.heads(line));
       for (const draft of drafts) {
         const unsigned = {
           v: 1,
