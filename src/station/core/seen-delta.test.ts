@@ -8,13 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../../test/helpers/in-process-pair.js";
-import {
-  generateIdentity,
-  sha256Hex,
-  signEntry,
-  signMemberClaim,
-  type Identity,
-} from "../../record/mod.js";
+import { generateIdentity, sha256Hex, signEntry, signMemberClaim, type Identity } from "../../record/mod.js";
+import { entriesOfKinds } from "./entries.js";
 import { initStation } from "./init.js";
 import { ManualClock } from "./manual-clock.js";
 import { seenAlong } from "./seen-fold.js";
@@ -207,5 +202,29 @@ describe("what an author had seen is the fold along its chain", () => {
     await pair.deliver(washington, moscow);
     expect((await washington.settings(on)).testInterval).toBe(10);
     expect((await moscow.settings(on)).testInterval).toBe(10);
+  });
+
+  it("entries of some kinds come after those their author had seen through entries of other kinds, whatever their times", async () => {
+    pair = await inProcessPair("2026-12-07T09:00:00.000Z");
+    const { washington, moscow, line: on } = pair;
+    const original = await washington.send({ line: on, text: "Exercise at 10:00.", operator: "admin" });
+    await pair.sync();
+    const translation = (who: Station, lang: string) =>
+      who.write(on, {
+        kind: "translation",
+        body: { of: original.hash, lang, text: "…", translator: "duty", machine: false, operator: "admin" },
+      });
+    // Moscow's clock runs 4 minutes ahead.
+    pair.at("2026-12-07T09:04:00.000Z");
+    const first = await translation(moscow, "ru");
+    await pair.deliver(moscow, washington);
+    // Washington, on time, names Moscow's translation in a text, then translates: its
+    // translation names nothing itself and carries the earlier time, yet comes after.
+    pair.at("2026-12-07T09:00:01.000Z");
+    await washington.send({ line: on, text: "Thank you.", operator: "admin" });
+    const second = await translation(washington, "fr");
+    expect(second.entry.seen).toEqual({});
+    const order = (await entriesOfKinds(washington, on, ["translation"])).map((e) => e.hash);
+    expect(order).toEqual([first.hash, second.hash]);
   });
 });
