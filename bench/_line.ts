@@ -64,8 +64,13 @@ export interface LineFigures {
   /** CPU ms of the whole process per second, idle */
   idleCpuMsPerSecond: number;
   idleRssMb: number;
-  /** bytes of a text entry as stored, written once the line is full (its `seen` names every chain) */
+  /**
+   * bytes of a text entry as stored, written once the line is full and every chain moved since
+   * its author's previous entry (its `seen` names every other chain)
+   */
   entryBytes: number;
+  /** bytes of a text entry as stored when one other chain moved since its author's previous one */
+  entryBytesOneMoved: number;
 }
 
 const MB = 1024 * 1024;
@@ -185,6 +190,7 @@ function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
     notes[`line${f.participants}ThroughputSeconds`] = f.throughputSeconds;
     notes[`line${f.participants}EntriesPerStation`] = f.perStation;
     notes[`line${f.participants}EntryBytes`] = f.entryBytes;
+    notes[`line${f.participants}EntryBytesOneMoved`] = f.entryBytesOneMoved;
   }
   notes.linePeakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
   return notes;
@@ -290,6 +296,15 @@ async function measureLine(
 
     // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
     const sample = ceilingSample(first.station.identity, await first.station.write(line, textDraft(0)));
+    // A conversation: one other station writes, and station 0 answers once it holds it (its
+    // `seen` names the one head that moved).
+    const answerTo = (stations[1] ?? first).station;
+    const other = await answerTo.write(line, textDraft(1));
+    await until(
+      `station 0 to hold an entry of ${answerTo.config.name}`,
+      async () => (await first.station.store.entryByHash(other.hash)) !== null,
+    );
+    const oneMoved = (await first.station.write(line, textDraft(2))).bytes.length;
     // Idle, at the default pace of link tests: once every station holds the setting and every
     // link has been tested at that pace, only link tests (and the outbox's comparisons) run.
     progress(
@@ -331,6 +346,7 @@ async function measureLine(
         idleCpuMsPerSecond: (idleSpent.user + idleSpent.system) / 1000 / idleWall,
         idleRssMb,
         entryBytes: sample.stored,
+        entryBytesOneMoved: oneMoved,
       },
       rawVerify: rawVerifyRate(sample.bytes, sample.signature, sample.publicKey, 3_000),
     };

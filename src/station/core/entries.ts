@@ -8,6 +8,7 @@ import {
 } from "../../record/mod.js";
 import type { StoredEntry } from "../../store/mod.js";
 import { causalOrder } from "./order.js";
+import { seenAlong } from "./seen-fold.js";
 import type { Station } from "./station.js";
 
 /** A stored entry read back: where it stands, its body, and what ordering needs. */
@@ -49,9 +50,10 @@ export function readEntry<B = Record<string, unknown>>(stored: StoredEntry): Rea
 /**
  * A line's entries of some kinds in causal order — the same order at every station that holds
  * them, whatever order they arrived in. The order is the causal order of the whole line,
- * restricted to these entries: each entry's `prev` and `seen` are re-pointed at the newest
- * entry of these kinds at or before the one they name, so an entry still comes after everything
- * of these kinds its author had seen, though what it names directly is of another kind.
+ * restricted to these entries: each entry's `prev` and what its author had seen (the fold of `seen`
+ * along its chain) are re-pointed at the newest entry of these kinds at or before the one they
+ * name, so an entry still comes after everything of these kinds its author had seen, though what
+ * it names directly is of another kind.
  *
  * @param station the station
  * @param line a line id
@@ -93,14 +95,27 @@ export async function entriesOfKinds(
   };
   const original = new Map(picked.map((e) => [e.hash, e]));
   const repointed: (ReadEntry & { prev: string | null; seen: Record<string, string> })[] = [];
+  const authors = [...chains.keys()];
   for (const e of picked) {
+    // What its author had seen is the fold of `seen` along its chain. The part up to the picked
+    // entry before it on the chain comes with that entry (its prev here); the rest is read from
+    // the chain, only for the authors of picked entries.
+    const prev = newestUpTo(e.author, e.seq - 1);
+    const wanted = new Set(authors.filter((a) => a !== e.author));
+    const folded =
+      wanted.size === 0
+        ? new Map<string, string>()
+        : await seenAlong(station.store, line, e.author, e.seq, {
+            wanted,
+            after: prev === null ? 0 : (original.get(prev)?.seq ?? 0),
+          });
     const seen: Record<string, string> = {};
-    for (const [author, hash] of Object.entries(e.seen)) {
+    for (const [author, hash] of folded) {
       const seq = await seqOfHash(hash);
       const newest = seq === null ? null : newestUpTo(author, seq);
       if (newest !== null) seen[author] = newest;
     }
-    repointed.push({ ...e, prev: newestUpTo(e.author, e.seq - 1), seen });
+    repointed.push({ ...e, prev, seen });
   }
   return causalOrder(repointed).map((e) => original.get(e.hash) as ReadEntry);
 }

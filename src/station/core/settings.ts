@@ -1,9 +1,11 @@
 import { readStoredEntry } from "../../record/mod.js";
 import type { EntryStore, StoredEntry } from "../../store/mod.js";
 
-/** What reading a line's settings needs of the store. */
-type SettingsReads = Pick<EntryStore, "entriesOfKind" | "entryPlace">;
 import { witnessOrder, type Witnessed } from "./order.js";
+import { seenAlong } from "./seen-fold.js";
+
+/** What reading a line's settings needs of the store. */
+type SettingsReads = Pick<EntryStore, "entriesOfKind" | "entryPlace" | "chainAfter">;
 import type { LineSettings, Suspension } from "../views/mod.js";
 
 /**
@@ -31,11 +33,12 @@ export const DEFAULT_SETTINGS: LineSettings = {
  * @returns the settings
  */
 export async function settingsOf(store: SettingsReads, line: string): Promise<LineSettings> {
+  const stored = await store.entriesOfKind(line, "line.settings");
   const changes = witnessOrder(
     await Promise.all(
-      (await store.entriesOfKind(line, "line.settings")).map(async (stored) => {
-        const entry = readStoredEntry(stored, "line.settings");
-        return { ...(await witnessed(store, stored, entry.seen)), body: entry.body };
+      stored.map(async (e) => {
+        const entry = readStoredEntry(e, "line.settings");
+        return { ...(await witnessed(store, e, stored)), body: entry.body };
       }),
     ),
   );
@@ -56,14 +59,23 @@ export async function settingsOf(store: SettingsReads, line: string): Promise<Li
   return settings;
 }
 
-/** An entry with what its author had seen, as seqs: for {@link witnessOrder}. */
+/**
+ * An entry with what its author had seen, as seqs: for {@link witnessOrder}. What it had seen is
+ * the fold of `seen` along its chain (an entry names only the heads that moved since its author's
+ * previous one), asked only of the authors of the entries it is ordered among.
+ */
 async function witnessed(
   store: SettingsReads,
   stored: StoredEntry,
-  seen: Record<string, string>,
+  among: readonly StoredEntry[],
 ): Promise<Witnessed> {
+  const wanted = new Set(among.map((e) => e.author).filter((a) => a !== stored.author));
   const seenSeq: Record<string, number> = {};
-  for (const [author, hash] of Object.entries(seen)) {
+  const fold =
+    wanted.size === 0
+      ? new Map<string, string>()
+      : await seenAlong(store, stored.line, stored.author, stored.seq, { wanted });
+  for (const [author, hash] of fold) {
     seenSeq[author] = (await store.entryPlace(hash))?.seq ?? 0;
   }
   return { author: stored.author, seq: stored.seq, time: stored.time, seenSeq };
@@ -84,7 +96,7 @@ export async function suspensionOf(store: SettingsReads, line: string): Promise<
     await Promise.all(
       stored.map(async (e) => {
         const entry = readStoredEntry(e, e.kind as "line.suspend" | "line.resume");
-        return { ...(await witnessed(store, e, entry.seen)), kind: entry.kind, body: entry.body };
+        return { ...(await witnessed(store, e, stored)), kind: entry.kind, body: entry.body };
       }),
     ),
   );

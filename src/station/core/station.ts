@@ -63,6 +63,7 @@ import {
 } from "./key-revocation.js";
 import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNextKey } from "./key-files.js";
 import { settingsOf, suspensionOf } from "./settings.js";
+import { OwnFolds } from "./seen-fold.js";
 import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
 
@@ -155,6 +156,8 @@ export class Station {
   readonly #signatures = new SignaturePool();
   /** settings per line, computed from the record; dropped when a settings entry is stored */
   readonly #settings = new Map<string, LineSettings>();
+  /** per line, what this station's own chain has named of the others: its next `seen` is the delta */
+  readonly #folds = new OwnFolds();
   /**
    * per `${line} ${station}`: the newest head statement the station signed on the line, and how far
    * it held its own chain then; no entry of its after that seq may be dated before it
@@ -670,10 +673,9 @@ export class Station {
       let head = line === null ? null : await tx.head(line, this.id);
       // Never dated before the chain's previous entry, whatever this clock did (the record's rule).
       const time = head !== null && head.time > now ? head.time : now;
-      const seen: Record<string, string> = {};
-      if (line !== null) {
-        for (const h of await tx.heads(line)) if (h.author !== this.id) seen[h.author] = h.hash;
-      }
+      // Only the heads that moved since this chain's previous entry; the entries after the first
+      // of a batch have seen nothing new.
+      let seen = line === null ? {} : await this.#folds.next(tx, line, this.id, head, await tx.heads(line));
       for (const draft of drafts) {
         const unsigned = {
           v: 1,
@@ -688,10 +690,13 @@ export class Station {
         const entry = signEntry(unsigned, this.identity);
         sealed.push(entry);
         head = { author: this.id, seq: entry.entry.seq, hash: entry.hash, time };
+        seen = {};
       }
       await tx.appendEntries(sealed, now);
       return sealed;
     });
+    const first = written[0];
+    if (first !== undefined) this.#folds.wrote(line ?? first.hash, written);
     await this.#stored(written);
     this.events.emit("entries", written, "local");
     return written;
@@ -861,8 +866,7 @@ export class Station {
         const sealed: SealedEntry[] = [];
         for (const line of lines) {
           const head = await tx.head(line.id, this.id);
-          const seen: Record<string, string> = {};
-          for (const h of await tx.heads(line.id)) if (h.author !== this.id) seen[h.author] = h.hash;
+          const seen = await this.#folds.next(tx, line.id, this.id, head, await tx.heads(line.id));
           const seq = (head?.seq ?? 0) + 1;
           const prev = head?.hash ?? null;
           const unsigned = {
@@ -886,6 +890,7 @@ export class Station {
     }
     adoptNextKey(this.paths);
     this.#identity = next;
+    for (const entry of written) this.#folds.wrote(entry.entry.line ?? entry.hash, [entry]);
     await this.#stored(written);
     this.events.emit("entries", written, "local");
     return { next, lines, written };
