@@ -41,6 +41,9 @@ export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
  */
 export const CLAIM_CLOCK_TOLERANCE_MS = 5 * 60_000;
 
+/** Entries of a chain read at once to tell duplicates (see StoreLine.loadHeld). */
+const HELD_PAGE = 500;
+
 /** What became of a batch of incoming entries. */
 export interface ApplyResult {
   /** entries newly stored */
@@ -183,7 +186,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
     // only stand at or below its chain's head, so only there is it looked up.
     if (head !== null && envelope.seq <= head.seq) {
-      await view.load(envelope.author, [hash]);
+      await view.loadHeld(envelope.author, envelope.seq, hash);
       if (view.entry(hash) !== null) return null;
     }
     // After a revocation this station's operator has not accepted, the chain waits: its new key is
@@ -543,6 +546,22 @@ class StoreLine implements LineView {
       if (place !== null && place.line === this.#line) {
         this.#entries.set(hash, { author: place.author, time: place.time });
       }
+    }
+  }
+
+  /**
+   * Reads whether an entry at or below its chain's head is held: with the entries after it in that
+   * chain, a page at once, so that a run of entries delivered twice (a push and a catch-up crossing)
+   * costs one read, not one per entry.
+   *
+   * @param author the entry's author
+   * @param seq its seq
+   * @param hash its hash
+   */
+  async loadHeld(author: string, seq: number, hash: string): Promise<void> {
+    if (this.#entries.has(hash)) return;
+    for (const held of await this.#store.chainAfter(this.#line, author, seq - 1, HELD_PAGE)) {
+      this.#entries.set(held.hash, { author: held.author, time: held.time });
     }
   }
 
