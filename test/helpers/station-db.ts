@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import postgres from "postgres";
 import { stationPaths, storeLocationOf } from "../../src/station/mod.js";
@@ -72,4 +73,32 @@ export async function stationValue<T>(dir: string, sql: string, ...params: unkno
   const [row] = await stationRows<Record<string, T>>(dir, sql, ...params);
   if (row === undefined) throw new Error(`no row: ${sql}`);
   return Object.values(row)[0] as T;
+}
+
+/**
+ * @param dir a station's data directory
+ * @returns everything its database holds, as text to search (a secret must not be in it): the
+ *   SQLite file's bytes, or every row of every table of its PostgreSQL schema (bytes as latin1)
+ */
+export async function stationDump(dir: string): Promise<string> {
+  const location = storeLocationOf(stationPaths(dir));
+  if (location.engine === "sqlite") return readFileSync(location.path).toString("latin1");
+  const tables = await stationRows<{ name: string }>(
+    dir,
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()",
+  );
+  const parts: string[] = [];
+  for (const { name } of tables) {
+    for (const row of await stationRows<Record<string, unknown>>(dir, `SELECT * FROM "${name}"`)) {
+      parts.push(
+        JSON.stringify(row, (_key, value: unknown) =>
+          typeof value === "object" && value !== null && (value as { type?: unknown }).type === "Buffer"
+            ? Buffer.from((value as { data: number[] }).data).toString("latin1")
+            : value,
+        ),
+      );
+    }
+  }
+  if (parts.length === 0) throw new Error(`no rows in the database of ${dir}`);
+  return parts.join("\n");
 }
