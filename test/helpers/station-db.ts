@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import postgres from "postgres";
 import { stationPaths, storeLocationOf } from "../../src/station/mod.js";
+import { openPostgresStore, openSqliteStore, type Store } from "../../src/store/mod.js";
 import { connectionOptions } from "../../src/store/postgres.js";
 
 /** Whether this run keeps every station's record in PostgreSQL (see test/helpers/pg-stations.ts). */
@@ -101,4 +102,15 @@ export async function stationDump(dir: string): Promise<string> {
   }
   if (parts.length === 0) throw new Error(`no rows in the database of ${dir}`);
   return parts.join("\n");
+}
+
+/**
+ * @param dir a station's data directory
+ * @returns its store, opened beside the running station: SQLite's read-only, PostgreSQL's as the
+ *   station opens it (the test only reads)
+ */
+export async function openStationStore(dir: string): Promise<Store> {
+  const location = storeLocationOf(stationPaths(dir));
+  if (location.engine === "sqlite") return await openSqliteStore(location.path, { readonly: true });
+  return await openPostgresStore(location.url, { readers: 1 });
 }
