@@ -37,7 +37,9 @@ describe("what the attention parts log", () => {
     } as const;
     const id = await p.washington.raiseAlarm(alarm);
     await p.washington.raiseAlarm(alarm);
-    await vi.waitFor(() => expect(lines).toHaveLength(2));
+    // (AlarmLog reads each alarm back from the store: on a loaded machine, on PostgreSQL, that can
+    // take longer than vi.waitFor's default second)
+    await vi.waitFor(() => expect(lines).toHaveLength(2), { timeout: 30_000 });
     log.stop();
     expect(lines).toEqual([
       {
