@@ -214,8 +214,10 @@ describe("line health: automatic link tests, alarms, settings", () => {
         "--dir",
         washington.dir,
       ]);
-    const unanswered = await send("FLASH: unidentified aircraft heading 270, confirm it is not yours");
+    // Taken before the unanswered FLASH is signed (its deadline runs from its own time): taken after
+    // the second send, a send slowed by a loaded machine moved it on past the deadline's start.
     const sentAt = Date.now();
+    const unanswered = await send("FLASH: unidentified aircraft heading 270, confirm it is not yours");
     const answered = await send("FLASH: second contact, confirm");
     await waitFor(
       async () =>
