@@ -124,9 +124,32 @@ export class PgTables implements AsyncTables {
     receivedAt: string,
     from: string | null = null,
   ): Promise<void> {
-    // The statements are sent one after another without waiting for each answer (pipelined on the
-    // transaction's connection, in order): a batch costs about one round trip, not one per entry.
-    // Only a consent, which reads before it writes, waits for those before it.
+    if (entries.length === 0) return;
+    // The entries go in as one statement (arrays unnested in the batch's order, so their arrival
+    // numbers follow it), and the statements of what they imply are sent after it without waiting
+    // for each answer (pipelined on the transaction's connection, in order): a batch costs about
+    // one round trip, not one per entry. Only a consent, which reads before it writes, waits.
+    const columns = {
+      line: [] as string[],
+      author: [] as string[],
+      seq: [] as number[],
+      hash: [] as string[],
+      kind: [] as string[],
+      time: [] as string[],
+      bytes: [] as string[],
+    };
+    for (const { entry, bytes, hash } of entries) {
+      const line = entry.kind === "line.genesis" ? hash : entry.line;
+      if (line === null) throw new HotlineError("BAD_LINE", "Cannot store an entry with no line");
+      columns.line.push(line);
+      columns.author.push(entry.author);
+      columns.seq.push(entry.seq);
+      columns.hash.push(hash);
+      columns.kind.push(entry.kind);
+      columns.time.push(entry.time);
+      // as hex: an array of bytea goes over as text either way, and hex is what decode() reads
+      columns.bytes.push(bytes.toString("hex"));
+    }
     let sent: Promise<unknown>[] = [];
     const send = (text: string, params: readonly unknown[]): void => {
       sent.push(
@@ -139,9 +162,26 @@ export class PgTables implements AsyncTables {
       await Promise.all(waiting);
     };
     try {
-      for (const { entry, bytes, hash } of entries) {
-        const line = entry.kind === "line.genesis" ? hash : entry.line;
-        if (line === null) throw new HotlineError("BAD_LINE", "Cannot store an entry with no line");
+      send(
+        `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at, received_from)
+           SELECT line, author, seq, hash, kind, time, decode(bytes, 'hex'), $8, $9
+             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
+               WITH ORDINALITY AS e (line, author, seq, hash, kind, time, bytes, i)
+             ORDER BY i`,
+        [
+          columns.line,
+          columns.author,
+          columns.seq,
+          columns.hash,
+          columns.kind,
+          columns.time,
+          columns.bytes,
+          receivedAt,
+          from,
+        ],
+      );
+      for (const [i, { entry, hash }] of entries.entries()) {
+        const line = columns.line[i] as string;
         if (entry.kind === "line.genesis") {
           send("INSERT INTO lines (id, name, created_at) VALUES ($1, $2, $3)", [
             hash,
@@ -151,11 +191,6 @@ export class PgTables implements AsyncTables {
           const c = entry.body.creator;
           send(INSERT_PARTICIPANT, [hash, c.station, c.name, c.url, c.cert, hash, 1, "[]"]);
         }
-        send(
-          `INSERT INTO entries (line, author, seq, hash, kind, time, bytes, received_at, received_from)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [line, entry.author, entry.seq, hash, entry.kind, entry.time, bytes, receivedAt, from],
-        );
         if (entry.kind === "member.add") {
           const m = entry.body.member;
           const consenters = entry.body.consenters;

@@ -9,6 +9,7 @@ import { chainAuthor, TestChains } from "./_test-chains.js";
 import { CRASH_BATCH } from "./crash-child.js";
 import { MAX_ROUTE_CHANGES } from "./health.js";
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
+import { bufferAppends } from "./buffered-appends.js";
 import type { Store, StoredEntry } from "./store.js";
 
 /** How to run a store implementation under the contract. */
@@ -244,6 +245,62 @@ export function storeContract(
         const stale = entries[4];
         if (stale === undefined) throw new Error("unreachable");
         await expect(store.appendEntries([fresh, stale], T0)).rejects.toThrow();
+        expect(await store.countEntries()).toBe(5);
+        expect(await store.entryByHash(fresh.hash)).toBeNull();
+      });
+
+      it("one batch holding a whole line (genesis, members, their consents, a renewed certificate) leaves what entry by entry does", async () => {
+        const { moscow, washington, paris, chains, line, entries, addParis } = aLine();
+        const renewed = `sha256:${"cd".repeat(32)}`;
+        const all = [
+          ...entries,
+          chains.approve(washington, addParis.hash),
+          chains.renewCert(washington, renewed),
+          chains.say(paris, "Paris on the line."),
+        ];
+        const together = await opened();
+        await together.appendEntries(all, T0);
+        const oneByOne = await opened();
+        for (const e of all) await oneByOne.appendEntries([e], T0);
+        for (const store of [together, oneByOne]) {
+          expect((await store.participants(line)).map((p) => p.station)).toEqual([
+            moscow.id,
+            washington.id,
+            paris.id,
+          ]);
+          expect((await store.entries(line)).map((e) => [e.n, e.hash])).toEqual(
+            all.map((e, i) => [i + 1, e.hash]),
+          );
+        }
+        expect(await together.members(line)).toEqual(await oneByOne.members(line));
+        expect((await together.members(line))[1]).toMatchObject({ cert: renewed });
+      });
+
+      it("appends buffered in a transaction are seen by its next read and kept in order; a failed one keeps nothing of it", async () => {
+        const store = await opened();
+        const { moscow, chains, line, entries } = aLine();
+        await store.transaction(async (direct) => {
+          const tx = bufferAppends(direct);
+          for (const e of entries) await tx.appendEntries([e], T0);
+          expect(await direct.countEntries()).toBe(0); // still waiting
+          expect((await tx.head(line, moscow.id))?.seq).toBe(4);
+          await tx.flush();
+        });
+        expect((await store.entries(line)).map((e) => e.hash)).toEqual(entries.map((e) => e.hash));
+
+        const fresh = chains.say(moscow, "fresh");
+        const stale = entries[4];
+        if (stale === undefined) throw new Error("unreachable");
+        await expect(
+          store.transaction(async (direct) => {
+            const tx = bufferAppends(direct);
+            await tx.appendEntries([fresh], at(1));
+            await tx.appendEntries([stale], at(1));
+            // a read writes what waits first; its error swallowed here, flush still throws it
+            await tx.countEntries().catch(() => 0);
+            await tx.flush();
+          }),
+        ).rejects.toThrow();
         expect(await store.countEntries()).toBe(5);
         expect(await store.entryByHash(fresh.hash)).toBeNull();
       });

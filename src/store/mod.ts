@@ -61,4 +61,5 @@ export type { AlarmRow, Role, Severity } from "./rows.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite.js";
 export { isUnavailable, openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
 export { importSqliteIntoPostgres } from "./pg-import.js";
+export { bufferAppends, type BufferedTransaction } from "./buffered-appends.js";
 export { storeCallsInFlight, storeCallsSettled } from "./in-flight.js";

@@ -10,29 +10,35 @@ import { describe, expect, it } from "vitest";
 import { checkRecords, type Accepted } from "../../chaos/_checks.js";
 import { renderReport } from "../../chaos/_report.js";
 import { runChaos } from "../../chaos/run.js";
+import { ON_POSTGRES } from "../helpers/station-db.js";
 
 describe("a minute of chaos", () => {
-  it("loses nothing a station accepted, converges, verifies, and raises and clears every fault's alarm", async () => {
-    const report = await runChaos({
-      minutes: 1,
-      stations: 3,
-      seed: 327,
-      // Short, spaced faults: each is long enough to be detected at a 1 s test interval, and a
-      // detection still awaited extends it (up to detectMs) rather than failing on a busy machine.
-      faultSeconds: [4, 7],
-      gapSeconds: [2, 3],
-      detectMs: 30_000,
-      clearMs: 60_000,
-      convergeMs: 120_000,
-      sendEveryMs: 500,
-    });
-    process.stdout.write(`${renderReport(report)}\n`);
-    expect(report.violations).toEqual([]);
-    // It did something: faults of several kinds, and messages accepted at every station.
-    expect(new Set(report.faults.map((f) => f.kind)).size).toBeGreaterThanOrEqual(3);
-    expect(Object.values(report.accepted).every((n) => n > 0)).toBe(true);
-    expect(report.convergeMs).not.toBeNull();
-  }, 240_000);
+  // SQLite's only: the full-disk fault is a preload into the stations' better-sqlite3 (chaos/).
+  it.skipIf(ON_POSTGRES)(
+    "loses nothing a station accepted, converges, verifies, and raises and clears every fault's alarm",
+    async () => {
+      const report = await runChaos({
+        minutes: 1,
+        stations: 3,
+        seed: 327,
+        // Short, spaced faults: each is long enough to be detected at a 1 s test interval, and a
+        // detection still awaited extends it (up to detectMs) rather than failing on a busy machine.
+        faultSeconds: [4, 7],
+        gapSeconds: [2, 3],
+        detectMs: 30_000,
+        clearMs: 60_000,
+        convergeMs: 120_000,
+        sendEveryMs: 500,
+      });
+      process.stdout.write(`${renderReport(report)}\n`);
+      expect(report.violations).toEqual([]);
+      // It did something: faults of several kinds, and messages accepted at every station.
+      expect(new Set(report.faults.map((f) => f.kind)).size).toBeGreaterThanOrEqual(3);
+      expect(Object.values(report.accepted).every((n) => n > 0)).toBe(true);
+      expect(report.convergeMs).not.toBeNull();
+    },
+    240_000,
+  );
 
   it("its checks see an accepted entry lost, an entry held twice, one replaced, and heads that differ", () => {
     const stations = [

@@ -1,7 +1,8 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, hotlineProcess, tempDir, type TempDir } from "../helpers/cli.js";
+import { ON_POSTGRES, stationChange, stationRows } from "../helpers/station-db.js";
 
 interface Problem {
   code: string;
@@ -74,11 +75,18 @@ describe("hotline CLI on one station", () => {
       },
     ]);
 
-    const db = readFileSync(`${dir}/hotline.db`);
-    const at = db.indexOf("Message number 7 on");
+    // One byte of seq 8's text changed where the record is kept (its file, or its database).
+    const [stored] = await stationRows<{ hash: string; bytes: Buffer }>(
+      dir,
+      "SELECT hash, bytes FROM entries WHERE seq = 8",
+    );
+    const bytes = Buffer.from(stored?.bytes ?? []);
+    const at = bytes.indexOf("Message number 7 on");
     expect(at).toBeGreaterThan(0);
-    db[at + 8] = "X".charCodeAt(0);
-    writeFileSync(`${dir}/hotline.db`, db);
+    bytes[at + 8] = "X".charCodeAt(0);
+    expect(await stationChange(dir, "UPDATE entries SET bytes = ? WHERE hash = ?", bytes, stored?.hash)).toBe(
+      1,
+    );
 
     const bad = await hotline(["verify", "--dir", dir, "--json"]);
     expect(bad.code).toBe(1);
@@ -94,22 +102,29 @@ describe("hotline CLI on one station", () => {
     expect(human.stdout).toContain("seq 8");
   });
 
-  it("verify --workers 2 names an entry whose bytes were rewritten as TEXT a SCHEMA problem, not a crash", async () => {
-    const db = new Database(`${dir}/hotline.db`);
-    try {
-      db.prepare("UPDATE entries SET bytes = CAST(bytes AS TEXT) WHERE seq = 3").run();
-      expect(db.prepare("SELECT typeof(bytes) AS t FROM entries WHERE seq = 3").get()).toEqual({ t: "text" });
-    } finally {
-      db.close();
-    }
-    for (const workers of ["2", "0"]) {
-      // A process of the built CLI: worker threads run the compiled worker, which only dist/ has.
-      const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
-      expect(bad.code).toBe(1);
-      const report = JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
-      expect(report.problems.map((p) => [p.code, p.seq])).toContainEqual(["SCHEMA", 3]);
-    }
-  });
+  // SQLite's own damage: a column of another type than it was written with (PostgreSQL's bytea
+  // column holds bytes only, so there is nothing of the kind to test on it).
+  it.skipIf(ON_POSTGRES)(
+    "verify --workers 2 names an entry whose bytes were rewritten as TEXT a SCHEMA problem, not a crash",
+    async () => {
+      const db = new Database(`${dir}/hotline.db`);
+      try {
+        db.prepare("UPDATE entries SET bytes = CAST(bytes AS TEXT) WHERE seq = 3").run();
+        expect(db.prepare("SELECT typeof(bytes) AS t FROM entries WHERE seq = 3").get()).toEqual({
+          t: "text",
+        });
+      } finally {
+        db.close();
+      }
+      for (const workers of ["2", "0"]) {
+        // A process of the built CLI: worker threads run the compiled worker, which only dist/ has.
+        const bad = await hotlineProcess(["verify", "--dir", dir, "--workers", workers, "--json"]);
+        expect(bad.code).toBe(1);
+        const report = JSON.parse(bad.stdout) as { ok: boolean; problems: Problem[] };
+        expect(report.problems.map((p) => [p.code, p.seq])).toContainEqual(["SCHEMA", 3]);
+      }
+    },
+  );
 });
 
 describe("hotline CLI refuses bad input and writes nothing", () => {

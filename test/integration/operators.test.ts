@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPassword } from "../../src/station/core/password.js";
 import { hotline, hotlineJson, tempDir, type CliResult, type TempDir } from "../helpers/cli.js";
+import { stationRows, stationValue } from "../helpers/station-db.js";
 import { initStation, startStation, stopStation, type TestStation } from "../helpers/stations.js";
 
 interface Operator {
@@ -28,40 +28,22 @@ function expectRefused(result: CliResult, exit: number, code: string): void {
   });
 }
 
-/** What the station's database holds, read as an auditor would: read-only, beside the station. */
-function readDb<T>(dir: string, query: (db: Database.Database) => T): T {
-  const db = new Database(join(dir, "hotline.db"), { readonly: true, fileMustExist: true });
-  try {
-    return query(db);
-  } finally {
-    db.close();
-  }
+// What the station's database holds, read as an auditor would: beside the station, on its engine.
+function storedHash(dir: string, name: string): Promise<string> {
+  return stationValue<string>(dir, "SELECT password_hash FROM operators WHERE name = ?", name);
 }
 
-function storedHash(dir: string, name: string): string {
-  return readDb(
-    dir,
-    (db) =>
-      (
-        db.prepare("SELECT password_hash FROM operators WHERE name = ?").get(name) as {
-          password_hash: string;
-        }
-      ).password_hash,
-  );
+function invitesMade(dir: string): Promise<number> {
+  return stationValue<number>(dir, "SELECT COUNT(*) AS n FROM invites");
 }
 
-function invitesMade(dir: string): number {
-  return readDb(dir, (db) => (db.prepare("SELECT COUNT(*) AS n FROM invites").get() as { n: number }).n);
+function entryCount(dir: string): Promise<number> {
+  return stationValue<number>(dir, "SELECT COUNT(*) AS n FROM entries");
 }
 
-function entryCount(dir: string): number {
-  return readDb(dir, (db) => (db.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n);
-}
-
-function operatorNames(dir: string): string[] {
-  return readDb(
-    dir,
-    (db) => db.prepare("SELECT name FROM operators ORDER BY name").pluck().all() as string[],
+async function operatorNames(dir: string): Promise<string[]> {
+  return (await stationRows<{ name: string }>(dir, "SELECT name FROM operators ORDER BY name")).map(
+    (r) => r.name,
   );
 }
 
@@ -120,7 +102,7 @@ describe.each([
       ["kim", added.password],
       ["olga", password],
     ] as const) {
-      const hash = storedHash(dir, name);
+      const hash = await storedHash(dir, name);
       expect(hash).toMatch(/^scrypt\$/);
       expect(hash).not.toContain(given);
       expect(await checkPassword(given, hash)).toBe(true);
@@ -138,7 +120,7 @@ describe.each([
     expectRefused(badRole, 2, "USAGE");
     expectRefused(badName, 2, "USAGE");
     expectRefused(noRole, 2, "USAGE");
-    expect(operatorNames(dir)).toEqual(["admin", "kim", "olga"]);
+    expect(await operatorNames(dir)).toEqual(["admin", "kim", "olga"]);
   });
 
   it("an officer's message names that officer in the record; the officer cannot invite, open lines or manage operators", async () => {
@@ -154,7 +136,7 @@ describe.each([
     expect(log).toHaveLength(sent.seq);
     expect(log.at(-1)).toMatchObject({ kind: "text", body: { text: "Line check", operator: "kim" } });
 
-    const before = entryCount(dir);
+    const before = await entryCount(dir);
     const [invite, create, add, list] = await Promise.all([
       run("invite", "--line", "moscow-washington", "--as", "kim"),
       run("line", "create", "--name", "kim-line", "--as", "kim"),
@@ -169,26 +151,26 @@ describe.each([
     expectRefused(create, 1, "FORBIDDEN");
     expectRefused(add, 1, "FORBIDDEN");
     expectRefused(list, 1, "FORBIDDEN");
-    expect(entryCount(dir)).toBe(before);
-    expect(invitesMade(dir)).toBe(0);
-    expect(operatorNames(dir)).not.toContain("eve");
+    expect(await entryCount(dir)).toBe(before);
+    expect(await invitesMade(dir)).toBe(0);
+    expect(await operatorNames(dir)).not.toContain("eve");
   });
 
   it("an observer cannot send", async () => {
-    const before = entryCount(dir);
+    const before = await entryCount(dir);
     const sent = await run("send", "--line", "moscow-washington", "--as", "olga", "Hello");
     expectRefused(sent, 1, "FORBIDDEN");
     expect(sent.stderr).toContain(
       "operator 'olga' is an observer; it takes an officer, a supervisor or an admin",
     );
-    expect(entryCount(dir)).toBe(before);
+    expect(await entryCount(dir)).toBe(before);
   });
 
   it("operator passwd prints a new generated password once, or takes one of 12 characters or more from stdin", async () => {
-    const first = storedHash(dir, "kim");
+    const first = await storedHash(dir, "kim");
     const generated = await json<{ name: string; password: string }>("operator", "passwd", "kim");
     expect(generated).toEqual({ name: "kim", password: expect.stringMatching(GENERATED) as unknown });
-    const second = storedHash(dir, "kim");
+    const second = await storedHash(dir, "kim");
     expect(second).not.toBe(first);
     expect(await checkPassword(generated.password, second)).toBe(true);
 
@@ -198,7 +180,7 @@ describe.each([
     });
     expect(fromStdin.code).toBe(0);
     expect(JSON.parse(fromStdin.stdout)).toEqual({ name: "kim" });
-    const third = storedHash(dir, "kim");
+    const third = await storedHash(dir, "kim");
     expect(third).toMatch(/^scrypt\$/);
     expect(third).not.toContain(chosen);
     expect(await checkPassword(chosen, third)).toBe(true);
@@ -213,7 +195,7 @@ describe.each([
     expectRefused(short, 1, "BAD_INPUT");
     expectRefused(unknown, 1, "UNKNOWN_OPERATOR");
     expectRefused(notAdmin, 1, "FORBIDDEN");
-    expect(storedHash(dir, "kim")).toBe(third);
+    expect(await storedHash(dir, "kim")).toBe(third);
   });
 
   it("a disabled operator cannot act, and the last enabled admin cannot be disabled", async () => {
@@ -226,11 +208,11 @@ describe.each([
 
     const disabled = await json<Operator>("operator", "disable", "kim");
     expect(disabled).toMatchObject({ name: "kim", role: "officer", disabled: true });
-    const before = entryCount(dir);
+    const before = await entryCount(dir);
     const sent = await run("send", "--line", "moscow-washington", "--as", "kim", "Still here?");
     expect(sent.stderr).toBe("error FORBIDDEN: Cannot act as operator 'kim': the operator is disabled\n");
     expect(sent.code).toBe(1);
-    expect(entryCount(dir)).toBe(before);
+    expect(await entryCount(dir)).toBe(before);
 
     // A second admin may disable the first; then the second is the last.
     await json("operator", "add", "root2", "--role", "admin");

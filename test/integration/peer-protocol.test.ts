@@ -26,9 +26,9 @@ import {
   makeSelfSignedCertificate,
   type TlsCredentials,
 } from "../../src/station/core/tls.js";
-import { openSqliteStore } from "../../src/store/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { peerCall, type PeerAnswer } from "../helpers/peer-call.js";
+import { openStationStore } from "../helpers/station-db.js";
 import {
   initStation,
   isRunning,
@@ -579,7 +579,7 @@ describe("the peer endpoint of a running station, spoken to directly over mutual
       await expectStored(0);
 
       // Read beside the running station, without writing.
-      const store = await openSqliteStore(join(running(washington).dir, "hotline.db"), { readonly: true });
+      const store = await openStationStore(running(washington).dir);
       try {
         expect(await store.evidence(line)).toEqual([
           expect.objectContaining({

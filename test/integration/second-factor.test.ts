@@ -4,6 +4,7 @@ import { contract } from "../../src/api/contract/mod.js";
 import { totpCode, totpStep } from "../../src/station/mod.js";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
 import { nextCode, type Authenticator } from "../helpers/second-factor.js";
+import { stationDump } from "../helpers/station-db.js";
 import { initStation, startStation, stopStation, type TestStation } from "../helpers/stations.js";
 
 interface SessionView {
@@ -286,7 +287,7 @@ describe("the second factor and the audit log", () => {
   it("no password, code, TOTP secret or token is in any audit row, the database or the log", async () => {
     const rows = JSON.stringify(await audit());
     await stopStation(station);
-    const files = [station.output, rows, readFileSync(station.dir + "/hotline.db").toString("latin1")];
+    const files = [station.output, rows, await stationDump(station.dir)];
     for (const secret of [...secrets, station.adminPassword, kimPassword, token]) {
       for (const text of files) expect(text).not.toContain(secret);
     }

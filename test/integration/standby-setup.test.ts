@@ -2,7 +2,7 @@
  * `hotline standby-setup`: the second host's data directory made from the first's, and what it
  * refuses. In this process (the CLI and the station, no `hotline start`).
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
@@ -56,8 +56,12 @@ describe("hotline standby-setup", () => {
         readFileSync(join(washington.dir, file), "utf8"),
       );
     }
+    // The store the station's record is in: its SQLite file, or the database its store.url names.
+    const storeUrl = join(washington.dir, "store.url");
     expect(readFileSync(join(second, "store.url"), "utf8").trim()).toBe(
-      `sqlite:${join(washington.dir, "hotline.db")}`,
+      existsSync(storeUrl)
+        ? readFileSync(storeUrl, "utf8").trim()
+        : `sqlite:${join(washington.dir, "hotline.db")}`,
     );
     const first = configOf(washington.dir);
     const other = configOf(second);

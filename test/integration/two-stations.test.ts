@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countSpawn, HOTLINE_BIN, hotline, hotlineJson, tempDir, type TempDir } from "../helpers/cli.js";
+import { ON_POSTGRES } from "../helpers/station-db.js";
 import {
   initStation,
   pairOnLine,
@@ -211,6 +212,10 @@ describe("two stations over mutual TLS, Moscow as a real process (for kill -9)",
     await stopStation(moscow);
     const backup = tmp.join("moscow-backup");
     cpSync(moscow.dir, backup, { recursive: true });
+    // On PostgreSQL the directory names the database, which is not copied with it: the older copy
+    // of the record is a `hotline backup` taken at the same moment (restored below as SQLite).
+    const olderRecord = tmp.join("moscow-record.backup");
+    if (ON_POSTGRES) await hotlineJson(["backup", "--out", olderRecord, "--dir", moscow.dir]);
     await startStation(moscow);
     const later = Array.from({ length: 30 }, (_, i) => `after the backup ${i}`);
     await sendAll(washington, line, later, 1);
@@ -220,7 +225,14 @@ describe("two stations over mutual TLS, Moscow as a real process (for kill -9)",
     // Disaster: Moscow's disk is lost; it is restored from the backup, which lacks all of that.
     await stopStation(moscow);
     rmSync(moscow.dir, { recursive: true });
-    cpSync(backup, moscow.dir, { recursive: true });
+    if (ON_POSTGRES) {
+      await hotlineJson(["restore", olderRecord, "--dir", moscow.dir]);
+      for (const file of readdirSync(backup)) {
+        if (file !== "store.url" && !existsSync(join(moscow.dir, file))) {
+          cpSync(join(backup, file), join(moscow.dir, file), { recursive: true });
+        }
+      }
+    } else cpSync(backup, moscow.dir, { recursive: true });
     expect((await log(moscow, line)).length).toBeLessThan(current.length);
 
     await startStation(moscow);

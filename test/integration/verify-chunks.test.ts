@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Station } from "../../src/station/mod.js";
 import { hotlineJson, hotlineProcess, tempDir } from "../helpers/cli.js";
+import { stationChange, stationRows } from "../helpers/station-db.js";
 
 interface Problem {
   code: string;
@@ -34,14 +34,19 @@ describe("hotline verify on a record of many chunks", () => {
       } finally {
         await station.close();
       }
-      const db = new Database(`${dir}/hotline.db`);
-      try {
-        db.prepare(
-          "UPDATE entries SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), 'Message 2777', 'Message 2778') AS BLOB) WHERE seq = 2779",
-        ).run();
-      } finally {
-        db.close();
-      }
+      // One entry's text changed where the record is kept (its file, or its database).
+      const [stored] = await stationRows<{ hash: string; bytes: Buffer }>(
+        dir,
+        "SELECT hash, bytes FROM entries WHERE seq = 2779",
+      );
+      const bytes = Buffer.from(
+        Buffer.from(stored?.bytes ?? [])
+          .toString("utf8")
+          .replace("Message 2777", "Message 2778"),
+      );
+      expect(
+        await stationChange(dir, "UPDATE entries SET bytes = ? WHERE hash = ?", bytes, stored?.hash),
+      ).toBe(1);
       // Both at once (they only read): a worker thread beside the main one, and the main one alone.
       const reports = await Promise.all(
         ["1", "0"].map(async (workers) => {

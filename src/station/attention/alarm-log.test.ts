@@ -35,9 +35,13 @@ describe("what the attention parts log", () => {
       entry: null,
       detail: "Moscow has not answered",
     } as const;
+    // AlarmLog reads each alarm back from the store once told of it: raised again before that read
+    // (as on PostgreSQL, whose read goes to another connection), the first line would say count 2.
+    // So the second raise waits for the first line; and the waits are generous (a loaded machine).
     const id = await p.washington.raiseAlarm(alarm);
+    await vi.waitFor(() => expect(lines).toHaveLength(1), { timeout: 30_000 });
     await p.washington.raiseAlarm(alarm);
-    await vi.waitFor(() => expect(lines).toHaveLength(2));
+    await vi.waitFor(() => expect(lines).toHaveLength(2), { timeout: 30_000 });
     log.stop();
     expect(lines).toEqual([
       {

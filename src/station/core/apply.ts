@@ -23,7 +23,14 @@ import {
   type RuleFacts,
   type SealedEntry,
 } from "../../record/mod.js";
-import type { Head, MemberRow, Store, StoredEntry, Transaction } from "../../store/mod.js";
+import {
+  bufferAppends,
+  type Head,
+  type MemberRow,
+  type Store,
+  type StoredEntry,
+  type Transaction,
+} from "../../store/mod.js";
 
 /** How far ahead of this station's clock an entry's time may be before it is refused. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
@@ -33,6 +40,9 @@ export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
  * that did not yet hold it (the same clock, stepped back at most this much).
  */
 export const CLAIM_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/** Entries of a chain read at once to tell duplicates (see StoreLine.loadHeld). */
+const HELD_PAGE = 500;
 
 /** What became of a batch of incoming entries. */
 export interface ApplyResult {
@@ -113,7 +123,13 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     return view;
   };
 
-  await store.transaction(async (tx) => {
+  /** lines known to be held: an entry of a line read once per batch, not once per entry */
+  const held = new Set<string>();
+  await store.transaction(async (direct) => {
+    // The entries that pass are written together (one statement on PostgreSQL) whenever anything
+    // else is read or written, and at the end: a page of a chain costs a round trip, not one per
+    // entry. An append that fails throws from `flush` below, so nothing of the batch is kept.
+    const tx = bufferAppends(direct);
     for (const [index, value] of values.entries()) {
       try {
         const sealed = await checkOne(tx, value, options.prepared?.[index]);
@@ -135,6 +151,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
         break;
       }
     }
+    await tx.flush();
   });
   return { applied, duplicates, refused, signatureMs };
 
@@ -154,10 +171,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
 
     if (line === null) fail({ code: "BAD_LINE", detail: "only a genesis entry may have no line" });
     const lineId = line as string;
-    if (
-      (await tx.line(lineId)) === null &&
-      !(envelope.kind === "line.genesis" && options.joining === lineId)
-    ) {
+    if (!held.has(lineId) && (await tx.line(lineId)) !== null) held.add(lineId);
+    if (!held.has(lineId) && !(envelope.kind === "line.genesis" && options.joining === lineId)) {
       throw new HotlineError(
         "UNKNOWN_LINE",
         `Cannot accept an entry for line ${lineId}: this station is not on it (nor joining it)`,
@@ -166,11 +181,14 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     }
     const view = viewOf(tx, lineId);
     // The record's rules read the line synchronously: what they will ask for is read first.
-    await view.load(envelope.author, [envelope.prev, ...Object.values(envelope.seen), hash]);
+    await view.load(envelope.author, [envelope.prev, ...Object.values(envelope.seen)]);
     const head = view.head(envelope.author);
     // The same entry again (same hash: the same bytes, checked when stored) is a duplicate; it can
-    // only stand at or below its chain's head.
-    if (head !== null && envelope.seq <= head.seq && view.entry(hash) !== null) return null;
+    // only stand at or below its chain's head, so only there is it looked up.
+    if (head !== null && envelope.seq <= head.seq) {
+      await view.loadHeld(envelope.author, envelope.seq, hash);
+      if (view.entry(hash) !== null) return null;
+    }
     // After a revocation this station's operator has not accepted, the chain waits: its new key is
     // only its own word until the people compared the new safety code.
     const waiting = view.unconfirmed(envelope.author);
@@ -528,6 +546,22 @@ class StoreLine implements LineView {
       if (place !== null && place.line === this.#line) {
         this.#entries.set(hash, { author: place.author, time: place.time });
       }
+    }
+  }
+
+  /**
+   * Reads whether an entry at or below its chain's head is held: with the entries after it in that
+   * chain, a page at once, so that a run of entries delivered twice (a push and a catch-up crossing)
+   * costs one read, not one per entry.
+   *
+   * @param author the entry's author
+   * @param seq its seq
+   * @param hash its hash
+   */
+  async loadHeld(author: string, seq: number, hash: string): Promise<void> {
+    if (this.#entries.has(hash)) return;
+    for (const held of await this.#store.chainAfter(this.#line, author, seq - 1, HELD_PAGE)) {
+      this.#entries.set(held.hash, { author: held.author, time: held.time });
     }
   }
 

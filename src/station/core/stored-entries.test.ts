@@ -1,6 +1,6 @@
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../../test/helpers/in-process-pair.js";
+import { stationChange } from "../../../test/helpers/station-db.js";
 import { HotlineError } from "../../record/mod.js";
 import { settingsOf } from "./settings.js";
 import { logOf } from "../thread/log.js";
@@ -16,13 +16,8 @@ describe("a stored entry that no longer reads", () => {
   });
 
   /** Overwrites an entry's stored bytes behind the station's back, as a damaged disk or a hand edit would. */
-  function damage(path: string, hash: string, bytes: Buffer): void {
-    const db = new Database(path);
-    try {
-      db.prepare("UPDATE entries SET bytes = ? WHERE hash = ?").run(bytes, hash);
-    } finally {
-      db.close();
-    }
+  async function damage(dir: string, hash: string, bytes: Buffer): Promise<void> {
+    expect(await stationChange(dir, "UPDATE entries SET bytes = ? WHERE hash = ?", bytes, hash)).toBe(1);
   }
 
   async function thrown(run: () => Promise<unknown>): Promise<HotlineError> {
@@ -50,7 +45,7 @@ describe("a stored entry that no longer reads", () => {
       text: "Readable for now.",
     });
 
-    damage(washington.paths.database, sent.hash, Buffer.from('{"v":1,"kind":"text","body":{"te'));
+    await damage(washington.paths.dir, sent.hash, Buffer.from('{"v":1,"kind":"text","body":{"te'));
     const error = await thrown(() => logOf(washington, line));
     expect(error.code).toBe("STORE_DAMAGED");
     expect(error.message).toMatch(
@@ -61,7 +56,7 @@ describe("a stored entry that no longer reads", () => {
     const { bytes } = (await washington.store.entryByHash(settings.hash)) ?? { bytes: Buffer.alloc(0) };
     const changed = JSON.parse(bytes.toString("utf8")) as { body: Record<string, unknown> };
     changed.body.testInterval = "every second";
-    damage(washington.paths.database, settings.hash, Buffer.from(JSON.stringify(changed)));
+    await damage(washington.paths.dir, settings.hash, Buffer.from(JSON.stringify(changed)));
     const bad = await thrown(() => settingsOf(washington.store, line));
     expect(bad.code).toBe("STORE_DAMAGED");
     expect(bad.message).toContain(settings.hash.slice(0, 12));
