@@ -110,7 +110,7 @@ export class PushQueue {
         },
         fail: (error) => {
           release();
-          reject(error as Error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       };
       void push.checked.then((ready) => {
@@ -118,9 +118,9 @@ export class PushQueue {
         this.#drain(key);
       });
       // In its sender's order; a push that says no order (a hostile one) first, to be refused at once.
-      const at = (queue as SenderLine).waiting.findIndex((p) => p.first > push.first);
-      if (at === -1) (queue as SenderLine).waiting.push(push);
-      else (queue as SenderLine).waiting.splice(at, 0, push);
+      const at = queue.waiting.findIndex((p) => p.first > push.first);
+      if (at === -1) queue.waiting.push(push);
+      else queue.waiting.splice(at, 0, push);
     });
   }
 

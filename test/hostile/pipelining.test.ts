@@ -130,7 +130,9 @@ describe("receipts of pushes", () => {
     expect(await charlie.station.store.coveredSeq(line, alpha.id, charlie.id)).toBe(page.at(-1)?.seq);
     // Bravo's chain unnamed is not "Alpha holds none of it": no alarm, and Bravo's coverage stands.
     expect(await charlie.station.store.coveredSeq(line, alpha.id, bravo.id)).toBe(bravoCovered);
-    expect((await charlie.station.store.alarms({ all: true })).map((x) => x.code)).not.toContain("DIVERGENCE");
+    expect((await charlie.station.store.alarms({ all: true })).map((x) => x.code)).not.toContain(
+      "DIVERGENCE",
+    );
     await expectIntact(alpha);
   });
 });

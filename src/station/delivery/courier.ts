@@ -222,7 +222,7 @@ export class Courier {
     let sentTo = before;
     const inFlight: { last: number; answer: Promise<unknown> }[] = [];
     let stop = false;
-    let failure: unknown = null;
+    let failure: { error: unknown } | null = null;
     let gap: Error | null = null;
     let sent = 0;
     for (;;) {
@@ -253,18 +253,18 @@ export class Courier {
         // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
         // lost a batch): its heads say from where to send. Anything else is a real refusal.
         if (statement === undefined || code === undefined || !GAP_CODES.has(code)) {
-          failure = error;
+          failure = { error };
           continue;
         }
         try {
           await this.#learnFrom(statement);
           gap = error as Error;
         } catch (unread) {
-          failure = unread;
+          failure = { error: unread };
         }
       }
     }
-    if (failure !== null) throw failure;
+    if (failure !== null) throw failure.error;
     if (sent === 0) return false;
     if ((this.#acked ?? 0) > before) {
       this.#gaps = 0;
@@ -287,7 +287,12 @@ export class Courier {
 
   /** @returns the next page of this station's chain after a seq, at most `batch` entries and `batchBytes` (one at least) */
   async #pageAfter(after: number): Promise<{ seq: number; bytes: Buffer }[]> {
-    const page = await this.#station.store.chainAfter(this.#line, this.#station.id, after, this.#options.batch);
+    const page = await this.#station.store.chainAfter(
+      this.#line,
+      this.#station.id,
+      after,
+      this.#options.batch,
+    );
     let bytes = 0;
     const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
     if (fits > 0) page.length = fits;

@@ -106,7 +106,12 @@ describe("the courier keeps several pushes in flight to a slow peer (pipelining)
     await waitFor(() => peer.answered === 1);
     await waitFor(() => peer.held.length === 5); // the window filled again, after the fourth
     two?.release(async () => {
-      throw new PeerRejection("CHAIN_GAP", "Cannot accept the entry: gap", 409, await moscow.headStatement(line));
+      throw new PeerRejection(
+        "CHAIN_GAP",
+        "Cannot accept the entry: gap",
+        409,
+        await moscow.headStatement(line),
+      );
     });
     await waitFor(() => peer.answered === 2);
     // The two after it are answered (refused: they gap too), and read by nobody.
@@ -138,7 +143,10 @@ describe("the courier keeps several pushes in flight to a slow peer (pipelining)
       if (!forge) return receipt;
       // ...or with that receipt altered to claim all of Washington's chain (its signature no longer holds).
       const held = await washington.store.head(line, washington.id);
-      return { ...receipt, heads: { ...receipt.heads, [washington.id]: { seq: held?.seq, hash: held?.hash } } };
+      return {
+        ...receipt,
+        heads: { ...receipt.heads, [washington.id]: { seq: held?.seq, hash: held?.hash } },
+      };
     };
     const release = setInterval(() => {
       for (const h of peer.held) h.release(answer);
@@ -154,8 +162,10 @@ describe("the courier keeps several pushes in flight to a slow peer (pipelining)
       await waitFor(() => peer.held.length > tried);
       await waitFor(
         () =>
-          outbox.state(moscow.id)?.lines.find((l) => l.line === line)?.lastError?.includes("BAD_SIGNATURE") ===
-          true,
+          outbox
+            .state(moscow.id)
+            ?.lines.find((l) => l.line === line)
+            ?.lastError?.includes("BAD_SIGNATURE") === true,
       );
       expect(await outbox.pending(line, moscow.id)).toBeGreaterThan(0);
       expect(await washington.store.coveredSeq(line, moscow.id, washington.id)).toBeLessThan(head);
