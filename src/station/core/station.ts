@@ -1363,10 +1363,16 @@ export class Station {
    *
    * @param value the statement as received
    * @param from the peer it is expected from
+   * @param options `receipt`: the answer to a push of this station's, which may name only the
+   *   chains the push carried (kept as coverage, not as what the peer holds of the line)
    * @returns the statement
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
-  async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
+  async acceptStatement(
+    value: unknown,
+    from: string,
+    options: { receipt?: boolean } = {},
+  ): Promise<HeadStatement> {
     // Signed by the key in force after the head it gives of its own chain (its station id until it
     // rotated its key on the line).
     const claimedLine = (value as { line?: unknown } | null)?.line;
@@ -1425,10 +1431,9 @@ export class Station {
     }
     this.#restore?.heard(statement.line, from, ahead);
     const heard = this.#heard.get(`${statement.line} ${from}`);
-    // A push's receipt names only some chains (see receipt): it does not replace a statement that
-    // named more, which a third station may be relayed (and the courier compares heads with).
-    const named = (st: HeadStatement) => Object.keys(st.heads).length;
-    if (heard === undefined || (heard.time < statement.time && named(statement) >= named(heard)))
+    // A push's receipt names only the chains the push carried (see receipt): it is not what the
+    // peer holds of the line, which a third station may be relayed and the courier compares with.
+    if (options.receipt !== true && (heard === undefined || heard.time < statement.time))
       this.#heard.set(`${statement.line} ${from}`, statement);
     if (strangers || ahead) return statement;
     await this.store.addStatement(

@@ -225,10 +225,16 @@ export class Courier {
     let failure: { error: unknown } | null = null;
     let gap: Error | null = null;
     let sent = 0;
+    /** whether the last page sent was all there was: the next waits for its receipt */
+    let drained = false;
     for (;;) {
-      while (!stop && !this.#stopped && inFlight.length < this.#options.window) {
+      // Only a backlog is pipelined: a page that took all there was goes alone, and what is
+      // written meanwhile waits for its receipt to go in one push, not as many small ones (on a
+      // busy machine each push and receipt costs a signature, a verify and a flush).
+      while (!stop && !this.#stopped && !drained && inFlight.length < this.#options.window) {
         const page = await this.#pageAfter(sentTo);
         if (page.length === 0) break;
+        drained = page.full !== true;
         sentTo = (page.at(-1) as { seq: number }).seq;
         sent += page.length;
         const answer = this.#options.transport.push(
@@ -244,6 +250,7 @@ export class Courier {
       if (stop) continue; // after a failure: what is still in flight is not read
       try {
         await this.#learnFrom(await oldest.answer);
+        if (inFlight.length === 0) drained = false; // the last receipt read: what came meanwhile may go
         // Taken without covering the push: something else stands there; resend from its heads.
         if ((this.#acked ?? 0) < oldest.last) stop = true;
       } catch (error) {
@@ -286,8 +293,8 @@ export class Courier {
   }
 
   /** @returns the next page of this station's chain after a seq, at most `batch` entries and `batchBytes` (one at least) */
-  async #pageAfter(after: number): Promise<{ seq: number; bytes: Buffer }[]> {
-    const page = await this.#station.store.chainAfter(
+  async #pageAfter(after: number): Promise<{ seq: number; bytes: Buffer }[] & { full?: boolean }> {
+    const page: { seq: number; bytes: Buffer }[] & { full?: boolean } = await this.#station.store.chainAfter(
       this.#line,
       this.#station.id,
       after,
@@ -296,11 +303,13 @@ export class Courier {
     let bytes = 0;
     const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
     if (fits > 0) page.length = fits;
+    // Full: cut by count or bytes, so more may follow at once.
+    page.full = fits > 0 || page.length === this.#options.batch;
     return page;
   }
 
   async #learnFrom(statement: unknown): Promise<void> {
-    const theirs = await this.#station.acceptStatement(statement, this.#peer);
+    const theirs = await this.#station.acceptStatement(statement, this.#peer, { receipt: true });
     if (theirs.line === this.#line) this.#acked = theirs.heads[this.#station.id]?.seq ?? 0;
   }
 
