@@ -17,8 +17,7 @@ interface Held {
 
 /**
  * A peer that answers each push only when the test says (a slow receiver): it applies the push
- * then, and answers with its receipt (as the peer server does: the chains the push carried and its
- * own).
+ * then and answers with its head statement, or answers what the test gives instead.
  */
 class SlowPeer extends DirectTransport {
   readonly held: Held[] = [];
