@@ -232,7 +232,8 @@ export class Courier {
       // written meanwhile waits for its receipt to go in one push, not as many small ones (on a
       // busy machine each push and receipt costs a signature, a verify and a flush).
       while (!stop && !this.#stopped && !drained && inFlight.length < this.#options.window) {
-        const page = await this.#pageAfter(sentTo);
+        // From the last sent, or further if a receipt said the peer holds more already.
+        const page = await this.#pageAfter(Math.max(sentTo, this.#acked ?? 0));
         if (page.length === 0) break;
         drained = page.full !== true;
         sentTo = (page.at(-1) as { seq: number }).seq;
