@@ -87,6 +87,8 @@ export interface PeerServerShares {
   rate: RateLimiter;
   /** open connections per client certificate */
   open: Map<string, number>;
+  /** pushes waiting to be applied: one queue, so a sender's pushes over two routes keep their order */
+  pushes?: PushQueue | undefined;
 }
 
 /**
@@ -147,7 +149,8 @@ export function buildPeerServer(
   useBoundedJson(app, PEER_JSON_LIMITS);
   guardConnections(app.server, limits.connections, shares.open);
   const rate = shares.rate;
-  const pushes = new PushQueue(station, limits.pushQueue);
+  shares.pushes ??= new PushQueue(station, limits.pushQueue);
+  const pushes = shares.pushes;
   app.decorateRequest("peerCert", null);
   answerErrors(app);
 
