@@ -30,6 +30,25 @@ describe("recordSummary()", () => {
     expect(peer).toMatchObject({ name: "Moscow", match: true, missing: 0, extra: 0, diverged: 0 });
   });
 
+  it("a push's receipt that names only some chains, kept last, is no divergence and no chain missing", async () => {
+    p = await inProcessPair();
+    await p.washington.send({ line: p.line, text: "Hello", operator: "admin" });
+    await p.moscow.send({ line: p.line, text: "Здравствуйте", operator: "admin" });
+    await p.sync();
+    await p.washington.acceptStatement(await p.moscow.headStatement(p.line), p.moscow.id);
+    p.clock.t += 1_000;
+    // Moscow's receipt for a push of its own chain: it names Moscow's chain only, not Washington's.
+    const receipt = await p.moscow.receipt(p.line, [p.moscow.id]);
+    expect(Object.keys(receipt.heads)).toEqual([p.moscow.id]);
+    await p.washington.acceptStatement(receipt, p.moscow.id);
+    const peer = (await recordSummary(p.washington, p.line)).peers[0];
+    expect(peer).toMatchObject({ name: "Moscow", match: true, missing: 0, extra: 0, diverged: 0 });
+    expect(peer?.asOf).toBe(receipt.time);
+    expect(await p.washington.store.alarms({ all: true })).not.toContainEqual(
+      expect.objectContaining({ code: "DIVERGENCE" }),
+    );
+  });
+
   it("shows a peer whose chain has another entry at the same seq as diverged, not matching", async () => {
     p = await inProcessPair();
     await p.washington.send({ line: p.line, text: "Hello", operator: "admin" });

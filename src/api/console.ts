@@ -266,6 +266,13 @@ export async function recordSummary(station: Station, ref: string): Promise<Reco
     return held !== undefined && held.author === author && held.seq === seq;
   };
   const statements = new Map(latest.map((s) => [s.station, s]));
+  // A push's receipt names only the chains it carried: a chain its latest statement does not name
+  // stands where the peer last said it held it (its coverage), not at nothing.
+  const covered = new Map<string, number>();
+  for (const c of await station.store.coverage(line.id)) {
+    const key = `${c.peer} ${c.author}`;
+    covered.set(key, Math.max(covered.get(key) ?? 0, c.seq));
+  }
   return {
     line: line.id,
     entries: report.entries,
@@ -281,6 +288,10 @@ export async function recordSummary(station: Station, ref: string): Promise<Reco
             : (JSON.parse(statement.heads) as Record<string, { seq: number; hash: string }>),
         );
         const theirs = new Map<string, number>(heads.map(([author, head]) => [author, head.seq]));
+        for (const author of mine.keys()) {
+          const seq = covered.get(`${p.station} ${author}`);
+          if (!theirs.has(author) && seq !== undefined) theirs.set(author, seq);
+        }
         let missing = 0;
         let extra = 0;
         for (const [author, seq] of mine) missing += Math.max(0, seq - (theirs.get(author) ?? 0));

@@ -13,6 +13,7 @@ import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "..
 import { answerPairRequest, chainPage, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
+import { DEFAULT_PUSH_QUEUE_LIMITS, PushQueue, type PushQueueLimits } from "./push-queue.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
 export { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
@@ -37,6 +38,8 @@ export interface PeerServerLimits {
   connections: ConnectionLimits;
   /** requests per client certificate (default a burst of 2,000, then 1,000 a second) */
   rate: RateLimitOptions;
+  /** pushes waiting to be applied, per sender (default {@link DEFAULT_PUSH_QUEUE_LIMITS}) */
+  pushQueue: PushQueueLimits;
 }
 
 /**
@@ -56,6 +59,7 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
   checkIntervalMs: 1_000,
   connections: { perCertificate: 16, total: 256 },
   rate: { burst: 2_000, perSecond: 1_000 },
+  pushQueue: DEFAULT_PUSH_QUEUE_LIMITS,
 };
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
@@ -83,6 +87,8 @@ export interface PeerServerShares {
   rate: RateLimiter;
   /** open connections per client certificate */
   open: Map<string, number>;
+  /** pushes waiting to be applied: one queue, so a sender's pushes over two routes keep their order */
+  pushes?: PushQueue | undefined;
 }
 
 /**
@@ -143,6 +149,8 @@ export function buildPeerServer(
   useBoundedJson(app, PEER_JSON_LIMITS);
   guardConnections(app.server, limits.connections, shares.open);
   const rate = shares.rate;
+  shares.pushes ??= new PushQueue(station, limits.pushQueue);
+  const pushes = shares.pushes;
   app.decorateRequest("peerCert", null);
   answerErrors(app);
 
@@ -196,7 +204,12 @@ export function buildPeerServer(
       );
     }
     station.events.emit("contact", peer);
-    const result = await station.receiveBatch(entries, { from: peer });
+    // Applied in the order its sender sent it, with the pushes of the sender ready beside it.
+    const bytes = Number(request.headers["content-length"] ?? 0) || 0;
+    const result = await pushes.push(peer, line, entries, bytes);
+    // The receipt names only the chains the push carried (and this station's own): O(1) in the
+    // line's participants, and all a courier reads of it.
+    const chains = new Set(entries.map((e) => placeOf(e).author).filter((a) => a !== undefined));
     if (result.refused !== null) {
       request.log.warn(
         { event: "peer.push.refused", peer, code: result.refused.code, place: result.refused.place },
@@ -209,10 +222,10 @@ export function buildPeerServer(
       if (WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) station.events.emit("behind", peer, line);
       return reply.status(httpStatusOf(refused.code)).send({
         error: { code: refused.code, message: refused.message },
-        ...(refused.place.line === line ? { statement: await station.headStatement(line) } : {}),
+        ...(refused.place.line === line ? { statement: await station.receipt(line, chains) } : {}),
       });
     }
-    return { statement: await station.headStatement(line) };
+    return { statement: await station.receipt(line, chains) };
   });
 
   app.post("/peer/v1/heads", async (request) => {

@@ -139,7 +139,7 @@ export {
 } from "./core/mod.js";
 export type { AddedOperator, OperatorSummary, Permission } from "./core/mod.js";
 export { applyIncoming, MAX_CLOCK_AHEAD_MS } from "./core/mod.js";
-export type { ApplyResult } from "./core/mod.js";
+export type { ApplyResult, PreparedEntry } from "./core/mod.js";
 export { catchUp } from "./delivery/mod.js";
 export { Outbox } from "./delivery/mod.js";
 export type { CourierState, LineDelivery, OutboxOptions } from "./delivery/mod.js";

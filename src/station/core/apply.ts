@@ -80,7 +80,7 @@ export interface ApplyOptions {
   /** this station's id */
   self: string;
   /** the same values, read and signature-checked already (see prepareIncoming) */
-  prepared?: readonly PreparedEntry[] | undefined;
+  prepared?: readonly (PreparedEntry | undefined)[] | undefined;
   now: number;
   /** the participant that delivered the entries (their author, or a third station relaying them) */
   from?: string | undefined;

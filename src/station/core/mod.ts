@@ -9,7 +9,7 @@
  * @module
  */
 export { MAX_CLOCK_AHEAD_MS, applyIncoming, pinConflict } from "./apply.js";
-export type { ApplyResult } from "./apply.js";
+export type { ApplyResult, PreparedEntry } from "./apply.js";
 export { removeStraySnapshots, snapshotDatabase, snapshotPath, writeBackup } from "./backup.js";
 export type { DatabaseSnapshot, WriteBackupOptions } from "./backup.js";
 export { BACKUP_MAGIC } from "./backup-file.js";

@@ -1174,7 +1174,7 @@ export class Station {
     options: {
       from?: string | undefined;
       joining?: string;
-      prepared?: readonly PreparedEntry[];
+      prepared?: readonly (PreparedEntry | undefined)[] | undefined;
       verifiedInMs?: number;
     } = {},
   ): Promise<ApplyResult> {
@@ -1240,7 +1240,23 @@ export class Station {
    * @returns what was stored and what was refused
    */
   async receiveBatch(values: readonly unknown[], options: { from?: string } = {}): Promise<ApplyResult> {
-    if (values.length < PARALLEL_RECEIVE_FROM) return this.receive(values, options);
+    const checked = await this.checkSignatures(values);
+    return this.receive(values, { ...options, ...(checked ?? {}) });
+  }
+
+  /**
+   * Checks the signatures of a large batch over worker threads, ahead of applying it (what
+   * {@link receiveBatch} does first; the peer server's push queue does it for each push as it
+   * arrives, then applies the pushes of one sender in order, together).
+   *
+   * @param values entries as received
+   * @returns the entries read and checked, and the time it took; null for a batch too small to be
+   *   worth the threads (its signatures are checked as it is applied)
+   */
+  async checkSignatures(
+    values: readonly unknown[],
+  ): Promise<{ prepared: PreparedEntry[]; verifiedInMs: number } | null> {
+    if (values.length < PARALLEL_RECEIVE_FROM) return null;
     // The keys in force of the chains that rotated, so that their signatures are checked there too.
     const keys = new Map<string, string>();
     const lines = new Set(
@@ -1258,7 +1274,7 @@ export class Station {
     const ok = await this.#signatures.check(jobs);
     for (const [i, job] of jobs.entries())
       (prepared[job.index] as PreparedEntry).signatureOk = ok[i] === true;
-    return this.receive(values, { ...options, prepared, verifiedInMs: performance.now() - started });
+    return { prepared, verifiedInMs: performance.now() - started };
   }
 
   /**
@@ -1313,6 +1329,29 @@ export class Station {
   async headStatement(line: string): Promise<HeadStatement> {
     const heads: HeadStatement["heads"] = {};
     for (const h of await this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+    return this.#signHeads(line, heads);
+  }
+
+  /**
+   * A push's receipt: a head statement naming only the chains the push carried and this station's
+   * own (its key in force is read from the head it gives of its own chain), so that a receipt is
+   * O(1) in the line's participants. Each head named is the whole truth about that chain here; a
+   * chain not named says nothing (a partial statement is never read as "holds none of it").
+   *
+   * @param line a line id
+   * @param chains the authors of the chains the push carried
+   * @returns this station's signed statement of those heads (those it holds of them)
+   */
+  async receipt(line: string, chains: Iterable<string>): Promise<HeadStatement> {
+    const heads: HeadStatement["heads"] = {};
+    for (const author of new Set([this.id, ...chains])) {
+      const h = await this.store.head(line, author);
+      if (h !== null) heads[author] = { seq: h.seq, hash: h.hash };
+    }
+    return this.#signHeads(line, heads);
+  }
+
+  #signHeads(line: string, heads: HeadStatement["heads"]): HeadStatement {
     return signStatement(
       { v: 1, type: "heads", line, station: this.id, time: isoNow(this.clock), heads },
       this.identity,
@@ -1329,10 +1368,16 @@ export class Station {
    *
    * @param value the statement as received
    * @param from the peer it is expected from
+   * @param options `receipt`: the answer to a push of this station's, which may name only the
+   *   chains the push carried (kept as coverage, not as what the peer holds of the line)
    * @returns the statement
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
-  async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
+  async acceptStatement(
+    value: unknown,
+    from: string,
+    options: { receipt?: boolean } = {},
+  ): Promise<HeadStatement> {
     // Signed by the key in force after the head it gives of its own chain (its station id until it
     // rotated its key on the line).
     const claimedLine = (value as { line?: unknown } | null)?.line;
@@ -1391,7 +1436,9 @@ export class Station {
     }
     this.#restore?.heard(statement.line, from, ahead);
     const heard = this.#heard.get(`${statement.line} ${from}`);
-    if (heard === undefined || heard.time < statement.time)
+    // A push's receipt names only the chains the push carried (see receipt): it is not what the
+    // peer holds of the line, which a third station may be relayed and the courier compares with.
+    if (options.receipt !== true && (heard === undefined || heard.time < statement.time))
       this.#heard.set(`${statement.line} ${from}`, statement);
     if (strangers || ahead) return statement;
     await this.store.addStatement(

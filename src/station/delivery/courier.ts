@@ -11,6 +11,8 @@ export interface CourierSettings {
   logger: PartLogger;
   batch: number;
   batchBytes: number;
+  /** pushes in flight at once */
+  window: number;
   quickRetries: number;
   quickDelayMs: number;
   baseDelayMs: number;
@@ -206,32 +208,72 @@ export class Courier {
     }
   }
 
-  /** @returns whether anything was sent */
+  /**
+   * Pushes what the peer lacks of this station's chain, pipelined: up to `window` pushes in flight,
+   * each page starting after the last one sent. Receipts are read in the order sent. The record
+   * still decides what is pending: on a refusal, a failure or a receipt that does not cover its
+   * push, no more pages go, what is in flight is let finish unread, and the next round starts
+   * from the peer's heads (the last receipt's, or the refusal's).
+   *
+   * @returns whether anything was sent
+   */
   async #pushSome(target: PeerTarget): Promise<boolean> {
-    const me = this.#station.id;
     const before = this.#acked ?? 0;
-    const page = await this.#station.store.chainAfter(this.#line, me, before, this.#options.batch);
-    if (page.length === 0) return false;
-    let bytes = 0;
-    const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
-    if (fits > 0) page.length = fits;
+    let sentTo = before;
+    const inFlight: { last: number; answer: Promise<unknown> }[] = [];
+    let stop = false;
+    let failure: { error: unknown } | null = null;
     let gap: Error | null = null;
-    try {
-      const statement = await this.#options.transport.push(
-        target,
-        this.#line,
-        page.map((e) => e.bytes),
-      );
-      await this.#learnFrom(statement);
-    } catch (error) {
-      const statement = (error as { statement?: unknown }).statement;
-      const code = (error as { remoteCode?: string }).remoteCode;
-      // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
-      // lost a batch): its heads say from where to send. Anything else is a real refusal.
-      if (statement === undefined || code === undefined || !GAP_CODES.has(code)) throw error;
-      await this.#learnFrom(statement);
-      gap = error as Error;
+    let sent = 0;
+    /** whether the last page sent was all there was: the next waits for its receipt */
+    let drained = false;
+    for (;;) {
+      // Only a backlog is pipelined: a page that took all there was goes alone, and what is
+      // written meanwhile waits for its receipt to go in one push, not as many small ones (on a
+      // busy machine each push and receipt costs a signature, a verify and a flush).
+      while (!stop && !this.#stopped && !drained && inFlight.length < this.#options.window) {
+        // From the last sent, or further if a receipt said the peer holds more already.
+        const page = await this.#pageAfter(Math.max(sentTo, this.#acked ?? 0));
+        if (page.length === 0) break;
+        drained = page.full !== true;
+        sentTo = (page.at(-1) as { seq: number }).seq;
+        sent += page.length;
+        const answer = this.#options.transport.push(
+          target,
+          this.#line,
+          page.map((e) => e.bytes),
+        );
+        answer.catch(() => undefined); // read in its turn, or let go after a failure
+        inFlight.push({ last: sentTo, answer });
+      }
+      const oldest = inFlight.shift();
+      if (oldest === undefined) break;
+      if (stop) continue; // after a failure: what is still in flight is not read
+      try {
+        await this.#learnFrom(await oldest.answer);
+        if (inFlight.length === 0) drained = false; // the last receipt read: what came meanwhile may go
+        // Taken without covering the push: something else stands there; resend from its heads.
+        if ((this.#acked ?? 0) < oldest.last) stop = true;
+      } catch (error) {
+        stop = true;
+        const statement = (error as { statement?: unknown }).statement;
+        const code = (error as { remoteCode?: string }).remoteCode;
+        // The peer stands elsewhere than thought (a gap: it was restored from an older backup, or
+        // lost a batch): its heads say from where to send. Anything else is a real refusal.
+        if (statement === undefined || code === undefined || !GAP_CODES.has(code)) {
+          failure = { error };
+          continue;
+        }
+        try {
+          await this.#learnFrom(statement);
+          gap = error as Error;
+        } catch (unread) {
+          failure = { error: unread };
+        }
+      }
     }
+    if (failure !== null) throw failure.error;
+    if (sent === 0) return false;
     if ((this.#acked ?? 0) > before) {
       this.#gaps = 0;
       return true;
@@ -244,15 +286,31 @@ export class Courier {
         gap ??
         new HotlineError(
           "CHAIN_GAP",
-          `Cannot deliver on line ${this.#line}: the peer took ${page.length} entries but its heads did not move`,
+          `Cannot deliver on line ${this.#line}: the peer took ${sent} entries but its heads did not move`,
         )
       );
     }
     return true;
   }
 
+  /** @returns the next page of this station's chain after a seq, at most `batch` entries and `batchBytes` (one at least) */
+  async #pageAfter(after: number): Promise<{ seq: number; bytes: Buffer }[] & { full?: boolean }> {
+    const page: { seq: number; bytes: Buffer }[] & { full?: boolean } = await this.#station.store.chainAfter(
+      this.#line,
+      this.#station.id,
+      after,
+      this.#options.batch,
+    );
+    let bytes = 0;
+    const fits = page.findIndex((e) => (bytes += e.bytes.length) > this.#options.batchBytes);
+    if (fits > 0) page.length = fits;
+    // Full: cut by count or bytes, so more may follow at once.
+    page.full = fits > 0 || page.length === this.#options.batch;
+    return page;
+  }
+
   async #learnFrom(statement: unknown): Promise<void> {
-    const theirs = await this.#station.acceptStatement(statement, this.#peer);
+    const theirs = await this.#station.acceptStatement(statement, this.#peer, { receipt: true });
     if (theirs.line === this.#line) this.#acked = theirs.heads[this.#station.id]?.seq ?? 0;
   }
 

@@ -17,6 +17,11 @@ export interface OutboxOptions {
    * batch of large entries is cut, never refused whole for ever); one entry always goes
    */
   batchBytes?: number | undefined;
+  /**
+   * pushes in flight to one peer on one line at once (default 4): each page starts after the last
+   * one sent, not the last one receipted, so a backlog is not one round trip per page
+   */
+  window?: number | undefined;
   /** quick retries before backing off (default 3, 200 ms apart); also resends after a gap in a row */
   quickRetries?: number | undefined;
   quickDelayMs?: number | undefined;
@@ -66,6 +71,7 @@ export class Outbox {
       logger: options.logger ?? station.logger.child({ part: "outbox" }),
       batch: options.batch ?? 500,
       batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
+      window: Math.max(1, options.window ?? 4),
       quickRetries: options.quickRetries ?? 3,
       quickDelayMs: options.quickDelayMs ?? 200,
       baseDelayMs: options.baseDelayMs ?? 1_000,
