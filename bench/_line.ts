@@ -19,6 +19,7 @@
  * tested), never by sleeping. The stations' warnings are counted by kind and printed with the
  * progress: they say what a phase waited on.
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
@@ -321,15 +322,26 @@ async function measureLine(
   }
 }
 
-/** Creates and starts one station on loopback ports. */
+/**
+ * Creates and starts one station on loopback ports. A port found free can be taken by another
+ * process before the station binds it (the machine is shared; a line of 57 binds 114 ports): then
+ * the station is made again on other ports, twice at most.
+ */
 async function startOne(dir: string, name: string, warnings: Warnings): Promise<RunningStation> {
   const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
-  await initStation({ dir, name, listen: await loopback(), api: await loopback() });
-  return startStation({
-    dir,
-    logger: pino({ level: "warn" }, warnings),
-    outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
-  });
+  for (let attempt = 1; ; attempt++) {
+    await initStation({ dir, name, listen: await loopback(), api: await loopback() });
+    try {
+      return await startStation({
+        dir,
+        logger: pino({ level: "warn" }, warnings),
+        outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
+      });
+    } catch (error) {
+      if (attempt === 3 || !String((error as Error).message).includes("EADDRINUSE")) throw error;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 function percentile(values: readonly number[], p: number): number {

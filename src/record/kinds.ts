@@ -224,14 +224,18 @@ export const BODY_SCHEMAS = {
    * consenting to a batch of invited stations is one entry, not one each.
    */
   "member.approve": z.strictObject({
-    of: z.union([
-      HASH,
-      z
-        .array(HASH)
-        .min(1)
-        .max(63) // MAX_APPROVED_AT_ONCE (membership.ts imports this file)
-        .refine((hashes) => new Set(hashes).size === hashes.length, "must not name an addition twice"),
-    ]),
+    of: z.union(
+      [
+        HASH,
+        z
+          .array(HASH)
+          .min(1, "must name at least one addition")
+          // MAX_APPROVED_AT_ONCE (membership.ts imports this file)
+          .max(63, "must name at most 63 additions (a line of 64's other stations)")
+          .refine((hashes) => new Set(hashes).size === hashes.length, "must not name an addition twice"),
+      ],
+      { error: "must be a member.add hash, or a list of 1 to 63 of them with none named twice" },
+    ),
     operator: OPERATOR,
   }),
   /**
