@@ -1,9 +1,9 @@
 /**
  * A line of N participants in this one process: N running stations (`startStation`, as a station
  * runs under `hotline start`: its peer port on loopback with mutual TLS, its outbox, its link
- * monitor), paired on one line by real invites in doubling rounds, each round's stations approved
- * by every participant already there in one entry each (see _line-build.ts: O(N) entries). For
- * each size of line it measures:
+ * monitor), paired on one line by real invites in rounds (1, 1, then all the rest), each round's
+ * stations approved by every participant already there in one entry each (see _line-build.ts:
+ * O(N) entries). For each size of line it measures:
  *
  *  - setup: pairing and approvals, its time and its entries (rows: both should grow linearly);
  *  - one message from station 0 until every other participant's signed receipt of it is stored at
@@ -243,7 +243,14 @@ async function measureLine(
     for (let i = 0; i < sizes.messages + WARMUP; i++) {
       const start = process.hrtime.bigint();
       const sent = await first.station.send({ line, text: `latency ${i}`, operator: "admin" });
-      await receipted(first, line, others, sent.seq);
+      // Patient: on a big line in one process on a loaded machine a receipt can take a minute.
+      await receipted(first, line, others, sent.seq, 300_000).catch((error: unknown) => {
+        // What station 0's delivery to each peer was doing (backing off after what refusal).
+        for (const id of others)
+          progress(`  to ${id.slice(0, 8)}: ${JSON.stringify(first.outbox.state(id))}`);
+        progress(`line of ${n}: warnings: ${warnings.take()}`);
+        throw error;
+      });
       if (i >= WARMUP) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
 
