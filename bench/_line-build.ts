@@ -51,7 +51,9 @@ export async function buildLine(
           expiresInMs: 3_600_000,
           operator: "admin",
         });
-        const accepted = await acceptInvite(joiner.station, client, invite);
+        // Closed once paired, as `hotline accept` exits: its kept-alive sockets to station 0 would
+        // otherwise count against the joiner's share of station 0's connections all along.
+        const accepted = await acceptInvite(joiner.station, client, invite).finally(() => client.close());
         // The consent rules as the bench relies on them: the stations still pending are not asked.
         if ([...accepted.awaiting].sort().join() !== [...asked].sort().join()) {
           throw new Error(
@@ -85,6 +87,12 @@ export async function buildLine(
         // What a slow round waits on: the participants each station counts so far.
         said = Date.now();
         progress(`waiting: the stations count ${counts.join(" ")} participants`);
+        joined.forEach((s, k) => {
+          if (counts[k] !== count) {
+            const state = s.outbox.state(first.station.id);
+            progress(`  station ${k}'s delivery to station 0: ${JSON.stringify(state?.lines ?? null)}`);
+          }
+        });
       }
       return counts.every((c) => c === count);
     });
