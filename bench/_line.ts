@@ -75,6 +75,9 @@ const WARMUP = 5;
  */
 const BUSY_TEST_INTERVAL = 30;
 
+/** Connections a station's peer port takes in all (default 256), for a line of up to 64 in one process. */
+const PEER_CONNECTIONS = 2_048;
+
 /** The outbox's comparison of heads with each peer (default 10 s), for the same reason. */
 const SYNC_INTERVAL_MS = 30_000;
 
@@ -343,6 +346,9 @@ async function startOne(dir: string, name: string, warnings: Warnings): Promise<
         dir,
         logger: pino({ level: "warn" }, warnings),
         outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
+        // Every peer's transport keeps sockets to every other (up to 4 per agent): at 32 and more,
+        // station 0 alone would pass the default 256 connections in all (see docs/performance.md).
+        peer: { connections: { perCertificate: 16, total: PEER_CONNECTIONS } },
       });
     } catch (error) {
       if (attempt === 3 || !String((error as Error).message).includes("EADDRINUSE")) throw error;
