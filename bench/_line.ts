@@ -1,10 +1,11 @@
 /**
  * A line of N participants in this one process: N running stations (`startStation`, as a station
  * runs under `hotline start`: its peer port on loopback with mutual TLS, its outbox, its link
- * monitor), paired on one line by real invites, each new member approved by every participant
- * already there. For each size of line it measures:
+ * monitor), paired on one line by real invites in rounds (1, 1, then all the rest), each round's
+ * stations approved by every participant already there in one entry each (see _line-build.ts:
+ * O(N) entries). For each size of line it measures:
  *
- *  - setup: pairing and approvals (a note);
+ *  - setup: pairing and approvals, its time and its entries (rows: both should grow linearly);
  *  - one message from station 0 until every other participant's signed receipt of it is stored at
  *    station 0, p50 and p99 over messages sent one at a time;
  *  - every station writing as fast as it can: entries delivered per second line-wide (an entry
@@ -18,18 +19,13 @@
  * tested), never by sleeping. The stations' warnings are counted by kind and printed with the
  * progress: they say what a phase waited on.
  */
-import { readFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
-import { PeerClient } from "../src/peer/mod.js";
-import {
-  DEFAULT_SETTINGS,
-  acceptInvite,
-  createInvite,
-  freeLoopbackPort,
-  initStation,
-} from "../src/station/mod.js";
+import type { PeerClient } from "../src/peer/mod.js";
+import { DEFAULT_SETTINGS, freeLoopbackPort, initStation } from "../src/station/mod.js";
+import { buildLine } from "./_line-build.js";
 import { ceilingSample, rawVerifyRate } from "./_ceilings.js";
 import { textDraft, textDrafts } from "./_fixture.js";
 import { receipted, settled, until } from "./_line-waits.js";
@@ -84,6 +80,9 @@ const WARMUP = 5;
  */
 const BUSY_TEST_INTERVAL = 30;
 
+/** Connections a station's peer port takes in all (default 256), for a line of up to 64 in one process. */
+const PEER_CONNECTIONS = 2_048;
+
 /** The outbox's comparison of heads with each peer (default 10 s), for the same reason. */
 const SYNC_INTERVAL_MS = 30_000;
 
@@ -127,6 +126,22 @@ export function lineRows(figures: readonly LineFigures[], rawVerify: number): Ro
   if (base === undefined) return [];
   const rows: Row[] = [];
   const each = (make: (f: LineFigures) => Row) => rows.push(...figures.map(make));
+  // Building the line: O(N) entries (see _line-build.ts), so both its entries and its time are
+  // compared with the smallest line's grown linearly in N. (Each entry still reaches every
+  // participant there is: deliveries, and so the time, may grow faster.)
+  const grown = (f: LineFigures, value: number) => (value * f.participants) / base.participants;
+  each((f) =>
+    timed(`line of ${f.participants}: setup, entries`, f.setupEntries, "", grown(f, base.setupEntries), {
+      atMost: 1.5,
+      of: "ratio",
+    }),
+  );
+  each((f) =>
+    timed(`line of ${f.participants}: setup, time`, f.setupSeconds, "s", grown(f, base.setupSeconds), {
+      atMost: 1.5,
+      of: "ratio",
+    }),
+  );
   // One message to N-1 others: N-1 pushes and receipts, so linear in N-1 at best.
   const linear = (f: LineFigures, value: number) => (value * (f.participants - 1)) / (base.participants - 1);
   each((f) =>
@@ -218,43 +233,12 @@ async function measureLine(
     const line = (await first.station.createLine({ name: `line-of-${n}`, operator: "admin" })).id;
     // Link tests at a slow pace while the line is built and carries traffic (see BUSY_TEST_INTERVAL).
     await first.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
-    for (let i = 1; i < n; i++) {
-      const joiner = stations[i] as RunningStation;
-      const client = peerClientOf(joiner);
-      clients.push(client);
-      const { invite } = await createInvite(first.station, {
-        line,
-        expiresInMs: 3_600_000,
-        operator: "admin",
-      });
-      const accepted = await acceptInvite(joiner.station, client, invite);
-      // Every participant but the inviter consents, once the member.add has reached it.
-      await Promise.all(
-        accepted.awaiting.map(async (id) => {
-          const approver = stations.find((s) => s.station.id === id);
-          if (approver === undefined) throw new Error(`no station ${id} to approve`);
-          await until(
-            `${approver.station.config.name} to hold the addition of ${joiner.station.config.name}`,
-            async () =>
-              (await approver.station.store.members(line)).some((m) => m.station === joiner.station.id),
-          );
-          await approver.station.approveMember({ line, member: joiner.station.id, operator: "admin" });
-        }),
-      );
-      // The next addition must ask everyone who is a participant anywhere: wait until all agree.
-      const on = stations.slice(0, i + 1);
-      await until(`every station to count ${i + 1} participants`, async () =>
-        (await Promise.all(on.map(async (s) => (await s.station.store.participants(line)).length))).every(
-          (count) => count === i + 1,
-        ),
-      );
-      if (n > 8 && i % 4 === 0) {
+    clients.push(
+      ...(await buildLine(stations, line, (message) => {
         const took = Number(process.hrtime.bigint() - setupStart) / 1e9;
-        progress(
-          `line of ${n}: ${i + 1} participants after ${took.toFixed(1)} s; warnings: ${warnings.take()}`,
-        );
-      }
-    }
+        progress(`line of ${n}: ${message} after ${took.toFixed(1)} s; warnings: ${warnings.take()}`);
+      })),
+    );
     await settled(stations, line);
     const setupSeconds = Number(process.hrtime.bigint() - setupStart) / 1e9;
     const setupEntries = (await first.station.store.heads(line)).reduce((sum, h) => sum + h.seq, 0);
@@ -268,7 +252,14 @@ async function measureLine(
     for (let i = 0; i < sizes.messages + WARMUP; i++) {
       const start = process.hrtime.bigint();
       const sent = await first.station.send({ line, text: `latency ${i}`, operator: "admin" });
-      await receipted(first, line, others, sent.seq);
+      // Patient: on a big line in one process on a loaded machine a receipt can take a minute.
+      await receipted(first, line, others, sent.seq, 300_000).catch((error: unknown) => {
+        // What station 0's delivery to each peer was doing (backing off after what refusal).
+        for (const id of others)
+          progress(`  to ${id.slice(0, 8)}: ${JSON.stringify(first.outbox.state(id))}`);
+        progress(`line of ${n}: warnings: ${warnings.take()}`);
+        throw error;
+      });
       if (i >= WARMUP) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
 
@@ -357,29 +348,29 @@ async function measureLine(
   }
 }
 
-/** Creates and starts one station on loopback ports. */
+/**
+ * Creates and starts one station on loopback ports. A port found free can be taken by another
+ * process before the station binds it (the machine is shared; a line of 57 binds 114 ports): then
+ * the station is made again on other ports, twice at most.
+ */
 async function startOne(dir: string, name: string, warnings: Warnings): Promise<RunningStation> {
   const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
-  await initStation({ dir, name, listen: await loopback(), api: await loopback() });
-  return startStation({
-    dir,
-    logger: pino({ level: "warn" }, warnings),
-    outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
-  });
-}
-
-/**
- * A peer client with the station's own certificate, for accepting an invite as `hotline accept`
- * does, but patient: on a big line the inviter, sharing this process with every other station,
- * can take longer than the usual 5 s to answer (it did at 17 participants on a loaded machine).
- */
-function peerClientOf(running: RunningStation): PeerClient {
-  const { tlsCert, tlsKey } = running.station.paths;
-  return new PeerClient({ cert: readText(tlsCert), key: readText(tlsKey) }, { timeoutMs: 60_000 });
-}
-
-function readText(path: string): string {
-  return readFileSync(path, "utf8");
+  for (let attempt = 1; ; attempt++) {
+    await initStation({ dir, name, listen: await loopback(), api: await loopback() });
+    try {
+      return await startStation({
+        dir,
+        logger: pino({ level: "warn" }, warnings),
+        outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
+        // Every peer's transport keeps sockets to every other (up to 4 per agent): at 32 and more,
+        // station 0 alone would pass the default 256 connections in all (see docs/performance.md).
+        peer: { connections: { perCertificate: 16, total: PEER_CONNECTIONS } },
+      });
+    } catch (error) {
+      if (attempt === 3 || !String((error as Error).message).includes("EADDRINUSE")) throw error;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 function percentile(values: readonly number[], p: number): number {

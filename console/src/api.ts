@@ -147,6 +147,9 @@ export const api = {
   /** consents, as this station, to a station another participant added to a line (admins) */
   approveMember: (line: string, station: string) =>
     call("POST /api/lines/:line/members/:station/approve", { params: { line, station } }),
+  /** consents to several stations in one signed entry, or to all awaiting this station (admins) */
+  approveMembers: (line: string, stations: string[] | "all") =>
+    call("POST /api/lines/:line/members/approve", { params: { line }, body: { stations } }),
   acknowledgeKeyChange: (line: string, station: string) =>
     call("POST /api/lines/:line/members/:station/key-change/ack", { params: { line, station } }),
   whoami: () => call("GET /api/whoami"),

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "./errors.js";
 import { HotlineError, isHotlineError } from "./errors.js";
 import { hasValidSignature, openEntry, type SealedEntry } from "./entry.js";
-import { isValidMemberClaim } from "./membership.js";
+import { additionsApproved, isValidMemberClaim } from "./membership.js";
 import { isValidRevocation, isValidRotation, keyAt, type KeyHistory } from "./key-rotation.js";
 import {
   MemoryLine,
@@ -51,8 +51,8 @@ export interface EntryFacts {
   creator: RuleFacts["creator"];
   /** for member.add: the member, its consenters, and whether its claim is its own (checked here) */
   member: RuleFacts["member"];
-  /** for member.approve: the member.add it consents to */
-  approves: string | null;
+  /** for member.approve: the member.adds it consents to */
+  approves: readonly string[] | null;
   /** for key.rotate: the new key, and whether its proof holds (checked here) */
   rotate: RuleFacts["rotate"];
   /** the key the signature was found good with (the replay checks it was the one in force); null if none */
@@ -190,7 +190,7 @@ export function ruleFactsOf(sealed: SealedEntry): RuleFacts {
             proofOk: isValidMemberClaim(line, entry.body.member, entry.body.proof),
           }
         : null,
-    approves: entry.kind === "member.approve" ? entry.body.of : null,
+    approves: entry.kind === "member.approve" ? additionsApproved(entry.body.of) : null,
     rotate:
       entry.kind === "key.rotate"
         ? {
@@ -484,7 +484,7 @@ function replayOrder(facts: readonly EntryFacts[], genesis: EntryFacts | undefin
     const f = facts[i] as EntryFacts;
     const deps: (number | undefined)[] = [before.get(i)];
     for (const hash of Object.values(f.seen)) deps.push(byHash.get(hash));
-    if (f.approves !== null) deps.push(byHash.get(f.approves));
+    for (const hash of f.approves ?? []) deps.push(byHash.get(hash));
     if (f.revokeAck !== null) deps.push(byHash.get(f.revokeAck.of));
     if (genesis !== undefined && f !== genesis) deps.push(byHash.get(genesis.storedHash));
     if (f.author !== genesis?.author) deps.push(addOf.get(f.author));

@@ -218,8 +218,26 @@ export const BODY_SCHEMAS = {
    * in its name); they keep accepting the old one for a grace period (docs/protocol.md).
    */
   "cert.renew": z.strictObject({ cert: CERT_FINGERPRINT, operator: OPERATOR }),
-  /** A participant consents to a station another participant added (`of`: the `member.add` hash). */
-  "member.approve": z.strictObject({ of: HASH, operator: OPERATOR }),
+  /**
+   * A participant consents to stations other participants added: `of` is the `member.add` hash, or
+   * several of them (up to 63, none twice: every addition pending on a line of 64), so that
+   * consenting to a batch of invited stations is one entry, not one each.
+   */
+  "member.approve": z.strictObject({
+    of: z.union(
+      [
+        HASH,
+        z
+          .array(HASH)
+          .min(1, "must name at least one addition")
+          // MAX_APPROVED_AT_ONCE (membership.ts imports this file)
+          .max(63, "must name at most 63 additions (a line of 64's other stations)")
+          .refine((hashes) => new Set(hashes).size === hashes.length, "must not name an addition twice"),
+      ],
+      { error: "must be a member.add hash, or a list of 1 to 63 of them with none named twice" },
+    ),
+    operator: OPERATOR,
+  }),
   /**
    * The author's signing key changes to `key` (base64url, 32 raw bytes). The entry is signed by the
    * key in force before it (the old key vouches for the new); `proof` is the new key's signature of

@@ -81,3 +81,18 @@ export function isValidMemberClaim(line: string, member: Participant, proof: str
 export function changesMembership(kind: string): boolean {
   return kind.startsWith("member.") || kind === "line.genesis" || kind === "cert.renew";
 }
+
+/** Most additions one `member.approve` may consent to: every other station of a line of 64. */
+export const MAX_APPROVED_AT_ONCE = MAX_PARTICIPANTS - 1;
+
+/**
+ * A `member.approve` names one addition (`of` a hash, as every approval before session 10 does) or
+ * several (`of` a list): the record reads both as a list.
+ *
+ * @param of the approval's `of`
+ * @returns the `member.add` hashes it consents to, in the order named
+ * @example additionsApproved("ab…") // ["ab…"]
+ */
+export function additionsApproved(of: string | readonly string[]): readonly string[] {
+  return typeof of === "string" ? [of] : of;
+}

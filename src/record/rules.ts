@@ -41,8 +41,8 @@ export interface RuleFacts {
     consenters: readonly string[];
     proofOk: boolean;
   } | null;
-  /** for member.approve: the member.add it consents to */
-  approves: string | null;
+  /** for member.approve: the member.adds it consents to (one, or several at once) */
+  approves: readonly string[] | null;
   /** for key.rotate: the new key, and whether its proof is the new key's signature of this place */
   rotate: { key: string; proofOk: boolean } | null;
   /**
@@ -195,7 +195,8 @@ export function checkPlace(f: RuleFacts, view: LineView): RuleBreak | null {
  * The rules of the record about what an entry does to the line's membership: a member.add carries
  * the member's own signed claim, names a station and a certificate no other member has, stays
  * within {@link MAX_PARTICIPANTS}, and asks only participants to consent; a member.approve consents
- * to a member.add of this line that asked its author; a cert.renew names a certificate no member of
+ * to member.adds of this line that each asked its author (one, or several at once: none twice, the
+ * schema says); a cert.renew names a certificate no member of
  * the line has (its author's own included: a renewal is a new certificate).
  *
  * @param f the entry's facts, its body read
@@ -252,18 +253,20 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
     }
   }
   if (f.approves !== null) {
-    const added = view.memberAddedBy(f.approves);
-    if (added === null) {
-      return {
-        code: "UNKNOWN_ENTRY",
-        detail: `The member.approve names ${short(f.approves)}, which is no member.add of this line`,
-      };
-    }
-    if (!added.consenters.includes(f.author)) {
-      return {
-        code: "NO_CONSENT",
-        detail: `The member.approve's author was not asked to consent to ${short(added.station)}`,
-      };
+    for (const hash of f.approves) {
+      const added = view.memberAddedBy(hash);
+      if (added === null) {
+        return {
+          code: "UNKNOWN_ENTRY",
+          detail: `The member.approve names ${short(hash)}, which is no member.add of this line`,
+        };
+      }
+      if (!added.consenters.includes(f.author)) {
+        return {
+          code: "NO_CONSENT",
+          detail: `The member.approve's author was not asked to consent to ${short(added.station)}`,
+        };
+      }
     }
   }
   return null;
@@ -424,9 +427,8 @@ export class MemoryLine implements LineView {
       this.#heads.set(f.author, { seq: f.seq, hash: f.hash, time: f.time });
     }
     for (const hash of hashes) this.#entries.set(hash, { author: f.author, time: f.time });
-    const next = membership ? nextMembership(f, this) : null;
-    if (next !== null) this.#members.set(next.station, next);
     if (!membership) return;
+    for (const m of nextMembership(f, this)) this.#members.set(m.station, m);
     if (f.revoke !== null) {
       const { key, revoked, since } = f.revoke;
       this.#revocations.set(f.hash, { author: f.author, seq: f.seq, key, revoked, since });
@@ -448,46 +450,52 @@ export class MemoryLine implements LineView {
 
 /**
  * What an entry (whose rules hold) changes in a line's membership: the one place that says it, for
- * every view.
+ * every view. A member.approve changes each addition it names that asked its author and that its
+ * author had not consented to yet.
  *
  * @param f the entry's facts
  * @param view the line before it
- * @returns the member whose state it sets, or null
+ * @returns the members whose state it sets (none, one, or for a member.approve several)
  */
-export function nextMembership(f: RuleFacts, view: LineView): MemberState | null {
+export function nextMembership(f: RuleFacts, view: LineView): MemberState[] {
   if (f.creator !== null && f.kind === "line.genesis") {
-    return {
-      station: f.creator.station,
-      cert: f.creator.cert,
-      addedBy: f.hash,
-      consenters: [],
-      approvals: [],
-      active: true,
-    };
+    return [
+      {
+        station: f.creator.station,
+        cert: f.creator.cert,
+        addedBy: f.hash,
+        consenters: [],
+        approvals: [],
+        active: true,
+      },
+    ];
   }
   if (f.member !== null) {
-    if (view.member(f.member.station) !== null) return null;
-    return {
-      station: f.member.station,
-      cert: f.member.cert,
-      addedBy: f.hash,
-      consenters: f.member.consenters,
-      approvals: [],
-      active: f.member.consenters.length === 0,
-    };
+    if (view.member(f.member.station) !== null) return [];
+    return [
+      {
+        station: f.member.station,
+        cert: f.member.cert,
+        addedBy: f.hash,
+        consenters: f.member.consenters,
+        approvals: [],
+        active: f.member.consenters.length === 0,
+      },
+    ];
   }
   if (f.renews !== null) {
     const member = view.member(f.author);
-    return member === null ? null : { ...member, cert: f.renews };
+    return member === null ? [] : [{ ...member, cert: f.renews }];
   }
-  if (f.approves !== null) {
-    const added = view.memberAddedBy(f.approves);
+  const next: MemberState[] = [];
+  for (const hash of f.approves ?? []) {
+    const added = view.memberAddedBy(hash);
     if (added === null || !added.consenters.includes(f.author) || added.approvals.includes(f.author))
-      return null;
+      continue;
     const approvals = [...added.approvals, f.author];
-    return { ...added, approvals, active: added.consenters.every((c) => approvals.includes(c)) };
+    next.push({ ...added, approvals, active: added.consenters.every((c) => approvals.includes(c)) });
   }
-  return null;
+  return next;
 }
 
 function short(id: string): string {

@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { HotlineError } from "../record/mod.js";
+import { HotlineError, additionsApproved } from "../record/mod.js";
 import type { SealedEntry } from "../record/mod.js";
 import type { AlarmRow } from "./rows.js";
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
@@ -207,7 +207,7 @@ export class PgTables implements AsyncTables {
         }
         if (entry.kind === "member.approve") {
           await answered();
-          await this.#approve(line, entry.body.of, entry.author);
+          for (const of of additionsApproved(entry.body.of)) await this.#approve(line, of, entry.author);
         }
         if (entry.kind === "cert.renew") {
           const until = new Date(Date.parse(receivedAt) + PREVIOUS_CERT_GRACE_MS).toISOString();

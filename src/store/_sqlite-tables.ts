@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Statement } from "better-sqlite3";
-import { HotlineError } from "../record/mod.js";
+import { HotlineError, additionsApproved } from "../record/mod.js";
 import type { SealedEntry } from "../record/mod.js";
 import type { AlarmRow, Role } from "./rows.js";
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_PER_AUTHOR } from "./peers.js";
@@ -178,7 +178,8 @@ export class SqliteTables implements SyncTables {
               JSON.stringify(consenters),
             );
           }
-          if (entry.kind === "member.approve") this.#approve(line, entry.body.of, entry.author);
+          if (entry.kind === "member.approve")
+            for (const of of additionsApproved(entry.body.of)) this.#approve(line, of, entry.author);
           if (entry.kind === "cert.renew") {
             const until = new Date(Date.parse(receivedAt) + PREVIOUS_CERT_GRACE_MS).toISOString();
             this.#sql(

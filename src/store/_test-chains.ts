@@ -64,8 +64,8 @@ export class TestChains {
     });
   }
 
-  /** @returns a member.approve by `by` of the member.add `of` */
-  approve(by: ChainAuthor, of: string): SealedEntry {
+  /** @returns a member.approve by `by` of the member.add `of` (or of several: a list) */
+  approve(by: ChainAuthor, of: string | string[]): SealedEntry {
     return this.#write(by, { kind: "member.approve", body: { of, operator: "duty-officer" } });
   }
 

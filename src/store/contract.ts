@@ -209,6 +209,20 @@ export function storeContract(
         expect((await store.members(line))[2]).toMatchObject({ active: true, approvals: [washington.id] });
       });
 
+      it("one member.approve naming two additions counts its author's consent to each", async () => {
+        const store = await opened();
+        const { moscow, washington, chains, line, entries, addParis } = aLine();
+        const berlin = chainAuthor("Berlin");
+        const addBerlin = chains.add(moscow, berlin, [washington]);
+        await store.appendEntries([...entries, addBerlin], T0);
+        expect((await store.participants(line)).map((p) => p.station)).toEqual([moscow.id, washington.id]);
+        await store.appendEntries([chains.approve(washington, [addParis.hash, addBerlin.hash])], T0);
+        expect((await store.members(line)).slice(2)).toEqual([
+          expect.objectContaining({ addedBy: addParis.hash, active: true, approvals: [washington.id] }),
+          expect.objectContaining({ addedBy: addBerlin.hash, active: true, approvals: [washington.id] }),
+        ]);
+      });
+
       it("a cert.renew moves its author to the new certificate on the line, the old one kept for 7 days or until retired", async () => {
         const store = await opened();
         const { washington, chains, line, entries } = aLine();

@@ -47,6 +47,14 @@ const ALARMS_QUERY = z.strictObject({ all: z.enum(["true", "false"]).optional() 
 const ALARM_PARAM = z.object({ id: z.coerce.number().int().min(1) });
 const MEMBER_PARAMS = z.object({ line: z.string().min(1).max(200), station: z.string().min(1).max(100) });
 
+/**
+ * Consent to several stations in one signed entry: each named (station id, unique id prefix or
+ * name; at most 63, a line of 64's others), or "all" that await this station's consent.
+ */
+export const APPROVE_REQUEST = z.strictObject({
+  stations: z.union([z.array(z.string().min(1).max(100)).min(1).max(63), z.literal("all")]),
+});
+
 /** The station, its lines, messages, acknowledgements and alarms. */
 export const lineRoutes = routes({
   "GET /api/whoami": { summary: "This station", response: { 200: WHOAMI, ...ERRORS } },
@@ -133,5 +141,17 @@ export const lineRoutes = routes({
     summary: "Consent, as this station, to a station another participant added to a line (a signed entry)",
     params: MEMBER_PARAMS,
     response: { 200: WRITTEN.extend({ member: z.string(), awaiting: z.array(z.string()) }), ...ERRORS },
+  },
+  "POST /api/lines/:line/members/approve": {
+    summary:
+      "Consent, as this station, to several stations added to a line, or all that await its consent, in one signed entry",
+    params: LINE_PARAM,
+    body: APPROVE_REQUEST,
+    response: {
+      200: WRITTEN.extend({
+        approved: z.array(z.object({ member: z.string(), awaiting: z.array(z.string()) })),
+      }),
+      ...ERRORS,
+    },
   },
 });

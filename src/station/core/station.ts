@@ -64,6 +64,7 @@ import {
 import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNextKey } from "./key-files.js";
 import { settingsOf, suspensionOf } from "./settings.js";
 import { OwnFolds } from "./seen-fold.js";
+import { membersToApprove } from "./approvals.js";
 import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
 
@@ -586,52 +587,51 @@ export class Station {
     member: string;
     awaiting: string[];
   }> {
+    const { hash, seq, approved } = await this.approveMembers({ ...options, members: [options.member] });
+    const [one] = approved;
+    if (one === undefined) throw new Error("approveMembers returned no member");
+    return { hash, seq, ...one };
+  }
+
+  /**
+   * Consents, as this station, to several stations added to a line in one signed `member.approve`
+   * (its `of` lists their additions): an operator who invited a batch of stations, or a
+   * participant asked about all of them, consents once, not once each.
+   *
+   * @param options the line (id, prefix or name); the members (each a station id, unique id prefix
+   *   or name; at most 63) or "all" (every addition awaiting this station's consent); the operator
+   * @returns the entry's hash and seq, and for each member who still has to consent
+   * @throws HotlineError NOT_FOUND (no such member, or none waiting for "all"), BAD_INPUT (one was
+   *   not asked of this station, is a participant, or has its consent already; more than 63)
+   */
+  async approveMembers(options: {
+    line: string;
+    members: readonly string[] | "all";
+    operator: string;
+  }): Promise<{ hash: string; seq: number; approved: { member: string; awaiting: string[] }[] }> {
     const line = await this.resolveLine(options.line);
-    const ref = options.member.trim();
-    const members = await this.store.members(line.id);
-    const matches = members.filter(
-      (m) =>
-        m.station === ref ||
-        (ref.length >= 4 && m.station.startsWith(ref)) ||
-        m.name.toLowerCase() === ref.toLowerCase(),
-    );
-    const member = matches.length === 1 ? matches[0] : undefined;
-    if (member === undefined) {
-      throw new HotlineError(
-        matches.length > 1 ? "BAD_INPUT" : "NOT_FOUND",
-        matches.length > 1
-          ? `Cannot approve '${ref}' on ${line.name}: it could be ${matches.map((m) => m.name).join(" or ")}; give its id`
-          : `Cannot approve '${ref}' on ${line.name}: no station of that id or name was added to the line`,
-      );
-    }
-    if (member.active) {
-      throw new HotlineError(
-        "BAD_INPUT",
-        `Cannot approve ${member.name} on ${line.name}: it is a participant already`,
-      );
-    }
-    if (!member.consenters.includes(this.id)) {
-      throw new HotlineError(
-        "BAD_INPUT",
-        `Cannot approve ${member.name} on ${line.name}: its addition did not ask this station's consent`,
-      );
-    }
-    if (member.approvals.includes(this.id)) {
-      throw new HotlineError(
-        "BAD_INPUT",
-        `Cannot approve ${member.name} on ${line.name}: this station consented already`,
-      );
-    }
+    const chosen = membersToApprove(await this.store.members(line.id), {
+      refs: options.members,
+      self: this.id,
+      lineName: line.name,
+    });
+    const adds = chosen.map((m) => m.addedBy);
     const sealed = await this.write(line.id, {
       kind: "member.approve",
-      body: { of: member.addedBy, operator: options.operator },
+      // One addition keeps the form every approval had before several could be named at once.
+      body: { of: adds.length === 1 ? (adds[0] as string) : adds, operator: options.operator },
     });
-    const now = (await this.store.members(line.id)).find((m) => m.station === member.station);
+    const now = await this.store.members(line.id);
     return {
       hash: sealed.hash,
       seq: sealed.entry.seq,
-      member: member.station,
-      awaiting: now === undefined ? [] : now.consenters.filter((c) => !now.approvals.includes(c)),
+      approved: chosen.map((m) => {
+        const after = now.find((n) => n.station === m.station);
+        return {
+          member: m.station,
+          awaiting: after === undefined ? [] : after.consenters.filter((c) => !after.approvals.includes(c)),
+        };
+      }),
     };
   }
 

@@ -65,10 +65,13 @@ export function SystemEntry({ entry, byHash }: { entry: LogEntry; byHash: Map<st
       break;
     }
     case "member.approve": {
-      // `of` is the member.add it consents to: the name is there.
-      const added = byHash.get(bodyString(entry.body, "of") ?? "")?.body["member"];
-      const name = typeof added === "object" && added !== null && "name" in added ? String(added.name) : "?";
-      text = t("system.memberApprove", { ...who, member: name });
+      // `of` is the member.add it consents to, or a list of them (a batch at once): the names are there.
+      const of = entry.body["of"];
+      const names = (Array.isArray(of) ? of : [of]).map((hash) => {
+        const added = byHash.get(String(hash))?.body["member"];
+        return typeof added === "object" && added !== null && "name" in added ? String(added.name) : "?";
+      });
+      text = t("system.memberApprove", { ...who, member: names.join(", ") });
       break;
     }
     case "key.rotate":
