@@ -10,7 +10,7 @@ import {
   WAITS_FOR_ANOTHER_CHAIN,
 } from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
-import { answerPairRequest, chainPage, type Station } from "../station/mod.js";
+import { answerHeadsDigest, answerPairRequest, chainPage, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
@@ -59,7 +59,11 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
 };
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
-const HEADS = z.strictObject({ statement: z.looseObject({ line: HASH }) });
+/** A full head statement, or (a link test) its digest form: checked further by the station. */
+const HEADS = z.union([
+  z.strictObject({ statement: z.looseObject({ line: HASH }) }),
+  z.strictObject({ digest: z.looseObject({ line: HASH }) }),
+]);
 const STATEMENT_QUERY = z.strictObject({ line: HASH, station: STATION_ID });
 const ENTRIES_QUERY = z.strictObject({
   line: HASH,
@@ -216,7 +220,15 @@ export function buildPeerServer(
   });
 
   app.post("/peer/v1/heads", async (request) => {
-    const { statement } = parse(HEADS, request.body, "heads");
+    const body = parse(HEADS, request.body, "heads");
+    if ("digest" in body) {
+      // A link test by digest: the full statements only if the heads differ (the asker then sends its own).
+      const from = await participantOf(request, body.digest.line);
+      const answer = await answerHeadsDigest(station, body.digest, from);
+      station.events.emit("contact", from);
+      return { digest: answer };
+    }
+    const { statement } = body;
     // Who the peer is, on that line, before anything of the statement is checked or kept.
     const from = await participantOf(request, statement.line);
     await station.acceptStatement(statement, from);

@@ -1,4 +1,12 @@
-import { HotlineError, changesMembership, type HeadStatement } from "../../record/mod.js";
+import {
+  HotlineError,
+  changesMembership,
+  digestFormOf,
+  parseDigestStatement,
+  statementFromDigest,
+  type HeadStatement,
+} from "../../record/mod.js";
+import { FULL_EXCHANGE_EVERY } from "./heads-digest.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
 import { isoNow, namesOn, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
@@ -285,11 +293,12 @@ export class LinkMonitor {
     intervalMs: number,
     lateMs = 0,
     since: number | null = null,
+    full = true,
   ): Promise<LinkTestOutcome> {
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     try {
       const exchanged = await withDeadline(
-        this.#exchange(line, peer, timeoutMs),
+        this.#exchange(line, peer, timeoutMs, full),
         Math.max(Math.round(timeoutMs / 2), timeoutMs - lateMs),
         this.#station.clock,
         this.#stopping,
@@ -298,7 +307,8 @@ export class LinkMonitor {
       const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
       this.#station.noteExchange(line, peer);
       this.#onReached(peer);
-      if (await this.#station.isBehind(theirs)) this.#onBehind(peer, line);
+      // Equal digests: it holds exactly this station's heads, nothing more.
+      if (!exchanged.same && (await this.#station.isBehind(theirs))) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
       const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
@@ -327,20 +337,49 @@ export class LinkMonitor {
     return code === "BAD_SIGNATURE" && keyChanged !== undefined && now - keyChanged < CATCHING_UP_GRACE_MS;
   }
 
-  /** @returns the peer's answer to this station's heads and its round trip; null: no such peer */
+  /**
+   * Exchanges heads with the peer: in digest form unless `full` (or the transport has no digest
+   * form); the full statements when the digests differ, or when the peer does not know the digest
+   * form (an older station refuses it with SCHEMA).
+   *
+   * @returns the peer's full statement (put back together from its digest form when the digests
+   *   are equal: `same`), and the first round trip; null: no such peer
+   */
   async #exchange(
     line: string,
     peer: string,
     timeoutMs: number,
-  ): Promise<{ answer: unknown; rttMs: number } | null> {
+    full: boolean,
+  ): Promise<{ answer: unknown; rttMs: number; same: boolean } | null> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
     const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return null;
     const target: PeerTarget = targetOf(p, this.#station.clock.now());
     const statement = await this.#station.headStatement(line);
     const start = process.hrtime.bigint();
+    const rtt = () => Number(process.hrtime.bigint() - start) / 1e6;
+    const byDigest = this.#transport.headsByDigest?.bind(this.#transport);
+    if (!full && byDigest !== undefined) {
+      const mine = digestFormOf(statement);
+      let answered: unknown;
+      try {
+        answered = await byDigest(target, mine, { timeoutMs });
+      } catch (error) {
+        if ((error as { remoteCode?: unknown }).remoteCode !== "SCHEMA") throw error;
+        answered = undefined; // a peer that knows only full statements
+      }
+      if (answered !== undefined) {
+        const theirs = parseDigestStatement(answered);
+        const rttMs = rtt();
+        if (theirs.digest === mine.digest) {
+          return { answer: statementFromDigest(theirs, statement.heads), rttMs, same: true };
+        }
+        // They differ: the full statements, each side learning what the other holds.
+        return { answer: await this.#transport.heads(target, statement, { timeoutMs }), rttMs, same: false };
+      }
+    }
     const answer = await this.#transport.heads(target, statement, { timeoutMs });
-    return { answer, rttMs: Number(process.hrtime.bigint() - start) / 1e6 };
+    return { answer, rttMs: rtt(), same: false };
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
@@ -521,8 +560,10 @@ class Link {
   /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
   #launch(intervalMs: number, lateMs: number): void {
     const n = ++this.#started;
+    // The full statements on the first test of the link and every so many after it.
+    const full = (n - 1) % FULL_EXCHANGE_EVERY === 0;
     const test = this.#monitor
-      .test(this.#line, this.#peer, intervalMs, lateMs, this.#since)
+      .test(this.#line, this.#peer, intervalMs, lateMs, this.#since, full)
       .then((outcome) => {
         if (this.#stopped || n < this.#counted) return;
         this.#counted = n;
