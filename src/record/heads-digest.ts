@@ -52,10 +52,7 @@ export function digestFormOf(statement: HeadStatement): DigestStatement {
 export function parseDigestStatement(value: unknown): DigestStatement {
   const result = DIGEST_STATEMENT.safeParse(value);
   if (!result.success) {
-    throw new HotlineError(
-      "SCHEMA",
-      `Cannot accept the digest of heads: ${describeZodError(result.error)}`,
-    );
+    throw new HotlineError("SCHEMA", `Cannot accept the digest of heads: ${describeZodError(result.error)}`);
   }
   return result.data;
 }
