@@ -13,6 +13,7 @@ import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "..
 import { answerHeadsDigest, answerPairRequest, chainPage, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
+import { MAX_SOCKETS_PER_PEER } from "./pinned-agent.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
 export { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
@@ -33,7 +34,10 @@ export interface PeerServerLimits {
   idleTimeoutMs: number;
   /** how often open requests are checked against their timeouts (default 1 s) */
   checkIntervalMs: number;
-  /** simultaneous connections (default 16 per client certificate, 256 in all) */
+  /**
+   * simultaneous connections (default 16 per client certificate; in all 256, and 4 more for each
+   * certificate pinned here: what each peer's client keeps, {@link MAX_SOCKETS_PER_PEER})
+   */
   connections: ConnectionLimits;
   /** requests per client certificate (default a burst of 2,000, then 1,000 a second) */
   rate: RateLimitOptions;
@@ -54,7 +58,7 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
   keepAliveTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
   checkIntervalMs: 1_000,
-  connections: { perCertificate: 16, total: 256 },
+  connections: { perCertificate: 16, total: 256, perPinned: MAX_SOCKETS_PER_PEER },
   rate: { burst: 2_000, perSecond: 1_000 },
 };
 
@@ -145,7 +149,7 @@ export function buildPeerServer(
     },
   });
   useBoundedJson(app, PEER_JSON_LIMITS);
-  guardConnections(app.server, limits.connections, shares.open);
+  guardConnections(app.server, limits.connections, shares.open, () => station.pinnedCount);
   const rate = shares.rate;
   app.decorateRequest("peerCert", null);
   answerErrors(app);

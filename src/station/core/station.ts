@@ -320,6 +320,11 @@ export class Station {
     return members;
   }
 
+  /** how many certificates are pinned to members of the lines here (this station's own included) */
+  get pinnedCount(): number {
+    return this.#pinned.size;
+  }
+
   /**
    * @param cert a certificate fingerprint
    * @returns whether it is pinned to a member of some line here (synchronous: the TLS guard asks)
