@@ -162,6 +162,12 @@ export class Station {
   readonly #claims = new Map<string, { time: string; seq: number }>();
   /** per line and participant, the newest head statement accepted from it (see heardFrom) */
   readonly #heard = new Map<string, HeadStatement>();
+  /**
+   * per line and participant, the heads (canonical JSON) of the statement of its last stored: one
+   * with the same heads again is already kept (UNIQUE line, station, heads), and its coverage too,
+   * so storing it again is skipped (a link test on a quiet line: no write of N coverage rows)
+   */
+  readonly #storedHeads = new Map<string, string>();
   /** per line and participant, when heads were last exchanged with it both ways (this clock's ms) */
   readonly #exchanged = new Map<string, number>();
   /**
@@ -1329,10 +1335,12 @@ export class Station {
    *
    * @param value the statement as received
    * @param from the peer it is expected from
+   * @param held the heads this station holds on the line, read just now by the caller (a link test
+   *   by digest puts them in the statement): each head is looked up there, not in the store
    * @returns the statement
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
-  async acceptStatement(value: unknown, from: string): Promise<HeadStatement> {
+  async acceptStatement(value: unknown, from: string, held?: HeadStatement["heads"]): Promise<HeadStatement> {
     // Signed by the key in force after the head it gives of its own chain (its station id until it
     // rotated its key on the line).
     const claimedLine = (value as { line?: unknown } | null)?.line;
@@ -1368,7 +1376,8 @@ export class Station {
         strangers = true;
         continue;
       }
-      const mine = await this.store.head(statement.line, author);
+      const mine =
+        held === undefined ? await this.store.head(statement.line, author) : (held[author] ?? null);
       if (mine !== null && head.seq <= mine.seq) {
         const held =
           head.seq === mine.seq
@@ -1394,17 +1403,21 @@ export class Station {
     if (heard === undefined || heard.time < statement.time)
       this.#heard.set(`${statement.line} ${from}`, statement);
     if (strangers || ahead) return statement;
-    await this.store.addStatement(
-      {
-        line: statement.line,
-        station: statement.station,
-        time: statement.time,
-        heads: canonicalJson(statement.heads),
-        bytes: Buffer.from(canonicalJson(statement)),
-      },
-      isoNow(this.clock),
-    );
     const key = `${statement.line} ${from}`;
+    const heads = canonicalJson(statement.heads);
+    if (this.#storedHeads.get(key) !== heads) {
+      await this.store.addStatement(
+        {
+          line: statement.line,
+          station: statement.station,
+          time: statement.time,
+          heads,
+          bytes: Buffer.from(canonicalJson(statement)),
+        },
+        isoNow(this.clock),
+      );
+      this.#storedHeads.set(key, heads);
+    }
     const claim = this.#claims.get(key);
     if (claim === undefined || claim.time <= statement.time) {
       this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });

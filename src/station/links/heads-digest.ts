@@ -39,7 +39,7 @@ export async function answerHeadsDigest(
   const mine = await station.headStatement(theirs.line);
   const answer = digestFormOf(mine);
   if (theirs.digest === answer.digest) {
-    await station.acceptStatement(statementFromDigest(theirs, mine.heads), from);
+    await station.acceptStatement(statementFromDigest(theirs, mine.heads), from, mine.heads);
     station.noteExchange(theirs.line, from);
   }
   return answer;

@@ -304,11 +304,12 @@ export class LinkMonitor {
         this.#stopping,
       );
       if (exchanged === null) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
-      const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
+      // Equal digests: the statement holds this station's own heads, just read (no lookup each).
+      const theirs = await this.#station.acceptStatement(exchanged.answer, peer, exchanged.held);
       this.#station.noteExchange(line, peer);
       this.#onReached(peer);
       // Equal digests: it holds exactly this station's heads, nothing more.
-      if (!exchanged.same && (await this.#station.isBehind(theirs))) this.#onBehind(peer, line);
+      if (exchanged.held === undefined && (await this.#station.isBehind(theirs))) this.#onBehind(peer, line);
       return { ok: true, rttMs: exchanged.rttMs };
     } catch (error) {
       const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
@@ -343,14 +344,15 @@ export class LinkMonitor {
    * form (an older station refuses it with SCHEMA).
    *
    * @returns the peer's full statement (put back together from its digest form when the digests
-   *   are equal: `same`), and the first round trip; null: no such peer
+   *   are equal, with `held`: this station's heads it holds too), and the first round trip; null:
+   *   no such peer
    */
   async #exchange(
     line: string,
     peer: string,
     timeoutMs: number,
     full: boolean,
-  ): Promise<{ answer: unknown; rttMs: number; same: boolean } | null> {
+  ): Promise<{ answer: unknown; rttMs: number; held?: HeadStatement["heads"] } | null> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
     const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return null;
@@ -372,14 +374,14 @@ export class LinkMonitor {
         const theirs = parseDigestStatement(answered);
         const rttMs = rtt();
         if (theirs.digest === mine.digest) {
-          return { answer: statementFromDigest(theirs, statement.heads), rttMs, same: true };
+          return { answer: statementFromDigest(theirs, statement.heads), rttMs, held: statement.heads };
         }
         // They differ: the full statements, each side learning what the other holds.
-        return { answer: await this.#transport.heads(target, statement, { timeoutMs }), rttMs, same: false };
+        return { answer: await this.#transport.heads(target, statement, { timeoutMs }), rttMs };
       }
     }
     const answer = await this.#transport.heads(target, statement, { timeoutMs });
-    return { answer, rttMs: rtt(), same: false };
+    return { answer, rttMs: rtt() };
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
