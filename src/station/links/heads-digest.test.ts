@@ -114,7 +114,7 @@ describe("link tests by digest", () => {
     expect(monitor.state(line, moscow.id)).toMatchObject({ health: "up", failures: 0 });
   });
 
-  it("when the peer holds entries this station lacks, the digests differ: the full statements are exchanged and this station catches up", async () => {
+  it("when the peer holds entries this station lacks, the digests differ: the full statements are exchanged and this station catches up; full statements until the heads are equal again", async () => {
     const s = await setUp();
     const { monitor, transport, line, moscow } = s;
     await monitor.start();
@@ -128,10 +128,14 @@ describe("link tests by digest", () => {
     expect(transport).toMatchObject({ full: 2, digests: 2 });
     expect(s.behind).toEqual([moscow.id]);
 
+    // The link carries traffic: the next test sends full statements at once, not a digest first.
     await s.deliver(moscow, s.washington);
     await s.next();
-    expect(transport).toMatchObject({ full: 2, digests: 3 });
+    expect(transport).toMatchObject({ full: 3, digests: 2 });
     expect(s.behind).toEqual([moscow.id]);
+    // That one found the heads equal: digests again.
+    await s.next();
+    expect(transport).toMatchObject({ full: 3, digests: 3 });
   });
 
   it("a peer that shows this station another history of its chain is still caught: DIVERGENCE", async () => {

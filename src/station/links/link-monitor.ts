@@ -2,6 +2,7 @@ import {
   HotlineError,
   changesMembership,
   digestFormOf,
+  headsDigest,
   parseDigestStatement,
   statementFromDigest,
   type HeadStatement,
@@ -310,7 +311,9 @@ export class LinkMonitor {
       this.#onReached(peer);
       // Equal digests: it holds exactly this station's heads, nothing more.
       if (exchanged.held === undefined && (await this.#station.isBehind(theirs))) this.#onBehind(peer, line);
-      return { ok: true, rttMs: exchanged.rttMs };
+      const differed =
+        exchanged.held === undefined && headsDigest(theirs.heads) !== headsDigest(exchanged.mine);
+      return { ok: true, rttMs: exchanged.rttMs, differed };
     } catch (error) {
       const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
       if (this.#catchingUp(line, error, since)) {
@@ -352,7 +355,12 @@ export class LinkMonitor {
     peer: string,
     timeoutMs: number,
     full: boolean,
-  ): Promise<{ answer: unknown; rttMs: number; held?: HeadStatement["heads"] } | null> {
+  ): Promise<{
+    answer: unknown;
+    rttMs: number;
+    mine: HeadStatement["heads"];
+    held?: HeadStatement["heads"];
+  } | null> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
     const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return null;
@@ -374,14 +382,16 @@ export class LinkMonitor {
         const theirs = parseDigestStatement(answered);
         const rttMs = rtt();
         if (theirs.digest === mine.digest) {
-          return { answer: statementFromDigest(theirs, statement.heads), rttMs, held: statement.heads };
+          const answer = statementFromDigest(theirs, statement.heads);
+          return { answer, rttMs, mine: statement.heads, held: statement.heads };
         }
         // They differ: the full statements, each side learning what the other holds.
-        return { answer: await this.#transport.heads(target, statement, { timeoutMs }), rttMs };
+        const answer = await this.#transport.heads(target, statement, { timeoutMs });
+        return { answer, rttMs, mine: statement.heads };
       }
     }
     const answer = await this.#transport.heads(target, statement, { timeoutMs });
-    return { answer, rttMs: rtt() };
+    return { answer, rttMs: rtt(), mine: statement.heads };
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
@@ -479,7 +489,9 @@ function withDeadline<T>(
 
 /** A test's outcome; "catching-up": the peer answered, refusing only for want of what is on its way (not counted). */
 type LinkTestOutcome =
-  { ok: true; rttMs: number } | { ok: false; error: string } | { ok: "catching-up"; error: string };
+  | { ok: true; rttMs: number; differed: boolean }
+  | { ok: false; error: string }
+  | { ok: "catching-up"; error: string };
 
 /**
  * The tests of one link, on a fixed cadence: a test starts every interval after the one before
@@ -510,6 +522,12 @@ class Link {
   #relaying = false;
   /** it was reached through a relay after the last round */
   #relayed = false;
+  /**
+   * the last test found the two stations' heads different: the link carries traffic, so the next
+   * test sends full statements at once rather than a digest that would differ too (a round trip
+   * more); once a test finds them equal, digests again
+   */
+  #differed = false;
 
   constructor(monitor: LinkMonitor, line: string, peer: string) {
     this.#monitor = monitor;
@@ -562,8 +580,9 @@ class Link {
   /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
   #launch(intervalMs: number, lateMs: number): void {
     const n = ++this.#started;
-    // The full statements on the first test of the link and every so many after it.
-    const full = (n - 1) % FULL_EXCHANGE_EVERY === 0;
+    // The full statements on the first test of the link, every so many after it, and while the
+    // heads differ (the link carries traffic: a digest would differ too).
+    const full = (n - 1) % FULL_EXCHANGE_EVERY === 0 || this.#differed;
     const test = this.#monitor
       .test(this.#line, this.#peer, intervalMs, lateMs, this.#since, full)
       .then((outcome) => {
@@ -572,6 +591,7 @@ class Link {
         // Not counted either way: the link keeps its health until the peer has caught up.
         if (outcome.ok === "catching-up") return;
         if (outcome.ok) this.#since = null;
+        if (outcome.ok) this.#differed = outcome.differed;
         const before = this.state;
         const at = isoNow(this.#monitor.station.clock);
         const after = afterTest(before, { at, ...outcome }, this.#monitor.rules);
