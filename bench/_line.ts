@@ -12,6 +12,7 @@
  *    times a participant that receives it), until every receipt is in;
  *  - the CPU time (all threads of the process: every station is here) per delivered entry;
  *  - idle: CPU and RSS of the process while the line only runs its link tests, at the default pace
+ *    (ceiling: the smallest line's CPU per link × N (N−1) links; the per-link cost is a note)
  *    (while it is built and carries traffic they run slower: see {@link BUSY_TEST_INTERVAL}).
  *
  * The stations share this process's two cores, so a figure is the whole line's cost, not one
@@ -183,18 +184,25 @@ export function lineRows(figures: readonly LineFigures[], rawVerify: number): Ro
       of: "ratio",
     }),
   );
-  // Idle, each station should cost the same whatever the line's size: linear in N line-wide.
+  // Idle, every pair of participants is tested (that every link is known to work is the point of
+  // a line): N (N−1) tests per interval line-wide. Each link should cost the same whatever the
+  // line's size, so the ceiling is the smallest line's figure per link times the links.
   each((f) =>
     timed(
       `line of ${f.participants}: idle CPU, whole line`,
       f.idleCpuMsPerSecond,
       "ms/s",
-      (base.idleCpuMsPerSecond * f.participants) / base.participants,
+      (base.idleCpuMsPerSecond * links(f.participants)) / links(base.participants),
       { atMost: 1.5, of: "ratio" },
     ),
   );
   each((f) => plain(`line of ${f.participants}: idle RSS, whole process`, f.idleRssMb, "MB"));
   return rows;
+}
+
+/** @returns the links of a line of n participants, each pair tested both ways: n (n − 1) */
+function links(n: number): number {
+  return Math.max(1, n * (n - 1));
 }
 
 function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
@@ -206,6 +214,8 @@ function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
     notes[`line${f.participants}EntriesPerStation`] = f.perStation;
     notes[`line${f.participants}EntryBytes`] = f.entryBytes;
     notes[`line${f.participants}EntryBytesOneMoved`] = f.entryBytesOneMoved;
+    // What one tested link costs, idle (both its ends, CPU µs per second): flat if tests are O(1).
+    notes[`line${f.participants}IdleCpuUsPerLink`] = (f.idleCpuMsPerSecond * 1000) / links(f.participants);
   }
   notes.linePeakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
   return notes;

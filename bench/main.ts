@@ -431,7 +431,7 @@ if (values.json) {
   if (want("line") && size.line.sizes.length > 0) {
     console.log(
       `line rows: N stations in this process over loopback mutual TLS; ceilings: the smallest line's figure grown ` +
-        `linearly (latency with N-1, idle CPU with N), and one-core raw verify for deliveries and CPU per delivery`,
+        `linearly (latency with N-1), idle CPU per link (with N(N-1)), and one-core raw verify for deliveries and CPU per delivery`,
     );
   }
   console.log(`\n${renderTable(rows)}\n`);
@@ -476,7 +476,8 @@ if (values.json) {
     console.log(
       `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
         `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
-        `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s`,
+        `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s; ` +
+        `idle CPU per tested link ${count(notes[`line${n}IdleCpuUsPerLink`])} µs/s`,
     );
   }
   if (want("line") && size.line.sizes.length > 0) {

@@ -1,5 +1,5 @@
 import { request } from "node:https";
-import { HotlineError, type HeadStatement } from "../record/mod.js";
+import { HotlineError, type DigestStatement, type HeadStatement } from "../record/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../station/mod.js";
 import { MAX_ANSWER_BYTES, MAX_PAGE_ANSWER_BYTES } from "./limits.js";
 import { PinnedAgent } from "./pinned-agent.js";
@@ -93,6 +93,18 @@ export class PeerClient implements PeerTransport {
       statement: unknown;
     };
     return answer.statement;
+  }
+
+  /** Exchanges head statements in their digest form (a link test): the answer is the peer's. */
+  async headsByDigest(
+    target: PeerTarget,
+    digest: DigestStatement,
+    options: { timeoutMs?: number } = {},
+  ): Promise<unknown> {
+    const answer = (await this.call(target, "POST", "/peer/v1/heads", { digest }, options)) as {
+      digest: unknown;
+    };
+    return answer.digest;
   }
 
   /** The newest statement the peer heard from another participant of the line (null if none). */

@@ -6,8 +6,25 @@ import { fingerprintOfDer } from "../station/mod.js";
 export interface ConnectionLimits {
   /** simultaneous connections from one client certificate */
   perCertificate: number;
-  /** simultaneous connections in all, handshakes included */
+  /**
+   * simultaneous connections in all, handshakes included, beyond those of `perPinned` (anyone's:
+   * strangers' handshakes, pairing, peers using more than their share of the pinned room)
+   */
   total: number;
+  /**
+   * more room in all for each certificate pinned here (default none): what each peer's client keeps
+   * open, so the port's size follows the number of peers — a line of 64 has 63 of them
+   */
+  perPinned?: number | undefined;
+}
+
+/**
+ * @param limits the connection limits
+ * @param pinned how many certificates are pinned here
+ * @returns simultaneous connections the port takes in all
+ */
+export function connectionsInAll(limits: ConnectionLimits, pinned: number): number {
+  return limits.total + (limits.perPinned ?? 0) * pinned;
 }
 
 /**
@@ -41,13 +58,22 @@ export function clientCertOf(socket: TLSSocket): string | null {
  * @param limits per certificate and in all (the total is per server)
  * @param open connections per certificate; share one map between the servers of a station's
  *   routes, so a peer holds its share of the station, not of each address
+ * @param pinned how many certificates are pinned here now (the total grows with them: see
+ *   {@link connectionsInAll})
  */
 export function guardConnections(
   server: Server,
   limits: ConnectionLimits,
   open: Map<string, number> = new Map(),
+  pinned: () => number = () => 0,
 ): void {
-  server.maxConnections = limits.total;
+  // Read by Node at each accept, before a byte is read: a peer that joins a line makes its room at
+  // once, with no listener to keep in step with the record.
+  Object.defineProperty(server, "maxConnections", {
+    configurable: true,
+    enumerable: true,
+    get: () => connectionsInAll(limits, pinned()),
+  });
   // First in line, so that HTTP never reads a byte from a connection refused here.
   server.prependListener("secureConnection", (socket: TLSSocket) => {
     const cert = clientCertOf(socket);

@@ -5,6 +5,13 @@ import { HotlineError } from "../record/mod.js";
 import { fingerprintOfDer } from "../station/mod.js";
 
 /**
+ * Connections a station's client keeps to one peer at most (per address). The peer's server makes
+ * room for this many per certificate pinned there (the peer server's default limits), so on a
+ * line of 64 the 63 others together cannot fill its port.
+ */
+export const MAX_SOCKETS_PER_PEER = 4;
+
+/**
  * An HTTPS agent that keeps connections to one peer alive and pins the peer's certificate by its
  * fingerprint: the TLS handshake completes, the fingerprint is compared, and only then is the
  * socket handed to a request — so not one byte goes to a station that is not the pinned one.
@@ -26,7 +33,7 @@ export class PinnedAgent extends Agent {
     tls: { cert: string; key: string },
     options: AgentOptions = {},
   ) {
-    super({ keepAlive: true, maxSockets: 4, timeout: 20_000, ...options });
+    super({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_PEER, timeout: 20_000, ...options });
     this.#pins = typeof pin === "string" ? [pin] : pin;
     this.#tls = tls;
   }

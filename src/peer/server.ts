@@ -10,10 +10,11 @@ import {
   WAITS_FOR_ANOTHER_CHAIN,
 } from "../record/mod.js";
 import { answerErrors, httpStatusOf, PEER_JSON_LIMITS, useBoundedJson } from "../http/mod.js";
-import { answerPairRequest, chainPage, type Station } from "../station/mod.js";
+import { answerHeadsDigest, answerPairRequest, chainPage, type Station } from "../station/mod.js";
 import { clientCertOf, guardConnections, type ConnectionLimits } from "./connection-guard.js";
 import { MAX_BATCH, MAX_PAGE_BYTES, MAX_PAIR_BYTES, MAX_REQUEST_BYTES } from "./limits.js";
 import { DEFAULT_PUSH_QUEUE_LIMITS, PushQueue, type PushQueueLimits } from "./push-queue.js";
+import { MAX_SOCKETS_PER_PEER } from "./pinned-agent.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 
 export { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
@@ -34,7 +35,10 @@ export interface PeerServerLimits {
   idleTimeoutMs: number;
   /** how often open requests are checked against their timeouts (default 1 s) */
   checkIntervalMs: number;
-  /** simultaneous connections (default 16 per client certificate, 256 in all) */
+  /**
+   * simultaneous connections (default 16 per client certificate; in all 256, and 4 more for each
+   * certificate pinned here: what each peer's client keeps, {@link MAX_SOCKETS_PER_PEER})
+   */
   connections: ConnectionLimits;
   /** requests per client certificate (default a burst of 2,000, then 1,000 a second) */
   rate: RateLimitOptions;
@@ -57,13 +61,17 @@ export const DEFAULT_PEER_SERVER_LIMITS: PeerServerLimits = {
   keepAliveTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
   checkIntervalMs: 1_000,
-  connections: { perCertificate: 16, total: 256 },
+  connections: { perCertificate: 16, total: 256, perPinned: MAX_SOCKETS_PER_PEER },
   rate: { burst: 2_000, perSecond: 1_000 },
   pushQueue: DEFAULT_PUSH_QUEUE_LIMITS,
 };
 
 const PUSH = z.strictObject({ line: HASH, entries: z.array(z.unknown()).min(1).max(MAX_BATCH) });
-const HEADS = z.strictObject({ statement: z.looseObject({ line: HASH }) });
+/** A full head statement, or (a link test) its digest form: checked further by the station. */
+const HEADS = z.union([
+  z.strictObject({ statement: z.looseObject({ line: HASH }) }),
+  z.strictObject({ digest: z.looseObject({ line: HASH }) }),
+]);
 const STATEMENT_QUERY = z.strictObject({ line: HASH, station: STATION_ID });
 const ENTRIES_QUERY = z.strictObject({
   line: HASH,
@@ -147,7 +155,7 @@ export function buildPeerServer(
     },
   });
   useBoundedJson(app, PEER_JSON_LIMITS);
-  guardConnections(app.server, limits.connections, shares.open);
+  guardConnections(app.server, limits.connections, shares.open, () => station.pinnedCount);
   const rate = shares.rate;
   shares.pushes ??= new PushQueue(station, limits.pushQueue);
   const pushes = shares.pushes;
@@ -229,7 +237,15 @@ export function buildPeerServer(
   });
 
   app.post("/peer/v1/heads", async (request) => {
-    const { statement } = parse(HEADS, request.body, "heads");
+    const body = parse(HEADS, request.body, "heads");
+    if ("digest" in body) {
+      // A link test by digest: the full statements only if the heads differ (the asker then sends its own).
+      const from = await participantOf(request, body.digest.line);
+      const answer = await answerHeadsDigest(station, body.digest, from);
+      station.events.emit("contact", from);
+      return { digest: answer };
+    }
+    const { statement } = body;
     // Who the peer is, on that line, before anything of the statement is checked or kept.
     const from = await participantOf(request, statement.line);
     await station.acceptStatement(statement, from);

@@ -13,6 +13,7 @@ export * from "./stored-entry.js";
 export * from "./check.js";
 export { describeZodError } from "./schema-error.js";
 export * from "./statement.js";
+export * from "./heads-digest.js";
 export * from "./bundle.js";
 export * from "./safety-code.js";
 export * from "./membership.js";

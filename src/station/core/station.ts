@@ -166,6 +166,12 @@ export class Station {
   readonly #claims = new Map<string, { time: string; seq: number }>();
   /** per line and participant, the newest head statement accepted from it (see heardFrom) */
   readonly #heard = new Map<string, HeadStatement>();
+  /**
+   * per line and participant, the heads (canonical JSON) of the statement of its last stored: one
+   * with the same heads again is already kept (UNIQUE line, station, heads), and its coverage too,
+   * so storing it again is skipped (a link test on a quiet line: no write of N coverage rows)
+   */
+  readonly #storedHeads = new Map<string, string>();
   /** per line and participant, when heads were last exchanged with it both ways (this clock's ms) */
   readonly #exchanged = new Map<string, number>();
   /**
@@ -322,6 +328,11 @@ export class Station {
       this.#members.set(line, members);
     }
     return members;
+  }
+
+  /** how many certificates are pinned to members of the lines here (this station's own included) */
+  get pinnedCount(): number {
+    return this.#pinned.size;
   }
 
   /**
@@ -1369,15 +1380,18 @@ export class Station {
    * @param value the statement as received
    * @param from the peer it is expected from
    * @param options `receipt`: the answer to a push of this station's, which may name only the
-   *   chains the push carried (kept as coverage, not as what the peer holds of the line)
+   *   chains the push carried (kept as coverage, not as what the peer holds of the line); `held`:
+   *   the heads this station holds on the line, read just now by the caller (a link test by digest
+   *   puts them in the statement): each head is looked up there, not in the store
    * @returns the statement
    * @throws HotlineError SCHEMA, BAD_SIGNATURE, UNKNOWN_LINE, NOT_PARTICIPANT, FUTURE_TIME, BACKDATED, BAD_STATEMENT
    */
   async acceptStatement(
     value: unknown,
     from: string,
-    options: { receipt?: boolean } = {},
+    options: { receipt?: boolean; held?: HeadStatement["heads"] | undefined } = {},
   ): Promise<HeadStatement> {
+    const held = options.held;
     // Signed by the key in force after the head it gives of its own chain (its station id until it
     // rotated its key on the line).
     const claimedLine = (value as { line?: unknown } | null)?.line;
@@ -1413,7 +1427,8 @@ export class Station {
         strangers = true;
         continue;
       }
-      const mine = await this.store.head(statement.line, author);
+      const mine =
+        held === undefined ? await this.store.head(statement.line, author) : (held[author] ?? null);
       if (mine !== null && head.seq <= mine.seq) {
         const held =
           head.seq === mine.seq
@@ -1441,17 +1456,21 @@ export class Station {
     if (options.receipt !== true && (heard === undefined || heard.time < statement.time))
       this.#heard.set(`${statement.line} ${from}`, statement);
     if (strangers || ahead) return statement;
-    await this.store.addStatement(
-      {
-        line: statement.line,
-        station: statement.station,
-        time: statement.time,
-        heads: canonicalJson(statement.heads),
-        bytes: Buffer.from(canonicalJson(statement)),
-      },
-      isoNow(this.clock),
-    );
     const key = `${statement.line} ${from}`;
+    const heads = canonicalJson(statement.heads);
+    if (this.#storedHeads.get(key) !== heads) {
+      await this.store.addStatement(
+        {
+          line: statement.line,
+          station: statement.station,
+          time: statement.time,
+          heads,
+          bytes: Buffer.from(canonicalJson(statement)),
+        },
+        isoNow(this.clock),
+      );
+      this.#storedHeads.set(key, heads);
+    }
     const claim = this.#claims.get(key);
     if (claim === undefined || claim.time <= statement.time) {
       this.#claims.set(key, { time: statement.time, seq: statement.heads[from]?.seq ?? 0 });

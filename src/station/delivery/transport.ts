@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PARTICIPANT, SIGNATURE, type HeadStatement } from "../../record/mod.js";
+import { PARTICIPANT, SIGNATURE, type DigestStatement, type HeadStatement } from "../../record/mod.js";
 import type { ParticipantRow } from "../../store/mod.js";
 
 /**
@@ -61,6 +61,15 @@ export interface PeerTransport {
   /** sends entries (each its canonical bytes, sent as they are); the answer is the peer's head statement */
   push(target: PeerTarget, line: string, entries: readonly Buffer[]): Promise<unknown>;
   heads(target: PeerTarget, statement: HeadStatement, options?: { timeoutMs?: number }): Promise<unknown>;
+  /**
+   * a link test's exchange of heads in their digest form (O(1) bytes); the answer is the peer's
+   * digest form. Optional: a transport without it has every link test exchange full statements.
+   */
+  headsByDigest?(
+    target: PeerTarget,
+    digest: DigestStatement,
+    options?: { timeoutMs?: number },
+  ): Promise<unknown>;
   entries(target: PeerTarget, line: string, author: string, after: number, limit: number): Promise<unknown[]>;
   /**
    * the newest head statement the peer holds from another participant of the line, as that one

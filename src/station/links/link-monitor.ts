@@ -1,4 +1,13 @@
-import { HotlineError, changesMembership, type HeadStatement } from "../../record/mod.js";
+import {
+  HotlineError,
+  changesMembership,
+  digestFormOf,
+  headsDigest,
+  parseDigestStatement,
+  statementFromDigest,
+  type HeadStatement,
+} from "../../record/mod.js";
+import { FULL_EXCHANGE_EVERY } from "./heads-digest.js";
 import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkState } from "./health.js";
 import { isoNow, namesOn, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
@@ -285,21 +294,26 @@ export class LinkMonitor {
     intervalMs: number,
     lateMs = 0,
     since: number | null = null,
+    full = true,
   ): Promise<LinkTestOutcome> {
     const timeoutMs = Math.max(1_000, Math.min(this.#timeoutMs, intervalMs));
     try {
       const exchanged = await withDeadline(
-        this.#exchange(line, peer, timeoutMs),
+        this.#exchange(line, peer, timeoutMs, full),
         Math.max(Math.round(timeoutMs / 2), timeoutMs - lateMs),
         this.#station.clock,
         this.#stopping,
       );
       if (exchanged === null) return { ok: false, error: "UNKNOWN_PEER: no address known on this line" };
-      const theirs = await this.#station.acceptStatement(exchanged.answer, peer);
+      // Equal digests: the statement holds this station's own heads, just read (no lookup each).
+      const theirs = await this.#station.acceptStatement(exchanged.answer, peer, { held: exchanged.held });
       this.#station.noteExchange(line, peer);
       this.#onReached(peer);
-      if (await this.#station.isBehind(theirs)) this.#onBehind(peer, line);
-      return { ok: true, rttMs: exchanged.rttMs };
+      // Equal digests: it holds exactly this station's heads, nothing more.
+      if (exchanged.held === undefined && (await this.#station.isBehind(theirs))) this.#onBehind(peer, line);
+      const differed =
+        exchanged.held === undefined && headsDigest(theirs.heads) !== headsDigest(exchanged.mine);
+      return { ok: true, rttMs: exchanged.rttMs, differed };
     } catch (error) {
       const said = error instanceof HotlineError ? `${error.code}: ${error.message}` : String(error);
       if (this.#catchingUp(line, error, since)) {
@@ -327,20 +341,57 @@ export class LinkMonitor {
     return code === "BAD_SIGNATURE" && keyChanged !== undefined && now - keyChanged < CATCHING_UP_GRACE_MS;
   }
 
-  /** @returns the peer's answer to this station's heads and its round trip; null: no such peer */
+  /**
+   * Exchanges heads with the peer: in digest form unless `full` (or the transport has no digest
+   * form); the full statements when the digests differ, or when the peer does not know the digest
+   * form (an older station refuses it with SCHEMA).
+   *
+   * @returns the peer's full statement (put back together from its digest form when the digests
+   *   are equal, with `held`: this station's heads it holds too), and the first round trip; null:
+   *   no such peer
+   */
   async #exchange(
     line: string,
     peer: string,
     timeoutMs: number,
-  ): Promise<{ answer: unknown; rttMs: number } | null> {
+    full: boolean,
+  ): Promise<{
+    answer: unknown;
+    rttMs: number;
+    mine: HeadStatement["heads"];
+    held?: HeadStatement["heads"];
+  } | null> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
     const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
     if (p === undefined) return null;
     const target: PeerTarget = targetOf(p, this.#station.clock.now());
     const statement = await this.#station.headStatement(line);
     const start = process.hrtime.bigint();
+    const rtt = () => Number(process.hrtime.bigint() - start) / 1e6;
+    const byDigest = this.#transport.headsByDigest?.bind(this.#transport);
+    if (!full && byDigest !== undefined) {
+      const mine = digestFormOf(statement);
+      let answered: unknown;
+      try {
+        answered = await byDigest(target, mine, { timeoutMs });
+      } catch (error) {
+        if ((error as { remoteCode?: unknown }).remoteCode !== "SCHEMA") throw error;
+        answered = undefined; // a peer that knows only full statements
+      }
+      if (answered !== undefined) {
+        const theirs = parseDigestStatement(answered);
+        const rttMs = rtt();
+        if (theirs.digest === mine.digest) {
+          const answer = statementFromDigest(theirs, statement.heads);
+          return { answer, rttMs, mine: statement.heads, held: statement.heads };
+        }
+        // They differ: the full statements, each side learning what the other holds.
+        const answer = await this.#transport.heads(target, statement, { timeoutMs });
+        return { answer, rttMs, mine: statement.heads };
+      }
+    }
     const answer = await this.#transport.heads(target, statement, { timeoutMs });
-    return { answer, rttMs: Number(process.hrtime.bigint() - start) / 1e6 };
+    return { answer, rttMs: rtt(), mine: statement.heads };
   }
 
   /** Keeps a change of health: history, alarms, log. @internal */
@@ -438,7 +489,9 @@ function withDeadline<T>(
 
 /** A test's outcome; "catching-up": the peer answered, refusing only for want of what is on its way (not counted). */
 type LinkTestOutcome =
-  { ok: true; rttMs: number } | { ok: false; error: string } | { ok: "catching-up"; error: string };
+  | { ok: true; rttMs: number; differed: boolean }
+  | { ok: false; error: string }
+  | { ok: "catching-up"; error: string };
 
 /**
  * The tests of one link, on a fixed cadence: a test starts every interval after the one before
@@ -469,6 +522,12 @@ class Link {
   #relaying = false;
   /** it was reached through a relay after the last round */
   #relayed = false;
+  /**
+   * the last test found the two stations' heads different: the link carries traffic, so the next
+   * test sends full statements at once rather than a digest that would differ too (a round trip
+   * more); once a test finds them equal, digests again
+   */
+  #differed = false;
 
   constructor(monitor: LinkMonitor, line: string, peer: string) {
     this.#monitor = monitor;
@@ -521,14 +580,18 @@ class Link {
   /** Starts one test; its outcome counts when it ends, unless a later test's counted already. */
   #launch(intervalMs: number, lateMs: number): void {
     const n = ++this.#started;
+    // The full statements on the first test of the link, every so many after it, and while the
+    // heads differ (the link carries traffic: a digest would differ too).
+    const full = (n - 1) % FULL_EXCHANGE_EVERY === 0 || this.#differed;
     const test = this.#monitor
-      .test(this.#line, this.#peer, intervalMs, lateMs, this.#since)
+      .test(this.#line, this.#peer, intervalMs, lateMs, this.#since, full)
       .then((outcome) => {
         if (this.#stopped || n < this.#counted) return;
         this.#counted = n;
         // Not counted either way: the link keeps its health until the peer has caught up.
         if (outcome.ok === "catching-up") return;
         if (outcome.ok) this.#since = null;
+        if (outcome.ok) this.#differed = outcome.differed;
         const before = this.state;
         const at = isoNow(this.#monitor.station.clock);
         const after = afterTest(before, { at, ...outcome }, this.#monitor.rules);

@@ -1,4 +1,4 @@
-import { HotlineError, type HeadStatement, type Route } from "../../record/mod.js";
+import { HotlineError, type DigestStatement, type HeadStatement, type Route } from "../../record/mod.js";
 import { isoNow, peerRoutes, PRIMARY_ROUTE, type PartLogger, type Station } from "../core/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../delivery/mod.js";
 import type { Health, RouteStatus } from "../views/mod.js";
@@ -115,6 +115,12 @@ export class RoutedTransport implements PeerTransport {
   #attempts = 0;
   /** the route history's writes, one after another in the order of the changes */
   #kept: Promise<void> = Promise.resolve();
+  /** link tests by digest, over the routes as `heads`; absent when the inner transport has none */
+  readonly headsByDigest?: (
+    target: PeerTarget,
+    digest: DigestStatement,
+    options?: { timeoutMs?: number },
+  ) => Promise<unknown>;
 
   /**
    * @param station the station whose peers these are
@@ -128,6 +134,11 @@ export class RoutedTransport implements PeerTransport {
     this.#returnAfter = options.returnAfter ?? 3;
     this.#probeEvery = options.probeEvery ?? 3;
     this.#logger = options.logger ?? station.logger.child({ part: "routes" });
+    const byDigest = inner.headsByDigest?.bind(inner);
+    if (byDigest !== undefined) {
+      this.headsByDigest = (target, digest, options) =>
+        this.#test(target, digest.line, (t) => byDigest(t, digest, options), options);
+    }
     station.events.on("entries", (entries) => {
       if (entries.some((e) => e.entry.kind === "route.announce" || e.entry.kind.startsWith("member."))) {
         this.#announced.clear();
@@ -164,24 +175,35 @@ export class RoutedTransport implements PeerTransport {
     return this.#over(target, line, (t) => this.#inner.statementOf(t, line, station, options));
   }
 
-  async heads(
+  heads(target: PeerTarget, statement: HeadStatement, options?: { timeoutMs?: number }): Promise<unknown> {
+    return this.#test(target, statement.line, (t) => this.#inner.heads(t, statement, options), options);
+  }
+
+  /**
+   * A link test's exchange over the routes, and, every `probeEvery` tests of the peer, the same
+   * exchange over its other routes in the background.
+   *
+   * @param exchange the exchange with the peer at one of its addresses
+   */
+  async #test(
     target: PeerTarget,
-    statement: HeadStatement,
-    options?: { timeoutMs?: number },
+    line: string,
+    exchange: (target: PeerTarget) => Promise<unknown>,
+    options: { timeoutMs?: number } | undefined,
   ): Promise<unknown> {
     // With other routes to try, the first gets half the test's time: a blackholed route is found
     // failing (and what waits on it moved on) while the test can still pass by another.
     const answer = await this.#over(
       target,
-      statement.line,
-      (t) => this.#inner.heads(t, statement, options),
+      line,
+      exchange,
       options?.timeoutMs === undefined ? undefined : options.timeoutMs / 2,
     );
     const peer = this.#peers.get(target.station);
     if (peer !== undefined && ++peer.tests >= this.#probeEvery && peer.probing === null) {
       peer.tests = 0;
-      // The other routes, tested with the same statement, in the background of this link test.
-      peer.probing = this.#probe(target, peer, statement, options).finally(() => {
+      // The other routes, tested with the same exchange, in the background of this link test.
+      peer.probing = this.#probe(target, peer, exchange).finally(() => {
         peer.probing = null;
       });
     }
@@ -401,15 +423,14 @@ export class RoutedTransport implements PeerTransport {
   async #probe(
     target: PeerTarget,
     peer: Peer,
-    statement: HeadStatement,
-    options: { timeoutMs?: number } | undefined,
+    exchange: (target: PeerTarget) => Promise<unknown>,
   ): Promise<void> {
     for (const route of peer.routes) {
       if (route.name === peer.active) continue;
       const attempt = ++this.#attempts;
       const start = performance.now();
       try {
-        await this.#inner.heads({ ...target, url: route.url }, statement, options);
+        await exchange({ ...target, url: route.url });
         await this.#answered(target.station, peer, route, performance.now() - start);
       } catch (error) {
         if (isStandby(error)) await this.#standby(target.station, peer, route, performance.now() - start);
