@@ -64,6 +64,13 @@ const LINK_RELAYED = "LINK_RELAYED";
 const RELAY_FRESH_INTERVALS = 3;
 
 /**
+ * Relays asked in one round for an unreachable participant's statement: the one already carrying
+ * it, then others drawn at random. Asking every participant made a line of N, when many links
+ * failed at once (an overloaded host), send O(N²) requests a round and fail more links.
+ */
+export const RELAYS_PER_ROUND = 3;
+
+/**
  * Automatic link tests: for every line and every other participant, every `testInterval` seconds
  * (a line setting), this station sends its signed heads and takes the peer's — measuring the round
  * trip, noticing when the peer holds more (→ catch up) — and keeps each link's health. Every change
@@ -198,9 +205,14 @@ export class LinkMonitor {
       const health = this.#links.get(`${line} ${p.station}`)?.state.health;
       return health === "up" || health === "degraded";
     });
-    // The relay already carrying it first, so it does not hop between relays for nothing.
-    reached.sort((a, b) => Number(b.station === current?.via) - Number(a.station === current?.via));
-    for (const relay of reached) {
+    // The relay already carrying it first, so it does not hop between relays for nothing; then
+    // others at random, a few a round (each round may find another).
+    const ranked = reached
+      .map((p) => ({ p, rank: p.station === current?.via ? -1 : station.clock.random() }))
+      .sort((a, b) => a.rank - b.rank)
+      .slice(0, RELAYS_PER_ROUND)
+      .map(({ p }) => p);
+    for (const relay of ranked) {
       let heard: HeadStatement;
       try {
         const value = await withDeadline(
