@@ -160,7 +160,13 @@ export type { ReceiveTiming, StationEvents } from "./core/mod.js";
 export { LINK_STATE_VALUES, StationMetrics } from "./metrics/mod.js";
 export type { StationMetricsOptions } from "./metrics/mod.js";
 export { statusOf } from "./links/mod.js";
-export { FULL_EXCHANGE_EVERY, LinkMonitor, RoutedTransport, answerHeadsDigest } from "./links/mod.js";
+export {
+  FULL_EXCHANGE_EVERY,
+  LinkMonitor,
+  RELAYS_PER_ROUND,
+  RoutedTransport,
+  answerHeadsDigest,
+} from "./links/mod.js";
 export type { PeerRouting, RouteState, RoutedTransportOptions } from "./links/mod.js";
 export type { LinkMonitorOptions } from "./links/mod.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./links/mod.js";

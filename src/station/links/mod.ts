@@ -11,7 +11,7 @@ export type { LinkStates } from "./health-report.js";
 export { DEFAULT_LINK_RULES, afterTest, quantile, recentRtts, untestedLink } from "./health.js";
 export type { Health, LinkRules, LinkState, RttSample, TestResult } from "./health.js";
 export { FULL_EXCHANGE_EVERY, answerHeadsDigest } from "./heads-digest.js";
-export { LinkMonitor } from "./link-monitor.js";
+export { LinkMonitor, RELAYS_PER_ROUND } from "./link-monitor.js";
 export type { LinkMonitorOptions } from "./link-monitor.js";
 export { RoutedTransport } from "./routed-transport.js";
 export type { PeerRouting, RouteState, RoutedTransportOptions } from "./routed-transport.js";
