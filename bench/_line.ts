@@ -88,6 +88,14 @@ const PEER_CONNECTIONS = 2_048;
 const SYNC_INTERVAL_MS = 30_000;
 
 /**
+ * @param n participants on the line
+ * @returns how long each station of the line waits for a peer's answer, in this one process
+ */
+function peerTimeoutMs(n: number): number {
+  return Math.max(5_000, n * 500);
+}
+
+/**
  * Runs the line bench at each size, smallest first.
  *
  * @param root a directory for the stations (one subdirectory per size)
@@ -234,7 +242,7 @@ async function measureLine(
   try {
     const warnings = new Warnings();
     for (let i = 0; i < n; i++)
-      stations.push(await startOne(join(dir, `s${i}`), `Participant ${i + 1}`, warnings));
+      stations.push(await startOne(join(dir, `s${i}`), `Participant ${i + 1}`, warnings, n));
     const [first] = stations;
     if (first === undefined) throw new Error("a line needs at least one station");
 
@@ -363,7 +371,7 @@ async function measureLine(
  * process before the station binds it (the machine is shared; a line of 57 binds 114 ports): then
  * the station is made again on other ports, twice at most.
  */
-async function startOne(dir: string, name: string, warnings: Warnings): Promise<RunningStation> {
+async function startOne(dir: string, name: string, warnings: Warnings, n: number): Promise<RunningStation> {
   const loopback = async () => `127.0.0.1:${await freeLoopbackPort()}`;
   for (let attempt = 1; ; attempt++) {
     await initStation({ dir, name, listen: await loopback(), api: await loopback() });
@@ -372,6 +380,12 @@ async function startOne(dir: string, name: string, warnings: Warnings): Promise<
         dir,
         logger: pino({ level: "warn" }, warnings),
         outbox: { syncIntervalMs: SYNC_INTERVAL_MS },
+        // Every station's work waits on this one event loop: a burst of N (N-1) pushes delays each
+        // answer by the whole line's work, past a timeout meant for one station per machine, and a
+        // timeout is a failure that costs more work (a new connection, a relay, a resend). So the
+        // stations wait for answers in proportion to N (5 s up to 10 stations, 28.5 s at 57).
+        peerClient: { timeoutMs: peerTimeoutMs(n) },
+        links: { timeoutMs: peerTimeoutMs(n) },
         // Every peer's transport keeps sockets to every other (up to 4 per agent): at 32 and more,
         // station 0 alone would pass the default 256 connections in all (see docs/performance.md).
         peer: { connections: { perCertificate: 16, total: PEER_CONNECTIONS } },

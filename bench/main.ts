@@ -430,7 +430,8 @@ if (values.json) {
   }
   if (want("line") && size.line.sizes.length > 0) {
     console.log(
-      `line rows: N stations in this process over loopback mutual TLS; ceilings: the smallest line's figure grown ` +
+      `line rows: N stations in this process over loopback mutual TLS (each waiting max(5 s, N × 0.5 s) for a peer's ` +
+        `answer: they share one event loop); ceilings: the smallest line's figure grown ` +
         `linearly (latency with N-1), idle CPU per link (with N(N-1)), and one-core raw verify for deliveries and CPU per delivery`,
     );
   }

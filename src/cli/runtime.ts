@@ -54,6 +54,8 @@ export interface StartOptions {
   links?: Omit<LinkMonitorOptions, "transport" | "logger" | "onBehind" | "onReached"> | undefined;
   /** the peer port's timeouts, connection and rate limits (defaults: DEFAULT_PEER_SERVER_LIMITS) */
   peer?: Partial<PeerServerLimits> | undefined;
+  /** how long this station waits for a peer's answer (default 5 s; see PeerClient) */
+  peerClient?: { timeoutMs?: number } | undefined;
   /** the peer addresses to listen on (HOST:PORT); default: every route's */
   listen?: readonly string[] | undefined;
   /** as the active of a pair: the lease epoch every write is fenced by (see role.ts) */
@@ -103,7 +105,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
   };
-  const client = new PeerClient(tls);
+  const client = new PeerClient(tls, options.peerClient);
   // Every exchange with a peer goes by the best of its routes, failing over at once.
   const routes = new RoutedTransport(station, client, {
     logger: logger.child({ part: "routes" }),
