@@ -74,7 +74,12 @@ export function foldSeen(
  * @returns its `seen`
  */
 export function seenOf(stored: StoredEntry): Record<string, string> {
-  const seen = envelopeOf(stored).seen;
+  return seenIn(envelopeOf(stored), stored);
+}
+
+/** The `seen` of an entry's envelope already parsed (STORE_DAMAGED when it names none). */
+function seenIn(envelope: { seen?: unknown }, stored: StoredEntry): Record<string, string> {
+  const seen = envelope.seen;
   if (typeof seen !== "object" || seen === null || Array.isArray(seen)) {
     throw new HotlineError(
       "STORE_DAMAGED",
@@ -171,12 +176,13 @@ export class OwnFolds {
         const page = await store.chainAfter(line, author, at, Math.min(PAGE, head.seq - at));
         if (page.length === 0) break;
         for (const stored of page) {
+          const envelope = envelopeOf(stored);
           // The chain is not the one cached (a store restored from a backup): walk it afresh.
-          if (fold === null || readPrev(stored) !== prev) {
+          if (fold === null || (typeof envelope.prev === "string" ? envelope.prev : null) !== prev) {
             fold = null;
             break;
           }
-          fold = foldSeen(fold, seenOf(stored));
+          fold = foldSeen(fold, seenIn(envelope, stored));
           prev = stored.hash;
         }
         at = (page[page.length - 1] as StoredEntry).seq;
@@ -186,12 +192,6 @@ export class OwnFolds {
     this.#lines.set(line, { seq: head.seq, hash: head.hash, fold });
     return fold;
   }
-}
-
-/** @returns the `prev` of an entry as stored */
-function readPrev(stored: StoredEntry): string | null {
-  const prev = envelopeOf(stored).prev;
-  return typeof prev === "string" ? prev : null;
 }
 
 function envelopeOf(stored: StoredEntry): { seen?: unknown; prev?: unknown } {

@@ -1430,15 +1430,15 @@ export class Station {
       const mine =
         held === undefined ? await this.store.head(statement.line, author) : (held[author] ?? null);
       if (mine !== null && head.seq <= mine.seq) {
-        const held =
+        const ours =
           head.seq === mine.seq
             ? mine.hash
             : (await this.store.entryAt(statement.line, author, head.seq))?.hash;
-        if (held !== head.hash) {
+        if (ours !== head.hash) {
           if (author === this.id) {
             refuse("BAD_STATEMENT", `it names another entry at seq ${head.seq} of this station's own chain`);
           }
-          divergent.push({ author, seq: head.seq, held: held ?? "" });
+          divergent.push({ author, seq: head.seq, held: ours ?? "" });
         }
       } else if (author === this.id && this.#restore?.catchingUp === true) {
         ahead = true;
