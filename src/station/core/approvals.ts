@@ -65,13 +65,22 @@ export function membersToApprove(
   return [...chosen.values()];
 }
 
-function oneMember(members: readonly MemberRow[], ref: string, lineName: string): MemberRow {
-  const matches = members.filter(
-    (m) =>
-      m.station === ref ||
-      (ref.length >= 4 && m.station.startsWith(ref)) ||
-      m.name.toLowerCase() === ref.toLowerCase(),
+/**
+ * @param member a member of a line
+ * @param ref what an operator typed: a station id, an id prefix of 4 characters or more, or a name
+ *   (any case)
+ * @returns whether it names the member
+ */
+export function namesMember(member: Pick<MemberRow, "station" | "name">, ref: string): boolean {
+  return (
+    member.station === ref ||
+    (ref.length >= 4 && member.station.startsWith(ref)) ||
+    member.name.toLowerCase() === ref.toLowerCase()
   );
+}
+
+function oneMember(members: readonly MemberRow[], ref: string, lineName: string): MemberRow {
+  const matches = members.filter((m) => namesMember(m, ref));
   const [member] = matches;
   if (member === undefined || matches.length > 1) {
     throw new HotlineError(

@@ -64,7 +64,7 @@ import {
 import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNextKey } from "./key-files.js";
 import { settingsOf, suspensionOf } from "./settings.js";
 import { OwnFolds } from "./seen-fold.js";
-import { membersToApprove } from "./approvals.js";
+import { membersToApprove, namesMember } from "./approvals.js";
 import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
 
@@ -1094,12 +1094,7 @@ export class Station {
   }> {
     const line = await this.resolveLine(options.line);
     const ref = options.member.trim();
-    const matches = (await this.store.members(line.id)).filter(
-      (m) =>
-        m.station === ref ||
-        (ref.length >= 4 && m.station.startsWith(ref)) ||
-        m.name.toLowerCase() === ref.toLowerCase(),
-    );
+    const matches = (await this.store.members(line.id)).filter((m) => namesMember(m, ref));
     const member = matches.length === 1 ? matches[0] : undefined;
     const latest =
       member === undefined
