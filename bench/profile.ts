@@ -19,10 +19,11 @@ import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PeerClient } from "../src/peer/mod.js";
 import { Station, acceptInvite, createInvite, freeLoopbackPort, initStation } from "../src/station/mod.js";
 import { benchStation, messageText, tempRoot, textDrafts } from "./_fixture.js";
-import { receipted } from "./_line-waits.js";
+import { buildLine } from "./_line-build.js";
+import { receipted, settled } from "./_line-waits.js";
 import { breakdown, breakdownTable, type CpuProfile } from "./_profile-summary.js";
 
-const ROWS = ["write-one", "write-batch", "verify", "verify-workers", "receive", "deliver"] as const;
+const ROWS = ["write-one", "write-batch", "verify", "verify-workers", "receive", "deliver", "link-tests"] as const;
 type RowName = (typeof ROWS)[number];
 
 const { positionals, values } = parseArgs({
@@ -34,7 +35,7 @@ if (values.help || row === undefined || !ROWS.includes(row)) {
   console.log(`usage: node dist/bench/profile.js ${ROWS.join("|")} [ENTRIES] [--save FILE]`);
   process.exit(values.help ? 0 : 2);
 }
-const entries = Number(positionals[1] ?? (row === "write-one" ? 2_000 : 10_000));
+const entries = Number(positionals[1] ?? (row === "write-one" ? 2_000 : row === "link-tests" ? 8 : 10_000));
 
 const root = tempRoot();
 const session = new Session();
@@ -118,6 +119,25 @@ const runs: Record<RowName, () => Promise<{ seconds: number; profile: CpuProfile
     });
     client.close();
     await Promise.all([w.stop(), m.stop()]);
+    return result;
+  },
+  "link-tests": async () => {
+    // A line of ENTRIES participants, idle, every link tested once a second: the profile's
+    // figure per entry is then per station, and the line runs N (N-1) tests a second.
+    const stations: RunningStation[] = [];
+    for (let i = 0; i < entries; i++) stations.push(await started(join(root.path, `s${i}`), `S${i}`));
+    const [first] = stations;
+    if (first === undefined) throw new Error("a line needs a station");
+    const line = (await first.station.createLine({ name: "profile", operator: "admin" })).id;
+    const clients = await buildLine(stations, line, () => {});
+    await first.station.setLine({ line, testInterval: 1, operator: "admin" });
+    await settled(stations, line);
+    await new Promise((r) => setTimeout(r, 5_000)); // every link on the 1 s cadence
+    const result = await profiled(() => new Promise((r) => setTimeout(r, 20_000)));
+    const tests = entries * (entries - 1) * 20;
+    console.log(`link tests in the window: about ${tests} (N (N-1) a second for 20 s)`);
+    for (const c of clients) c.close();
+    await Promise.all(stations.map((s) => s.stop()));
     return result;
   },
 };
