@@ -19,6 +19,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ["default"],
+    // The store's check that no call is made from inside a transaction's own function instead of
+    // its tx (off in production: src/store/tx-guard.ts); spawned stations inherit it.
+    env: { HOTLINE_STORE_GUARD: "1" },
     globalSetup: onPostgres ? ["test/helpers/pg-global-setup.ts"] : [],
     setupFiles: onPostgres ? ["test/helpers/pg-stations.ts"] : [],
   },

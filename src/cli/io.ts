@@ -52,5 +52,10 @@ export function cliIo(): CliIo {
  * @returns what fn returns
  */
 export function withCliIo<T>(io: CliIo, fn: () => Promise<T>): Promise<T> {
+  // The process's own streams need no context: cliIo() falls back to them. Running a station
+  // (\`hotline start\`) inside an AsyncLocalStorage would turn on promise hooks for the whole
+  // process, a cost on every promise (see src/store/tx-guard.ts); only in-process runs with
+  // captured streams (tests) pay it.
+  if (io === processIo) return fn();
   return current.run(io, fn);
 }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { rmSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
@@ -14,6 +13,7 @@ import { leaseRowOf, type LeaseRecord } from "./lease.js";
 import { createBackupFile } from "./_backup-file.js";
 import { copyPostgresToSqlite } from "./_store-copy.js";
 import type { Store, Transaction } from "./store.js";
+import { TransactionGuard } from "./tx-guard.js";
 
 /** Entries read at a time by `allEntries`: a large record is never held at once. */
 const ENTRIES_PAGE = 500;
@@ -150,7 +150,7 @@ function postgresStore(
   const readerTables = new PgTables(reader);
   const mutex = new Mutex();
   /** the transaction whose function is running in this async context, if any */
-  const inside = new AsyncLocalStorage<{ open: boolean }>();
+  const inside = new TransactionGuard();
   let closed = false;
   let full = false;
   /** the lease epoch every write is fenced by, null when not fenced (see LeaseStore.fence) */
@@ -201,15 +201,7 @@ function postgresStore(
       }
     };
   };
-  const guard = (what: string): void => {
-    if (inside.getStore()?.open === true) {
-      // It would wait for the mutex its own transaction holds: a deadlock. Use tx instead.
-      throw new HotlineError(
-        "INTERNAL",
-        `Cannot ${what} on the store from inside a transaction: use the transaction's tx`,
-      );
-    }
-  };
+  const guard = (what: string): void => inside.check(what);
   const closedError = (): HotlineError => new HotlineError("INTERNAL", "Cannot use the store: it was closed");
 
   const read: Runner = (fn) =>

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
@@ -12,6 +11,7 @@ import { tablesView, type TablesRunner } from "./_tables-view.js";
 import { leaseRowOf, type LeaseRecord } from "./lease.js";
 import { createBackupFile } from "./_backup-file.js";
 import type { LeaseRow, Store, Transaction } from "./store.js";
+import { TransactionGuard } from "./tx-guard.js";
 
 const require = createRequire(import.meta.url);
 
@@ -115,7 +115,7 @@ function sqliteStore(
   const commit = writerDb.prepare("COMMIT");
   const rollback = writerDb.prepare("ROLLBACK");
   /** the transaction whose function is running in this async context, if any */
-  const inside = new AsyncLocalStorage<{ open: boolean }>();
+  const inside = new TransactionGuard();
   let closed = false;
   let full = false;
   /** rows changed on the writer connection: a commit that changed none says nothing of the disk */
@@ -176,15 +176,7 @@ function sqliteStore(
     }
   };
 
-  const guard = (what: string): void => {
-    if (inside.getStore()?.open === true) {
-      // It would wait for the mutex its own transaction holds: a deadlock. Use tx instead.
-      throw new HotlineError(
-        "INTERNAL",
-        `Cannot ${what} on the store from inside a transaction: use the transaction's tx`,
-      );
-    }
-  };
+  const guard = (what: string): void => inside.check(what);
   const read: Runner = async (fn) => fn(readerTables);
   const write: Runner = (fn, options) => {
     guard("write");
