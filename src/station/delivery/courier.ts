@@ -120,13 +120,17 @@ export class Courier {
     else this.#wakeUp();
   }
 
-  /** The peer was heard from: a transport failure's backoff ends, a refusal's does not. */
+  /**
+   * The peer was heard from: a transport failure's backoff ends, a refusal's does not. A courier
+   * not backing off is not woken: it is pushing, or asleep with nothing to push (new entries and
+   * a peer found behind wake it), and a wake would only read its chain to find nothing — on every
+   * link test, both ends (9 % of an idle line's CPU, session 11's profile).
+   */
   heard(): void {
-    if (this.#failures > 0 && !this.#refused) {
-      this.#failures = 0;
-      this.#retryAt = 0;
-      this.#nextSync = 0; // it may have been away a while: compare heads first
-    }
+    if (this.#failures === 0 || this.#refused) return;
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#nextSync = 0; // it may have been away a while: compare heads first
     this.wake();
   }
 
