@@ -190,6 +190,13 @@ export class Station {
   #previous = new Map<string, number>();
   /** set while a station restored from a backup catches up its own chain (see RestoreCatchUp) */
   #restore: RestoreCatchUp | null = null;
+  /**
+   * the heads held per line, for head statements (both ends of every link test ask: one lookup
+   * per participant each time, O(N) per test), dropped when an entry of the line is stored
+   */
+  readonly #heads = new Map<string, HeadStatement["heads"]>();
+  /** counts the entries stored: a read of heads begun before one is stored is not kept */
+  #storedCount = 0;
 
   private constructor(
     paths: StationPaths,
@@ -211,7 +218,9 @@ export class Station {
   /** Forgets what stored entries change, and reads the pins again if they may have changed. */
   async #stored(entries: readonly SealedEntry[]): Promise<void> {
     let members = false;
+    this.#storedCount += entries.length;
     for (const e of entries) {
+      this.#heads.delete(e.entry.line ?? e.hash);
       if (e.entry.kind === "line.settings") this.#settings.delete(e.entry.line ?? "");
       if (keySetBy(e) !== null || e.entry.kind === "key.revoke.ack") {
         this.#rotations.delete(e.entry.line ?? e.hash);
@@ -1333,9 +1342,15 @@ export class Station {
    * @returns this station's signed statement of the heads it holds on the line
    */
   async headStatement(line: string): Promise<HeadStatement> {
-    const heads: HeadStatement["heads"] = {};
-    for (const h of await this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
-    return this.#signHeads(line, heads);
+    let heads = this.#heads.get(line);
+    if (heads === undefined) {
+      const before = this.#storedCount;
+      heads = {};
+      for (const h of await this.store.heads(line)) heads[h.author] = { seq: h.seq, hash: h.hash };
+      // Kept only if nothing was stored meanwhile: the read may have been taken before it.
+      if (this.#storedCount === before) this.#heads.set(line, heads);
+    }
+    return this.#signHeads(line, { ...heads });
   }
 
   /**

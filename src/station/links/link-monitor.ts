@@ -374,7 +374,8 @@ export class LinkMonitor {
     held?: HeadStatement["heads"];
   } | null> {
     // The peer as it is on this line: its address and certificate on another line are not this link's.
-    const p = (await this.#station.store.participants(line)).find((row) => row.station === peer);
+    // (the station's members of the line, kept until a member entry arrives: no read per test)
+    const p = (await this.#station.membersOf(line))?.find((m) => m.station === peer && m.active);
     if (p === undefined) return null;
     const target: PeerTarget = targetOf(p, this.#station.clock.now());
     const statement = await this.#station.headStatement(line);
