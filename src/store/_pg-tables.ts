@@ -364,10 +364,11 @@ export class PgTables implements AsyncTables {
     return rows.map(toStoredEntry);
   }
 
-  async entriesOfKind(line: string, kind: string): Promise<StoredEntry[]> {
+  async entriesOfKind(line: string, kind: string, since?: string): Promise<StoredEntry[]> {
+    // (times are the one ISO text of their instant: compared as text, in order; the column is COLLATE "C")
     const rows = await this.#all<EntryRecord>(
-      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = $1 AND kind = $2 ORDER BY n`,
-      [line, kind],
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = $1 AND kind = $2 AND time >= $3 ORDER BY n`,
+      [line, kind, since ?? ""],
     );
     return rows.map(toStoredEntry);
   }

@@ -336,11 +336,11 @@ export class SqliteTables implements SyncTables {
     return rows.map(toStoredEntry);
   }
 
-  entriesOfKind(line: string, kind: string): StoredEntry[] {
-    const rows = this.#sql(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND kind = ? ORDER BY n`).all(
-      line,
-      kind,
-    ) as EntryRecord[];
+  entriesOfKind(line: string, kind: string, since?: string): StoredEntry[] {
+    // (times are the one ISO text of their instant: compared as text, in order)
+    const rows = this.#sql(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE line = ? AND kind = ? AND time >= ? ORDER BY n`,
+    ).all(line, kind, since ?? "") as EntryRecord[];
     return rows.map(toStoredEntry);
   }
 

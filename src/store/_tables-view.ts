@@ -50,7 +50,7 @@ export function tablesView<T extends Tables>(
     entriesByHashPrefix: (prefix, limit) => read((t) => t.entriesByHashPrefix(prefix, limit)),
     entryAt: (line, author, seq) => read((t) => t.entryAt(line, author, seq)),
     entries: (line) => read((t) => t.entries(line)),
-    entriesOfKind: (line, kind) => read((t) => t.entriesOfKind(line, kind)),
+    entriesOfKind: (line, kind, since) => read((t) => t.entriesOfKind(line, kind, since)),
     entriesAfter: (line, after, limit) => read((t) => t.entriesAfter(line, after, limit)),
     chainAfter: (line, author, after, limit) => read((t) => t.chainAfter(line, author, after, limit)),
     countEntries: () => read((t) => t.countEntries()),

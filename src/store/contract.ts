@@ -122,6 +122,15 @@ export function storeContract(
         expect((await store.entries(line)).map((e) => e.hash)).toEqual(entries.map((e) => e.hash));
         expect(await store.entries("0".repeat(64))).toEqual([]);
         expect((await store.entriesOfKind(line, "member.add")).map((e) => e.seq)).toEqual([2, 3]);
+        // since: the entries dated at or after it, not those before (each entry a second later)
+        expect((await store.entriesOfKind(line, "text", hello.entry.time)).map((e) => e.hash)).toEqual([
+          hello.hash,
+          transit.hash,
+        ]);
+        expect((await store.entriesOfKind(line, "text", transit.entry.time)).map((e) => e.hash)).toEqual([
+          transit.hash,
+        ]);
+        expect(await store.entriesOfKind(line, "text", "2099-01-01T00:00:00.000Z")).toEqual([]);
         expect((await store.entriesAfter(line, 2, 2)).map((e) => e.n)).toEqual([3, 4]);
         expect((await store.chainAfter(line, moscow.id, 1, 10)).map((e) => e.seq)).toEqual([2, 3, 4]);
         expect((await store.chainAfter(line, moscow.id, 1, 1)).map((e) => e.seq)).toEqual([2]);

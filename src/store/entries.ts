@@ -100,8 +100,12 @@ export interface EntryStore {
    *   a large record never holds all of it
    */
   allEntries(): AsyncIterable<StoredEntry>;
-  /** @returns a line's entries of one kind, in arrival order */
-  entriesOfKind(line: string, kind: string): Promise<StoredEntry[]>;
+  /**
+   * @param since only entries dated at or after this time (an entry's own ISO time), e.g. the
+   *   last days of a long record without reading all of it
+   * @returns a line's entries of one kind, in arrival order
+   */
+  entriesOfKind(line: string, kind: string, since?: string): Promise<StoredEntry[]>;
   /** @returns a line's entries that arrived after arrival number `after`, in arrival order, at most limit */
   entriesAfter(line: string, after: number, limit: number): Promise<StoredEntry[]>;
   /** @returns entries of one chain with seq > after, oldest first, at most limit */

@@ -206,8 +206,9 @@ export class DeadlineWatch {
     await this.#queue(async () => {
       for (const line of await this.#station.store.lines()) {
         for (const kind of ACKABLE_KINDS) {
-          for (const stored of await this.#station.store.entriesOfKind(line.id, kind)) {
-            if (Date.parse(stored.time) < since) continue;
+          // Only the last days' (a long record is not read whole at every start).
+          const recent = new Date(since).toISOString();
+          for (const stored of await this.#station.store.entriesOfKind(line.id, kind, recent)) {
             await this.#await({ ...stored, line: line.id, kind, body: readStoredEntry(stored, kind).body });
           }
         }
