@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { HotlineError } from "../record/errors.js";
+import { HotlineError } from "../record/mod.js";
 
 /**
  * Whether the guard is on: `HOTLINE_STORE_GUARD=1` (the test configuration sets it, so every

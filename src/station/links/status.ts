@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ACKABLE_KINDS, acksOf } from "../attention/mod.js";
+import { ackCounts } from "./ack-counts.js";
 import { pairStatus, readEntry, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
@@ -41,7 +41,7 @@ export async function statusOf(
           name: line.name,
           entries: line.entries,
           suspended: await suspensionOf(station.store, line.id),
-          ...(await ackCountsAt(station, line.id, line.entries)),
+          ...(await ackCounts(station, line.id)),
           participants: await Promise.all(
             (await station.store.participants(line.id))
               .filter((p) => p.station !== me)
@@ -102,51 +102,4 @@ async function unacceptedRevocations(
     else out.set(e.author, { since: String(readEntry(e).body.since), at: e.time });
   }
   return out;
-}
-
-/** Each station's ack counts per line, with the entry count they were computed at. */
-type Counted = Map<string, { entries: number; counts: Awaited<ReturnType<typeof ackCounts>> }>;
-const counted = new WeakMap<Station, Counted>();
-
-/**
- * Ack counts change only when entries arrive (acknowledgements and members are entries), so they
- * are kept per line until its entry count moves: consoles ask for the status every 2 s.
- *
- * @returns the line's ack counts
- */
-async function ackCountsAt(
-  station: Station,
-  line: string,
-  entries: number,
-): Promise<Awaited<ReturnType<typeof ackCounts>>> {
-  const lines: Counted = counted.get(station) ?? (new Map() as Counted);
-  counted.set(station, lines);
-  const known = lines.get(line);
-  if (known?.entries === entries) return known.counts;
-  const counts = await ackCounts(station, line);
-  lines.set(line, { entries, counts });
-  return counts;
-}
-
-/**
- * @param station the station
- * @param line a line id
- * @returns how many messages from others this station has not acknowledged, and how many of its
- *   own some other participant has not
- */
-async function ackCounts(station: Station, line: string): Promise<{ unacked: number; awaitingAcks: number }> {
-  const me = station.id;
-  const others = (await station.store.participants(line)).map((p) => p.station).filter((id) => id !== me);
-  const acks = await acksOf(station, line);
-  let unacked = 0;
-  let awaitingAcks = 0;
-  const ackable = [];
-  for (const kind of ACKABLE_KINDS) ackable.push(...(await station.store.entriesOfKind(line, kind)));
-  for (const message of ackable) {
-    const marks = acks.get(message.hash) ?? {};
-    if (message.author !== me) {
-      if (marks[me] === undefined) unacked++;
-    } else if (others.some((id) => marks[id] === undefined)) awaitingAcks++;
-  }
-  return { unacked, awaitingAcks };
 }
