@@ -14,6 +14,8 @@ import {
 export class DirectTransport implements PeerTransport {
   readonly #stations = new Map<string, Station>();
   pulls: string[] = [];
+  /** every head statement sent to a station, in order */
+  told: HeadStatement[] = [];
 
   add(...stations: Station[]): void {
     for (const s of stations) this.#stations.set(s.id, s);
@@ -38,6 +40,7 @@ export class DirectTransport implements PeerTransport {
 
   async heads(target: PeerTarget, statement: HeadStatement) {
     const station = this.#at(target);
+    this.told.push(statement);
     return await station.headStatement(statement.line);
   }
 

@@ -99,6 +99,13 @@ describe("catch-up", () => {
     const next = await catchUp(ankara, transport, target, line);
     expect(new Set(transport.pulls)).toEqual(new Set([moscow.id, washington.id]));
     expect(next.pulled).toBeGreaterThan(3);
+    // …and then tells Washington where it stands, so that a push of Washington's that waited for
+    // Moscow's chain goes again at once: the last statement it sent names Moscow's chain.
+    const moscowHead = (await washington.store.head(line, moscow.id))?.seq;
+    expect(transport.told.at(-1)).toMatchObject({
+      station: ankara.id,
+      heads: { [moscow.id]: { seq: moscowHead } },
+    });
     expect(await ankara.store.countEntries()).toBe(await washington.store.countEntries());
     expect((await ankara.verify()).ok).toBe(true);
   });

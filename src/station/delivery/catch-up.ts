@@ -98,5 +98,17 @@ export async function catchUp(
       }
     }
   }
+  if (pulled > 0) {
+    // Where this station stands now, told to the peer: a push of its that waited here for what was
+    // just pulled (UNKNOWN_SEEN) goes again at once, not after its backoff.
+    try {
+      await station.acceptStatement(
+        await transport.heads(target, await station.headStatement(line)),
+        target.station,
+      );
+    } catch {
+      // (it hears at the next comparison or link test; what was pulled is kept either way)
+    }
+  }
   return { pulled, diverged };
 }

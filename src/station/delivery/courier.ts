@@ -1,4 +1,4 @@
-import { HotlineError, WAITS_FOR_ANOTHER_CHAIN } from "../../record/mod.js";
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN, type ErrorCode } from "../../record/mod.js";
 import { catchUp } from "./catch-up.js";
 import type { PeerContact } from "./peer-contact.js";
 import type { PartLogger } from "../core/mod.js";
@@ -359,10 +359,16 @@ export class Courier {
     // A full disk or a database out of reach, here or at the peer, passes like an outage: delivery
     // goes on as soon as the peer is heard from again, not after a refusal's backoff (seen in the
     // chaos run: 15 s late).
-    this.#refused = !isTransportFailure(error) && !isDiskFull(error);
+    // A push that waits for entries of another chain at the peer (UNKNOWN_SEEN, …) is no refusal
+    // either: the peer pulls them from this station at once and then tells it where it stands
+    // (catch-up.ts), and hearing from it ends the backoff. Backed off as a refusal, a sender waited
+    // up to 45 s for what the peer pulled in a second.
+    const code = (error as { remoteCode?: string }).remoteCode ?? (error as { code?: string }).code ?? "";
+    const waits = WAITS_FOR_ANOTHER_CHAIN.has(code as ErrorCode);
+    this.#refused = !isTransportFailure(error) && !isDiskFull(error) && !waits;
+    if (waits) this.#contact.reached();
     if (this.#refused) {
       this.#contact.reached();
-      const code = (error as { remoteCode?: string }).remoteCode ?? (error as { code?: string }).code ?? "";
       if (code !== this.#logged) {
         this.#logged = code;
         this.#options.logger.warn(

@@ -283,6 +283,38 @@ describe("the outbox delivers per (peer, line) and backs off on refusals", () =>
     expect(log.warnings.filter((w) => w.includes("refused"))).toEqual([]);
   });
 
+  it("a push the peer refuses as waiting for another chain (UNKNOWN_SEEN) is no refusal: tried again at once when the peer is heard from", async () => {
+    const { washington, moscow, line } = await twoLines();
+    const transport = new ScriptedTransport();
+    transport.add(washington, moscow);
+    let waiting = true;
+    transport.refuse = async (l) =>
+      waiting
+        ? new PeerRejection(
+            "UNKNOWN_SEEN",
+            "Cannot accept the entry: it had seen an entry not held here",
+            400,
+            await moscow.headStatement(l),
+          )
+        : null;
+    await washington.send({ line, text: "Replying to what Moscow has not got yet.", operator: "admin" });
+    const log = logger();
+    const outbox = await start(washington, transport, log);
+    // A few resends at once (the heads just learnt say from where), then backed off.
+    await waitFor(() => outbox.state(moscow.id)?.lines.find((l) => l.line === line)?.failures === 1);
+    expect(outbox.state(moscow.id)?.lines.find((l) => l.line === line)).toMatchObject({ refused: false });
+    const tried = transport.pushes.length;
+    expect(tried).toBeGreaterThanOrEqual(2);
+
+    // The clock has not moved, so the backoff is not over; hearing from Moscow (which pulled what
+    // it lacked) ends it.
+    waiting = false;
+    outbox.wake(moscow.id, true);
+    await waitFor(async () => (await outbox.pending(line, moscow.id)) === 0);
+    expect(transport.pushes.length).toBe(tried + 1);
+    expect(log.warnings.filter((w) => w.includes("refused"))).toEqual([]);
+  });
+
   it("a backlog of large entries goes in pushes cut by bytes, so none is larger than the peer takes", async () => {
     const { washington, moscow, line } = await twoLines();
     const transport = new ScriptedTransport();
