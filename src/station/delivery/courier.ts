@@ -62,6 +62,8 @@ export class Courier {
   #acked: number | null = null;
   #failures = 0;
   #refused = false;
+  /** while a push waits at the peer for another chain: the sum of the seqs the peer was known to hold */
+  #waitingAt: number | null = null;
   #lastError: string | null = null;
   /** the code of the failure last logged, so a failure repeated is logged once */
   #logged: string | null = null;
@@ -131,6 +133,25 @@ export class Courier {
     this.#failures = 0;
     this.#retryAt = 0;
     this.#nextSync = 0; // it may have been away a while: compare heads first
+    this.wake();
+  }
+
+  /**
+   * A statement of the peer's arrived. If a push waits there for another chain and the peer now
+   * holds more than when it was refused, the backoff ends: it may take the push now. Hearing from
+   * the peer alone does not end it — each refusal makes the peer compare heads with this station,
+   * and a retry on that would answer it with the same push, refused again, at once, for as long as
+   * the peer cannot get what it lacks.
+   *
+   * @param heads the heads the statement names
+   */
+  peerMoved(heads: Readonly<Record<string, { seq: number }>>): void {
+    if (this.#waitingAt === null || totalOf(heads) <= this.#waitingAt) return;
+    this.#waitingAt = null;
+    this.#failures = 0;
+    this.#refused = false;
+    this.#retryAt = 0;
+    this.#nextSync = 0;
     this.wake();
   }
 
@@ -348,6 +369,7 @@ export class Courier {
     }
     this.#failures = 0;
     this.#refused = false;
+    this.#waitingAt = null;
     this.#lastError = null;
     this.#logged = null;
     this.#retryAt = 0;
@@ -359,14 +381,15 @@ export class Courier {
     // A full disk or a database out of reach, here or at the peer, passes like an outage: delivery
     // goes on as soon as the peer is heard from again, not after a refusal's backoff (seen in the
     // chaos run: 15 s late).
-    // A push that waits for entries of another chain at the peer (UNKNOWN_SEEN, …) is no refusal
-    // either: the peer pulls them from this station at once and then tells it where it stands
-    // (catch-up.ts), and hearing from it ends the backoff. Backed off as a refusal, a sender waited
-    // up to 45 s for what the peer pulled in a second.
+    this.#refused = !isTransportFailure(error) && !isDiskFull(error);
     const code = (error as { remoteCode?: string }).remoteCode ?? (error as { code?: string }).code ?? "";
-    const waits = WAITS_FOR_ANOTHER_CHAIN.has(code as ErrorCode);
-    this.#refused = !isTransportFailure(error) && !isDiskFull(error) && !waits;
-    if (waits) this.#contact.reached();
+    // A push that waits at the peer for entries of another chain (UNKNOWN_SEEN, …): the peer pulls
+    // them from this station at once and then tells it its heads (catch-up.ts); a statement of the
+    // peer holding more than it did ends the backoff (see peerMoved). Backed off as a plain
+    // refusal, a sender waited up to 45 s for what the peer pulled in a second.
+    this.#waitingAt = WAITS_FOR_ANOTHER_CHAIN.has(code as ErrorCode)
+      ? totalOf(this.#station.heardFrom(this.#line, this.#peer)?.heads)
+      : null;
     if (this.#refused) {
       this.#contact.reached();
       if (code !== this.#logged) {
@@ -429,4 +452,11 @@ function isDiskFull(error: unknown): boolean {
   return (
     OUTAGE_CODES.has(error.code) || OUTAGE_CODES.has((error as { remoteCode?: string }).remoteCode ?? "")
   );
+}
+
+/** @returns the sum of the seqs of the heads named (0: none known) */
+function totalOf(heads: Readonly<Record<string, { seq: number }>> | undefined): number {
+  let total = 0;
+  for (const head of Object.values(heads ?? {})) total += head.seq;
+  return total;
 }

@@ -214,8 +214,9 @@ export class Outbox {
     station: string;
     line: string;
     heads: Record<string, { seq: number }>;
-  }): void =>
-    this.#couriers
-      .get(`${statement.line} ${statement.station}`)
-      ?.learn(statement.heads[this.#station.id]?.seq ?? 0);
+  }): void => {
+    const courier = this.#couriers.get(`${statement.line} ${statement.station}`);
+    courier?.learn(statement.heads[this.#station.id]?.seq ?? 0);
+    courier?.peerMoved(statement.heads);
+  };
 }
