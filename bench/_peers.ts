@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { runningStation } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PinnedAgent } from "../src/peer/mod.js";
@@ -353,13 +354,23 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
  * Starts `hotline start` for a station directory as a child process, resolving once its API answers.
  *
  * @param dir the station directory
+ * @param options onOutput: each line the station logs (pino JSON on its stdout; else dropped);
+ *   timeoutMs: how long it may take to answer (default 20 s)
  * @returns the child
  */
-export async function startChild(dir: string): Promise<ChildProcess> {
+export async function startChild(
+  dir: string,
+  options: { onOutput?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<ChildProcess> {
+  const { onOutput } = options;
   const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", onOutput === undefined ? "ignore" : "pipe", "inherit"],
   });
-  const deadline = Date.now() + 20_000;
+  if (onOutput !== undefined && child.stdout !== null) {
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", onOutput);
+  }
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the station in ${dir} did not start`);
     const api = runningStation(stationPaths(dir));
@@ -371,19 +382,29 @@ export async function startChild(dir: string): Promise<ChildProcess> {
     } catch {
       // not yet listening
     }
-    if (Date.now() > deadline) throw new Error(`the station in ${dir} did not start within 20 s`);
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`the station in ${dir} did not start within ${timeoutMs / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
+/** How long a station may take to stop on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * @param child a station started by {@link startChild}
- * @returns resolves once it exited (SIGTERM)
+ * @returns resolves once it exited: SIGTERM, then SIGKILL if it still runs after a few seconds
  */
 export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once("exit", () => done());
+    const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      done();
+    });
     child.kill("SIGTERM");
   });
 }
