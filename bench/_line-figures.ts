@@ -41,6 +41,8 @@ export interface LineFigures {
   idleCpuPerTestMs: number;
   /** RSS of every process of the line, idle */
   idleRssMb: number;
+  /** RSS of one station, idle: a `hotline start` child's, on average (in one process: the process's / N) */
+  idleRssPerStationMb: number;
   /**
    * bytes of a text entry as stored, written once the line is full and every chain moved since
    * its author's previous entry (its `seen` names every other chain)

@@ -191,7 +191,8 @@ export async function measureLineOfProcesses(
     const idleSpent = cpuNow();
     const idleWall = Number(process.hrtime.bigint() - idleStart) / 1e9;
     const idleMsPerSecond = (idleSpent.own - idleCpu.own + idleSpent.children - idleCpu.children) / idleWall;
-    const idleRssMb = process.memoryUsage().rss / MB + pids.reduce((sum, pid) => sum + rssMbOf(pid), 0);
+    const childrenRssMb = pids.reduce((sum, pid) => sum + rssMbOf(pid), 0);
+    const idleRssMb = process.memoryUsage().rss / MB + childrenRssMb;
     progress(`line of ${n}: warnings while idle: ${warnings.take()}`);
 
     return {
@@ -210,6 +211,7 @@ export async function measureLineOfProcesses(
         idleCpuMsPerSecond: idleMsPerSecond,
         idleCpuPerTestMs: idleMsPerSecond / (links(n) / interval),
         idleRssMb,
+        idleRssPerStationMb: childrenRssMb / Math.max(1, pids.length),
         entryBytes: sample.stored,
         entryBytesOneMoved: oneMoved,
       },

@@ -186,6 +186,7 @@ export function lineRows(figures: readonly LineFigures[], rawVerify: number): Ro
     ),
   );
   each((f) => plain(`line of ${f.participants}: idle RSS, every process`, f.idleRssMb, "MB"));
+  each((f) => plain(`line of ${f.participants}: idle RSS per station`, f.idleRssPerStationMb, "MB"));
   return rows;
 }
 
@@ -336,6 +337,7 @@ async function measureLine(
         idleCpuMsPerSecond: idleMsPerSecond,
         idleCpuPerTestMs: idleMsPerSecond / (links(n) / DEFAULT_SETTINGS.testInterval),
         idleRssMb,
+        idleRssPerStationMb: idleRssMb / n,
         entryBytes: sample.stored,
         entryBytesOneMoved: oneMoved,
       },
