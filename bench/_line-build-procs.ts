@@ -23,8 +23,15 @@ export interface LineChild {
   id: string;
 }
 
-/** How often a condition asks a child's API (each ask costs that child a little CPU). */
-export const POLL_MS = 250;
+/**
+ * @param n participants on the line
+ * @returns how often a condition asks each child's API: every 50 ms × N, at most every second, so
+ *   that the children together are asked about 20 times a second whatever N (each ask costs its
+ *   child, and an answer about a line of N grows with N)
+ */
+export function pollMs(n: number): number {
+  return Math.min(1_000, 50 * n);
+}
 
 /**
  * @param station a child station
@@ -94,7 +101,7 @@ export async function buildLineByApi(
             const members = (await lineAt(approver, line)).participants;
             return adds.every((id) => members.some((m) => m.id === id));
           },
-          POLL_MS,
+          pollMs(children.length + 1),
         );
         await approver.api.call("POST /api/lines/:line/members/approve", {
           params: { line },
@@ -103,7 +110,7 @@ export async function buildLineByApi(
       }),
     );
     on += batch.length;
-    await everyCounts(first, children.slice(0, on - 1), line, on, progress);
+    await everyCounts(first, children.slice(0, on - 1), line, on, progress, all);
     progress(`${on} participants (a round of ${batch.length}, consented by ${asked.length} entries)`);
   }
 }
@@ -115,6 +122,7 @@ async function everyCounts(
   line: string,
   count: number,
   progress: (message: string) => void,
+  n: number,
 ): Promise<void> {
   const counts = new Map<string, number>();
   const started = Date.now();
@@ -146,7 +154,7 @@ async function everyCounts(
             counts.set(child.name, c);
             return c === count;
           },
-          POLL_MS,
+          pollMs(n),
         ),
       ),
     ]);

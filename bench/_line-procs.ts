@@ -21,10 +21,11 @@ import { join } from "node:path";
 import pino from "pino";
 import { runningStation, type ApiClient } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
+import { HotlineError } from "../src/record/mod.js";
 import { freeLoopbackPort, initStation, stationPaths } from "../src/station/mod.js";
 import { ceilingSample, rawVerifyRate } from "./_ceilings.js";
 import { messageText, textDraft } from "./_fixture.js";
-import { buildLineByApi, lineAt, POLL_MS, statusAt, type LineChild } from "./_line-build-procs.js";
+import { buildLineByApi, lineAt, pollMs, statusAt, type LineChild } from "./_line-build-procs.js";
 import {
   BUSY_TEST_INTERVAL,
   MB,
@@ -114,6 +115,11 @@ export async function measureLineOfProcesses(
       });
       if (i >= WARMUP) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
+    // Said as soon as known: should a later phase fail, the figures so far are in the progress.
+    const [p50, p99] = [percentile(latencies, 0.5), percentile(latencies, 0.99)];
+    progress(
+      `line of ${n}: one message to all, receipted: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    );
 
     // Throughput: every station writes through its operator API, messages one by one, a few in
     // flight (no operator route writes many at once), until every receipt of every entry is in.
@@ -121,30 +127,43 @@ export async function measureLineOfProcesses(
     progress(`line of ${n}: every station writes ${perStation} messages through its operator API`);
     const firstApi = runningStation(stationPaths(station0.station.paths.dir));
     if (firstApi === null) throw new Error("station 0's operator API is not reachable");
+    // Entries are counted at station 0 once all are receipted (it then holds every one): an API
+    // call that timed out may still have written its entry.
+    const held = async () => (await station0.station.store.heads(line)).reduce((sum, h) => sum + h.seq, 0);
+    const heldBefore = await held();
+    let unanswered = 0;
     const cpu = cpuNow();
     const start = process.hrtime.bigint();
     await Promise.all([
       (async () => {
-        await sendMany(firstApi, line, perStation, 0);
+        unanswered += await sendMany(firstApi, line, perStation, 0);
         const last = (await station0.station.store.head(line, station0.station.id))?.seq ?? 0;
         await receipted(station0, line, others, last, 600_000);
       })(),
       ...children.map(async (c, k) => {
-        await sendMany(c.api, line, perStation, (k + 1) * perStation);
-        // Its outbox to every participant empty: each has receipted all it wrote.
+        unanswered += await sendMany(c.api, line, perStation, (k + 1) * perStation);
+        // Its outbox to every participant empty: each has receipted all it wrote. (A status at a
+        // line of 57 is 56 participants' worth of work: asked once a second.)
         await until(
           `${c.name}'s messages to be receipted by all`,
           async () => (await statusAt(c, line)).participants.every((p) => p.outbox === 0),
-          POLL_MS,
+          1_000,
         );
       }),
     ]);
     const throughputSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     const spent = cpuNow();
-    progress(`line of ${n}: warnings while sending: ${warnings.take()}`);
-    const deliveries = perStation * n * (n - 1);
+    const written = (await held()) - heldBefore;
+    const deliveries = written * (n - 1);
     const benchMs = spent.own - cpu.own;
     const allMs = benchMs + spent.children - cpu.children;
+    progress(
+      `line of ${n}: ${written} entries (${deliveries} deliveries) in ${throughputSeconds.toFixed(1)} s: ` +
+        `${Math.round(deliveries / throughputSeconds)}/s, CPU ${Math.round((allMs * 1000) / deliveries)} µs per delivery ` +
+        `(the bench's process ${Math.round((benchMs * 1000) / deliveries)} µs)` +
+        (unanswered === 0 ? "" : `; ${unanswered} API calls unanswered within 30 s`),
+    );
+    progress(`line of ${n}: warnings while sending: ${warnings.take()}`);
 
     // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
     const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
@@ -193,6 +212,11 @@ export async function measureLineOfProcesses(
     const idleMsPerSecond = (idleSpent.own - idleCpu.own + idleSpent.children - idleCpu.children) / idleWall;
     const childrenRssMb = pids.reduce((sum, pid) => sum + rssMbOf(pid), 0);
     const idleRssMb = process.memoryUsage().rss / MB + childrenRssMb;
+    progress(
+      `line of ${n}: idle ${idleMsPerSecond.toFixed(1)} ms/s of CPU, ` +
+        `${(idleMsPerSecond / (links(n) / interval)).toFixed(2)} ms per link test; RSS ${Math.round(idleRssMb)} MB ` +
+        `(${Math.round(childrenRssMb / Math.max(1, pids.length))} MB per child)`,
+    );
     progress(`line of ${n}: warnings while idle: ${warnings.take()}`);
 
     return {
@@ -200,8 +224,8 @@ export async function measureLineOfProcesses(
         participants: n,
         setupSeconds,
         setupEntries,
-        latencyP50Ms: percentile(latencies, 0.5),
-        latencyP99Ms: percentile(latencies, 0.99),
+        latencyP50Ms: p50,
+        latencyP99Ms: p99,
         perStation,
         deliveriesPerSecond: deliveries / throughputSeconds,
         throughputSeconds,
@@ -271,6 +295,13 @@ async function startOneChild(
           // pino's levels: 40 warn, 50 error, 60 fatal.
           if (/"level":[456]\d/.test(line)) warnings.write(line);
         },
+        onErrorOutput: (line) => {
+          // Node's process warnings (a slow store transaction, for one) are counted with the rest.
+          const warning = /^\(node:\d+\) (.*Warning: .*)$/.exec(line)?.[1];
+          if (warning !== undefined) warnings.write(JSON.stringify({ msg: warning }));
+          else if (!line.startsWith("(Use `node --trace-warnings"))
+            process.stderr.write(`${name}: ${line}\n`);
+        },
       });
       spawned.push(child);
       const api = runningStation(stationPaths(dir));
@@ -285,26 +316,36 @@ async function startOneChild(
 }
 
 /**
- * Sends `count` messages through a station's operator API, {@link IN_FLIGHT} at a time.
+ * Sends `count` messages through a station's operator API, {@link IN_FLIGHT} at a time. A call the
+ * station did not answer within the API client's 30 s is counted, not retried (it may have been
+ * written): a station sharing two cores with 56 others, each pushing to all, can be that slow.
  *
  * @param api the station's operator API
  * @param line the line id
  * @param count messages
  * @param from the first message's number
+ * @returns how many calls went unanswered
  */
-async function sendMany(api: ApiClient, line: string, count: number, from: number): Promise<void> {
+async function sendMany(api: ApiClient, line: string, count: number, from: number): Promise<number> {
   let next = 0;
+  let unanswered = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < count) {
         const i = next++;
-        await api.call("POST /api/lines/:line/messages", {
-          params: { line },
-          body: { text: messageText(from + i) },
-        });
+        try {
+          await api.call("POST /api/lines/:line/messages", {
+            params: { line },
+            body: { text: messageText(from + i) },
+          });
+        } catch (error) {
+          if (!(error instanceof HotlineError && error.message.includes("no answer within"))) throw error;
+          unanswered++;
+        }
       }
     }),
   );
+  return unanswered;
 }
 
 /** Resolves once every station holds as many entries of the line as station 0 (the same heads). */
@@ -319,7 +360,7 @@ async function settledAll(
       until(
         `${c.name} to hold the whole line`,
         async () => (await lineAt(c, line)).entries === (await held()),
-        POLL_MS,
+        pollMs(children.length + 1),
       ),
     ),
   );

@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { runningStation } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
@@ -29,7 +29,11 @@ import {
 import { textDrafts } from "./_fixture.js";
 import { compared, timed, type Row } from "./_table.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/hotline.js");
+/** The `hotline` command (it runs dist/), from dist/bench/ (`npm run bench`) or bench/ (a test). */
+const BIN = resolve(
+  import.meta.dirname,
+  basename(dirname(import.meta.dirname)) === "dist" ? "../../bin/hotline.js" : "../bin/hotline.js",
+);
 
 export interface PeerBenchSizes {
   /** messages whose latency is measured */
@@ -355,19 +359,30 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
  *
  * @param dir the station directory
  * @param options onOutput: each line the station logs (pino JSON on its stdout; else dropped);
- *   timeoutMs: how long it may take to answer (default 20 s)
+ *   onErrorOutput: each line of its stderr (else passed on to this process's); timeoutMs: how long it may take to answer (default 20 s)
  * @returns the child
  */
 export async function startChild(
   dir: string,
-  options: { onOutput?: (line: string) => void; timeoutMs?: number } = {},
+  options: {
+    onOutput?: (line: string) => void;
+    onErrorOutput?: (line: string) => void;
+    timeoutMs?: number;
+  } = {},
 ): Promise<ChildProcess> {
-  const { onOutput } = options;
+  const { onOutput, onErrorOutput } = options;
   const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
-    stdio: ["ignore", onOutput === undefined ? "ignore" : "pipe", "inherit"],
+    stdio: [
+      "ignore",
+      onOutput === undefined ? "ignore" : "pipe",
+      onErrorOutput === undefined ? "inherit" : "pipe",
+    ],
   });
   if (onOutput !== undefined && child.stdout !== null) {
     createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", onOutput);
+  }
+  if (onErrorOutput !== undefined && child.stderr !== null) {
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", onErrorOutput);
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
   const deadline = Date.now() + timeoutMs;
