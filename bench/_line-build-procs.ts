@@ -10,6 +10,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { ApiClient } from "../src/api/mod.js";
 import type { RunningStation } from "../src/cli/mod.js";
+import { HotlineError } from "../src/record/mod.js";
 import { createInvite } from "../src/station/mod.js";
 import { until } from "./_line-waits.js";
 
@@ -31,6 +32,29 @@ export interface LineChild {
  */
 export function pollMs(n: number): number {
   return Math.min(1_000, 50 * n);
+}
+
+/** Polls of a child's API that it left unanswered within the API client's 30 s, this run. */
+export const unanswered = { polls: 0 };
+
+/**
+ * A condition asked of a child over its API: "not yet" when the child does not answer within the
+ * API client's 30 s (counted in {@link unanswered}). A station sharing two cores with 56 others
+ * while all of them catch up can leave its API that long; the condition is asked again.
+ *
+ * @param check the condition
+ * @returns the condition, patient
+ */
+export function patient(check: () => Promise<boolean>): () => Promise<boolean> {
+  return async () => {
+    try {
+      return await check();
+    } catch (error) {
+      if (!(error instanceof HotlineError && error.message.includes("no answer within"))) throw error;
+      unanswered.polls++;
+      return false;
+    }
+  };
 }
 
 /**
@@ -97,10 +121,10 @@ export async function buildLineByApi(
       approvers.map(async (approver) => {
         await until(
           `${approver.name} to hold the round's ${adds.length} additions`,
-          async () => {
+          patient(async () => {
             const members = (await lineAt(approver, line)).participants;
             return adds.every((id) => members.some((m) => m.id === id));
-          },
+          }),
           pollMs(children.length + 1),
         );
         await approver.api.call("POST /api/lines/:line/members/approve", {
@@ -149,11 +173,11 @@ async function everyCounts(
       ...children.map((child) =>
         until(
           `${child.name} to count ${count} participants`,
-          async () => {
+          patient(async () => {
             const c = (await lineAt(child, line)).participants.filter((p) => !p.pending).length;
             counts.set(child.name, c);
             return c === count;
-          },
+          }),
           pollMs(n),
         ),
       ),

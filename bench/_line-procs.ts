@@ -17,7 +17,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import pino from "pino";
 import { runningStation, type ApiClient } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
@@ -25,7 +25,15 @@ import { HotlineError } from "../src/record/mod.js";
 import { freeLoopbackPort, initStation, stationPaths } from "../src/station/mod.js";
 import { ceilingSample, rawVerifyRate } from "./_ceilings.js";
 import { messageText, textDraft } from "./_fixture.js";
-import { buildLineByApi, lineAt, pollMs, statusAt, type LineChild } from "./_line-build-procs.js";
+import {
+  buildLineByApi,
+  lineAt,
+  patient,
+  pollMs,
+  statusAt,
+  unanswered,
+  type LineChild,
+} from "./_line-build-procs.js";
 import {
   BUSY_TEST_INTERVAL,
   MB,
@@ -66,6 +74,16 @@ export async function measureLineOfProcesses(
 ): Promise<{ figures: LineFigures; rawVerify: number }> {
   progress(`line of ${n}: starting ${n} stations (station 0 here, ${n - 1} \`hotline start\` processes)`);
   const warnings = new Warnings();
+  const logs = new ChildLogs(warnings);
+  // What the stations warned of, and how often a child left the bench's polls unanswered.
+  const heard = () => {
+    logs.read();
+    const polls = unanswered.polls;
+    unanswered.polls = 0;
+    return polls === 0
+      ? warnings.take()
+      : `${warnings.take()}; ${polls} polls of a child's API unanswered within 30 s`;
+  };
   const children: LineChild[] = [];
   const spawned: ChildProcess[] = [];
   // Should the bench exit without its finally (process.exit on SIGINT), no child outlives it.
@@ -78,7 +96,7 @@ export async function measureLineOfProcesses(
     for (let i = 1; i < n; i += STARTING) {
       const started = await Promise.all(
         Array.from({ length: Math.min(STARTING, n - i) }, (_, k) =>
-          startOneChild(join(dir, `s${i + k}`), `Participant ${i + k + 1}`, n, warnings, spawned),
+          startOneChild(join(dir, `s${i + k}`), `Participant ${i + k + 1}`, n, logs, spawned),
         ),
       );
       children.push(...started);
@@ -92,13 +110,13 @@ export async function measureLineOfProcesses(
     await station0.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
     await buildLineByApi(station0, children, line, (message) => {
       const took = Number(process.hrtime.bigint() - setupStart) / 1e9;
-      progress(`line of ${n}: ${message} after ${took.toFixed(1)} s; warnings: ${warnings.take()}`);
+      progress(`line of ${n}: ${message} after ${took.toFixed(1)} s; warnings: ${heard()}`);
     });
     await settledAll(station0, children, line);
     const setupSeconds = Number(process.hrtime.bigint() - setupStart) / 1e9;
     const setupEntries = (await station0.station.store.heads(line)).reduce((sum, h) => sum + h.seq, 0);
     progress(`line of ${n}: set up in ${setupSeconds.toFixed(1)} s (${setupEntries} entries)`);
-    progress(`line of ${n}: warnings while setting up: ${warnings.take()}`);
+    progress(`line of ${n}: warnings while setting up: ${heard()}`);
 
     // Latency: one message at a time from station 0, until every other participant receipted it.
     progress(`line of ${n}: ${sizes.messages} messages from one station to ${n - 1} others`);
@@ -110,7 +128,7 @@ export async function measureLineOfProcesses(
       await receipted(station0, line, others, sent.seq, 300_000).catch((error: unknown) => {
         for (const id of others)
           progress(`  to ${id.slice(0, 8)}: ${JSON.stringify(station0.outbox.state(id))}`);
-        progress(`line of ${n}: warnings: ${warnings.take()}`);
+        progress(`line of ${n}: warnings: ${heard()}`);
         throw error;
       });
       if (i >= WARMUP) latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -146,7 +164,7 @@ export async function measureLineOfProcesses(
         // line of 57 is 56 participants' worth of work: asked once a second.)
         await until(
           `${c.name}'s messages to be receipted by all`,
-          async () => (await statusAt(c, line)).participants.every((p) => p.outbox === 0),
+          patient(async () => (await statusAt(c, line)).participants.every((p) => p.outbox === 0)),
           1_000,
         );
       }),
@@ -163,7 +181,7 @@ export async function measureLineOfProcesses(
         `(the bench's process ${Math.round((benchMs * 1000) / deliveries)} µs)` +
         (unanswered === 0 ? "" : `; ${unanswered} API calls unanswered within 30 s`),
     );
-    progress(`line of ${n}: warnings while sending: ${warnings.take()}`);
+    progress(`line of ${n}: warnings while sending: ${heard()}`);
 
     // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
     const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
@@ -199,7 +217,7 @@ export async function measureLineOfProcesses(
       ...children.map((c) =>
         until(
           `${c.name}'s links to be tested at the new pace`,
-          async () => (await statusAt(c, line)).participants.every((p) => testedSince(p.lastTestAt)),
+          patient(async () => (await statusAt(c, line)).participants.every((p) => testedSince(p.lastTestAt))),
           1_000,
         ),
       ),
@@ -217,7 +235,7 @@ export async function measureLineOfProcesses(
         `${(idleMsPerSecond / (links(n) / interval)).toFixed(2)} ms per link test; RSS ${Math.round(idleRssMb)} MB ` +
         `(${Math.round(childrenRssMb / Math.max(1, pids.length))} MB per child)`,
     );
-    progress(`line of ${n}: warnings while idle: ${warnings.take()}`);
+    progress(`line of ${n}: warnings while idle: ${heard()}`);
 
     return {
       figures: {
@@ -282,27 +300,14 @@ async function startOneChild(
   dir: string,
   name: string,
   n: number,
-  warnings: Warnings,
+  logs: ChildLogs,
   spawned: ChildProcess[],
 ): Promise<LineChild> {
   for (let attempt = 1; ; attempt++) {
     await initStation({ dir, name, listen: await loopback(), api: await loopback() });
     tune(dir, n);
     try {
-      const child = await startChild(dir, {
-        timeoutMs: 120_000,
-        onOutput: (line) => {
-          // pino's levels: 40 warn, 50 error, 60 fatal.
-          if (/"level":[456]\d/.test(line)) warnings.write(line);
-        },
-        onErrorOutput: (line) => {
-          // Node's process warnings (a slow store transaction, for one) are counted with the rest.
-          const warning = /^\(node:\d+\) (.*Warning: .*)$/.exec(line)?.[1];
-          if (warning !== undefined) warnings.write(JSON.stringify({ msg: warning }));
-          else if (!line.startsWith("(Use `node --trace-warnings"))
-            process.stderr.write(`${name}: ${line}\n`);
-        },
-      });
+      const child = await startChild(dir, { timeoutMs: 120_000, logTo: logs.add(dir) });
       spawned.push(child);
       const api = runningStation(stationPaths(dir));
       if (api === null) throw new Error(`${name} is not running`);
@@ -359,9 +364,61 @@ async function settledAll(
     children.map((c) =>
       until(
         `${c.name} to hold the whole line`,
-        async () => (await lineAt(c, line)).entries === (await held()),
+        patient(async () => (await lineAt(c, line)).entries === (await held())),
         pollMs(children.length + 1),
       ),
     ),
   );
+}
+
+/**
+ * The children's logs, each a file (see startChild), read after each phase: their warnings (pino
+ * JSON lines of level warn and above; Node's process warnings on stderr, a slow store transaction
+ * for one) are counted with station 0's, anything else on stderr is passed on.
+ */
+class ChildLogs {
+  readonly #warnings: Warnings;
+  /** each log file, and how far it was read */
+  readonly #files = new Map<string, { name: string; read: number }>();
+
+  constructor(warnings: Warnings) {
+    this.#warnings = warnings;
+  }
+
+  /**
+   * @param dir a child's station directory
+   * @returns the file its output goes to
+   */
+  add(dir: string): string {
+    const file = join(dir, "output.log");
+    this.#files.set(file, { name: basename(dir), read: 0 });
+    return file;
+  }
+
+  /** Reads what each file gained since the last read. */
+  read(): void {
+    for (const [file, at] of this.#files) {
+      let text: string;
+      try {
+        const bytes = readFileSync(file);
+        text = bytes.subarray(at.read, bytes.lastIndexOf(0x0a) + 1).toString("utf8");
+        at.read += Buffer.byteLength(text);
+      } catch {
+        continue; // not made yet, or the station made again
+      }
+      for (const line of text.split("\n")) this.#heard(at.name, line);
+    }
+  }
+
+  #heard(name: string, line: string): void {
+    if (line === "" || line.startsWith("(Use `node --trace-warnings")) return;
+    if (line.startsWith("{")) {
+      // pino's levels: 40 warn, 50 error, 60 fatal.
+      if (/"level":[456]\d/.test(line)) this.#warnings.write(line);
+      return;
+    }
+    const warning = /^\(node:\d+\) (.*Warning: .*)$/.exec(line)?.[1];
+    if (warning !== undefined) this.#warnings.write(JSON.stringify({ msg: warning }));
+    else process.stderr.write(`${name}: ${line}\n`);
+  }
 }

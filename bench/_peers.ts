@@ -10,10 +10,9 @@
  *  - time to detect a dead peer (kill -9) by the link tests, as a multiple of the test interval.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { request } from "node:https";
 import { basename, dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { runningStation } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PinnedAgent } from "../src/peer/mod.js";
@@ -358,31 +357,23 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
  * Starts `hotline start` for a station directory as a child process, resolving once its API answers.
  *
  * @param dir the station directory
- * @param options onOutput: each line the station logs (pino JSON on its stdout; else dropped);
- *   onErrorOutput: each line of its stderr (else passed on to this process's); timeoutMs: how long it may take to answer (default 20 s)
+ * @param options logTo: a file its stdout (pino JSON lines) and stderr are appended to (else its
+ *   stdout is dropped and its stderr passed on): a file, not a pipe, since a station logging into a
+ *   pipe its reader drains late waits on it; timeoutMs: how long it may take to answer (default 20 s)
  * @returns the child
  */
 export async function startChild(
   dir: string,
-  options: {
-    onOutput?: (line: string) => void;
-    onErrorOutput?: (line: string) => void;
-    timeoutMs?: number;
-  } = {},
+  options: { logTo?: string; timeoutMs?: number } = {},
 ): Promise<ChildProcess> {
-  const { onOutput, onErrorOutput } = options;
-  const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
-    stdio: [
-      "ignore",
-      onOutput === undefined ? "ignore" : "pipe",
-      onErrorOutput === undefined ? "inherit" : "pipe",
-    ],
-  });
-  if (onOutput !== undefined && child.stdout !== null) {
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", onOutput);
-  }
-  if (onErrorOutput !== undefined && child.stderr !== null) {
-    createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", onErrorOutput);
+  const log = options.logTo === undefined ? null : openSync(options.logTo, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
+      stdio: ["ignore", log ?? "ignore", log ?? "inherit"],
+    });
+  } finally {
+    if (log !== null) closeSync(log); // the child holds its own
   }
   const timeoutMs = options.timeoutMs ?? 20_000;
   const deadline = Date.now() + timeoutMs;
