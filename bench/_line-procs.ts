@@ -54,6 +54,9 @@ import { Warnings } from "./_warnings.js";
 /** Children started at once: each start costs a core about half a second. */
 const STARTING = 4;
 
+/** How long the throughput run may take at most (a line of 57 on a loaded machine takes minutes). */
+const THROUGHPUT_BOUND_MS = 1_200_000;
+
 /** Messages a station has in flight through its operator API in the throughput run. */
 const IN_FLIGHT = 4;
 
@@ -152,23 +155,44 @@ export async function measureLineOfProcesses(
     let unanswered = 0;
     const cpu = cpuNow();
     const start = process.hrtime.bigint();
+    let done = 0;
+    const saying = setInterval(
+      () => progress(`line of ${n}: ${done} of ${n - 1} children have all their messages receipted`),
+      30_000,
+    );
     await Promise.all([
       (async () => {
         unanswered += await sendMany(firstApi, line, perStation, 0);
         const last = (await station0.station.store.head(line, station0.station.id))?.seq ?? 0;
-        await receipted(station0, line, others, last, 600_000);
+        await receipted(station0, line, others, last, THROUGHPUT_BOUND_MS);
       })(),
       ...children.map(async (c, k) => {
         unanswered += await sendMany(c.api, line, perStation, (k + 1) * perStation);
         // Its outbox to every participant empty: each has receipted all it wrote. (A status at a
         // line of 57 is 56 participants' worth of work: asked once a second.)
+        let pending = "";
         await until(
           `${c.name}'s messages to be receipted by all`,
-          patient(async () => (await statusAt(c, line)).participants.every((p) => p.outbox === 0)),
+          patient(async () => {
+            const waiting = (await statusAt(c, line)).participants.filter((p) => p.outbox > 0);
+            // What it waits on, should the bound end the wait: each peer's link and delivery.
+            pending = waiting
+              .map(
+                (p) =>
+                  `${p.name}: ${p.outbox} (${p.health}${p.connected ? "" : ", not connected"}${p.relay === null ? "" : ", relayed"})`,
+              )
+              .join(", ");
+            return waiting.length === 0;
+          }),
           1_000,
-        );
+          THROUGHPUT_BOUND_MS,
+        ).catch((error: unknown) => {
+          progress(`line of ${n}: ${c.name} still waits for receipts from ${pending}`);
+          throw error;
+        });
+        done++;
       }),
-    ]);
+    ]).finally(() => clearInterval(saying));
     const throughputSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     const spent = cpuNow();
     const written = (await held()) - heldBefore;
@@ -411,7 +435,7 @@ class ChildLogs {
   }
 
   #heard(name: string, line: string): void {
-    if (line === "" || line.startsWith("(Use `node --trace-warnings")) return;
+    if (line === "" || line.startsWith("(Use `node --trace-warnings") || line.startsWith("Station ")) return;
     if (line.startsWith("{")) {
       // pino's levels: 40 warn, 50 error, 60 fatal.
       if (/"level":[456]\d/.test(line)) this.#warnings.write(line);
