@@ -142,8 +142,66 @@ export async function measureLineOfProcesses(
       `line of ${n}: one message to all, receipted: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
     );
 
-    // Throughput: every station writes through its operator API, messages one by one, a few in
-    // flight (no operator route writes many at once), until every receipt of every entry is in.
+    // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
+    const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
+    // A conversation: station 1 writes, and station 0 answers once it holds it (its `seen` names
+    // the one head that moved).
+    const answerTo = children[0];
+    if (answerTo !== undefined) {
+      const other = await answerTo.api.call("POST /api/lines/:line/messages", {
+        params: { line },
+        body: { text: messageText(1) },
+      });
+      await until(
+        `station 0 to hold an entry of ${answerTo.name}`,
+        async () => (await station0.station.store.entryByHash(other.hash)) !== null,
+      );
+    }
+    const oneMoved = (await station0.station.write(line, textDraft(2))).bytes.length;
+
+    // Idle, at a pace of link tests the line fits on two cores: once every station holds the
+    // setting and every link has been tested at that pace, only link tests (and the outbox's
+    // comparisons of heads) run.
+    const interval = idleTestInterval(n);
+    const idleSeconds = Math.max(sizes.idleSeconds, 2 * interval);
+    progress(`line of ${n}: link tests every ${interval} s; idle for ${idleSeconds} s`);
+    await station0.station.setLine({ line, testInterval: interval, operator: "admin" });
+    await settledAll(station0, children, line);
+    const changed = new Date().toISOString();
+    const testedSince = (at: string | null | undefined) => at !== null && at !== undefined && at > changed;
+    await Promise.all([
+      until("station 0's links to be tested at the new pace", () =>
+        Promise.resolve(others.every((p) => testedSince(station0.monitor.state(line, p)?.lastTestAt))),
+      ),
+      ...children.map((c) =>
+        until(
+          `${c.name}'s links to be tested at the new pace`,
+          patient(async () => (await statusAt(c, line)).participants.every((p) => testedSince(p.lastTestAt))),
+          1_000,
+        ),
+      ),
+    ]);
+    const idleCpu = cpuNow();
+    const idleStart = process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000)); // the window measured, not a wait for a condition
+    const idleSpent = cpuNow();
+    const idleWall = Number(process.hrtime.bigint() - idleStart) / 1e9;
+    const idleMsPerSecond = (idleSpent.own - idleCpu.own + idleSpent.children - idleCpu.children) / idleWall;
+    const childrenRssMb = pids.reduce((sum, pid) => sum + rssMbOf(pid), 0);
+    const idleRssMb = process.memoryUsage().rss / MB + childrenRssMb;
+    progress(
+      `line of ${n}: idle ${idleMsPerSecond.toFixed(1)} ms/s of CPU, ` +
+        `${(idleMsPerSecond / (links(n) / interval)).toFixed(2)} ms per link test; RSS ${Math.round(idleRssMb)} MB ` +
+        `(${Math.round(childrenRssMb / Math.max(1, pids.length))} MB per child)`,
+    );
+    progress(`line of ${n}: warnings while idle: ${heard()}`);
+
+    // Throughput (last: at 57 on a loaded machine it can crawl, and the figures above are worth
+    // having): every station writes through its operator API, messages one by one, a few in
+    // flight (no operator route writes many at once), until every receipt of every entry is in;
+    // link tests back at the busy pace, as while the line was built.
+    await station0.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
+    await settledAll(station0, children, line);
     const perStation = Math.max(10, Math.ceil(sizes.deliveries / (n * Math.max(1, n - 1))));
     progress(`line of ${n}: every station writes ${perStation} messages through its operator API`);
     const firstApi = runningStation(stationPaths(station0.station.paths.dir));
@@ -206,60 +264,6 @@ export async function measureLineOfProcesses(
         (unanswered === 0 ? "" : `; ${unanswered} API calls unanswered within 30 s`),
     );
     progress(`line of ${n}: warnings while sending: ${heard()}`);
-
-    // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
-    const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
-    // A conversation: station 1 writes, and station 0 answers once it holds it (its `seen` names
-    // the one head that moved).
-    const answerTo = children[0];
-    if (answerTo !== undefined) {
-      const other = await answerTo.api.call("POST /api/lines/:line/messages", {
-        params: { line },
-        body: { text: messageText(1) },
-      });
-      await until(
-        `station 0 to hold an entry of ${answerTo.name}`,
-        async () => (await station0.station.store.entryByHash(other.hash)) !== null,
-      );
-    }
-    const oneMoved = (await station0.station.write(line, textDraft(2))).bytes.length;
-
-    // Idle, at a pace of link tests the line fits on two cores: once every station holds the
-    // setting and every link has been tested at that pace, only link tests (and the outbox's
-    // comparisons of heads) run.
-    const interval = idleTestInterval(n);
-    const idleSeconds = Math.max(sizes.idleSeconds, 2 * interval);
-    progress(`line of ${n}: link tests every ${interval} s; idle for ${idleSeconds} s`);
-    await station0.station.setLine({ line, testInterval: interval, operator: "admin" });
-    await settledAll(station0, children, line);
-    const changed = new Date().toISOString();
-    const testedSince = (at: string | null | undefined) => at !== null && at !== undefined && at > changed;
-    await Promise.all([
-      until("station 0's links to be tested at the new pace", () =>
-        Promise.resolve(others.every((p) => testedSince(station0.monitor.state(line, p)?.lastTestAt))),
-      ),
-      ...children.map((c) =>
-        until(
-          `${c.name}'s links to be tested at the new pace`,
-          patient(async () => (await statusAt(c, line)).participants.every((p) => testedSince(p.lastTestAt))),
-          1_000,
-        ),
-      ),
-    ]);
-    const idleCpu = cpuNow();
-    const idleStart = process.hrtime.bigint();
-    await new Promise((r) => setTimeout(r, idleSeconds * 1000)); // the window measured, not a wait for a condition
-    const idleSpent = cpuNow();
-    const idleWall = Number(process.hrtime.bigint() - idleStart) / 1e9;
-    const idleMsPerSecond = (idleSpent.own - idleCpu.own + idleSpent.children - idleCpu.children) / idleWall;
-    const childrenRssMb = pids.reduce((sum, pid) => sum + rssMbOf(pid), 0);
-    const idleRssMb = process.memoryUsage().rss / MB + childrenRssMb;
-    progress(
-      `line of ${n}: idle ${idleMsPerSecond.toFixed(1)} ms/s of CPU, ` +
-        `${(idleMsPerSecond / (links(n) / interval)).toFixed(2)} ms per link test; RSS ${Math.round(idleRssMb)} MB ` +
-        `(${Math.round(childrenRssMb / Math.max(1, pids.length))} MB per child)`,
-    );
-    progress(`line of ${n}: warnings while idle: ${heard()}`);
 
     return {
       figures: {
