@@ -183,7 +183,7 @@ const opened: Station[] = [];
 let pgSkipped = null as string | null;
 try {
   if (!lineOnly) await recordAndPeers();
-  // Lines of many participants, all in this process: how the cost grows with the participants.
+  // Lines of many participants, as processes (or all in this one): how the cost grows with N.
   if (want("line") && size.line.sizes.length > 0) {
     const lines = await lineBench(
       join(root.path, "lines"),
