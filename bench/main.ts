@@ -141,7 +141,7 @@ const size = {
   },
   /** routes under faults: blackhole trials, entries per throughput run */
   routes: { failoverTrials: quick ? 3 : 10, entries: quick ? 2_000 : 10_000 },
-  /** lines of many participants in this process */
+  /** lines of many participants (as processes, or all in this process: --line-in-process) */
   line: {
     sizes: lineSizes(values["line-sizes"], quick),
     messages: quick ? 50 : 200,
