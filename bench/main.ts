@@ -1,7 +1,7 @@
 /**
  * The benchmark: writing and verifying the record, each figure printed beside its ceiling measured
  * in the same run (raw Ed25519 with parsed keys, a bare durable SQLite insert) and the ratio; then
- * station to station, and lines of many participants in one process.
+ * station to station, and lines of many participants (a process per station).
  *
  * Options: see {@link USAGE} (`npm run bench -- --help`). Progress goes to stderr, the table (or
  * the JSON) to stdout.
