@@ -142,23 +142,6 @@ export async function measureLineOfProcesses(
       `line of ${n}: one message to all, receipted: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
     );
 
-    // The ceiling, on an entry of this line (its `seen` names every other chain: as long as any).
-    const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
-    // A conversation: station 1 writes, and station 0 answers once it holds it (its `seen` names
-    // the one head that moved).
-    const answerTo = children[0];
-    if (answerTo !== undefined) {
-      const other = await answerTo.api.call("POST /api/lines/:line/messages", {
-        params: { line },
-        body: { text: messageText(1) },
-      });
-      await until(
-        `station 0 to hold an entry of ${answerTo.name}`,
-        async () => (await station0.station.store.entryByHash(other.hash)) !== null,
-      );
-    }
-    const oneMoved = (await station0.station.write(line, textDraft(2))).bytes.length;
-
     // Idle, at a pace of link tests the line fits on two cores: once every station holds the
     // setting and every link has been tested at that pace, only link tests (and the outbox's
     // comparisons of heads) run.
@@ -264,6 +247,24 @@ export async function measureLineOfProcesses(
         (unanswered === 0 ? "" : `; ${unanswered} API calls unanswered within 30 s`),
     );
     progress(`line of ${n}: warnings while sending: ${heard()}`);
+
+    // The ceiling, on an entry of this line once every chain moved since station 0's previous
+    // entry (after the throughput run: its `seen` names every other chain, as long as any).
+    const sample = ceilingSample(station0.station.identity, await station0.station.write(line, textDraft(0)));
+    // A conversation: station 1 writes, and station 0 answers once it holds it (its `seen` names
+    // the one head that moved).
+    const answerTo = children[0];
+    if (answerTo !== undefined) {
+      const other = await answerTo.api.call("POST /api/lines/:line/messages", {
+        params: { line },
+        body: { text: messageText(1) },
+      });
+      await until(
+        `station 0 to hold an entry of ${answerTo.name}`,
+        async () => (await station0.station.store.entryByHash(other.hash)) !== null,
+      );
+    }
+    const oneMoved = (await station0.station.write(line, textDraft(2))).bytes.length;
 
     return {
       figures: {
