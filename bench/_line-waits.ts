@@ -67,11 +67,19 @@ export async function settled(stations: readonly RunningStation[], line: string)
   });
 }
 
-/** Polls a condition every 10 ms (a bound of 5 minutes only ends a hang). */
-export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 300_000;
+/**
+ * Polls a condition every 10 ms, or `everyMs` (a check that asks another process over HTTP costs
+ * that process; a bound of 5 minutes, or `boundMs`, only ends a hang).
+ */
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  everyMs = 10,
+  boundMs = 300_000,
+): Promise<void> {
+  const deadline = Date.now() + boundMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`the line bench gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -1,21 +1,25 @@
 /**
- * A line of N participants in this one process: N running stations (`startStation`, as a station
- * runs under `hotline start`: its peer port on loopback with mutual TLS, its outbox, its link
- * monitor), paired on one line by real invites in rounds (1, 1, then all the rest), each round's
- * stations approved by every participant already there in one entry each (see _line-build.ts:
- * O(N) entries). For each size of line it measures:
+ * A line of N participants, its stations run as processes (the default: station 0 in this process,
+ * stations 1..N−1 each a `hotline start` child, see _line-procs.ts) or all in this one process
+ * (`--line-in-process`, for profiling: one --cpu-prof sees every station). In this process, each
+ * station runs as under `hotline start` (`startStation`: its peer port on loopback with mutual
+ * TLS, its outbox, its link monitor). Either way the stations are paired on one line by real
+ * invites in rounds (1, 1, then all the rest), each round's stations approved by every participant
+ * already there in one entry each (see _line-build.ts: O(N) entries). For each size of line it
+ * measures:
  *
  *  - setup: pairing and approvals, its time and its entries (rows: both should grow linearly);
  *  - one message from station 0 until every other participant's signed receipt of it is stored at
  *    station 0, p50 and p99 over messages sent one at a time;
  *  - every station writing as fast as it can: entries delivered per second line-wide (an entry
  *    times a participant that receives it), until every receipt is in;
- *  - the CPU time (all threads of the process: every station is here) per delivered entry;
- *  - idle: CPU and RSS of the process while the line only runs its link tests, at the default pace
- *    (ceiling: the smallest line's CPU per link × N (N−1) links; the per-link cost is a note)
- *    (while it is built and carries traffic they run slower: see {@link BUSY_TEST_INTERVAL}).
+ *  - the CPU time of every process of the line per delivered entry;
+ *  - idle: CPU and RSS of every process while the line only runs its link tests (in this process
+ *    at the default 5 s; as processes every max(5 s, N × 0.5 s), see idleTestInterval), and the
+ *    CPU per link test, which should stay flat (while the line is built and carries traffic the
+ *    tests run slower: see {@link BUSY_TEST_INTERVAL}).
  *
- * The stations share this process's two cores, so a figure is the whole line's cost, not one
+ * The stations share the machine's two cores, so a figure is the whole line's cost, not one
  * station's; convergence is awaited by condition (receipts stored, heads equal everywhere, links
  * tested), never by sleeping. The stations' warnings are counted by kind and printed with the
  * progress: they say what a phase waited on.
@@ -32,68 +36,25 @@ import { textDraft, textDrafts } from "./_fixture.js";
 import { receipted, settled, until } from "./_line-waits.js";
 import { compared, plain, timed, type Row } from "./_table.js";
 import { Warnings } from "./_warnings.js";
+import {
+  BUSY_TEST_INTERVAL,
+  MB,
+  SYNC_INTERVAL_MS,
+  WARMUP,
+  idlePerStationAt5s,
+  links,
+  peerTimeoutMs,
+  percentile,
+  type LineBenchSizes,
+  type LineFigures,
+  type LineMode,
+} from "./_line-figures.js";
+import { measureLineOfProcesses } from "./_line-procs.js";
 
-export interface LineBenchSizes {
-  /** participants of each line measured, e.g. [2, 8, 57] (at most 64, a line's most) */
-  sizes: readonly number[];
-  /** messages from station 0 whose latency is measured, one at a time (after 5 unmeasured) */
-  messages: number;
-  /** deliveries (entry × receiving participant) aimed at by the throughput run, at every size */
-  deliveries: number;
-  /** seconds the line sits idle while its CPU and RSS are measured */
-  idleSeconds: number;
-}
-
-/** What one size of line measured. */
-export interface LineFigures {
-  participants: number;
-  setupSeconds: number;
-  /** entries on the line once set up (genesis, member.add, member.approve) */
-  setupEntries: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-  /** entries each station wrote in the throughput run */
-  perStation: number;
-  deliveriesPerSecond: number;
-  throughputSeconds: number;
-  /** CPU µs of the whole process per delivered entry, in the throughput run */
-  cpuPerDeliveryUs: number;
-  /** CPU ms of the whole process per second, idle */
-  idleCpuMsPerSecond: number;
-  idleRssMb: number;
-  /**
-   * bytes of a text entry as stored, written once the line is full and every chain moved since
-   * its author's previous entry (its `seen` names every other chain)
-   */
-  entryBytes: number;
-  /** bytes of a text entry as stored when one other chain moved since its author's previous one */
-  entryBytesOneMoved: number;
-}
-
-const MB = 1024 * 1024;
-const WARMUP = 5;
-
-/**
- * Seconds between link tests while the line is built and while it carries traffic. In one process
- * the stations' link tests add up: at the default 5 s a line of 57 runs N (N-1) / 5 = 638 tests a
- * second (each two signed statements of 57 heads), more than two cores can do, so it could not be
- * built. Each station on its own machine does 1/N of that. The idle figures are taken at the default.
- */
-const BUSY_TEST_INTERVAL = 30;
+export type { LineBenchSizes, LineFigures, LineMode } from "./_line-figures.js";
 
 /** Connections a station's peer port takes in all (default 256), for a line of up to 64 in one process. */
 const PEER_CONNECTIONS = 2_048;
-
-/** The outbox's comparison of heads with each peer (default 10 s), for the same reason. */
-const SYNC_INTERVAL_MS = 30_000;
-
-/**
- * @param n participants on the line
- * @returns how long each station of the line waits for a peer's answer, in this one process
- */
-function peerTimeoutMs(n: number): number {
-  return Math.max(5_000, n * 500);
-}
 
 /**
  * Runs the line bench at each size, smallest first.
@@ -102,6 +63,8 @@ function peerTimeoutMs(n: number): number {
  * @param sizes sizes of line and how much to send
  * @param rawVerify the one-core Ed25519 verify rate measured in this run (0: measure it here)
  * @param progress where to say what runs
+ * @param mode the stations as processes (station 0 here, the others `hotline start` children;
+ *   the default) or all in this process (`--line-in-process`, for profiling with --cpu-prof)
  * @returns rows (one per figure and size), notes, and the figures
  */
 export async function lineBench(
@@ -109,11 +72,13 @@ export async function lineBench(
   sizes: LineBenchSizes,
   rawVerify: number,
   progress: (message: string) => void,
+  mode: LineMode = "processes",
 ): Promise<{ rows: Row[]; notes: Record<string, number>; figures: LineFigures[] }> {
   const figures: LineFigures[] = [];
   let verifyRate = rawVerify;
+  const measure = mode === "processes" ? measureLineOfProcesses : measureLine;
   for (const n of [...sizes.sizes].sort((a, b) => a - b)) {
-    const measured = await measureLine(join(root, `line-${n}`), n, sizes, progress);
+    const measured = await measure(join(root, `line-${n}`), n, sizes, progress);
     if (rawVerify === 0) verifyRate = Math.max(verifyRate, measured.rawVerify);
     figures.push(measured.figures);
   }
@@ -193,24 +158,36 @@ export function lineRows(figures: readonly LineFigures[], rawVerify: number): Ro
     }),
   );
   // Idle, every pair of participants is tested (that every link is known to work is the point of
-  // a line): N (N−1) tests per interval line-wide. Each link should cost the same whatever the
-  // line's size, so the ceiling is the smallest line's figure per link times the links.
+  // a line): N (N−1) tests per interval line-wide. Each test should cost the same whatever the
+  // line's size, so the ceiling of the cost per test is the smallest line's (the rest of an idle
+  // process's cost, its timers, is spread over its tests: small lines pay more per test).
   each((f) =>
     timed(
-      `line of ${f.participants}: idle CPU, whole line`,
-      f.idleCpuMsPerSecond,
-      "ms/s",
-      (base.idleCpuMsPerSecond * links(f.participants)) / links(base.participants),
+      `line of ${f.participants}: idle CPU per link test (every ${f.idleTestIntervalSeconds} s)`,
+      f.idleCpuPerTestMs,
+      "ms",
+      base.idleCpuPerTestMs,
       { atMost: 1.5, of: "ratio" },
     ),
   );
-  each((f) => plain(`line of ${f.participants}: idle RSS, whole process`, f.idleRssMb, "MB"));
+  each((f) =>
+    plain(
+      `line of ${f.participants}: idle CPU, whole line (tests every ${f.idleTestIntervalSeconds} s)`,
+      f.idleCpuMsPerSecond,
+      "ms/s",
+    ),
+  );
+  // What that makes one station on a machine of its own, at the default 5 s: see idlePerStationAt5s.
+  each((f) =>
+    plain(
+      `line of ${f.participants}: idle CPU of one station at 5 s (from per test)`,
+      idlePerStationAt5s(f),
+      "ms/s",
+    ),
+  );
+  each((f) => plain(`line of ${f.participants}: idle RSS, every process`, f.idleRssMb, "MB"));
+  each((f) => plain(`line of ${f.participants}: idle RSS per station`, f.idleRssPerStationMb, "MB"));
   return rows;
-}
-
-/** @returns the links of a line of n participants, each pair tested both ways: n (n − 1) */
-function links(n: number): number {
-  return Math.max(1, n * (n - 1));
 }
 
 function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
@@ -224,6 +201,8 @@ function lineNotes(figures: readonly LineFigures[]): Record<string, number> {
     notes[`line${f.participants}EntryBytesOneMoved`] = f.entryBytesOneMoved;
     // What one tested link costs, idle (both its ends, CPU µs per second): flat if tests are O(1).
     notes[`line${f.participants}IdleCpuUsPerLink`] = (f.idleCpuMsPerSecond * 1000) / links(f.participants);
+    notes[`line${f.participants}IdleTestIntervalSeconds`] = f.idleTestIntervalSeconds;
+    notes[`line${f.participants}BenchCpuPerDeliveryUs`] = f.benchCpuPerDeliveryUs;
   }
   notes.linePeakRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
   return notes;
@@ -338,6 +317,7 @@ async function measureLine(
     await new Promise((r) => setTimeout(r, sizes.idleSeconds * 1000)); // the window measured, not a wait for a condition
     const idleSpent = process.cpuUsage(idleCpu);
     const idleWall = Number(process.hrtime.bigint() - idleStart) / 1e9;
+    const idleMsPerSecond = (idleSpent.user + idleSpent.system) / 1000 / idleWall;
     const idleRssMb = process.memoryUsage().rss / MB;
     progress(`line of ${n}: warnings while idle: ${warnings.take()}`);
 
@@ -352,8 +332,12 @@ async function measureLine(
         deliveriesPerSecond: deliveries / throughputSeconds,
         throughputSeconds,
         cpuPerDeliveryUs: (spent.user + spent.system) / deliveries,
-        idleCpuMsPerSecond: (idleSpent.user + idleSpent.system) / 1000 / idleWall,
+        benchCpuPerDeliveryUs: (spent.user + spent.system) / deliveries,
+        idleTestIntervalSeconds: DEFAULT_SETTINGS.testInterval,
+        idleCpuMsPerSecond: idleMsPerSecond,
+        idleCpuPerTestMs: idleMsPerSecond / (links(n) / DEFAULT_SETTINGS.testInterval),
         idleRssMb,
+        idleRssPerStationMb: idleRssMb / n,
         entryBytes: sample.stored,
         entryBytesOneMoved: oneMoved,
       },
@@ -395,9 +379,4 @@ async function startOne(dir: string, name: string, warnings: Warnings, n: number
       rmSync(dir, { recursive: true, force: true });
     }
   }
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }

@@ -10,9 +10,9 @@
  *  - time to detect a dead peer (kill -9) by the link tests, as a multiple of the test interval.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { request } from "node:https";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { runningStation } from "../src/api/mod.js";
 import { startStation, type RunningStation } from "../src/cli/mod.js";
 import { PinnedAgent } from "../src/peer/mod.js";
@@ -28,7 +28,11 @@ import {
 import { textDrafts } from "./_fixture.js";
 import { compared, timed, type Row } from "./_table.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/hotline.js");
+/** The `hotline` command (it runs dist/), from dist/bench/ (`npm run bench`) or bench/ (a test). */
+const BIN = resolve(
+  import.meta.dirname,
+  basename(dirname(import.meta.dirname)) === "dist" ? "../../bin/hotline.js" : "../bin/hotline.js",
+);
 
 export interface PeerBenchSizes {
   /** messages whose latency is measured */
@@ -353,13 +357,26 @@ async function bareRoundTrips(dir: string, count: number): Promise<number[]> {
  * Starts `hotline start` for a station directory as a child process, resolving once its API answers.
  *
  * @param dir the station directory
+ * @param options logTo: a file its stdout (pino JSON lines) and stderr are appended to (else its
+ *   stdout is dropped and its stderr passed on): a file, not a pipe, since a station logging into a
+ *   pipe its reader drains late waits on it; timeoutMs: how long it may take to answer (default 20 s)
  * @returns the child
  */
-export async function startChild(dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 20_000;
+export async function startChild(
+  dir: string,
+  options: { logTo?: string; timeoutMs?: number } = {},
+): Promise<ChildProcess> {
+  const log = options.logTo === undefined ? null : openSync(options.logTo, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [BIN, "start", "--dir", dir], {
+      stdio: ["ignore", log ?? "ignore", log ?? "inherit"],
+    });
+  } finally {
+    if (log !== null) closeSync(log); // the child holds its own
+  }
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the station in ${dir} did not start`);
     const api = runningStation(stationPaths(dir));
@@ -371,19 +388,29 @@ export async function startChild(dir: string): Promise<ChildProcess> {
     } catch {
       // not yet listening
     }
-    if (Date.now() > deadline) throw new Error(`the station in ${dir} did not start within 20 s`);
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`the station in ${dir} did not start within ${timeoutMs / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
+/** How long a station may take to stop on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * @param child a station started by {@link startChild}
- * @returns resolves once it exited (SIGTERM)
+ * @returns resolves once it exited: SIGTERM, then SIGKILL if it still runs after a few seconds
  */
 export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once("exit", () => done());
+    const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      done();
+    });
     child.kill("SIGTERM");
   });
 }

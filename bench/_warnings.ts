@@ -8,9 +8,11 @@ export class Warnings {
   readonly counts = new Map<string, number>();
 
   write(line: string): void {
-    const { msg } = JSON.parse(line) as { msg?: string };
+    const { msg, code } = JSON.parse(line) as { msg?: string; code?: unknown };
     // Alike whatever the station, line or time: "A link test to Participant # on line-of-# failed: …"
-    const key = (msg ?? "?").replace(/[0-9a-f]{64}/g, "<line>").replace(/\d+/g, "#");
+    // (with its error code, where the message leaves it out: "refused an entry (NOT_READY)").
+    const said = (msg ?? "?").replace(/[0-9a-f]{64}/g, "<line>").replace(/\d+/g, "#");
+    const key = typeof code === "string" && !said.includes(code) ? `${said} (${code})` : said;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 

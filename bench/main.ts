@@ -1,7 +1,7 @@
 /**
  * The benchmark: writing and verifying the record, each figure printed beside its ceiling measured
  * in the same run (raw Ed25519 with parsed keys, a bare durable SQLite insert) and the ratio; then
- * station to station, and lines of many participants in one process.
+ * station to station, and lines of many participants (a process per station).
  *
  * Options: see {@link USAGE} (`npm run bench -- --help`). Progress goes to stderr, the table (or
  * the JSON) to stdout.
@@ -39,6 +39,9 @@ const USAGE = `usage: npm run bench -- [options]
   --line-sizes LIST     participants of each line in the many-station bench, comma-separated,
                         each 2..64 (default 2,8,57; with --quick 2,4,8); "none" skips it
   --line-only           run only the many-station line bench (the same as --only line)
+  --line-in-process     run the line's stations all in the bench's process (to profile them
+                        with --cpu-prof); by default station 0 runs in the bench's process and
+                        every other is a \`hotline start\` process of its own
   --only LIST           run only these groups, comma-separated: write, verify, conflicts,
                         peers, routes, detect (time to detect a dead peer, 20 trials idle
                         and 20 loaded), idle, line, pg (the record on SQLite and on
@@ -57,6 +60,7 @@ function options() {
         json: { type: "boolean", default: false },
         "line-sizes": { type: "string" },
         "line-only": { type: "boolean", default: false },
+        "line-in-process": { type: "boolean", default: false },
         only: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -137,7 +141,7 @@ const size = {
   },
   /** routes under faults: blackhole trials, entries per throughput run */
   routes: { failoverTrials: quick ? 3 : 10, entries: quick ? 2_000 : 10_000 },
-  /** lines of many participants in this process */
+  /** lines of many participants (as processes, or all in this process: --line-in-process) */
   line: {
     sizes: lineSizes(values["line-sizes"], quick),
     messages: quick ? 50 : 200,
@@ -152,6 +156,8 @@ const size = {
   /** an idle station on 4 lines: seconds measured (the issue asks a minute) */
   idle: { seconds: quick ? 20 : 60 },
 };
+/** how the line bench runs its stations */
+const lineMode = values["line-in-process"] ? "in-process" : "processes";
 const chosen = groups(values.only, values["line-only"]);
 const want = (group: (typeof GROUPS)[number]) => chosen.has(group);
 const lineOnly = !GROUPS.some((g) => g !== "line" && want(g));
@@ -177,13 +183,14 @@ const opened: Station[] = [];
 let pgSkipped = null as string | null;
 try {
   if (!lineOnly) await recordAndPeers();
-  // Lines of many participants, all in this process: how the cost grows with the participants.
+  // Lines of many participants, as processes (or all in this one): how the cost grows with N.
   if (want("line") && size.line.sizes.length > 0) {
     const lines = await lineBench(
       join(root.path, "lines"),
       size.line,
       notes.rawVerifiesPerSecond ?? 0,
       progress,
+      lineMode,
     );
     rows.push(...lines.rows);
     Object.assign(notes, lines.notes);
@@ -430,9 +437,18 @@ if (values.json) {
   }
   if (want("line") && size.line.sizes.length > 0) {
     console.log(
-      `line rows: N stations in this process over loopback mutual TLS (each waiting max(5 s, N × 0.5 s) for a peer's ` +
-        `answer: they share one event loop); ceilings: the smallest line's figure grown ` +
-        `linearly (latency with N-1), idle CPU per link (with N(N-1)), and one-core raw verify for deliveries and CPU per delivery`,
+      (lineMode === "processes"
+        ? `line rows: N stations as N processes over loopback mutual TLS (station 0 in the bench's process, ` +
+          `every other a \`hotline start\` child written to through its operator API, messages one by one, ` +
+          `4 in flight), sharing the machine's cores; CPU: every process's (the bench's included); ` +
+          `idle: link tests every max(5 s, N × 0.5 s), so that the line fits the machine; `
+        : `line rows: N stations in this process over loopback mutual TLS (--line-in-process: they share ` +
+          `one event loop); idle: link tests every 5 s; `) +
+        `each station waits max(5 s, N × 0.5 s) for a peer's answer; ceilings: the smallest line's figure grown ` +
+        `linearly (latency with N-1), the smallest line's CPU per link test (flat), and one-core raw verify ` +
+        `for deliveries and CPU per delivery; idle CPU of one station at 5 s = (N − 1) / 5 × CPU per link ` +
+        `test (each station starts N − 1 tests per interval and answers N − 1, each test's cost split ` +
+        `between its two ends)`,
     );
   }
   console.log(`\n${renderTable(rows)}\n`);
@@ -478,7 +494,8 @@ if (values.json) {
       `line of ${n}: set up in ${notes[`line${n}SetupSeconds`]?.toFixed(1)} s (${count(notes[`line${n}SetupEntries`])} entries); ` +
         `a text entry ${count(notes[`line${n}EntryBytes`])} bytes; ` +
         `throughput run ${count(notes[`line${n}EntriesPerStation`])} entries per station, ${notes[`line${n}ThroughputSeconds`]?.toFixed(1)} s; ` +
-        `idle CPU per tested link ${count(notes[`line${n}IdleCpuUsPerLink`])} µs/s`,
+        `idle CPU per tested link ${count(notes[`line${n}IdleCpuUsPerLink`])} µs/s; ` +
+        `the bench's process ${count(notes[`line${n}BenchCpuPerDeliveryUs`])} µs of the CPU per delivery`,
     );
   }
   if (want("line") && size.line.sizes.length > 0) {

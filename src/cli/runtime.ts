@@ -105,7 +105,12 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     cert: readFileSync(station.paths.tlsCert, "utf8"),
     key: readFileSync(station.paths.tlsKey, "utf8"),
   };
-  const client = new PeerClient(tls, options.peerClient);
+  // What station.json says (peerTimeoutMs, syncIntervalMs) unless the caller says otherwise.
+  const { peerTimeoutMs, syncIntervalMs } = station.config;
+  const client = new PeerClient(tls, {
+    ...(peerTimeoutMs === undefined ? {} : { timeoutMs: peerTimeoutMs }),
+    ...options.peerClient,
+  });
   // Every exchange with a peer goes by the best of its routes, failing over at once.
   const routes = new RoutedTransport(station, client, {
     logger: logger.child({ part: "routes" }),
@@ -114,6 +119,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const outbox = new Outbox(station, {
     transport: routes,
     logger: logger.child({ part: "outbox" }),
+    syncIntervalMs,
     ...options.outbox,
   });
   const monitor = new LinkMonitor(station, {
@@ -122,6 +128,7 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
     onBehind: (peerId, line) => outbox.syncNow(peerId, line),
     // A link test answered: the outbox stops backing off and delivers at once (DESIGN: retry in two layers).
     onReached: (peerId) => outbox.wake(peerId, true),
+    timeoutMs: peerTimeoutMs,
     ...options.links,
   });
   const deadlines = new DeadlineWatch(station, { logger: logger.child({ part: "deadlines" }) });

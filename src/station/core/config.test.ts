@@ -43,4 +43,25 @@ describe("station.json", () => {
       edit(paths, { routeTestEvery: undefined, routeTestEvry: undefined });
     }
   });
+
+  it("takes how long to wait for a peer and how often to compare heads, in ms, and refuses either out of bounds", async () => {
+    const paths = await station();
+    expect(readConfig(paths).peerTimeoutMs).toBeUndefined();
+    expect(readConfig(paths).syncIntervalMs).toBeUndefined();
+    edit(paths, { peerTimeoutMs: 28_500, syncIntervalMs: 30_000 });
+    expect(readConfig(paths)).toMatchObject({ peerTimeoutMs: 28_500, syncIntervalMs: 30_000 });
+    for (const bad of [
+      { peerTimeoutMs: 999 },
+      { peerTimeoutMs: 300_001 },
+      { peerTimeoutMs: 1_500.5 },
+      { syncIntervalMs: 999 },
+      { syncIntervalMs: 3_600_001 },
+    ]) {
+      edit(paths, bad);
+      expect(() => readConfig(paths)).toThrow(
+        /Cannot read .*station\.json: .*(peerTimeoutMs|syncIntervalMs)/,
+      );
+      edit(paths, { peerTimeoutMs: 28_500, syncIntervalMs: 30_000 });
+    }
+  });
 });

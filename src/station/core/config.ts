@@ -39,6 +39,13 @@ export const STATION_CONFIG = z.strictObject({
    */
   routeTestEvery: z.number().int().min(1).max(100).optional(),
   /**
+   * how long this station waits for a peer's answer, its link tests' included, ms (default 5000):
+   * longer where peers answer slowly (far away, or many stations sharing a host's cores)
+   */
+  peerTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+  /** how often the outbox compares heads with each peer when nothing else brought them, ms (default 10000) */
+  syncIntervalMs: z.number().int().min(1_000).max(3_600_000).optional(),
+  /**
    * this directory is one of an active/standby pair sharing one store (`hotline standby-setup`
    * writes it on both): `hotline start` takes the store's lease before it writes, and serves only
    * the routes named in `serves` (by route name: "primary" is the address above)
