@@ -71,6 +71,18 @@ export const SYNC_INTERVAL_MS = 30_000;
 
 /**
  * @param n participants on the line
+ * @returns the outbox's comparison of heads with each peer, in ms: 30 s, or twice the pace of the
+ *   line's link tests when that is longer. A courier skips its comparison when a link test
+ *   compared heads lately; with tests slower than comparisons, every courier (N − 1 per station)
+ *   compares itself, each a full statement of N heads both ways: at 57 with tests every 128 s and
+ *   comparisons every 30 s that was 106 full exchanges a second line-wide, more than the tests.
+ */
+export function syncIntervalMs(n: number): number {
+  return Math.max(SYNC_INTERVAL_MS, 2 * busyTestInterval(n) * 1000);
+}
+
+/**
+ * @param n participants on the line
  * @returns how long each station of the line waits for a peer's answer: 5 s up to 10 stations,
  *   28.5 s at 57. Every station's work shares two cores (one event loop, in one process): a burst
  *   of N (N-1) pushes delays each answer by the whole line's work, past a timeout meant for one
@@ -82,13 +94,33 @@ export function peerTimeoutMs(n: number): number {
 }
 
 /**
+ * Link tests a second the whole line may run on this machine. Each station of a real line has a
+ * machine of its own; here N of them share two cores, and as processes a test costs 7–11 ms of CPU
+ * at its two ends (session 11), so a line of 57 at the default 5 s (638 tests a second) would need
+ * four to seven cores for its link tests alone, and at 30 s still more than one: its answers then
+ * come later than the peers wait, links go down, traffic goes by relay, and the line measures the
+ * machine's overload instead of the protocol. 25 a second is a quarter of a core.
+ */
+export const LINE_TESTS_PER_SECOND = 25;
+
+/**
  * @param n participants on the line
  * @returns seconds between link tests while the line of stations as processes is measured idle:
- *   max(5 s, N × 0.5 s), whole seconds (the setting's unit), so that its N (N − 1) links fit two
- *   cores (at the default 5 s a line of 57 would need about 2.5)
+ *   the default 5 s, or longer so that its N (N − 1) links make at most
+ *   {@link LINE_TESTS_PER_SECOND} tests a second (10 s at 16, 128 s at 57), whole seconds (the
+ *   setting's unit)
  */
 export function idleTestInterval(n: number): number {
-  return Math.ceil(Math.max(5, n * 0.5));
+  return Math.max(5, Math.ceil(links(n) / LINE_TESTS_PER_SECOND));
+}
+
+/**
+ * @param n participants on the line
+ * @returns seconds between link tests while the line is built and carries traffic: 30 s, or longer
+ *   for the same budget as idle (128 s at 57)
+ */
+export function busyTestInterval(n: number): number {
+  return Math.max(BUSY_TEST_INTERVAL, idleTestInterval(n));
 }
 
 /** @returns the links of a line of n participants, each pair tested both ways: n (n − 1) */

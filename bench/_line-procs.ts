@@ -35,9 +35,9 @@ import {
   type LineChild,
 } from "./_line-build-procs.js";
 import {
-  BUSY_TEST_INTERVAL,
+  busyTestInterval,
   MB,
-  SYNC_INTERVAL_MS,
+  syncIntervalMs,
   WARMUP,
   idleTestInterval,
   links,
@@ -110,7 +110,7 @@ export async function measureLineOfProcesses(
     progress(`line of ${n}: pairing and approvals, through the children's operator API`);
     const setupStart = process.hrtime.bigint();
     const line = (await station0.station.createLine({ name: `line-of-${n}`, operator: "admin" })).id;
-    await station0.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
+    await station0.station.setLine({ line, testInterval: busyTestInterval(n), operator: "admin" });
     await buildLineByApi(station0, children, line, (message) => {
       const took = Number(process.hrtime.bigint() - setupStart) / 1e9;
       progress(`line of ${n}: ${message} after ${took.toFixed(1)} s; warnings: ${heard()}`);
@@ -146,7 +146,8 @@ export async function measureLineOfProcesses(
     // setting and every link has been tested at that pace, only link tests (and the outbox's
     // comparisons of heads) run.
     const interval = idleTestInterval(n);
-    const idleSeconds = Math.max(sizes.idleSeconds, 2 * interval);
+    // Every link tested at least once in the window (twice when the pace allows).
+    const idleSeconds = Math.max(sizes.idleSeconds, Math.min(2 * interval, interval + 30));
     progress(`line of ${n}: link tests every ${interval} s; idle for ${idleSeconds} s`);
     await station0.station.setLine({ line, testInterval: interval, operator: "admin" });
     await settledAll(station0, children, line);
@@ -183,7 +184,7 @@ export async function measureLineOfProcesses(
     // having): every station writes through its operator API, messages one by one, a few in
     // flight (no operator route writes many at once), until every receipt of every entry is in;
     // link tests back at the busy pace, as while the line was built.
-    await station0.station.setLine({ line, testInterval: BUSY_TEST_INTERVAL, operator: "admin" });
+    await station0.station.setLine({ line, testInterval: busyTestInterval(n), operator: "admin" });
     await settledAll(station0, children, line);
     const perStation = Math.max(10, Math.ceil(sizes.deliveries / (n * Math.max(1, n - 1))));
     progress(`line of ${n}: every station writes ${perStation} messages through its operator API`);
@@ -300,7 +301,7 @@ function tune(dir: string, n: number): void {
   const file = stationPaths(dir).config;
   const config = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   config.peerTimeoutMs = peerTimeoutMs(n);
-  config.syncIntervalMs = SYNC_INTERVAL_MS;
+  config.syncIntervalMs = syncIntervalMs(n);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
 }
 

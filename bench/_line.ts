@@ -15,7 +15,7 @@
  *    times a participant that receives it), until every receipt is in;
  *  - the CPU time of every process of the line per delivered entry;
  *  - idle: CPU and RSS of every process while the line only runs its link tests (in this process
- *    at the default 5 s; as processes every max(5 s, N × 0.5 s), see idleTestInterval), and the
+ *    at the default 5 s; as processes every max(5 s, N (N − 1) / 25 s), see idleTestInterval), and the
  *    CPU per link test, which should stay flat (while the line is built and carries traffic the
  *    tests run slower: see {@link BUSY_TEST_INTERVAL}).
  *

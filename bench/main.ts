@@ -441,7 +441,8 @@ if (values.json) {
         ? `line rows: N stations as N processes over loopback mutual TLS (station 0 in the bench's process, ` +
           `every other a \`hotline start\` child written to through its operator API, messages one by one, ` +
           `4 in flight), sharing the machine's cores; CPU: every process's (the bench's included); ` +
-          `idle: link tests every max(5 s, N × 0.5 s), so that the line fits the machine; `
+          `link tests every max(5 s, N (N − 1) / 25 s) idle and max(30 s, the same) busy, so that the line's ` +
+          `tests fit the machine (25 a second, a quarter of a core); `
         : `line rows: N stations in this process over loopback mutual TLS (--line-in-process: they share ` +
           `one event loop); idle: link tests every 5 s; `) +
         `each station waits max(5 s, N × 0.5 s) for a peer's answer; ceilings: the smallest line's figure grown ` +
