@@ -23,7 +23,15 @@ import { buildLine } from "./_line-build.js";
 import { receipted, settled } from "./_line-waits.js";
 import { breakdown, breakdownTable, type CpuProfile } from "./_profile-summary.js";
 
-const ROWS = ["write-one", "write-batch", "verify", "verify-workers", "receive", "deliver", "link-tests"] as const;
+const ROWS = [
+  "write-one",
+  "write-batch",
+  "verify",
+  "verify-workers",
+  "receive",
+  "deliver",
+  "link-tests",
+] as const;
 type RowName = (typeof ROWS)[number];
 
 const { positionals, values } = parseArgs({
