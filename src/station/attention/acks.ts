@@ -201,13 +201,12 @@ export class DeadlineWatch {
   }
 
   async start(): Promise<void> {
-    const since = this.#station.clock.now() - LOOK_BACK_MS;
+    // Only the last days' entries (a long record is not read whole at every start).
+    const recent = new Date(this.#station.clock.now() - LOOK_BACK_MS).toISOString();
     this.#station.events.on("entries", this.#onEntries);
     await this.#queue(async () => {
       for (const line of await this.#station.store.lines()) {
         for (const kind of ACKABLE_KINDS) {
-          // Only the last days' (a long record is not read whole at every start).
-          const recent = new Date(since).toISOString();
           for (const stored of await this.#station.store.entriesOfKind(line.id, kind, recent)) {
             await this.#await({ ...stored, line: line.id, kind, body: readStoredEntry(stored, kind).body });
           }

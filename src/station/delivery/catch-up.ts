@@ -41,10 +41,10 @@ export async function catchUp(
   line: string,
   options: { peerChain?: boolean } = {},
 ): Promise<CatchUpResult> {
-  const theirs = await station.acceptStatement(
-    await transport.heads(target, await station.headStatement(line)),
-    target.station,
-  );
+  /** Sends this station's heads, and checks and keeps the peer's answer. */
+  const exchangeHeads = async () =>
+    station.acceptStatement(await transport.heads(target, await station.headStatement(line)), target.station);
+  const theirs = await exchangeHeads();
   let pulled = 0;
   const diverged: string[] = [];
   const claims = claimedBefore.get(station) ?? new Map<string, number>();
@@ -102,10 +102,7 @@ export async function catchUp(
     // Where this station stands now, told to the peer: a push of its that waited here for what was
     // just pulled (UNKNOWN_SEEN) goes again at once, not after its backoff.
     try {
-      await station.acceptStatement(
-        await transport.heads(target, await station.headStatement(line)),
-        target.station,
-      );
+      await exchangeHeads();
     } catch {
       // (it hears at the next comparison or link test; what was pulled is kept either way)
     }

@@ -3,7 +3,7 @@ import { catchUp } from "./catch-up.js";
 import type { PeerContact } from "./peer-contact.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
-import { targetOf, type PeerTarget, type PeerTransport } from "./transport.js";
+import { targetOn, type PeerTarget, type PeerTransport } from "./transport.js";
 
 /** The outbox's settings, defaults applied. */
 export interface CourierSettings {
@@ -352,11 +352,8 @@ export class Courier {
   }
 
   /** The target on this line: the peer's participant row here, never one of another line. */
-  async #target(): Promise<PeerTarget | null> {
-    // The station's members of the line, kept until a member entry arrives: O(1) per push, not a
-    // read of every participant row (on a line of 57, 56 couriers each reading 57 rows per round).
-    const p = (await this.#station.membersOf(this.#line))?.find((m) => m.station === this.#peer && m.active);
-    return p === undefined ? null : targetOf(p, this.#station.clock.now());
+  #target(): Promise<PeerTarget | null> {
+    return targetOn(this.#station, this.#line, this.#peer);
   }
 
   #succeeded(): void {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PARTICIPANT, SIGNATURE, type DigestStatement, type HeadStatement } from "../../record/mod.js";
 import type { ParticipantRow } from "../../store/mod.js";
+import type { Station } from "../core/mod.js";
 
 /**
  * What a joiner sends the inviter: the invite's secret itself (over mutual TLS to the certificate
@@ -49,6 +50,21 @@ export function targetOf(p: ParticipantRow, now: number): PeerTarget {
     cert: p.cert,
     ...(grace && p.previousCert !== null ? { previousCert: p.previousCert } : {}),
   };
+}
+
+/**
+ * The peer as it is on one line: its address and certificate on another line are not this line's.
+ * Read from the station's members, kept until a member entry arrives: no read per push or link
+ * test (on a line of 57, 56 couriers and 56 link tests would each read 57 rows).
+ *
+ * @param station this station
+ * @param line a line id
+ * @param peer a station id
+ * @returns where the peer is on the line, or null when it is not a participant of it here
+ */
+export async function targetOn(station: Station, line: string, peer: string): Promise<PeerTarget | null> {
+  const p = (await station.membersOf(line))?.find((m) => m.station === peer && m.active);
+  return p === undefined ? null : targetOf(p, station.clock.now());
 }
 
 /**

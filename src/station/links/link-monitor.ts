@@ -12,7 +12,7 @@ import { DEFAULT_LINK_RULES, afterTest, untestedLink, type LinkRules, type LinkS
 import { isoNow, namesOn, type Clock, type Timer } from "../core/mod.js";
 import type { PartLogger } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
-import { targetOf, type PeerTarget, type PeerTransport } from "../delivery/mod.js";
+import { targetOf, targetOn, type PeerTransport } from "../delivery/mod.js";
 import type { RelayStatus } from "../views/mod.js";
 
 export interface LinkMonitorOptions {
@@ -373,11 +373,8 @@ export class LinkMonitor {
     mine: HeadStatement["heads"];
     held?: HeadStatement["heads"];
   } | null> {
-    // The peer as it is on this line: its address and certificate on another line are not this link's.
-    // (the station's members of the line, kept until a member entry arrives: no read per test)
-    const p = (await this.#station.membersOf(line))?.find((m) => m.station === peer && m.active);
-    if (p === undefined) return null;
-    const target: PeerTarget = targetOf(p, this.#station.clock.now());
+    const target = await targetOn(this.#station, line, peer);
+    if (target === null) return null;
     const statement = await this.#station.headStatement(line);
     const start = process.hrtime.bigint();
     const rtt = () => Number(process.hrtime.bigint() - start) / 1e6;
