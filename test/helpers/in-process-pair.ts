@@ -26,11 +26,15 @@ export interface InProcessPair {
  * the background: entries move between them only when the test calls `sync`.
  *
  * @param start the clock's first time
+ * @param random the clock's randomness (default its seeded draws)
  * @returns the pair
  */
-export async function inProcessPair(start = "2022-10-21T09:00:00.000Z"): Promise<InProcessPair> {
+export async function inProcessPair(
+  start = "2022-10-21T09:00:00.000Z",
+  random?: () => number,
+): Promise<InProcessPair> {
   const root = mkdtempSync(join(tmpdir(), "hotline-pair-"));
-  const clock = new ManualClock({ start });
+  const clock = new ManualClock({ start, random });
   await initStation({ dir: join(root, "washington"), name: "Washington", listen: "127.0.0.1:17301" });
   await initStation({ dir: join(root, "moscow"), name: "Moscow", listen: "127.0.0.1:17302", lang: "ru" });
   const washington = await Station.open({ dir: join(root, "washington"), clock });

@@ -57,7 +57,8 @@ describe("link tests by digest", () => {
   }
 
   async function setUp() {
-    const p = await inProcessPair("2026-12-01T10:00:00.000Z");
+    // A link's phase drawn as a whole interval: tests on the cadence these tests step through.
+    const p = await inProcessPair("2026-12-01T10:00:00.000Z", () => 0);
     pairs.push(p);
     await p.sync();
     const transport = new Counting(p);

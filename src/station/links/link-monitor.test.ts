@@ -117,7 +117,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("a peer that dies is down after two failed tests: within two test intervals plus the timeout, exactly", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     // Moscow answers until it dies; then it never answers at all.
     let dead = false;
@@ -163,7 +163,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("a new test interval applies at once, not after the sleep under the old one", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     const calls: number[] = [];
     const transport: PeerTransport = {
@@ -195,7 +195,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("tests start every interval on a fixed cadence while the one before is in flight, and down comes at the second failure's deadline", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     await washington.setLine({ line, testInterval: 1, operator: "admin" });
     let dead = false;
@@ -237,7 +237,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("a test that starts late (the station was busy) still fails by the deadline of its slot", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z" });
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     await washington.setLine({ line, testInterval: 1, operator: "admin" });
     let dead = false;
@@ -269,7 +269,62 @@ describe("link tests time out on the whole exchange", () => {
     await waitFor(() => monitor.state(line, moscow.id)?.health === "degraded");
     expect(clock.now() - lastOk).toBe(2_000);
   });
+
+  it("links started together test apart: the second test comes a drawn part of the interval after the first, then every interval", async () => {
+    // The draw 0.75 puts the second test a quarter interval after the first.
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: () => 0.75 });
+    const { washington, moscow, line, direct } = await pair(clock);
+    await washington.setLine({ line, testInterval: 4, operator: "admin" });
+    let dead = false;
+    const calls: number[] = [];
+    const transport: PeerTransport = {
+      pair: (target, request) => direct.pair(target, request),
+      push: (target, l, entries) => direct.push(target, l, entries),
+      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+      statementOf: (target, l, station) => direct.statementOf(target, l, station),
+      heads: (target: PeerTarget, statement) => {
+        calls.push(clock.now());
+        return dead ? new Promise(() => undefined) : direct.heads(target, statement);
+      },
+    };
+    const monitor = new LinkMonitor(washington, {
+      transport,
+      timeoutMs: 1_000,
+      rules: { degradedRttMs: 60_000 },
+    });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const first = clock.now();
+
+    await clock.advance(999);
+    expect(calls).toHaveLength(1);
+    await clock.advance(1);
+    await waitFor(() => calls.length === 2);
+    await clock.advance(4_000);
+    await waitFor(() => calls.length === 3);
+    // A new interval draws the phase again: a quarter of 8 s after the last test.
+    await washington.setLine({ line, testInterval: 8, operator: "admin" });
+    await clock.advance(1_999);
+    expect(calls).toHaveLength(3);
+    await clock.advance(1);
+    await waitFor(() => calls.length === 4);
+    await clock.advance(8_000);
+    await waitFor(() => calls.length === 5);
+    expect(calls.map((t) => t - first)).toEqual([0, 1_000, 5_000, 7_000, 15_000]);
+
+    // Dead after a good test: down still within two intervals and the timeout of it.
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const lastOk = clock.now();
+    dead = true;
+    await clock.advance(2 * 8_000 + 1_000);
+    await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
+    expect(clock.now() - lastOk).toBe(2 * 8_000 + 1_000);
+  });
 });
+
+/** The randomness that draws a link's phase as a whole interval: the cadence these tests pin. */
+const WHOLE_INTERVAL = (): number => 0;
 
 /** Waits until a condition holds (a generous bound: a loaded machine is slow, not wrong). */
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {

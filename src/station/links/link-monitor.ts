@@ -508,6 +508,8 @@ type LinkTestOutcome =
  * started, whether or not that one has ended (a test in flight, or the keeping of a change of
  * health, never holds up the next), so two failed tests — and `down` — come at most two intervals
  * plus the timeout after the last good answer. A change of the line's test interval applies at once.
+ * The phase is drawn: the first test goes at once, the next a random part of the interval later
+ * (and the same after a change of interval), so that links started together do not test together.
  */
 class Link {
   readonly #monitor: LinkMonitor;
@@ -520,6 +522,10 @@ class Link {
   #running: Promise<void> | null = null;
   /** when the last test was due on the cadence (the clock's ms), null before the first */
   #lastDue: number | null = null;
+  /** the interval the cadence was last drawn for: a new one draws the next gap again */
+  #intervalMs: number | null = null;
+  /** the gap to the next test when it is not a whole interval: drawn after the first test and after a change of interval */
+  #gapMs: number | null = null;
   /** tests started, and the number of the latest whose outcome counted */
   #started = 0;
   #counted = 0;
@@ -573,8 +579,18 @@ class Link {
     while (!this.#stopped) {
       const intervalMs = (await this.#monitor.station.settings(this.#line)).testInterval * 1000;
       if (this.#stopped) break;
+      if (intervalMs !== this.#intervalMs) {
+        // Links that start together — a station's start, a line being built, a new interval set
+        // for the whole line — would test together for ever, a burst of N − 1 tests at every
+        // station each interval (and, line-wide, N (N − 1) at once: at 57, answers waited past the
+        // timeout with the machine idle in between). The gap to the next test is drawn within
+        // the interval, never longer, so a dead peer is still down within two intervals and the
+        // timeout.
+        if (this.#lastDue !== null) this.#gapMs = this.#drawGap(intervalMs);
+        this.#intervalMs = intervalMs;
+      }
       const now = clock.now();
-      let due = this.#lastDue === null ? now : this.#lastDue + intervalMs;
+      let due = this.#lastDue === null ? now : this.#lastDue + (this.#gapMs ?? intervalMs);
       // The clock was set back (or is a test's, held still): the cadence starts again from now.
       if (due - now > intervalMs) due = this.#lastDue = now;
       if (due > now) {
@@ -583,6 +599,7 @@ class Link {
       }
       // On the cadence; a stall of the process longer than an interval is not made up in a burst.
       this.#lastDue = now - due >= intervalMs ? now : due;
+      this.#gapMs = this.#started === 0 ? this.#drawGap(intervalMs) : null;
       this.#launch(intervalMs, now - this.#lastDue);
     }
   }
@@ -626,6 +643,11 @@ class Link {
       });
     this.#inFlight.add(test);
     void test.finally(() => this.#inFlight.delete(test));
+  }
+
+  /** @returns a gap within the interval, (0, interval], drawn from the station's randomness */
+  #drawGap(intervalMs: number): number {
+    return Math.max(1, Math.round(intervalMs * (1 - this.#monitor.station.clock.random())));
   }
 
   #sleep(ms: number): Promise<void> {
