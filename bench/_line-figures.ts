@@ -3,6 +3,8 @@
  * processes, or all in one process) give the stations.
  */
 
+import { availableParallelism } from "node:os";
+
 export interface LineBenchSizes {
   /** participants of each line measured, e.g. [2, 8, 57] (at most 64, a line's most) */
   sizes: readonly number[];
@@ -33,6 +35,11 @@ export interface LineFigures {
   cpuPerDeliveryUs: number;
   /** of which the bench's process: station 0, and the operator API calls it makes to the others */
   benchCpuPerDeliveryUs: number;
+  /**
+   * the same less the idle line's CPU over the run's time (measured at the same pace of link
+   * tests): what the traffic itself costs; absent in one process, where the paces differ
+   */
+  trafficCpuPerDeliveryUs?: number | undefined;
   /** seconds between link tests while idle */
   idleTestIntervalSeconds: number;
   /** CPU ms of every process of the line per second, idle */
@@ -83,14 +90,16 @@ export function syncIntervalMs(n: number): number {
 
 /**
  * @param n participants on the line
- * @returns how long each station of the line waits for a peer's answer: 5 s up to 10 stations,
- *   28.5 s at 57. Every station's work shares two cores (one event loop, in one process): a burst
- *   of N (N-1) pushes delays each answer by the whole line's work, past a timeout meant for one
- *   station per machine, and a timeout is a failure that costs more work (a new connection, a
- *   relay, a resend).
+ * @returns how long each station of the line waits for a peer's answer: 5 s on a machine of its
+ *   own, times N / cores here. N stations share this machine's cores, so each has cores / N of
+ *   what it would have alone, and every answer comes N / cores times later (142.5 s at 57 on two
+ *   cores; it was N × 0.5 s, 28.5 s, until session 12). A timeout kept at one station's pace turns
+ *   the sharing into failures that cost more work than they interrupt — a new connection, a link
+ *   taken down, a relay, a resend: in session 11's runs of 57, thousands of "peer not reached"
+ *   and relays while every station was alive and answering.
  */
 export function peerTimeoutMs(n: number): number {
-  return Math.max(5_000, n * 500);
+  return Math.min(300_000, Math.max(5_000, Math.round((5_000 * n) / availableParallelism())));
 }
 
 /**

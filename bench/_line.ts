@@ -83,7 +83,7 @@ export async function lineBench(
     figures.push(measured.figures);
   }
   const notes = { ...lineNotes(figures), lineRawVerifiesPerSecond: verifyRate };
-  return { rows: lineRows(figures, verifyRate), notes, figures };
+  return { rows: lineRows(figures), notes, figures };
 }
 
 /**
@@ -92,10 +92,9 @@ export async function lineBench(
  * ratio column shows how much faster than linear it grows.
  *
  * @param figures what each size measured, smallest first
- * @param rawVerify one-core Ed25519 verify rate
  * @returns the rows
  */
-export function lineRows(figures: readonly LineFigures[], rawVerify: number): Row[] {
+export function lineRows(figures: readonly LineFigures[]): Row[] {
   const base = figures[0];
   if (base === undefined) return [];
   const rows: Row[] = [];
@@ -142,21 +141,47 @@ export function lineRows(figures: readonly LineFigures[], rawVerify: number): Ro
       },
     ),
   );
-  // Each delivery needs at least one signature checked: the one-core verify rate is its ceiling.
+  // A delivery costs each receiver the same whatever the line's size (seen as a delta, receipts
+  // naming the chains pushed: O(1) per receiver), so the line's deliveries a second and the CPU
+  // of one stay flat: the ceiling is the smallest line's. (Against the crypto alone — one verify
+  // a delivery — the single-pair rows measure; here each message is also an operator API call,
+  // an audit row and a durable commit: the raw verify rate is in the notes.)
   each((f) =>
     compared(
       `line of ${f.participants}: every station sending, delivered+receipted`,
       f.deliveriesPerSecond,
-      rawVerify,
-      0.7,
+      base.deliveriesPerSecond,
+      1 / 1.5,
     ),
   );
   each((f) =>
-    timed(`line of ${f.participants}: CPU per delivered entry`, f.cpuPerDeliveryUs, "µs", 1e6 / rawVerify, {
-      atMost: 1.5,
-      of: "ratio",
-    }),
+    timed(
+      `line of ${f.participants}: CPU per delivered entry`,
+      f.cpuPerDeliveryUs,
+      "µs",
+      base.cpuPerDeliveryUs,
+      {
+        atMost: 1.5,
+        of: "ratio",
+      },
+    ),
   );
+  // The same less what the line spends idle over the run's time (its link tests at the same pace,
+  // every process's timers): what the traffic itself costs, which is what grows with the entries.
+  const traffic = figures.filter((f) => f.trafficCpuPerDeliveryUs !== undefined);
+  const trafficBase = traffic[0]?.trafficCpuPerDeliveryUs;
+  for (const f of traffic) {
+    if (f.trafficCpuPerDeliveryUs === undefined || trafficBase === undefined) continue;
+    rows.push(
+      timed(
+        `line of ${f.participants}: CPU per delivered entry, less the idle line's`,
+        f.trafficCpuPerDeliveryUs,
+        "µs",
+        trafficBase,
+        { atMost: 1.5, of: "ratio" },
+      ),
+    );
+  }
   // Idle, every pair of participants is tested (that every link is known to work is the point of
   // a line): N (N−1) tests per interval line-wide. Each test should cost the same whatever the
   // line's size, so the ceiling of the cost per test is the smallest line's (the rest of an idle

@@ -441,13 +441,14 @@ if (values.json) {
         ? `line rows: N stations as N processes over loopback mutual TLS (station 0 in the bench's process, ` +
           `every other a \`hotline start\` child written to through its operator API, messages one by one, ` +
           `4 in flight), sharing the machine's cores; CPU: every process's (the bench's included); ` +
-          `link tests every max(5 s, N (N − 1) / 25 s) idle and max(30 s, the same) busy, so that the line's ` +
-          `tests fit the machine (25 a second, a quarter of a core); `
+          `link tests every max(5 s, N (N − 1) / 25 s) while idle and sending (max(30 s, the same) while built), ` +
+          `so that the line's tests fit the machine (25 a second, a quarter of a core); each station waits ` +
+          `5 s × N / cores for a peer's answer (it has cores / N of the machine); `
         : `line rows: N stations in this process over loopback mutual TLS (--line-in-process: they share ` +
-          `one event loop); idle: link tests every 5 s; `) +
-        `each station waits max(5 s, N × 0.5 s) for a peer's answer; ceilings: the smallest line's figure grown ` +
-        `linearly (latency with N-1), the smallest line's CPU per link test (flat), and one-core raw verify ` +
-        `for deliveries and CPU per delivery; idle CPU of one station at 5 s = (N − 1) / 5 × CPU per link ` +
+          `one event loop); idle: link tests every 5 s; each station waits 5 s × N / cores for a peer's answer; `) +
+        `ceilings: the smallest line's figure grown linearly (latency with N-1) or flat (deliveries a ` +
+        `second, CPU per delivery, CPU per link test); CPU per delivery less the idle line's: less the idle ` +
+        `line's CPU a second over the run's time; idle CPU of one station at 5 s = (N − 1) / 5 × CPU per link ` +
         `test (each station starts N − 1 tests per interval and answers N − 1, each test's cost split ` +
         `between its two ends)`,
     );
