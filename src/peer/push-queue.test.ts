@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
+import { ankaraJoins, threeOnALine, type ThreeOnALine } from "../../test/helpers/three-on-a-line.js";
 import { PushQueue } from "./push-queue.js";
 
 /**
@@ -87,5 +88,89 @@ describe("pushes of one sender are applied in the order sent, those ready togeth
     // Its share is free again once applied.
     expect((await queue.push(from, p.line, two ?? [], 100)).refused).toBeNull();
     expect(await p.moscow.verify()).toMatchObject({ ok: true });
+  });
+});
+
+/**
+ * A push that names an entry of another chain not held here yet (UNKNOWN_SEEN): with every
+ * participant writing at once, that entry is usually on its way from its own author. Ankara, just
+ * joined and holding only the genesis, is pushed Washington's chain, whose add of Ankara names
+ * Moscow's messages.
+ */
+describe("a push waiting for another chain is held a moment, not refused at once", () => {
+  let three: ThreeOnALine;
+  afterEach(async () => await three.close());
+
+  /** @returns Washington's chain after its genesis, as received */
+  async function washingtonsChain(): Promise<unknown[]> {
+    three = await threeOnALine();
+    await ankaraJoins(three);
+    const { washington, line } = three;
+    return (await washington.store.chainAfter(line, washington.id, 1, 500)).map(
+      (e) => JSON.parse(e.bytes.toString("utf8")) as unknown,
+    );
+  }
+
+  it("held until the entry it names arrives from its own author, then taken: no refusal, no resend", async () => {
+    const pushed = await washingtonsChain();
+    const { washington, moscow, ankara, line } = three;
+    const queue = new PushQueue(ankara, { holdMs: 60_000 });
+    let answered = false;
+    const outcome = queue.push(washington.id, line, pushed, 100).finally(() => (answered = true));
+    // Refused once already (it is the first push: nothing else to wait for), and held.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    // Moscow's chain reaches Ankara: what Washington's add of Ankara names is now held here.
+    const moscows = (await moscow.store.chainAfter(line, moscow.id, 0, 500)).map(
+      (e) => JSON.parse(e.bytes.toString("utf8")) as unknown,
+    );
+    await ankara.receive(moscows);
+    expect((await outcome).refused).toBeNull();
+    expect((await ankara.store.head(line, washington.id))?.seq).toBe(
+      (await washington.store.head(line, washington.id))?.seq,
+    );
+    expect((await ankara.verify()).ok).toBe(true);
+  });
+
+  it("a push whose named entry never comes is refused with its code once the hold ends, the record as it was before that entry", async () => {
+    const pushed = await washingtonsChain();
+    const { washington, moscow, ankara, line } = three;
+    const outcome = await new PushQueue(ankara, { holdMs: 100 }).push(washington.id, line, pushed, 100);
+    expect(outcome.refused?.code).toBe("UNKNOWN_SEEN");
+    const refusedAt = outcome.refused?.place?.seq ?? 0;
+    expect(refusedAt).toBeGreaterThan(1);
+    expect((await ankara.store.head(line, washington.id))?.seq).toBe(refusedAt - 1);
+    expect(await ankara.store.head(line, moscow.id)).toBeNull();
+    expect((await ankara.verify()).ok).toBe(true);
+  });
+
+  it("a hostile sender's push is tried again a few times at most, however many entries arrive on the line while it is held", async () => {
+    const pushed = await washingtonsChain();
+    const { washington, ankara, line } = three;
+    // An hour's hold: only the bound on tries can end it within the test.
+    const queue = new PushQueue(ankara, { holdMs: 3_600_000 });
+    let tries = 0;
+    const receive = ankara.receive.bind(ankara);
+    ankara.receive = async (...args: Parameters<typeof receive>) => {
+      tries++;
+      return await receive(...args);
+    };
+    const outcome = queue.push(washington.id, line, pushed, 100);
+    let answered: { refused: { code: string } | null } | null = null;
+    void outcome.then((o) => (answered = o));
+    for (let i = 0; i < 10 && answered === null; i++) {
+      await ankara.send({ line, text: `Ankara ${i}`, operator: "admin" });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await outcome).refused?.code).toBe("UNKNOWN_SEEN");
+    // The first try and four while held, at most.
+    expect(tries).toBeLessThanOrEqual(5);
+  });
+
+  it("with no hold (holdMs 0) the refusal is answered at once, as before", async () => {
+    const pushed = await washingtonsChain();
+    const { washington, ankara, line } = three;
+    const outcome = await new PushQueue(ankara, { holdMs: 0 }).push(washington.id, line, pushed, 100);
+    expect(outcome.refused?.code).toBe("UNKNOWN_SEEN");
   });
 });

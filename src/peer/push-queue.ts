@@ -1,4 +1,4 @@
-import { HotlineError, placeOf } from "../record/mod.js";
+import { HotlineError, WAITS_FOR_ANOTHER_CHAIN, placeOf, type SealedEntry } from "../record/mod.js";
 import type { PreparedEntry, Station } from "../station/mod.js";
 import { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
 
@@ -8,12 +8,21 @@ export interface PushQueueLimits {
   entries: number;
   /** bytes of request bodies queued (default 4 of the largest requests) */
   bytes: number;
+  /**
+   * how long a push refused for want of an entry of another chain (UNKNOWN_SEEN and kin) is held
+   * for that entry to arrive before the refusal is answered, in ms (default 1 s; 0: at once)
+   */
+  holdMs: number;
 }
 
 export const DEFAULT_PUSH_QUEUE_LIMITS: PushQueueLimits = {
   entries: 4 * MAX_BATCH,
   bytes: 4 * MAX_REQUEST_BYTES,
+  holdMs: 1_000,
 };
+
+/** Tries of a held push at most: each time entries are stored on its line meanwhile, one. */
+const TRIES_WHILE_HELD = 4;
 
 /** What became of one push. */
 export interface PushOutcome {
@@ -34,12 +43,17 @@ interface Push {
   ready: { prepared: PreparedEntry[]; verifiedInMs: number } | null | undefined;
   settle: (outcome: PushOutcome) => void;
   fail: (error: unknown) => void;
+  /** once refused for want of another chain's entry: the refusal, and the tries left while held */
+  held?: { refused: HotlineError; tries: number; expired: boolean; deadline?: number };
 }
 
 interface SenderLine {
+  line: string;
   /** pushes waiting to be applied, in their sender's order (by first seq, then arrival) */
   waiting: Push[];
   draining: boolean;
+  /** while the first waiting push is held: the timer that ends its hold */
+  holding: NodeJS.Timeout | null;
 }
 
 /**
@@ -55,6 +69,13 @@ interface SenderLine {
  * looked at. The record decides, as ever: a push whose first entry gaps is applied when its turn
  * comes (nothing earlier of its sender waiting) and refused as CHAIN_GAP; a push refused leaves
  * the record as it was before its refused entry.
+ *
+ * A push refused because an entry of it names one of another chain not held here yet (UNKNOWN_SEEN
+ * and kin) is held a moment ({@link PushQueueLimits.holdMs}) and tried again whenever entries of its
+ * line are stored: when every participant writes at once, the entry named is usually on its way
+ * from its own author, and a refusal answered at once would cost a pull from the sender and a
+ * resend. Held, the push and those after it of the same sender and line wait; the queue's bounds
+ * hold as before (what is held counts), and each hold ends in its time, a few tries at most.
  */
 export class PushQueue {
   readonly #station: Station;
@@ -66,6 +87,26 @@ export class PushQueue {
   constructor(station: Station, limits: Partial<PushQueueLimits> = {}) {
     this.#station = station;
     this.#limits = { ...DEFAULT_PUSH_QUEUE_LIMITS, ...limits };
+    station.events.on("entries", this.#stored);
+  }
+
+  /** Entries were stored: a push held on their line is tried again (they may be what it waits for). */
+  readonly #stored = (entries: SealedEntry[]): void => {
+    const lines = new Set(entries.map((e) => e.entry.line));
+    for (const [key, queue] of this.#lines) {
+      if (queue.holding !== null && lines.has(queue.line)) this.#endHold(key, false);
+    }
+  };
+
+  /** Ends the hold of a (sender, line): its push is tried again, or answered with its refusal if `expired`. */
+  #endHold(key: string, expired: boolean): void {
+    const queue = this.#lines.get(key);
+    if (queue?.holding === null || queue?.holding === undefined) return;
+    clearTimeout(queue.holding);
+    queue.holding = null;
+    const head = queue.waiting[0];
+    if (head?.held !== undefined && expired) head.held.expired = true;
+    this.#drain(key);
   }
 
   /**
@@ -89,7 +130,7 @@ export class PushQueue {
     this.#held.set(from, held);
     const key = `${from} ${line}`;
     let queue = this.#lines.get(key);
-    if (queue === undefined) this.#lines.set(key, (queue = { waiting: [], draining: false }));
+    if (queue === undefined) this.#lines.set(key, (queue = { line, waiting: [], draining: false, holding: null }));
     return new Promise<PushOutcome>((resolve, reject) => {
       const release = () => {
         held.entries -= values.length;
@@ -127,8 +168,15 @@ export class PushQueue {
   /** Applies what is ready of a (sender, line), in order, the ready pushes in a row together. */
   #drain(key: string): void {
     const queue = this.#lines.get(key);
-    if (queue === undefined || queue.draining) return;
+    if (queue === undefined || queue.draining || queue.holding !== null) return;
     const head = queue.waiting[0];
+    // Held once and out of time or tries: answered with its refusal, and the next one's turn.
+    if (head?.held !== undefined && (head.held.expired || head.held.tries <= 0)) {
+      queue.waiting.shift();
+      head.settle({ refused: head.held.refused });
+      this.#drain(key);
+      return;
+    }
     // The first in order is not checked yet: it is applied once it is (its check calls here again).
     if (head?.ready === undefined) {
       if (head === undefined) this.#lines.delete(key);
@@ -168,15 +216,39 @@ export class PushQueue {
     }
     // Entries are applied in order up to the first refused: the pushes it ends before went through.
     const done = result.applied.length + result.duplicates;
+    const refused = result.refused;
     let start = 0;
     const after: Push[] = [];
     for (const p of group) {
       const end = start + p.values.length;
-      if (result.refused === null || end <= done) p.settle({ refused: null });
-      else if (start <= done) p.settle({ refused: result.refused });
+      if (refused === null || end <= done) p.settle({ refused: null });
+      else if (start <= done && this.#hold(key, p, refused)) after.push(p);
+      else if (start <= done) p.settle({ refused });
       else after.push(p); // never tried: each is applied again in its turn (and answered for itself)
       start = end;
     }
     this.#lines.get(key)?.waiting.unshift(...after);
+  }
+
+  /**
+   * @returns whether a refused push is held for the entry it waits for (it stays first in its
+   *   queue), rather than answered with its refusal now
+   */
+  #hold(key: string, push: Push, refused: HotlineError): boolean {
+    const queue = this.#lines.get(key);
+    const holdMs = this.#limits.holdMs;
+    if (queue === undefined || holdMs <= 0 || !WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) return false;
+    if (push.held === undefined) push.held = { refused, tries: TRIES_WHILE_HELD, expired: false };
+    else {
+      push.held.refused = refused;
+      push.held.tries--;
+    }
+    if (push.held.expired || push.held.tries <= 0) return false;
+    // The hold's time runs from its first refusal: its tries do not extend it. Real time, as the
+    // server's request timeouts: it bounds how long a request is held open, not a record's time.
+    push.held.deadline ??= Date.now() + holdMs;
+    queue.holding = setTimeout(() => this.#endHold(key, true), Math.max(0, push.held.deadline - Date.now()));
+    queue.holding.unref();
+    return true;
   }
 }

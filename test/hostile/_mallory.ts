@@ -210,6 +210,7 @@ export class Mallory {
       if (((await store.head(sealed.entry.line ?? "", this.id))?.seq ?? 0) + 1 !== sealed.entry.seq) continue;
       const entry = sealed;
       await store.transaction((tx) => tx.appendEntries([entry], new Date().toISOString()));
+      await this.node.station.storedElsewhere([entry]);
     }
   }
 

@@ -93,6 +93,39 @@ export interface ApplyOptions {
   claimOf?: ((line: string, author: string) => { time: string; seq: number } | null) | undefined;
   /** called when an equivocation is found, with the evidence kept */
   onEquivocation?: ((error: HotlineError, tx: Transaction) => Promise<void>) | undefined;
+  /**
+   * each line's members and keys as last read, kept by the station from one batch to the next:
+   * read here when missing, dropped here when an entry that changes them is applied (the station
+   * drops them too when it writes one)
+   */
+  kept?: Map<string, LineSnapshot> | undefined;
+}
+
+/**
+ * What the rules read of a line's membership and keys: its members, the key in force of each
+ * station that changed its key, every key's holder, its revocations and those this station
+ * accepted. Read whole for every batch, it was O(N) rows and N member.add entries parsed per push
+ * on a line of N — a delivery's cost growing with the line (session 12: at 57, a push of one entry
+ * read and parsed 57 member.add entries); kept from one batch to the next, until an entry that
+ * changes it is stored ({@link changesSnapshot}).
+ */
+export interface LineSnapshot {
+  members: MemberRow[];
+  keys: ReadonlyMap<string, string>;
+  holders: ReadonlyMap<string, string>;
+  revocations: ReadonlyMap<string, Revocation>;
+  accepted: ReadonlySet<string>;
+}
+
+/**
+ * @param sealed an entry stored
+ * @returns whether it changes its line's {@link LineSnapshot}: members, keys or revocations
+ */
+export function changesSnapshot(sealed: SealedEntry): boolean {
+  const kind = sealed.entry.kind;
+  return (
+    changesMembership(kind) || kind === "key.revoke" || kind === "key.revoke.ack" || keySetBy(sealed) !== null
+  );
 }
 
 /**
@@ -119,7 +152,7 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
   const views = new Map<string, StoreLine>();
   const viewOf = (tx: Transaction, line: string): StoreLine => {
     let view = views.get(line);
-    if (view === undefined) views.set(line, (view = new StoreLine(tx, line, options.self)));
+    if (view === undefined) views.set(line, (view = new StoreLine(tx, line, options.self, options.kept)));
     return view;
   };
 
@@ -143,6 +176,8 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
         if (changesMembership(sealed.entry.kind)) {
           viewOf(tx, sealed.entry.line ?? sealed.hash).forgetMembers();
         }
+        // Dropped before the commit: no batch after it may read what this one changed.
+        if (changesSnapshot(sealed)) options.kept?.delete(sealed.entry.line ?? sealed.hash);
       } catch (error) {
         refused =
           error instanceof HotlineError
@@ -441,11 +476,39 @@ class StoreLine implements LineView {
   readonly #revocations = new Map<string, Revocation>();
   /** the revocations this station's operator accepted (its own key.revoke.ack), by hash */
   readonly #accepted = new Set<string>();
+  /** the station's snapshots of its lines (see {@link LineSnapshot}), if it keeps them */
+  readonly #kept: Map<string, LineSnapshot> | undefined;
 
-  constructor(store: Transaction, line: string, self: string) {
+  constructor(store: Transaction, line: string, self: string, kept?: Map<string, LineSnapshot>) {
     this.#store = store;
     this.#line = line;
     this.#self = self;
+    this.#kept = kept;
+  }
+
+  /**
+   * Takes the line's members and keys as kept, if they are; else reads them and keeps them. Only
+   * the batch's first read of a line is kept: it is made before the batch stored anything of the
+   * line, so it is what is committed.
+   */
+  async #loadSnapshot(): Promise<void> {
+    const kept = this.#kept?.get(this.#line);
+    if (kept !== undefined) {
+      this.#members = kept.members;
+      this.#keys = new Map(kept.keys);
+      for (const [key, holder] of kept.holders) this.#holders.set(key, holder);
+      for (const [hash, r] of kept.revocations) this.#revocations.set(hash, r);
+      for (const hash of kept.accepted) this.#accepted.add(hash);
+      return;
+    }
+    await this.#read();
+    this.#kept?.set(this.#line, {
+      members: this.#members ?? [],
+      keys: new Map(this.#keys),
+      holders: new Map(this.#holders),
+      revocations: new Map(this.#revocations),
+      accepted: new Set(this.#accepted),
+    });
   }
 
   /**
@@ -498,6 +561,40 @@ class StoreLine implements LineView {
     this.#members = null;
   }
 
+  /** Reads the line's members and keys from the store (see {@link LineSnapshot}). */
+  async #read(): Promise<void> {
+    this.#members = await this.#store.members(this.#line);
+    // Stored entries passed the rules when stored: each chain's first key named by its genesis or
+    // member.add, then its newest rotation, is its key.
+    const keys = new Map<string, string>();
+    const genesis = await this.#store.entryByHash(this.#line);
+    const read = (stored: StoredEntry): SealedEntry => ({
+      entry: readStoredEntry(stored),
+      bytes: stored.bytes,
+      hash: stored.hash,
+    });
+    const revokes = (await this.#store.entriesOfKind(this.#line, "key.revoke")).map(read);
+    if (revokes.length > 0) {
+      for (const stored of await this.#store.entriesOfKind(this.#line, "key.revoke.ack")) {
+        const ack = read(stored).entry;
+        if (ack.kind === "key.revoke.ack" && ack.author === this.#self) this.#accepted.add(ack.body.of);
+      }
+      for (const sealed of revokes) this.#noteRevocation(sealed);
+    }
+    const sets = [
+      ...(genesis === null ? [] : [genesis]),
+      ...(await this.#store.entriesOfKind(this.#line, "member.add")),
+      ...(await this.#store.entriesOfKind(this.#line, "key.rotate")),
+    ].map((stored) => keySetBy(read(stored)));
+    // A revocation's key is in force here only once this station took it (see #taken).
+    for (const sealed of revokes) if (this.#taken(sealed.hash)) sets.push(keySetBy(sealed));
+    for (const set of sets.filter((k) => k !== null).sort((a, b) => a.seq - b.seq)) {
+      keys.set(set.station, set.key);
+      this.#holders.set(set.key, set.station);
+    }
+    this.#keys = keys;
+  }
+
   /**
    * Reads what the rules will ask about an entry: the line's members, its author's head, and the
    * entries it names.
@@ -506,38 +603,8 @@ class StoreLine implements LineView {
    * @param hashes the entries it names (prev, seen) and its own
    */
   async load(author: string, hashes: readonly (string | null)[]): Promise<void> {
+    if (this.#keys === null) await this.#loadSnapshot();
     this.#members ??= await this.#store.members(this.#line);
-    if (this.#keys === null) {
-      // Stored entries passed the rules when stored: each chain's first key named by its genesis or
-      // member.add, then its newest rotation, is its key.
-      const keys = new Map<string, string>();
-      const genesis = await this.#store.entryByHash(this.#line);
-      const read = (stored: StoredEntry): SealedEntry => ({
-        entry: readStoredEntry(stored),
-        bytes: stored.bytes,
-        hash: stored.hash,
-      });
-      const revokes = (await this.#store.entriesOfKind(this.#line, "key.revoke")).map(read);
-      if (revokes.length > 0) {
-        for (const stored of await this.#store.entriesOfKind(this.#line, "key.revoke.ack")) {
-          const ack = read(stored).entry;
-          if (ack.kind === "key.revoke.ack" && ack.author === this.#self) this.#accepted.add(ack.body.of);
-        }
-        for (const sealed of revokes) this.#noteRevocation(sealed);
-      }
-      const sets = [
-        ...(genesis === null ? [] : [genesis]),
-        ...(await this.#store.entriesOfKind(this.#line, "member.add")),
-        ...(await this.#store.entriesOfKind(this.#line, "key.rotate")),
-      ].map((stored) => keySetBy(read(stored)));
-      // A revocation's key is in force here only once this station took it (see #taken).
-      for (const sealed of revokes) if (this.#taken(sealed.hash)) sets.push(keySetBy(sealed));
-      for (const set of sets.filter((k) => k !== null).sort((a, b) => a.seq - b.seq)) {
-        keys.set(set.station, set.key);
-        this.#holders.set(set.key, set.station);
-      }
-      this.#keys = keys;
-    }
     if (!this.#heads.has(author)) this.#heads.set(author, await this.#store.head(this.#line, author));
     for (const hash of hashes) {
       if (hash === null || this.#entries.has(hash)) continue;

@@ -11,14 +11,21 @@ type RouteReads = Pick<EntryStore, "entriesOfKind" | "participants">;
  * @param store the station's store
  * @param line a line
  * @param peer a participant of it
+ * @param url the address it paired with, when the caller holds its row already (a status names
+ *   every participant: reading all of them again for each was O(N²) a status)
  * @returns the peer's routes on the line, most preferred first: what it last announced there, or
  *   the address it paired with; empty if it is not a participant
  */
-export async function peerRoutes(store: RouteReads, line: string, peer: string): Promise<Route[]> {
+export async function peerRoutes(
+  store: RouteReads,
+  line: string,
+  peer: string,
+  url?: string,
+): Promise<Route[]> {
   const announced = await announcedRoutes(store, line, peer);
   if (announced !== null) return sortRoutes(announced);
-  const p = (await store.participants(line)).find((row) => row.station === peer);
-  return p === undefined ? [] : [primaryOf(p.url)];
+  const paired = url ?? (await store.participants(line)).find((row) => row.station === peer)?.url;
+  return paired === undefined ? [] : [primaryOf(paired)];
 }
 
 /**

@@ -49,9 +49,11 @@ import { verifyRecord, type VerifyOptions, type VerifyReport } from "./verify.js
 import {
   MAX_CLOCK_AHEAD_MS,
   applyIncoming,
+  changesSnapshot,
   keyConflict,
   prepareIncoming,
   type ApplyResult,
+  type LineSnapshot,
   type PreparedEntry,
 } from "./apply.js";
 import { SignaturePool } from "./signature-pool.js";
@@ -70,6 +72,13 @@ import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod
 
 /** How old a peer's head statement may be when it arrives: statements are signed as they are sent. */
 const STATEMENT_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * Heads a statement may name and still be checked head by head: a receipt names the chains its
+ * push carried and its author's own; beyond this, the heads held are read at once (one query, not
+ * one per head: a statement of a line of 57 read 57 heads one by one).
+ */
+const FEW_HEADS = 4;
 
 /** From this many entries on, an incoming batch has its signatures checked over worker threads. */
 const PARALLEL_RECEIVE_FROM = 64;
@@ -182,6 +191,11 @@ export class Station {
   /** members per line (null: not a line here), dropped when a member entry is stored */
   readonly #members = new Map<string, readonly MemberRow[] | null>();
   /**
+   * per line, its members and keys as the record's rules read them for entries received (see
+   * LineSnapshot), dropped when an entry that changes them is stored: before its commit
+   */
+  readonly #snapshots = new Map<string, LineSnapshot>();
+  /**
    * every certificate pinned to a member here: read at open and again before listeners hear of a
    * member entry stored, so that the peer TLS guard can ask synchronously
    */
@@ -226,10 +240,27 @@ export class Station {
         this.#rotations.delete(e.entry.line ?? e.hash);
       }
       if (changesMembership(e.entry.kind)) members = true;
+      if (changesSnapshot(e)) this.#snapshots.delete(e.entry.line ?? e.hash);
     }
     if (!members) return;
     this.#members.clear();
     await this.#readPins();
+  }
+
+  /**
+   * Entries were written to this station's store other than through it (a test's hostile peer
+   * keeping what it forged): forgets what they change, as for its own. Nothing in a station does.
+   *
+   * @param entries the entries written
+   */
+  async storedElsewhere(entries: readonly SealedEntry[]): Promise<void> {
+    this.#willStore(entries);
+    await this.#stored(entries);
+  }
+
+  /** Drops the snapshots a write is about to change, in its transaction: no receive reads them stale after the commit. */
+  #willStore(entries: readonly SealedEntry[]): void {
+    for (const e of entries) if (changesSnapshot(e)) this.#snapshots.delete(e.entry.line ?? e.hash);
   }
 
   /**
@@ -322,6 +353,7 @@ export class Station {
       "a peer presents its renewed certificate: the previous one is no longer accepted",
     );
     this.#members.clear();
+    this.#snapshots.clear();
     await this.#readPins();
   }
 
@@ -712,6 +744,7 @@ export class Station {
         head = { author: this.id, seq: entry.entry.seq, hash: entry.hash, time };
         seen = {};
       }
+      this.#willStore(sealed);
       await tx.appendEntries(sealed, now);
       return sealed;
     });
@@ -901,6 +934,7 @@ export class Station {
           } as UnsignedEntry;
           sealed.push(signEntry(unsigned, how === "rotate" ? this.#identity : next));
         }
+        this.#willStore(sealed);
         await tx.appendEntries(sealed, now);
         return sealed;
       });
@@ -1203,6 +1237,7 @@ export class Station {
       from: options.from,
       joining: options.joining,
       prepared: options.prepared,
+      kept: this.#snapshots,
       // raised in the transaction that keeps the evidence; listeners hear of it once committed
       onEquivocation: async (error, tx) => {
         const alarm = await tx.raiseAlarm({
@@ -1342,6 +1377,11 @@ export class Station {
    * @returns this station's signed statement of the heads it holds on the line
    */
   async headStatement(line: string): Promise<HeadStatement> {
+    return this.#signHeads(line, { ...(await this.#headsHeld(line)) });
+  }
+
+  /** @returns the heads held on a line, kept until an entry of it is stored (do not change the result) */
+  async #headsHeld(line: string): Promise<Readonly<HeadStatement["heads"]>> {
     let heads = this.#heads.get(line);
     if (heads === undefined) {
       const before = this.#storedCount;
@@ -1350,7 +1390,7 @@ export class Station {
       // Kept only if nothing was stored meanwhile: the read may have been taken before it.
       if (this.#storedCount === before) this.#heads.set(line, heads);
     }
-    return this.#signHeads(line, { ...heads });
+    return heads;
   }
 
   /**
@@ -1432,13 +1472,21 @@ export class Station {
     let strangers = false;
     // After a restore from a backup, the peer may hold more of this station's chain than it does.
     let ahead = false;
+    // A statement naming many heads (a link test's, a comparison's) is checked against all the
+    // heads held, read at once (or kept); a receipt naming a chain or two, head by head.
+    const named = Object.keys(statement.heads).length;
+    const known =
+      held ??
+      (named > FEW_HEADS || this.#heads.has(statement.line)
+        ? await this.#headsHeld(statement.line)
+        : undefined);
     for (const [author, head] of Object.entries(statement.heads)) {
       if (!participants.has(author)) {
         strangers = true;
         continue;
       }
       const mine =
-        held === undefined ? await this.store.head(statement.line, author) : (held[author] ?? null);
+        known === undefined ? await this.store.head(statement.line, author) : (known[author] ?? null);
       if (mine !== null && head.seq <= mine.seq) {
         const ours =
           head.seq === mine.seq

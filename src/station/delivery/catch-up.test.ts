@@ -1,60 +1,28 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catchUp } from "./catch-up.js";
-import { initStation } from "../core/init.js";
-import { DirectTransport } from "../../../test/helpers/direct-transport.js";
-import { acceptInvite, createInvite } from "./pairing.js";
-import { Station } from "../core/station.js";
+import {
+  ankaraJoins as ankaraJoinsAt,
+  threeOnALine as threeOnALineAt,
+  type ThreeOnALine,
+} from "../../../test/helpers/three-on-a-line.js";
 
 describe("catch-up", () => {
-  const roots: string[] = [];
-  const open: Station[] = [];
+  const closing: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    for (const s of open.splice(0)) await s.close();
-    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+    for (const close of closing.splice(0)) await close();
   });
 
-  async function station(name: string, port: number): Promise<Station> {
-    const root = mkdtempSync(join(tmpdir(), "hotline-catch-up-"));
-    roots.push(root);
-    await initStation({ dir: join(root, name), name, listen: `127.0.0.1:${port}` });
-    const s = await Station.open({ dir: join(root, name) });
-    open.push(s);
-    return s;
-  }
-
   async function threeOnALine() {
-    const [washington, moscow, ankara] = [
-      await station("Washington", 17001),
-      await station("Moscow", 17002),
-      await station("Ankara", 17003),
-    ];
-    const transport = new DirectTransport();
-    transport.add(washington, moscow, ankara);
-    const line = (await washington.createLine({ name: "moscow-washington", operator: "admin" })).id;
-    const invite = async (s: Station) =>
-      (await createInvite(s, { line, expiresInMs: 60_000, operator: "admin" })).invite;
-    await acceptInvite(moscow, transport, await invite(washington));
-    for (let i = 0; i < 3; i++) await moscow.send({ line, text: `Moscow ${i}`, operator: "admin" });
-    // Washington takes Moscow's messages (as if pushed); Ankara has not joined yet.
-    const fromMoscow = { station: moscow.id, url: moscow.config.url, cert: moscow.certFingerprint };
-    await catchUp(washington, transport, fromMoscow, line, { peerChain: true });
-    expect((await washington.store.head(line, moscow.id))?.seq).toBe(3);
-    return { washington, moscow, ankara, transport, line, invite };
+    const three = await threeOnALineAt();
+    closing.push(three.close);
+    expect((await three.washington.store.head(three.line, three.moscow.id))?.seq).toBe(3);
+    return three;
   }
 
   /** Ankara joins by Washington's invite; Moscow, asked, consents; Washington learns it. */
-  async function ankaraJoins(parts: Awaited<ReturnType<typeof threeOnALine>>) {
-    const { washington, moscow, ankara, transport, line, invite } = parts;
-    const joined = await acceptInvite(ankara, transport, await invite(washington));
-    expect(joined.awaiting).toEqual([moscow.id]);
-    const at = (s: Station) => ({ station: s.id, url: s.config.url, cert: s.certFingerprint });
-    await catchUp(moscow, transport, at(washington), line, { peerChain: true });
-    await moscow.approveMember({ line, member: "Ankara", operator: "admin" });
-    await catchUp(washington, transport, at(moscow), line, { peerChain: true });
-    expect((await washington.lines())[0]?.participants.map((p) => [p.name, p.pending])).toEqual([
+  async function ankaraJoins(three: ThreeOnALine) {
+    expect(await ankaraJoinsAt(three)).toEqual([three.moscow.id]);
+    expect((await three.washington.lines())[0]?.participants.map((p) => [p.name, p.pending])).toEqual([
       ["Washington", false],
       ["Moscow", false],
       ["Ankara", false],

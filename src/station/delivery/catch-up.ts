@@ -60,8 +60,12 @@ export async function catchUp(
   const chains = Object.entries(theirs.heads).sort(([a], [b]) =>
     a === target.station ? -1 : b === target.station ? 1 : 0,
   );
+  // The heads held, read at once per pass (one query, not one per chain: O(N) lookups a catch-up
+  // on a line of N, and one runs for every push refused for want of another chain).
+  const headsHeld = async () => new Map((await station.store.heads(line)).map((h) => [h.author, h]));
+  let mineNow = await headsHeld();
   for (const [author, head] of chains) {
-    const mine = await station.store.head(line, author);
+    const mine = mineNow.get(author) ?? null;
     if (mine !== null && head.seq <= mine.seq) {
       const held = await station.store.entryAt(line, author, head.seq);
       if (held !== null && held.hash !== head.hash) diverged.push(author);
@@ -71,12 +75,15 @@ export async function catchUp(
   // names): one may wait for another, so passes go on while any chain moves.
   for (let moved = true; moved;) {
     moved = false;
+    // Who is a participant, as of this pass (a chain pulled may add one: the next pass sees it).
+    const participants = new Set((await station.store.participants(line)).map((p) => p.station));
+    if (pulled > 0) mineNow = await headsHeld();
     for (const [author, head] of chains) {
       if (author === target.station && options.peerChain !== true && !pushLags) continue;
       // A chain by a station this one does not yet know as a participant waits for the entry that
       // adds it; the next pass, or the next comparison of heads, pulls it.
-      if (!(await station.store.participants(line)).some((p) => p.station === author)) continue;
-      let after = (await station.store.head(line, author))?.seq ?? 0;
+      if (!participants.has(author)) continue;
+      let after = mineNow.get(author)?.seq ?? 0;
       while (after < head.seq) {
         const page = await transport.entries(target, line, author, after, CATCH_UP_PAGE);
         if (page.length === 0) break;

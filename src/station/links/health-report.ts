@@ -78,7 +78,7 @@ export async function healthReport(
         .map(async (p) => {
           const link = options.monitor?.state(found.id, p.station) ?? null;
           const routeHistory = await station.store.routeHistory({ peer: p.station });
-          const routes = await routesOf(station, found.id, p.station, options.routes ?? null);
+          const routes = await routesOf(station, found.id, p, options.routes ?? null);
           const lastSwitch = routeHistory.findLast((c) => c.kind === "switch")?.at ?? null;
           const history = await station.store.healthHistory({ line: found.id, peer: p.station });
           const periods = periodsOf(history, now);

@@ -651,18 +651,18 @@ export class RoutedTransport implements PeerTransport {
  *
  * @param station the station
  * @param line a line
- * @param peer a participant of it
+ * @param peer a participant of it, and the address it paired with (its row's `url`)
  * @param routed the running station's routed transport, or null
  * @returns its routes, most preferred first
  */
 export async function routesOf(
   station: Station,
   line: string,
-  peer: string,
+  peer: { station: string; url: string },
   routed: RoutedTransport | null,
 ): Promise<RouteStatus[]> {
-  const routing = routed?.routing(peer) ?? null;
-  return (await peerRoutes(station.store, line, peer)).map((r, i) => {
+  const routing = routed?.routing(peer.station) ?? null;
+  return (await peerRoutes(station.store, line, peer.station, peer.url)).map((r, i) => {
     const known = routing?.routes.find((k) => k.name === r.name);
     return {
       ...r,

@@ -51,7 +51,7 @@ export async function statusOf(
                 const link = running?.monitor.state(line.id, p.station) ?? null;
                 const rttMs = link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10;
                 const routing = running?.routes?.routing(p.station) ?? null;
-                const routes = await routesOf(station, line.id, p.station, running?.routes ?? null);
+                const routes = await routesOf(station, line.id, p, running?.routes ?? null);
                 return {
                   id: p.station,
                   name: p.name,
