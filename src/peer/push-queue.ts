@@ -130,7 +130,8 @@ export class PushQueue {
     this.#held.set(from, held);
     const key = `${from} ${line}`;
     let queue = this.#lines.get(key);
-    if (queue === undefined) this.#lines.set(key, (queue = { line, waiting: [], draining: false, holding: null }));
+    if (queue === undefined)
+      this.#lines.set(key, (queue = { line, waiting: [], draining: false, holding: null }));
     return new Promise<PushOutcome>((resolve, reject) => {
       const release = () => {
         held.entries -= values.length;
