@@ -1,8 +1,9 @@
 import { HotlineError, readStoredEntry, type Precedence } from "../../record/mod.js";
-import { isoNow, type PartLogger, type Timer } from "../core/mod.js";
+import { isoNow, type PartLogger } from "../core/mod.js";
 import { resolveEntry } from "../core/mod.js";
 import type { Station } from "../core/mod.js";
 import type { AckState, LineSettings } from "../views/mod.js";
+import { MAX_SLEEP_MS, WakeTimer } from "./wake-timer.js";
 
 /** Entry kinds a person must acknowledge: messages, and presence tests. */
 export const ACKABLE_KINDS = ["text", "test"] as const;
@@ -180,24 +181,28 @@ interface Awaiting {
  * alarms escalate along the line's chain — the first role at the deadline, the next at twice the
  * deadline, and so on — until acknowledged or cleared by the answer. A presence test arriving
  * raises PRESENCE_TEST here, so the person on watch is asked at once.
+ *
+ * Between looks the watch sleeps until the next deadline or escalation step among what it holds,
+ * and at most {@link MAX_SLEEP_MS}: an entry arriving meanwhile wakes it earlier if its deadline
+ * comes first, a change of the line's settings at once.
  */
 export class DeadlineWatch {
   readonly #station: Station;
-  readonly #everyMs: number;
   readonly #logger: PartLogger;
   readonly #awaiting = new Map<string, Awaiting>();
-  #timer: Timer | null = null;
+  readonly #wake: WakeTimer;
   /** the work under way: checks and arrivals run one after another, in the order they came */
   #work: Promise<void> = Promise.resolve();
 
   /**
    * @param station the station
-   * @param options how often to look (default every second), where to log (default the station's logger)
+   * @param options the longest it sleeps between looks (default {@link MAX_SLEEP_MS}), where to log
+   *   (default the station's logger)
    */
-  constructor(station: Station, options: { everyMs?: number; logger?: PartLogger | undefined } = {}) {
+  constructor(station: Station, options: { maxSleepMs?: number; logger?: PartLogger | undefined } = {}) {
     this.#station = station;
-    this.#everyMs = options.everyMs ?? 1_000;
     this.#logger = options.logger ?? station.logger.child({ part: "deadlines" });
+    this.#wake = new WakeTimer(station.clock, options.maxSleepMs ?? MAX_SLEEP_MS, () => void this.check());
   }
 
   async start(): Promise<void> {
@@ -213,9 +218,9 @@ export class DeadlineWatch {
         }
       }
     });
-    await this.check();
-    this.#timer = this.#station.clock.setInterval(() => void this.check(), this.#everyMs);
-    this.#timer.unref();
+    this.#wake.restart();
+    this.#wake.set(null); // looks again at the cap even if this first look fails
+    await this.check(); // sets the timer to what is due first
   }
 
   /** @returns once the work asked so far is done (a failure is logged, not thrown) */
@@ -227,23 +232,32 @@ export class DeadlineWatch {
   }
 
   stop(): void {
-    this.#station.clock.clearTimer(this.#timer);
+    this.#wake.stop();
     this.#station.events.off("entries", this.#onEntries);
   }
 
-  /** Raises the alarms of deadlines passed, and escalates those nobody attended to. */
+  /**
+   * Raises the alarms of deadlines passed, and escalates those nobody attended to; then sleeps
+   * until the next deadline or escalation step.
+   */
   check(): Promise<void> {
     return this.#queue(async () => {
       const now = this.#station.clock.now();
+      let next = Number.POSITIVE_INFINITY;
       const acks = new Map<string, Map<string, Record<string, AckMark>>>();
       for (const awaiting of this.#awaiting.values()) {
         const settings = await this.#station.settings(awaiting.line);
-        if (Date.parse(awaiting.time) + ackWindowOf(awaiting, settings) * 1000 > now) continue;
+        const due = Date.parse(awaiting.time) + ackWindowOf(awaiting, settings) * 1000;
+        if (due > now) {
+          next = Math.min(next, due);
+          continue;
+        }
         if (!acks.has(awaiting.line)) acks.set(awaiting.line, await acksOf(this.#station, awaiting.line));
         await this.#overdue(awaiting, acks.get(awaiting.line)?.get(awaiting.hash) ?? {}, settings);
         this.#awaiting.delete(awaiting.hash);
       }
-      await this.#escalate(now);
+      next = Math.min(next, await this.#escalate(now));
+      this.#wake.set(Number.isFinite(next) ? next : null);
     });
   }
 
@@ -255,10 +269,12 @@ export class DeadlineWatch {
   async #await(entry: Awaiting): Promise<void> {
     this.#awaiting.set(entry.hash, entry);
     const station = this.#station;
+    const settings = await station.settings(entry.line);
+    const due = Date.parse(entry.time) + ackWindowOf(entry, settings) * 1000;
+    this.#wake.earlier(due); // one already past (delivered late): at once
     if (entry.kind !== "test" || entry.author === station.id) return;
     if (await station.store.alarmRaised(PRESENCE_TEST, entry.hash, entry.author)) return;
-    const settings = await station.settings(entry.line);
-    if (Date.parse(entry.time) + ackWindowOf(entry, settings) * 1000 <= station.clock.now()) return;
+    if (due <= station.clock.now()) return;
     if ((await acksOf(station, entry.line)).get(entry.hash)?.[station.id] !== undefined) return;
     await station.raiseAlarm({
       code: PRESENCE_TEST,
@@ -308,9 +324,14 @@ export class DeadlineWatch {
     });
   }
 
-  /** Readdresses each unattended alarm to the role its age calls for: chain[k] from (k + 1) × the deadline. */
-  async #escalate(now: number): Promise<void> {
+  /**
+   * Readdresses each unattended alarm to the role its age calls for: chain[k] from (k + 1) × the deadline.
+   *
+   * @returns when the next step of an alarm is due (ms since the epoch), Infinity if none will be
+   */
+  async #escalate(now: number): Promise<number> {
     const station = this.#station;
+    let next = Number.POSITIVE_INFINITY;
     for (const alarm of await station.store.unattendedAlarms(ESCALATING_CODES)) {
       if (alarm.entry === null || alarm.line === null) continue;
       const entry = await station.store.entryByHash(alarm.entry);
@@ -323,11 +344,19 @@ export class DeadlineWatch {
         Math.floor((now - Date.parse(entry.time)) / windowMs) - 1,
       );
       const role = settings.escalation[level];
-      if (level <= alarm.escalation || role === undefined) continue;
-      if (await station.store.escalateAlarm(alarm.id, level, role, isoNow(station.clock))) {
-        station.events.emit("alarm", alarm.id);
+      let reached = alarm.escalation;
+      if (level > alarm.escalation && role !== undefined) {
+        if (await station.store.escalateAlarm(alarm.id, level, role, isoNow(station.clock))) {
+          station.events.emit("alarm", alarm.id);
+          reached = level;
+        }
       }
+      // chain[k + 1] is due at (k + 2) × the deadline; one not later than now (an escalation that
+      // did not take) is left to the next look, not retried at once.
+      const step = Date.parse(entry.time) + (reached + 2) * windowMs;
+      if (reached + 1 < settings.escalation.length && step > now) next = Math.min(next, step);
     }
+    return next;
   }
 
   #describe(entry: Awaiting): string {
@@ -351,7 +380,10 @@ export class DeadlineWatch {
     void this.#queue(async () => {
       for (const { hash, entry } of entries) {
         if (entry.line === null) continue;
-        if (entry.kind === "ack") {
+        if (entry.kind === "line.settings") {
+          // Deadlines and the chain may have moved: look again now, which sets the timer anew.
+          void this.check();
+        } else if (entry.kind === "ack") {
           await clearAnswered(this.#station, {
             author: entry.author,
             entry: (entry.body as { entry: string }).entry,

@@ -64,7 +64,7 @@ describe("what the attention parts log", () => {
     pairs.push(p);
     const { logger, lines } = keptLogger();
     const stderr = vi.spyOn(process.stderr, "write");
-    const watch = new DeadlineWatch(p.moscow, { everyMs: 3_600_000, logger });
+    const watch = new DeadlineWatch(p.moscow, { maxSleepMs: 3_600_000, logger });
     await watch.start();
     try {
       await p.washington.send({

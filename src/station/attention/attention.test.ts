@@ -25,7 +25,7 @@ describe("presence tests, deadlines and escalation", () => {
     pairs.push(p);
     at = p.at;
     const { washington, moscow, line, deliver } = p;
-    const watches = [washington, moscow].map((s) => new DeadlineWatch(s, { everyMs: 3_600_000 }));
+    const watches = [washington, moscow].map((s) => new DeadlineWatch(s, { maxSleepMs: 3_600_000 }));
     for (const w of watches) {
       await w.start();
       cleanups.push(() => w.stop());
@@ -43,7 +43,7 @@ describe("presence tests, deadlines and escalation", () => {
 
   it("sends a presence test at each slot of the line's schedule, once, and none on a suspended line", async () => {
     const { washington, line } = await pair();
-    const presence = new PresenceTests(washington, { everyMs: 3_600_000 });
+    const presence = new PresenceTests(washington, { maxSleepMs: 3_600_000 });
     presence.start();
     cleanups.push(() => presence.stop());
     expect(await presence.check()).toEqual([]);
@@ -78,7 +78,7 @@ describe("presence tests, deadlines and escalation", () => {
     const p = await inProcessPair("2026-11-23T05:59:58.000Z");
     pairs.push(p);
     const { washington, line, clock } = p;
-    const presence = new PresenceTests(washington); // looks every second, on the station's clock
+    const presence = new PresenceTests(washington); // sleeps until the slot, on the station's clock
     presence.start();
     cleanups.push(() => presence.stop());
     await clock.advance(1_999);
@@ -210,7 +210,7 @@ describe("presence tests, deadlines and escalation", () => {
     const p = await inProcessPair("2026-11-23T06:00:00.000Z");
     pairs.push(p);
     const { washington, moscow, line, clock, deliver } = p;
-    const watch = new DeadlineWatch(washington); // looks every second, on the station's clock
+    const watch = new DeadlineWatch(washington); // sleeps until the deadline, on the station's clock
     await watch.start();
     cleanups.push(() => watch.stop());
     await washington.send({ line, text: "Incoming flight", precedence: "FLASH", operator: "admin" });

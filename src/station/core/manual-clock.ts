@@ -80,6 +80,18 @@ export class ManualClock implements Clock {
   }
 
   /**
+   * Sets the wall clock by ms (forward or back) without firing anything, as NTP or an operator
+   * setting the system clock does: the timers keep their own delays (Node's timers count elapsed
+   * time, not the wall clock), so each fires as far from now as it was due before.
+   *
+   * @param ms how far the wall clock is set, negative for back
+   */
+  jump(ms: number): void {
+    this.#t += ms;
+    for (const timer of this.#timers.values()) timer.at += ms;
+  }
+
+  /**
    * Moves time on by ms: each timer due by then fires at its own time, in order, and what it
    * started is let run (promise callbacks, immediates) before the next one fires.
    *

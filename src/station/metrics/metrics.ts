@@ -35,9 +35,12 @@ const RECEIVE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * severities are this station's own.
  */
 export class StationMetrics {
-  /** the registry `/metrics` answers from: this station's metrics, and the process's if asked */
-  readonly registry: Registry;
   readonly #station: Station;
+  /** this station's own metrics */
+  readonly #own: Registry;
+  readonly #processMetrics: boolean;
+  /** what a scrape renders, made at the first (see {@link registry}) */
+  #registry: Registry | null = null;
   readonly #outbox: Outbox;
   readonly #monitor: LinkMonitor;
 
@@ -57,6 +60,8 @@ export class StationMetrics {
     this.#outbox = options.outbox;
     this.#monitor = options.monitor;
     const own = new Registry();
+    this.#own = own;
+    this.#processMetrics = options.processMetrics !== false;
     const registers = [own];
     const peer: PeerLabel[] = ["line", "line_id", "peer", "peer_id"];
     this.#written = new Counter({
@@ -119,7 +124,18 @@ export class StationMetrics {
       buckets: RECEIVE_BUCKETS,
       registers,
     });
-    this.registry = options.processMetrics === false ? own : Registry.merge([own, processRegistry()]);
+  }
+
+  /**
+   * The registry `/metrics` answers from: this station's metrics, and the process's if asked. Made
+   * at the first scrape, not at start: the process metrics' event-loop monitor wakes the process
+   * every 10 ms for good once started, which a station nobody scrapes should not pay for.
+   *
+   * @returns the registry
+   */
+  get registry(): Registry {
+    this.#registry ??= this.#processMetrics ? Registry.merge([this.#own, processRegistry()]) : this.#own;
+    return this.#registry;
   }
 
   /** Starts timing what the station receives. */
@@ -133,7 +149,7 @@ export class StationMetrics {
 
   /** @returns the content type of {@link scrape}'s text (Prometheus' text format) */
   get contentType(): string {
-    return this.registry.contentType;
+    return this.#own.contentType; // the same text format whatever the registry holds
   }
 
   /**
@@ -222,9 +238,9 @@ export class StationMetrics {
 let sharedProcessRegistry: Registry | null = null;
 
 /**
- * @returns the registry of prom-client's process and Node metrics, made once per process: they
- *   describe the process, whatever stations it runs, and each collection keeps an event-loop
- *   monitor running for good
+ * @returns the registry of prom-client's process and Node metrics, made once per process (at its
+ *   first scrape): they describe the process, whatever stations it runs, and each collection keeps
+ *   an event-loop monitor running for good (a timer every 10 ms)
  */
 function processRegistry(): Registry {
   if (sharedProcessRegistry === null) {
