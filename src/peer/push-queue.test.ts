@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inProcessPair, type InProcessPair } from "../../test/helpers/in-process-pair.js";
 import { ankaraJoins, threeOnALine, type ThreeOnALine } from "../../test/helpers/three-on-a-line.js";
+import type { SealedEntry } from "../record/mod.js";
 import { PushQueue } from "./push-queue.js";
 
 /**
@@ -144,7 +145,7 @@ describe("a push waiting for another chain is held a moment, not refused at once
     expect((await ankara.verify()).ok).toBe(true);
   });
 
-  it("a hostile sender's push is tried again a few times at most, however many entries arrive on the line while it is held", async () => {
+  it("a held push is tried again only when what it names, or who is on the line, may have changed: a few times at most", async () => {
     const pushed = await washingtonsChain();
     const { washington, ankara, line } = three;
     // An hour's hold: only the bound on tries can end it within the test.
@@ -158,8 +159,17 @@ describe("a push waiting for another chain is held a moment, not refused at once
     const outcome = queue.push(washington.id, line, pushed, 100);
     let answered: { refused: { code: string } | null } | null = null;
     void outcome.then((o) => (answered = o));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Messages on the line are nothing it waits for: not tried again.
+    for (let i = 0; i < 3; i++) await ankara.send({ line, text: `Ankara ${i}`, operator: "admin" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tries).toBe(1);
+    expect(answered).toBeNull();
+    // Membership changing on the line, again and again (as a hostile peer's traffic might make it
+    // look): tried each time, four times at most, then answered with its refusal.
+    const changed = { entry: { line, kind: "member.approve" }, hash: "0".repeat(64), bytes: Buffer.alloc(0) };
     for (let i = 0; i < 10 && answered === null; i++) {
-      await ankara.send({ line, text: `Ankara ${i}`, operator: "admin" });
+      ankara.events.emit("entries", [changed as unknown as SealedEntry], "remote");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect((await outcome).refused?.code).toBe("UNKNOWN_SEEN");

@@ -1,4 +1,10 @@
-import { HotlineError, WAITS_FOR_ANOTHER_CHAIN, placeOf, type SealedEntry } from "../record/mod.js";
+import {
+  HotlineError,
+  WAITS_FOR_ANOTHER_CHAIN,
+  changesMembership,
+  placeOf,
+  type SealedEntry,
+} from "../record/mod.js";
 import type { PreparedEntry, Station } from "../station/mod.js";
 import { MAX_BATCH, MAX_REQUEST_BYTES } from "./limits.js";
 
@@ -21,7 +27,7 @@ export const DEFAULT_PUSH_QUEUE_LIMITS: PushQueueLimits = {
   holdMs: 1_000,
 };
 
-/** Tries of a held push at most: each time entries are stored on its line meanwhile, one. */
+/** Tries of a held push at most: each time what it waits for may have arrived, one. */
 const TRIES_WHILE_HELD = 4;
 
 /** What became of one push. */
@@ -44,7 +50,14 @@ interface Push {
   settle: (outcome: PushOutcome) => void;
   fail: (error: unknown) => void;
   /** once refused for want of another chain's entry: the refusal, and the tries left while held */
-  held?: { refused: HotlineError; tries: number; expired: boolean; deadline?: number };
+  held?: {
+    refused: HotlineError;
+    tries: number;
+    expired: boolean;
+    deadline?: number;
+    /** the entries the refused one names (prev, seen): it is tried again when one of them is stored */
+    names: ReadonlySet<string>;
+  };
 }
 
 interface SenderLine {
@@ -90,11 +103,18 @@ export class PushQueue {
     station.events.on("entries", this.#stored);
   }
 
-  /** Entries were stored: a push held on their line is tried again (they may be what it waits for). */
+  /**
+   * Entries were stored: a push held on their line is tried again if one of them is an entry its
+   * refused entry names, or changes who is on the line (an author or member it waits for). Any
+   * entry at all would use up its tries on a busy line in a moment.
+   */
   readonly #stored = (entries: SealedEntry[]): void => {
-    const lines = new Set(entries.map((e) => e.entry.line));
     for (const [key, queue] of this.#lines) {
-      if (queue.holding !== null && lines.has(queue.line)) this.#endHold(key, false);
+      if (queue.holding === null) continue;
+      const names = queue.waiting[0]?.held?.names;
+      const awaited = (e: SealedEntry) =>
+        e.entry.line === queue.line && (names?.has(e.hash) === true || changesMembership(e.entry.kind));
+      if (entries.some(awaited)) this.#endHold(key, false);
     }
   };
 
@@ -239,8 +259,9 @@ export class PushQueue {
     const queue = this.#lines.get(key);
     const holdMs = this.#limits.holdMs;
     if (queue === undefined || holdMs <= 0 || !WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) return false;
-    if (push.held === undefined) push.held = { refused, tries: TRIES_WHILE_HELD, expired: false };
-    else {
+    if (push.held === undefined) {
+      push.held = { refused, tries: TRIES_WHILE_HELD, expired: false, names: namedBy(push, refused) };
+    } else {
       push.held.refused = refused;
       push.held.tries--;
     }
@@ -252,4 +273,23 @@ export class PushQueue {
     queue.holding.unref();
     return true;
   }
+}
+
+/**
+ * @param push a push refused
+ * @param refused its refusal, whose place is the entry refused
+ * @returns the hashes that entry names (its prev and its seen), as the push carried it
+ */
+function namedBy(push: Push, refused: HotlineError): Set<string> {
+  const { author, seq } = refused.place;
+  const value = push.values.find((v) => {
+    const place = placeOf(v);
+    return place.author === author && place.seq === seq;
+  }) as { prev?: unknown; seen?: unknown } | undefined;
+  const names = new Set<string>();
+  if (typeof value?.prev === "string") names.add(value.prev);
+  if (typeof value?.seen === "object" && value.seen !== null) {
+    for (const hash of Object.values(value.seen)) if (typeof hash === "string") names.add(hash);
+  }
+  return names;
 }

@@ -67,7 +67,8 @@ export async function catchUp(
   for (const [author, head] of chains) {
     const mine = mineNow.get(author) ?? null;
     if (mine !== null && head.seq <= mine.seq) {
-      const held = await station.store.entryAt(line, author, head.seq);
+      // At the head held, its hash is at hand; below it, read.
+      const held = head.seq === mine.seq ? mine : await station.store.entryAt(line, author, head.seq);
       if (held !== null && held.hash !== head.hash) diverged.push(author);
     }
   }
