@@ -4,7 +4,13 @@ import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { apiTransport, buildApiServer, runtimeFiles, type LockInfo } from "../api/mod.js";
 import { PeerListeners } from "./peer-listeners.js";
-import { buildPeerServer, PeerClient, peerServerShares, type PeerServerLimits } from "../peer/mod.js";
+import {
+  buildPeerServer,
+  DEFAULT_PEER_SERVER_LIMITS,
+  PeerClient,
+  peerServerShares,
+  type PeerServerLimits,
+} from "../peer/mod.js";
 import { HotlineError } from "../record/mod.js";
 import {
   AlarmLog,
@@ -137,10 +143,21 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const alarmLog = new AlarmLog(station, { logger: logger.child({ part: "alarms" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const metrics = new StationMetrics(station, { outbox, monitor });
+  // A push waiting for another chain is held a fifth of what this station waits for its peers'
+  // answers (1 s at the default 5 s): stations that wait longer for each other (a slow network,
+  // the bench's line of 57 sharing two cores) give what is named longer to arrive.
+  const peerLimits: Partial<PeerServerLimits> = {
+    ...(peerTimeoutMs === undefined
+      ? {}
+      : {
+          pushQueue: { ...DEFAULT_PEER_SERVER_LIMITS.pushQueue, holdMs: Math.round(peerTimeoutMs / 5) },
+        }),
+    ...options.peer,
+  };
   // One peer server per address (a route each), counting a peer's connections and requests together.
-  const shares = peerServerShares(options.peer);
+  const shares = peerServerShares(peerLimits);
   const peers = new PeerListeners(() =>
-    buildPeerServer(station, { tls, logger: serverLogger(logger, "peer"), limits: options.peer, shares }),
+    buildPeerServer(station, { tls, logger: serverLogger(logger, "peer"), limits: peerLimits, shares }),
   );
   const routeAddresses = async () => [...new Set((await ownRoutes(station)).map((r) => r.listen))];
   let announcing: Promise<unknown> = Promise.resolve();
