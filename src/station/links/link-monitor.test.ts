@@ -58,6 +58,22 @@ describe("link tests time out on the whole exchange", () => {
     return { washington, moscow, line, port, tls, direct };
   }
 
+  /**
+   * @returns Washington's link monitor over `transport`, a test timing out at 1 s and a slow answer
+   *   never counted (a loaded machine is slow, not a slow link), started and up with Moscow
+   */
+  async function upWith(washington: Station, transport: PeerTransport, line: string, moscow: string) {
+    const monitor = new LinkMonitor(washington, {
+      transport,
+      timeoutMs: 1_000,
+      rules: { degradedRttMs: 60_000 },
+    });
+    await monitor.start();
+    cleanups.push(() => monitor.stop());
+    await waitFor(() => monitor.state(line, moscow)?.health === "up");
+    return monitor;
+  }
+
   it("a peer that answers 200 and trickles a byte every 200 ms is not up: the test fails within its timeout", async () => {
     const { washington, moscow, line, port, tls } = await pair();
     // Moscow's address, served by something holding Moscow's certificate that never finishes an answer.
@@ -120,15 +136,7 @@ describe("link tests time out on the whole exchange", () => {
     const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     // Moscow answers until it dies; then it never answers at all.
-    let dead = false;
-    const transport: PeerTransport = {
-      pair: (target, request) => direct.pair(target, request),
-      push: (target, l, entries) => direct.push(target, l, entries),
-      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
-      statementOf: (target, l, station) => direct.statementOf(target, l, station),
-      heads: (target: PeerTarget, statement) =>
-        dead ? new Promise(() => undefined) : direct.heads(target, statement),
-    };
+    const { transport, peer } = watched(direct, clock);
     const intervalMs = (await washington.settings(line)).testInterval * 1000; // 5 s by default
     const timeoutMs = 2_000;
     // A slow answer never counts here (a loaded machine is slow, not a slow link): only failures do.
@@ -140,7 +148,7 @@ describe("link tests time out on the whole exchange", () => {
 
     // It dies just after a good test: the next test, one interval on, fails at its timeout
     // (degraded); the one after, an interval later, fails too: down.
-    dead = true;
+    peer.dead = true;
     await clock.advance(intervalMs + timeoutMs - 1);
     expect(monitor.state(line, moscow.id)?.health).toBe("up");
     await clock.advance(1);
@@ -165,17 +173,7 @@ describe("link tests time out on the whole exchange", () => {
   it("a new test interval applies at once, not after the sleep under the old one", async () => {
     const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
-    const calls: number[] = [];
-    const transport: PeerTransport = {
-      pair: (target, request) => direct.pair(target, request),
-      push: (target, l, entries) => direct.push(target, l, entries),
-      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
-      statementOf: (target, l, station) => direct.statementOf(target, l, station),
-      heads: (target: PeerTarget, statement) => {
-        calls.push(clock.now());
-        return direct.heads(target, statement);
-      },
-    };
+    const { transport, calls } = watched(direct, clock);
     const monitor = new LinkMonitor(washington, { transport, rules: { degradedRttMs: 60_000 } });
     await monitor.start();
     cleanups.push(() => monitor.stop());
@@ -198,31 +196,13 @@ describe("link tests time out on the whole exchange", () => {
     const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     await washington.setLine({ line, testInterval: 1, operator: "admin" });
-    let dead = false;
-    const calls: number[] = [];
-    const transport: PeerTransport = {
-      pair: (target, request) => direct.pair(target, request),
-      push: (target, l, entries) => direct.push(target, l, entries),
-      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
-      statementOf: (target, l, station) => direct.statementOf(target, l, station),
-      heads: (target: PeerTarget, statement) => {
-        calls.push(clock.now());
-        return dead ? new Promise(() => undefined) : direct.heads(target, statement);
-      },
-    };
+    const { transport, calls, peer } = watched(direct, clock);
     // The timeout is the whole interval, the tail's worst case: each test of a dead peer is in
     // flight until the next is due.
-    const monitor = new LinkMonitor(washington, {
-      transport,
-      timeoutMs: 1_000,
-      rules: { degradedRttMs: 60_000 },
-    });
-    await monitor.start();
-    cleanups.push(() => monitor.stop());
-    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const monitor = await upWith(washington, transport, line, moscow.id);
     const lastOk = clock.now();
 
-    dead = true;
+    peer.dead = true;
     await clock.advance(1_999);
     expect(monitor.state(line, moscow.id)?.health).toBe("up");
     await clock.advance(1);
@@ -240,26 +220,11 @@ describe("link tests time out on the whole exchange", () => {
     const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
     const { washington, moscow, line, direct } = await pair(clock);
     await washington.setLine({ line, testInterval: 1, operator: "admin" });
-    let dead = false;
-    const transport: PeerTransport = {
-      pair: (target, request) => direct.pair(target, request),
-      push: (target, l, entries) => direct.push(target, l, entries),
-      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
-      statementOf: (target, l, station) => direct.statementOf(target, l, station),
-      heads: (target: PeerTarget, statement) =>
-        dead ? new Promise(() => undefined) : direct.heads(target, statement),
-    };
-    const monitor = new LinkMonitor(washington, {
-      transport,
-      timeoutMs: 1_000,
-      rules: { degradedRttMs: 60_000 },
-    });
-    await monitor.start();
-    cleanups.push(() => monitor.stop());
-    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const { transport, peer } = watched(direct, clock);
+    const monitor = await upWith(washington, transport, line, moscow.id);
     const lastOk = clock.now();
 
-    dead = true;
+    peer.dead = true;
     // The next test is due at +1 s; the station gets to it 300 ms late.
     clock.t = lastOk + 1_300;
     await clock.advance(0);
@@ -275,26 +240,8 @@ describe("link tests time out on the whole exchange", () => {
     const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: () => 0.75 });
     const { washington, moscow, line, direct } = await pair(clock);
     await washington.setLine({ line, testInterval: 4, operator: "admin" });
-    let dead = false;
-    const calls: number[] = [];
-    const transport: PeerTransport = {
-      pair: (target, request) => direct.pair(target, request),
-      push: (target, l, entries) => direct.push(target, l, entries),
-      entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
-      statementOf: (target, l, station) => direct.statementOf(target, l, station),
-      heads: (target: PeerTarget, statement) => {
-        calls.push(clock.now());
-        return dead ? new Promise(() => undefined) : direct.heads(target, statement);
-      },
-    };
-    const monitor = new LinkMonitor(washington, {
-      transport,
-      timeoutMs: 1_000,
-      rules: { degradedRttMs: 60_000 },
-    });
-    await monitor.start();
-    cleanups.push(() => monitor.stop());
-    await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
+    const { transport, calls, peer } = watched(direct, clock);
+    const monitor = await upWith(washington, transport, line, moscow.id);
     const first = clock.now();
 
     await clock.advance(999);
@@ -316,12 +263,32 @@ describe("link tests time out on the whole exchange", () => {
     // Dead after a good test: down still within two intervals and the timeout of it.
     await waitFor(() => monitor.state(line, moscow.id)?.health === "up");
     const lastOk = clock.now();
-    dead = true;
+    peer.dead = true;
     await clock.advance(2 * 8_000 + 1_000);
     await waitFor(() => monitor.state(line, moscow.id)?.health === "down");
     expect(clock.now() - lastOk).toBe(2 * 8_000 + 1_000);
   });
 });
+
+/**
+ * @returns a transport over `direct` that notes when each test's heads went (the clock's ms), and
+ *   a peer that can die: from then on its heads are never answered
+ */
+function watched(direct: DirectTransport, clock: ManualClock) {
+  const peer = { dead: false };
+  const calls: number[] = [];
+  const transport: PeerTransport = {
+    pair: (target, request) => direct.pair(target, request),
+    push: (target, l, entries) => direct.push(target, l, entries),
+    entries: (target, l, author, after, limit) => direct.entries(target, l, author, after, limit),
+    statementOf: (target, l, station) => direct.statementOf(target, l, station),
+    heads: (target: PeerTarget, statement) => {
+      calls.push(clock.now());
+      return peer.dead ? new Promise(() => undefined) : direct.heads(target, statement);
+    },
+  };
+  return { transport, calls, peer };
+}
 
 /** The randomness that draws a link's phase as a whole interval: the cadence these tests pin. */
 const WHOLE_INTERVAL = (): number => 0;
