@@ -172,10 +172,13 @@ export function buildPeerServer(
     reply.raw.once("close", () => clearTimeout(timer));
   });
 
-  // Before anything else is looked at: a flood costs the station a map lookup per request.
-  app.addHook("onRequest", async (request) => {
+  // Before anything else is looked at: a flood costs the station a map lookup per request. The
+  // connection is closed with the refusal: refused before its body is read, a request whose body
+  // never ends would otherwise hold it open until the idle timeout, past the request timeout.
+  app.addHook("onRequest", async (request, reply) => {
     const cert = clientCertOf(request.raw.socket as TLSSocket);
     if (cert !== null && !rate.take(cert)) {
+      void reply.header("connection", "close");
       throw new HotlineError("RATE_LIMITED", "Cannot serve the request: this peer sends too many, try later");
     }
   });
