@@ -27,8 +27,14 @@ export const DEFAULT_PUSH_QUEUE_LIMITS: PushQueueLimits = {
   holdMs: 1_000,
 };
 
-/** Tries of a held push at most: each time what it waits for may have arrived, one. */
+/**
+ * Tries of a held push that came no further (refused again for the same entry and the same want),
+ * at most; a try that came further (an entry it waited for arrived) does not count against these.
+ */
 const TRIES_WHILE_HELD = 4;
+
+/** Tries of a held push at most, however far each came: what bounds the work a hold can cost. */
+const TRIES_IN_ALL = 32;
 
 /** What became of one push. */
 export interface PushOutcome {
@@ -52,11 +58,12 @@ interface Push {
   /** once refused for want of another chain's entry: the refusal, and the tries left while held */
   held?: {
     refused: HotlineError;
+    /** tries left that may come no further */
     tries: number;
+    /** tries left in all */
+    triesInAll: number;
     expired: boolean;
     deadline?: number;
-    /** the entries the refused one names (prev, seen): it is tried again when one of them is stored */
-    names: ReadonlySet<string>;
   };
 }
 
@@ -104,17 +111,16 @@ export class PushQueue {
   }
 
   /**
-   * Entries were stored: a push held on their line is tried again if one of them is an entry its
-   * refused entry names, or changes who is on the line (an author or member it waits for). Any
-   * entry at all would use up its tries on a busy line in a moment.
+   * Entries were stored: a push held on their line is tried again if one of them is the entry its
+   * refusal waits for, or — for a refusal that waits for an author or member, not an entry — one
+   * that changes who is on the line. Any entry at all would use up its tries on a busy line in a
+   * moment; any entry its refused one names would too, when it names 56 heads and lacks several.
    */
   readonly #stored = (entries: SealedEntry[]): void => {
     for (const [key, queue] of this.#lines) {
       if (queue.holding === null) continue;
-      const names = queue.waiting[0]?.held?.names;
-      const awaited = (e: SealedEntry) =>
-        e.entry.line === queue.line && (names?.has(e.hash) === true || changesMembership(e.entry.kind));
-      if (entries.some(awaited)) this.#endHold(key, false);
+      const awaits = queue.waiting[0]?.held?.refused.awaits;
+      if (entries.some((e) => awaited(e, queue.line, awaits))) this.#endHold(key, false);
     }
   };
 
@@ -260,36 +266,46 @@ export class PushQueue {
     const holdMs = this.#limits.holdMs;
     if (queue === undefined || holdMs <= 0 || !WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) return false;
     if (push.held === undefined) {
-      push.held = { refused, tries: TRIES_WHILE_HELD, expired: false, names: namedBy(push, refused) };
+      push.held = { refused, tries: TRIES_WHILE_HELD, triesInAll: TRIES_IN_ALL, expired: false };
     } else {
+      // Further, when the entry it waited for arrived: refused for a later entry, or for another want.
+      const before = push.held.refused;
+      const further =
+        refused.place.hash !== before.place.hash ||
+        refused.awaits !== before.awaits ||
+        refused.code !== before.code;
       push.held.refused = refused;
-      push.held.tries--;
+      push.held.triesInAll--;
+      if (!further) push.held.tries--;
     }
-    if (push.held.expired || push.held.tries <= 0) return false;
+    if (push.held.expired || push.held.tries <= 0 || push.held.triesInAll <= 0) return false;
     // The hold's time runs from its first refusal: its tries do not extend it. Real time, as the
     // server's request timeouts: it bounds how long a request is held open, not a record's time.
     push.held.deadline ??= Date.now() + holdMs;
     queue.holding = setTimeout(() => this.#endHold(key, true), Math.max(0, push.held.deadline - Date.now()));
     queue.holding.unref();
+    // Stored since the refusal was decided (by another sender's push, applied meanwhile)? Then now.
+    const awaits = refused.awaits;
+    if (awaits !== undefined) {
+      void this.#station.store
+        .entryPlace(awaits)
+        .then((place) => {
+          if (place !== null && this.#lines.get(key)?.waiting[0]?.held?.refused === refused)
+            this.#endHold(key, false);
+        })
+        .catch(() => undefined); // a store that fails ends the hold in its time
+    }
     return true;
   }
 }
 
 /**
- * @param push a push refused
- * @param refused its refusal, whose place is the entry refused
- * @returns the hashes that entry names (its prev and its seen), as the push carried it
+ * @param entry an entry just stored
+ * @param line the line of a push held
+ * @param awaits the entry its refusal waits for, if it waits for an entry
+ * @returns whether storing it may let the held push through
  */
-function namedBy(push: Push, refused: HotlineError): Set<string> {
-  const { author, seq } = refused.place;
-  const value = push.values.find((v) => {
-    const place = placeOf(v);
-    return place.author === author && place.seq === seq;
-  }) as { prev?: unknown; seen?: unknown } | undefined;
-  const names = new Set<string>();
-  if (typeof value?.prev === "string") names.add(value.prev);
-  if (typeof value?.seen === "object" && value.seen !== null) {
-    for (const hash of Object.values(value.seen)) if (typeof hash === "string") names.add(hash);
-  }
-  return names;
+function awaited(entry: SealedEntry, line: string, awaits: string | undefined): boolean {
+  if (awaits !== undefined) return entry.hash === awaits;
+  return entry.entry.line === line && changesMembership(entry.entry.kind);
 }

@@ -105,17 +105,24 @@ export interface RecordPlace {
 export class HotlineError extends Error {
   readonly code: ErrorCode;
   readonly place: RecordPlace;
+  /** for an entry refused for want of another entry (UNKNOWN_SEEN and kin): that entry's hash */
+  readonly awaits: string | undefined;
 
   /**
    * @param code the stable code
    * @param message what went wrong and what to do, in one voice: "Cannot X: reason"
-   * @param options the record place and the underlying cause, if any
+   * @param options the record place, the entry awaited, and the underlying cause, if any
    */
-  constructor(code: ErrorCode, message: string, options: { place?: RecordPlace; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { place?: RecordPlace; awaits?: string | undefined; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "HotlineError";
     this.code = code;
     this.place = options.place ?? {};
+    this.awaits = options.awaits;
   }
 }
 

@@ -116,6 +116,8 @@ export interface LineView {
 export interface RuleBreak {
   code: ErrorCode;
   detail: string;
+  /** for a rule that an entry not held yet would satisfy: that entry's hash */
+  awaits?: string;
 }
 
 /**
@@ -179,6 +181,7 @@ export function checkPlace(f: RuleFacts, view: LineView): RuleBreak | null {
       return {
         code: "UNKNOWN_SEEN",
         detail: `seen names ${short(hash)} of ${short(author)}, which the record does not hold`,
+        ...(seen === null ? { awaits: hash } : {}),
       };
     }
     if (at < Date.parse(seen.time) - SEEN_CLOCK_TOLERANCE_MS) {
@@ -259,6 +262,7 @@ export function checkMembership(f: RuleFacts, view: LineView): RuleBreak | null 
         return {
           code: "UNKNOWN_ENTRY",
           detail: `The member.approve names ${short(hash)}, which is no member.add of this line`,
+          awaits: hash,
         };
       }
       if (!added.consenters.includes(f.author)) {
@@ -331,6 +335,7 @@ export function checkKey(f: RuleFacts, view: LineView): RuleBreak | null {
       return {
         code: "UNKNOWN_ENTRY",
         detail: `The key.revoke.ack names ${short(a.of)}, which is no key.revoke of this line by ${short(a.station)} to key ${short(a.key)} since ${a.since}`,
+        awaits: a.of,
       };
     }
     if (a.station === f.author) {

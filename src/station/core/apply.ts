@@ -201,7 +201,10 @@ export async function applyIncoming(values: readonly unknown[], options: ApplyOp
     const line = envelope.kind === "line.genesis" ? hash : envelope.line;
     const place = { line: line ?? hash, author: envelope.author, seq: envelope.seq, hash };
     const fail = (broken: RuleBreak): never => {
-      throw new HotlineError(broken.code, `Cannot accept the entry: ${broken.detail}`, { place });
+      throw new HotlineError(broken.code, `Cannot accept the entry: ${broken.detail}`, {
+        place,
+        awaits: broken.awaits,
+      });
     };
 
     if (line === null) fail({ code: "BAD_LINE", detail: "only a genesis entry may have no line" });
