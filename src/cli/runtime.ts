@@ -143,15 +143,8 @@ export async function startStation(options: StartOptions = {}): Promise<RunningS
   const alarmLog = new AlarmLog(station, { logger: logger.child({ part: "alarms" }) });
   const hooks = new HookRunner(station, { logger: logger.child({ part: "hooks" }) });
   const metrics = new StationMetrics(station, { outbox, monitor });
-  // A push waiting for another chain is held a fifth of what this station waits for its peers'
-  // answers (1 s at the default 5 s): stations that wait longer for each other (a slow network,
-  // the bench's line of 57 sharing two cores) give what is named longer to arrive.
   const peerLimits: Partial<PeerServerLimits> = {
-    ...(peerTimeoutMs === undefined
-      ? {}
-      : {
-          pushQueue: { ...DEFAULT_PEER_SERVER_LIMITS.pushQueue, holdMs: Math.round(peerTimeoutMs / 5) },
-        }),
+    ...peerLimitsFor(peerTimeoutMs),
     ...options.peer,
   };
   // One peer server per address (a route each), counting a peer's connections and requests together.
@@ -364,4 +357,24 @@ export function ensureToken(path: string): string {
   const token = randomBytes(32).toString("base64url");
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/**
+ * The peer port's limits that follow what a station waits for its peers' answers, when station.json
+ * sets it (`peerTimeoutMs`; the stations of one deployment set it alike). A request is answered
+ * within as long as the peer waits for it (default 30 s): cut off sooner, the work done for it is
+ * lost and the peer takes the reset for a peer not reached (the bench's line of 57, each station
+ * on 2/57 of the machine, saw hundreds). A push waiting for another chain is held a fifth of it
+ * (1 s at the default 5 s): stations that wait longer for each other give what is named longer to
+ * arrive.
+ *
+ * @param peerTimeoutMs what this station waits for a peer's answer, if station.json says
+ * @returns the limits that differ from the defaults
+ */
+export function peerLimitsFor(peerTimeoutMs: number | undefined): Partial<PeerServerLimits> {
+  if (peerTimeoutMs === undefined) return {};
+  return {
+    requestTimeoutMs: Math.max(DEFAULT_PEER_SERVER_LIMITS.requestTimeoutMs, peerTimeoutMs),
+    pushQueue: { ...DEFAULT_PEER_SERVER_LIMITS.pushQueue, holdMs: Math.round(peerTimeoutMs / 5) },
+  };
 }
