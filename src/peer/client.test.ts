@@ -16,6 +16,8 @@ describe("PeerClient bounds every exchange with a peer", () => {
   let mine: TlsCredentials;
   let theirs: TlsCredentials;
   const cleanups: (() => void)[] = [];
+  /** the peers' servers, the newest last */
+  const servers: Server[] = [];
   beforeAll(async () => {
     [mine, theirs] = await Promise.all([
       makeSelfSignedCertificate("Washington", ["127.0.0.1"]),
@@ -36,6 +38,7 @@ describe("PeerClient bounds every exchange with a peer", () => {
       },
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push(server);
     cleanups.push(() => {
       server.closeAllConnections();
       server.close();
@@ -138,5 +141,65 @@ describe("PeerClient bounds every exchange with a peer", () => {
       res.end(big);
     });
     await expect(client().heads(streamed, {} as HeadStatement)).rejects.toMatchObject({ code: "TOO_LARGE" });
+  });
+
+  it("a kept-alive connection the peer closes as it is reused: the request goes again on a new one, except an invite's use", async () => {
+    // The peer answers the first request of each connection and closes the connection under any
+    // later one (its idle timeout crossing the request, as on a loaded machine).
+    let connections = 0;
+    let requests = 0;
+    const answered = new WeakSet<object>();
+    const target = await peer((res) => {
+      requests++;
+      if (answered.has(res.socket as object)) {
+        res.socket?.destroy();
+        return;
+      }
+      answered.add(res.socket as object);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ statement: { ok: true } }));
+    });
+    const c = client();
+    const counted = async <T>(what: () => Promise<T>) => {
+      const before = { connections, requests };
+      const outcome = await what().then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      return {
+        ...outcome,
+        connections: connections - before.connections,
+        requests: requests - before.requests,
+      };
+    };
+    servers.at(-1)?.on("secureConnection", () => connections++);
+    const statement = {} as HeadStatement;
+    expect(await counted(() => c.heads(target, statement))).toEqual({
+      value: { ok: true },
+      connections: 1,
+      requests: 1,
+    });
+    // Reused, closed under it, sent again on a new connection: answered.
+    expect(await counted(() => c.heads(target, statement))).toEqual({
+      value: { ok: true },
+      connections: 1,
+      requests: 2,
+    });
+    // An invite's use is never sent twice: the reset is the answer.
+    const pair = await counted(() => c.pair(target, {} as never));
+    expect(pair).toMatchObject({ error: { code: "PEER_UNREACHABLE" }, connections: 0, requests: 1 });
+  });
+
+  it("a peer that closes every connection under every request is not asked again and again", async () => {
+    let requests = 0;
+    const target = await peer((res) => {
+      requests++;
+      res.socket?.destroy();
+    });
+    await expect(client().heads(target, {} as HeadStatement)).rejects.toMatchObject({
+      code: "PEER_UNREACHABLE",
+    });
+    // A new connection's reset is not a kept-alive one's: no second try.
+    expect(requests).toBe(1);
   });
 });

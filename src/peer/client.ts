@@ -1,8 +1,9 @@
+import type { ClientRequest } from "node:http";
 import { request } from "node:https";
 import { HotlineError, type DigestStatement, type HeadStatement } from "../record/mod.js";
 import type { PairRequest, PairResponse, PeerTarget, PeerTransport } from "../station/mod.js";
 import { MAX_ANSWER_BYTES, MAX_PAGE_ANSWER_BYTES } from "./limits.js";
-import { PinnedAgent } from "./pinned-agent.js";
+import { MAX_SOCKETS_PER_PEER, PinnedAgent } from "./pinned-agent.js";
 
 /**
  * The peer said no (a protocol failure, as opposed to not being reached): its error code, and the
@@ -35,6 +36,11 @@ export interface CallLimits {
   timeoutMs?: number | undefined;
   /** most bytes of the answer's body read */
   maxBytes?: number | undefined;
+  /**
+   * never sent twice (an invite's use): by default a request whose kept-alive connection the peer
+   * closed just as it was reused goes again on another, since every other peer request can be
+   */
+  once?: boolean | undefined;
 }
 
 /**
@@ -66,7 +72,7 @@ export class PeerClient implements PeerTransport {
 
   /** Joiner → inviter: prove the invite, get the line's genesis. */
   pair(target: PeerTarget, body: PairRequest): Promise<PairResponse> {
-    return this.call(target, "POST", "/peer/v1/pair", body) as Promise<PairResponse>;
+    return this.call(target, "POST", "/peer/v1/pair", body, { once: true }) as Promise<PairResponse>;
   }
 
   /** Sends entries; the answer is the peer's signed head statement (the receipt). */
@@ -206,8 +212,14 @@ export class PeerClient implements PeerTransport {
     // rate, so a large exchange over a slow link is not cut off.
     let allowedMs = timeoutMs + (payload?.length ?? 0) * this.#msPerByte;
     let deadline: NodeJS.Timeout | undefined;
+    // A kept-alive connection the peer closes as this request reuses it (its idle timeout and the
+    // request crossed; on a loaded machine the client frees a socket late) resets before anything
+    // of the request was read: sent again on another connection, within the same deadline, as often
+    // as the agent keeps connections at most. Every peer request but an invite's use may go twice.
+    let resends = limits.once === true ? 0 : MAX_SOCKETS_PER_PEER;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let req: ClientRequest;
       const settle = (outcome: () => void) => {
         if (settled) return;
         settled = true;
@@ -225,74 +237,92 @@ export class PeerClient implements PeerTransport {
           Math.max(0, started + allowedMs - performance.now()),
         );
       };
-      const req = request(
-        url,
-        {
-          method,
-          agent: this.#agent(target),
-          headers: {
-            accept: "application/json",
-            ...(payload === undefined
-              ? {}
-              : { "content-type": "application/json", "content-length": payload.length }),
+      const send = () => {
+        let answered = false;
+        req = request(
+          url,
+          {
+            method,
+            agent: this.#agent(target),
+            headers: {
+              accept: "application/json",
+              ...(payload === undefined
+                ? {}
+                : { "content-type": "application/json", "content-length": payload.length }),
+            },
           },
-        },
-        (res) => {
-          const declared = Number(res.headers["content-length"] ?? 0);
-          if (declared > maxBytes) {
-            fail(tooLarge(target, maxBytes));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBytes) {
+          (res) => {
+            answered = true;
+            const declared = Number(res.headers["content-length"] ?? 0);
+            if (declared > maxBytes) {
               fail(tooLarge(target, maxBytes));
               return;
             }
-            chunks.push(chunk);
-            allowedMs += chunk.length * this.#msPerByte;
-            arm();
-          });
-          res.on("error", (error) => fail(unreachable(target, error)));
-          res.on("aborted", () => fail(unreachable(target, new Error("the answer was cut off"))));
-          res.on("end", () => {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-            } catch (cause) {
-              fail(
-                new HotlineError("PEER_UNREACHABLE", `Cannot read the answer of ${target.url}: not JSON`, {
-                  cause,
-                }),
-              );
-              return;
-            }
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              settle(() => resolve(parsed));
-              return;
-            }
-            const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-            settle(() =>
-              reject(
-                new PeerRejection(
-                  error?.code ?? `HTTP_${status}`,
-                  error?.message ?? "no reason given",
-                  status,
-                  (parsed as { statement?: unknown } | null)?.statement,
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > maxBytes) {
+                fail(tooLarge(target, maxBytes));
+                return;
+              }
+              chunks.push(chunk);
+              allowedMs += chunk.length * this.#msPerByte;
+              arm();
+            });
+            res.on("error", (error) => fail(unreachable(target, error)));
+            res.on("aborted", () => fail(unreachable(target, new Error("the answer was cut off"))));
+            res.on("end", () => {
+              let parsed: unknown;
+              try {
+                parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+              } catch (cause) {
+                fail(
+                  new HotlineError("PEER_UNREACHABLE", `Cannot read the answer of ${target.url}: not JSON`, {
+                    cause,
+                  }),
+                );
+                return;
+              }
+              const status = res.statusCode ?? 0;
+              if (status >= 200 && status < 300) {
+                settle(() => resolve(parsed));
+                return;
+              }
+              const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+              settle(() =>
+                reject(
+                  new PeerRejection(
+                    error?.code ?? `HTTP_${status}`,
+                    error?.message ?? "no reason given",
+                    status,
+                    (parsed as { statement?: unknown } | null)?.statement,
+                  ),
                 ),
-              ),
-            );
-          });
-        },
-      );
+              );
+            });
+          },
+        );
+        req.on("error", (error) => {
+          if (!settled && !answered && req.reusedSocket && resends > 0 && closedUnderIt(error)) {
+            resends--;
+            send();
+            return;
+          }
+          fail(error instanceof HotlineError ? error : unreachable(target, error));
+        });
+        req.end(payload);
+      };
       arm();
-      req.on("error", (error) => fail(error instanceof HotlineError ? error : unreachable(target, error)));
-      req.end(payload);
+      send();
     });
   }
+}
+
+/** @returns whether a request failed because its connection was closed under it (reset, or closed unanswered) */
+function closedUnderIt(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE";
 }
 
 function tooLarge(target: PeerTarget, maxBytes: number): HotlineError {
