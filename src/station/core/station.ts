@@ -240,6 +240,8 @@ export class Station {
         this.#rotations.delete(e.entry.line ?? e.hash);
       }
       if (changesMembership(e.entry.kind)) members = true;
+      // Dropped in the write's transaction already (#willStore, applyIncoming); again after its
+      // commit, so a snapshot read while it was open cannot outlive it.
       if (changesSnapshot(e)) this.#snapshots.delete(e.entry.line ?? e.hash);
     }
     if (!members) return;

@@ -59,6 +59,17 @@ describe("link tests time out on the whole exchange", () => {
   }
 
   /**
+   * @returns a pair on a manual clock whose line tests every second, its second test a whole interval
+   *   after the first; Washington's transport watched
+   */
+  async function everySecond() {
+    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
+    const { washington, moscow, line, direct } = await pair(clock);
+    await washington.setLine({ line, testInterval: 1, operator: "admin" });
+    return { clock, washington, moscow, line, ...watched(direct, clock) };
+  }
+
+  /**
    * @returns Washington's link monitor over `transport`, a test timing out at 1 s and a slow answer
    *   never counted (a loaded machine is slow, not a slow link), started and up with Moscow
    */
@@ -193,10 +204,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("tests start every interval on a fixed cadence while the one before is in flight, and down comes at the second failure's deadline", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
-    const { washington, moscow, line, direct } = await pair(clock);
-    await washington.setLine({ line, testInterval: 1, operator: "admin" });
-    const { transport, calls, peer } = watched(direct, clock);
+    const { clock, washington, moscow, line, transport, calls, peer } = await everySecond();
     // The timeout is the whole interval, the tail's worst case: each test of a dead peer is in
     // flight until the next is due.
     const monitor = await upWith(washington, transport, line, moscow.id);
@@ -217,10 +225,7 @@ describe("link tests time out on the whole exchange", () => {
   });
 
   it("a test that starts late (the station was busy) still fails by the deadline of its slot", async () => {
-    const clock = new ManualClock({ start: "2026-12-01T10:00:00.000Z", random: WHOLE_INTERVAL });
-    const { washington, moscow, line, direct } = await pair(clock);
-    await washington.setLine({ line, testInterval: 1, operator: "admin" });
-    const { transport, peer } = watched(direct, clock);
+    const { clock, washington, moscow, line, transport, peer } = await everySecond();
     const monitor = await upWith(washington, transport, line, moscow.id);
     const lastOk = clock.now();
 
