@@ -361,20 +361,25 @@ export function ensureToken(path: string): string {
 
 /**
  * The peer port's limits that follow what a station waits for its peers' answers, when station.json
- * sets it (`peerTimeoutMs`; the stations of one deployment set it alike). A request is answered
- * within as long as the peer waits for it (default 30 s): cut off sooner, the work done for it is
- * lost and the peer takes the reset for a peer not reached (the bench's line of 57, each station
- * on 2/57 of the machine, saw hundreds). A push waiting for another chain is held a fifth of it
- * (1 s at the default 5 s): stations that wait longer for each other give what is named longer to
- * arrive.
+ * sets it (`peerTimeoutMs`; the stations of one deployment set it alike). What a peer still waits
+ * for is not cut off sooner: the TLS handshake, the whole request and a connection on which nothing
+ * moves each get at least as long (defaults 10 s, 30 s, 60 s) — cut off, the work done for it is
+ * lost and the peer takes the reset for a peer not reached (the bench's line of 57, each station on
+ * 2/57 of the machine, saw hundreds of handshakes time out at 10 s). The price: a connection not
+ * yet authenticated holds its place that long too (places are bounded in all: the connection
+ * limits). A push waiting for another chain is held a fifth of it (1 s at the default 5 s):
+ * stations that wait longer for each other give what is named longer to arrive.
  *
  * @param peerTimeoutMs what this station waits for a peer's answer, if station.json says
  * @returns the limits that differ from the defaults
  */
 export function peerLimitsFor(peerTimeoutMs: number | undefined): Partial<PeerServerLimits> {
   if (peerTimeoutMs === undefined) return {};
+  const defaults = DEFAULT_PEER_SERVER_LIMITS;
   return {
-    requestTimeoutMs: Math.max(DEFAULT_PEER_SERVER_LIMITS.requestTimeoutMs, peerTimeoutMs),
-    pushQueue: { ...DEFAULT_PEER_SERVER_LIMITS.pushQueue, holdMs: Math.round(peerTimeoutMs / 5) },
+    handshakeTimeoutMs: Math.max(defaults.handshakeTimeoutMs, peerTimeoutMs),
+    requestTimeoutMs: Math.max(defaults.requestTimeoutMs, peerTimeoutMs),
+    idleTimeoutMs: Math.max(defaults.idleTimeoutMs, peerTimeoutMs),
+    pushQueue: { ...defaults.pushQueue, holdMs: Math.round(peerTimeoutMs / 5) },
   };
 }
