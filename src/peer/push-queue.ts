@@ -27,6 +27,9 @@ export const DEFAULT_PUSH_QUEUE_LIMITS: PushQueueLimits = {
   holdMs: 1_000,
 };
 
+/** Refusals that wait for an author or member (an entry changing who is on the line), not an entry named. */
+const WAITS_FOR_MEMBERS: ReadonlySet<string> = new Set(["UNKNOWN_AUTHOR", "PENDING_MEMBER"]);
+
 /**
  * Tries of a held push that came no further (refused again for the same entry and the same want),
  * at most; a try that came further (an entry it waited for arrived) does not count against these.
@@ -265,6 +268,9 @@ export class PushQueue {
     const queue = this.#lines.get(key);
     const holdMs = this.#limits.holdMs;
     if (queue === undefined || holdMs <= 0 || !WAITS_FOR_ANOTHER_CHAIN.has(refused.code)) return false;
+    // An entry named that is held but is not what the name says (another author's, the entry's own
+    // chain): nothing that arrives can change that.
+    if (!WAITS_FOR_MEMBERS.has(refused.code) && refused.awaits === undefined) return false;
     if (push.held === undefined) {
       push.held = { refused, tries: TRIES_WHILE_HELD, triesInAll: TRIES_IN_ALL, expired: false };
     } else {

@@ -15,6 +15,7 @@ import { catchUp } from "../../src/station/delivery/catch-up.js";
 import pino from "pino";
 import { expect } from "vitest";
 import { buildPeerServer, PeerClient } from "../../src/peer/mod.js";
+import { DEFAULT_PUSH_QUEUE_LIMITS } from "../../src/peer/push-queue.js";
 import { identityFromPem, type Identity } from "../../src/record/mod.js";
 import {
   acceptInvite,
@@ -59,6 +60,8 @@ export interface StationOptions {
   run?: Running;
   /** peer-server timeouts for tests that shorten them */
   timeouts?: { requestMs?: number; headersMs?: number; connectionMs?: number };
+  /** how long its peer server holds a push waiting for another chain (default 1 s) */
+  pushHoldMs?: number;
 }
 
 const silent = pino({ level: "silent" });
@@ -135,18 +138,20 @@ export class Harness {
     const run = options.run ?? "full";
     if (run === "none") return node;
     const t = options.timeouts;
+    const hold = options.pushHoldMs;
     node.server = buildPeerServer(station, {
       tls,
       logger: silent,
-      ...(t === undefined
-        ? {}
-        : {
-            limits: {
+      limits: {
+        ...(t === undefined
+          ? {}
+          : {
               ...(t.requestMs === undefined ? {} : { requestTimeoutMs: t.requestMs }),
               ...(t.headersMs === undefined ? {} : { headersTimeoutMs: t.headersMs }),
               checkIntervalMs: 250,
-            },
-          }),
+            }),
+        ...(hold === undefined ? {} : { pushQueue: { ...DEFAULT_PUSH_QUEUE_LIMITS, holdMs: hold } }),
+      },
     });
     await node.server.listen({ host: "127.0.0.1", port });
     if (run === "full") {
