@@ -23,7 +23,7 @@ export type { CertRenewal } from "./cert-renewal.js";
 export { CERT_EXPIRING_DAYS, CertWatch, checkCertExpiry } from "./cert-watch.js";
 export { isoNow, systemClock } from "./clock.js";
 export { addRoute, announceRoutes, ownRoutes, removeRoute, type OwnRoute } from "./routes.js";
-export { peerRoutes, PRIMARY_ROUTE } from "./peer-routes.js";
+export { announcedRoutesOn, peerRoutes, PRIMARY_ROUTE } from "./peer-routes.js";
 export type { Clock, Timer } from "./clock.js";
 export {
   DEFAULT_API,

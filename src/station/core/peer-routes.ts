@@ -13,6 +13,8 @@ type RouteReads = Pick<EntryStore, "entriesOfKind" | "participants">;
  * @param peer a participant of it
  * @param url the address it paired with, when the caller holds its row already (a status names
  *   every participant: reading all of them again for each was O(N²) a status)
+ * @param onLine what every participant announced on the line ({@link announcedRoutesOn}), when the
+ *   caller asks for each participant's (read once: not all announcements again for each)
  * @returns the peer's routes on the line, most preferred first: what it last announced there, or
  *   the address it paired with; empty if it is not a participant
  */
@@ -21,8 +23,10 @@ export async function peerRoutes(
   line: string,
   peer: string,
   url?: string,
+  onLine?: ReadonlyMap<string, Route[]>,
 ): Promise<Route[]> {
-  const announced = await announcedRoutes(store, line, peer);
+  const announced =
+    onLine === undefined ? await announcedRoutes(store, line, peer) : (onLine.get(peer) ?? null);
   if (announced !== null) return sortRoutes(announced);
   const paired = url ?? (await store.participants(line)).find((row) => row.station === peer)?.url;
   return paired === undefined ? [] : [primaryOf(paired)];
@@ -45,6 +49,25 @@ export async function announcedRoutes(
     newest = { seq: stored.seq, routes: readStoredEntry(stored, "route.announce").body.routes };
   }
   return newest?.routes ?? null;
+}
+
+/**
+ * @param store the station's store
+ * @param line a line
+ * @returns per participant that announced routes on the line, what it last announced (one read of
+ *   the line's announcements, for a caller that names every participant)
+ */
+export async function announcedRoutesOn(store: RouteReads, line: string): Promise<Map<string, Route[]>> {
+  const newest = new Map<string, { seq: number; routes: Route[] }>();
+  for (const stored of await store.entriesOfKind(line, "route.announce")) {
+    const had = newest.get(stored.author);
+    if (had !== undefined && stored.seq < had.seq) continue;
+    newest.set(stored.author, {
+      seq: stored.seq,
+      routes: readStoredEntry(stored, "route.announce").body.routes,
+    });
+  }
+  return new Map([...newest].map(([author, { routes }]) => [author, routes]));
 }
 
 /** @returns the route a participant has before it announces any: the address it paired with */

@@ -67,7 +67,7 @@ import { adoptNextKey, nextKeyPath, readIdentityFile, settleKeyRotation, writeNe
 import { settingsOf, suspensionOf } from "./settings.js";
 import { OwnFolds } from "./seen-fold.js";
 import { membersToApprove, namesMember } from "./approvals.js";
-import { announcedRoutes, primaryOf, sortRoutes } from "./peer-routes.js";
+import { announcedRoutesOn, primaryOf, sortRoutes } from "./peer-routes.js";
 import type { LineSettings, LineSummary, Suspension, WhoAmI } from "../views/mod.js";
 
 /** How old a peer's head statement may be when it arrives: statements are signed as they are sent. */
@@ -597,6 +597,7 @@ export class Station {
           ? null
           : { at: latest.time, key: latest.key };
       };
+      const announced = await announcedRoutesOn(this.store, line.id);
       summaries.push({
         id: line.id,
         name: line.name,
@@ -614,7 +615,7 @@ export class Station {
                   ),
             pending: !p.active,
             awaiting: p.consenters.filter((c) => !p.approvals.includes(c)),
-            routes: sortRoutes((await announcedRoutes(this.store, line.id, p.station)) ?? [primaryOf(p.url)]),
+            routes: sortRoutes(announced.get(p.station) ?? [primaryOf(p.url)]),
             keyChange: keyChangeOf(p.station),
           })),
         ),

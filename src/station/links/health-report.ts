@@ -1,6 +1,6 @@
 import type { HealthChangeRow, RouteChangeRow } from "../../store/mod.js";
 import { quantile, recentRtts, type Health, type LinkState } from "./health.js";
-import type { Station } from "../core/mod.js";
+import { announcedRoutesOn, type Station } from "../core/mod.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type {
   HealthReport,
@@ -68,6 +68,7 @@ export async function healthReport(
 ): Promise<HealthReport> {
   const found = await station.resolveLine(line);
   const now = options.now ?? station.clock.now();
+  const announced = await announcedRoutesOn(station.store, found.id);
   return {
     line: { id: found.id, name: found.name },
     generatedAt: new Date(now).toISOString(),
@@ -78,7 +79,7 @@ export async function healthReport(
         .map(async (p) => {
           const link = options.monitor?.state(found.id, p.station) ?? null;
           const routeHistory = await station.store.routeHistory({ peer: p.station });
-          const routes = await routesOf(station, found.id, p, options.routes ?? null);
+          const routes = await routesOf(station, found.id, p, options.routes ?? null, announced);
           const lastSwitch = routeHistory.findLast((c) => c.kind === "switch")?.at ?? null;
           const history = await station.store.healthHistory({ line: found.id, peer: p.station });
           const periods = periodsOf(history, now);

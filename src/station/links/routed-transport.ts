@@ -653,6 +653,7 @@ export class RoutedTransport implements PeerTransport {
  * @param line a line
  * @param peer a participant of it, and the address it paired with (its row's `url`)
  * @param routed the running station's routed transport, or null
+ * @param onLine what every participant announced on the line, read once by a caller naming each
  * @returns its routes, most preferred first
  */
 export async function routesOf(
@@ -660,9 +661,10 @@ export async function routesOf(
   line: string,
   peer: { station: string; url: string },
   routed: RoutedTransport | null,
+  onLine?: ReadonlyMap<string, Route[]>,
 ): Promise<RouteStatus[]> {
   const routing = routed?.routing(peer.station) ?? null;
-  return (await peerRoutes(station.store, line, peer.station, peer.url)).map((r, i) => {
+  return (await peerRoutes(station.store, line, peer.station, peer.url, onLine)).map((r, i) => {
     const known = routing?.routes.find((k) => k.name === r.name);
     return {
       ...r,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ackCounts } from "./ack-counts.js";
-import { pairStatus, readEntry, suspensionOf } from "../core/mod.js";
+import { announcedRoutesOn, pairStatus, readEntry, suspensionOf } from "../core/mod.js";
 import type { LinkMonitor } from "./link-monitor.js";
 import { routesOf, type RoutedTransport } from "./routed-transport.js";
 import type { Outbox } from "../delivery/mod.js";
@@ -36,6 +36,7 @@ export async function statusOf(
       (await station.store.lines()).map(async (line) => {
         const mine = (await station.store.head(line.id, me))?.seq ?? 0;
         const unaccepted = await unacceptedRevocations(station, line.id);
+        const announced = await announcedRoutesOn(station.store, line.id);
         return {
           id: line.id,
           name: line.name,
@@ -51,7 +52,7 @@ export async function statusOf(
                 const link = running?.monitor.state(line.id, p.station) ?? null;
                 const rttMs = link?.rttMs === null || link === null ? null : Math.round(link.rttMs * 10) / 10;
                 const routing = running?.routes?.routing(p.station) ?? null;
-                const routes = await routesOf(station, line.id, p, running?.routes ?? null);
+                const routes = await routesOf(station, line.id, p, running?.routes ?? null, announced);
                 return {
                   id: p.station,
                   name: p.name,
