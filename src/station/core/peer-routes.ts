@@ -43,23 +43,24 @@ export async function announcedRoutes(
   line: string,
   author: string,
 ): Promise<Route[] | null> {
-  let newest: { seq: number; routes: Route[] } | null = null;
-  for (const stored of await store.entriesOfKind(line, "route.announce")) {
-    if (stored.author !== author || (newest !== null && stored.seq < newest.seq)) continue;
-    newest = { seq: stored.seq, routes: readStoredEntry(stored, "route.announce").body.routes };
-  }
-  return newest?.routes ?? null;
+  return (await announcedRoutesOn(store, line, author)).get(author) ?? null;
 }
 
 /**
  * @param store the station's store
  * @param line a line
- * @returns per participant that announced routes on the line, what it last announced (one read of
- *   the line's announcements, for a caller that names every participant)
+ * @param only one author to read (the others' announcements are not parsed), or every author
+ * @returns per participant that announced routes on the line, what it last announced (its highest
+ *   seq; one read of the line's announcements, for a caller that names every participant)
  */
-export async function announcedRoutesOn(store: RouteReads, line: string): Promise<Map<string, Route[]>> {
+export async function announcedRoutesOn(
+  store: RouteReads,
+  line: string,
+  only?: string,
+): Promise<Map<string, Route[]>> {
   const newest = new Map<string, { seq: number; routes: Route[] }>();
   for (const stored of await store.entriesOfKind(line, "route.announce")) {
+    if (only !== undefined && stored.author !== only) continue;
     const had = newest.get(stored.author);
     if (had !== undefined && stored.seq < had.seq) continue;
     newest.set(stored.author, {
